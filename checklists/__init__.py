@@ -1,0 +1,1 @@
+"""Checklist templates shipped with inspector (TOML data, read through importlib.resources)."""

@@ -1,0 +1,122 @@
+"""Field-level change history.
+
+Every save of a record is recorded as one `Change` per changed field: who,
+when, which installation, field, old and new value, and `prev`, the id of the
+change to the same field that this one replaced. The ledger's history view
+reads these; sync merges by them (two changes with the same `prev` on the same
+field from different installations are a conflict).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .models import Record, new_id, utcnow
+
+CREATED = "*"
+# Dict-valued fields whose keys change independently (one answer per item):
+# their history is kept per key as "answers.<item id>".
+PER_KEY_FIELDS = frozenset({"answers"})
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(default_factory=new_id)
+    kind: str
+    record_id: str
+    branch_id: str | None = None
+    field: str
+    old: Any = None
+    new: Any = None
+    who: str
+    at: datetime = Field(default_factory=utcnow)
+    inst: str
+    prev: str | None = None
+
+
+def dump(record: Record) -> dict[str, Any]:
+    return record.model_dump(mode="json")
+
+
+def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Changed fields between two dumped records, as {path: (old, new)}.
+
+    With no old record the whole record is one creation entry under "*".
+    """
+    if old is None:
+        return {CREATED: (None, new)}
+    out: dict[str, tuple[Any, Any]] = {}
+    for key in old.keys() | new.keys():
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if key in PER_KEY_FIELDS and isinstance(a, dict) and isinstance(b, dict):
+            for sub in a.keys() | b.keys():
+                if a.get(sub) != b.get(sub):
+                    out[f"{key}.{sub}"] = (a.get(sub), b.get(sub))
+        else:
+            out[key] = (a, b)
+    return out
+
+
+def get_path(data: dict[str, Any], path: str) -> Any:
+    head, _, rest = path.partition(".")
+    value = data.get(head)
+    if rest:
+        return (value or {}).get(rest)
+    return value
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Apply one field change to a dumped record (None under a per-key field deletes the key)."""
+    head, _, rest = path.partition(".")
+    if not rest:
+        data[head] = value
+        return
+    sub = dict(data.get(head) or {})
+    if value is None:
+        sub.pop(rest, None)
+    else:
+        sub[rest] = value
+    data[head] = sub
+
+
+def last_change_ids(changes: list[dict[str, Any]], record_id: str) -> dict[str, str]:
+    """The newest change id per field of one record, for the next change's `prev`."""
+    latest: dict[str, str] = {}
+    for ch in changes:
+        if ch["record_id"] == record_id:
+            latest[ch["field"]] = ch["id"]
+    return latest
+
+
+def make_changes(
+    record: Record,
+    fields: dict[str, tuple[Any, Any]],
+    *,
+    who: str,
+    inst: str,
+    previous: dict[str, str],
+    at: datetime | None = None,
+) -> list[Change]:
+    at = at or utcnow()
+    branch_id = getattr(record, "branch_id", None) or (record.id if record.kind == "branch" else None)
+    return [
+        Change(
+            kind=record.kind,
+            record_id=record.id,
+            branch_id=branch_id,
+            field=path,
+            old=old,
+            new=new,
+            who=who,
+            at=at,
+            inst=inst,
+            prev=previous.get(path) or previous.get(CREATED),
+        )
+        for path, (old, new) in sorted(fields.items())
+    ]

@@ -1,0 +1,102 @@
+"""Command line: `inspector` opens the app; subcommands work headless.
+
+Each subcommand lives in the module named after its domain concept and
+registers itself through `register(subparsers)`; heavy imports (textual,
+python-docx) happen inside the commands, so `inspector list` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .storage import StoreError
+
+# Modules that contribute subcommands, each with register(subparsers).
+COMMANDS = ("inspector.demo", "inspector.check", "inspector.listing")
+
+log = logging.getLogger("inspector")
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """Usage errors as one Chinese line, like every other error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"参数错误：{message}（用 --help 查看用法）\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="inspector",
+        description="基层党委「两学一做」现场指导工具。不带子命令时打开终端界面。",
+    )
+    parser.add_argument("--data", metavar="DIR", help="数据目录（默认取 INSPECTOR_DATA 或系统用户数据目录）")
+    parser.add_argument("--user", metavar="NAME", help="操作人姓名（默认取 INSPECTOR_USER 或登录名）")
+    parser.add_argument("--checklists", metavar="DIR", action="append", default=[], help="另外的检查清单目录")
+    parser.add_argument("--no-mouse", action="store_true", help="关闭鼠标（慢速 SSH 连接时有用）")
+    parser.set_defaults(func=run_app)
+    sub = parser.add_subparsers(title="子命令", metavar="COMMAND", parser_class=ChineseArgumentParser)
+    for name in COMMANDS:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def open_store(args: argparse.Namespace):
+    """The Store for --data/--user, with the committee's file modes applied."""
+    from .settings import load_settings, resolve_data_dir
+    from .store import Store
+
+    root = resolve_data_dir(args.data)
+    if root.exists():
+        load_settings(root).apply_modes()
+    return Store(root, args.user)
+
+
+def checklist_dirs(args: argparse.Namespace, root: Path) -> list[Path]:
+    return [root / "checklists", *map(Path, args.checklists)]
+
+
+def run_app(args: argparse.Namespace) -> int:
+    os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
+    store = open_store(args)
+    from screens.app import run
+
+    return run(store, checklist_dirs=checklist_dirs(args, store.root), mouse=not args.no_mouse)
+
+
+def _setup_logging(args: argparse.Namespace) -> None:
+    from .settings import resolve_data_dir
+
+    try:
+        logdir = resolve_data_dir(getattr(args, "data", None)) / "logs"
+        logdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handler: logging.Handler = logging.FileHandler(logdir / "inspector.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args)
+    try:
+        return int(args.func(args) or 0)
+    except StoreError as exc:
+        log.exception("command failed")
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,575 @@
+"""The data folder: where every record lives and how it is saved.
+
+Layout (each `.json` is a TinyDB file written by `AtomicJSONStorage`)::
+
+    <data>/meta.json                         installation id, schema
+    <data>/settings.json                     committee settings
+    <data>/committee.json                    the committee record + its changes
+    <data>/branches/<branch id>/branch.json  branch, findings, pocket members,
+                                             weak/lax determinations, visit index, changes
+    <data>/branches/<branch id>/visits/<visit id>.json   one visit + its changes
+    <data>/templates/<id>@<version>-<hash>.json          checklist versions in use
+    <data>/cache/summaries.json              derived, rebuilt when stale
+    <data>/logs/inspector.log
+
+A save rewrites one small file (a visit file for an answer, a branch file for
+a finding) under the folder's lock, so a save costs milliseconds at county
+scale and two processes never lose each other's updates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+from . import changes as ch
+from .models import (
+    SCHEMA_VERSION,
+    Branch,
+    Committee,
+    Finding,
+    FindingStatus,
+    PocketMember,
+    Record,
+    Visit,
+    WeakLaxDetermination,
+    new_id,
+    utcnow,
+)
+from .storage import (
+    CorruptFile,
+    DataLock,
+    Journal,
+    Shard,
+    StoreError,
+    atomic_write,
+    dumps,
+    ensure_dir,
+    file_signature,
+    read_json_file,
+)
+
+R = TypeVar("R", bound=Record)
+
+BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
+VISIT_INDEX = "visit_index"
+CHANGES = "changes"
+_SHARD_CACHE_SIZE = 64
+
+
+class NotFound(StoreError):
+    pass
+
+
+class EditConflict(StoreError):
+    """Someone else saved the same fields since this editor loaded the record."""
+
+    def __init__(self, record: Record, theirs: dict[str, tuple[Any, Any]], current: Record):
+        self.record = record
+        self.theirs = theirs
+        self.current = current
+        names = "、".join(sorted(theirs))
+        super().__init__(f"该记录已被他人修改（字段：{names}），请查看对方的修改后再保存")
+
+
+def current_user(explicit: str | None = None) -> str:
+    """Who acts: --user, then INSPECTOR_USER, then the login name."""
+    if explicit:
+        return explicit
+    env = os.environ.get("INSPECTOR_USER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+@dataclass
+class BranchData:
+    """One branch with everything recorded about it."""
+
+    branch: Branch
+    visits: list[Visit] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    pockets: list[PocketMember] = field(default_factory=list)
+    weaklax: list[WeakLaxDetermination] = field(default_factory=list)
+
+
+@dataclass
+class BranchSummary:
+    """What the branch table shows, derived from the branch file alone."""
+
+    id: str
+    name: str
+    sector: str
+    secretary: str
+    members: int
+    initials: str
+    last_visit: str | None
+    draft_visits: list[str]
+    open_findings: int
+    open_deadlines: list[str]
+    weaklax: str | None
+
+    def overdue(self, today: date) -> int:
+        iso = today.isoformat()
+        return sum(1 for d in self.open_deadlines if d < iso)
+
+
+def _summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
+    branch = next(iter((data.get("branch") or {}).values()), None)
+    if not branch or branch.get("deleted"):
+        return None
+    open_f = [
+        f
+        for f in (data.get("finding") or {}).values()
+        if not f.get("deleted") and f.get("status") != FindingStatus.CLOSED.value
+    ]
+    visits = [v for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted")]
+    dates = [v["date"] for v in visits if v.get("status") == "已完成"]
+    wl = [w for w in (data.get("weaklax") or {}).values() if not w.get("deleted")]
+    wl_status = None
+    if wl:
+        latest = max(wl, key=lambda w: w.get("determined_on", ""))
+        wl_status = latest.get("status")
+    return BranchSummary(
+        id=bid,
+        name=branch["name"],
+        sector=branch.get("sector", ""),
+        secretary=branch.get("secretary", ""),
+        members=branch.get("members", 0),
+        initials=branch.get("initials", ""),
+        last_visit=max(dates) if dates else None,
+        draft_visits=[v["id"] for v in visits if v.get("status") != "已完成"],
+        open_findings=len(open_f),
+        open_deadlines=sorted(f["deadline"] for f in open_f if f.get("deadline")),
+        weaklax=wl_status,
+    )
+
+
+_ADAPTERS: dict[type, TypeAdapter] = {}
+
+
+def _validate_many(cls: type[R], docs: Iterable[dict[str, Any]]) -> list[R]:
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        adapter = _ADAPTERS[cls] = TypeAdapter(list[cls])  # type: ignore[valid-type]
+    return adapter.validate_python([d for d in docs if not d.get("deleted")])
+
+
+class Store:
+    """Every read and write of one data folder.
+
+    Each `save` is complete when it returns: the file is on disk, synced, and
+    the change history written with it in the same atomic replace.
+    """
+
+    def __init__(self, root: str | Path, user: str | None = None, *, lock_timeout: float = 15.0):
+        self.root = Path(root).expanduser().resolve()
+        self.user = current_user(user)
+        ensure_dir(self.root)
+        self.lock = DataLock(self.root, timeout=lock_timeout)
+        self._shards: OrderedDict[Path, Shard] = OrderedDict()
+        self._journal: Journal | None = None
+        self._summary_cache: dict[str, tuple[Any, BranchSummary | None]] | None = None
+        self._findings_cache: dict[str, tuple[Any, list[Finding]]] = {}
+        self.errors: dict[Path, str] = {}
+        with self.lock():
+            Journal.recover(self.root)
+            self.installation_id = self._meta()["installation_id"]
+
+    # ------------------------------------------------------------------ meta
+    def _meta(self) -> dict[str, Any]:
+        path = self.root / "meta.json"
+        meta = read_json_file(path)
+        if meta is None or "installation_id" not in meta:
+            meta = {"installation_id": new_id(), "schema": SCHEMA_VERSION, "created": utcnow().isoformat()}
+            atomic_write(path, dumps(meta))
+        return meta
+
+    def is_empty(self) -> bool:
+        return not self.branch_ids() and self.committee() is None
+
+    # ---------------------------------------------------------------- shards
+    def branch_dir(self, bid: str) -> Path:
+        return self.root / "branches" / _safe_id(bid)
+
+    def _shard(self, path: Path) -> Shard:
+        shard = self._shards.get(path)
+        if shard is None:
+            shard = self._shards[path] = Shard(path)
+            while len(self._shards) > _SHARD_CACHE_SIZE:
+                self._shards.popitem(last=False)
+        else:
+            self._shards.move_to_end(path)
+        if self._journal is not None:
+            shard.storage._held = self._journal
+        return shard
+
+    def _shard_for(self, kind: str, record_id: str, branch_id: str | None) -> Shard:
+        if kind == "committee":
+            return self._shard(self.root / "committee.json")
+        if kind == "visit":
+            assert branch_id, "a visit needs its branch"
+            return self._shard(self.branch_dir(branch_id) / "visits" / f"{_safe_id(record_id)}.json")
+        bid = record_id if kind == "branch" else branch_id
+        assert bid, f"a {kind} needs its branch"
+        return self._shard(self.branch_dir(bid) / "branch.json")
+
+    def _load(self, shard: Shard) -> dict[str, Any]:
+        try:
+            return shard.raw()
+        except CorruptFile as exc:
+            self.errors[exc.path] = str(exc)
+            raise
+
+    # ------------------------------------------------------------ transactions
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several saves applied all together or not at all (sync imports)."""
+        with self.lock():
+            if self._journal is not None:  # nested: the outer one commits
+                yield
+                return
+            journal = self._journal = Journal(self.root)
+            try:
+                yield
+                journal.commit()
+            except BaseException:
+                journal.abort()
+                self._shards.clear()  # drop staged content from caches
+                raise
+            finally:
+                self._journal = None
+                for shard in self._shards.values():
+                    shard.storage._held = None
+                    shard.storage._sig = None
+
+    # ----------------------------------------------------------------- reads
+    def branch_ids(self) -> list[str]:
+        base = self.root / "branches"
+        try:
+            return sorted(e.name for e in os.scandir(base) if e.is_dir())
+        except FileNotFoundError:
+            return []
+
+    def committee(self) -> Committee | None:
+        docs = self._shard(self.root / "committee.json").docs("committee")
+        live = [d for d in docs if not d.get("deleted")]
+        return Committee.model_validate(live[0]) if live else None
+
+    def _records(self, cls: type[R], shard: Shard) -> list[R]:
+        return _validate_many(cls, (self._load(shard).get(cls.kind) or {}).values())
+
+    def branch(self, bid: str) -> Branch:
+        found = self._records(Branch, self._shard_for("branch", bid, None))
+        if not found:
+            raise NotFound(f"找不到党支部：{bid}")
+        return found[0]
+
+    def branches(self) -> list[Branch]:
+        out = []
+        for bid in self.branch_ids():
+            with contextlib.suppress(NotFound, CorruptFile):
+                out.append(self.branch(bid))
+        return out
+
+    def findings(self, bid: str) -> list[Finding]:
+        return self._records(Finding, self._shard_for("branch", bid, None))
+
+    def pockets(self, bid: str) -> list[PocketMember]:
+        return self._records(PocketMember, self._shard_for("branch", bid, None))
+
+    def weaklax(self, bid: str) -> list[WeakLaxDetermination]:
+        return self._records(WeakLaxDetermination, self._shard_for("branch", bid, None))
+
+    def visit_ids(self, bid: str) -> list[str]:
+        vdir = self.branch_dir(bid) / "visits"
+        try:
+            return sorted(e.name[:-5] for e in os.scandir(vdir) if e.name.endswith(".json"))
+        except FileNotFoundError:
+            return []
+
+    def visit(self, vid: str, bid: str | None = None) -> Visit:
+        bid = bid or self.locate_visit(vid)
+        found = self._records(Visit, self._shard_for("visit", vid, bid))
+        if not found:
+            raise NotFound(f"找不到现场指导记录：{vid}")
+        return found[0]
+
+    def locate_visit(self, vid: str) -> str:
+        name = f"{_safe_id(vid)}.json"
+        for bid in self.branch_ids():
+            if (self.branch_dir(bid) / "visits" / name).exists():
+                return bid
+        raise NotFound(f"找不到现场指导记录：{vid}")
+
+    def visits(self, bid: str) -> list[Visit]:
+        out = []
+        for vid in self.visit_ids(bid):
+            with contextlib.suppress(NotFound, CorruptFile):
+                out.append(self.visit(vid, bid))
+        return sorted(out, key=lambda v: (v.date, v.id))
+
+    def branch_data(self, bid: str) -> BranchData:
+        return BranchData(
+            branch=self.branch(bid),
+            visits=self.visits(bid),
+            findings=self.findings(bid),
+            pockets=self.pockets(bid),
+            weaklax=self.weaklax(bid),
+        )
+
+    def get(self, cls: type[R], record_id: str, branch_id: str | None = None) -> R:
+        if cls is Visit:
+            return self.visit(record_id, branch_id)  # type: ignore[return-value]
+        found = [r for r in self._records(cls, self._shard_for(cls.kind, record_id, branch_id)) if r.id == record_id]
+        if not found:
+            raise NotFound(f"找不到记录：{record_id}")
+        return found[0]
+
+    def history(self, record: Record) -> list[ch.Change]:
+        shard = self._shard_for(record.kind, record.id, getattr(record, "branch_id", None))
+        docs = [d for d in shard.docs(CHANGES) if d["record_id"] == record.id]
+        return [ch.Change.model_validate(d) for d in docs]
+
+    def visit_index(self, bid: str) -> list[dict[str, Any]]:
+        return self._shard_for("branch", bid, None).docs(VISIT_INDEX)
+
+    # --------------------------------------------------------- county scale
+    def _scan(self) -> Iterator[tuple[str, Path, Any]]:
+        for bid in self.branch_ids():
+            path = self.branch_dir(bid) / "branch.json"
+            sig = file_signature(path)
+            if sig is not None:
+                yield bid, path, sig
+
+    def _read_for_scan(self, path: Path) -> dict[str, Any] | None:
+        try:
+            data = read_json_file(path)
+        except CorruptFile as exc:
+            self.errors[path] = str(exc)
+            return None
+        self.errors.pop(path, None)
+        return data
+
+    def branch_summaries(self) -> list[BranchSummary]:
+        """Every live branch for the home table; files unchanged since the
+        last call (in this process or, via the summary cache, any other) are
+        not read again."""
+        cache_path = self.root / "cache" / "summaries.json"
+        if self._summary_cache is None:
+            self._summary_cache = _load_summary_cache(cache_path)
+        cache = self._summary_cache
+        fresh: dict[str, tuple[Any, BranchSummary | None]] = {}
+        changed = False
+        for bid, path, sig in self._scan():
+            hit = cache.get(bid)
+            if hit is not None and tuple(hit[0]) == tuple(sig):
+                fresh[bid] = hit
+                continue
+            data = self._read_for_scan(path)
+            fresh[bid] = (sig, _summarise(bid, data) if data else None)
+            changed = True
+        changed = changed or len(fresh) != len(cache)
+        self._summary_cache = fresh
+        if changed:
+            payload = {bid: [list(sig), s.__dict__ if s else None] for bid, (sig, s) in fresh.items()}
+            with contextlib.suppress(OSError):
+                atomic_write(cache_path, dumps(payload))
+        return [s for _, s in fresh.values() if s is not None]
+
+    def all_findings(self) -> list[Finding]:
+        """Every live finding of every branch; only changed files are re-read."""
+        out: list[Finding] = []
+        fresh: dict[str, tuple[Any, list[Finding]]] = {}
+        for bid, path, sig in self._scan():
+            hit = self._findings_cache.get(bid)
+            if hit is None or hit[0] != sig:
+                data = self._read_for_scan(path)
+                found = _validate_many(Finding, (data or {}).get("finding", {}).values()) if data else []
+                hit = (sig, found)
+            fresh[bid] = hit
+            out.extend(hit[1])
+        self._findings_cache = fresh
+        return out
+
+    def all_visit_index(self) -> list[dict[str, Any]]:
+        """Date, status and template of every visit, from the branch files' index."""
+        out = []
+        for _bid, path, _sig in self._scan():
+            data = self._read_for_scan(path) or {}
+            out.extend(v for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted"))
+        return out
+
+    # ---------------------------------------------------------------- writes
+    def save(self, record: R, *, base: R | None = None, at=None) -> R:
+        """Save `record` now. With `base` (the version the editor started
+        from), fields changed by someone else meanwhile are kept, and a field
+        both changed raises `EditConflict` instead of overwriting theirs."""
+        cls = type(record)
+        if isinstance(record, Branch):
+            record = _with_initials(record)
+        bid = _branch_of(record)
+        with self.lock():
+            shard = self._shard_for(record.kind, record.id, bid)
+            with shard.batch():
+                data = self._load(shard)
+                current = _find(data.get(record.kind), record.id)
+                new = ch.dump(record)
+                if base is not None and current is not None:
+                    new = _merge(record, base, current, new)
+                fields = ch.diff(current, new)
+                if not fields:
+                    return record
+                saved = cls.model_validate(new)
+                self._write(shard, saved, fields, at=at)
+            if record.kind == "visit":
+                self._index_visit(saved, current)
+        return saved
+
+    def delete(self, record: R) -> R:
+        """Deletion is a tombstone, so it can travel to other installations."""
+        return self.save(record.model_copy(update={"deleted": True}))
+
+    def _write(self, shard: Shard, record: Record, fields: dict[str, tuple[Any, Any]], *, at=None) -> None:
+        data = shard.raw()
+        previous = ch.last_change_ids(list((data.get(CHANGES) or {}).values()), record.id)
+        changes = ch.make_changes(
+            record, fields, who=self.user, inst=self.installation_id, previous=previous, at=at
+        )
+        self.put_raw(shard, record.kind, ch.dump(record))
+        shard.table(CHANGES).insert_multiple([c.model_dump(mode="json") for c in changes])
+
+    @staticmethod
+    def put_raw(shard: Shard, table: str, doc: dict[str, Any]) -> None:
+        raw = shard.raw().get(table) or {}
+        for doc_id, existing in raw.items():
+            if existing.get("id") == doc["id"]:
+                shard.table(table).update(doc, doc_ids=[int(doc_id)])
+                return
+        shard.table(table).insert(doc)
+
+    def _index_visit(self, visit: Visit, before: dict[str, Any] | None) -> None:
+        entry = {
+            "id": visit.id,
+            "date": visit.date.isoformat(),
+            "status": visit.status.value,
+            "template_id": visit.template_id,
+            "deleted": visit.deleted,
+            "completed_at": visit.completed_at.isoformat() if visit.completed_at else None,
+        }
+        if before is not None and all(before.get(k) == entry[k] for k in ("date", "status", "deleted", "completed_at")):
+            return
+        shard = self._shard_for("branch", visit.branch_id, None)
+        with shard.batch():
+            self.put_raw(shard, VISIT_INDEX, entry)
+
+    def ingest(self, shard_kind: str, record_id: str, branch_id: str | None, doc: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+        """Write a record and already-made changes as they are (sync import).
+
+        Call inside `transaction()`; the caller has validated `doc`."""
+        shard = self._shard_for(shard_kind, record_id, branch_id)
+        with shard.batch():
+            self.put_raw(shard, shard_kind, doc)
+            known = {c["id"] for c in shard.docs(CHANGES)}
+            new = [c for c in changes if c["id"] not in known]
+            if new:
+                shard.table(CHANGES).insert_multiple(new)
+        if shard_kind == "visit":
+            self._index_visit(Visit.model_validate(doc), None)
+
+    def raw_changes(self, kind: str, record_id: str, branch_id: str | None) -> list[dict[str, Any]]:
+        shard = self._shard_for(kind, record_id, branch_id)
+        return [d for d in shard.docs(CHANGES) if d["record_id"] == record_id]
+
+    # ------------------------------------------------------------- templates
+    def template_path(self, template_id: str, version: str, content_hash: str) -> Path:
+        return self.root / "templates" / f"{_safe_id(template_id)}@{_safe_id(version)}-{content_hash[:12]}.json"
+
+    def keep_template(self, template_id: str, version: str, content_hash: str, snapshot: dict[str, Any]) -> None:
+        path = self.template_path(template_id, version, content_hash)
+        if not path.exists():
+            with self.lock():
+                atomic_write(path, dumps(snapshot))
+
+    def template_snapshot(self, template_id: str, version: str, content_hash: str) -> dict[str, Any] | None:
+        return read_json_file(self.template_path(template_id, version, content_hash))
+
+
+def _with_initials(branch: Branch) -> Branch:
+    from .pinyin import initials
+
+    wanted = initials(branch.name)
+    return branch if branch.initials == wanted else branch.model_copy(update={"initials": wanted})
+
+
+def _branch_of(record: Record) -> str | None:
+    if record.kind == "branch":
+        return record.id
+    return getattr(record, "branch_id", None)
+
+
+def _find(table: dict[str, Any] | None, record_id: str) -> dict[str, Any] | None:
+    for doc in (table or {}).values():
+        if doc.get("id") == record_id:
+            return doc
+    return None
+
+
+def _merge(record: Record, base: Record, current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Apply my edits (base → new) on top of what is on disk now."""
+    base_d = ch.dump(base)
+    mine = ch.diff(base_d, new)
+    theirs = ch.diff(base_d, current)
+    clash = {f: theirs[f] for f in mine if f in theirs and theirs[f][1] != mine[f][1]}
+    if clash:
+        raise EditConflict(record, clash, type(record).model_validate(current))
+    merged = dict(current)
+    for path, (_old, value) in mine.items():
+        ch.set_path(merged, path, value)
+    return merged
+
+
+def _safe_id(value: str) -> str:
+    """Ids become file names: refuse anything that could leave the folder."""
+    if not value or any(c in value for c in "/\\\0") or value in (".", "..") or len(value) > 100:
+        raise StoreError(f"无效的记录编号：{value!r}")
+    return value
+
+
+def _load_summary_cache(path: Path) -> dict[str, tuple[Any, BranchSummary | None]]:
+    try:
+        raw = read_json_file(path) or {}
+    except CorruptFile:
+        return {}
+    out: dict[str, tuple[Any, BranchSummary | None]] = {}
+    for bid, value in raw.items():
+        if bid.startswith("_"):
+            continue
+        try:
+            sig, summary = value
+            out[bid] = (tuple(sig), BranchSummary(**summary) if summary else None)
+        except (TypeError, ValueError):
+            return {}
+    return out
+
+
+def validation_message(exc: ValidationError) -> str:
+    """One Chinese line for a pydantic error (the first problem)."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc", ()))
+    msg = err.get("msg", "")
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return f"{where}：{msg}" if where else msg

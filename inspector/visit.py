@@ -1,0 +1,176 @@
+"""Rules of a site visit: start, answer, finish, reopen.
+
+The screens call these; they hold the rules so that the CLI, the demo and
+tests follow the same ones. A visit keeps the exact checklist version it was
+started with (a snapshot in the data folder), so editing a template later
+never changes what an old visit asked.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from .checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
+from .models import (
+    Answer,
+    AnswerValue,
+    Branch,
+    Finding,
+    FindingCategory,
+    Reopening,
+    Severity,
+    Visit,
+    VisitMethod,
+    VisitStatus,
+    utcnow,
+)
+from .storage import StoreError
+from .store import Store
+
+
+class VisitLocked(StoreError):
+    def __init__(self) -> None:
+        super().__init__("该现场指导已完成，处于只读状态；如需修改请先填写理由重新打开")
+
+
+class VisitIncomplete(StoreError):
+    def __init__(self, items: list[Item]):
+        self.items = items
+        ids = "、".join(i.id for i in items[:8]) + ("等" if len(items) > 8 else "")
+        super().__init__(f"还有 {len(items)} 项未作答（{ids}），全部作答后才能完成")
+
+
+def start_visit(
+    store: Store,
+    branch: Branch,
+    template: ChecklistTemplate,
+    *,
+    on: date,
+    inspectors: list[str],
+    methods: list[VisitMethod],
+) -> Visit:
+    store.keep_template(template.id, template.version, template.content_hash, template_snapshot(template))
+    visit = Visit(
+        branch_id=branch.id,
+        date=on,
+        inspectors=inspectors,
+        methods=methods,
+        template_id=template.id,
+        template_version=template.version,
+        template_hash=template.content_hash,
+    )
+    return store.save(visit)
+
+
+def template_of(store: Store, visit: Visit) -> ChecklistTemplate:
+    """The checklist exactly as it was when the visit started."""
+    snap = store.template_snapshot(visit.template_id, visit.template_version, visit.template_hash)
+    if snap is None:
+        raise StoreError(f"找不到该现场指导所用的检查清单版本：{visit.template_id} {visit.template_version}")
+    return template_from_snapshot(snap)
+
+
+def applicable_items(template: ChecklistTemplate, branch: Branch) -> list[Item]:
+    return template.applicable_items(
+        branch.sector, branch.has_leading_cadres, branch.members, branch.party_groups
+    )
+
+
+def answer(
+    store: Store,
+    visit: Visit,
+    item_id: str,
+    value: AnswerValue,
+    *,
+    note: str | None = None,
+    evidence: str | None = None,
+) -> Visit:
+    """Record one answer and save it at once. Keeps an existing note unless a new one is given."""
+    if visit.status == VisitStatus.COMPLETED:
+        raise VisitLocked()
+    old = visit.answers.get(item_id)
+    new = Answer(
+        value=value,
+        note=note if note is not None else (old.note if old else ""),
+        evidence=evidence if evidence is not None else (old.evidence if old else ""),
+        who=store.user,
+        at=utcnow(),
+    )
+    answers = dict(visit.answers)
+    answers[item_id] = new
+    return store.save(visit.model_copy(update={"answers": answers}), base=visit)
+
+
+def set_note(store: Store, visit: Visit, item_id: str, note: str) -> Visit:
+    """A note needs an answer to hang on; callers answer first."""
+    if visit.status == VisitStatus.COMPLETED:
+        raise VisitLocked()
+    old = visit.answers.get(item_id)
+    if old is None:
+        raise StoreError("请先作答，再填写备注")
+    answers = dict(visit.answers)
+    answers[item_id] = old.model_copy(update={"note": note, "who": store.user, "at": utcnow()})
+    return store.save(visit.model_copy(update={"answers": answers}), base=visit)
+
+
+def unanswered(template: ChecklistTemplate, branch: Branch, visit: Visit) -> list[Item]:
+    return [i for i in applicable_items(template, branch) if i.id not in visit.answers]
+
+
+def finish(store: Store, visit: Visit, template: ChecklistTemplate, branch: Branch) -> Visit:
+    missing = unanswered(template, branch, visit)
+    if missing:
+        raise VisitIncomplete(missing)
+    if visit.status == VisitStatus.COMPLETED:
+        return visit
+    done = visit.model_copy(update={"status": VisitStatus.COMPLETED, "completed_at": utcnow()})
+    return store.save(done, base=visit)
+
+
+def reopen(store: Store, visit: Visit, reason: str) -> Visit:
+    reason = reason.strip()
+    if not reason:
+        raise StoreError("重新打开需要填写理由")
+    if visit.status != VisitStatus.COMPLETED:
+        return visit
+    opened = visit.model_copy(
+        update={
+            "status": VisitStatus.DRAFT,
+            "completed_at": None,
+            "reopenings": [*visit.reopenings, Reopening(who=store.user, reason=reason)],
+        }
+    )
+    return store.save(opened, base=visit)
+
+
+def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Finding:
+    """A finding prefilled from a 不符合 item: the inspector edits, then saves."""
+    from datetime import timedelta
+
+    note = visit.answers[item.id].note if item.id in visit.answers else ""
+    description = item.text if not note else f"{item.text}（{note}）"
+    return Finding(
+        branch_id=visit.branch_id,
+        visit_id=visit.id,
+        item_id=item.id,
+        basis=item.basis,
+        category=FindingCategory(item.category),
+        severity=Severity(item.severity),
+        description=description,
+        found_on=visit.date,
+        deadline=visit.date + timedelta(days=default_days),
+    )
+
+
+def unfinished_visits(store: Store) -> list[tuple[str, str, str]]:
+    """(branch id, branch name, visit id) of every visit still in progress."""
+    return [(s.id, s.name, vid) for s in store.branch_summaries() for vid in s.draft_visits]
+
+
+def parse_date(text: str) -> date:
+    """A date typed by a user, as 2026-11-26; impossible dates get a Chinese message."""
+    text = text.strip()
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise StoreError(f"日期无效：「{text}」（格式为 2026-11-26，且须为真实存在的日期）") from None

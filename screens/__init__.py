@@ -1,0 +1,1 @@
+"""Textual screens of inspector: UI only; business rules live in inspector/."""

@@ -1,0 +1,29 @@
+"""Shared fixtures: an isolated data folder and a fixed 'today'.
+
+Every test runs with INSPECTOR_DATA pointing into its own tmp folder and
+INSPECTOR_TODAY pinned, so no test touches a real data folder or depends on
+the calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def _isolate(tmp_path, monkeypatch):
+    monkeypatch.setenv("INSPECTOR_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("INSPECTOR_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("INSPECTOR_USER", "测试员")
+    monkeypatch.setenv("TEXTUAL_DISABLE_KITTY_KEY", "1")
+
+
+@pytest.fixture
+def store(tmp_path):
+    from inspector.store import Store
+
+    return Store(tmp_path / "data", "测试员")
