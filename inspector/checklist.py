@@ -1,0 +1,853 @@
+"""Checklist templates (检查清单) and 软弱涣散 criteria: models, loading, snapshots.
+
+Templates are TOML data. Sources, later ones override earlier ones by template
+id: the files shipped in the ``checklists`` package, then every directory the
+caller passes (``<data>/checklists/``, then ``--checklists DIR``). The file
+named ``weaklax.toml`` in any of these places holds 软弱涣散 criteria, not a
+template; criteria override one another by criterion id.
+
+A malformed file never stops the others from loading: every problem becomes a
+:class:`ChecklistError`, which renders as one line in Chinese naming the file,
+the line, the item and the field.
+
+This module must stay free of any textual import and cheap to import.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated, Any, Callable, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from inspector.models import AnswerValue, FindingCategory, Sector, Severity, VisitMethod
+
+__all__ = [
+    "PLAN_SECTIONS",
+    "WEAKLAX_FILE",
+    "SNAPSHOT_FORMAT",
+    "Item",
+    "Section",
+    "ChecklistTemplate",
+    "WeakLaxCriterion",
+    "ChecklistError",
+    "LoadResult",
+    "load_templates",
+    "load_weaklax_criteria",
+    "pick_template",
+    "template_snapshot",
+    "template_from_snapshot",
+]
+
+#: Sections of the 2016 plan that an item may cite (``basis``), with their titles.
+PLAN_SECTIONS: dict[str, str] = {
+    "一": "总体要求",
+    "二、1": "学党章党规",
+    "二、2": "学系列讲话",
+    "二、3": "做合格党员",
+    "三、1": "围绕专题学习讨论",
+    "三、2": "创新方式讲党课",
+    "三、3": "召开党支部专题组织生活会",
+    "三、4": "开展民主评议党员",
+    "三、5": "立足岗位作贡献",
+    "三、6": "领导机关领导干部作表率",
+    "四、1": "层层落实责任",
+    "四、2": "强化组织保障",
+    "四、3": "注重分类指导",
+    "四、4": "发挥媒体作用",
+}
+_PLAN_SECTIONS_HINT = "应为 一、二、1–3、三、1–6、四、1–4 之一"
+
+#: File name reserved for 软弱涣散 criteria in every checklist directory.
+WEAKLAX_FILE = "weaklax.toml"
+#: Version of the snapshot layout written by :func:`template_snapshot`.
+SNAPSHOT_FORMAT = 1
+_SHIPPED_PACKAGE = "checklists"
+
+Requirement = Literal["", "leading_cadres", "party_groups", "members_7plus"]
+AnswerKind = Literal["graded", "yesno"]
+_REQUIREMENTS: tuple[str, ...] = ("", "leading_cadres", "party_groups", "members_7plus")
+_ANSWER_KINDS: tuple[str, ...] = ("graded", "yesno")
+
+_ITEM_ID = r"^[A-Z]+-[0-9]{2}$"
+_SLUG_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_CRITERION_ID = r"^[A-Z]{2,4}[0-9]{2}$"
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ItemId = Annotated[str, StringConstraints(pattern=_ITEM_ID)]
+SlugId = Annotated[str, StringConstraints(pattern=_SLUG_ID)]
+CriterionId = Annotated[str, StringConstraints(pattern=_CRITERION_ID)]
+
+
+def _check_basis(value: str, *, allow_empty: bool) -> str:
+    value = value.strip()
+    if value == "" and allow_empty:
+        return value
+    if value not in PLAN_SECTIONS:
+        raise PydanticCustomError(
+            "plan_section",
+            "「{value}」不是方案中的章节（{hint}）",
+            {"value": value, "hint": _PLAN_SECTIONS_HINT},
+        )
+    return value
+
+
+def _no_duplicates(values: list[Any]) -> list[Any]:
+    seen: set[Any] = set()
+    for v in values:
+        if v in seen:
+            raise PydanticCustomError("duplicate_value", "「{value}」重复", {"value": str(v)})
+        seen.add(v)
+    return values
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Item(_Model):
+    """One checkable point of a template."""
+
+    id: ItemId
+    text: Text
+    check: Text
+    methods: list[VisitMethod] = Field(min_length=1)
+    basis: str
+    source: str = ""
+    sectors: list[Sector] = Field(default_factory=list)
+    requires: Requirement = ""
+    answer: AnswerKind = "graded"
+    severity: Severity = Severity.MINOR
+    category: FindingCategory
+    weaklax: str = ""
+    local: StrictBool = False
+
+    @field_validator("basis")
+    @classmethod
+    def _basis(cls, v: str) -> str:
+        return _check_basis(v, allow_empty=False)
+
+    @field_validator("methods", "sectors")
+    @classmethod
+    def _unique(cls, v: list[Any]) -> list[Any]:
+        return _no_duplicates(v)
+
+    @field_validator("weaklax")
+    @classmethod
+    def _weaklax(cls, v: str, info: ValidationInfo) -> str:
+        if v == "":
+            return v
+        if not re.match(_CRITERION_ID, v):
+            raise PydanticCustomError(
+                "criterion_id", "「{value}」格式不正确（应为如 WL04 的认定标准编号）", {"value": v}
+            )
+        known = (info.context or {}).get("weaklax_ids")
+        if known is not None and v not in known:
+            raise PydanticCustomError(
+                "unknown_criterion", "「{value}」不是已定义的软弱涣散认定标准", {"value": v}
+            )
+        return v
+
+    @property
+    def allowed_answers(self) -> tuple[AnswerValue, ...]:
+        """Answers the inspector may give: graded items allow 基本符合, yes/no items do not."""
+        if self.answer == "yesno":
+            return (AnswerValue.MET, AnswerValue.NOT_MET, AnswerValue.NOT_APPLICABLE)
+        return tuple(AnswerValue)
+
+    def applies_to(
+        self,
+        sector: Sector | str,
+        has_leading_cadres: bool = False,
+        members: int = 0,
+        party_groups: int = 0,
+    ) -> bool:
+        """Whether the item applies to a branch with these characteristics."""
+        if self.sectors and Sector(sector) not in self.sectors:
+            return False
+        if self.requires == "leading_cadres":
+            return has_leading_cadres
+        if self.requires == "party_groups":
+            return party_groups > 0
+        if self.requires == "members_7plus":
+            return members >= 7
+        return True
+
+
+class Section(_Model):
+    id: SlugId
+    title: Text
+    basis: str = ""
+    description: str = ""
+    items: list[Item] = Field(min_length=1)
+
+    @field_validator("basis")
+    @classmethod
+    def _basis(cls, v: str) -> str:
+        return _check_basis(v, allow_empty=True)
+
+
+class ChecklistTemplate(_Model):
+    """A versioned checklist. In TOML the scalar fields sit in ``[template]``."""
+
+    id: SlugId
+    version: Text
+    title: Text
+    sectors: list[Sector] = Field(default_factory=list)
+    description: str = ""
+    sections: list[Section] = Field(min_length=1)
+
+    _index: dict[str, Item] = PrivateAttr(default_factory=dict)
+    _hash: str = PrivateAttr(default="")
+
+    @field_validator("sectors")
+    @classmethod
+    def _unique(cls, v: list[Sector]) -> list[Sector]:
+        return _no_duplicates(v)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> ChecklistTemplate:
+        section_ids: dict[str, int] = {}
+        item_ids: dict[str, tuple[int, int]] = {}
+        for si, section in enumerate(self.sections):
+            if section.id in section_ids:
+                raise PydanticCustomError(
+                    "duplicate_section",
+                    "章节编号 {value} 重复",
+                    {"value": section.id, "at": ("sections", si, "id"), "first": ("sections", section_ids[section.id], "id")},
+                )
+            section_ids[section.id] = si
+            for ii, item in enumerate(section.items):
+                if item.id in item_ids:
+                    fs, fi = item_ids[item.id]
+                    raise PydanticCustomError(
+                        "duplicate_item",
+                        "条目编号 {value} 重复",
+                        {
+                            "value": item.id,
+                            "at": ("sections", si, "items", ii, "id"),
+                            "first": ("sections", fs, "items", fi, "id"),
+                        },
+                    )
+                item_ids[item.id] = (si, ii)
+                if self.sectors:
+                    for k, s in enumerate(item.sectors):
+                        if s not in self.sectors:
+                            raise PydanticCustomError(
+                                "sector_outside_template",
+                                "「{value}」不在模板的适用领域（{allowed}）内",
+                                {
+                                    "value": s.value,
+                                    "allowed": "、".join(x.value for x in self.sectors),
+                                    "at": ("sections", si, "items", ii, "sectors", k),
+                                },
+                            )
+        return self
+
+    def model_post_init(self, __context: Any) -> None:
+        self._index = {item.id: item for item in self.items()}
+        canonical = json.dumps(
+            self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+        self._hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 (hex) of the canonical JSON of the validated content.
+
+        Computed at validation; build changed templates with model_validate, not model_copy(update=...).
+        """
+        return self._hash
+
+    def items(self) -> Iterator[Item]:
+        """All items, in template order."""
+        for section in self.sections:
+            yield from section.items
+
+    def item(self, item_id: str) -> Item:
+        """The item with this id; KeyError if the template has none."""
+        return self._index[item_id]
+
+    def section_of(self, item_id: str) -> Section:
+        """The section holding an item; KeyError if the template has none."""
+        for section in self.sections:
+            if any(i.id == item_id for i in section.items):
+                return section
+        raise KeyError(item_id)
+
+    def applicable_items(
+        self,
+        sector: Sector | str,
+        has_leading_cadres: bool = False,
+        members: int = 0,
+        party_groups: int = 0,
+    ) -> list[Item]:
+        """Items that apply to a branch of this sector and make-up, in order."""
+        sector = Sector(sector)
+        return [
+            i for i in self.items() if i.applies_to(sector, has_leading_cadres, members, party_groups)
+        ]
+
+
+class WeakLaxCriterion(_Model):
+    """One criterion for determining a 软弱涣散 organisation."""
+
+    id: CriterionId
+    text: Text
+    source: str = ""
+    local: StrictBool = False
+    #: Id of the central criterion this local, quantified test makes concrete.
+    refines: str = ""
+
+
+class _WeakLaxFile(_Model):
+    version: str = ""
+    title: str = ""
+    description: str = ""
+    criteria: list[WeakLaxCriterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cross_checks(self, info: ValidationInfo) -> _WeakLaxFile:
+        seen: dict[str, int] = {}
+        for k, c in enumerate(self.criteria):
+            if c.id in seen:
+                raise PydanticCustomError(
+                    "duplicate_item",
+                    "认定标准编号 {value} 重复",
+                    {"value": c.id, "at": ("criteria", k, "id"), "first": ("criteria", seen[c.id], "id")},
+                )
+            seen[c.id] = k
+        known = set(seen) | set((info.context or {}).get("known_ids", ()))
+        for k, c in enumerate(self.criteria):
+            if c.refines and c.refines not in known:
+                raise PydanticCustomError(
+                    "unknown_criterion",
+                    "「{value}」不是已定义的软弱涣散认定标准",
+                    {"value": c.refines, "at": ("criteria", k, "refines")},
+                )
+        return self
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class ChecklistError:
+    """One problem in one checklist file; ``str()`` gives one line in Chinese."""
+
+    file: str
+    message: str  # the whole sentence after the location, e.g. 条目 X 的字段 basis 无效：…
+    line: int | None = None
+    item: str | None = None  # item or criterion id, when the problem is inside one
+    field: str | None = None
+    code: str = "invalid"  # syntax | encoding | io | missing | unknown_field | invalid | empty | duplicate
+
+    def __str__(self) -> str:
+        where = f"{self.file} 第{self.line}行" if self.line else self.file
+        return f"{where}：{self.message}"
+
+
+@dataclass
+class LoadResult:
+    templates: dict[str, ChecklistTemplate] = field(default_factory=dict)
+    errors: list[ChecklistError] = field(default_factory=list)
+    #: The 软弱涣散 criteria the templates were validated against.
+    criteria: list[WeakLaxCriterion] = field(default_factory=list)
+    #: Template id → the file it was finally loaded from.
+    origins: dict[str, str] = field(default_factory=dict)
+
+
+_TOML_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("Invalid value", "值无效（字符串须用英文双引号括起，布尔值写 true 或 false）"),
+    ("Expected '=' after a key", "键名后缺少等号「=」"),
+    ("Cannot overwrite a value", "同一个键重复赋值"),
+    ("Cannot declare", "同一个表重复声明"),
+    ("Unclosed array", "数组缺少右方括号「]」"),
+    ("Unclosed inline table", "内联表缺少右花括号「}」"),
+    ("Unterminated string", "字符串缺少结束引号"),
+    ("Illegal character", "字符串中有非法字符（可能缺少结束引号）"),
+    ("Invalid statement", "无法识别的语句"),
+    ("Expected newline or end of document", "一行只能写一个键值对"),
+    ("Invalid initial character for a key part", "键名无效"),
+    ("Expected ']' at the end of a table declaration", "表头缺少右方括号「]」"),
+    ("Expected ']]' at the end of an array declaration", "表头缺少「]]」"),
+)
+_TOML_POS = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*$")
+
+_TYPE_NAMES = {
+    "string_type": "应为字符串（用英文双引号括起）",
+    "bool_type": "应为布尔值 true 或 false",
+    "list_type": "应为数组，如 [\"…\"]",
+    "model_type": "应为表",
+    "model_attributes_type": "应为表",
+    "dict_type": "应为表",
+    "int_type": "应为整数",
+}
+_ENUM_FIELDS: dict[str, tuple[str, ...]] = {
+    "methods": tuple(m.value for m in VisitMethod),
+    "sectors": tuple(s.value for s in Sector),
+    "severity": tuple(s.value for s in Severity),
+    "category": tuple(c.value for c in FindingCategory),
+    "requires": _REQUIREMENTS,
+    "answer": _ANSWER_KINDS,
+}
+_ID_HINTS = {
+    "item": "应为大写字母、连字符加两位数字，如 PLAN-01",
+    "section": "应为小写字母、数字和连字符，如 study-plan",
+    "template": "应为小写字母、数字和连字符，如 general",
+    "criterion": "应为大写字母加两位数字，如 WL04",
+}
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+class _Lines:
+    """Finds the line of a table, an array-of-tables entry or a key in raw TOML text.
+
+    Heuristic (comments and multi-line strings may fool it); it only feeds
+    error messages, never the data.
+    """
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?$")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.headers: list[tuple[int, str]] = []  # (0-based line, normalised name)
+        for n, line in enumerate(self.lines):
+            m = self._HEADER.match(line)
+            if m:
+                name = ".".join(p.strip().strip("\"'") for p in m.group(2).split("."))
+                self.headers.append((n, name))
+
+    def _next_header(self, after: int, pred: Callable[[str], bool], limit: int) -> int:
+        for n, name in self.headers:
+            if after < n < limit and pred(name):
+                return n
+        return limit
+
+    def block(self, path: Sequence[tuple[str, int | None]]) -> tuple[int, int] | None:
+        """(header line, end of own keys) of e.g. [("sections", 2), ("sections.items", 0)]."""
+        lo, hi = -1, len(self.lines)
+        start = own_end = -1
+        for name, index in path:
+            found = [n for n, h in self.headers if h == name and lo < n < hi]
+            k = 0 if index is None else index
+            if k >= len(found):
+                return None
+            start = found[k]
+            own_end = self._next_header(start, lambda _h: True, hi)
+            lo, hi = start, self._next_header(
+                start, lambda h, name=name: not h.startswith(name + "."), hi
+            )
+            if index is not None:
+                hi = min(hi, self._next_header(start, lambda h, name=name: h == name, hi))
+        return start, own_end
+
+    def key(self, start: int, end: int, key: str) -> int | None:
+        pattern = re.compile(r"^\s*([\"']?)" + re.escape(key) + r"\1\s*=")
+        for n in range(max(start, 0), min(end, len(self.lines))):
+            if pattern.match(self.lines[n]):
+                return n
+        return None
+
+    def containing(self, needle: str) -> int | None:
+        for n, line in enumerate(self.lines):
+            if needle in line:
+                return n
+        return None
+
+    def locate(self, path: Sequence[tuple[str, int | None]], key: str | None, value: Any = None) -> int | None:
+        """1-based line of ``key`` in the block at ``path`` (else the id line, else the header)."""
+        block = self.block(path) if path else (-1, self._next_header(-1, lambda _h: True, len(self.lines)))
+        if block is not None:
+            start, end = block
+            for k in (key, "id"):
+                if k:
+                    n = self.key(start + 1, end, k)
+                    if n is not None:
+                        return n + 1
+            return start + 1 if start >= 0 else None
+        if isinstance(value, str) and value:
+            n = self.containing(f'"{value}"')
+            return None if n is None else n + 1
+        return None
+
+
+def _subscript(data: Any, *keys: Any) -> Any:
+    for k in keys:
+        try:
+            data = data[k]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _reason(err: Mapping[str, Any], fld: str | None, kind: str) -> str:
+    etype = err["type"]
+    value = err.get("input")
+    if etype in ("string_too_short", "too_short"):
+        return "不能为空"
+    if etype in _TYPE_NAMES:
+        return _TYPE_NAMES[etype]
+    if etype in ("enum", "literal_error"):
+        allowed = _ENUM_FIELDS.get(fld or "")
+        if allowed is None:
+            return f"「{_show(value)}」不是有效的取值（{err.get('ctx', {}).get('expected', '')}）"
+        shown = "、".join(f"「{a}」" if a else "空字符串" for a in allowed)
+        return f"「{_show(value)}」不是有效的取值（可选：{shown}）"
+    if etype == "string_pattern_mismatch":
+        return f"「{_show(value)}」格式不正确（{_ID_HINTS.get(kind, '格式不符合要求')}）"
+    return str(err.get("msg", etype))
+
+
+def _subject(kind: str, ident: Any, index: int | None, parent: Any = None) -> str:
+    if kind == "template":
+        return "模板信息 [template]"
+    if kind == "file":
+        return "文件"
+    label = {"item": "条目", "section": "章节", "criterion": "认定标准"}[kind]
+    if isinstance(ident, str) and ident:
+        return f"{label} {ident}"
+    where = f"（章节 {parent}）" if kind == "item" and isinstance(parent, str) and parent else ""
+    return f"第{(index or 0) + 1}个{label}{where}"
+
+
+class _Reporter:
+    """Turns validation problems into ChecklistErrors for one file."""
+
+    def __init__(self, display: str, text: str, raw: Mapping[str, Any]) -> None:
+        self.display = display
+        self.lines = _Lines(text)
+        self.raw = raw
+        self.errors: list[ChecklistError] = []
+
+    def add(self, message: str, *, line: int | None, item: str | None, fld: str | None, code: str) -> None:
+        self.errors.append(ChecklistError(self.display, message, line, item, fld, code))
+
+    def _where(self, loc: tuple[Any, ...]) -> tuple[str, list[tuple[str, int | None]], str | None, Any, str, int | None]:
+        """(kind, header path, field, id of the thing, parent id, index) for a loc in file layout."""
+        if loc and loc[0] == "criteria" and len(loc) >= 2 and isinstance(loc[1], int):
+            ident = _subscript(self.raw, "criteria", loc[1], "id")
+            return "criterion", [("criteria", loc[1])], (loc[2] if len(loc) > 2 else None), ident, None, loc[1]
+        if loc and loc[0] == "sections" and len(loc) >= 2 and isinstance(loc[1], int):
+            si = loc[1]
+            sid = _subscript(self.raw, "sections", si, "id")
+            if len(loc) >= 4 and loc[2] == "items" and isinstance(loc[3], int):
+                ii = loc[3]
+                ident = _subscript(self.raw, "sections", si, "items", ii, "id")
+                path = [("sections", si), ("sections.items", ii)]
+                return "item", path, (loc[4] if len(loc) > 4 else None), ident, sid, ii
+            return "section", [("sections", si)], (loc[2] if len(loc) > 2 else None), sid, None, si
+        if loc and loc[0] == "template":
+            return "template", [("template", None)], (loc[1] if len(loc) > 1 else None), None, None, None
+        return "file", [], (loc[0] if loc else None), None, None, None
+
+    def _line(self, path: list[tuple[str, int | None]], fld: str | None, ident: Any) -> int | None:
+        return self.lines.locate(path, fld, ident)
+
+    def pydantic(self, exc: ValidationError, to_file_loc: Callable[[tuple[Any, ...]], tuple[Any, ...]]) -> None:
+        for err in exc.errors(include_url=False):
+            ctx = err.get("ctx") or {}
+            loc = tuple(ctx["at"]) if "at" in ctx else tuple(err["loc"])
+            loc = to_file_loc(loc)
+            kind, path, fld, ident, parent, index = self._where(loc)
+            subject = _subject(kind, ident, index, parent)
+            item_id = ident if isinstance(ident, str) and kind in ("item", "criterion") else None
+            line = self._line(path, fld if isinstance(fld, str) else None, ident)
+            etype = err["type"]
+            if etype.startswith("duplicate_") and etype != "duplicate_value":
+                first = to_file_loc(tuple(ctx["first"]))
+                k2, p2, f2, i2, _, _ = self._where(first)
+                first_line = self._line(p2, f2, i2)
+                also = f"（已在第{first_line}行使用）" if first_line else ""
+                self.add(f"{err['msg']}{also}", line=line, item=item_id, fld=fld, code="duplicate")
+            elif etype == "missing" and fld in ("items", "sections", "criteria"):
+                what = {"items": "没有任何条目（缺少 [[sections.items]]）",
+                        "sections": "没有任何章节（缺少 [[sections]]）",
+                        "criteria": "没有任何认定标准（缺少 [[criteria]]）"}[fld]
+                self.add(f"{'文件' if kind in ('template', 'file') else subject + ' '}{what}",
+                         line=line, item=item_id, fld=fld, code="empty")
+            elif etype == "too_short" and fld in ("items", "sections", "criteria"):
+                what = {"items": "没有任何条目", "sections": "没有任何章节", "criteria": "没有任何认定标准"}[fld]
+                self.add(f"{'文件' if kind in ('template', 'file') else subject + ' '}{what}",
+                         line=line, item=item_id, fld=fld, code="empty")
+            elif etype == "missing":
+                self.add(f"{subject} 缺少必填字段 {fld}", line=line, item=item_id, fld=fld, code="missing")
+            elif etype == "extra_forbidden":
+                self.unknown_field(kind, subject, path, fld, item_id)
+            elif fld is None:
+                self.add(f"{subject} {_reason(err, None, kind)}", line=line, item=item_id, fld=None, code="invalid")
+            else:
+                self.add(f"{subject} 的字段 {fld} 无效：{_reason(err, fld, kind)}",
+                         line=line, item=item_id, fld=fld, code="invalid")
+
+    def unknown_field(self, kind: str, subject: str, path: list[tuple[str, int | None]], fld: Any, item_id: str | None) -> None:
+        known = {
+            "item": Item.model_fields,
+            "section": Section.model_fields,
+            "template": {k: None for k in ChecklistTemplate.model_fields if k != "sections"},
+            "criterion": WeakLaxCriterion.model_fields,
+        }.get(kind, {})
+        hint = ""
+        close = difflib.get_close_matches(str(fld), list(known), n=1)
+        if close:
+            hint = f"（是否应为 {close[0]}？）"
+        line = self.lines.locate(path, str(fld)) if path else self.lines.locate([], str(fld))
+        what = "文件含有未知的顶层字段" if kind == "file" else f"{subject} 含有未知字段"
+        self.add(f"{what} {fld}{hint}", line=line, item=item_id, fld=str(fld), code="unknown_field")
+
+
+def _decode(display: str, data: bytes) -> tuple[str | None, ChecklistError | None]:
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        hint = ""
+        try:
+            data.decode("gb18030")
+            hint = "，看起来是 GBK 编码"
+        except UnicodeDecodeError:
+            pass
+        return None, ChecklistError(
+            display, f"文件不是 UTF-8 编码{hint}，请另存为 UTF-8", line, None, None, "encoding"
+        )
+
+
+def _parse(display: str, data: bytes) -> tuple[dict[str, Any] | None, str, list[ChecklistError]]:
+    text, err = _decode(display, data)
+    if text is None:
+        assert err is not None
+        return None, "", [err]
+    try:
+        return tomllib.loads(text), text, []
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.search(msg)
+        line: int | None = None
+        col = ""
+        if m:
+            msg = msg[: m.start()]
+            if m.group(1):
+                line, col = int(m.group(1)), f"（第{m.group(2)}列）"
+            else:
+                line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        zh = next((z for en, z in _TOML_MESSAGES if msg.startswith(en)), msg)
+        return None, text, [ChecklistError(display, f"TOML 语法错误{col}：{zh}", line, None, None, "syntax")]
+
+
+# ------------------------------------------------------------------------ loading
+
+
+@dataclass(frozen=True)
+class _File:
+    display: str
+    name: str
+    read: Callable[[], bytes]
+
+
+def _files_in(source: Any) -> list[_File]:
+    """TOML files of one source, sorted by name. ``source`` None = shipped data."""
+    out: list[_File] = []
+    if source is None:
+        root = files(_SHIPPED_PACKAGE)
+        for entry in root.iterdir():
+            if entry.name.endswith(".toml") and entry.is_file():
+                out.append(_File(f"{_SHIPPED_PACKAGE}/{entry.name}", entry.name, entry.read_bytes))
+    else:
+        directory = Path(source)
+        if directory.is_dir():
+            for path in directory.glob("*.toml"):
+                if path.is_file():
+                    out.append(_File(str(path), path.name, path.read_bytes))
+    return sorted(out, key=lambda f: f.name)
+
+
+def _sources(extra_dirs: Sequence[Path | str]) -> list[list[_File]]:
+    return [_files_in(None), *(_files_in(d) for d in extra_dirs)]
+
+
+def _read(f: _File) -> tuple[bytes | None, ChecklistError | None]:
+    try:
+        return f.read(), None
+    except OSError as exc:
+        return None, ChecklistError(f.display, f"无法读取文件：{exc.strerror or exc}", code="io")
+
+
+def _template_from_raw(
+    display: str, raw: dict[str, Any], text: str, weaklax_ids: set[str] | None
+) -> tuple[ChecklistTemplate | None, list[ChecklistError]]:
+    rep = _Reporter(display, text, raw)
+    for key in raw:
+        if key not in ("template", "sections"):
+            rep.unknown_field("file", "文件", [], key, None)
+    meta = raw.get("template")
+    if not isinstance(meta, dict):
+        what = "缺少 [template] 表" if meta is None else "的 template 应为表 [template]"
+        rep.add(f"文件{what}", line=None if meta is None else rep.lines.locate([], "template"),
+                item=None, fld="template", code="missing" if meta is None else "invalid")
+        return None, rep.errors
+    data = {k: v for k, v in meta.items() if k != "sections"}
+    if "sections" in meta:
+        rep.unknown_field("template", _subject("template", None, None), [("template", None)], "sections", None)
+    if "sections" in raw:
+        data["sections"] = raw["sections"]
+    if rep.errors:
+        return None, rep.errors
+
+    def to_file_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+        if loc and loc[0] == "sections":
+            return loc
+        return ("template", *loc) if loc else ("template",)
+
+    try:
+        template = ChecklistTemplate.model_validate(data, context={"weaklax_ids": weaklax_ids})
+    except ValidationError as exc:
+        rep.pydantic(exc, to_file_loc)
+        return None, rep.errors
+    return template, []
+
+
+def _load_weaklax(extra_dirs: Sequence[Path | str]) -> tuple[list[WeakLaxCriterion], list[ChecklistError]]:
+    merged: dict[str, WeakLaxCriterion] = {}
+    errors: list[ChecklistError] = []
+    for group in _sources(extra_dirs):
+        for f in group:
+            if f.name != WEAKLAX_FILE:
+                continue
+            data, err = _read(f)
+            if data is None:
+                errors.append(err)  # type: ignore[arg-type]
+                continue
+            raw, text, errs = _parse(f.display, data)
+            if raw is None:
+                errors.extend(errs)
+                continue
+            try:
+                parsed = _WeakLaxFile.model_validate(raw, context={"known_ids": set(merged)})
+            except ValidationError as exc:
+                rep = _Reporter(f.display, text, raw)
+                rep.pydantic(exc, lambda loc: loc)
+                errors.extend(rep.errors)
+                continue
+            for c in parsed.criteria:
+                merged[c.id] = c
+    return list(merged.values()), errors
+
+
+def load_weaklax_criteria(
+    extra_dirs: Sequence[Path | str] = (), errors: list[ChecklistError] | None = None
+) -> list[WeakLaxCriterion]:
+    """软弱涣散 criteria: shipped ``weaklax.toml``, overridden by id from ``extra_dirs``.
+
+    A malformed file is skipped; pass a list as ``errors`` to receive its problems.
+    """
+    criteria, errs = _load_weaklax(extra_dirs)
+    if errors is not None:
+        errors.extend(errs)
+    return criteria
+
+
+def load_templates(extra_dirs: Sequence[Path | str] = ()) -> LoadResult:
+    """Load every template: shipped data first, then each of ``extra_dirs`` in order.
+
+    A template whose id was already loaded from an earlier source replaces it;
+    two files with the same id in one source are an error (the first wins).
+    Directories that do not exist are skipped.
+    """
+    criteria, errors = _load_weaklax(extra_dirs)
+    result = LoadResult(criteria=criteria, errors=errors)
+    weaklax_ids = {c.id for c in criteria}
+    for group in _sources(extra_dirs):
+        seen_here: dict[str, str] = {}
+        for f in group:
+            if f.name == WEAKLAX_FILE:
+                continue
+            data, err = _read(f)
+            if data is None:
+                result.errors.append(err)  # type: ignore[arg-type]
+                continue
+            raw, text, errs = _parse(f.display, data)
+            if raw is None:
+                result.errors.extend(errs)
+                continue
+            template, errs = _template_from_raw(f.display, raw, text, weaklax_ids)
+            if template is None:
+                result.errors.extend(errs)
+                continue
+            if template.id in seen_here:
+                line = _Lines(text).locate([("template", None)], "id")
+                result.errors.append(ChecklistError(
+                    f.display, f"模板编号 {template.id} 与 {seen_here[template.id]} 重复，本文件未加载",
+                    line, None, "id", "duplicate"))
+                continue
+            seen_here[template.id] = f.display
+            result.templates[template.id] = template
+            result.origins[template.id] = f.display
+    return result
+
+
+def pick_template(templates: Mapping[str, ChecklistTemplate], sector: Sector | str) -> ChecklistTemplate:
+    """The template meant for this sector (the most specific one), else ``general``."""
+    sector = Sector(sector)
+    specific = [t for t in templates.values() if sector in t.sectors]
+    if specific:
+        return min(specific, key=lambda t: (len(t.sectors), t.id))
+    if "general" in templates:
+        return templates["general"]
+    generic = sorted((t for t in templates.values() if not t.sectors), key=lambda t: t.id)
+    if generic:
+        return generic[0]
+    raise LookupError(f"没有适用于「{sector.value}」的检查清单模板")
+
+
+# ---------------------------------------------------------------------- snapshots
+
+
+def template_snapshot(template: ChecklistTemplate) -> dict[str, Any]:
+    """A JSON-ready copy of the template, to be stored with a visit."""
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "id": template.id,
+        "version": template.version,
+        "content_hash": template.content_hash,
+        "template": template.model_dump(mode="json"),
+    }
+
+
+def template_from_snapshot(snapshot: Mapping[str, Any]) -> ChecklistTemplate:
+    """The template frozen by :func:`template_snapshot`.
+
+    The content is validated again (without checking 软弱涣散 ids, which may
+    have changed since) and must match the stored hash: ValueError otherwise.
+    """
+    if snapshot.get("format") != SNAPSHOT_FORMAT:
+        raise ValueError(f"不支持的检查清单快照格式：{snapshot.get('format')!r}")
+    template = ChecklistTemplate.model_validate(snapshot["template"])
+    expected = snapshot.get("content_hash")
+    if expected != template.content_hash:
+        raise ValueError(f"检查清单快照 {template.id} {template.version} 的校验值不一致，内容可能被改动")
+    return template
