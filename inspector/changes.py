@@ -64,17 +64,17 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, tuple[Any
 
 
 def get_path(data: dict[str, Any], path: str) -> Any:
-    head, _, rest = path.partition(".")
+    head, sep, rest = path.partition(".")
     value = data.get(head)
-    if rest:
+    if sep:  # a per-key field; the key itself may be empty or hold dots
         return (value or {}).get(rest)
     return value
 
 
 def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     """Apply one field change to a dumped record (None under a per-key field deletes the key)."""
-    head, _, rest = path.partition(".")
-    if not rest:
+    head, sep, rest = path.partition(".")
+    if not sep:
         data[head] = value
         return
     sub = dict(data.get(head) or {})

@@ -244,6 +244,7 @@ class Finding(Record):
     evidence: str = ""
     verifier: str = ""
     verified_on: date | None = None
+    reopenings: list[Reopening] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _deadline_after_found(self) -> "Finding":
@@ -271,6 +272,8 @@ class PocketMember(Record):
     last_contact: date | None = None
     track: LegalTrack = LegalTrack.NONE
     disposition: Disposition = Disposition.PENDING
+    # When the disposition was decided: 停止党籍 starts the two-year clock of facts.md.
+    disposition_on: date | None = None
     notes: str = ""
     found_on: date | None = None
     visit_id: str | None = None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .storage import CorruptFile, StoreError, atomic_write, dumps, read_json_file, set_modes
+from .storage import CorruptFile, StoreError, read_json_file, set_modes, write_json_file
 
 APP_NAME = "inspector"
 
@@ -80,4 +80,4 @@ def load_settings(root: Path) -> Settings:
 
 
 def save_settings(root: Path, settings: Settings) -> None:
-    atomic_write(settings_path(root), dumps(settings.model_dump(mode="json")))
+    write_json_file(settings_path(root), settings.model_dump(mode="json"))

@@ -20,6 +20,7 @@ scale and two processes never lose each other's updates.
 from __future__ import annotations
 
 import contextlib
+import gc
 import getpass
 import os
 from collections import OrderedDict
@@ -29,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from . import changes as ch
 from .models import (
@@ -51,17 +52,18 @@ from .storage import (
     Journal,
     Shard,
     StoreError,
-    atomic_write,
-    dumps,
     ensure_dir,
     file_signature,
     read_json_file,
+    write_json_file,
 )
 
 R = TypeVar("R", bound=Record)
 
 BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
 VISIT_INDEX = "visit_index"
+# Visit fields copied into the branch file's visit index.
+_INDEXED = ("date", "status", "template_id", "deleted", "completed_at")
 CHANGES = "changes"
 _SHARD_CACHE_SIZE = 64
 
@@ -184,8 +186,7 @@ class Store:
         self._summary_cache: dict[str, tuple[Any, BranchSummary | None]] | None = None
         self._findings_cache: dict[str, tuple[Any, list[Finding]]] = {}
         self.errors: dict[Path, str] = {}
-        with self.lock():
-            Journal.recover(self.root)
+        with self.lock():  # taking the lock first finishes a crashed transaction
             self.installation_id = self._meta()["installation_id"]
 
     # ------------------------------------------------------------------ meta
@@ -194,7 +195,7 @@ class Store:
         meta = read_json_file(path)
         if meta is None or "installation_id" not in meta:
             meta = {"installation_id": new_id(), "schema": SCHEMA_VERSION, "created": utcnow().isoformat()}
-            atomic_write(path, dumps(meta))
+            write_json_file(path, meta)
         return meta
 
     def is_empty(self) -> bool:
@@ -208,7 +209,8 @@ class Store:
         shard = self._shards.get(path)
         if shard is None:
             shard = self._shards[path] = Shard(path)
-            while len(self._shards) > _SHARD_CACHE_SIZE:
+            # Never evict during a transaction: the staged content lives in the shard.
+            while len(self._shards) > _SHARD_CACHE_SIZE and self._journal is None:
                 self._shards.popitem(last=False)
         else:
             self._shards.move_to_end(path)
@@ -226,12 +228,16 @@ class Store:
         assert bid, f"a {kind} needs its branch"
         return self._shard(self.branch_dir(bid) / "branch.json")
 
-    def _load(self, shard: Shard) -> dict[str, Any]:
+    def _load(self, shard: Shard, *, fresh: bool = False) -> dict[str, Any]:
+        """The shard's content; `fresh` (under the lock, before a write)
+        re-checks the file itself rather than trusting its stat."""
         try:
-            return shard.raw()
+            data = shard.fresh() if fresh else shard.raw()
         except CorruptFile as exc:
             self.errors[exc.path] = str(exc)
             raise
+        self.errors.pop(shard.path, None)
+        return data
 
     # ------------------------------------------------------------ transactions
     @contextlib.contextmanager
@@ -242,34 +248,46 @@ class Store:
                 yield
                 return
             journal = self._journal = Journal(self.root)
+            committed = False
             try:
                 yield
                 journal.commit()
+                committed = True
             except BaseException:
                 journal.abort()
-                self._shards.clear()  # drop staged content from caches
                 raise
             finally:
                 self._journal = None
                 for shard in self._shards.values():
-                    shard.storage._held = None
-                    shard.storage._sig = None
+                    shard.storage.end_transaction(committed)
+                while len(self._shards) > _SHARD_CACHE_SIZE:
+                    self._shards.popitem(last=False)
+
+    def _staged_names(self, folder: Path) -> set[str]:
+        """Files created inside the running transaction, not yet on disk."""
+        if self._journal is None:
+            return set()
+        return {p.name for p in self._journal.staged if p.parent == folder}
 
     # ----------------------------------------------------------------- reads
     def branch_ids(self) -> list[str]:
         base = self.root / "branches"
+        staged = {p.parent.name for p in self._journal.staged if p.parent.parent == base} if self._journal else set()
         try:
-            return sorted(e.name for e in os.scandir(base) if e.is_dir())
+            return sorted(staged.union(e.name for e in os.scandir(base) if e.is_dir()))
         except FileNotFoundError:
-            return []
+            return sorted(staged)
 
     def committee(self) -> Committee | None:
-        docs = self._shard(self.root / "committee.json").docs("committee")
-        live = [d for d in docs if not d.get("deleted")]
-        return Committee.model_validate(live[0]) if live else None
+        found = self._records(Committee, self._shard(self.root / "committee.json"))
+        return found[0] if found else None
 
     def _records(self, cls: type[R], shard: Shard) -> list[R]:
-        return _validate_many(cls, (self._load(shard).get(cls.kind) or {}).values())
+        try:
+            return _validate_file(cls, shard.path, (self._load(shard).get(cls.kind) or {}).values())
+        except CorruptFile as exc:
+            self.errors[exc.path] = str(exc)
+            raise
 
     def branch(self, bid: str) -> Branch:
         found = self._records(Branch, self._shard_for("branch", bid, None))
@@ -296,9 +314,11 @@ class Store:
     def visit_ids(self, bid: str) -> list[str]:
         vdir = self.branch_dir(bid) / "visits"
         try:
-            return sorted(e.name[:-5] for e in os.scandir(vdir) if e.name.endswith(".json"))
+            names = {e.name for e in os.scandir(vdir)}
         except FileNotFoundError:
-            return []
+            names = set()
+        names |= self._staged_names(vdir)
+        return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
 
     def visit(self, vid: str, bid: str | None = None) -> Visit:
         bid = bid or self.locate_visit(vid)
@@ -310,7 +330,8 @@ class Store:
     def locate_visit(self, vid: str) -> str:
         name = f"{_safe_id(vid)}.json"
         for bid in self.branch_ids():
-            if (self.branch_dir(bid) / "visits" / name).exists():
+            vdir = self.branch_dir(bid) / "visits"
+            if (vdir / name).exists() or name in self._staged_names(vdir):
                 return bid
         raise NotFound(f"找不到现场指导记录：{vid}")
 
@@ -386,56 +407,72 @@ class Store:
         if changed:
             payload = {bid: [list(sig), s.__dict__ if s else None] for bid, (sig, s) in fresh.items()}
             with contextlib.suppress(OSError):
-                atomic_write(cache_path, dumps(payload))
+                write_json_file(cache_path, payload)
         return [s for _, s in fresh.values() if s is not None]
 
     def all_findings(self) -> list[Finding]:
         """Every live finding of every branch; only changed files are re-read."""
         out: list[Finding] = []
         fresh: dict[str, tuple[Any, list[Finding]]] = {}
-        for bid, path, sig in self._scan():
-            hit = self._findings_cache.get(bid)
-            if hit is None or hit[0] != sig:
-                data = self._read_for_scan(path)
-                found = _validate_many(Finding, (data or {}).get("finding", {}).values()) if data else []
-                hit = (sig, found)
-            fresh[bid] = hit
-            out.extend(hit[1])
+        with _gc_paused():  # tens of thousands of new objects: collect once, after
+            for bid, path, sig in self._scan():
+                hit = self._findings_cache.get(bid)
+                if hit is None or hit[0] != sig:
+                    found = _findings_fast(path)
+                    if found is not None:
+                        self.errors.pop(path, None)
+                    else:
+                        data = self._read_for_scan(path)
+                        try:
+                            found = _validate_file(Finding, path, (data or {}).get("finding", {}).values()) if data else []
+                        except CorruptFile as exc:
+                            self.errors[path] = str(exc)
+                            found = []
+                    hit = (sig, found)
+                fresh[bid] = hit
+                out.extend(hit[1])
         self._findings_cache = fresh
         return out
 
     def all_visit_index(self) -> list[dict[str, Any]]:
-        """Date, status and template of every visit, from the branch files' index."""
+        """Branch, date, status and template of every visit, from the branch files' index."""
         out = []
-        for _bid, path, _sig in self._scan():
+        for bid, path, _sig in self._scan():
             data = self._read_for_scan(path) or {}
-            out.extend(v for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted"))
+            out.extend({**v, "branch_id": bid} for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted"))
         return out
 
     # ---------------------------------------------------------------- writes
     def save(self, record: R, *, base: R | None = None, at=None) -> R:
         """Save `record` now. With `base` (the version the editor started
         from), fields changed by someone else meanwhile are kept, and a field
-        both changed raises `EditConflict` instead of overwriting theirs."""
+        both changed raises `EditConflict` instead of overwriting theirs.
+
+        A visit whose date, status or tombstone changes is written together
+        with the branch file's visit index, all or nothing."""
         cls = type(record)
         if isinstance(record, Branch):
             record = _with_initials(record)
         bid = _branch_of(record)
         with self.lock():
             shard = self._shard_for(record.kind, record.id, bid)
-            with shard.batch():
-                data = self._load(shard)
-                current = _find(data.get(record.kind), record.id)
-                new = ch.dump(record)
-                if base is not None and current is not None:
-                    new = _merge(record, base, current, new)
-                fields = ch.diff(current, new)
-                if not fields:
-                    return record
-                saved = cls.model_validate(new)
-                self._write(shard, saved, fields, at=at)
-            if record.kind == "visit":
-                self._index_visit(saved, current)
+            current = _find(self._load(shard, fresh=True).get(record.kind), record.id)
+            new = ch.dump(record)
+            if base is not None and current is not None:
+                new = _merge(record, base, current, new)
+            fields = ch.diff(current, new)
+            if not fields:  # nothing of mine to write; return what is stored (others' edits included)
+                return record if base is None else cls.model_validate(new)
+            saved = cls.model_validate(new)
+            entry = _index_entry(ch.dump(saved)) if record.kind == "visit" else None
+            if entry is not None and current is not None and _index_entry(current) == entry:
+                entry = None
+            with self.transaction() if entry is not None else contextlib.nullcontext():
+                shard = self._shard_for(record.kind, record.id, bid)  # joins the transaction
+                with shard.batch():
+                    self._write(shard, saved, fields, at=at)
+                if entry is not None:
+                    self._put_index(bid, entry)
         return saved
 
     def delete(self, record: R) -> R:
@@ -453,41 +490,41 @@ class Store:
 
     @staticmethod
     def put_raw(shard: Shard, table: str, doc: dict[str, Any]) -> None:
-        raw = shard.raw().get(table) or {}
-        for doc_id, existing in raw.items():
-            if existing.get("id") == doc["id"]:
-                shard.table(table).update(doc, doc_ids=[int(doc_id)])
-                return
-        shard.table(table).insert(doc)
+        """Insert `doc`, or replace the stored document with the same id.
 
-    def _index_visit(self, visit: Visit, before: dict[str, Any] | None) -> None:
-        entry = {
-            "id": visit.id,
-            "date": visit.date.isoformat(),
-            "status": visit.status.value,
-            "template_id": visit.template_id,
-            "deleted": visit.deleted,
-            "completed_at": visit.completed_at.isoformat() if visit.completed_at else None,
-        }
-        if before is not None and all(before.get(k) == entry[k] for k in ("date", "status", "deleted", "completed_at")):
-            return
-        shard = self._shard_for("branch", visit.branch_id, None)
+        See `Shard.replace` for why not TinyDB's `update`."""
+        with shard.batch():
+            raw = shard.raw().get(table) or {}
+            for doc_id, existing in raw.items():
+                if existing.get("id") == doc["id"]:
+                    shard.replace(table, int(doc_id), doc)
+                    return
+            shard.table(table).insert(doc)
+
+    def _put_index(self, bid: str, entry: dict[str, Any]) -> None:
+        shard = self._shard_for("branch", bid, None)
         with shard.batch():
             self.put_raw(shard, VISIT_INDEX, entry)
 
     def ingest(self, shard_kind: str, record_id: str, branch_id: str | None, doc: dict[str, Any], changes: list[dict[str, Any]]) -> None:
         """Write a record and already-made changes as they are (sync import).
 
+        `changes` go to the end of the history in the given order; a known
+        one listed again is moved there (the last change of a field is the
+        one the next local edit replaces, see `changes.last_change_ids`).
         Call inside `transaction()`; the caller has validated `doc`."""
         shard = self._shard_for(shard_kind, record_id, branch_id)
         with shard.batch():
             self.put_raw(shard, shard_kind, doc)
-            known = {c["id"] for c in shard.docs(CHANGES)}
-            new = [c for c in changes if c["id"] not in known]
-            if new:
-                shard.table(CHANGES).insert_multiple(new)
+            listed = {c["id"] for c in changes}
+            again = [int(k) for k, c in (shard.raw().get(CHANGES) or {}).items() if c["id"] in listed]
+            if again:
+                shard.table(CHANGES).remove(doc_ids=again)
+            if changes:
+                shard.table(CHANGES).insert_multiple(changes)
         if shard_kind == "visit":
-            self._index_visit(Visit.model_validate(doc), None)
+            assert branch_id, "a visit needs its branch"
+            self._put_index(branch_id, _index_entry(doc))
 
     def raw_changes(self, kind: str, record_id: str, branch_id: str | None) -> list[dict[str, Any]]:
         shard = self._shard_for(kind, record_id, branch_id)
@@ -501,7 +538,7 @@ class Store:
         path = self.template_path(template_id, version, content_hash)
         if not path.exists():
             with self.lock():
-                atomic_write(path, dumps(snapshot))
+                write_json_file(path, snapshot)
 
     def template_snapshot(self, template_id: str, version: str, content_hash: str) -> dict[str, Any] | None:
         return read_json_file(self.template_path(template_id, version, content_hash))
@@ -521,10 +558,57 @@ def _branch_of(record: Record) -> str | None:
 
 
 def _find(table: dict[str, Any] | None, record_id: str) -> dict[str, Any] | None:
+    """A copy of the stored document (the cached one changes when it is saved)."""
     for doc in (table or {}).values():
         if doc.get("id") == record_id:
-            return doc
+            return dict(doc)
     return None
+
+
+def _index_entry(visit: dict[str, Any]) -> dict[str, Any]:
+    return {"id": visit["id"], **{k: visit.get(k) for k in _INDEXED}}
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building ~50,000 records triggers the cyclic collector over and over
+    (a third of a county-wide read); it runs once when we are done."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+class _FindingsOnly(BaseModel):
+    """A branch file's findings validated straight from its bytes: the change
+    history beside them (most of the file) never becomes Python objects."""
+
+    model_config = ConfigDict(extra="ignore")
+    meta: dict[str, Any] | None = Field(default=None, alias="_meta")
+    finding: dict[str, Finding] = Field(default_factory=dict)
+
+
+def _findings_fast(path: Path) -> list[Finding] | None:
+    """Live findings of a sound current-schema file (5x faster than parsing it
+    all); None sends the caller the careful way, which names any problem."""
+    try:
+        parsed = _FindingsOnly.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError):
+        return None
+    if parsed.meta is not None and parsed.meta.get("1") != {"schema": SCHEMA_VERSION}:
+        return None
+    return [f for f in parsed.finding.values() if not f.deleted]
+
+
+def _validate_file(cls: type[R], path: Path, docs: Iterable[dict[str, Any]]) -> list[R]:
+    """Records of one file; a document that does not validate makes the file unreadable."""
+    try:
+        return _validate_many(cls, docs)
+    except ValidationError as exc:
+        raise CorruptFile(path, f"记录无效：{validation_message(exc)}") from exc
 
 
 def _merge(record: Record, base: Record, current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

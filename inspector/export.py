@@ -1,0 +1,103 @@
+"""The rectification ledger as files staff hand on: .csv and Word.
+
+The csv starts with a UTF-8 BOM because Excel and WPS otherwise read it as
+GBK and garble every Chinese character. The Word file is a landscape A4 table
+on the same page, fonts and page numbers as the memo (`officialdoc`). Both
+take rows already filtered and sorted, so a file shows what the screen showed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from .ledger import COLUMNS, LedgerRow
+from .storage import StoreError
+
+FORMATS = ("csv", "docx")
+# 序号 first, then ledger columns; the csv carries the extra ones too.
+CSV_COLUMNS = (
+    "branch", "category", "description", "measures", "leader", "person",
+    "deadline", "status", "overdue", "found_on", "evidence", "verifier",
+)
+# Landscape 版心 is 225 mm wide; widths (mm) sum to it.
+DOCX_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("branch", 30), ("category", 16), ("description", 40.5), ("measures", 40.5), ("leader", 15),
+    ("person", 15), ("deadline", 32), ("status", 14), ("overdue", 12),
+)
+SEQ_HEADER, SEQ_WIDTH = "序号", 10.0
+DOCX_TABLE_SIZE = 10.5  # 五号: nine columns of Chinese text fit a landscape page
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(text: str) -> str:
+    """A cell Excel/WPS would run as a formula (=HYPERLINK…) is kept as text."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def ledger_csv(rows: Sequence[LedgerRow]) -> bytes:
+    buf = io.StringIO(newline="")
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow([SEQ_HEADER, *(COLUMNS[c] for c in CSV_COLUMNS)])
+    for n, row in enumerate(rows, 1):
+        out.writerow([n, *(_csv_safe(row.cell(c)) for c in CSV_COLUMNS)])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def ledger_docx(
+    rows: Sequence[LedgerRow], *, fonts, title: str, subtitle: str, when: date, author: str
+) -> bytes:
+    """A landscape A4 ledger: 2号 title, one line saying what is shown, the table."""
+    from . import officialdoc as od
+
+    doc = od.new_document(fonts, landscape=True)
+    od.add_title(doc, [title], fonts=fonts)
+    od.add_paragraph(doc, subtitle, od.PLAIN, fonts=fonts, size=od.SIZE_SMALL_4)
+    columns = [od.Column(SEQ_HEADER, SEQ_WIDTH, "center")] + [
+        od.Column(COLUMNS[c], w, "center" if c in ("deadline", "status", "overdue") else "left")
+        for c, w in DOCX_COLUMNS
+    ]
+
+    def cell(row: LedgerRow, column: str) -> str:  # dates as GB/T 9704 writes them
+        if column == "deadline" and row.deadline:
+            return od.chinese_date(date.fromisoformat(row.deadline))
+        return row.cell(column)
+
+    table = ([n, *(cell(r, c) for c, _ in DOCX_COLUMNS)] for n, r in enumerate(rows, 1))
+    od.add_table(doc, columns, table, fonts=fonts, size=DOCX_TABLE_SIZE)
+    od.set_properties(doc, title=title, author=author, when=when)
+    return od.to_bytes(doc)
+
+
+def export_ledger(
+    rows: Sequence[LedgerRow],
+    path: str | Path,
+    fmt: str,
+    *,
+    force: bool = False,
+    fonts=None,
+    committee: str = "",
+    filters: str = "全部",
+    when: date,
+    author: str = "",
+) -> Path:
+    """Write the rows to `path` (whole or not at all; an existing file only with `force`)."""
+    from .officialdoc import write_new_file
+
+    path = Path(path).expanduser()
+    if fmt == "csv":
+        payload = ledger_csv(rows)
+    elif fmt == "docx":
+        from .officialdoc import chinese_date
+        from .settings import MemoFonts
+
+        title = f"{committee}党支部问题整改台账" if committee else "党支部问题整改台账"
+        subtitle = f"截至{chinese_date(when)}　筛选：{filters}　共{len(rows)}条"
+        payload = ledger_docx(rows, fonts=fonts or MemoFonts(), title=title, subtitle=subtitle, when=when, author=author)
+    else:
+        raise StoreError(f"不支持的导出格式：{fmt}（可选：{'、'.join(FORMATS)}）")
+    write_new_file(path, payload, force=force)
+    return path

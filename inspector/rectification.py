@@ -1,0 +1,273 @@
+"""Status rules of a finding's rectification (照单整改、对账销号).
+
+A finding moves one step at a time: 未启动 → 整改中 → 待验收 → 已销号. Closing
+(销号) is the committee's acceptance, so it needs a verifier who is not the
+person who did the work, the date of the check and a note of the evidence.
+Going back is a reopening to 整改中 with a reason, kept on the finding.
+
+Every move is saved through `Store.save(new, base=old)`: the history records
+who, when, old and new value; if someone changed the same finding meanwhile
+the move is refused with `FindingConflict`, naming what they changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from . import changes as ch
+from . import clock
+from .models import Finding, FindingStatus, Reopening, utcnow
+from .storage import StoreError
+from .store import EditConflict, Store
+
+S = FindingStatus
+FORWARD: dict[FindingStatus, FindingStatus] = {
+    S.NOT_STARTED: S.IN_PROGRESS,
+    S.IN_PROGRESS: S.AWAITING_CHECK,
+    S.AWAITING_CHECK: S.CLOSED,
+}
+REOPENABLE = frozenset({S.AWAITING_CHECK, S.CLOSED})
+_STEP = {s: i for i, s in enumerate(FindingStatus)}
+
+# Chinese names of Finding fields, for history and conflict messages.
+FIELD_LABELS: dict[str, str] = {
+    "*": "新建",
+    "status": "状态",
+    "description": "问题描述",
+    "category": "问题类别",
+    "severity": "严重程度",
+    "basis": "依据",
+    "found_on": "发现日期",
+    "goal": "整改目标",
+    "measures": "整改措施",
+    "deadline": "整改时限",
+    "responsible": "责任主体",
+    "progress": "进展",
+    "evidence": "佐证材料",
+    "verifier": "验收人",
+    "verified_on": "验收日期",
+    "reopenings": "重新打开",
+    "deleted": "删除",
+}
+# Fields the rules read: a change to these by someone else invalidates a move.
+_RULE_FIELDS = ("status", "responsible", "found_on")
+
+
+class RectificationError(StoreError):
+    """A move the rules refuse, with one Chinese line saying why."""
+
+
+class FindingConflict(EditConflict):
+    """Someone else changed this finding since it was loaded: says what, who and to what."""
+
+    def __init__(self, record: Finding, theirs: dict[str, tuple[Any, Any]], current: Finding, who: str = ""):
+        super().__init__(record, theirs, current)
+        shown = "；".join(
+            f"{FIELD_LABELS.get(k, k)}：{_show(old)} → {_show(new)}" for k, (old, new) in sorted(theirs.items())
+        )
+        self.args = (f"该问题已被{who or '他人'}修改（{shown}），请刷新后再操作",)
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, dict):
+        return "，".join(f"{v}" for v in value.values() if v) or "（空）"
+    if isinstance(value, list):
+        return f"{len(value)}条"
+    return str(value)
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Names compared without spaces (full-width ones included), as typed with an IME."""
+    a, b = "".join(a.split()), "".join(b.split())
+    return bool(a) and a == b
+
+
+def allowed_moves(finding: Finding) -> list[FindingStatus]:
+    """Statuses this finding may move to now (forward one step, or reopen)."""
+    out = [FORWARD[finding.status]] if finding.status in FORWARD else []
+    if finding.status in REOPENABLE:
+        out.append(S.IN_PROGRESS)
+    return out
+
+
+def check_move(finding: Finding, to: FindingStatus) -> None:
+    """Refuse an illegal move with a Chinese message; closing/reopening details are checked by close()/reopen()."""
+    cur = finding.status
+    if to == cur:
+        raise RectificationError(f"该问题已是「{cur.value}」状态")
+    if FORWARD.get(cur) == to:
+        return
+    if to == S.IN_PROGRESS and cur in REOPENABLE:
+        return
+    if _STEP[to] > _STEP[cur]:
+        raise RectificationError(
+            f"状态只能逐级推进：「{cur.value}」之后是「{FORWARD[cur].value}」，不能直接改为「{to.value}」"
+        )
+    if cur == S.NOT_STARTED or cur == S.IN_PROGRESS:
+        raise RectificationError(f"「{cur.value}」不能退回「{to.value}」")
+    raise RectificationError(f"「{cur.value}」只能重新打开为「整改中」，不能改为「{to.value}」")
+
+
+def _save(store: Store, old: Finding, new: Finding, fields: Iterable[str]) -> Finding:
+    """Save `new` over `old`, refusing if someone changed what this move depends on."""
+    current = store.get(Finding, old.id, old.branch_id)
+    theirs = ch.diff(ch.dump(old), ch.dump(current))
+    watched = set(fields) | set(_RULE_FIELDS)
+    clash = {k: v for k, v in theirs.items() if k in watched}
+    if clash:
+        raise FindingConflict(new, clash, current, changed_by(store, current, clash))
+    try:
+        return store.save(new, base=old)
+    except EditConflict as exc:
+        raise FindingConflict(new, exc.theirs, exc.current, changed_by(store, exc.current, exc.theirs)) from exc
+
+
+def changed_by(store: Store, current: Finding, fields: dict[str, Any]) -> str:
+    """Who made the latest changes to these fields of the finding."""
+    names = {c.who for c in store.history(current)[-20:] if c.field in fields}
+    return "、".join(sorted(names))
+
+
+def advance(store: Store, finding: Finding, to: FindingStatus, *, progress: str | None = None) -> Finding:
+    """未启动 → 整改中 → 待验收 (closing goes through `close`)."""
+    check_move(finding, to)
+    if to == S.CLOSED:
+        raise RectificationError("销号须填写验收人、验收日期和佐证材料")
+    if finding.status in REOPENABLE:
+        raise RectificationError("退回「整改中」属于重新打开，须填写理由")
+    update: dict[str, Any] = {"status": to}
+    if progress is not None and progress.strip():
+        update["progress"] = progress.strip()
+    return _save(store, finding, finding.model_copy(update=update), update)
+
+
+def close(store: Store, finding: Finding, *, verifier: str, on: date, evidence: str | None = None) -> Finding:
+    """待验收 → 已销号: verified by someone other than the 具体责任人, on a real past date, with evidence."""
+    check_move(finding, S.CLOSED)
+    verifier = verifier.strip()
+    evidence = (finding.evidence if evidence is None else evidence).strip()
+    if not verifier:
+        raise RectificationError("销号须填写验收人")
+    if _same_person(verifier, finding.responsible.person):
+        raise RectificationError(f"验收人不能是具体责任人本人（{finding.responsible.person}）")
+    if on > clock.today():
+        raise RectificationError(f"验收日期不能晚于今天（{on.isoformat()}）")
+    if on < finding.found_on:
+        raise RectificationError(f"验收日期不能早于发现日期（{finding.found_on.isoformat()}）")
+    if not evidence:
+        raise RectificationError("销号须注明佐证材料")
+    update = {"status": S.CLOSED, "verifier": verifier, "verified_on": on, "evidence": evidence}
+    return _save(store, finding, finding.model_copy(update=update), update)
+
+
+def reopen(store: Store, finding: Finding, reason: str) -> Finding:
+    """待验收 or 已销号 back to 整改中, with the reason kept on the finding."""
+    reason = reason.strip()
+    if finding.status not in REOPENABLE:
+        raise RectificationError(f"「{finding.status.value}」的问题无需重新打开")
+    if not reason:
+        raise RectificationError("重新打开须填写理由")
+    update: dict[str, Any] = {
+        "status": S.IN_PROGRESS,
+        "reopenings": [*finding.reopenings, Reopening(who=store.user, reason=reason, at=utcnow())],
+    }
+    if finding.status == S.CLOSED:
+        update |= {"verifier": "", "verified_on": None}
+    return _save(store, finding, finding.model_copy(update=update), update)
+
+
+def move(
+    store: Store,
+    finding: Finding,
+    to: FindingStatus,
+    *,
+    verifier: str = "",
+    on: date | None = None,
+    evidence: str | None = None,
+    reason: str = "",
+    progress: str | None = None,
+) -> Finding:
+    """One status change by the rules above, whichever kind it is (screens, bulk)."""
+    check_move(finding, to)
+    if to == S.CLOSED:
+        if on is None:
+            raise RectificationError("销号须填写验收日期")
+        return close(store, finding, verifier=verifier, on=on, evidence=evidence)
+    if finding.status in REOPENABLE:
+        return reopen(store, finding, reason)
+    return advance(store, finding, to, progress=progress)
+
+
+def note_progress(store: Store, finding: Finding, *, progress: str | None = None, evidence: str | None = None) -> Finding:
+    """Record 进展 and 佐证材料 while the work goes on; a closed item is reopened first."""
+    if finding.status == S.CLOSED:
+        raise RectificationError("已销号的问题不能修改，如需修改请先重新打开")
+    update = {k: v.strip() for k, v in (("progress", progress), ("evidence", evidence)) if v is not None}
+    if not update:
+        return finding
+    return _save(store, finding, finding.model_copy(update=update), update)
+
+
+@dataclass
+class MoveResult:
+    finding_id: str
+    ok: bool
+    message: str
+    finding: Finding | None = None
+
+
+def bulk_move(
+    store: Store,
+    items: Iterable[Any],
+    to: FindingStatus,
+    *,
+    load: Callable[[Any], Finding] | None = None,
+    **details: Any,
+) -> list[MoveResult]:
+    """The same status change for several findings; each succeeds or fails on its own.
+
+    `items` are Findings, or anything with an `id` that `load` turns into one
+    (ledger rows: `Ledger.finding`, which may itself refuse a stale row)."""
+    out = []
+    for item in items:
+        try:
+            f = load(item) if load else item
+            saved = move(store, f, to, **details)
+        except StoreError as exc:
+            out.append(MoveResult(item.id, False, str(exc), None))
+        else:
+            out.append(MoveResult(item.id, True, f"已改为「{to.value}」", saved))
+    return out
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    who: str
+    field: str
+    label: str
+    old: str
+    new: str
+
+    def line(self) -> str:
+        stamp = self.at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if self.field == ch.CREATED:
+            return f"{stamp}　{self.who}　新建"
+        return f"{stamp}　{self.who}　{self.label}：{self.old} → {self.new}"
+
+
+def history(store: Store, finding: Finding) -> list[HistoryEntry]:
+    """Who changed what and when, oldest first, in Chinese."""
+    out = []
+    for c in sorted(store.history(finding), key=lambda c: c.at):
+        top = c.field.split(".")[0]
+        new = c.new
+        if top == "reopenings" and isinstance(new, list) and new:
+            new = f"理由：{new[-1].get('reason', '')}"
+        out.append(HistoryEntry(c.at, c.who, c.field, FIELD_LABELS.get(top, c.field), _show(c.old), _show(new)))
+    return out

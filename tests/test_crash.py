@@ -1,0 +1,215 @@
+"""Crash test: a writer process is SIGKILLed at random and at aimed moments.
+
+The writer is forked from the test (a separate process with its own Store,
+killed with SIGKILL like a closed lid or a dropped SSH session would). After
+every save returns it appends a line to a report file with an unbuffered
+os.write, so a line on record means "save() had returned". After each kill:
+every data file parses, and every reported save is on disk. Aimed kills use
+storage's INSPECTOR_TEST_PAUSE hook: the writer stops itself (SIGSTOP) at the
+n-th pass of a named point (temp file written / file replaced / journal
+written / first journal rename) and is killed there.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+from storage_samples import branch, data_files, finding, visit
+
+from inspector.models import Answer, AnswerValue, Finding
+from inspector.storage import Journal
+from inspector.store import Store
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGSTOP (POSIX)")
+
+PLAIN_POINTS = ("before_replace", "after_replace")
+JOURNAL_POINTS = ("journal_written", "journal_renamed", "before_replace", "after_replace")
+
+
+class World:
+    """Branches, a visit and findings the writer works on, made by the parent."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.store = Store(root, "检查员")
+        self.branches = [self.store.save(branch(f"第{i}党支部")) for i in range(3)]
+        self.txn_findings = [self.store.save(finding(b.id, description="事务计数")) for b in self.branches]
+        self.txn_visit = self.store.save(visit(self.branches[0].id, answers={}))
+
+    def new_trial(self):
+        b = self.branches[0]
+        return self.store.save(visit(b.id, answers={})), self.store.save(finding(b.id, progress="0"))
+
+
+def _plain_writer(store: Store, report: int, v, f) -> None:
+    """Answers, a counter and new findings, one save each, reported after return."""
+    bid = v.branch_id
+    for i in range(1, 100_000):
+        step = i % 3
+        if step == 0:
+            cur = store.visit(v.id, bid)
+            answers = {**cur.answers, f"i{i}": Answer(value=AnswerValue.MET, note=f"第{i}项")}
+            store.save(cur.model_copy(update={"answers": answers}), base=cur)
+            os.write(report, f"a i{i}\n".encode())
+        elif step == 1:
+            cur = store.get(Finding, f.id, bid)
+            store.save(cur.model_copy(update={"progress": str(int(cur.progress) + 1)}))
+            os.write(report, f"f {int(cur.progress) + 1}\n".encode())
+        else:
+            new = store.save(finding(bid, description=f"新问题{i}"))
+            os.write(report, f"n {new.id}\n".encode())
+
+
+def _journal_writer(store: Store, report: int, world: World) -> None:
+    """Transactions that set one counter in four files, reported after commit."""
+    start = int(store.get(Finding, world.txn_findings[0].id, world.branches[0].id).progress or 0)
+    for k in range(start + 1, start + 100_000):
+        with store.transaction():
+            for f in world.txn_findings:
+                store.save(f.model_copy(update={"progress": str(k)}))
+            store.save(world.txn_visit.model_copy(update={"summary": str(k)}))
+        os.write(report, f"t {k}\n".encode())
+
+
+def _run_child(world: World, report_path: Path, mode: str, pause: str | None, trial) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        if pause:
+            os.environ["INSPECTOR_TEST_PAUSE"] = pause
+        report = os.open(report_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        store = Store(world.root, "写入进程")
+        if mode == "plain":
+            _plain_writer(store, report, *trial)
+        else:
+            _journal_writer(store, report, world)
+        code = 0
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _kill(pid: int, pause: str | None, delay: float, report_path: Path) -> str:
+    if pause:
+        _, status = os.waitpid(pid, os.WUNTRACED)
+        if not os.WIFSTOPPED(status):
+            return f"writer ended before {pause}"
+    else:  # a random moment after the writer's first save, whatever the machine's speed
+        deadline = time.monotonic() + 20
+        while not (report_path.exists() and report_path.stat().st_size) and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(delay)
+    os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
+        return "writer died before the kill"
+    return ""
+
+
+def _corrupt_files(root: Path) -> list[Path]:
+    bad = []
+    for path in data_files(root):
+        try:
+            orjson.loads(path.read_bytes())
+        except orjson.JSONDecodeError:
+            bad.append(path)
+    return bad
+
+
+def _lost_plain_saves(store: Store, report: list[str], v, f) -> list[str]:
+    bid = v.branch_id
+    answers = store.visit(v.id, bid).answers
+    progress = int(store.get(Finding, f.id, bid).progress)
+    ids = {x.id for x in store.findings(bid)}
+    lost = []
+    for line in report:
+        kind, value = line.split()
+        if (
+            (kind == "a" and value not in answers)
+            or (kind == "f" and progress < int(value))
+            or (kind == "n" and value not in ids)
+        ):
+            lost.append(line)
+    last = [int(line.split()[1]) for line in report if line.startswith("f ")]
+    history = [c for c in store.history(f) if c.field == "progress"]
+    if len(history) != progress:  # every increment that reached disk has its change record
+        lost.append(f"history has {len(history)} progress changes for {progress}")
+    if last and progress > last[-1] + 1:
+        lost.append(f"progress {progress} beyond the last reported {last[-1]} + 1")
+    return lost
+
+
+def _journal_state(store: Store, world: World) -> list[str]:
+    values = [store.get(Finding, f.id, f.branch_id).progress for f in world.txn_findings]
+    return values + [store.visit(world.txn_visit.id, world.branches[0].id).summary or ""]
+
+
+def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path):
+    rng = random.Random(20161)
+    world = World(tmp_path / "data")
+    trials = []
+    for _ in range(18):
+        trials.append(("plain", None))
+    for _ in range(14):
+        trials.append(("journal", None))
+    for point in PLAIN_POINTS:
+        trials += [("plain", f"{point}@{rng.randint(1, 12)}") for _ in range(6)]
+    for point in JOURNAL_POINTS:
+        trials += [("journal", f"{point}@{rng.randint(1, 9)}") for _ in range(4)]
+    rng.shuffle(trials)
+
+    figures = {"trials": 0, "corrupt": 0, "lost": 0, "saves_reported": 0, "journal_left": 0, "mixed_before_recovery": 0}
+    problems = []
+    for n, (mode, pause) in enumerate(trials):
+        trial = world.new_trial() if mode == "plain" else None
+        report_path = tmp_path / f"report-{n}.txt"
+        pid = _run_child(world, report_path, mode, pause, trial)
+        why = _kill(pid, pause, rng.uniform(0, 0.12), report_path)
+        assert not why, f"trial {n} ({mode}, {pause}): {why}"
+        figures["trials"] += 1
+        report = report_path.read_text().splitlines() if report_path.exists() else []
+        figures["saves_reported"] += len(report)
+
+        corrupt = _corrupt_files(world.root)
+        figures["corrupt"] += len(corrupt)
+        problems += [f"trial {n}: corrupt {p}" for p in corrupt]
+
+        if mode == "journal" and (world.root / Journal.NAME).exists():
+            figures["journal_left"] += 1
+            seen = set()
+            for f in world.txn_findings:
+                raw = orjson.loads((world.store.branch_dir(f.branch_id) / "branch.json").read_bytes())
+                seen |= {d["progress"] for d in raw["finding"].values() if d["id"] == f.id}
+            figures["mixed_before_recovery"] += len(seen) > 1  # the kill landed between two renames
+        fresh = Store(world.root, "检查员")  # takes the lock: finishes a half-done journal
+        assert not (world.root / Journal.NAME).exists()
+        if mode == "plain":
+            lost = _lost_plain_saves(fresh, report, *trial)
+        else:
+            state = _journal_state(fresh, world)
+            done = [int(line.split()[1]) for line in report]
+            lost = []
+            if len(set(state)) != 1:
+                lost.append(f"transaction half applied: {state}")
+            elif done and int(state[0]) < done[-1]:
+                lost.append(f"transaction {done[-1]} returned but disk holds {state[0]}")
+        figures["lost"] += len(lost)
+        problems += [f"trial {n} ({mode}, {pause}): {x}" for x in lost]
+        assert not fresh.errors, fresh.errors
+
+    print(f"\ncrash test: {figures}")
+    assert figures["trials"] >= 50
+    assert figures["saves_reported"] >= 32  # each randomly killed writer had saved at least once
+    assert figures["mixed_before_recovery"] >= 1  # aimed kills did land between journal renames
+    assert problems == []

@@ -1,0 +1,129 @@
+"""Ledger exports read back: csv with BOM and the right columns, Word table rows equal to the filtered findings."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from ledger_data import add_branch, add_finding
+
+from inspector import cli
+from inspector.export import export_ledger, ledger_csv
+from inspector.ledger import LedgerFilter, apply_filter, ledger_rows, sort_rows
+from inspector.models import Committee, FindingStatus, Sector
+
+S = FindingStatus
+TODAY = date(2026, 11, 26)
+CSV_HEADER = ["序号", "党支部", "问题类别", "问题描述", "整改措施", "责任领导", "具体责任人", "整改时限", "状态", "逾期天数",
+              "发现日期", "佐证材料", "验收人"]
+
+
+@pytest.fixture
+def county(store):
+    store.save(Committee(name="城关镇党委"))
+    cun = add_branch(store, "城关镇第一村党支部", Sector.RURAL)
+    she = add_branch(store, "东街社区党支部", Sector.COMMUNITY)
+    add_finding(store, cun, "三会一课记录不全，\n缺 9 月支委会", deadline=date(2026, 11, 1), status=S.IN_PROGRESS)
+    add_finding(store, cun, "=HYPERLINK(\"x\")党费收缴不及时", deadline=date(2026, 12, 10), measures="每月 5 日前收缴，“专人”登记")
+    add_finding(store, she, "发展党员程序不规范", status=S.CLOSED, verifier="赵组织委员", verified_on=date(2026, 10, 20), evidence="档案复印件")
+    add_finding(store, she, "党员活动室\x0b制度未上墙", deadline=date(2026, 11, 20), person="刘𠀋")  # control char, astral char
+    return store
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline="")))
+
+
+def test_csv_has_bom_chinese_headers_and_every_row(county):
+    rows = sort_rows(ledger_rows(county, TODAY), "deadline")
+    table = read_csv(ledger_csv(rows))
+    assert table[0] == CSV_HEADER
+    assert len(table) == 1 + len(rows)
+    assert [r[0] for r in table[1:]] == ["1", "2", "3", "4"]
+    by_desc = {r[3]: dict(zip(CSV_HEADER, r)) for r in table[1:]}
+    first = by_desc["三会一课记录不全，\n缺 9 月支委会"]  # line break kept inside the cell
+    assert (first["党支部"], first["整改时限"], first["状态"], first["逾期天数"]) == ("城关镇第一村党支部", "2026-11-01", "整改中", "25")
+    closed = by_desc["发展党员程序不规范"]
+    assert (closed["验收人"], closed["佐证材料"], closed["逾期天数"]) == ("赵组织委员（2026-10-20）", "档案复印件", "")
+    assert "'=HYPERLINK(\"x\")党费收缴不及时" in by_desc  # never runs as a formula in Excel
+    assert by_desc["'=HYPERLINK(\"x\")党费收缴不及时"]["整改措施"] == "每月 5 日前收缴，“专人”登记"
+
+
+def _run_cli(monkeypatch, *argv: str) -> int:
+    monkeypatch.setattr(cli, "COMMANDS", ("inspector.ledger_cli",))
+    return cli.main(list(argv))
+
+
+def test_cli_csv_with_filters_and_no_overwrite(county, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "逾期.csv"
+    assert _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(out), "--overdue", "--branch", "dyc") == 0
+    assert "已导出 1 条" in capsys.readouterr().out
+    table = read_csv(out.read_bytes())
+    assert [r[3] for r in table[1:]] == ["三会一课记录不全，\n缺 9 月支委会"]
+    before = out.read_bytes()
+    assert _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(out)) == 1
+    assert "文件已存在" in capsys.readouterr().err and out.read_bytes() == before
+    assert _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(out), "--force", "--status", "未销号") == 0
+    assert len(read_csv(out.read_bytes())) == 1 + 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--status", "完成"], "没有此状态：「完成」"),
+        (["--sector", "农业"], "没有此领域：「农业」"),
+        (["--branch", "不存在"], "没有名称或拼音首字母包含「不存在」的党支部"),
+        (["--sort", "颜色"], "不能按「颜色」排序"),
+        (["--format", "csv", "-o", "x.xlsx", "--due-within", "-3"], "不小于 0"),
+    ],
+)
+def test_cli_refuses_bad_options_in_chinese(county, tmp_path, monkeypatch, capsys, argv, message):
+    out = tmp_path / "x.csv"
+    args = ["--data", str(county.root), "ledger", "-o", str(out), *argv]
+    assert _run_cli(monkeypatch, *args) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not out.exists() and not (tmp_path / "x.xlsx").exists()
+
+
+def _docx_table(path):
+    import docx
+
+    doc = docx.Document(str(path))
+    table = doc.tables[0]
+    return doc, [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_docx_table_rows_equal_filtered_findings(county, tmp_path):
+    flt = LedgerFilter(statuses=frozenset({S.NOT_STARTED, S.IN_PROGRESS}))
+    rows = sort_rows(apply_filter(ledger_rows(county, TODAY), flt, TODAY), "deadline")
+    path = export_ledger(rows, tmp_path / "台账.docx", "docx", committee="城关镇党委", filters=flt.describe(), when=TODAY, author="测试员")
+    doc, table = _docx_table(path)
+    assert table[0] == ["序号", "党支部", "问题类别", "问题描述", "整改措施", "责任领导", "具体责任人", "整改时限", "状态", "逾期天数"]
+    assert [r[3] for r in table[1:]] == [r.description.replace("\x0b", "") for r in rows]
+    assert table[1][7] == "2026年11月1日" and table[1][9] == "25"
+    assert any(r[6] == "刘𠀋" for r in table[1:])  # astral character intact
+    section = doc.sections[0]
+    assert section.page_width > section.page_height  # landscape A4
+    assert round(section.page_width.mm) == 297 and round(section.page_height.mm) == 210
+    texts = [p.text for p in doc.paragraphs]
+    assert "城关镇党委党支部问题整改台账" in texts
+    assert any("状态：未启动、整改中" in t and "共3条" in t for t in texts)
+    xml = doc.element.xml
+    assert 'w:eastAsia="仿宋_GB2312"' in xml and "<w:tblHeader/>" in xml
+
+
+def test_cli_docx_same_rows_as_csv(county, tmp_path, monkeypatch):
+    for fmt in ("csv", "docx"):
+        assert _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(tmp_path / f"l.{fmt}"), "--sector", "社区") == 0
+    from inspector.officialdoc import clean_text
+
+    csv_rows = read_csv((tmp_path / "l.csv").read_bytes())[1:]
+    _, docx_rows = _docx_table(tmp_path / "l.docx")
+    assert len(docx_rows) == 1 + len(csv_rows) == 3
+    for d, c in zip(docx_rows[1:], csv_rows):
+        assert d[:7] + d[8:] == [clean_text(v) for v in c[:7] + c[8:10]]
+        assert d[7] == "{}年{}月{}日".format(*map(int, c[7].split("-")))

@@ -1,0 +1,126 @@
+"""Domain models: validation, enums, derived facts, and what is never collected."""
+
+from __future__ import annotations
+
+import re
+import typing
+from datetime import date
+
+import pytest
+from pydantic import BaseModel, ValidationError
+from storage_samples import branch, finding, pocket, visit, weaklax
+
+from inspector import models
+from inspector.models import (
+    RECORD_TYPES,
+    AnswerValue,
+    Branch,
+    Committee,
+    Finding,
+    FindingCategory,
+    FindingStatus,
+    MemberKind,
+    Sector,
+    Severity,
+    VisitStatus,
+)
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\u3000"])
+def test_blank_names_are_refused(name):
+    with pytest.raises(ValidationError):
+        Branch(name=name)
+    with pytest.raises(ValidationError):
+        Committee(name=name)
+    with pytest.raises(ValidationError):
+        pocket("b", name=name)
+
+
+def test_negative_counts_are_refused():
+    with pytest.raises(ValidationError, match="members"):
+        branch(members=-1)
+    with pytest.raises(ValidationError, match="party_groups"):
+        Branch(name="某党支部", party_groups=-1)
+    with pytest.raises(ValidationError, match="letter_valid_days"):
+        pocket("b", letter_valid_days=0)
+    assert branch(members=0).members == 0
+
+
+def test_deadline_before_found_on_is_refused_in_chinese():
+    with pytest.raises(ValidationError, match="整改时限不能早于发现日期"):
+        finding("b", found_on=date(2026, 11, 20), deadline=date(2026, 11, 19))
+    assert finding("b", found_on=date(2026, 11, 20), deadline=date(2026, 11, 20)).deadline == date(2026, 11, 20)
+    assert finding("b", deadline=None).deadline is None
+
+
+def test_empty_description_is_refused():
+    with pytest.raises(ValidationError):
+        finding("b", description="")
+
+
+def test_overdue_days_is_derived_not_stored():
+    f = finding("b", found_on=date(2026, 10, 1), deadline=date(2026, 11, 1))
+    assert f.overdue_days(date(2026, 10, 31)) == 0
+    assert f.overdue_days(date(2026, 11, 1)) == 0
+    assert f.overdue_days(date(2026, 11, 26)) == 25
+    assert f.model_copy(update={"status": FindingStatus.CLOSED}).overdue_days(date(2026, 11, 26)) == 0
+    assert finding("b", deadline=None).overdue_days(date(2030, 1, 1)) == 0
+    assert not any("overdue" in name for name in Finding.model_fields)
+
+
+def test_enum_values_are_the_chinese_words():
+    assert [s.value for s in FindingStatus] == ["未启动", "整改中", "待验收", "已销号"]
+    assert [a.value for a in AnswerValue] == ["符合", "基本符合", "不符合", "不适用"]
+    assert {"农村", "社区", "国有企业", "非公有制企业", "社会组织", "窗口单位/服务行业", "机关事业单位", "学校", "离退休", "其他"} == {
+        s.value for s in Sector
+    }
+    assert [c.value for c in FindingCategory][:4] == ["思想", "组织", "作风", "纪律"]
+    assert len(FindingCategory) == 9  # the four areas and the five member problem types
+    assert {m.value for m in MemberKind} == {"口袋党员", "失联党员", "流动党员"}
+    assert [v.value for v in VisitStatus] == ["进行中", "已完成"]
+    assert Severity("严重") is Severity.SERIOUS
+    assert finding("b", status="待验收").status is FindingStatus.AWAITING_CHECK
+    with pytest.raises(ValidationError):
+        finding("b", status="已完成")
+
+
+def test_unknown_fields_are_refused():
+    with pytest.raises(ValidationError):
+        Branch(name="某党支部", id_card="110101199001011234")
+
+
+def test_every_record_has_a_uuid_and_a_tombstone():
+    made = [branch(), visit("b"), finding("b"), pocket("b"), weaklax("b"), Committee(name="某党委")]
+    assert {type(r).kind for r in made} == set(RECORD_TYPES)
+    for r in made:
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", r.id)
+        assert r.deleted is False
+    assert branch().id != branch().id
+
+
+ID_WORDS = re.compile(r"id_?card|id_?no|id_?number|national|identity|citizen|shenfen|sfz|passport", re.I)
+
+
+def _all_models():
+    seen: set[type] = set()
+    todo = [obj for obj in vars(models).values() if isinstance(obj, type) and issubclass(obj, BaseModel)]
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        for f in cls.model_fields.values():
+            for arg in typing.get_args(f.annotation) + (f.annotation,):
+                for inner in (arg, *typing.get_args(arg)):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        todo.append(inner)
+    return seen
+
+
+def test_no_national_id_field_anywhere():
+    found = _all_models()
+    assert {"PocketMember", "Branch", "Finding", "Answer", "Plan4", "Responsibility"} <= {c.__name__ for c in found}
+    for cls in found:
+        for name, f in cls.model_fields.items():
+            assert not ID_WORDS.search(name), f"{cls.__name__}.{name}"
+            assert "身份证" not in (f.description or "") + (f.title or ""), f"{cls.__name__}.{name}"

@@ -1,0 +1,375 @@
+"""Store: change history, merged edits and conflicts, the visit index,
+transactions and journal recovery, and property tests with arbitrary text."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from storage_samples import branch, finding, pocket, snapshot, visit
+from tinydb import TinyDB
+
+from inspector import changes as ch
+from inspector.models import (
+    Answer,
+    AnswerValue,
+    Branch,
+    Finding,
+    FindingStatus,
+    VisitStatus,
+)
+from inspector.storage import Journal, write_temp
+from inspector.store import _SHARD_CACHE_SIZE, EditConflict, Store
+
+
+# ------------------------------------------------------------ history
+def test_history_records_who_when_where_and_exactly_the_changed_fields(store):
+    b = store.save(branch())
+    f = store.save(finding(b.id))
+    f2 = store.save(f.model_copy(update={"goal": "新目标", "status": FindingStatus.AWAITING_CHECK}))
+    hist = store.history(f2)
+    assert [c.field for c in hist] == ["*", "goal", "status"]
+    created, goal, status = hist
+    assert created.new == ch.dump(f) and created.old is None
+    assert (goal.old, goal.new) == (f.goal, "新目标")
+    assert (status.old, status.new) == ("整改中", "待验收")
+    for c in hist:
+        assert (c.who, c.inst, c.record_id, c.branch_id, c.kind) == (
+            "测试员", store.installation_id, f.id, b.id, "finding"
+        )
+    assert goal.prev == created.id and status.prev == created.id
+    f3 = store.save(f2.model_copy(update={"goal": "再改目标"}))
+    last = store.history(f3)[-1]
+    assert (last.field, last.old, last.new, last.prev) == ("goal", "新目标", "再改目标", goal.id)
+
+
+def test_saving_an_unchanged_record_writes_nothing(store):
+    b = store.save(branch())
+    f = store.save(finding(b.id))
+    before = snapshot(store.root)
+    assert store.save(f) == f
+    assert snapshot(store.root) == before
+
+
+def test_answers_are_recorded_per_item(store):
+    b = store.save(branch())
+    v = store.save(visit(b.id, answers={}))
+    a = Answer(value=AnswerValue.NOT_MET, note="无记录", who="李明")
+    v2 = store.save(v.model_copy(update={"answers": {"x.1": a}}))
+    v3 = store.save(v2.model_copy(update={"answers": {}}))
+    fields = [(c.field, c.old, c.new) for c in store.history(v3)[1:]]
+    assert fields == [("answers.x.1", None, a.model_dump(mode="json")), ("answers.x.1", a.model_dump(mode="json"), None)]
+
+
+def test_delete_is_a_tombstone_with_history(store):
+    b = store.save(branch())
+    f = store.save(finding(b.id))
+    store.delete(f)
+    assert store.findings(b.id) == []
+    assert [(c.field, c.old, c.new) for c in store.history(f)][1:] == [("deleted", False, True)]
+
+
+# ------------------------------------------------------------ merged edits
+def test_edits_of_different_fields_by_two_people_are_merged(store):
+    other = Store(store.root, "第二人")
+    b = store.save(branch())
+    f = store.save(finding(b.id))
+    mine = store.save(f.model_copy(update={"goal": "我的目标"}), base=f)
+    theirs = other.save(f.model_copy(update={"measures": "他的措施"}), base=f)
+    assert (theirs.goal, theirs.measures) == ("我的目标", "他的措施")
+    assert Store(store.root).get(Finding, f.id, b.id) == theirs
+    assert mine.measures == f.measures
+    hist = store.history(f)
+    assert [(c.field, c.who) for c in hist[1:]] == [("goal", "测试员"), ("measures", "第二人")]
+
+
+def test_same_field_edited_by_both_raises_and_keeps_theirs(store):
+    other = Store(store.root, "第二人")
+    b = store.save(branch())
+    f = store.save(finding(b.id))
+    other.save(f.model_copy(update={"goal": "他的目标"}), base=f)
+    path = store.branch_dir(b.id) / "branch.json"
+    before = path.read_bytes()
+    with pytest.raises(EditConflict) as err:
+        store.save(f.model_copy(update={"goal": "我的目标", "measures": "我的措施"}), base=f)
+    assert "goal" in str(err.value) and "他人" in str(err.value)
+    assert err.value.current.goal == "他的目标"
+    assert path.read_bytes() == before
+    # Same new value on both sides is not a clash.
+    same = store.save(f.model_copy(update={"goal": "他的目标", "measures": "我的措施"}), base=f)
+    assert (same.goal, same.measures) == ("他的目标", "我的措施")
+
+
+def test_answers_to_different_items_merge(store):
+    other = Store(store.root, "第二人")
+    b = store.save(branch())
+    v = store.save(visit(b.id, answers={}))
+    a1 = Answer(value=AnswerValue.MET, who="李明")
+    a2 = Answer(value=AnswerValue.NOT_MET, who="张华")
+    store.save(v.model_copy(update={"answers": {"item-1": a1}}), base=v)
+    other.save(v.model_copy(update={"answers": {"item-2": a2}}), base=v)
+    assert Store(store.root).visit(v.id).answers == {"item-1": a1, "item-2": a2}
+    with pytest.raises(EditConflict):
+        store.save(v.model_copy(update={"answers": {"item-2": a1}}), base=v)
+
+
+# ------------------------------------------------------------ visit index
+def test_visit_index_follows_status_date_and_deletion(store):
+    b = store.save(branch())
+    v = store.save(visit(b.id))
+    (entry,) = store.visit_index(b.id)
+    assert (entry["id"], entry["status"], entry["date"]) == (v.id, "进行中", "2026-11-20")
+    done = store.save(v.model_copy(update={"status": VisitStatus.COMPLETED, "completed_at": v.answers["study-plan"].at}))
+    for s in (store, Store(store.root)):
+        (entry,) = s.visit_index(b.id)
+        assert entry["status"] == "已完成" and entry["completed_at"] == ch.dump(done)["completed_at"]
+        assert s.branch_summaries()[0].last_visit == "2026-11-20"
+    moved = store.save(done.model_copy(update={"date": date(2026, 11, 21)}))
+    assert store.visit_index(b.id)[0]["date"] == "2026-11-21"
+    store.delete(moved)
+    assert store.visit_index(b.id)[0]["deleted"] is True
+    assert Store(store.root).branch_summaries()[0].last_visit is None
+
+
+def test_answer_saves_do_not_rewrite_the_branch_file(store):
+    b = store.save(branch())
+    v = store.save(visit(b.id))
+    path = store.branch_dir(b.id) / "branch.json"
+    before = path.read_bytes()
+    store.save(v.model_copy(update={"answers": {**v.answers, "x": Answer(value=AnswerValue.MET)}}))
+    assert path.read_bytes() == before
+
+
+# ------------------------------------------------------------ transactions
+def test_transaction_reads_see_staged_saves_and_commit_writes_all(store):
+    b0 = store.save(branch("原有党支部"))
+    with store.transaction():
+        b = store.save(branch())
+        f1 = store.save(finding(b.id, description="第一个"))
+        f2 = store.save(finding(b.id, description="第二个"))  # same shard twice
+        v = store.save(visit(b.id))
+        with store.transaction():  # nested: joins the outer one
+            p = store.save(pocket(b.id))
+        f1b = store.save(f1.model_copy(update={"goal": "改后目标"}), base=f1)
+        assert store.branch(b.id) == b
+        assert store.findings(b.id) == [f1b, f2]
+        assert store.pockets(b.id) == [p]
+        assert store.visit(v.id) == v and store.visits(b.id) == [v]
+        assert sorted(store.branch_ids()) == sorted([b0.id, b.id])
+        assert [e["id"] for e in store.visit_index(b.id)] == [v.id]
+        assert [c.field for c in store.history(f1b)] == ["*", "goal"]
+        assert not (store.branch_dir(b.id) / "branch.json").exists()  # nothing on disk yet
+    for s in (store, Store(store.root)):
+        assert s.findings(b.id) == [f1b, f2]
+        assert s.pockets(b.id) == [p]
+        assert s.visits(b.id) == [v]
+        assert [e["id"] for e in s.visit_index(b.id)] == [v.id]
+    assert not (store.root / Journal.NAME).exists()
+    assert not [n for n in os.listdir(store.branch_dir(b.id)) if n.endswith(".tmp")]
+
+
+def test_aborted_transaction_leaves_disk_and_caches_unchanged(store):
+    b = store.save(branch())
+    f = store.save(finding(b.id))
+    v = store.save(visit(b.id))
+    store.findings(b.id), store.visits(b.id)  # warm the caches
+    before = snapshot(store.root)
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.save(f.model_copy(update={"goal": "不该保存"}))
+            store.save(finding(b.id, description="不该保存"))
+            store.save(v.model_copy(update={"status": VisitStatus.COMPLETED}))
+            nb = store.save(branch("不该存在的党支部"))
+            assert store.branch(nb.id).name == "不该存在的党支部"
+            raise RuntimeError("boom")
+    assert snapshot(store.root) == before
+    assert store.findings(b.id) == [f]
+    assert store.visit(v.id) == v and store.visit_index(b.id)[0]["status"] == "进行中"
+    assert store.branch_ids() == [b.id]
+    f2 = store.save(f.model_copy(update={"goal": "之后保存"}))
+    assert Store(store.root).findings(b.id) == [f2]
+    assert [c.field for c in store.history(f2)] == ["*", "goal"]
+
+
+def test_caught_conflict_inside_a_transaction_keeps_earlier_staged_saves(store):
+    other = Store(store.root, "第二人")
+    b = store.save(branch())
+    f = store.save(finding(b.id))
+    other.save(f.model_copy(update={"goal": "他的目标"}))
+    with store.transaction():
+        g = store.save(finding(b.id, description="先保存的问题"))
+        with pytest.raises(EditConflict):
+            store.save(f.model_copy(update={"goal": "我的目标"}), base=f)
+        assert g in store.findings(b.id)
+        h = store.save(finding(b.id, description="后保存的问题"))
+    assert {x.description for x in Store(store.root).findings(b.id)} == {f.description, g.description, h.description}
+
+
+def test_transaction_wider_than_the_shard_cache(store):
+    with store.transaction():
+        made = [store.save(branch(f"第{i}党支部")) for i in range(_SHARD_CACHE_SIZE + 10)]
+        for b in made:
+            store.save(finding(b.id))
+    fresh = Store(store.root)
+    assert len(fresh.branches()) == len(made)
+    assert all(len(fresh.findings(b.id)) == 1 for b in made)
+    assert len(store._shards) <= _SHARD_CACHE_SIZE
+
+
+def test_journal_left_by_a_crash_is_finished_before_the_next_write(store):
+    """A commit that died half-way is rolled forward by the next lock taker,
+    even in a store that was already open, before it writes anything."""
+    b = store.save(branch())
+    f = store.save(finding(b.id))
+    v = store.save(visit(b.id))
+    open_elsewhere = Store(store.root, "第二人")
+    open_elsewhere.findings(b.id)
+    # A transaction changing the branch file and the visit file: staged,
+    # journal written, then only the first rename done before the "crash".
+    bpath = store.branch_dir(b.id) / "branch.json"
+    vpath = store.branch_dir(b.id) / "visits" / f"{v.id}.json"
+    bdata = orjson.loads(bpath.read_bytes())
+    for doc in bdata["finding"].values():
+        doc["goal"] = "事务中的目标"
+    vdata = orjson.loads(vpath.read_bytes())
+    for doc in vdata["visit"].values():
+        doc["summary"] = "事务中的总结"
+    entries = [[str(write_temp(p, orjson.dumps(d))), str(p)] for p, d in ((bpath, bdata), (vpath, vdata))]
+    (store.root / Journal.NAME).write_bytes(orjson.dumps(entries))
+    os.replace(*entries[0])
+    # The open store saves to the visit file: the rest of the journal must
+    # land first, or it would later overwrite this save.
+    saved = open_elsewhere.save(v.model_copy(update={"summary": "之后的总结"}))
+    assert not (store.root / Journal.NAME).exists()
+    fresh = Store(store.root)
+    assert fresh.visit(v.id) == saved
+    assert fresh.get(Finding, f.id, b.id).goal == "事务中的目标"
+
+
+# ------------------------------------------------------------ TinyDB compatibility
+def test_shard_files_are_plain_tinydb_files(store):
+    b = store.save(branch())
+    store.save(finding(b.id))
+    db = TinyDB(store.branch_dir(b.id) / "branch.json", access_mode="r")
+    assert [d["name"] for d in db.table("branch").all()] == [b.name]
+    assert len(db.table("finding")) == 1
+    db.close()
+
+
+# ------------------------------------------------------------ properties
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)  # any text JSON can carry
+NAME = TEXT.filter(lambda s: 0 < len(s.strip()) <= 200)
+PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def shared_store():
+    with tempfile.TemporaryDirectory() as tmp:
+        yield Store(tmp, "测试员")
+
+
+@PROPS
+@given(name=NAME, notes=TEXT, secretary=TEXT.filter(lambda s: len(s.strip()) <= 100), desc=NAME, goal=TEXT,
+       item=TEXT.filter(bool), note=TEXT, pname=NAME.filter(lambda s: len(s.strip()) <= 100))
+def test_any_text_round_trips(shared_store, name, notes, secretary, desc, goal, item, note, pname):
+    s = shared_store
+    b = s.save(Branch(name=name, notes=notes, secretary=secretary))
+    f = s.save(finding(b.id, description=desc).model_copy(update={"goal": goal, "progress": note}))
+    v = s.save(visit(b.id, answers={item: Answer(value=AnswerValue.MET, note=note, evidence=goal)}, summary=notes))
+    p = s.save(pocket(b.id, name=pname).model_copy(update={"notes": notes}))
+    fresh = Store(s.root)
+    assert fresh.branch(b.id) == b
+    assert fresh.findings(b.id) == [f]
+    assert fresh.visit(v.id, b.id) == v
+    assert fresh.pockets(b.id) == [p]
+    assert [c.new for c in fresh.history(f)] == [ch.dump(f)]
+
+
+FINDING_EDITS = st.fixed_dictionaries(
+    {},
+    optional={
+        "description": NAME,
+        "goal": TEXT,
+        "measures": TEXT,
+        "progress": TEXT,
+        "status": st.sampled_from(list(FindingStatus)),
+        "deadline": st.none() | st.dates(date(2026, 11, 20), date(2030, 1, 1)),
+    },
+)
+
+
+@PROPS
+@given(edits=st.lists(FINDING_EDITS, min_size=1, max_size=4))
+def test_history_holds_exactly_the_changed_fields(shared_store, edits):
+    s = shared_store
+    b = s.save(branch())
+    f = s.save(finding(b.id))
+    expected = [("*", None, ch.dump(f))]
+    for edit in edits:
+        new = f.model_copy(update=edit)
+        before, after = ch.dump(f), ch.dump(new)
+        f = s.save(new)
+        expected += sorted((k, before[k], after[k]) for k in after if before[k] != after[k])
+    hist = Store(s.root).history(f)
+    assert [(c.field, c.old, c.new) for c in hist] == expected
+    # Replaying the history from nothing rebuilds the record.
+    replay: dict = {}
+    for c in hist:
+        if c.field == ch.CREATED:
+            replay = dict(c.new)
+        else:
+            ch.set_path(replay, c.field, c.new)
+    assert Finding.model_validate(replay) == f
+
+
+def _answers(keys):
+    return st.dictionaries(
+        keys,
+        st.builds(Answer, value=st.sampled_from(list(AnswerValue)), note=TEXT).map(lambda a: a.model_dump(mode="json")),
+        max_size=4,
+    )
+
+
+RECORD_DUMPS = st.fixed_dictionaries(
+    {"id": st.just("x"), "name": TEXT, "notes": TEXT, "members": st.integers(0, 100), "answers": _answers(TEXT)}
+)
+
+
+@PROPS
+@given(old=RECORD_DUMPS, new=RECORD_DUMPS)
+def test_diff_applied_with_set_path_gives_the_new_record(old, new):
+    fields = ch.diff(old, new)
+    patched = dict(old)
+    for path, (before, after) in fields.items():
+        assert ch.get_path(old, path) == before
+        ch.set_path(patched, path, after)
+    assert patched == new
+    assert (fields == {}) == (old == new)
+    assert ch.diff(None, new) == {ch.CREATED: (None, new)}
+
+
+@PROPS
+@given(mine=FINDING_EDITS, theirs=FINDING_EDITS)
+def test_merge_keeps_both_or_raises_on_a_real_clash(shared_store, mine, theirs):
+    s = shared_store
+    other = Store(s.root, "第二人")
+    b = s.save(branch())
+    base = s.save(finding(b.id))
+    their = other.save(base.model_copy(update=theirs), base=base)
+    d0, dm, dt = ch.dump(base), ch.dump(base.model_copy(update=mine)), ch.dump(their)
+    clash = {k for k in d0 if dm[k] != d0[k] and dt[k] != d0[k] and dm[k] != dt[k]}
+    if clash:
+        with pytest.raises(EditConflict):
+            s.save(base.model_copy(update=mine), base=base)
+        assert Store(s.root).get(Finding, base.id, b.id) == their
+        return
+    merged = s.save(base.model_copy(update=mine), base=base)
+    want = {k: (dm[k] if dm[k] != d0[k] else dt[k]) for k in d0}
+    assert ch.dump(merged) == want
+    assert Store(s.root).get(Finding, base.id, b.id) == merged
+
