@@ -1,0 +1,200 @@
+"""`inspector list`: branches, visits and findings for scripts and quick looks.
+
+Committee staff pull the county-wide picture into spreadsheets and reports
+over SSH: `--json` gives an array of objects with stable English keys (the
+Chinese stays text), otherwise a plain table fit for a terminal. A corrupt
+branch file does not stop the listing: the rest is printed and the file is
+named on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import unicodedata
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from .models import FindingStatus
+from .store import Store
+
+KINDS = ("branches", "visits", "findings")
+
+
+# ------------------------------------------------------------------ rows
+def branch_rows(store: Store, today: date) -> list[dict[str, Any]]:
+    summaries = sorted(store.branch_summaries(), key=lambda s: (s.initials, s.name, s.id))
+    return [
+        {
+            "id": s.id,
+            "name": s.name,
+            "sector": s.sector,
+            "secretary": s.secretary,
+            "members": s.members,
+            "last_visit": s.last_visit,
+            "visits_in_progress": len(s.draft_visits),
+            "open_findings": s.open_findings,
+            "overdue_findings": s.overdue(today),
+            "weaklax": s.weaklax,
+        }
+        for s in summaries
+    ]
+
+
+def _names(store: Store) -> dict[str, tuple[str, str]]:
+    """Branch id -> (initials, name), for joining and ordering other listings."""
+    return {s.id: (s.initials, s.name) for s in store.branch_summaries()}
+
+
+def visit_rows(store: Store) -> list[dict[str, Any]]:
+    names = _names(store)
+    rows = [
+        {
+            "id": v["id"],
+            "branch_id": v.get("branch_id"),
+            "branch": names.get(v.get("branch_id"), ("", ""))[1],
+            "date": v.get("date"),
+            "status": v.get("status"),
+            "template_id": v.get("template_id"),
+            "completed_at": v.get("completed_at"),
+        }
+        for v in store.all_visit_index()
+    ]
+    return sorted(rows, key=lambda r: (names.get(r["branch_id"], ("", ""))[0], r["branch"], r["date"] or "", r["id"]))
+
+
+def finding_rows(store: Store, today: date, *, open_only: bool = False) -> list[dict[str, Any]]:
+    names = _names(store)
+    rows = []
+    for f in store.all_findings():
+        if open_only and f.status is FindingStatus.CLOSED:
+            continue
+        rows.append({
+            "id": f.id,
+            "branch_id": f.branch_id,
+            "branch": names.get(f.branch_id, ("", ""))[1],
+            "category": f.category.value,
+            "severity": f.severity.value,
+            "description": f.description,
+            "found_on": f.found_on.isoformat(),
+            "goal": f.goal,
+            "measures": f.measures,
+            "deadline": f.deadline.isoformat() if f.deadline else None,
+            "leader": f.responsible.leader,
+            "person": f.responsible.person,
+            "status": f.status.value,
+            "overdue_days": f.overdue_days(today),
+            "progress": f.progress,
+            "verifier": f.verifier,
+            "verified_on": f.verified_on.isoformat() if f.verified_on else None,
+            "visit_id": f.visit_id,
+            "item_id": f.item_id,
+        })
+    return sorted(rows, key=lambda r: (names.get(r["branch_id"], ("", ""))[0], r["branch"], r["found_on"], r["id"]))
+
+
+# ----------------------------------------------------------------- tables
+TABLES: dict[str, list[tuple[str, str, int]]] = {
+    # (key, heading, widest cell on a terminal; 0 = takes the rest of the line)
+    "branches": [("name", "党支部", 0), ("sector", "领域", 12), ("secretary", "书记", 6), ("members", "党员", 4),
+                 ("last_visit", "最近指导", 10), ("open_findings", "未销号", 6), ("overdue_findings", "逾期", 4),
+                 ("weaklax", "软弱涣散", 8)],
+    "visits": [("branch", "党支部", 0), ("date", "日期", 10), ("status", "状态", 6), ("template_id", "清单", 12)],
+    "findings": [("branch", "党支部", 18), ("category", "类别", 8), ("status", "状态", 6), ("deadline", "整改时限", 10),
+                 ("overdue_days", "逾期", 6), ("description", "问题描述", 0)],
+}
+_MIN_FLEX = 16
+
+
+def cell_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def fit(text: str, width: int) -> str:
+    """Cut to `width` terminal columns (with …) and pad with spaces."""
+    if cell_width(text) > width:
+        out, used = [], 0
+        for c in text:
+            w = cell_width(c)
+            if used + w > width - 1:
+                break
+            out.append(c)
+            used += w
+        text = "".join(out) + "…"
+    return text + " " * (width - cell_width(text))
+
+
+def _cell(row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    if key == "overdue_days":
+        return f"{value}天" if value else ""
+    return "—" if value is None else str(value)
+
+
+def table(kind: str, rows: Sequence[dict[str, Any]], columns_available: int | None = None) -> str:
+    """Aligned columns; with `columns_available` (a terminal) long cells are cut to fit it."""
+    columns = TABLES[kind]
+    natural = [max([cell_width(head)] + [cell_width(_cell(r, key)) for r in rows]) for key, head, _ in columns]
+    if columns_available is None:
+        widths = natural
+    else:
+        widths = [min(n, limit) if limit else n for n, (_, _, limit) in zip(natural, columns)]
+        fixed = sum(w for w, (_, _, limit) in zip(widths, columns) if limit) + len(columns) - 1
+        widths = [w if limit else min(w, max(_MIN_FLEX, columns_available - fixed))
+                  for w, (_, _, limit) in zip(widths, columns)]
+    lines = [" ".join(fit(head, w) for (_, head, _), w in zip(columns, widths)).rstrip()]
+    lines.append(" ".join("─" * w for w in widths))
+    for r in rows:
+        lines.append(" ".join(fit(_cell(r, key), w) for (key, _, _), w in zip(columns, widths)).rstrip())
+    return "\n".join(lines)
+
+
+_NOUN = {"branches": "个党支部", "visits": "次现场指导", "findings": "个问题"}
+
+
+# -------------------------------------------------------------------- CLI
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("list", help="列出党支部、现场指导或问题（可输出 JSON）",
+                              description="列出全部党支部、现场指导或问题。加 --json 输出机器可读的 JSON 数组。")
+    p.add_argument("what", choices=KINDS, metavar="{branches,visits,findings}",
+                   help="branches 党支部；visits 现场指导；findings 问题")
+    p.add_argument("--json", action="store_true", help="输出 JSON 数组（UTF-8，键名为英文）")
+    p.add_argument("--open", action="store_true", help="问题只列未销号的")
+    p.set_defaults(func=run)
+
+
+def rows_for(store: Store, what: str, today: date, *, open_only: bool = False) -> list[dict[str, Any]]:
+    if what == "branches":
+        return branch_rows(store, today)
+    if what == "visits":
+        return visit_rows(store)
+    return finding_rows(store, today, open_only=open_only)
+
+
+def run(args: argparse.Namespace) -> int:
+    import orjson
+
+    from . import clock
+    from .cli import open_store
+
+    store = open_store(args)
+    today = clock.today()
+    rows = rows_for(store, args.what, today, open_only=args.open)
+    if args.json:
+        payload = orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n"
+    else:
+        summary = f"共 {len(rows)} {_NOUN[args.what]}"
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        payload = (table(args.what, rows, width) + "\n" + summary + "\n").encode("utf-8")
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head` closed the pipe: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    for _path, message in sorted(store.errors.items()):
+        print(f"警告：{message}；已跳过该文件，其余照常列出", file=sys.stderr)
+    return 0

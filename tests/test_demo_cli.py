@@ -1,0 +1,235 @@
+"""The demo committee and the headless commands `demo`, `list` and `check`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from inspector.cli import main
+from inspector.demo import DemoRefused, generate
+from inspector.models import FindingStatus, MemberKind, Sector, VisitStatus, WeakLaxStatus
+from inspector.store import Store
+
+from conftest import TODAY
+
+N = 12
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory) -> Path:
+    """One small demo, built once; tests that damage it work on a copy."""
+    root = tmp_path_factory.mktemp("demo") / "data"
+    stats = generate(Store(root, "演示"), N, 7, today=TODAY)
+    (root.parent / "stats.json").write_text(json.dumps(stats.__dict__, ensure_ascii=False), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def stats(demo_dir) -> dict:
+    return json.loads((demo_dir.parent / "stats.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def copy(demo_dir, tmp_path) -> Path:
+    target = tmp_path / "copy"
+    shutil.copytree(demo_dir, target)
+    return target
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def listing(capsys, root: Path, what: str, *extra: str) -> list[dict]:
+    code, out, _err = run(capsys, "--data", str(root), "list", what, "--json", *extra)
+    assert code == 0
+    return json.loads(out)
+
+
+# ------------------------------------------------------------------- demo
+def test_same_seed_same_committee(tmp_path, demo_dir):
+    again = Store(tmp_path / "again", "演示")
+    generate(again, N, 7, today=TODAY)
+    first = Store(demo_dir, "演示")
+    assert [(b.id, b.name, b.sector, b.members, b.secretary) for b in first.branches()] == [
+        (b.id, b.name, b.sector, b.members, b.secretary) for b in again.branches()
+    ]
+    assert sorted((f.id, f.status, f.deadline) for f in first.all_findings()) == sorted(
+        (f.id, f.status, f.deadline) for f in again.all_findings()
+    )
+    assert first.committee().name == again.committee().name
+
+
+def test_other_seed_other_committee(tmp_path, demo_dir):
+    other = Store(tmp_path / "other", "演示")
+    generate(other, N, 8, today=TODAY)
+    names = {b.name for b in Store(demo_dir).branches()}
+    assert names != {b.name for b in other.branches()}
+
+
+def test_demo_covers_every_state(demo_dir, stats):
+    store = Store(demo_dir, "演示")
+    branches = store.branches()
+    assert len(branches) == N
+    assert {b.sector for b in branches} == set(Sector)
+    assert all(b.name.endswith("党支部") and b.initials for b in branches)
+    findings = store.all_findings()
+    assert {f.status for f in findings} == set(FindingStatus)
+    assert any(f.overdue_days(TODAY) > 0 for f in findings)
+    assert all(f.goal and f.measures and f.deadline and f.responsible.person for f in findings)
+    summaries = store.branch_summaries()
+    assert any(s.draft_visits for s in summaries)
+    assert any(s.last_visit for s in summaries)
+    assert any(not s.last_visit and not s.draft_visits for s in summaries)
+    pockets = [p for b in branches for p in store.pockets(b.id)]
+    assert {p.member_kind for p in pockets} == set(MemberKind)
+    weak = [w for b in branches for w in store.weaklax(b.id)]
+    assert {w.status for w in weak} == set(WeakLaxStatus)
+    assert all(w.criteria and w.plan.goal and w.plan.deadline for w in weak)
+    assert sum(stats["findings"].values()) == len(findings)
+
+
+def test_findings_come_from_not_met_answers(demo_dir):
+    store = Store(demo_dir)
+    for bid in store.branch_ids():
+        data = store.branch_data(bid)
+        visits = {v.id: v for v in data.visits}
+        for f in data.findings:
+            assert visits[f.visit_id].answers[f.item_id].value.value == "不符合"
+        for v in data.visits:
+            if v.status is VisitStatus.COMPLETED:
+                not_met = {i for i, a in v.answers.items() if a.value.value == "不符合"}
+                assert not_met == {f.item_id for f in data.findings if f.visit_id == v.id}
+
+
+def test_demo_refuses_folder_with_data(capsys, demo_dir):
+    with pytest.raises(DemoRefused):
+        generate(Store(demo_dir), 3, 1, today=TODAY)
+    code, out, err = run(capsys, "--data", str(demo_dir), "demo", "--branches", "3")
+    assert code == 1
+    assert err.count("\n") == 1 and "空目录" in err and out == ""
+
+
+def test_demo_refuses_folder_with_other_files(capsys, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "笔记.txt").write_text("别覆盖我", encoding="utf-8")
+    code, _out, err = run(capsys, "--data", str(folder), "demo", "--branches", "3")
+    assert code == 1 and "笔记.txt" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["logs", "笔记.txt"]
+
+
+def test_demo_command_fills_empty_folder(capsys, tmp_path):
+    code, out, err = run(capsys, "--data", str(tmp_path / "new"), "demo", "--branches", "3", "--seed", "2")
+    assert code == 0
+    assert "党支部 3 个" in out and "3/3" in err
+    assert len(listing(capsys, tmp_path / "new", "branches")) == 3
+
+
+# ------------------------------------------------------------------- list
+def test_list_json_matches_demo(capsys, demo_dir, stats):
+    branches = listing(capsys, demo_dir, "branches")
+    visits = listing(capsys, demo_dir, "visits")
+    findings = listing(capsys, demo_dir, "findings")
+    assert len(branches) == N
+    assert len(visits) == sum(stats["visits"].values())
+    assert len(findings) == sum(stats["findings"].values())
+    names = {b["id"]: b["name"] for b in branches}
+    assert all(v["branch"] == names[v["branch_id"]] for v in visits)
+    assert all(f["branch"] == names[f["branch_id"]] for f in findings)
+    assert sum(f["overdue_days"] > 0 for f in findings) == stats["overdue"]
+    assert sum(b["open_findings"] for b in branches) == sum(f["status"] != "已销号" for f in findings)
+    opened = listing(capsys, demo_dir, "findings", "--open")
+    assert len(opened) == sum(f["status"] != "已销号" for f in findings)
+
+
+def test_list_json_keeps_chinese_as_text(capsys, demo_dir):
+    code, out, _ = run(capsys, "--data", str(demo_dir), "list", "branches", "--json")
+    assert code == 0 and "党支部" in out and "\\u" not in out
+
+
+def test_list_table(capsys, demo_dir):
+    code, out, _ = run(capsys, "--data", str(demo_dir), "list", "findings")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("党支部") and "逾期" in lines[0]
+    assert lines[-1].startswith("共 ") and lines[-1].endswith("个问题")
+
+
+def test_list_skips_corrupt_file_and_names_it(capsys, copy):
+    before = listing(capsys, copy, "findings")
+    victim = sorted((copy / "branches").iterdir())[0] / "branch.json"
+    lost = sum(1 for f in before if f["branch_id"] == victim.parent.name)
+    victim.write_bytes(b'{"finding": {"1": ')
+    code, out, err = run(capsys, "--data", str(copy), "list", "findings", "--json")
+    assert code == 0
+    assert len(json.loads(out)) == len(before) - lost
+    assert err.count("\n") == 1 and str(victim) in err
+    assert victim.read_bytes() == b'{"finding": {"1": '
+
+
+# ------------------------------------------------------------------ check
+def test_check_passes_on_demo(capsys, demo_dir):
+    code, out, _ = run(capsys, "--data", str(demo_dir), "check")
+    assert code == 0, out
+    assert out.startswith("检查完成：未发现问题")
+
+
+def test_check_names_corrupt_data_file(capsys, copy):
+    victim = next((copy / "branches").glob("*/visits/*.json"))
+    victim.write_bytes(b"\x00garbage")
+    code, out, _ = run(capsys, "--data", str(copy), "check")
+    assert code == 1
+    problems = out.splitlines()[:-1]
+    assert any(str(victim) in line for line in problems)
+    assert out.splitlines()[-1].startswith("检查完成：发现")
+
+
+def test_check_finds_invalid_record_and_missing_snapshot(capsys, copy):
+    path = sorted((copy / "branches").glob("*/branch.json"))[0]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    doc = next(iter(data["branch"].values()))
+    doc["members"] = -5
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for snap in (copy / "templates").iterdir():
+        snap.unlink()
+    code, out, _ = run(capsys, "--data", str(copy), "check")
+    assert code == 1
+    assert any(str(path) in line and "members" in line for line in out.splitlines())
+    assert "快照缺失" in out
+
+
+def test_check_finds_visit_missing_from_index(capsys, copy):
+    visit = next((copy / "branches").glob("*/visits/*.json"))
+    visit.unlink()
+    code, out, _ = run(capsys, "--data", str(copy), "check")
+    assert code == 1
+    assert visit.stem in out and "索引" in out
+
+
+def test_check_reports_malformed_extra_checklist(capsys, demo_dir, tmp_path):
+    extra = tmp_path / "mine"
+    extra.mkdir()
+    (extra / "local.toml").write_text('[template]\nid = "local"\nversion = "1"\ntitle = "本地"\n[[sections]]\nid = "a"\n',
+                                      encoding="utf-8")
+    code, out, _ = run(capsys, "--data", str(demo_dir), "--checklists", str(extra), "check")
+    assert code == 1
+    assert any("local.toml" in line for line in out.splitlines()[:-1])
+    code, out, _ = run(capsys, "--data", str(demo_dir), "--checklists", str(tmp_path / "nowhere"), "check")
+    assert code == 1 and "nowhere" in out
+
+
+def test_county_readers_agree_with_branch_reads(copy):
+    """all_findings() reads findings straight from JSON; it must match the careful per-branch read."""
+    store = Store(copy, "测试员")
+    per_branch = {f.id: f for bid in store.branch_ids() for f in store.findings(bid)}
+    assert {f.id: f for f in store.all_findings()} == per_branch
+    gone = store.delete(next(iter(per_branch.values())))
+    fresh = Store(copy, "测试员")
+    assert gone.id not in {f.id for f in fresh.all_findings()}
+    assert len(fresh.all_findings()) == len(per_branch) - 1
+    assert {v["branch_id"] for v in fresh.all_visit_index()} <= set(fresh.branch_ids())
