@@ -219,6 +219,7 @@ class MoveResult:
     ok: bool
     message: str
     finding: Finding | None = None
+    conflict: bool = False  # refused because someone else changed the finding meanwhile
 
 
 def bulk_move(
@@ -239,7 +240,7 @@ def bulk_move(
             f = load(item) if load else item
             saved = move(store, f, to, **details)
         except StoreError as exc:
-            out.append(MoveResult(item.id, False, str(exc), None))
+            out.append(MoveResult(item.id, False, str(exc), None, isinstance(exc, FindingConflict)))
         else:
             out.append(MoveResult(item.id, True, f"已改为「{to.value}」", saved))
     return out
