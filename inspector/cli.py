@@ -16,8 +16,19 @@ from pathlib import Path
 
 from .storage import StoreError
 
-# Modules that contribute subcommands, each with register(subparsers).
-COMMANDS = ("inspector.demo", "inspector.check", "inspector.listing")
+# Subcommand name -> the module that registers it (`register(subparsers)`).
+# Only the modules named on the command line are imported: opening the app
+# must not pay for python-docx, the sync code or the demo generator.
+COMMANDS = {
+    "demo": "inspector.demo",
+    "check": "inspector.check",
+    "list": "inspector.listing",
+    "ledger": "inspector.ledger_cli",
+    "memo": "inspector.memo",
+    "export": "inspector.sync_cli",
+    "import": "inspector.sync_cli",
+    "conflicts": "inspector.sync_cli",
+}
 
 log = logging.getLogger("inspector")
 
@@ -29,7 +40,15 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"参数错误：{message}（用 --help 查看用法）\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: list[str]) -> list[str]:
+    named = [COMMANDS[word] for word in argv if word in COMMANDS]
+    if not named and ("-h" in argv or "--help" in argv):
+        named = list(COMMANDS.values())
+    return list(dict.fromkeys(named))
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with `argv`, only the subcommands it names are loaded."""
     parser = ChineseArgumentParser(
         prog="inspector",
         description="基层党委「两学一做」现场指导工具。不带子命令时打开终端界面。",
@@ -40,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-mouse", action="store_true", help="关闭鼠标（慢速 SSH 连接时有用）")
     parser.set_defaults(func=run_app)
     sub = parser.add_subparsers(title="子命令", metavar="COMMAND", parser_class=ChineseArgumentParser)
-    for name in COMMANDS:
+    for name in _modules_for(list(COMMANDS) if argv is None else argv):
         importlib.import_module(name).register(sub)
     return parser
 
@@ -83,7 +102,8 @@ def _setup_logging(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     _setup_logging(args)
     try:

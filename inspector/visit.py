@@ -148,7 +148,8 @@ def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Fi
     from datetime import timedelta
 
     note = visit.answers[item.id].note if item.id in visit.answers else ""
-    description = item.text if not note else f"{item.text}（{note}）"
+    # Items state the requirement; a finding states the shortfall.
+    description = f"未达到要求：{item.text}" + (f"（{note}）" if note else "")
     return Finding(
         branch_id=visit.branch_id,
         visit_id=visit.id,

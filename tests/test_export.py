@@ -53,7 +53,6 @@ def test_csv_has_bom_chinese_headers_and_every_row(county):
 
 
 def _run_cli(monkeypatch, *argv: str) -> int:
-    monkeypatch.setattr(cli, "COMMANDS", ("inspector.ledger_cli",))
     return cli.main(list(argv))
 
 

@@ -1,0 +1,674 @@
+"""Word documents in the party-and-government format GB/T 9704-2012.
+
+The memo and the ledger export share these primitives so that every document
+the committee prints has the same page, fonts and page numbers:
+
+* `new_document(fonts, landscape=...)`: A4 with the standard margins
+  (天头 37 mm, 订口 28 mm, 版心 156 x 225 mm), a fixed line pitch giving
+  22 lines of 28 characters, the styles below, and "— 1 —" page numbers
+  (odd pages right, even pages left, one character in).
+* Styles carry the Chinese font in `w:eastAsia` (python-docx's `font.name`
+  only sets the Latin one); runs repeat it, because WPS and older Word
+  versions let a run's own fonts win.
+* `clean_text`: strings as XML can hold them (python-docx raises ValueError on
+  control characters and lone surrogates, and users paste those).
+* `safe_filename` / `write_new_file`: output names that cannot leave their
+  folder, written to a temp file then renamed, never over an existing file
+  unless forced.
+
+Landscape pages (ledger tables) keep the same 版心 turned on its side:
+top 28 mm, bottom 26 mm, left 37 mm, right 35 mm.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape
+
+from .storage import StoreError
+
+if TYPE_CHECKING:  # python-docx is imported lazily: the CLI starts without it
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph
+
+    from .settings import MemoFonts
+
+# --- sizes (points) -----------------------------------------------------
+SIZE_2 = 22.0  # 二号: title
+SIZE_3 = 16.0  # 三号: body and headings
+SIZE_4 = 14.0  # 四号: page numbers
+SIZE_SMALL_4 = 12.0  # 小四: table text
+MM = 72 / 25.4  # points per millimetre
+
+PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
+MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 37.0, 35.0, 28.0, 26.0
+LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+# 版心 height / 22 lines = 28.99 pt; facts.md rounds to 28.95 pt so that the
+# last line never spills onto the next page in Word.
+LINE_PITCH = 28.95
+# 28 characters of 16 pt need 15.79 pt each on a 156 mm line: body text is
+# set 0.25 pt tighter (character spacing is counted in 1/20 pt).
+BODY_CHAR_SPACING = -5
+# Page number: about 7 mm under the 版心, i.e. its top edge 28 mm above the
+# page bottom; a 14 pt line is ~5 mm tall, so the footer sits 23 mm up.
+FOOTER_DISTANCE_MM = 23.0
+
+# Paragraph style names (English, so that the style ids are plain ASCII).
+TITLE = "GB Title"
+HEADING1 = "GB Heading 1"
+HEADING2 = "GB Heading 2"
+BODY = "Normal"
+PLAIN = "GB Plain"  # no indent: addressee, 附件 mark
+SIGNATURE = "GB Signature"
+TABLE_TEXT = "GB Table Text"
+TABLE_HEAD = "GB Table Head"
+PAGE_NUMBER = "GB Page Number"
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+class OutputExists(StoreError):
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(f"文件已存在，未覆盖：{path}（如需覆盖请加 --force）")
+
+
+# --- text -----------------------------------------------------------------
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: object) -> str:
+    """`value` as text XML 1.0 can hold: control characters and lone
+    surrogates dropped, surrogate pairs joined into their character, line
+    ends normalised to \\n (which becomes a line break in Word)."""
+    text = "" if value is None else str(value)
+    if _SURROGATE.search(text):
+        # A pair that arrived as two code points is one real character.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").replace("\ufffd", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_BAD.sub("", text)
+
+
+def chinese_date(d: date) -> str:
+    """2026年11月26日: Arabic numerals, full year, no zero padding (GB/T 9704)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def text_width_em(text: str) -> float:
+    """Width in characters of a Chinese font: CJK, full-width and the
+    ambiguous ones (“ ” — set in the Chinese font) count 1, others 1/2."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WFA" else 0.5 for c in text)
+
+
+TITLE_LINE_CHARS = 19  # a 2号 line holds 20; one spare for wide punctuation
+
+
+def title_lines(segments: Sequence[str], limit: float = TITLE_LINE_CHARS) -> list[str]:
+    """Break a title between meaningful segments (no word is split) into
+    as few lines as possible, as even as possible, so it stands as a block
+    rather than a full line and a stray word; a segment longer than a line
+    (a very long branch name) may break between any of its characters."""
+    pieces: list[str] = []
+    for seg in filter(None, segments):
+        pieces.extend(seg if text_width_em(seg) > limit else [seg])
+    # best[i]: (lines, sum of squared slack, breaks) for the first i pieces
+    best: list[tuple[int, float, list[int]] | None] = [(0, 0.0, [])] + [None] * len(pieces)
+    for i in range(1, len(pieces) + 1):
+        for j in range(i - 1, -1, -1):
+            width = text_width_em("".join(pieces[j:i]))
+            if width > limit:
+                break
+            prev = best[j]
+            if prev is None:
+                continue
+            cand = (prev[0] + 1, prev[1] + (limit - width) ** 2, [*prev[2], j])
+            if best[i] is None or cand[:2] < best[i][:2]:
+                best[i] = cand
+    final = best[len(pieces)]
+    assert final is not None  # every piece fits a line
+    starts = [*final[2], len(pieces)]
+    return ["".join(pieces[a:b]) for a, b in zip(starts, starts[1:])]
+
+
+# --- file names and writing -----------------------------------------------
+_WIN_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+_NAME_BAD = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\ud800-\udfff]')
+
+
+def safe_filename(stem: str, suffix: str = ".docx", max_bytes: int = 200) -> str:
+    """A file name from user text (a branch name) that stays inside its
+    folder on Linux, macOS and Windows: separators and reserved characters
+    become ＿, reserved device names are prefixed, length is limited in
+    UTF-8 bytes (most file systems allow 255) without splitting a character."""
+    name = unicodedata.normalize("NFC", clean_text(stem))
+    name = _NAME_BAD.sub("_", name).strip().strip(".")
+    name = re.sub(r"\s+", " ", name)
+    budget = max_bytes - len(suffix.encode())
+    while len(name.encode()) > budget:
+        name = name[:-1]
+    name = name.rstrip(" .")
+    if not name:
+        name = "未命名"
+    if name.split(".")[0].upper() in _WIN_RESERVED:
+        name = "_" + name
+    return name + suffix
+
+
+def write_new_file(path: Path, payload: bytes, *, force: bool = False) -> None:
+    """Write `payload` to `path` through a synced temp file in the same
+    folder, then link it into place, so the file is whole or absent. An
+    existing file is only replaced with `force`."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise StoreError(f"输出目录不存在：{path.parent}")
+    if path.exists() and not force:
+        raise OutputExists(path)
+    fd, tmp = tempfile.mkstemp(prefix=".memo-", suffix=".tmp", dir=path.parent)
+    try:
+        try:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.fchmod(fd, 0o666 & ~mask)
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if force:
+            os.replace(tmp, path)
+        else:
+            _link_no_clobber(Path(tmp), path)
+    except OSError as exc:
+        raise StoreError(f"无法写入文件：{path}（{exc.strerror or exc}）") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _link_no_clobber(tmp: Path, path: Path) -> None:
+    try:
+        os.link(tmp, path)  # atomic and fails if the name exists
+    except FileExistsError:
+        raise OutputExists(path) from None
+    except OSError:  # file systems without hard links (FAT, some shares)
+        if path.exists():
+            raise OutputExists(path) from None
+        os.replace(tmp, path)
+
+
+# --- fonts ------------------------------------------------------------------
+def _rfonts_xml(east_asia: str, latin: str) -> str:
+    ea, la = escape(east_asia, {'"': "&quot;"}), escape(latin, {'"': "&quot;"})
+    return f'<w:rFonts w:ascii="{la}" w:hAnsi="{la}" w:cs="{la}" w:eastAsia="{ea}" w:hint="eastAsia"/>'
+
+
+def set_fonts(rpr, east_asia: str, latin: str, size: float | None = None) -> None:
+    """Set fonts on a `w:rPr` (of a style or of the document defaults),
+    replacing theme fonts, which would otherwise win over the named ones."""
+    from docx.oxml.ns import qn
+
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, rfonts)
+    for attr in list(rfonts.attrib):
+        if attr.endswith("Theme"):
+            del rfonts.attrib[attr]
+    # hint: quotes and dashes shared by both scripts take the Chinese font.
+    for key, value in (("ascii", latin), ("hAnsi", latin), ("cs", latin), ("eastAsia", east_asia), ("hint", "eastAsia")):
+        rfonts.set(qn(f"w:{key}"), value)
+    if size is not None:
+        for tag in ("w:sz", "w:szCs"):
+            el = rpr.find(qn(tag))
+            if el is None:
+                el = rpr.makeelement(qn(tag), {})
+                rpr.append(el)
+            el.set(qn("w:val"), str(round(size * 2)))
+    _sort_children(rpr, _RPR_ORDER)
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    name: str
+    font: str  # attribute of MemoFonts
+    size: float
+    align: str | None = None  # left/center/right/both
+    indent_chars: float = 0  # first-line indent in characters
+    exact: float | None = LINE_PITCH
+    outline: int | None = None
+    keep_next: bool = False
+    space_after: float = 0
+
+
+_STYLES = (
+    StyleSpec(TITLE, "title", SIZE_2, align="center", exact=None, keep_next=True, space_after=LINE_PITCH),
+    StyleSpec(HEADING1, "heading1", SIZE_3, indent_chars=2, outline=0, keep_next=True),
+    StyleSpec(HEADING2, "heading2", SIZE_3, indent_chars=2, outline=1, keep_next=True),
+    StyleSpec(PLAIN, "body", SIZE_3),
+    StyleSpec(SIGNATURE, "body", SIZE_3, align="right"),
+    StyleSpec(TABLE_TEXT, "body", SIZE_SMALL_4, align="left", exact=None),
+    StyleSpec(TABLE_HEAD, "heading1", SIZE_SMALL_4, align="center", exact=None),
+    StyleSpec(PAGE_NUMBER, "page_number", SIZE_4, exact=None),
+)
+
+
+# --- the document -----------------------------------------------------------
+def new_document(fonts: "MemoFonts", *, landscape: bool = False) -> "Document":
+    """An empty A4 document with the GB/T 9704 page, styles and page numbers."""
+    import docx
+
+    return docx.Document(io.BytesIO(_blank_document(fonts.model_dump_json(), landscape)))
+
+
+@functools.lru_cache(maxsize=8)
+def _blank_document(fonts_json: str, landscape: bool) -> bytes:
+    """The set-up empty document, made once per process and font set:
+    adding the styles costs ~50 ms (python-docx scans every style to check
+    a name is free), loading the result ~15 ms."""
+    import docx
+
+    from .settings import MemoFonts
+
+    fonts = MemoFonts.model_validate_json(fonts_json)
+    doc = docx.Document()
+    _slim(doc)
+    _page_setup(doc, landscape)
+    _styles(doc, fonts)
+    _page_numbers(doc, fonts)
+    return to_bytes(doc)
+
+
+# Styles kept from python-docx's template: the defaults Word expects.
+_KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+
+
+def _slim(doc: "Document") -> None:
+    """Drop what python-docx's template carries and a memo never uses: its
+    160 unused styles, the latent-style list, the Word 2010 copy of the
+    styles and the thumbnail (800 KB of XML that every memo would parse,
+    zip and write)."""
+    from docx.oxml.ns import qn
+
+    root = doc.styles.element
+    for el in list(root):
+        if el.tag == qn("w:latentStyles") or (el.tag == qn("w:style") and el.get(qn("w:styleId")) not in _KEEP_STYLES):
+            root.remove(el)
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.endswith(("/stylesWithEffects", "/thumbnail")):
+                rels.pop(rid)
+
+
+def _page_setup(doc: "Document", landscape: bool) -> None:
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    section = doc.sections[0]
+    top, bottom, left, right = MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM
+    width, height = PAGE_W_MM, PAGE_H_MM
+    if landscape:
+        top, bottom, left, right = MARGIN_LEFT_MM, MARGIN_RIGHT_MM, MARGIN_TOP_MM, MARGIN_BOTTOM_MM
+        width, height = height, width
+        section.orientation = WD_ORIENT.LANDSCAPE
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(width), Mm(height)
+    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+    section.left_margin, section.right_margin = Mm(left), Mm(right)
+    section.header_distance = Mm(15)
+    section.footer_distance = Mm(FOOTER_DISTANCE_MM)
+    section.gutter = Mm(0)
+    # A line grid of 28.95 pt: Word and WPS show 22 lines in page setup. The
+    # 28 characters come from the body style's character spacing, not from
+    # a character grid: LibreOffice puts a 16 pt glyph on two cells of a
+    # 15.8 pt character grid and prints 14 characters a line.
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:docGrid")):
+        sect_pr.remove(old)
+    grid = f'<w:docGrid xmlns:w="{W_NS}" w:type="lines" w:linePitch="{round(LINE_PITCH * 20)}"/>'
+    sect_pr.append(parse_xml(grid))
+
+
+def _styles(doc: "Document", fonts: "MemoFonts") -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    styles = doc.styles
+    # Document defaults: no theme fonts anywhere.
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
+        set_fonts(rpr_default.find(qn("w:rPr")), fonts.body, fonts.latin, SIZE_3)
+    normal = styles["Normal"]
+    set_fonts(normal.element.get_or_add_rPr(), fonts.body, fonts.latin, SIZE_3)
+    rpr = normal.element.get_or_add_rPr()
+    rpr.append(parse_xml(f'<w:spacing xmlns:w="{W_NS}" w:val="{BODY_CHAR_SPACING}"/>'))
+    _sort_children(rpr, _RPR_ORDER)
+    _paragraph_format(normal, StyleSpec(BODY, "body", SIZE_3, align="both", indent_chars=2))
+    # No extra space between Chinese and Latin text or digits: 2026年 stays tight.
+    ppr = normal.element.get_or_add_pPr()
+    for tag in ("autoSpaceDE", "autoSpaceDN"):
+        ppr.append(parse_xml(f'<w:{tag} xmlns:w="{W_NS}" w:val="0"/>'))
+    _sort_children(ppr, _PPR_ORDER)
+    for spec in _STYLES:
+        style = styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+        assert style.style_id == style_id(spec.name)
+        style.base_style = normal
+        style.quick_style = True
+        set_fonts(style.element.get_or_add_rPr(), getattr(fonts, spec.font), fonts.latin, spec.size)
+        _paragraph_format(style, spec)
+
+
+def _paragraph_format(style, spec: StyleSpec) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    pf = style.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(spec.space_after)
+    pf.widow_control = False  # a fixed grid: every page keeps its 22 lines
+    if spec.exact is not None:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = Pt(spec.exact)
+    else:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if spec.align:
+        pf.alignment = {
+            "left": WD_ALIGN_PARAGRAPH.LEFT,
+            "center": WD_ALIGN_PARAGRAPH.CENTER,
+            "right": WD_ALIGN_PARAGRAPH.RIGHT,
+            "both": WD_ALIGN_PARAGRAPH.JUSTIFY,
+        }[spec.align]
+    pf.keep_with_next = spec.keep_next
+    ppr = style.element.get_or_add_pPr()
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = ppr.makeelement(qn("w:ind"), {})
+        ppr.append(ind)
+    # firstLineChars for Word's character grid, firstLine for the rest.
+    ind.set(qn("w:firstLineChars"), str(round(spec.indent_chars * 100)))
+    ind.set(qn("w:firstLine"), str(round(spec.indent_chars * spec.size * 20)))
+    if spec.exact is None:
+        # Titles and tables do not snap to the 28.95 pt body grid.
+        ppr.append(parse_xml(f'<w:snapToGrid xmlns:w="{W_NS}" w:val="0"/>'))
+    if spec.outline is not None:
+        ppr.append(parse_xml(f'<w:outlineLvl xmlns:w="{W_NS}" w:val="{spec.outline}"/>'))
+    _sort_children(ppr, _PPR_ORDER)
+
+
+# Children of w:pPr and w:rPr must come in schema order or Word calls the file corrupt.
+_RPR_ORDER = [
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+]
+_PPR_ORDER = [
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange",
+]
+
+
+def _sort_children(parent, order: list[str]) -> None:
+    def rank(el) -> int:
+        local = el.tag.rsplit("}", 1)[-1]
+        return order.index(local) if local in order else len(order)
+
+    for child in sorted(parent, key=rank):  # stable: equal ranks keep their order
+        parent.append(child)
+
+
+def _page_numbers(doc: "Document", fonts: "MemoFonts") -> None:
+    """"— 1 —" in 4号 宋体: odd pages right, even pages left, one character in."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        footer.is_linked_to_previous = False
+        para = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        para._p.style = style_id(PAGE_NUMBER)
+        para.alignment = align
+        pf = para.paragraph_format
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            pf.right_indent = Pt(SIZE_4)
+        else:
+            pf.left_indent = Pt(SIZE_4)
+        _page_field(para, fonts)
+
+
+def _page_field(para: "Paragraph", fonts: "MemoFonts") -> None:
+    from docx.oxml import parse_xml
+
+    rpr = f"<w:rPr>{_rfonts_xml(fonts.page_number, fonts.page_number)}<w:sz w:val=\"{round(SIZE_4 * 2)}\"/></w:rPr>"
+
+    def run(inner: str) -> str:
+        return f"<w:r>{rpr}{inner}</w:r>"
+
+    parts = [
+        run('<w:t xml:space="preserve">— </w:t>'),
+        run('<w:fldChar w:fldCharType="begin"/>'),
+        run('<w:instrText xml:space="preserve"> PAGE </w:instrText>'),
+        run('<w:fldChar w:fldCharType="separate"/>'),
+        run("<w:t>1</w:t>"),
+        run('<w:fldChar w:fldCharType="end"/>'),
+        run('<w:t xml:space="preserve"> —</w:t>'),
+    ]
+    for xml in parts:
+        para._p.append(parse_xml(f'<w:wrap xmlns:w="{W_NS}">{xml}</w:wrap>')[0])
+
+
+# --- content helpers --------------------------------------------------------
+def style_id(name: str) -> str:
+    """The id python-docx gives a style it adds (its name without spaces);
+    used directly because looking styles up by name scans every style."""
+    return name.replace(" ", "")
+
+
+def run_xml(text: str, east_asia: str, latin: str, size: float | None = None) -> str:
+    """A `w:r` of cleaned text with explicit fonts; \n becomes a line break."""
+    props = _rfonts_xml(east_asia, latin)
+    if size is not None:
+        props += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
+    inner = []
+    for part in re.split(r"(\n|\t)", clean_text(text)):
+        if part == "\n":
+            inner.append("<w:br/>")
+        elif part == "\t":
+            inner.append("<w:tab/>")
+        elif part:
+            inner.append(f'<w:t xml:space="preserve">{escape(part)}</w:t>')
+    return f"<w:r><w:rPr>{props}</w:rPr>{''.join(inner)}</w:r>" if inner else ""
+
+
+def add_paragraph(
+    doc: "Document", text: str, style: str = BODY, *, fonts: "MemoFonts", font: str = "body", size: float | None = None
+) -> "Paragraph":
+    """A paragraph of cleaned text whose run names its fonts explicitly.
+
+    Built as XML: python-docx's `add_paragraph(style=...)` spends ~4 ms
+    per paragraph finding the style by name."""
+    from docx.oxml import parse_xml
+    from docx.text.paragraph import Paragraph
+
+    run = run_xml(text, getattr(fonts, font), fonts.latin, size)
+    p = parse_xml(f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{style_id(style)}"/></w:pPr>{run}</w:p>')
+    doc.element.body._insert_p(p)
+    return Paragraph(p, doc._body)
+
+
+def add_title(doc: "Document", lines: Sequence[str], *, fonts: "MemoFonts") -> "Paragraph":
+    """The 2号 小标宋 title, centred; several lines are broken by hand so
+    the title keeps a trapezoid shape instead of wrapping anywhere."""
+    return add_paragraph(doc, "\n".join(lines), TITLE, fonts=fonts, font="title", size=SIZE_2)
+
+
+def add_heading1(doc: "Document", text: str, *, fonts: "MemoFonts") -> "Paragraph":
+    """一、 level heading in 黑体."""
+    return add_paragraph(doc, text, HEADING1, fonts=fonts, font="heading1", size=SIZE_3)
+
+
+def add_heading2(doc: "Document", text: str, *, fonts: "MemoFonts") -> "Paragraph":
+    """（一） level heading in 楷体."""
+    return add_paragraph(doc, text, HEADING2, fonts=fonts, font="heading2", size=SIZE_3)
+
+
+def add_body(doc: "Document", text: str, *, fonts: "MemoFonts") -> "Paragraph":
+    """A body paragraph: 仿宋 3号, first line indented two characters."""
+    return add_paragraph(doc, text, BODY, fonts=fonts, font="body", size=SIZE_3)
+
+
+def add_blank(doc: "Document") -> "Paragraph":
+    from docx.oxml import parse_xml
+    from docx.text.paragraph import Paragraph
+
+    p = parse_xml(f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{style_id(PLAIN)}"/></w:pPr></w:p>')
+    doc.element.body._insert_p(p)
+    return Paragraph(p, doc._body)
+
+
+def add_annex_mark(doc: "Document", text: str = "附件", *, fonts: "MemoFonts") -> "Paragraph":
+    """"附件" at the top left of a new page, in 3号 黑体 (GB/T 9704 8)."""
+    para = add_paragraph(doc, text, PLAIN, fonts=fonts, font="heading1", size=SIZE_3)
+    para.paragraph_format.page_break_before = True
+    return para
+
+
+def add_signature(doc: "Document", signer: str, on: date, *, fonts: "MemoFonts") -> None:
+    """Signer and date without a seal (GB/T 9704 7.3.5.2): one blank line
+    after the body, the signer two characters from the right, the date on
+    the next line starting two characters to the right of the signer; a
+    longer date keeps two characters from the right and pushes the signer."""
+    from docx.shared import Pt
+
+    when = chinese_date(on)
+    ls, ld = text_width_em(signer), text_width_em(when)
+    date_in = max(2.0, ls - ld)
+    signer_in = date_in + ld + 2 - ls
+    # No page may hold the signature alone (GB/T 9704 7.3.5): the last lines
+    # of the body and the 附件说明 travel with it to the next page.
+    for para in reversed(doc.paragraphs):
+        para.paragraph_format.keep_with_next = True
+        if para.text.strip() and not para.text.startswith("附件："):
+            break
+    add_blank(doc).paragraph_format.keep_with_next = True
+    for text, chars, keep in ((signer, signer_in, True), (when, date_in, False)):
+        para = add_paragraph(doc, text, SIGNATURE, fonts=fonts)
+        para.paragraph_format.right_indent = Pt(chars * SIZE_3)
+        para.paragraph_format.keep_with_next = keep
+
+
+# Rows with more text than this may break across pages (a row taller than a
+# page that may not break is clipped by Word).
+CANT_SPLIT_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width_mm: float
+    align: str = "left"  # left / center
+
+
+def add_table(
+    doc: "Document",
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[object]],
+    *,
+    fonts: "MemoFonts",
+    size: float = SIZE_SMALL_4,
+) -> None:
+    """A bordered table whose header row repeats on every page.
+
+    Built as one XML string and parsed once: python-docx's cell API is
+    quadratic in the row count and the ledger exports thousands of rows."""
+    from docx.oxml import parse_xml
+
+    sz = round(size * 2)
+    body_rpr = f'<w:rPr>{_rfonts_xml(fonts.body, fonts.latin)}<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/></w:rPr>'
+    head_rpr = f'<w:rPr>{_rfonts_xml(fonts.heading1, fonts.latin)}<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/></w:rPr>'
+    widths = [round(c.width_mm * MM * 20) for c in columns]
+    border = "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    out = [
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f"<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+        "</w:tblPr><w:tblGrid>",
+        *(f'<w:gridCol w:w="{w}"/>' for w in widths),
+        "</w:tblGrid>",
+    ]
+    head_ids, text_ids = style_id(TABLE_HEAD), style_id(TABLE_TEXT)
+
+    def cell(text: object, width: int, style_id: str, rpr: str, align: str) -> str:
+        paras = clean_text(text).split("\n") or [""]
+        jc = f'<w:jc w:val="{align}"/>' if align != "left" else ""
+        body = "".join(
+            f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{jc}</w:pPr>'
+            + (f'<w:r>{rpr}<w:t xml:space="preserve">{escape(p)}</w:t></w:r>' if p else "")
+            + "</w:p>"
+            for p in paras
+        )
+        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{body}</w:tc>'
+
+    out.append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>')
+    out.extend(cell(c.title, w, head_ids, head_rpr, "center") for c, w in zip(columns, widths))
+    out.append("</w:tr>")
+    for row in rows:
+        cells = [clean_text(v) for v in row]
+        # Short rows stay on one page; a very long one must be free to break.
+        keep = "<w:trPr><w:cantSplit/></w:trPr>" if sum(map(len, cells)) <= CANT_SPLIT_CHARS else ""
+        out.append(f"<w:tr>{keep}")
+        out.extend(
+            cell(value, w, text_ids, body_rpr, "center" if c.align == "center" else "left")
+            for value, c, w in zip(cells, columns, widths)
+        )
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    doc.element.body._insert_tbl(parse_xml("".join(out)))
+    # Word wants a paragraph after a table that ends a document or section.
+    add_blank(doc)
+
+
+def set_properties(doc: "Document", *, title: str, author: str, when: date) -> None:
+    from datetime import datetime
+
+    props = doc.core_properties
+    props.title = clean_text(title)
+    props.author = clean_text(author)
+    props.last_modified_by = clean_text(author)
+    stamp = datetime(when.year, when.month, when.day)
+    props.created = props.modified = stamp
+    props.revision = 1
+
+
+def to_bytes(doc: "Document") -> bytes:
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,120 @@
+"""Deadlines of members out of management (facts.md: 口袋党员 and the two tracks)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from inspector.models import Branch, Disposition, LegalTrack, MemberKind, PocketMember
+from inspector.pocket import (
+    DueLevel,
+    add_months,
+    days_since,
+    due_next,
+    is_pocket,
+    letter_expires,
+    restore_deadline,
+    save_member,
+    track_deadline,
+)
+from inspector.storage import StoreError
+
+TODAY = date(2026, 11, 26)
+
+
+def member(**kw) -> PocketMember:
+    return PocketMember(branch_id="b1", name="张三", **kw)
+
+
+def test_add_months_clamps_to_month_end():
+    assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert add_months(date(2026, 5, 26), 6) == date(2026, 11, 26)
+    assert add_months(date(2024, 2, 29), 24) == date(2026, 2, 28)
+
+
+def test_days_since_letter_and_contact():
+    m = member(letter_issued=date(2026, 9, 1), last_contact=date(2026, 11, 1))
+    assert days_since(m.letter_issued, TODAY) == 86
+    assert days_since(m.last_contact, TODAY) == 25
+    assert days_since(None, TODAY) is None
+
+
+def test_expired_letter_without_registration_is_a_pocket_member():
+    m = member(member_kind=MemberKind.MOBILE, letter_issued=date(2026, 8, 1), letter_valid_days=90)
+    assert letter_expires(m) == date(2026, 10, 30)
+    assert is_pocket(m, TODAY)
+    notice = due_next(m, TODAY)
+    assert notice.level == DueLevel.DUE
+    assert "应列为口袋党员" in notice.text and "2026-10-30" in notice.text
+    registered = m.model_copy(update={"disposition": Disposition.TRANSFERRED})
+    assert not is_pocket(registered, TODAY)
+
+
+def test_letter_still_valid_is_not_due():
+    m = member(letter_issued=date(2026, 11, 1), letter_valid_days=90)
+    notice = due_next(m, TODAY)
+    assert notice.level == DueLevel.OK and "2027-01-30" in notice.text
+
+
+def test_track1_lapsed_six_months_in_a_row_goes_to_branch_meeting():
+    m = member(track=LegalTrack.LAPSED, last_contact=date(2026, 5, 26))
+    assert track_deadline(m) == TODAY
+    notice = due_next(m, TODAY)
+    assert notice.level == DueLevel.DUE
+    assert "支部大会讨论除名" in notice.text
+
+
+def test_track1_coming_up_within_thirty_days():
+    m = member(track=LegalTrack.LAPSED, last_contact=date(2026, 6, 10))
+    notice = due_next(m, TODAY)
+    assert notice.level == DueLevel.SOON
+    assert notice.text.startswith("还有14天（2026-12-10）")
+
+
+def test_track2_lost_contact_six_months_leads_to_suspension():
+    m = member(track=LegalTrack.SUSPENDED, last_contact=date(2026, 3, 1))
+    notice = due_next(m, TODAY)
+    assert notice.level == DueLevel.DUE and "停止党籍" in notice.text
+
+
+def test_track2_suspended_two_years_then_struck_off():
+    m = member(
+        track=LegalTrack.SUSPENDED,
+        last_contact=date(2024, 1, 1),
+        disposition=Disposition.SUSPENDED,
+        disposition_on=date(2024, 11, 26),
+    )
+    assert restore_deadline(m) == TODAY
+    assert due_next(m, TODAY).level == DueLevel.DUE
+    assert "除名" in due_next(m, TODAY).text
+    earlier = m.model_copy(update={"disposition_on": date(2025, 6, 1)})
+    notice = due_next(earlier, TODAY)
+    assert notice.level == DueLevel.OK and "恢复党籍" in notice.text
+
+
+def test_missing_dates_are_asked_for():
+    assert due_next(member(), TODAY).level == DueLevel.MISSING
+    assert due_next(member(track=LegalTrack.LAPSED), TODAY).level == DueLevel.MISSING
+    suspended = member(disposition=Disposition.SUSPENDED)
+    assert "决定日期" in due_next(suspended, TODAY).text
+
+
+def test_no_track_yet_six_months_asks_to_pick_one():
+    notice = due_next(member(last_contact=date(2026, 1, 5)), TODAY)
+    assert notice.level == DueLevel.DUE and "自行脱党或停止党籍" in notice.text
+
+
+def test_settled_cases_have_nothing_due():
+    for d in (Disposition.BACK_TO_NORMAL, Disposition.STRUCK_OFF, Disposition.TRANSFERRED):
+        assert due_next(member(disposition=d, last_contact=date(2020, 1, 1)), TODAY).level == DueLevel.SETTLED
+
+
+def test_save_member_refuses_future_dates_and_missing_decision_date(store):
+    store.save(Branch(id="b1", name="第一支部"))
+    with pytest.raises(StoreError, match="不能晚于今天"):
+        save_member(store, member(last_contact=date(2026, 12, 1)), TODAY)
+    with pytest.raises(StoreError, match="决定日期"):
+        save_member(store, member(disposition=Disposition.SUSPENDED), TODAY)
+    saved = save_member(store, member(last_contact=date(2026, 6, 1)), TODAY)
+    assert store.pockets("b1")[0].id == saved.id
