@@ -185,6 +185,14 @@ WEAKLAX_EVIDENCE = {
 # Criteria that only make sense for villages and residential communities.
 _VILLAGE_ONLY = frozenset({"WL05", "WL06", "WL07"})
 
+# What an inspector might write as the visit's overall impression.
+SUMMARIES = (
+    "支部班子重视学习教育，资料归档较为规范，个别制度执行还需加强",
+    "学习教育总体有序推进，党员参与度较高，问题整改需进一步抓细抓实",
+    "支部书记履职意识较强，但组织生活记录不够完整，需对照清单逐项补齐",
+    "学习计划制定较早，落实中存在前紧后松现象，需加强日常督促",
+)
+
 
 @dataclass
 class DemoStats:
@@ -457,12 +465,10 @@ class _Builder:
             status = VisitStatus.COMPLETED if share >= 1.0 else VisitStatus.DRAFT
             update: dict = {"answers": answers}
             if status is VisitStatus.COMPLETED:
-                tally = {v: sum(1 for a in answers.values() if a.value is v) for v in AnswerValue}
                 update.update(
                     status=status,
                     completed_at=self.moment(on, 16, 18),
-                    summary=(f"共检查{len(answers)}项：符合{tally[AnswerValue.MET]}项，"
-                             f"基本符合{tally[AnswerValue.PARTLY_MET]}项，不符合{tally[AnswerValue.NOT_MET]}项。"),
+                    summary=rng.choice(SUMMARIES),
                 )
             done = visit.model_copy(update=update)
             if status is VisitStatus.COMPLETED:
