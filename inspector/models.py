@@ -208,6 +208,9 @@ class Visit(Record):
     template_hash: str
     status: VisitStatus = VisitStatus.DRAFT
     answers: dict[str, Answer] = Field(default_factory=dict)
+    # Notes typed on items not answered yet: saved as typed so a closed lid
+    # loses nothing; they move into the answer when the item is answered.
+    notes: dict[str, str] = Field(default_factory=dict)
     summary: str = ""
     completed_at: datetime | None = None
     reopenings: list[Reopening] = Field(default_factory=list)

@@ -89,25 +89,32 @@ def answer(
     if visit.status == VisitStatus.COMPLETED:
         raise VisitLocked()
     old = visit.answers.get(item_id)
+    notes = dict(visit.notes)
+    held = notes.pop(item_id, "")
     new = Answer(
         value=value,
-        note=note if note is not None else (old.note if old else ""),
+        note=note if note is not None else (old.note if old else held),
         evidence=evidence if evidence is not None else (old.evidence if old else ""),
         who=store.user,
         at=utcnow(),
     )
     answers = dict(visit.answers)
     answers[item_id] = new
-    return store.save(visit.model_copy(update={"answers": answers}), base=visit)
+    return store.save(visit.model_copy(update={"answers": answers, "notes": notes}), base=visit)
 
 
 def set_note(store: Store, visit: Visit, item_id: str, note: str) -> Visit:
-    """A note needs an answer to hang on; callers answer first."""
+    """Save a note now; on an unanswered item it waits in `visit.notes`."""
     if visit.status == VisitStatus.COMPLETED:
         raise VisitLocked()
     old = visit.answers.get(item_id)
     if old is None:
-        raise StoreError("请先作答，再填写备注")
+        notes = dict(visit.notes)
+        if note:
+            notes[item_id] = note
+        else:
+            notes.pop(item_id, None)
+        return store.save(visit.model_copy(update={"notes": notes}), base=visit)
     answers = dict(visit.answers)
     answers[item_id] = old.model_copy(update={"note": note, "who": store.user, "at": utcnow()})
     return store.save(visit.model_copy(update={"answers": answers}), base=visit)

@@ -1,0 +1,153 @@
+"""Importing the committee's branch roster from a CSV file.
+
+Committees keep the roster in Excel or WPS. Chinese Windows saves "CSV" as
+GBK, "CSV UTF-8" with a byte-order mark, and "Unicode text" as tab-separated
+UTF-16; all three are read. Reading never writes: `read_roster` returns a
+preview (rows to add or update, one error per bad row) and `import_roster`
+saves the good rows in one transaction once the user has confirmed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .branches import LABELS, BranchInvalid, branch_from_fields
+from .models import Branch
+from .storage import StoreError
+from .store import Store
+
+#: Column headings accepted for each field (first is the one we document).
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "name": ("支部名称", "党支部名称", "党组织名称", "支部", "名称"),
+    "sector": ("所属领域", "领域", "类型", "支部类型", "行业"),
+    "secretary": ("支部书记", "书记", "书记姓名"),
+    "members": ("党员人数", "党员数", "人数"),
+    "party_groups": ("党小组数", "党小组"),
+    "has_leading_cadres": ("有领导干部党员", "领导干部党员", "有领导干部"),
+    "contact": ("联系方式", "联系电话", "电话"),
+    "notes": ("备注",),
+}
+
+ADD = "新增"
+UPDATE = "更新"
+SAME = "无变化"
+
+
+class RosterFileError(StoreError):
+    """The file as a whole cannot be read as a roster."""
+
+
+@dataclass
+class RosterRow:
+    line: int
+    branch: Branch
+    action: str  # ADD, UPDATE or SAME
+
+
+@dataclass
+class RosterError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.line}行：{self.message}"
+
+
+@dataclass
+class RosterPreview:
+    encoding: str
+    rows: list[RosterRow] = field(default_factory=list)
+    errors: list[RosterError] = field(default_factory=list)
+
+    @property
+    def changes(self) -> list[RosterRow]:
+        return [r for r in self.rows if r.action != SAME]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name shown to the user) as Excel/WPS saved it."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "UTF-8（带BOM）"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "GBK"
+    except UnicodeDecodeError:
+        raise RosterFileError("无法识别文件编码：请在 Excel/WPS 中另存为「CSV（逗号分隔）」或「CSV UTF-8」") from None
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    wanted = {h: f for f, names in HEADINGS.items() for h in names}
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = "".join(cell.split()).strip("*＊")
+        fld = wanted.get(key)
+        if fld and fld not in found:
+            found[fld] = index
+    if "name" not in found:
+        raise RosterFileError(f"第1行应为表头，且须有「{LABELS['name']}」一列（现为：{'、'.join(h for h in header if h) or '空'}）")
+    return found
+
+
+def read_roster(source: Path | bytes, existing: list[Branch]) -> RosterPreview:
+    """Parse and check a roster; nothing is saved."""
+    if isinstance(source, Path):
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise RosterFileError(f"无法读取文件：{source}（{exc.strerror or exc}）") from exc
+    else:
+        data = source
+    text, encoding = decode(data)
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    lines = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
+    if not numbered:
+        raise RosterFileError("文件是空的")
+    (_, header), body = numbered[0], numbered[1:]
+    columns = _columns(header)
+    preview = RosterPreview(encoding=encoding)
+    by_name = {_key(b.name): b for b in existing}
+    seen: dict[str, int] = {}
+    for line, row in body:
+        fields = {f: (row[i] if i < len(row) else "") for f, i in columns.items()}
+        key = _key(fields["name"])
+        if key and key in seen:
+            preview.errors.append(RosterError(line, f"支部名称「{fields['name'].strip()}」与第{seen[key]}行重复"))
+            continue
+        old = by_name.get(key)
+        try:
+            branch = branch_from_fields(fields, base=old)
+        except BranchInvalid as exc:
+            preview.errors.append(RosterError(line, "；".join(exc.problems.values())))
+            continue
+        seen[key] = line
+        if old is None:
+            preview.rows.append(RosterRow(line, branch, ADD))
+        else:
+            action = SAME if branch == old else UPDATE
+            preview.rows.append(RosterRow(line, branch, action))
+    if not preview.rows and not preview.errors:
+        raise RosterFileError("文件只有表头，没有支部")
+    return preview
+
+
+def import_roster(store: Store, preview: RosterPreview) -> int:
+    """Save the good rows all together (or none); returns how many were saved."""
+    rows = preview.changes
+    with store.transaction():
+        for row in rows:
+            store.save(row.branch)
+    return len(rows)
+
+
+def _key(name: str) -> str:
+    return "".join(name.split())

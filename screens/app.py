@@ -1,0 +1,280 @@
+"""The application shell: data, key map, command palette, signals.
+
+Screens reach shared state through the app: `app.store`, `app.settings`,
+`app.templates`, `app.criteria` and `app.today()`. Checklists load in a
+thread after the first screen is up, so start-up stays under a second even
+at county scale; the first screen that needs them waits for that load.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import threading
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandPalette
+
+from inspector import clock
+from inspector.settings import Settings, load_settings
+from inspector.storage import StoreError
+from inspector.store import Store
+
+from .home import HomeScreen
+from .palette import NavigationCommands
+
+if TYPE_CHECKING:
+    from inspector.checklist import ChecklistTemplate, WeakLaxCriterion
+
+log = logging.getLogger("inspector.ui")
+
+#: After SIGHUP the terminal is gone and restoring it may block; the data is
+#: already saved by then, so the process leaves after this many seconds anyway.
+_EXIT_GRACE_SECONDS = 5.0
+
+
+class InspectorApp(App[int]):
+    TITLE = "两学一做 · 现场指导"
+    COMMANDS = {NavigationCommands}
+    CSS = """
+    .muted { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("f1", "help", "帮助", id="app.help"),
+        Binding("question_mark", "help", "帮助", show=False, id="app.help_alt"),
+        Binding("ctrl+p", "command_palette", "命令", show=False, id="app.command_palette"),
+        Binding("ctrl+q", "quit", "退出", show=False, id="app.quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    def __init__(self, store: Store, checklist_dirs: Sequence[Path] = ()) -> None:
+        super().__init__()
+        self.store = store
+        self.checklist_dirs = list(checklist_dirs)
+        self.settings: Settings = load_settings(store.root)
+        self._checklists_lock = threading.Lock()
+        self._loaded: Any = None
+        self._criteria: list[WeakLaxCriterion] | None = None
+        self._resume_offered = False
+        #: Set by `run` for a real process: then a signal also arms a timer
+        #: that ends the process if restoring a vanished terminal hangs.
+        self.exit_timer: threading.Timer | None = None
+        self._hard_exit = False
+        if self.settings.committee_name:
+            self.sub_title = self.settings.committee_name
+
+    # ------------------------------------------------------------ shared state
+    def today(self) -> date:
+        return clock.today()
+
+    def _load_checklists(self) -> Any:
+        with self._checklists_lock:
+            if self._loaded is None:
+                from inspector.checklist import load_templates
+
+                self._loaded = load_templates(self.checklist_dirs)
+                self._criteria = list(self._loaded.criteria)
+                for err in self._loaded.errors:
+                    log.warning("checklist: %s", err)
+            return self._loaded
+
+    @property
+    def templates(self) -> dict[str, ChecklistTemplate]:
+        return self._load_checklists().templates
+
+    @property
+    def criteria(self) -> list[WeakLaxCriterion]:
+        self._load_checklists()
+        assert self._criteria is not None
+        return self._criteria
+
+    @property
+    def checklist_errors(self) -> list[Any]:
+        return self._load_checklists().errors
+
+    # ---------------------------------------------------------------- start-up
+    def get_default_screen(self) -> HomeScreen:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        self._apply_keymap()
+        self._install_signal_handlers()
+        if self.store.is_empty():
+            from .welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen())
+
+    def home_ready(self) -> None:
+        """The branch table is on screen: now load checklists (kept off the
+        start path) and offer to resume unfinished visits."""
+        if self._loaded is None:
+            self._load_checklists_in_background()
+        self.offer_resume()
+        from .conflicts import notify_open_conflicts
+
+        notify_open_conflicts(self)
+
+    @work(thread=True, group="checklists")
+    def _load_checklists_in_background(self) -> None:
+        errors = self._load_checklists().errors
+        if errors:
+            first = str(errors[0])
+            more = f"等 {len(errors)} 处" if len(errors) > 1 else ""
+            self.call_from_thread(
+                self.notify, f"{first}{more}；有误的文件已跳过，详见日志。", title="检查清单有误", severity="warning", timeout=12
+            )
+
+    def _apply_keymap(self) -> None:
+        """Users may rebind any key by id in `<data>/keymap.json`, e.g. {"home.add_branch": "ctrl+a"}."""
+        path = self.store.root / "keymap.json"
+        if not path.exists():
+            return
+        try:
+            keymap = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(keymap, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
+                raise ValueError("应为 {\"按键编号\": \"按键\"} 形式")
+        except (OSError, ValueError) as exc:
+            log.warning("keymap %s: %s", path, exc)
+            self.notify(f"快捷键设置文件 {path.name} 有误，已忽略：{exc}", severity="warning", timeout=10)
+            return
+        self.set_keymap(keymap)
+
+    def offer_resume(self, *, asked: bool = False) -> None:
+        """Offer the visits still in progress: once per session on start (home
+        calls this when its data is in), or whenever the user asks."""
+        if self._resume_offered and not asked:
+            return
+        self._resume_offered = True
+        self._find_unfinished(asked)
+
+    @work(thread=True, group="resume")
+    def _find_unfinished(self, asked: bool) -> None:
+        from inspector.visit import unfinished_visits
+
+        found = []
+        for bid, name, vid in unfinished_visits(self.store)[:100]:
+            try:
+                visit = self.store.visit(vid, bid)
+            except StoreError:
+                continue
+            found.append((bid, name, visit))
+        # The user's own visits first, newest first.
+        found.sort(key=lambda f: (self.store.user not in f[2].inspectors, -f[2].date.toordinal(), f[1]))
+        entries = [
+            (bid, v.id, f"{name}　{v.date.isoformat()}　{'、'.join(v.inspectors)}") for bid, name, v in found
+        ]
+        if entries:
+            self.call_from_thread(self._ask_resume, entries, asked)
+        elif asked:
+            self.call_from_thread(self.notify, "没有未完成的现场指导")
+
+    def _ask_resume(self, entries: list[tuple[str, str, str]], asked: bool = False) -> None:
+        from .dialogs.common import ChoiceDialog
+
+        home = self.screen_stack[0]
+        if not asked and (self.screen is not home or getattr(home, "touched", False)):
+            # The user is already busy; a dialog now would take their keys.
+            self.notify(
+                f"有 {len(entries)} 项未完成的现场指导：按 Ctrl+P 选「继续未完成的现场指导」。",
+                title="未完成的现场指导",
+                timeout=10,
+            )
+            return
+
+        labels = [label for _, _, label in entries]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                bid, vid, _ = entries[index]
+                self.open_visit(bid, vid)
+
+        self.push_screen(
+            ChoiceDialog("有未完成的现场指导", "选择一项继续（Esc 以后再说）：", labels),
+            chosen,
+        )
+
+    # ------------------------------------------------------------- navigation
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def open_branch(self, branch_id: str) -> None:
+        from .branch import BranchScreen
+
+        self.go_home()
+        self.push_screen(BranchScreen(branch_id))
+
+    def open_visit(self, branch_id: str, visit_id: str) -> None:
+        self.open_branch(branch_id)
+        try:
+            from .visit import VisitScreen
+        except ImportError:
+            self.notify("现场指导界面尚未就绪", severity="warning")
+            return
+        self.push_screen(VisitScreen(visit_id, branch_id))
+
+    def action_help(self) -> None:
+        from .dialogs.help import HelpDialog
+
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog(self.screen))
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="输入支部名称或拼音首字母（如 dyzb），或功能名称…", id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        self.notify("按 Ctrl+Q 退出程序", title="要退出吗？")
+
+    # --------------------------------------------------------- leaving safely
+    def save_pending(self) -> None:
+        """Ask every open screen to save text typed but not yet saved (a note being written)."""
+        for screen in reversed(self.screen_stack):
+            save = getattr(screen, "save_pending", None)
+            if callable(save):
+                try:
+                    save()
+                except Exception:  # one screen failing must not stop the others
+                    log.exception("save_pending failed on %r", screen)
+
+    async def action_quit(self) -> None:
+        self.save_pending()
+        self.exit(0)
+
+    def _install_signal_handlers(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._on_signal, sig)
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):  # not the main thread, or Windows
+            log.info("signal handlers not installed")
+
+    def _on_signal(self, sig: int) -> None:
+        log.info("signal %s: saving and leaving", signal.Signals(sig).name)
+        self.save_pending()
+        if self._hard_exit and self.exit_timer is None:
+            self.exit_timer = threading.Timer(_EXIT_GRACE_SECONDS, os._exit, args=(0,))
+            self.exit_timer.daemon = True
+            self.exit_timer.start()
+        self.exit(0)
+
+
+def run(store: Store, checklist_dirs: Sequence[Path] = (), mouse: bool = True) -> int:
+    """Run the app until the user quits; returns the process exit code."""
+    app = InspectorApp(store, checklist_dirs)
+    app._hard_exit = True
+    try:
+        app.run(mouse=mouse)
+    finally:
+        if app.exit_timer is not None:
+            app.exit_timer.cancel()
+    return app.return_code or 0

@@ -1,0 +1,251 @@
+"""One branch: profile, visits, open findings, pocket members, weak/lax status."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from inspector.models import Finding, FindingStatus, VisitStatus
+from inspector.pocket import DueLevel, due_next
+from inspector.storage import StoreError
+from inspector.store import BranchData
+from inspector.weaklax import current as current_weaklax
+
+from .cjk import fullwidth
+from .widgets.fixed_table import FixedTable, spread
+
+_VISIT_WIDTHS = (10, 6, 0, 0)  # 日期 状态 指导人员 检查清单
+_VISIT_FLEX = ((2, 10, 24), (3, 10, 60))
+_FINDING_WIDTHS = (0, 8, 10, 6, 4)  # 问题 类别 时限 状态 逾期
+_FINDING_FLEX = ((0, 20, 80), (1, 8, 16))
+
+
+class RecordTable(FixedTable):
+    """A table of records; Enter opens the highlighted one (shown in the footer)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "打开", id="branch.open")]
+
+
+class BranchScreen(Screen):
+    HELP = "按Tab键在「现场指导记录」与「未销号问题」之间切换；在记录上按回车打开。"
+    DEFAULT_CSS = """
+    BranchScreen #profile { height: auto; padding: 0 1; }
+    BranchScreen #status { height: auto; padding: 0 1; }
+    BranchScreen .caption { height: 1; padding: 0 1; text-style: bold; background: $boost; }
+    BranchScreen #visits { height: auto; max-height: 8; scrollbar-size-vertical: 1; }
+    BranchScreen #findings { height: 1fr; scrollbar-size-vertical: 1; }
+    """
+    BINDINGS = [
+        Binding("n", "new_visit", "新建指导", id="branch.new_visit"),
+        Binding("p", "pockets", "口袋党员", id="branch.pockets"),
+        Binding("w", "weaklax", "软弱涣散", id="branch.weaklax"),
+        Binding("e", "edit_branch", "修改支部", id="branch.edit"),
+        Binding("f6", "export_bundle", "导出同步包", show=False, tooltip="把本支部导出为同步包，带到另一台电脑", id="branch.export_bundle"),
+        Binding("escape", "back", "返回", id="branch.back"),
+    ]
+
+    def __init__(self, branch_id: str) -> None:
+        super().__init__()
+        self.branch_id = branch_id
+        self.branch_name = ""
+        self.data: BranchData | None = None
+        self._findings: list[Finding] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="profile")
+        yield Static("", id="status")
+        yield Static("现场指导记录", classes="caption", id="visits-caption")
+        yield RecordTable(id="visits", cursor_type="row", zebra_stripes=True)
+        yield Static("未销号问题", classes="caption", id="findings-caption")
+        yield RecordTable(id="findings", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        visits = self.query_one("#visits", FixedTable)
+        for label, width in zip(("日期", "状态", "指导人员", "检查清单"), _VISIT_WIDTHS):
+            visits.add_column(label, width=width or 10)
+        findings = self.query_one("#findings", FixedTable)
+        for label, width in zip(("问题", "类别", "整改时限", "状态", "逾期"), _FINDING_WIDTHS):
+            findings.add_column(label, width=width or 20)
+        self._fit_columns()
+        self.reload()
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def _fit_columns(self) -> None:
+        width = self.app.size.width - 1
+        self.query_one("#visits", FixedTable).set_widths(spread(width, _VISIT_WIDTHS, _VISIT_FLEX, 2))
+        self.query_one("#findings", FixedTable).set_widths(spread(width, _FINDING_WIDTHS, _FINDING_FLEX, 2))
+
+    # -------------------------------------------------------------- data
+    def reload(self) -> None:
+        """Read the branch again (another session may have changed it)."""
+        try:
+            data = self.app.store.branch_data(self.branch_id)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.data = data
+        self.branch_name = data.branch.name
+        self.sub_title = data.branch.name
+        self._show_profile(data)
+        self._show_visits(data)
+        self._show_findings(data)
+
+    def _show_profile(self, data: BranchData) -> None:
+        b = data.branch
+        parts = [
+            f"[b]{_esc(b.name)}[/b]",
+            f"领域：{_esc(b.sector.value)}",
+            f"书记：{_esc(b.secretary) or '未填'}",
+            f"党员 {b.members} 名",
+            f"党小组 {b.party_groups} 个",
+        ]
+        if b.has_leading_cadres:
+            parts.append("有领导干部党员")
+        if b.contact:
+            parts.append(f"联系：{_esc(b.contact)}")
+        self.query_one("#profile", Static).update("　".join(parts))
+        today = self.app.today()
+        notices = [due_next(m, today) for m in data.pockets]
+        urgent = sum(1 for n in notices if n.level in (DueLevel.DUE, DueLevel.SOON))
+        pocket = f"口袋／失联／流动党员：{len(data.pockets)} 名"
+        if urgent:
+            pocket += f"（[b red]{urgent} 名需处理[/]）"
+        det = current_weaklax(data.weaklax)
+        if det is None:
+            weak = "软弱涣散：未认定"
+        else:
+            weak = f"软弱涣散：[b yellow]{det.status.value}[/]（{det.determined_on.isoformat()} 认定）"
+        self.query_one("#status", Static).update(f"{pocket}　{weak}")
+
+    def _show_visits(self, data: BranchData) -> None:
+        table = self.query_one("#visits", FixedTable)
+        table.clear()
+        templates = self.app.templates
+        for v in sorted(data.visits, key=lambda v: (v.date, v.id), reverse=True):
+            status = Text(v.status.value, style="bold" if v.status == VisitStatus.DRAFT else "")
+            template = templates.get(v.template_id)
+            title = fullwidth(template.title) if template else v.template_id
+            table.add_row(v.date.isoformat(), status, "、".join(v.inspectors), title, key=v.id)
+        drafts = sum(1 for v in data.visits if v.status == VisitStatus.DRAFT)
+        caption = f"现场指导记录（{len(data.visits)} 次" + (f"，{drafts} 次进行中）" if drafts else "）")
+        if not data.visits:
+            caption += "　按 N 新建"
+        self.query_one("#visits-caption", Static).update(caption)
+
+    def _show_findings(self, data: BranchData) -> None:
+        today = self.app.today()
+        table = self.query_one("#findings", FixedTable)
+        table.clear()
+        open_ = [f for f in data.findings if f.status != FindingStatus.CLOSED]
+        open_.sort(key=lambda f: (f.deadline is None, f.deadline or today, f.id))
+        self._findings = open_
+        overdue = 0
+        for f in open_:
+            days = f.overdue_days(today)
+            overdue += bool(days)
+            table.add_row(
+                fullwidth(f.description),
+                f.category.value,
+                f.deadline.isoformat() if f.deadline else "未定",
+                f.status.value,
+                Text(str(days) if days else "", style="bold red", justify="right"),
+                key=f.id,
+            )
+        closed = len(data.findings) - len(open_)
+        text = f"未销号问题（{len(open_)} 个"
+        text += f"，逾期 {overdue} 个" if overdue else ""
+        text += f"；已销号 {closed} 个）" if closed else "）"
+        self.query_one("#findings-caption", Static).update(text)
+
+    # ----------------------------------------------------------- actions
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._open_row(event.data_table.id or "", event.row_key.value)
+
+    def _open_row(self, table_id: str, key: str | None) -> None:
+        if key is None:
+            return
+        if table_id == "visits":
+            try:
+                from .visit import VisitScreen
+            except ImportError:
+                self.notify("现场指导界面尚未就绪", severity="warning")
+                return
+            self.app.push_screen(VisitScreen(key, self.branch_id))
+        else:
+            finding = next((f for f in self._findings if f.id == key), None)
+            if finding is None:
+                return
+            try:
+                from .finding import FindingEditor
+            except ImportError:
+                self.notify("问题编辑界面尚未就绪", severity="warning")
+                return
+            self.app.push_screen(FindingEditor(finding, is_new=False), lambda _saved: self.reload())
+
+    def action_new_visit(self) -> None:
+        from .dialogs.new_visit import NewVisitDialog
+
+        if self.data is None:
+            return
+
+        def started(visit) -> None:
+            if visit is None:
+                return
+            self.reload()
+            try:
+                from .visit import VisitScreen
+            except ImportError:
+                self.notify("现场指导已创建，但现场指导界面尚未就绪", severity="warning")
+                return
+            self.app.push_screen(VisitScreen(visit.id, self.branch_id))
+
+        self.app.push_screen(NewVisitDialog(self.data.branch), started)
+
+    def action_pockets(self) -> None:
+        try:
+            from .pockets import PocketScreen
+        except ImportError:
+            self.notify("口袋党员界面尚未就绪", severity="warning")
+            return
+        self.app.push_screen(PocketScreen(self.branch_id))
+
+    def action_weaklax(self) -> None:
+        try:
+            from .weaklax import WeakLaxScreen
+        except ImportError:
+            self.notify("软弱涣散界面尚未就绪", severity="warning")
+            return
+        self.app.push_screen(WeakLaxScreen(self.branch_id))
+
+    def action_edit_branch(self) -> None:
+        from .dialogs.branch_form import BranchForm
+
+        if self.data is not None:
+            self.app.push_screen(BranchForm(self.data.branch), lambda saved: saved and self.reload())
+
+    def action_export_bundle(self) -> None:
+        from .dialogs.sync import start_export
+
+        start_export(self.app, self.branch_id, self.branch_name)
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

@@ -1,0 +1,138 @@
+"""Add or edit a branch; each field's problem is shown under it, in Chinese."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from inspector.branches import LABELS, BranchInvalid, branch_from_fields, name_taken
+from inspector.models import Branch, Sector
+from inspector.storage import StoreError
+
+from .common import DIALOG_CSS
+
+_TEXT_FIELDS = ("name", "secretary", "members", "party_groups", "contact", "notes")
+_PLACEHOLDERS = {
+    "name": "如：城关镇第一党支部",
+    "secretary": "姓名",
+    "members": "正式和预备党员合计",
+    "party_groups": "没有党小组填 0",
+    "contact": "电话或其他联系方式",
+    "notes": "",
+}
+
+
+class BranchForm(ModalScreen["Branch | None"]):
+    """Dismisses the saved Branch, or None when cancelled."""
+
+    DEFAULT_CSS = DIALOG_CSS + """
+    BranchForm { align: center middle; }
+    BranchForm .dialog-box { width: 72; }
+    BranchForm VerticalScroll { height: auto; max-height: 18; }
+    BranchForm .row { height: 1; }
+    BranchForm .row Label { width: 16; }
+    BranchForm .row Input, BranchForm .row Select { width: 1fr; }
+    BranchForm .field-error { color: $error; height: auto; padding-left: 16; display: none; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存", id="branch_form.save"),
+        Binding("escape", "cancel", "取消", id="branch_form.cancel"),
+    ]
+
+    def __init__(self, branch: Branch | None) -> None:
+        super().__init__()
+        self.original = branch
+
+    def compose(self) -> ComposeResult:
+        b = self.original
+        with VerticalScroll(classes="dialog-box"):
+            yield Static("修改党支部" if b else "新增党支部", classes="dialog-title")
+            for fld in _TEXT_FIELDS[:2]:
+                yield from self._text_row(fld, b)
+            with Horizontal(classes="row"):
+                yield Label(LABELS["sector"])
+                yield Select(
+                    [(s.value, s.value) for s in Sector],
+                    value=(b.sector if b else Sector.OTHER).value,
+                    allow_blank=False,
+                    compact=True,
+                    id="f-sector",
+                )
+            yield Static("", classes="field-error", id="e-sector")
+            for fld in _TEXT_FIELDS[2:4]:
+                yield from self._text_row(fld, b)
+            with Horizontal(classes="row"):
+                yield Label("")
+                yield Checkbox(LABELS["has_leading_cadres"], value=b.has_leading_cadres if b else False, compact=True, id="f-has_leading_cadres")
+            for fld in _TEXT_FIELDS[4:]:
+                yield from self._text_row(fld, b)
+            yield Static("", classes="dialog-error", id="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("保存（Ctrl+S）", variant="primary", id="save", compact=True)
+                yield Button("取消（Esc）", id="cancel", compact=True)
+
+    def _text_row(self, fld: str, b: Branch | None) -> ComposeResult:
+        value = "" if b is None else str(getattr(b, fld))
+        if b is None and fld in ("members", "party_groups"):
+            value = ""
+        with Horizontal(classes="row"):
+            yield Label(LABELS[fld] + ("＊" if fld == "name" else ""))
+            yield Input(value, placeholder=_PLACEHOLDERS[fld], compact=True, id=f"f-{fld}")
+        yield Static("", classes="field-error", id=f"e-{fld}")
+
+    def on_mount(self) -> None:
+        self.query_one("#f-name", Input).focus()
+
+    def fields(self) -> dict[str, str | bool]:
+        out: dict[str, str | bool] = {f: self.query_one(f"#f-{f}", Input).value for f in _TEXT_FIELDS}
+        out["sector"] = str(self.query_one("#f-sector", Select).value)
+        out["has_leading_cadres"] = self.query_one("#f-has_leading_cadres", Checkbox).value
+        return out
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        for err in self.query(".field-error"):
+            message = problems.get((err.id or "")[2:], "")
+            err.update(message)
+            err.display = bool(message)
+        if problems:
+            first = next(iter(problems))
+            target = self.query(f"#f-{first}")
+            if target:
+                target.first().focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        store = self.app.store
+        try:
+            branch = branch_from_fields(self.fields(), base=self.original)
+        except BranchInvalid as exc:
+            self._show_problems(exc.problems)
+            return
+        others = [(s.id, s.name) for s in store.branch_summaries()]
+        if name_taken(branch.name, others, branch.id):
+            self._show_problems({"name": f"已有名为「{branch.name}」的党支部，请换一个名称"})
+            return
+        self._show_problems({})
+        try:
+            saved = store.save(branch, base=self.original)
+        except StoreError as exc:
+            self.query_one("#error", Static).update(str(exc))
+            return
+        self.app.notify(f"已保存：{saved.name}")
+        self.dismiss(saved)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

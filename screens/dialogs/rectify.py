@@ -1,0 +1,247 @@
+"""Dialogs of the rectification ledger: 销号, the ledger's filters, a finding with its history.
+
+They only collect input and show text; the rules (verifier ≠ 具体责任人, the
+date, the evidence) are applied by `inspector.rectification` when saving,
+and a refusal comes back here as the dialog's error line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from inspector.ledger import STATUS_ORDER, LedgerFilter, branches_matching
+from inspector.models import FindingCategory, Sector, Severity
+from inspector.storage import StoreError
+from inspector.visit import parse_date
+
+from .common import DIALOG_CSS
+
+
+class CloseDialog(ModalScreen["dict | None"]):
+    """销号: who verified, on what day, with what evidence. Dismisses the details or None."""
+
+    DEFAULT_CSS = "CloseDialog { align: center middle; }\n" + DIALOG_CSS
+    BINDINGS = [
+        Binding("escape", "cancel", "取消", id="close.cancel"),
+        Binding("ctrl+s,f2", "submit", "销号", id="close.submit"),
+    ]
+
+    def __init__(self, what: str, *, on: date, verifier: str = "", evidence: str = "", error: str = "") -> None:
+        super().__init__()
+        self.what = what
+        self.initial = (verifier, on.isoformat(), evidence)
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        verifier, on, evidence = self.initial
+        with Vertical(classes="dialog-box"):
+            yield Static(f"销号：{self.what}", classes="dialog-title")
+            yield Label("验收人（不能是具体责任人本人）：")
+            yield Input(verifier, id="verifier")
+            yield Label("验收日期：")
+            yield Input(on, placeholder="2026-11-26", id="on")
+            yield Label("佐证材料：")
+            yield Input(evidence, placeholder="如：支部党员大会记录、整改报告", id="evidence")
+            yield Static(self.error, classes="dialog-error", id="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("销号（Ctrl+S）", variant="primary", id="ok")
+                yield Button("取消（Esc）", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#verifier", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        ids = ["verifier", "on", "evidence"]
+        index = ids.index(event.input.id or "verifier")
+        if index < len(ids) - 1:
+            self.query_one(f"#{ids[index + 1]}", Input).focus()
+        else:
+            self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def action_submit(self) -> None:
+        value = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("verifier", "on", "evidence")}
+        error = self.query_one("#error", Static)
+        if not value["verifier"]:
+            error.update("请填写验收人。")
+            return
+        try:
+            on = parse_date(value["on"])
+        except StoreError as exc:
+            error.update(str(exc))
+            return
+        if not value["evidence"]:
+            error.update("请填写佐证材料。")
+            return
+        self.dismiss({"verifier": value["verifier"], "on": on, "evidence": value["evidence"]})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+_ANY = "any"
+
+
+class FilterDialog(ModalScreen["LedgerFilter | None"]):
+    """Every filter of the ledger on one form; the free text stays on the screen's filter line."""
+
+    DEFAULT_CSS = (
+        "FilterDialog { align: center middle; }\n"
+        "FilterDialog .row { height: 1; margin-top: 1; }\n"
+        "FilterDialog .row Label { width: 10; }\n"
+        "FilterDialog Checkbox { margin-top: 1; border: none; padding: 0; }\n"
+        "FilterDialog Select { width: 1fr; }\n"
+        "FilterDialog Input { width: 1fr; }\n" + DIALOG_CSS
+    )
+    BINDINGS = [
+        Binding("escape", "cancel", "取消", id="filter.cancel"),
+        Binding("ctrl+s,f2", "submit", "应用", id="filter.submit"),
+    ]
+
+    def __init__(self, current: LedgerFilter, summaries, branch_query: str = "") -> None:
+        super().__init__()
+        self.current = current
+        self.summaries = list(summaries)
+        self.branch_query = branch_query
+
+    @staticmethod
+    def _one(values) -> str:
+        return str(next(iter(values))) if len(values) == 1 else _ANY
+
+    def compose(self) -> ComposeResult:
+        c = self.current
+        statuses = [("未销号（未启动、整改中、待验收）", "open")] + [(s.value, s.value) for s in STATUS_ORDER]
+        status = "open" if len(c.statuses) == 3 and "已销号" not in c.statuses else self._one(c.statuses)
+        with Vertical(classes="dialog-box"):
+            yield Static("筛选整改台账", classes="dialog-title")
+            with Horizontal(classes="row"):
+                yield Label("状态")
+                yield Select(statuses, value=status if status != _ANY else Select.NULL, prompt="全部", id="status", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("党支部")
+                yield Input(self.branch_query, placeholder="名称或拼音首字母（如 dyzb），空为全部", id="branch", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("领域")
+                yield Select([(s.value, s.value) for s in Sector], value=self._pick(c.sectors), prompt="全部", id="sector", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("问题类别")
+                yield Select(
+                    [(x.value, x.value) for x in FindingCategory], value=self._pick(c.categories), prompt="全部", id="category", compact=True
+                )
+            with Horizontal(classes="row"):
+                yield Label("严重程度")
+                yield Select([(x.value, x.value) for x in Severity], value=self._pick(c.severities), prompt="全部", id="severity", compact=True)
+            with Horizontal(classes="row"):
+                yield Label("到期天数")
+                yield Input(
+                    "" if c.due_within is None else str(c.due_within), placeholder="N 天内到期，空为不限", id="due", type="integer", compact=True
+                )
+            yield Checkbox("只看已逾期", c.overdue, id="overdue")
+            yield Static("", classes="dialog-error", id="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("应用（Ctrl+S）", variant="primary", id="ok")
+                yield Button("取消（Esc）", id="cancel")
+
+    def _pick(self, values):
+        one = self._one(values)
+        return Select.NULL if one == _ANY else one
+
+    def on_mount(self) -> None:
+        self.query_one("#status", Select).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self.action_submit()
+        else:
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        from inspector.models import FindingStatus
+
+        def chosen(select_id: str) -> str | None:
+            value = self.query_one(f"#{select_id}", Select).value
+            return None if value is Select.NULL else str(value)
+
+        error = self.query_one("#error", Static)
+        status = chosen("status")
+        if status == "open":
+            statuses = frozenset(s for s in STATUS_ORDER if s != FindingStatus.CLOSED)
+        else:
+            statuses = frozenset({FindingStatus(status)}) if status else frozenset()
+        query = self.query_one("#branch", Input).value.strip()
+        branches = frozenset()
+        if query:
+            branches = branches_matching(self.summaries, query)
+            if not branches:
+                error.update(f"没有名称或拼音首字母包含「{query}」的党支部。")
+                return
+        due_text = self.query_one("#due", Input).value.strip()
+        due = int(due_text) if due_text else None
+        if due is not None and due < 0:
+            error.update("到期天数须为不小于 0 的整数。")
+            return
+        sector, category, severity = chosen("sector"), chosen("category"), chosen("severity")
+        self.branch_query = query
+        self.dismiss(
+            replace(
+                self.current,
+                statuses=statuses,
+                branches=branches,
+                sectors=frozenset({sector}) if sector else frozenset(),
+                categories=frozenset({FindingCategory(category)}) if category else frozenset(),
+                severities=frozenset({Severity(severity)}) if severity else frozenset(),
+                overdue=self.query_one("#overdue", Checkbox).value,
+                due_within=due,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextDialog(ModalScreen[None]):
+    """A page of text to read (a finding with its history, a bulk move's results); Esc closes it."""
+
+    DEFAULT_CSS = (
+        "TextDialog { align: center middle; }\n"
+        "TextDialog .dialog-box { width: 100; }\n"
+        "TextDialog VerticalScroll { height: auto; max-height: 100%; }\n" + DIALOG_CSS
+    )
+    BINDINGS = [Binding("escape,enter,q", "close", "关闭", id="text.close")]
+
+    def __init__(self, title: str, body: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(self.title_text, classes="dialog-title")
+            with VerticalScroll():
+                yield Static(self.body, id="body", markup=False)
+            yield Static("Esc 关闭　↑↓ 滚动", classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

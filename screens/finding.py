@@ -1,0 +1,180 @@
+"""Editor of one finding (问题) and its 四明确.
+
+The four 明确 are what the branch will be held to: 整改目标, 整改措施,
+整改时限 and 责任主体 (a responsible leader and a named person). Dates are
+checked as typed; the save merges with whatever others saved meanwhile and
+shows a clash instead of overwriting it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from inspector.checklist import PLAN_SECTIONS
+from inspector.models import Finding, FindingCategory, Responsibility, Severity
+from inspector.storage import StoreError
+from inspector.store import EditConflict, validation_message
+from inspector.visit import parse_date
+
+from .conflict import conflict_message
+
+log = logging.getLogger("inspector.ui")
+
+FIELD_LABELS = {
+    "category": "问题类别",
+    "severity": "严重程度",
+    "description": "问题描述",
+    "goal": "整改目标",
+    "measures": "整改措施",
+    "deadline": "整改时限",
+    "responsible": "责任主体",
+    "status": "整改状态",
+}
+
+
+class FindingEditor(ModalScreen["Finding | None"]):
+    """Dismisses the saved Finding, or None when left without saving."""
+
+    DEFAULT_CSS = """
+    FindingEditor { align: center middle; }
+    #finding-box { width: 100%; max-width: 110; height: auto; max-height: 100%;
+                   border: thick $primary; background: $surface; padding: 0 1; }
+    #finding-title { text-style: bold; }
+    #finding-source { color: $text-muted; }
+    .field-row { height: auto; margin-top: 1; }
+    .field-row Label { width: 10; }
+    .field-row Select { width: 1fr; }
+    .field-row Input { width: 1fr; }
+    #deadline { width: 12; }
+    #severity-label, #leader-label, #person-label { margin-left: 2; }
+    .field-row #person-label { width: 12; }
+    .field-row TextArea { width: 1fr; height: 3; }
+    #finding-error { color: $error; height: auto; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s,f2", "save", "保存", id="finding.save"),
+        Binding("escape", "cancel", "取消", id="finding.cancel"),
+    ]
+
+    def __init__(self, finding: Finding, *, is_new: bool) -> None:
+        super().__init__()
+        self.original = finding
+        self.is_new = is_new
+
+    def compose(self) -> ComposeResult:
+        f = self.original
+        with VerticalScroll(id="finding-box"):
+            title = "登记问题（Ctrl+S 或 F2 保存，Esc 不登记）" if self.is_new else "修改问题（Ctrl+S 或 F2 保存，Esc 放弃）"
+            yield Static(title, id="finding-title")
+            yield Static(Text(self._source()), id="finding-source")
+            with Horizontal(classes="field-row"):
+                yield Label("问题类别")
+                yield Select(
+                    [(c.value, c) for c in FindingCategory], value=f.category, allow_blank=False, compact=True, id="category"
+                )
+                yield Label("严重程度", id="severity-label")
+                yield Select([(s.value, s) for s in Severity], value=f.severity, allow_blank=False, compact=True, id="severity")
+            with Horizontal(classes="field-row"):
+                yield Label("问题描述")
+                yield TextArea(f.description, id="description", compact=True, soft_wrap=True)
+            with Horizontal(classes="field-row"):
+                yield Label("整改目标")
+                yield Input(f.goal, placeholder="整改要达到的目标", id="goal", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label("整改措施")
+                yield TextArea(f.measures, id="measures", compact=True, soft_wrap=True)
+            with Horizontal(classes="field-row"):
+                yield Label("整改时限")
+                deadline = f.deadline.isoformat() if f.deadline else ""
+                yield Input(deadline, placeholder="2026-12-31", id="deadline", compact=True)
+                yield Label("责任领导", id="leader-label")
+                yield Input(f.responsible.leader, placeholder="姓名、职务", id="leader", compact=True)
+                yield Label("具体责任人", id="person-label")
+                yield Input(f.responsible.person, placeholder="姓名", id="person", compact=True)
+            yield Static("", id="finding-error")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#description", TextArea).focus()
+
+    def _source(self) -> str:
+        f = self.original
+        parts = [f"发现日期 {f.found_on.isoformat()}"]
+        if f.item_id:
+            parts.append(f"检查条目 {f.item_id}")
+        if f.basis:
+            parts.append(f"依据 方案{f.basis}「{PLAN_SECTIONS.get(f.basis, '')}」")
+        return "　".join(parts)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves on, as people filling a form expect; the last field saves."""
+        event.stop()
+        if event.input.id == "person":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def error(self, message: str) -> None:
+        self.query_one("#finding-error", Static).update(Text(message))
+
+    def _edited(self) -> Finding:
+        """The finding as the form now says; StoreError with a Chinese line if it cannot be."""
+        q = self.query_one
+        description = q("#description", TextArea).text.strip()
+        if not description:
+            raise StoreError("请填写问题描述")
+        text = q("#deadline", Input).value.strip()
+        if not text:
+            raise StoreError("请填写整改时限（如 2026-12-31）")
+        deadline = parse_date(text)
+        if deadline < self.original.found_on:
+            raise StoreError(f"整改时限不能早于发现日期（{self.original.found_on.isoformat()}）")
+        data = self.original.model_dump()
+        data.update(
+            category=q("#category", Select).value,
+            severity=q("#severity", Select).value,
+            description=description,
+            goal=q("#goal", Input).value.strip(),
+            measures=q("#measures", TextArea).text.strip(),
+            deadline=deadline,
+            responsible=Responsibility(
+                leader=q("#leader", Input).value.strip(), person=q("#person", Input).value.strip()
+            ).model_dump(),
+        )
+        try:
+            return Finding.model_validate(data)
+        except ValidationError as exc:
+            raise StoreError(validation_message(exc)) from exc
+
+    def action_save(self) -> None:
+        try:
+            edited = self._edited()
+            saved = self.app.store.save(edited, base=None if self.is_new else self.original)
+        except EditConflict as exc:
+            self.error(conflict_message(exc, FIELD_LABELS, "请按 Esc 放弃后重新打开查看"))
+            return
+        except StoreError as exc:
+            self.error(str(exc))
+            return
+        self.dismiss(saved)
+
+    def save_pending(self) -> None:
+        """The app is closing (SIGHUP, SIGTERM, Ctrl+Q): keep what was typed if it can be saved."""
+        try:
+            saved = self.app.store.save(self._edited(), base=None if self.is_new else self.original)
+        except StoreError as exc:
+            log.warning("unsaved form dropped on exit: %s", exc)
+            return
+        self.original, self.is_new = saved, False
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

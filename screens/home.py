@@ -1,0 +1,367 @@
+"""Home: the table of every branch, filtered as you type.
+
+Typing goes to the filter line (Chinese or pinyin initials: `dyzb` finds
+第一党支部); the arrow keys move in the table and Enter opens the branch.
+Rows are built once per branch summary and reused. Two tables are kept: all
+branches, filled once, and the matches, refilled per keystroke; clearing the
+filter just shows the first again, so no keystroke pays for 2000 rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from inspector.pinyin import matches
+from inspector.store import BranchSummary
+
+from .widgets.fixed_table import FixedTable, spread
+
+POLL_SECONDS = 2.0
+
+#: Sector names short enough for an 80-column table.
+SHORT_SECTOR = {
+    "非公有制企业": "非公企业",
+    "窗口单位/服务行业": "窗口服务",
+    "机关事业单位": "机关事业",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    sort: Callable[[BranchSummary, date], Any]
+    numeric: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "支部名称", lambda s, t: s.initials or s.name),
+    Column("sector", "领域", lambda s, t: s.sector),
+    Column("secretary", "书记", lambda s, t: s.secretary),
+    Column("members", "党员", lambda s, t: s.members, True),
+    Column("last_visit", "上次指导", lambda s, t: s.last_visit or ""),
+    Column("open", "问题", lambda s, t: s.open_findings, True),
+    Column("overdue", "逾期", lambda s, t: s.overdue(t), True),
+    Column("weaklax", "软弱涣散", lambda s, t: s.weaklax or ""),
+)
+# Column widths; name, sector and secretary grow with the terminal (_FLEX).
+_FIXED = (16, 8, 6, 4, 10, 4, 4, 8)
+_FLEX = ((0, 16, 40), (1, 8, 17), (2, 6, 8))
+
+
+def row_cells(s: BranchSummary, today: date) -> tuple[Text, ...]:
+    overdue = s.overdue(today)
+    return (
+        Text(s.name),
+        Text(SHORT_SECTOR.get(s.sector, s.sector)),
+        Text(s.secretary),
+        Text(str(s.members), justify="right"),
+        Text(s.last_visit or "未指导", style="" if s.last_visit else "dim"),
+        Text(str(s.open_findings), justify="right"),
+        Text(str(overdue), justify="right", style="bold red" if overdue else "dim"),
+        Text(s.weaklax or "", style="bold yellow" if s.weaklax and s.weaklax != "已销号" else ""),
+    )
+
+
+class FilterInput(Input):
+    """The filter line; Enter opens the highlighted branch (shown in the footer)."""
+
+    BINDINGS = [Binding("enter", "submit", "打开", tooltip="打开选中的党支部", id="home.open_branch")]
+
+
+class HomeScreen(Screen):
+    HELP = "在筛选框中输入支部名称或拼音首字母即可筛选（如 dyzb 找到第一党支部）；↑↓ 选择，回车打开。"
+    DEFAULT_CSS = """
+    HomeScreen #bar { height: 1; }
+    HomeScreen #filter { width: 1fr; border: none; height: 1; padding: 0 1; }
+    HomeScreen #status { width: 34; padding: 0 1; color: $text-muted; }
+    HomeScreen FixedTable { height: 1fr; scrollbar-size-vertical: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+n", "add_branch", "新增", tooltip="新增党支部", id="home.add_branch"),
+        Binding("f2", "edit_branch", "修改", tooltip="修改选中党支部的信息", id="home.edit_branch"),
+        Binding("ctrl+o", "import_roster", "导入", tooltip="导入支部名册（CSV）", id="home.import_roster"),
+        Binding("ctrl+s", "sort", "排序", tooltip="选择按哪一列排序", id="home.sort"),
+        # Ctrl+Q works everywhere (an app binding); the footer names it here only, where there is room.
+        Binding("ctrl+q", "app.quit", "退出", id="home.quit"),
+        Binding("f3", "ledger", "整改台账", id="home.ledger"),
+        Binding("f5", "import_bundle", "导入同步包", show=False, tooltip="导入另一台电脑导出的同步包", id="home.import_bundle"),
+        Binding("f6", "export_bundle", "导出同步包", show=False, tooltip="把全部党支部导出为同步包，带到另一台电脑", id="home.export_bundle"),
+        Binding("f7", "conflicts", "冲突处理", show=False, tooltip="处理同步时两边改法不同的字段", id="home.conflicts"),
+        Binding("escape", "clear_filter", "清除筛选", show=False, id="home.clear_filter"),
+        Binding("up", "move('cursor_up')", show=False),
+        Binding("down", "move('cursor_down')", show=False),
+        Binding("pageup", "move('page_up')", show=False),
+        Binding("pagedown", "move('page_down')", show=False),
+        Binding("ctrl+home", "move('scroll_top')", show=False),
+        Binding("ctrl+end", "move('scroll_bottom')", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: list[BranchSummary] = []
+        self._by_id: dict[str, BranchSummary] = {}
+        self._cells: dict[str, tuple[Text, ...]] = {}
+        self._ordered: list[str] = []
+        self._shown: list[str] = []
+        self._all_built: list[str] | None = None
+        self._matches_built: list[str] | None = None
+        self._sort_index = 0
+        self._sort_reverse = False
+        self._loaded = False
+        self._today: date | None = None
+        #: Set once the user has typed or moved, so no dialog pops up under their fingers.
+        self.touched = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="bar"):
+            yield FilterInput(placeholder="输入支部名称或拼音首字母筛选（如 dyzb）", id="filter", compact=True)
+            yield Static("正在读取…", id="status")
+        for table_id in ("branches", "matches"):
+            table = FixedTable(id=table_id, cursor_type="row", zebra_stripes=True)
+            table.can_focus = False
+            table.display = table_id == "branches"
+            yield table
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> FixedTable:
+        """The table on screen: all branches, or the matches of the filter."""
+        all_ = self.query_one("#branches", FixedTable)
+        return all_ if all_.display else self.query_one("#matches", FixedTable)
+
+    def _tables(self) -> list[FixedTable]:
+        return list(self.query(FixedTable))
+
+    @property
+    def filter_text(self) -> str:
+        return self.query_one("#filter", Input).value
+
+    def on_mount(self) -> None:
+        self.sub_title = "党支部列表"
+        for table in self._tables():
+            for column, width in zip(COLUMNS, _FIXED):
+                table.add_column(column.label, key=column.key, width=width)
+        self._fit_columns()
+        self.query_one("#filter", Input).focus()
+        self.load_summaries()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_key(self) -> None:
+        self.touched = True
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def on_screen_resume(self) -> None:
+        if self._loaded:
+            self.load_summaries()
+        self.query_one("#filter", Input).focus()
+
+    def _fit_columns(self) -> None:
+        widths = spread(self.app.size.width - 1, _FIXED, _FLEX, padding=2)
+        for table in self._tables():
+            table.set_widths(widths)
+
+    # -------------------------------------------------------------- data
+    def _poll(self) -> None:
+        # Not `is_current`: Textual 8 counts the screen under another one as
+        # current, and a refresh here then repaints the whole screen above it.
+        if self.app.screen is self:
+            self.load_summaries()
+
+    @work(thread=True, exclusive=True, group="summaries")
+    def load_summaries(self) -> None:
+        summaries = self.app.store.branch_summaries()
+        self.app.call_from_thread(self.show_summaries, summaries)
+
+    def show_summaries(self, summaries: list[BranchSummary]) -> None:
+        today = self.app.today()
+        new_day = today != self._today
+        self._today = today
+        by_id = {s.id: s for s in summaries}
+        changed = new_day or by_id.keys() != self._by_id.keys()
+        for bid, s in by_id.items():
+            if new_day or self._by_id.get(bid) != s:
+                self._cells[bid] = row_cells(s, today)
+                changed = True
+        for bid in set(self._cells) - by_id.keys():
+            del self._cells[bid]
+        first_load = not self._loaded
+        self._loaded = True
+        if changed or first_load:
+            self.summaries = summaries
+            self._by_id = by_id
+            self._resort()
+        if first_load:
+            self.app.home_ready()
+
+    def _resort(self) -> None:
+        column = COLUMNS[self._sort_index]
+        today = self._today or self.app.today()
+        ordered = sorted(self.summaries, key=lambda s: (s.initials or s.name))
+        ordered.sort(key=lambda s: column.sort(s, today), reverse=self._sort_reverse)
+        self._ordered = [s.id for s in ordered]
+        self.apply_filter(force=True)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self.touched = True
+        self.apply_filter()
+
+    def apply_filter(self, force: bool = False) -> None:
+        """Show the branches matching the filter line."""
+        query = self.filter_text.strip().lower()
+        keep = self.current_id()
+        if force:
+            self._all_built = self._matches_built = None
+        by_id = self._by_id
+        shown = [
+            bid for bid in self._ordered
+            if matches(query, by_id[bid].name, by_id[bid].initials) or query in by_id[bid].secretary
+        ] if query else self._ordered
+        # Every name holds 党支部, so `d` or `dzb` matches all: show the full table.
+        if len(shown) < len(self._ordered):
+            table = self.query_one("#matches", FixedTable)
+            if shown != self._matches_built:
+                self._fill(table, shown)
+                self._matches_built = shown
+        else:
+            shown = self._ordered
+            table = self.query_one("#branches", FixedTable)
+            if shown != self._all_built:
+                self._fill(table, shown)
+                self._all_built = shown
+        for other in self._tables():
+            other.display = other is table
+        self._shown = shown
+        if keep is not None and keep in shown:
+            table.move_cursor(row=shown.index(keep), animate=False)
+        self._show_status()
+
+    def _fill(self, table: FixedTable, ids: list[str]) -> None:
+        table.clear()
+        cells = self._cells
+        for bid in ids:
+            table.add_row(*cells[bid], key=bid)
+
+    def _show_status(self) -> None:
+        column = COLUMNS[self._sort_index]
+        order = "降序" if self._sort_reverse else "升序"
+        total = len(self._ordered)
+        shown = len(self._shown)
+        if not self._loaded:
+            text = "正在读取…"
+        elif not total:
+            text = "还没有党支部：Ctrl+N 新增，Ctrl+O 导入名册"
+        elif shown == total:
+            text = f"共 {total} 个支部　按{column.label}{order}"
+        else:
+            text = f"显示 {shown}／{total} 个　按{column.label}{order}"
+        self.query_one("#status", Static).update(text)
+
+    def current_id(self) -> str | None:
+        table = self.table
+        if not self._shown or table.cursor_row < 0 or table.cursor_row >= len(self._shown):
+            return None
+        return self._shown[table.cursor_row]
+
+    # ----------------------------------------------------------- actions
+    def action_move(self, action: str) -> None:
+        self.touched = True
+        getattr(self.table, f"action_{action}")()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+
+    @on(Input.Submitted, "#filter")
+    def action_open_branch(self) -> None:
+        bid = self.current_id()
+        if bid is None:
+            self.notify("没有选中的党支部", severity="warning")
+            return
+        self.app.open_branch(bid)
+
+    @on(DataTable.RowSelected)
+    def _row_clicked(self, event: DataTable.RowSelected) -> None:
+        self.app.open_branch(str(event.row_key.value))
+
+    @on(DataTable.HeaderSelected)
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        self.sort_by(event.column_index)
+
+    def sort_by(self, index: int) -> None:
+        """Sort by column `index`; choosing the current column again reverses the order."""
+        if index == self._sort_index:
+            self._sort_reverse = not self._sort_reverse
+        else:
+            self._sort_index, self._sort_reverse = index, COLUMNS[index].numeric
+        self._resort()
+
+    def action_sort(self) -> None:
+        from .dialogs.common import ChoiceDialog
+
+        labels = [
+            c.label + ("（再选一次倒序）" if i == self._sort_index else "") for i, c in enumerate(COLUMNS)
+        ]
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.sort_by(index)
+
+        self.app.push_screen(ChoiceDialog("排序", "按哪一列排序：", labels, current=self._sort_index), chosen)
+
+    def action_add_branch(self) -> None:
+        from .dialogs.branch_form import BranchForm
+
+        self.app.push_screen(BranchForm(None), self._branch_saved)
+
+    def action_edit_branch(self) -> None:
+        from .dialogs.branch_form import BranchForm
+
+        bid = self.current_id()
+        if bid is None:
+            self.notify("请先选中要修改的党支部", severity="warning")
+            return
+        self.app.push_screen(BranchForm(self.app.store.branch(bid)), self._branch_saved)
+
+    def _branch_saved(self, branch: Any) -> None:
+        if branch is not None:
+            self.load_summaries()
+
+    def action_import_roster(self) -> None:
+        from .dialogs.roster import RosterDialog
+
+        self.app.push_screen(RosterDialog(), self._branch_saved)
+
+    def action_import_bundle(self) -> None:
+        from .dialogs.sync import start_import
+
+        start_import(self.app)
+
+    def action_export_bundle(self) -> None:
+        from .dialogs.sync import start_export
+
+        start_export(self.app)
+
+    def action_conflicts(self) -> None:
+        from .conflicts import open_conflicts
+
+        open_conflicts(self.app)
+
+    def action_ledger(self) -> None:
+        from .ledger import open_ledger_screen
+
+        open_ledger_screen(self.app, "ledger")

@@ -1,0 +1,356 @@
+"""Members of one branch out of effective management (口袋/失联/流动).
+
+Each row counts the days since the letter and since the last contact and
+shows what falls due next on the two legal tracks (`inspector.pocket`), so
+a six-month threshold is seen before it passes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from datetime import date
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+
+from inspector import pocket
+from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
+from inspector.storage import StoreError
+from inspector.store import EditConflict, validation_message
+from inspector.visit import parse_date
+
+from .cjk import fullwidth
+from .conflict import conflict_message
+
+log = logging.getLogger("inspector.ui")
+
+LEVEL_STYLE = {
+    pocket.DueLevel.DUE: "bold red",
+    pocket.DueLevel.SOON: "bold yellow",
+    pocket.DueLevel.MISSING: "magenta",
+    pocket.DueLevel.OK: "green",
+    pocket.DueLevel.SETTLED: "dim",
+}
+LEVEL_ORDER = list(LEVEL_STYLE)
+FIELD_LABELS = {
+    "name": "姓名",
+    "member_kind": "类别",
+    "letter_issued": "介绍信开具日期",
+    "letter_valid_days": "有效期",
+    "receiving_org": "接收单位",
+    "last_contact": "最后联系日期",
+    "track": "适用程序",
+    "disposition": "处置",
+    "disposition_on": "处置日期",
+    "notes": "备注",
+}
+# Sized to fit 80 columns; the detail line under the table spells everything out.
+COLUMNS = (
+    ("kind", "类别", 4),
+    ("name", "姓名", 6),
+    ("letter", "介绍信", 10),
+    ("letter_days", "天数", 4),
+    ("contact", "最后联系", 10),
+    ("contact_days", "天数", 4),
+    ("track", "程序", 8),
+    ("disposition", "处置", 8),
+    ("level", "提示", 6),
+)
+
+
+def short_track(track: LegalTrack) -> str:
+    """自行脱党（党章第九条） → 自行脱党: the article is in the detail line."""
+    return track.value.split("（")[0]
+
+
+def _day(d: date | None) -> str:
+    return d.isoformat() if d else "—"
+
+
+def _count(n: int | None) -> str:
+    return "—" if n is None else str(n)
+
+
+def row_cells(member: PocketMember, today: date) -> tuple[object, ...]:
+    notice = pocket.due_next(member, today)
+    return (
+        member.member_kind.value[:2],
+        member.name,
+        _day(member.letter_issued),
+        _count(pocket.days_since(member.letter_issued, today)),
+        _day(member.last_contact),
+        _count(pocket.days_since(member.last_contact, today)),
+        short_track(member.track),
+        member.disposition.value,
+        Text(notice.level.value, style=LEVEL_STYLE[notice.level]),
+    )
+
+
+class PocketScreen(Screen[None]):
+    """The branch's pocket/lost/mobile members, most urgent first."""
+
+    DEFAULT_CSS = """
+    #pocket-title { height: 1; background: $primary; text-style: bold; padding: 0 1; }
+    #pockets { height: 1fr; }
+    #pocket-detail { height: 5; border-top: solid $primary; padding: 0 1; }
+    #pocket-message { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    #pocket-message.error { color: $error; }
+    """
+
+    BINDINGS = [
+        Binding("a", "add", "新增", id="pockets.add"),
+        Binding("enter,e", "edit", "修改", id="pockets.edit"),
+        Binding("escape", "back", "返回", id="pockets.back"),
+    ]
+
+    def __init__(self, branch_id: str, *, visit_id: str | None = None) -> None:
+        super().__init__()
+        self.branch_id = branch_id
+        self.visit_id = visit_id
+        self.members: dict[str, PocketMember] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="pocket-title")
+        yield DataTable(id="pockets", cursor_type="row", zebra_stripes=True)
+        yield Static(id="pocket-detail")
+        yield Static(id="pocket-message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        store = self.app.store
+        branch = store.branch(self.branch_id)
+        today = self.app.today()
+        self.query_one("#pocket-title", Static).update(
+            Text(f"{branch.name}　口袋党员、失联党员、流动党员　（今天 {today.isoformat()}）")
+        )
+        table = self.query_one("#pockets", DataTable)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+
+        def urgency(m: PocketMember) -> tuple[int, str]:
+            return LEVEL_ORDER.index(pocket.due_next(m, today).level), m.name
+
+        for member in sorted(store.pockets(self.branch_id), key=urgency):
+            self.members[member.id] = member
+            table.add_row(*row_cells(member, today), key=member.id)
+        self._show_detail()
+        table.focus()
+
+    @property
+    def current(self) -> PocketMember | None:
+        table = self.query_one("#pockets", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.members.get(key or "")
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#pocket-detail", Static)
+        member = self.current
+        if member is None:
+            detail.update("本支部尚无记录。排查中发现口袋党员、失联党员或流动党员，按 a 新增。")
+            return
+        notice = pocket.due_next(member, self.app.today())
+        text = Text()
+        text.append(f"{member.name}（{member.member_kind.value}）下一步：", style="bold")
+        text.append(fullwidth(notice.text), style=LEVEL_STYLE[notice.level])
+        expires = pocket.letter_expires(member)
+        decided = f"（{member.disposition_on.isoformat()}）" if member.disposition_on else ""
+        extra = [f"处置：{member.disposition.value}{decided}", f"适用程序：{member.track.value}"]
+        if expires:
+            extra.append(f"介绍信有效至 {expires.isoformat()}")
+        if member.receiving_org:
+            extra.append(f"接收单位：{member.receiving_org}")
+        if member.notes:
+            extra.append(f"备注：{member.notes}")
+        text.append("\n" + fullwidth("　".join(extra)))
+        detail.update(text)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        line = self.query_one("#pocket-message", Static)
+        line.update(Text(message))
+        line.set_class(error, "error")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row (the table takes the key before the screen's binding)."""
+        event.stop()
+        self.action_edit()
+
+    def action_add(self) -> None:
+        today = self.app.today()
+        member = PocketMember(branch_id=self.branch_id, name="（新）", found_on=today, visit_id=self.visit_id)
+        self.app.push_screen(PocketEditor(member, is_new=True), self._saved)
+
+    def action_edit(self) -> None:
+        member = self.current
+        if member is None:
+            self.say("没有可修改的记录，按 a 新增", error=True)
+            return
+        self.app.push_screen(PocketEditor(member, is_new=False), self._saved)
+
+    def _saved(self, member: PocketMember | None) -> None:
+        if member is None:
+            return
+        table = self.query_one("#pockets", DataTable)
+        cells = row_cells(member, self.app.today())
+        if member.id in self.members:
+            for (key, _label, _width), value in zip(COLUMNS, cells):
+                table.update_cell(member.id, key, value)
+        else:
+            table.add_row(*cells, key=member.id)
+        self.members[member.id] = member
+        table.move_cursor(row=table.get_row_index(member.id), animate=False)
+        self._show_detail()
+        self.say(f"已保存：{member.name}")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class PocketEditor(ModalScreen["PocketMember | None"]):
+    """Add or edit one record; dates are checked as typed, the save merges with others' edits."""
+
+    DEFAULT_CSS = """
+    PocketEditor { align: center middle; }
+    #pocket-box { width: 100%; max-width: 100; height: auto; max-height: 100%;
+                  border: thick $primary; background: $surface; padding: 0 1; }
+    #pocket-editor-title { text-style: bold; }
+    .field-row { height: 1; margin-top: 1; }
+    .field-row Label { width: 16; }
+    .field-row Input, .field-row Select { width: 1fr; }
+    .field-row .second { margin-left: 2; }
+    #pocket-error { color: $error; height: auto; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s,f2", "save", "保存", id="pocket.save"),
+        Binding("escape", "cancel", "取消", id="pocket.cancel"),
+    ]
+
+    def __init__(self, member: PocketMember, *, is_new: bool) -> None:
+        super().__init__()
+        self.original = member
+        self.is_new = is_new
+
+    def compose(self) -> ComposeResult:
+        m = self.original
+        with VerticalScroll(id="pocket-box"):
+            title = "新增记录" if self.is_new else f"修改记录：{m.name}"
+            yield Static(f"{title}（Ctrl+S 或 F2 保存，Esc 取消；日期格式 2026-11-26）", id="pocket-editor-title")
+            with Horizontal(classes="field-row"):
+                yield Label("姓名")
+                yield Input("" if self.is_new else m.name, placeholder="姓名", id="name", compact=True)
+                yield Label("类别", classes="second")
+                yield Select([(k.value, k) for k in MemberKind], value=m.member_kind, allow_blank=False, compact=True, id="kind")
+            with Horizontal(classes="field-row"):
+                yield Label("介绍信开具日期")
+                yield Input(_iso(m.letter_issued), placeholder="未开具可空", id="letter_issued", compact=True)
+                yield Label("有效期（天）", classes="second")
+                yield Input(str(m.letter_valid_days or ""), placeholder="如 90", id="valid_days", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label("接收单位")
+                yield Input(m.receiving_org, placeholder="组织关系转入的党组织", id="receiving_org", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label("最后联系日期")
+                yield Input(_iso(m.last_contact), placeholder="最后参加组织生活、交党费或联系上的日期", id="last_contact", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label("适用程序")
+                yield Select([(t.value, t) for t in LegalTrack], value=m.track, allow_blank=False, compact=True, id="track")
+            with Horizontal(classes="field-row"):
+                yield Label("处置")
+                yield Select([(d.value, d) for d in Disposition], value=m.disposition, allow_blank=False, compact=True, id="disposition")
+                yield Label("处置日期", classes="second")
+                yield Input(_iso(m.disposition_on), placeholder="作出决定的日期", id="disposition_on", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label("备注")
+                yield Input(m.notes, id="notes", compact=True)
+            yield Static("", id="pocket-error")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "notes":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def _date(self, field: str, label: str) -> date | None:
+        text = self.query_one(f"#{field}", Input).value.strip()
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except StoreError as exc:
+            raise StoreError(f"{label}：{exc}") from None
+
+    def _edited(self) -> PocketMember:
+        q = self.query_one
+        name = q("#name", Input).value.strip()
+        if not name:
+            raise StoreError("请填写姓名")
+        days_text = q("#valid_days", Input).value.strip()
+        if days_text and not (days_text.isdigit() and 1 <= int(days_text) <= 3650):
+            raise StoreError("有效期应为 1–3650 之间的天数")
+        data = self.original.model_dump()
+        data.update(
+            {
+                "name": name,
+                "member_kind": q("#kind", Select).value,
+                "letter_issued": self._date("letter_issued", "介绍信开具日期"),
+                "letter_valid_days": int(days_text) if days_text else None,
+                "receiving_org": q("#receiving_org", Input).value.strip(),
+                "last_contact": self._date("last_contact", "最后联系日期"),
+                "track": q("#track", Select).value,
+                "disposition": q("#disposition", Select).value,
+                "disposition_on": self._date("disposition_on", "处置日期"),
+                "notes": q("#notes", Input).value.strip(),
+            }
+        )
+        try:
+            return PocketMember.model_validate(data)
+        except ValidationError as exc:
+            raise StoreError(validation_message(exc)) from exc
+
+    def action_save(self) -> None:
+        try:
+            saved = pocket.save_member(
+                self.app.store, self._edited(), self.app.today(), base=None if self.is_new else self.original
+            )
+        except EditConflict as exc:
+            message = conflict_message(exc, FIELD_LABELS, "请按 Esc 放弃后重新打开查看")
+            self.query_one("#pocket-error", Static).update(Text(message))
+            return
+        except StoreError as exc:
+            self.query_one("#pocket-error", Static).update(Text(str(exc)))
+            return
+        self.dismiss(saved)
+
+    def save_pending(self) -> None:
+        """The app is closing (SIGHUP, SIGTERM, Ctrl+Q): keep what was typed if it can be saved."""
+        try:
+            saved = pocket.save_member(
+                self.app.store, self._edited(), self.app.today(), base=None if self.is_new else self.original
+            )
+        except StoreError as exc:
+            log.warning("unsaved form dropped on exit: %s", exc)
+            return
+        self.original, self.is_new = saved, False
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else ""

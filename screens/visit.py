@@ -1,0 +1,549 @@
+"""The checklist walk-through of one site visit.
+
+The inspector reads an item, presses one key to answer, and the answer is on
+disk before the next key: each keystroke saves through `inspector.visit` and
+updates only the row and counters it changed, so the screen keeps pace with
+reading speed at county scale. The text lines have fixed heights and update
+without a layout pass (a layout pass re-renders the whole screen).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets.data_table import ColumnKey, RowKey
+
+from inspector import visit as visits
+from inspector.checklist import PLAN_SECTIONS, Item
+from inspector.models import AnswerValue, Finding, Visit, VisitStatus
+from inspector.storage import StoreError
+from inspector.store import EditConflict
+
+from .cjk import fullwidth
+from .conflict import conflict_message
+from .widgets.fixed_table import FixedTable
+
+log = logging.getLogger("inspector.ui")
+
+ANSWER_STYLE = {
+    AnswerValue.MET: "green",
+    AnswerValue.PARTLY_MET: "yellow",
+    AnswerValue.NOT_MET: "bold red",
+    AnswerValue.NOT_APPLICABLE: "dim",
+}
+ANSWER_KEYS = "〔1〕符合　〔2〕基本符合　〔3〕不符合　〔0〕不适用"
+SIDE_LIST_MIN_WIDTH = 100
+_FIXED_COLUMNS = 4 + 9 + 8 + 2 * 4 + 2  # 序号, 编号, 作答, cell padding, scrollbar
+
+
+def answer_cell(visit: Visit, item_id: str) -> Text:
+    given = visit.answers.get(item_id)
+    if given is None:
+        return Text("未答", style="dim italic")
+    return Text(given.value.value, style=ANSWER_STYLE[given.value])
+
+
+class ItemTable(FixedTable):
+    """The item list; an answer repaints its own row only.
+
+    `DataTable.update_cell` repaints every visible row; changing the cell and
+    refreshing its row region gives the same picture for less of the 50 ms
+    a keystroke may take.
+    """
+
+    def page_to(self, row: int) -> None:
+        """Move the cursor; past the last visible row, turn a page so it sits at the top.
+
+        Scrolling one line per answer would repaint every row on every key;
+        turning a page repaints them once per screenful and lets the reader see
+        what comes next.
+        """
+        top = int(self.scroll_y)
+        visible = max(1, self.size.height - (self.header_height if self.show_header else 0))
+        if not top <= row < top + visible:
+            self.scroll_to(y=max(0, row - 1), animate=False, immediate=True)
+        self.move_cursor(row=row, animate=False)
+
+    def set_cell(self, row_key: str, column_key: str, value: object) -> None:
+        self._data[RowKey(row_key)][ColumnKey(column_key)] = value
+        self._update_count += 1  # part of every render cache key: the row is drawn anew
+        self.refresh_row(self.get_row_index(row_key))
+
+
+class NoteInput(Input):
+    """The note of the current item; Esc leaves it (saving) instead of leaving the visit."""
+
+    BINDINGS = [Binding("escape", "leave", "完成备注", id="visit.note.leave")]
+
+    def action_leave(self) -> None:
+        self.screen.query_one("#items", DataTable).focus()
+
+
+class VisitScreen(Screen[None]):
+    """One visit: answer items, take notes, record findings, finish, reopen."""
+
+    DEFAULT_CSS = """
+    VisitScreen { layout: vertical; }
+    #visit-title { height: 1; background: $primary; color: $text; text-style: bold; padding: 0 1; }
+    #progress { height: 1; padding: 0 1; color: $text-muted; }
+    #visit-main { height: 1fr; }
+    #sections { width: 36; height: 1fr; }
+    #items { width: 1fr; height: 1fr; }
+    #detail { height: 7; border-top: solid $primary; padding: 0 1; overflow: hidden; }
+    #note-row { height: 1; padding: 0 1; }
+    #note-label { width: auto; }
+    #note { width: 1fr; }
+    #message { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    #message.error { color: $error; }
+    #message.ok { color: $success; }
+    """
+
+    BINDINGS = [
+        # One footer entry stands for the four answer keys (80 columns hold no more),
+        # help lists them together, and the detail panel spells out each next to the item.
+        Binding("1", "answer('MET')", "作答", key_display="0-3", id="visit.met"),
+        Binding("2", "answer('PARTLY_MET')", "作答", show=False, id="visit.partly_met"),
+        Binding("3", "answer('NOT_MET')", "作答", show=False, id="visit.not_met"),
+        Binding("0", "answer('NOT_APPLICABLE')", "作答", show=False, id="visit.not_applicable"),
+        Binding("n", "next_unanswered", "未答项", id="visit.next_unanswered"),
+        Binding("j", "move(1)", "下一项", show=False, id="visit.down"),
+        Binding("k", "move(-1)", "上一项", show=False, id="visit.up"),
+        Binding("g", "jump", "跳转", id="visit.jump"),
+        Binding("e", "edit_note", "备注", id="visit.note"),
+        Binding("f", "finding", "问题", id="visit.finding"),
+        Binding("c", "finish", "完成", id="visit.finish"),
+        Binding("r", "reopen", "重开", id="visit.reopen"),
+        Binding("p", "pockets", "口袋党员", show=False, id="visit.pockets"),
+        Binding("escape", "back", "返回", id="visit.back"),
+    ]
+
+    def __init__(self, visit_id: str, branch_id: str) -> None:
+        super().__init__()
+        self.visit_id = visit_id
+        self.branch_id = branch_id
+        self.load_error: str | None = None
+        self.items: list[Item] = []
+        self._note_item: str | None = None
+        self._pending_notes: dict[str, str] = {}
+        self._stale_sections: set[str] = set()
+        store = self.app.store
+        try:
+            self.branch = store.branch(branch_id)
+            self.visit: Visit = store.visit(visit_id, branch_id)
+            self.template = visits.template_of(store, self.visit)
+        except (StoreError, ValueError) as exc:  # ValueError: a snapshot whose hash does not match
+            log.warning("visit %s cannot be opened: %s", visit_id, exc)
+            self.load_error = str(exc)
+            return
+        self.items = visits.applicable_items(self.template, self.branch)
+        self.row_of = {item.id: n for n, item in enumerate(self.items)}
+        self.section_of = {item.id: self.template.section_of(item.id) for item in self.items}
+        self.section_items: dict[str, list[str]] = {}
+        for item in self.items:
+            self.section_items.setdefault(self.section_of[item.id].id, []).append(item.id)
+        self.findings = self._visit_findings()
+        self.section_ids = list(self.section_items)
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Static(id="visit-title")
+        yield Static(id="progress")
+        with Horizontal(id="visit-main"):
+            yield DataTable(id="sections", cursor_type="row", show_cursor=True, zebra_stripes=False)
+            yield ItemTable(id="items", cursor_type="row", zebra_stripes=True)
+        yield Static(id="detail")
+        with Horizontal(id="note-row"):
+            yield Label("备注：", id="note-label")
+            yield NoteInput(placeholder="按 e 填写，回车保存", id="note", compact=True)
+        yield Static(id="message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.load_error is not None or not self.items:
+            self.app.notify(self.load_error or "该检查清单没有适用于本支部的条目", title="无法打开现场指导", severity="error")
+            self.app.pop_screen()
+            return
+        sections = self.query_one("#sections", DataTable)
+        sections.can_focus = False
+        sections.add_column("章节", key="title")
+        sections.add_column("进度", key="count")
+        for sid, ids in self.section_items.items():
+            title = fullwidth(self.template.section_of(ids[0]).title)
+            sections.add_row(title, self._section_count(sid), key=sid)
+        table = self.query_one("#items", DataTable)
+        table.add_column("序号", key="no", width=4)
+        table.add_column("编号", key="id", width=9)
+        table.add_column("检查内容", key="text", width=self._text_width())
+        table.add_column("作答", key="answer", width=8)
+        for n, item in enumerate(self.items, 1):
+            table.add_row(str(n), item.id, fullwidth(item.text), answer_cell(self.visit, item.id), key=item.id)
+        self._show_status()
+        first = visits.unanswered(self.template, self.branch, self.visit)
+        if first:
+            table.move_cursor(row=self.row_of[first[0].id], animate=False)
+        self._show_item()
+        table.focus()
+
+    def on_resize(self) -> None:
+        if not self.items:
+            return
+        sections = self.query_one("#sections", DataTable)
+        sections.display = self.size.width >= SIDE_LIST_MIN_WIDTH
+        if sections.display:
+            for sid in self._stale_sections:
+                sections.update_cell(sid, "count", self._section_count(sid))
+            self._stale_sections.clear()
+        self.query_one("#detail").styles.height = 7 if self.size.height < 30 else 10
+        self.query_one("#items", FixedTable).set_widths([4, 9, self._text_width(), 8])
+
+    def _text_width(self) -> int:
+        width = self.app.size.width
+        if width >= SIDE_LIST_MIN_WIDTH:
+            width -= 36
+        return max(16, width - _FIXED_COLUMNS)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Finish shows on a visit in progress, reopen on a completed one."""
+        if action == "finish":
+            return not self.completed
+        if action == "reopen":
+            return self.completed
+        return True
+
+    # ----------------------------------------------------------------- helpers
+    @property
+    def current_item(self) -> Item:
+        row = self.query_one("#items", DataTable).cursor_row
+        return self.items[max(0, min(row, len(self.items) - 1))]
+
+    @property
+    def completed(self) -> bool:
+        return self.visit.status == VisitStatus.COMPLETED
+
+    def _visit_findings(self) -> list[Finding]:
+        return [f for f in self.app.store.findings(self.branch_id) if f.visit_id == self.visit_id]
+
+    def _section_count(self, sid: str) -> str:
+        ids = self.section_items[sid]
+        return f"{sum(1 for i in ids if i in self.visit.answers)}/{len(ids)}"
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#message", Static)
+        message.update(Text(text), layout=False)
+        message.set_class(error, "error")
+        message.set_class(not error and bool(text), "ok")
+
+    def _show_status(self) -> None:
+        state = "已完成（只读，按 r 重新打开）" if self.completed else VisitStatus.DRAFT.value
+        title = f"{self.branch.name}　现场指导　{self.visit.date.isoformat()}　{state}"
+        self.query_one("#visit-title", Static).update(Text(title), layout=False)
+        self.query_one("#note", Input).disabled = self.completed
+        self.refresh_bindings()
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        item = self.current_item
+        section = self.section_of[item.id]
+        answered = sum(1 for i in self.items if i.id in self.visit.answers)
+        line = (
+            f"{fullwidth(section.title)} {self._section_count(section.id)}"
+            f"　｜　全部 {answered}/{len(self.items)}　｜　问题 {len(self.findings)} 项"
+        )
+        self.query_one("#progress", Static).update(Text(line), layout=False)
+
+    def _show_item(self) -> None:
+        """Detail, note and progress of the item under the cursor."""
+        self._save_note()
+        item = self.current_item
+        n = self.row_of[item.id] + 1
+        text = Text()
+        text.append(f"第{n}项·{item.id}：", style="bold")  # no space: Rich would break the line there
+        text.append(fullwidth(item.text), style="bold")
+        text.append("\n检查：", style="bold cyan")
+        text.append(fullwidth(item.check))
+        text.append("\n方式：", style="bold cyan")
+        text.append("、".join(m.value for m in item.methods))
+        text.append("　依据：", style="bold cyan")
+        text.append(f"方案{item.basis}「{PLAN_SECTIONS.get(item.basis, '')}」")
+        if item.source:
+            text.append(f"；{fullwidth(item.source)}")
+        if item.local:
+            text.append("（本党委做法）", style="italic")
+        given = self.visit.answers.get(item.id)
+        text.append("\n作答：", style="bold cyan")
+        if given:
+            text.append(given.value.value, style=ANSWER_STYLE[given.value])
+            text.append(f"（{given.who}）　")
+        else:
+            text.append("未答　", style="dim")
+        keys = ANSWER_KEYS if item.answer == "graded" else "〔1〕符合　〔3〕不符合　〔0〕不适用"
+        text.append(keys, style="dim")
+        self.query_one("#detail", Static).update(text, layout=False)
+        note = self.query_one("#note", Input)
+        note.value = given.note if given else self._pending_notes.get(item.id, "")
+        self._note_item = item.id
+        self._show_progress()
+
+    def _update_rows(self, before: Visit) -> None:
+        """Re-draw only the rows whose answers changed (ours, or merged from others)."""
+        table = self.query_one("#items", ItemTable)
+        sections = self.query_one("#sections", DataTable)
+        touched = set()
+        for item_id in before.answers.keys() | self.visit.answers.keys():
+            if item_id in self.row_of and before.answers.get(item_id) != self.visit.answers.get(item_id):
+                table.set_cell(item_id, "answer", answer_cell(self.visit, item_id))
+                touched.add(self.section_of[item_id].id)
+        if sections.display:
+            for sid in touched:
+                sections.update_cell(sid, "count", self._section_count(sid))
+        else:  # hidden at 80 columns: brought up to date when shown again
+            self._stale_sections |= touched
+
+    def _apply(self, saved: Visit) -> None:
+        before, self.visit = self.visit, saved
+        self._update_rows(before)
+
+    def _failed(self, exc: StoreError) -> None:
+        """A save refused: say why in one line and show what is on disk now."""
+        if isinstance(exc, EditConflict):
+            self.say(conflict_message(exc, {"status": "完成状态"}, "已显示最新内容，请核对"), error=True)
+        else:
+            self.say(str(exc), error=True)
+        self._reload()
+
+    def _reload(self) -> None:
+        """After a clash with someone else's save: show what is on disk now."""
+        self._apply(self.app.store.visit(self.visit_id, self.branch_id))
+        self._show_status()
+        self._show_item()
+
+    def _goto(self, item_id: str) -> None:
+        self._move_to(self.row_of[item_id])
+
+    def _move_to(self, row: int) -> None:
+        """Move the cursor and show the item in the same frame (the highlight
+        message would only arrive a frame later)."""
+        self.query_one("#items", ItemTable).page_to(row)
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        if self._note_item != self.current_item.id:
+            self._show_item()
+        sections = self.query_one("#sections", DataTable)
+        row = self.section_ids.index(self.section_of[self.current_item.id].id)
+        if sections.display and sections.cursor_row != row:
+            sections.move_cursor(row=row, animate=False)
+
+    # ------------------------------------------------------------------- notes
+    def _save_note(self) -> None:
+        item_id = self._note_item
+        if item_id is None or self.completed:
+            return
+        value = self.query_one("#note", Input).value.strip()
+        given = self.visit.answers.get(item_id)
+        if given is None:
+            if value != self._pending_notes.get(item_id, ""):
+                self._pending_notes[item_id] = value
+                self.say("备注将在本条作答时一并保存")
+            return
+        if value == given.note:
+            return
+        try:
+            self._apply(visits.set_note(self.app.store, self.visit, item_id, value))
+        except StoreError as exc:
+            self._failed(exc)
+            return
+        self.say(f"已保存 {item_id} 的备注")
+
+    def save_pending(self) -> None:
+        """Called by the app before it exits (SIGHUP/SIGTERM): keep the typed note."""
+        if self.items:
+            self._save_note()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "note":
+            event.stop()
+            self.query_one("#items", DataTable).focus()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if event.input.id == "note":
+            self._save_note()
+
+    def action_edit_note(self) -> None:
+        if self.completed:
+            self.say(str(visits.VisitLocked()), error=True)
+            return
+        self.query_one("#note", Input).focus()
+
+    # ----------------------------------------------------------------- answers
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "items":
+            self._follow_cursor()
+
+    def action_answer(self, name: str) -> None:
+        value = AnswerValue[name]
+        item = self.current_item
+        if self.completed:
+            self.say(str(visits.VisitLocked()), error=True)
+            return
+        if value not in item.allowed_answers:
+            self.say(f"本条只能回答符合、不符合或不适用，不能选「{value.value}」", error=True)
+            return
+        try:
+            saved = visits.answer(
+                self.app.store, self.visit, item.id, value, note=self._pending_notes.pop(item.id, None)
+            )
+        except StoreError as exc:
+            self._failed(exc)
+            return
+        self._apply(saved)
+        self.say(f"已保存：{item.id} {value.value}")
+        if value == AnswerValue.NOT_MET:
+            self._offer_finding(item)
+        else:
+            self._advance()
+
+    def _advance(self) -> None:
+        table = self.query_one("#items", DataTable)
+        if table.cursor_row < len(self.items) - 1:
+            self._move_to(table.cursor_row + 1)
+        else:
+            self._show_item()
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one("#items", DataTable)
+        self._move_to(max(0, min(len(self.items) - 1, table.cursor_row + step)))
+
+    def action_next_unanswered(self) -> None:
+        missing = visits.unanswered(self.template, self.branch, self.visit)
+        if not missing:
+            self.say("所有条目均已作答，可按 c 完成")
+            return
+        after = [i for i in missing if self.row_of[i.id] > self.query_one("#items", DataTable).cursor_row]
+        self._goto((after or missing)[0].id)
+
+    def action_jump(self) -> None:
+        from .dialogs.common import PromptDialog
+
+        def go(value: str | None) -> None:
+            if not value:
+                return
+            target = value.strip().upper()
+            if target.isdigit() and 1 <= int(target) <= len(self.items):
+                self._goto(self.items[int(target) - 1].id)
+            elif target in self.row_of:
+                self._goto(target)
+            else:
+                self.say(f"没有第「{value}」项（序号 1–{len(self.items)}，或条目编号如 PLAN-01）", error=True)
+
+        self.app.push_screen(
+            PromptDialog("跳转到条目", f"序号（1–{len(self.items)}）或条目编号：", placeholder="如 12 或 PLAN-01"),
+            go,
+        )
+
+    # ---------------------------------------------------------------- findings
+    def _offer_finding(self, item: Item) -> None:
+        if any(f.item_id == item.id for f in self.findings):
+            self.say(f"已保存：{item.id} 不符合（本条已登记问题，按 f 查看）")
+            self._advance()
+            return
+        self._edit_finding(visits.finding_from_item(self.visit, item), is_new=True, then_advance=True)
+
+    def action_finding(self) -> None:
+        item = self.current_item
+        existing = [f for f in self.findings if f.item_id == item.id]
+        if existing:
+            self._edit_finding(existing[0], is_new=False)
+        else:
+            self._edit_finding(visits.finding_from_item(self.visit, item), is_new=True)
+
+    def _edit_finding(self, finding: Finding, *, is_new: bool, then_advance: bool = False) -> None:
+        from .finding import FindingEditor
+
+        def done(saved: Finding | None) -> None:
+            if saved is not None:
+                self.findings = self._visit_findings()
+                self.say(f"已登记问题：{saved.item_id or ''} 整改时限 {saved.deadline or '未定'}")
+            elif is_new:
+                self.say("未登记问题（可随时按 f 登记）")
+            if then_advance:
+                self._advance()
+            else:
+                self._show_progress()
+
+        self.app.push_screen(FindingEditor(finding, is_new=is_new), done)
+
+    # ---------------------------------------------------------- finish, reopen
+    def action_finish(self) -> None:
+        if self.completed:
+            self.say("本次现场指导已完成")
+            return
+        self._save_note()
+        missing = visits.unanswered(self.template, self.branch, self.visit)
+        if missing:
+            self._refuse_finish(missing)
+            return
+        from .dialogs.common import ConfirmDialog
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                saved = visits.finish(self.app.store, self.visit, self.template, self.branch)
+            except visits.VisitIncomplete as exc:
+                self._refuse_finish(exc.items)
+                return
+            except StoreError as exc:
+                self._failed(exc)
+                return
+            self._apply(saved)
+            self._show_status()
+            self._show_item()
+            self.say("现场指导已完成，记录已转为只读")
+
+        self.app.push_screen(ConfirmDialog("完成后本次现场指导将转为只读，确定完成吗？"), confirmed)
+
+    def _refuse_finish(self, missing: list[Item]) -> None:
+        """One line that fits 80 columns, most important first; the cursor goes to the first gap."""
+        ids = "、".join(i.id for i in missing)
+        self.say(f"还有 {len(missing)} 项未作答，不能完成（按 n 逐项查看）：{ids}", error=True)
+        self._goto(missing[0].id)
+
+    def action_reopen(self) -> None:
+        if not self.completed:
+            self.say("本次现场指导尚未完成，无需重新打开")
+            return
+        from .dialogs.common import PromptDialog
+
+        def reopen(reason: str | None) -> None:
+            if not reason:
+                self.say("未重新打开")
+                return
+            try:
+                saved = visits.reopen(self.app.store, self.visit, reason)
+            except StoreError as exc:
+                self._failed(exc)
+                return
+            self._apply(saved)
+            self._show_status()
+            self._show_item()
+            self.say(f"已重新打开（理由：{reason}）")
+
+        self.app.push_screen(PromptDialog("重新打开现场指导", "请填写重新打开的理由（将记入记录）："), reopen)
+
+    # -------------------------------------------------------------- navigation
+    def action_pockets(self) -> None:
+        from .pockets import PocketScreen
+
+        self._save_note()
+        self.app.push_screen(PocketScreen(self.branch_id, visit_id=self.visit_id))
+
+    def action_back(self) -> None:
+        self._save_note()
+        self.app.pop_screen()

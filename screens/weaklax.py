@@ -1,0 +1,486 @@
+"""软弱涣散 determination of one branch: 认定 → 整顿 → 验收 → 销号.
+
+Criteria come from the committee's list (`app.criteria`); the rules of each
+step live in `inspector.weaklax`, this screen only collects input. Before the
+determination exists, ticks are a draft on screen; once it exists, every
+change is saved at once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
+
+from inspector import weaklax as wl
+from inspector.models import (
+    AcceptanceResult,
+    CriterionTick,
+    Plan4,
+    Responsibility,
+    WeakLaxDetermination,
+    WeakLaxStatus,
+)
+from inspector.storage import StoreError
+from inspector.store import EditConflict
+from inspector.visit import parse_date
+
+from .cjk import fullwidth
+from .conflict import conflict_message
+from .widgets.fixed_table import FixedTable
+
+FIELD_LABELS = {
+    "criteria": "认定标准",
+    "plan": "整顿方案",
+    "status": "状态",
+    "acceptance_result": "验收结果",
+    "accepted_on": "验收日期",
+    "acceptance_score": "验收得分",
+    "closed_on": "销号日期",
+}
+_FIXED_COLUMNS = 2 + 6 + 2 * 4 + 2  # tick, id, cell padding, scrollbar
+
+
+class WeakLaxScreen(Screen[None]):
+    """The branch's latest determination, or a draft of a new one."""
+
+    DEFAULT_CSS = """
+    #wl-title { height: 1; background: $primary; text-style: bold; padding: 0 1; }
+    #wl-status { height: 1; padding: 0 1; }
+    #criteria { height: 1fr; }
+    #wl-evidence { height: 1; padding: 0 1; color: $text-muted; }
+    #wl-plan { height: 6; border-top: solid $primary; padding: 0 1; }
+    #wl-message { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    #wl-message.error { color: $error; }
+    """
+
+    BINDINGS = [
+        Binding("space", "tick", "勾选", id="weaklax.tick"),
+        Binding("e", "evidence", "依据", id="weaklax.evidence"),
+        Binding("d", "determine", "认定", id="weaklax.determine"),
+        Binding("m", "plan", "方案", id="weaklax.plan"),
+        Binding("z", "rectify", "开始整顿", id="weaklax.rectify"),
+        Binding("a", "accept", "验收", id="weaklax.accept"),
+        Binding("x", "close", "销号", id="weaklax.close"),
+        Binding("escape", "back", "返回", id="weaklax.back"),
+    ]
+
+    def __init__(self, branch_id: str, *, visit_id: str | None = None) -> None:
+        super().__init__()
+        self.branch_id = branch_id
+        self.visit_id = visit_id
+        self.det: WeakLaxDetermination | None = None
+        self.draft: dict[str, str] = {}  # criterion id -> evidence, before 认定
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="wl-title")
+        yield Static(id="wl-status")
+        yield FixedTable(id="criteria", cursor_type="row", zebra_stripes=True)
+        yield Static(id="wl-evidence")
+        yield Static(id="wl-plan")
+        yield Static(id="wl-message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        branch = self.app.store.branch(self.branch_id)
+        self.query_one("#wl-title", Static).update(Text(f"{branch.name}　软弱涣散基层党组织认定与整顿"))
+        self.det = wl.current(self.app.store.weaklax(self.branch_id))
+        table = self.query_one("#criteria", DataTable)
+        table.add_column("", key="tick", width=2)
+        table.add_column("编号", key="id", width=6)
+        text_width, evidence_width = self._widths()
+        table.add_column("认定标准", key="text", width=text_width)
+        table.add_column("事实依据", key="evidence", width=evidence_width)
+        for c in self.app.criteria:
+            text = fullwidth(c.text) + ("（本地）" if c.local else "")
+            table.add_row("", c.id, text, "", key=c.id)
+        self._refresh_ticks()
+        self._show()
+        table.focus()
+
+    def _widths(self) -> tuple[int, int]:
+        """Criterion text and evidence columns: evidence gets a third of a wide terminal."""
+        room = self.app.size.width - _FIXED_COLUMNS
+        evidence = 20 if room < 90 else room // 3
+        return max(16, room - evidence), evidence
+
+    def on_resize(self) -> None:
+        self.query_one("#criteria", FixedTable).set_widths([2, 6, *self._widths()])
+
+    # ------------------------------------------------------------------ state
+    @property
+    def editing_draft(self) -> bool:
+        """No open determination: ticks are a draft until 认定."""
+        return self.det is None or self.det.status == WeakLaxStatus.CLOSED
+
+    def ticks(self) -> dict[str, str]:
+        if self.editing_draft:
+            return self.draft
+        assert self.det is not None
+        return {t.criterion_id: t.evidence for t in self.det.criteria}
+
+    def _tick_cells(self, cid: str) -> tuple[str, str]:
+        ticks = self.ticks()
+        return ("☑" if cid in ticks else "☐", fullwidth(ticks.get(cid, "")))
+
+    def _refresh_ticks(self, only: str | None = None) -> None:
+        table = self.query_one("#criteria", DataTable)
+        for c in self.app.criteria:
+            if only is None or c.id == only:
+                tick, evidence = self._tick_cells(c.id)
+                table.update_cell(c.id, "tick", tick)
+                table.update_cell(c.id, "evidence", evidence)
+
+    @property
+    def current_id(self) -> str:
+        table = self.query_one("#criteria", DataTable)
+        return self.app.criteria[table.cursor_row].id
+
+    def _show(self) -> None:
+        det = self.det
+        status = self.query_one("#wl-status", Static)
+        if self.editing_draft:
+            if det is None:
+                line = "未认定。空格勾选认定标准并填写事实依据，按 d 认定"
+            else:
+                result = det.acceptance_result.value if det.acceptance_result else ""
+                line = f"状态：已销号（{det.closed_on}，验收{result}）。重新认定：空格勾选标准，按 d"
+            status.update(Text(line, style="bold"))
+        else:
+            assert det is not None
+            line = f"状态：{det.status.value}　认定日期 {det.determined_on.isoformat()}　勾选 {len(det.criteria)} 项"
+            if det.acceptance_result is not None:
+                line += f"　验收：{det.acceptance_result.value}（{det.accepted_on}）"
+                if det.acceptance_score is not None:
+                    line += f" {det.acceptance_score:g}分"
+            status.update(Text(line, style="bold"))
+        self._show_plan()
+        self._show_evidence()
+        self.refresh_bindings()
+
+    def _show_plan(self) -> None:
+        plan = self.det.plan if self.det is not None and not self.editing_draft else None
+        text = Text("整顿方案（四明确）", style="bold")
+        if plan is None:
+            text.append("：认定后按 m 制定")
+        else:
+            missing = wl.plan_problems(plan)
+            if missing:
+                text.append("　尚缺：" + "、".join(missing), style="red")
+            text.append(f"\n目标任务：{fullwidth(plan.goal) or '—'}")
+            text.append(f"\n整顿措施：{fullwidth(plan.measures) or '—'}")
+            deadline = plan.deadline.isoformat() if plan.deadline else "—"
+            who = f"{plan.responsible.leader or '—'}（领导）、{plan.responsible.person or '—'}（责任人）"
+            text.append(f"\n时限要求：{deadline}　责任主体：{who}")
+        self.query_one("#wl-plan", Static).update(text)
+
+    def _show_evidence(self) -> None:
+        if not self.app.criteria:
+            self.query_one("#wl-evidence", Static).update("没有可用的认定标准清单（weaklax.toml），请检查数据目录中的清单文件")
+            return
+        cid = self.current_id
+        evidence = self.ticks().get(cid)
+        line = f"{cid} 事实依据：{fullwidth(evidence)}" if evidence else f"{cid} 未勾选"
+        self.query_one("#wl-evidence", Static).update(Text(line))
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        line = self.query_one("#wl-message", Static)
+        line.update(Text(message))
+        line.set_class(error, "error")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Footer shows the steps that make sense in the current status."""
+        status = None if self.editing_draft or self.det is None else self.det.status
+        allowed = {
+            "determine": status is None,
+            "plan": status in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING),
+            "rectify": status == WeakLaxStatus.IDENTIFIED,
+            "accept": status == WeakLaxStatus.RECTIFYING,
+            "close": status == WeakLaxStatus.ACCEPTED,
+        }
+        return allowed.get(action, True)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_evidence()
+
+    # ---------------------------------------------------------------- criteria
+    def _set_tick(self, cid: str, evidence: str | None) -> None:
+        """Tick (with evidence) or untick one criterion; saved at once once determined."""
+        ticks = dict(self.ticks())
+        if evidence is None:
+            ticks.pop(cid, None)
+        else:
+            ticks[cid] = evidence
+        if self.editing_draft:
+            self.draft = ticks
+        else:
+            assert self.det is not None
+            new = [CriterionTick(criterion_id=k, evidence=v) for k, v in ticks.items()]
+            try:
+                self.det = wl.update_criteria(self.app.store, self.det, new, self.app.criteria)
+            except StoreError as exc:
+                self._refused(exc)
+                return
+            self.say(f"已保存：{cid}")
+        self._refresh_ticks(cid)
+        self._show()
+
+    def action_tick(self) -> None:
+        if not self.app.criteria:
+            return
+        cid = self.current_id
+        if cid in self.ticks():
+            self._set_tick(cid, None)
+        else:
+            self.action_evidence()
+
+    def action_evidence(self) -> None:
+        from .dialogs.common import PromptDialog
+
+        if not self.app.criteria:
+            return
+        cid = self.current_id
+        criterion = next(c for c in self.app.criteria if c.id == cid)
+
+        def got(value: str | None) -> None:
+            if value:
+                self._set_tick(cid, value)
+
+        self.app.push_screen(
+            PromptDialog(f"{cid} {fullwidth(criterion.text)}", "事实依据（勾选必填）：", self.ticks().get(cid, "")),
+            got,
+        )
+
+    # ------------------------------------------------------------------- steps
+    def _refused(self, exc: StoreError) -> None:
+        if isinstance(exc, EditConflict):
+            self.say(conflict_message(exc, FIELD_LABELS, "已显示最新内容，请核对后再操作"), error=True)
+            self.det = wl.current(self.app.store.weaklax(self.branch_id))
+            self._refresh_ticks()
+            self._show()
+        else:
+            self.say(str(exc), error=True)
+
+    def _step(self, do) -> None:
+        try:
+            self.det = do()
+        except StoreError as exc:
+            self._refused(exc)
+            return
+        assert self.det is not None
+        self.say(f"已保存：{self.det.status.value}")
+        self._refresh_ticks()
+        self._show()
+
+    def action_determine(self) -> None:
+        ticks = [CriterionTick(criterion_id=k, evidence=v) for k, v in self.draft.items()]
+
+        def do() -> WeakLaxDetermination:
+            det = wl.determine(
+                self.app.store, self.branch_id, ticks, self.app.criteria, on=self.app.today(), visit_id=self.visit_id
+            )
+            self.draft = {}
+            return det
+
+        self._step(do)
+
+    def action_plan(self) -> None:
+        det = self.det
+        assert det is not None
+
+        def got(plan: Plan4 | None) -> None:
+            if plan is not None:
+                self._step(lambda: wl.set_plan(self.app.store, det, plan))
+
+        self.app.push_screen(PlanEditor(det.plan, det.determined_on), got)
+
+    def action_rectify(self) -> None:
+        det = self.det
+        assert det is not None
+        self._step(lambda: wl.start_rectification(self.app.store, det))
+
+    def action_accept(self) -> None:
+        det = self.det
+        assert det is not None
+
+        def got(result: tuple[AcceptanceResult, date, float | None] | None) -> None:
+            if result is not None:
+                grade, on, score = result
+                self._step(lambda: wl.accept(self.app.store, det, grade, on, score=score))
+
+        self.app.push_screen(AcceptanceDialog(self.app.today()), got)
+
+    def action_close(self) -> None:
+        from .dialogs.common import PromptDialog
+
+        det = self.det
+        assert det is not None
+
+        def got(value: str | None) -> None:
+            if not value:
+                return
+            try:
+                on = parse_date(value)
+            except StoreError as exc:
+                self.say(str(exc), error=True)
+                return
+            self._step(lambda: wl.close(self.app.store, det, on))
+
+        self.app.push_screen(PromptDialog("销号", "销号日期：", self.app.today().isoformat()), got)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class PlanEditor(ModalScreen["Plan4 | None"]):
+    """The 整顿方案 with its 四明确; may be saved incomplete and finished later."""
+
+    DEFAULT_CSS = """
+    PlanEditor { align: center middle; }
+    #plan-box { width: 100%; max-width: 100; height: auto; max-height: 100%;
+                border: thick $primary; background: $surface; padding: 0 1; }
+    .field-row { height: auto; margin-top: 1; }
+    .field-row Label { width: 10; }
+    .field-row Input { width: 1fr; }
+    .field-row TextArea { width: 1fr; height: 4; }
+    #plan-deadline { width: 12; }
+    .second { margin-left: 2; }
+    #plan-error { color: $error; height: auto; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s,f2", "save", "保存", id="plan.save"),
+        Binding("escape", "cancel", "取消", id="plan.cancel"),
+    ]
+
+    def __init__(self, plan: Plan4, determined_on: date) -> None:
+        super().__init__()
+        self.plan = plan
+        self.determined_on = determined_on
+
+    def compose(self) -> ComposeResult:
+        p = self.plan
+        with VerticalScroll(id="plan-box"):
+            yield Static("整顿方案（四明确）　Ctrl+S 或 F2 保存，Esc 取消", classes="dialog-title")
+            with Horizontal(classes="field-row"):
+                yield Label("目标任务")
+                yield TextArea(p.goal, id="plan-goal", compact=True, soft_wrap=True)
+            with Horizontal(classes="field-row"):
+                yield Label("整顿措施")
+                yield TextArea(p.measures, id="plan-measures", compact=True, soft_wrap=True)
+            with Horizontal(classes="field-row"):
+                yield Label("时限要求")
+                yield Input(p.deadline.isoformat() if p.deadline else "", placeholder="2027-05-31", id="plan-deadline", compact=True)
+                yield Label("责任领导", classes="second")
+                yield Input(p.responsible.leader, id="plan-leader", compact=True)
+                yield Label("具体责任人", classes="second")
+                yield Input(p.responsible.person, id="plan-person", compact=True)
+            yield Static("", id="plan-error")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#plan-goal", TextArea).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "plan-person":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        q = self.query_one
+        text = q("#plan-deadline", Input).value.strip()
+        try:
+            deadline = parse_date(text) if text else None
+            if deadline is not None and deadline < self.determined_on:
+                raise StoreError(f"时限要求不能早于认定日期（{self.determined_on.isoformat()}）")
+        except StoreError as exc:
+            q("#plan-error", Static).update(Text(str(exc)))
+            return
+        self.dismiss(
+            Plan4(
+                goal=q("#plan-goal", TextArea).text.strip(),
+                measures=q("#plan-measures", TextArea).text.strip(),
+                deadline=deadline,
+                responsible=Responsibility(
+                    leader=q("#plan-leader", Input).value.strip(), person=q("#plan-person", Input).value.strip()
+                ),
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] | None"]):
+    """验收: a grade and a date (the score is optional: pass marks are local practice)."""
+
+    DEFAULT_CSS = """
+    AcceptanceDialog { align: center middle; }
+    #accept-box { width: 64; max-width: 100%; height: auto; border: thick $primary;
+                  background: $surface; padding: 0 1; }
+    .field-row { height: 1; margin-top: 1; }
+    .field-row Label { width: 10; }
+    .field-row Input, .field-row Select { width: 1fr; }
+    #accept-error { color: $error; height: auto; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s,f2", "save", "保存", id="accept.save"),
+        Binding("escape", "cancel", "取消", id="accept.cancel"),
+    ]
+
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="accept-box"):
+            yield Static("验收（Ctrl+S 或 F2 保存，Esc 取消）")
+            with Horizontal(classes="field-row"):
+                yield Label("验收结果")
+                yield Select([(r.value, r) for r in AcceptanceResult], prompt="请选择", compact=True, id="accept-result")
+            with Horizontal(classes="field-row"):
+                yield Label("验收日期")
+                yield Input(self.today.isoformat(), id="accept-date", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label("得分")
+                yield Input("", placeholder="可空，0–100", id="accept-score", compact=True)
+            yield Static("", id="accept-error")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#accept-result", Select).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "accept-score":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        q = self.query_one
+        result = q("#accept-result", Select).value
+        score_text = q("#accept-score", Input).value.strip()
+        try:
+            if not isinstance(result, AcceptanceResult):
+                raise StoreError("验收须选择结果（合格、基本合格或不合格）")
+            on = parse_date(q("#accept-date", Input).value)
+            score = float(score_text) if score_text else None
+            if score is not None and not 0 <= score <= 100:
+                raise ValueError
+        except ValueError:
+            q("#accept-error", Static).update("得分应为 0–100 之间的数")
+            return
+        except StoreError as exc:
+            q("#accept-error", Static).update(Text(str(exc)))
+            return
+        self.dismiss((result, on, score))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,105 @@
+"""First start on an empty data folder: import a roster, add a branch, or try the demo."""
+
+from __future__ import annotations
+
+import logging
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from inspector.storage import StoreError
+
+DEMO_BRANCHES = 60
+log = logging.getLogger("inspector.ui")
+
+
+class WelcomeScreen(Screen):
+    HELP = "数据目录还是空的。可以导入支部名册、手工新增党支部，或打开演示数据先熟悉操作。"
+    DEFAULT_CSS = """
+    WelcomeScreen { align: center middle; }
+    WelcomeScreen #box { width: 72; max-width: 100%; height: auto; border: round $primary; padding: 1 2; }
+    WelcomeScreen #title { text-style: bold; width: 100%; content-align: center middle; }
+    WelcomeScreen OptionList { height: auto; margin-top: 1; }
+    WelcomeScreen #where { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("1", "choose(0)", "导入名册", id="welcome.import_roster"),
+        Binding("2", "choose(1)", "新增支部", id="welcome.add_branch"),
+        Binding("3", "choose(2)", "演示数据", id="welcome.demo"),
+        Binding("ctrl+q", "app.quit", "退出", id="welcome.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="box"):
+            yield Static("欢迎使用「两学一做」现场指导", id="title")
+            yield Static("还没有党支部。请选择开始的方式（↑↓ 选择，回车确定，或按数字键）：")
+            yield OptionList(
+                Option("1. 导入支部名册（Excel/WPS 另存的 CSV 文件）", id="import"),
+                Option("2. 手工新增一个党支部", id="add"),
+                Option(f"3. 打开演示数据（{DEMO_BRANCHES} 个虚构党支部，写入本数据目录，供熟悉操作）", id="demo"),
+                id="choices",
+            )
+            yield Static(f"数据目录：{self.app.store.root}", id="where")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "欢迎"
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_choose(event.option_index)
+
+    def action_choose(self, index: int) -> None:
+        if index == 0:
+            from .dialogs.roster import RosterDialog
+
+            self.app.push_screen(RosterDialog(), self._done)
+        elif index == 1:
+            from .dialogs.branch_form import BranchForm
+
+            self.app.push_screen(BranchForm(None), self._done)
+        else:
+            self.query_one("#choices", OptionList).disabled = True
+            self.query_one("#where", Static).update("正在生成演示数据，请稍候…")
+            self.make_demo()
+
+    def _done(self, result: object) -> None:
+        if result:
+            self.dismiss()
+
+    @work(thread=True, exclusive=True, group="demo")
+    def make_demo(self) -> None:
+        from inspector.demo import generate
+
+        app = self.app
+        status = self.query_one("#where", Static)
+
+        def progress(n: int, total: int) -> None:
+            app.call_from_thread(status.update, f"正在生成演示数据：{n}／{total} 个党支部…")
+
+        try:
+            generate(app.store, branches=DEMO_BRANCHES, seed=1, checklist_dirs=app.checklist_dirs, progress=progress)
+        except StoreError as exc:
+            app.call_from_thread(self._failed, str(exc))
+            return
+        except Exception as exc:  # a bug must not take the app down with it
+            log.exception("demo generation failed")
+            app.call_from_thread(self._failed, f"生成演示数据失败：{exc}（详见日志）")
+            return
+        app.call_from_thread(self._demo_ready)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#choices", OptionList).disabled = False
+        self.query_one("#where", Static).update(message)
+        self.notify(message, severity="error")
+
+    def _demo_ready(self) -> None:
+        self.app.notify(f"演示数据已生成：{DEMO_BRANCHES} 个党支部")
+        self.dismiss()

@@ -1,0 +1,106 @@
+"""Snapshots of the shell screens at 80x24 and 120x36 (fixed data, fixed today, no cursor blink).
+
+Plain `def` tests: pytest-textual-snapshot's snap_compare does not work in async tests.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from tests.home_fixtures import make_app, no_blink, seed, wait_for
+
+SIZES = [(80, 24), (120, 36)]
+# A fixed folder, because the welcome screen shows where the data lives.
+SNAP_ROOT = Path("/tmp/inspector-snapshots")
+
+
+def _root(name: str) -> Path:
+    root = SNAP_ROOT / name
+    shutil.rmtree(root, ignore_errors=True)
+    return root
+
+
+def _csv(root: Path) -> Path:
+    path = root.parent / f"{root.name}-名册.csv"
+    path.write_bytes(
+        "支部名称,所属领域,支部书记,党员人数\r\n新华村党支部,农村,王建国,23\r\n,社区,李四,5\r\n第一党支部,农村,王建国,25\r\n".encode("gbk")
+    )
+    return path
+
+
+async def _home_ready(pilot) -> None:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.screen_stack[0]._loaded and len(app.screen_stack[0]._shown) == 5)
+
+
+def _run(snap_compare, name: str, size, steps) -> bool:
+    root = _root(f"{name}-{size[0]}")
+    if name != "welcome":
+        seed(root)
+    app = make_app(root)
+
+    async def run_before(pilot) -> None:
+        if name != "welcome":
+            await _home_ready(pilot)
+        await steps(pilot, root)
+        await pilot.pause()
+        no_blink(app)
+        await pilot.pause()
+
+    return snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def _nothing(pilot, root) -> None:
+    return None
+
+
+async def _filtered(pilot, root) -> None:
+    await pilot.press(*"dyd")
+
+
+async def _branch(pilot, root) -> None:
+    await pilot.press(*"dydzb", "enter")
+    await pilot.pause()
+
+
+async def _help(pilot, root) -> None:
+    await pilot.press("f1")
+
+
+async def _form_errors(pilot, root) -> None:
+    await pilot.press("ctrl+n")
+    pilot.app.screen.query_one("#f-members", Input).value = "二十"
+    await pilot.press("ctrl+s")
+
+
+async def _roster(pilot, root) -> None:
+    await pilot.press("ctrl+o")
+    pilot.app.screen.query_one("#path", Input).value = str(_csv(root))
+    await pilot.press("enter")
+
+
+async def _new_visit(pilot, root) -> None:
+    await _branch(pilot, root)
+    await pilot.press("n")
+
+
+STEPS = {
+    "home": _nothing,
+    "home-filtered": _filtered,
+    "welcome": _nothing,
+    "branch": _branch,
+    "help": _help,
+    "branch-form": _form_errors,
+    "roster": _roster,
+    "new-visit": _new_visit,
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", list(STEPS))
+def test_screen_snapshot(snap_compare, name, size):
+    assert _run(snap_compare, name, size, STEPS[name])

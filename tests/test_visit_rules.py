@@ -1,0 +1,65 @@
+"""Visit rules in inspector/visit.py, without the UI."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from inspector.checklist import load_templates
+from inspector.models import AnswerValue, Branch, Sector, VisitMethod, VisitStatus
+from inspector.storage import StoreError
+from inspector import visit as visits
+
+
+@pytest.fixture
+def started(store):
+    template = load_templates().templates["general"]
+    branch = store.save(Branch(name="第一党支部", sector=Sector.RURAL, members=12))
+    v = visits.start_visit(store, branch, template, on=date(2026, 11, 20), inspectors=["张检查"], methods=[VisitMethod.REVIEW_RECORDS])
+    return store, branch, template, v
+
+
+def test_note_on_unanswered_item_is_saved_and_moves_into_the_answer(started):
+    store, branch, template, v = started
+    item = visits.applicable_items(template, branch)[0].id
+    v = visits.set_note(store, v, item, "会议记录缺 9 月")
+    assert store.visit(v.id).notes == {item: "会议记录缺 9 月"}  # on disk before any answer
+    v = visits.answer(store, v, item, AnswerValue.NOT_MET)
+    saved = store.visit(v.id)
+    assert saved.answers[item].note == "会议记录缺 9 月" and saved.notes == {}
+    fields = [c.field for c in store.history(saved)]
+    assert f"notes.{item}" in fields and f"answers.{item}" in fields
+
+
+def test_finish_refuses_until_every_item_is_answered_then_locks(started):
+    store, branch, template, v = started
+    items = visits.applicable_items(template, branch)
+    with pytest.raises(visits.VisitIncomplete) as exc:
+        visits.finish(store, v, template, branch)
+    assert len(exc.value.items) == len(items) and "未作答" in str(exc.value)
+    for item in items:
+        v = visits.answer(store, v, item.id, AnswerValue.MET)
+    v = visits.finish(store, v, template, branch)
+    assert v.status == VisitStatus.COMPLETED
+    with pytest.raises(visits.VisitLocked):
+        visits.answer(store, v, items[0].id, AnswerValue.NOT_MET)
+    with pytest.raises(StoreError):
+        visits.reopen(store, v, "  ")
+    v = visits.reopen(store, v, "补充座谈情况")
+    assert v.status == VisitStatus.DRAFT and v.reopenings[-1].reason == "补充座谈情况"
+
+
+def test_finding_from_item_states_the_shortfall_and_cites_the_basis(started):
+    store, branch, template, v = started
+    item = visits.applicable_items(template, branch)[0]
+    v = visits.answer(store, v, item.id, AnswerValue.NOT_MET, note="未区分层次")
+    f = visits.finding_from_item(v, item)
+    assert f.description == f"未达到要求：{item.text}（未区分层次）"
+    assert f.basis == item.basis and f.found_on == v.date and f.deadline > v.date
+
+
+def test_impossible_dates_get_a_chinese_message():
+    with pytest.raises(StoreError, match="日期无效"):
+        visits.parse_date("2026-02-30")
+    assert visits.parse_date(" 2026-11-26 ") == date(2026, 11, 26)
