@@ -34,7 +34,20 @@ log = logging.getLogger("inspector")
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """Usage errors as one Chinese line, like every other error."""
+    """Usage errors as one Chinese line, like every other error; help in Chinese."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._optionals.title = "选项"
+        self._positionals.title = "参数"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "用法：", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage:", "用法：", 1)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"参数错误：{message}（用 --help 查看用法）\n")
@@ -61,6 +74,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="子命令", metavar="COMMAND", parser_class=ChineseArgumentParser)
     for name in _modules_for(list(COMMANDS) if argv is None else argv):
         importlib.import_module(name).register(sub)
+    for name in [n for n in COMMANDS if n not in sub.choices]:
+        sub.add_parser(name)  # unloaded: named only so a typo lists the real commands
     return parser
 
 
