@@ -31,6 +31,7 @@ class WelcomeScreen(Screen):
         Binding("1", "choose(0)", "导入名册", id="welcome.import_roster"),
         Binding("2", "choose(1)", "新增支部", id="welcome.add_branch"),
         Binding("3", "choose(2)", "演示数据", id="welcome.demo"),
+        Binding("4", "choose(3)", "同步包", tooltip="导入县委服务器或另一台电脑导出的同步包", id="welcome.import_bundle"),
         Binding("ctrl+q", "app.quit", "退出", id="welcome.quit"),
     ]
 
@@ -43,6 +44,7 @@ class WelcomeScreen(Screen):
                 Option("1. 导入支部名册（Excel/WPS 另存的 CSV 文件）", id="import"),
                 Option("2. 手工新增一个党支部", id="add"),
                 Option(f"3. 打开演示数据（{DEMO_BRANCHES} 个虚构党支部，写入本数据目录，供熟悉操作）", id="demo"),
+                Option("4. 导入同步包（县委服务器或另一台电脑导出的 .zip）", id="bundle"),
                 id="choices",
             )
             yield Static(f"数据目录：{self.app.store.root}", id="where")
@@ -65,6 +67,10 @@ class WelcomeScreen(Screen):
             from .dialogs.branch_form import BranchForm
 
             self.app.push_screen(BranchForm(None), self._done)
+        elif index == 3:
+            from .dialogs.sync import start_import
+
+            start_import(self.app, lambda ok: ok and self.is_current and self.dismiss())
         else:
             self.query_one("#choices", OptionList).disabled = True
             self.query_one("#where", Static).update("正在生成演示数据，请稍候…")

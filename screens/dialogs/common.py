@@ -6,6 +6,7 @@ or `await push_screen_wait(...)` the same way.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -47,7 +48,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(self.message, id="message")
+            yield Static(self.message, id="message", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.yes, variant="primary", id="yes")
                 yield Button(self.no, id="no")
@@ -82,8 +83,8 @@ class PromptDialog(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Label(self.label)
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Label(self.label, markup=False)
             yield Input(self.initial, placeholder=self.placeholder, id="value")
             yield Static("", classes="dialog-error", id="error")
             with Horizontal(classes="dialog-buttons"):
@@ -130,10 +131,10 @@ class ChoiceDialog(ModalScreen["int | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Label(self.label)
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Label(self.label, markup=False)
             numbered = [f"{n}. {c}" if n < 10 else c for n, c in enumerate(self.choices, 1)]
-            yield OptionList(*[Option(text, id=str(i)) for i, text in enumerate(numbered)])
+            yield OptionList(*[Option(Text(text), id=str(i)) for i, text in enumerate(numbered)])
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
