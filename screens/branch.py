@@ -44,6 +44,9 @@ class BranchScreen(Screen):
         Binding("p", "pockets", "口袋党员", id="branch.pockets"),
         Binding("w", "weaklax", "软弱涣散", id="branch.weaklax"),
         Binding("e", "edit_branch", "修改支部", id="branch.edit"),
+        # Not in the footer (80 columns are full); F1 and the visit list's caption show them.
+        Binding("m", "memo", "反馈意见", show=False, tooltip="生成所选（或最近一次）已完成现场指导的反馈意见", id="branch.memo"),
+        Binding("a", "memo_all", "全部反馈意见", show=False, tooltip="为本支部尚无最新反馈意见的全部已完成现场指导生成反馈意见", id="branch.memo_all"),
         Binding("f6", "export_bundle", "导出同步包", show=False, tooltip="把本支部导出为同步包，带到另一台电脑", id="branch.export_bundle"),
         Binding("escape", "back", "返回", id="branch.back"),
     ]
@@ -141,6 +144,8 @@ class BranchScreen(Screen):
         caption = f"现场指导记录（{len(data.visits)} 次" + (f"，{drafts} 次进行中）" if drafts else "）")
         if not data.visits:
             caption += "　按 N 新建"
+        elif any(v.status == VisitStatus.COMPLETED for v in data.visits):
+            caption += "　按 m 生成反馈意见，a 全部生成"
         self.query_one("#visits-caption", Static).update(caption)
 
     def _show_findings(self, data: BranchData) -> None:
@@ -238,6 +243,39 @@ class BranchScreen(Screen):
 
         if self.data is not None:
             self.app.push_screen(BranchForm(self.data.branch), lambda saved: saved and self.reload())
+
+    def action_memo(self) -> None:
+        """The highlighted visit when the visit list has the focus, else the latest completed one."""
+        from .dialogs.memo import generate_memos
+
+        if self.data is None:
+            return
+        table = self.query_one("#visits", FixedTable)
+        if table.has_focus and table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            visit = next((v for v in self.data.visits if v.id == key), None)
+            if visit is not None and visit.status != VisitStatus.COMPLETED:
+                self.notify(f"所选的现场指导（{visit.date.isoformat()}）尚未完成，完成后才能生成反馈意见", severity="warning")
+                return
+        else:
+            done = [v for v in self.data.visits if v.status == VisitStatus.COMPLETED]
+            visit = max(done, key=lambda v: (v.date, v.id), default=None)
+        if visit is None:
+            self.notify("本支部还没有已完成的现场指导，无法生成反馈意见", severity="warning")
+            return
+        generate_memos(self.app, f"{self.branch_name}　{visit.date.isoformat()} 现场指导", [(self.branch_id, visit.id)])
+
+    def action_memo_all(self) -> None:
+        from .dialogs.memo import generate_memos
+
+        if self.data is None:
+            return
+        done = sorted((v for v in self.data.visits if v.status == VisitStatus.COMPLETED), key=lambda v: (v.date, v.id))
+        if not done:
+            self.notify("本支部还没有已完成的现场指导，无法生成反馈意见", severity="warning")
+            return
+        subject = f"{self.branch_name}：已完成现场指导共{len(done)}次，已有最新反馈意见的不再生成"
+        generate_memos(self.app, subject, [(self.branch_id, v.id) for v in done], only_stale=True)
 
     def action_export_bundle(self) -> None:
         from .dialogs.sync import start_export

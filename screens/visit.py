@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
 from textual.widgets.data_table import ColumnKey, RowKey
 
@@ -39,6 +40,7 @@ ANSWER_STYLE = {
 }
 ANSWER_KEYS = "〔1〕符合　〔2〕基本符合　〔3〕不符合　〔0〕不适用"
 SIDE_LIST_MIN_WIDTH = 100
+NOTE_SAVE_DELAY = 0.4  # seconds after the last keystroke in the note field
 _FIXED_COLUMNS = 4 + 9 + 8 + 2 * 4 + 2  # 序号, 编号, 作答, cell padding, scrollbar
 
 
@@ -119,6 +121,7 @@ class VisitScreen(Screen[None]):
         Binding("f", "finding", "问题", id="visit.finding"),
         Binding("c", "finish", "完成", id="visit.finish"),
         Binding("r", "reopen", "重开", id="visit.reopen"),
+        Binding("m", "memo", "反馈", tooltip="生成本次现场指导的反馈意见（Word 公文）", id="visit.memo"),
         Binding("p", "pockets", "口袋党员", show=False, id="visit.pockets"),
         Binding("escape", "back", "返回", id="visit.back"),
     ]
@@ -130,7 +133,7 @@ class VisitScreen(Screen[None]):
         self.load_error: str | None = None
         self.items: list[Item] = []
         self._note_item: str | None = None
-        self._pending_notes: dict[str, str] = {}
+        self._note_timer: Timer | None = None
         self._stale_sections: set[str] = set()
         store = self.app.store
         try:
@@ -286,7 +289,7 @@ class VisitScreen(Screen[None]):
         text.append(keys, style="dim")
         self.query_one("#detail", Static).update(text, layout=False)
         note = self.query_one("#note", Input)
-        note.value = given.note if given else self._pending_notes.get(item.id, "")
+        note.value = given.note if given else self.visit.notes.get(item.id, "")
         self._note_item = item.id
         self._show_progress()
 
@@ -342,17 +345,17 @@ class VisitScreen(Screen[None]):
 
     # ------------------------------------------------------------------- notes
     def _save_note(self) -> None:
+        """Save the note field if it differs from what is on record; a note on
+        an unanswered item is kept on the visit until the item is answered."""
+        if self._note_timer is not None:
+            self._note_timer.stop()
+            self._note_timer = None
         item_id = self._note_item
         if item_id is None or self.completed:
             return
         value = self.query_one("#note", Input).value.strip()
         given = self.visit.answers.get(item_id)
-        if given is None:
-            if value != self._pending_notes.get(item_id, ""):
-                self._pending_notes[item_id] = value
-                self.say("备注将在本条作答时一并保存")
-            return
-        if value == given.note:
+        if value == (given.note if given else self.visit.notes.get(item_id, "")):
             return
         try:
             self._apply(visits.set_note(self.app.store, self.visit, item_id, value))
@@ -365,6 +368,15 @@ class VisitScreen(Screen[None]):
         """Called by the app before it exits (SIGHUP/SIGTERM): keep the typed note."""
         if self.items:
             self._save_note()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Save a pause after the last keystroke: a lid closed mid-sentence loses
+        at most the last 0.4 s of typing, and a fast typist does not save per key."""
+        if event.input.id != "note" or self.completed:
+            return
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note_timer = self.set_timer(NOTE_SAVE_DELAY, self._save_note)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "note":
@@ -396,9 +408,7 @@ class VisitScreen(Screen[None]):
             self.say(f"本条只能回答符合、不符合或不适用，不能选「{value.value}」", error=True)
             return
         try:
-            saved = visits.answer(
-                self.app.store, self.visit, item.id, value, note=self._pending_notes.pop(item.id, None)
-            )
+            saved = visits.answer(self.app.store, self.visit, item.id, value)
         except StoreError as exc:
             self._failed(exc)
             return
@@ -536,6 +546,26 @@ class VisitScreen(Screen[None]):
             self.say(f"已重新打开（理由：{reason}）")
 
         self.app.push_screen(PromptDialog("重新打开现场指导", "请填写重新打开的理由（将记入记录）："), reopen)
+
+    # -------------------------------------------------------------------- memo
+    def action_memo(self) -> None:
+        from .dialogs.memo import NOT_COMPLETED, generate_memos
+
+        if not self.completed:
+            self.say(f"{NOT_COMPLETED}（所有条目作答后按 c 完成）", error=True)
+            return
+
+        def done(result) -> None:
+            if result is None or not result.written:
+                return
+            try:
+                self.visit = self.app.store.visit(self.visit_id, self.branch_id)  # now lists the memo
+            except StoreError as exc:
+                log.warning("visit %s after memo: %s", self.visit_id, exc)
+            self.say(f"反馈意见已保存到：{result.written[0]}")
+
+        subject = f"{self.branch.name}　{self.visit.date.isoformat()} 现场指导"
+        generate_memos(self.app, subject, [(self.branch_id, self.visit_id)], then=done)
 
     # -------------------------------------------------------------- navigation
     def action_pockets(self) -> None:

@@ -109,16 +109,40 @@ async def test_note_saved_on_enter_and_on_save_pending(root):
 
 
 @pilot_test
-async def test_note_before_answer_is_saved_with_the_answer(root):
+async def test_note_before_answer_is_kept_on_the_visit_then_moves_into_the_answer(root):
     async with visit_app(root).run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)
         item = screen.current_item.id
         await pilot.press("e")
         screen.query_one("#note").value = "书记口头介绍"
-        await pilot.press("enter", "2")
+        await pilot.press("enter")
         await pilot.pause()
-        answer = on_disk(root).answers[item]
+        assert on_disk(root).notes[item] == "书记口头介绍"  # on disk before the item is answered
+        # shown again when the item comes back under the cursor
+        await pilot.press("j", "k")
+        assert screen.query_one("#note").value == "书记口头介绍"
+        await pilot.press("2")
+        await pilot.pause()
+        visit = on_disk(root)
+        answer = visit.answers[item]
         assert (answer.value, answer.note) == (AnswerValue.PARTLY_MET, "书记口头介绍")
+        assert item not in visit.notes
+
+
+@pilot_test
+async def test_note_on_unanswered_item_is_saved_while_typing(root):
+    async with visit_app(root).run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        item = screen.current_item.id
+        await pilot.press("e")
+        await pilot.press(*"abc")  # typed keys, then a pause: saved without Enter
+        await pilot.pause(0.5)
+        assert Store(root, "另一进程").visit(VISIT_ID, BRANCH_ID).notes[item] == "abc"
+        assert item not in on_disk(root).answers
+        # typed and the lid closed at once: the SIGHUP/SIGTERM handler saves it before the pause is over
+        await pilot.press(*"de")
+        pilot.app.save_pending()
+        assert Store(root, "另一进程").visit(VISIT_ID, BRANCH_ID).notes[item] == "abcde"
 
 
 @pilot_test

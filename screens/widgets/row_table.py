@@ -30,10 +30,11 @@ Cell = tuple[str, str]
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str  # short enough for the column at 80 columns
     width: int  # at 80 columns
     grow: int = 0  # widest it may grow to on a wider terminal (0: fixed)
     right: bool = False
+    full: str = ""  # the full header, shown once the column is wide enough
 
 
 class RowTable(ScrollView, can_focus=True):
@@ -106,12 +107,12 @@ class RowTable(ScrollView, can_focus=True):
         self.cursor_row = 0
         self._index: dict[str, int] | None = {}
         self.widths = [c.width for c in self.columns]
-        self.header_labels = [c.label for c in self.columns]
+        self.sort: tuple[str, bool] | None = None  # (column key, descending), marked in the header
 
     # ----------------------------------------------------------------- data
-    def set_keys(self, keys: list[str], keep: str | None = None) -> None:
-        """Show these rows, in this order; the cursor stays on `keep` (or the current row) if still shown."""
-        keep = keep if keep is not None else self.cursor_key
+    def set_keys(self, keys: list[str]) -> None:
+        """Show these rows, in this order; the cursor stays on its row if still shown."""
+        keep = self.cursor_key
         self.keys = keys
         self._index = None  # built when first needed: 50,000 keys cost ~15 ms a keystroke
         self.virtual_size = Size(self.size.width, len(keys) + 1)
@@ -139,9 +140,20 @@ class RowTable(ScrollView, can_focus=True):
         if index is not None:
             self._refresh_row(index)
 
-    def set_header(self, labels: Sequence[str]) -> None:
-        self.header_labels = list(labels)
+    def set_sort(self, column: str | None, descending: bool = False) -> None:
+        """Mark the column the rows are sorted by (the owner sorts them)."""
+        self.sort = (column, descending) if column else None
         self.refresh_lines(self.scroll_offset.y)
+
+    @property
+    def header_labels(self) -> list[str]:
+        out = []
+        for column, width in zip(self.columns, self.widths):
+            label = column.full if column.full and cell_len(column.full) <= width else column.label
+            if self.sort and self.sort[0] == column.key:
+                label += "↓" if self.sort[1] else "↑"
+            out.append(label)
+        return out
 
     # --------------------------------------------------------------- layout
     def on_resize(self, event: events.Resize) -> None:
@@ -174,7 +186,7 @@ class RowTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             style = base + self._style("header")
-            return self._strip([(label, "") for label in self.header_labels], style, width, {})
+            return self._strip([(label, "") for label in self.header_labels], style, width)
         index = self.scroll_offset.y + y - 1
         if index >= len(self.keys):
             return Strip.blank(width, base)
@@ -186,16 +198,15 @@ class RowTable(ScrollView, can_focus=True):
         marked = self.marked(key)
         if marked:
             style += self._style("marked")
-        styles: dict[str, Style] = {}
         row_style = style + self._style("cursor") if cursor else style
-        return self._strip(self.cells(key), row_style, width, styles, cursor)
+        return self._strip(self.cells(key), row_style, width, cursor)
 
-    def _strip(self, cells: Sequence[Cell], style: Style, width: int, cache: dict[str, Style], cursor: bool = False) -> Strip:
+    def _strip(self, cells: Sequence[Cell], style: Style, width: int, cursor: bool = False) -> Strip:
         segments = []
         for (text, name), column, w in zip(cells, self.columns, self.widths):
             cell_style = style
-            if name and not cursor:
-                cell_style = style + cache.setdefault(name, self._style(name))
+            if name and not cursor:  # on the cursor row the cursor's colours win
+                cell_style = style + self._style(name)
             # Cropped without an ellipsis: CJK terminals draw … two cells wide while Rich counts one.
             if column.right and cell_len(text) < w:
                 text = " " * (w - cell_len(text)) + text

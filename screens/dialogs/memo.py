@@ -1,0 +1,276 @@
+"""Writing inspection memos (反馈意见) from the app: where to, overwrite or not,
+progress, and where the files went.
+
+Default folder: `<data>/memos/`, not the current directory. Committee staff
+on the shared server start the app from wherever their shell happens to be;
+memos under the data folder land in one place every colleague can find,
+next to the records they were made from (and backed up with them), and the
+file recorded on the visit does not depend on where the app was launched.
+An inspector on a laptop sees the full path in the prompt and again in the
+notification, may type another folder (`~/桌面`), and that choice is kept
+for the rest of the session.
+
+The memos are written by `inspector.memo` in a thread with a progress bar,
+so a batch over a slow SSH link never freezes the screen.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, ProgressBar, Static
+
+from inspector.models import Visit, VisitStatus
+from inspector.settings import load_settings
+from inspector.storage import StoreError
+
+from .common import DIALOG_CSS, ConfirmDialog, PromptDialog
+
+if TYPE_CHECKING:
+    from inspector.memo import MemoInputs
+
+log = logging.getLogger("inspector.ui")
+
+NOT_COMPLETED = "本次现场指导尚未完成，完成后才能生成反馈意见"
+
+#: The folder last chosen, per data folder, for the rest of the session.
+_chosen: dict[Path, Path] = {}
+
+
+def default_folder(app: App) -> Path:
+    root = Path(app.store.root).absolute()
+    return _chosen.get(root, root / "memos")
+
+
+@dataclass
+class MemoResult:
+    """What a run did: files written, visits already current, failures (one Chinese line each)."""
+
+    written: list[Path]
+    current: int  # already had a current memo (batch only)
+    skipped: int  # reopened since they were listed
+    failed: list[str]
+    kept: int = 0  # existing files the user chose not to overwrite
+    stopped: bool = False
+
+
+@dataclass
+class _Job:
+    visit: Visit
+    inputs: MemoInputs
+    path: Path
+
+
+class MemoProgress(ModalScreen["MemoResult | None"]):
+    """Writes the memos of `refs` ((branch id, visit id) pairs) into `folder`.
+
+    With `only_stale`, visits whose memo is current are left alone (the
+    batch key); otherwise every visit given gets a new memo (the user asked
+    for this one). Existing files are only replaced after a confirmation.
+    """
+
+    DEFAULT_CSS = "MemoProgress { align: center middle; }\n" + DIALOG_CSS + """
+    MemoProgress ProgressBar { width: 100%; margin-top: 1; }
+    MemoProgress #memo-bar Bar { width: 1fr; }
+    MemoProgress #memo-bar Bar > .bar--bar { background: $primary 25%; }
+    MemoProgress #memo-hint { color: $text-muted; width: 100%; content-align: right middle; }
+    """
+    BINDINGS = [Binding("escape", "stop", "停止", id="memo.stop")]
+
+    def __init__(self, subject: str, refs: Sequence[tuple[str, str]], folder: Path, *, only_stale: bool) -> None:
+        super().__init__()
+        self.subject = subject
+        self.refs = list(refs)
+        self.folder = folder
+        self.only_stale = only_stale
+        self._stop = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static("生成现场指导反馈意见", classes="dialog-title")
+            yield Static(self.subject, id="memo-subject", markup=False)
+            yield Static(f"保存到：{self.folder}", id="memo-folder", markup=False)
+            yield ProgressBar(total=len(self.refs) or 1, show_eta=False, id="memo-bar")
+            yield Label("正在读取记录……", id="memo-status")
+            yield Static("Esc 停止", id="memo-hint")
+
+    def on_mount(self) -> None:
+        self.plan()
+
+    def action_stop(self) -> None:
+        self._stop.set()
+        self.query_one("#memo-status", Label).update("正在停止（当前这份写完后停止）……")
+
+    # ------------------------------------------------------------ in threads
+    @work(thread=True, exclusive=True, group="memo")
+    def plan(self) -> None:
+        """Read each visit and its memo inputs; decide which to write."""
+        from inspector import memo
+
+        app = self.app
+        store = app.store
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("memo folder %s: %s", self.folder, exc)
+            failed = [f"无法创建文件夹：{self.folder}（没有权限或路径有误）"]
+            app.call_from_thread(self._finish, MemoResult([], current=0, skipped=0, failed=failed))
+            return
+        criteria = memo.criteria_texts(store.root, app.checklist_dirs)
+        settings = load_settings(store.root)
+        jobs: list[_Job] = []
+        current = skipped = 0
+        failed: list[str] = []
+        for bid, vid in self.refs:
+            if self._stop.is_set():
+                break
+            try:
+                visit = store.visit(vid, bid)
+                if visit.status != VisitStatus.COMPLETED:
+                    skipped += 1
+                    continue
+                inputs = memo.gather(store, visit, settings=settings, criteria=criteria)
+                if self.only_stale and memo.is_current(visit, inputs.content_hash()):
+                    current += 1
+                    continue
+            except Exception as exc:  # one visit failing must not end the app or the batch
+                log.exception("memo of visit %s", vid)
+                failed.append(f"现场指导 {vid[:8]}：{_reason(exc)}")
+                continue
+            jobs.append(_Job(visit, inputs, self.folder / memo.memo_filename(inputs.branch, visit)))
+        app.call_from_thread(self._planned, jobs, MemoResult([], current, skipped, failed, stopped=self._stop.is_set()))
+
+    @work(thread=True, exclusive=True, group="memo")
+    def write(self, jobs: list[_Job], force: bool, result: MemoResult) -> None:
+        from inspector import memo
+        from inspector.officialdoc import OutputExists
+
+        app = self.app
+        today = app.today()
+        done = 0
+        for job in jobs:
+            if self._stop.is_set():
+                result.stopped = True
+                break
+            app.call_from_thread(self._progress, done, len(jobs), job.visit)
+            done += 1
+            try:
+                record = memo.write_memo(app.store, job.visit, path=job.path, force=force, today=today, inputs=job.inputs)
+            except OutputExists as exc:
+                result.failed.append(f"文件已存在，未覆盖：{exc.path}")
+            except OSError as exc:
+                log.warning("memo %s: %s", job.path, exc)
+                result.failed.append(f"无法写入 {job.path}（没有权限或磁盘已满）")
+            except Exception as exc:
+                log.exception("memo %s", job.path)
+                result.failed.append(f"{job.path.name}：{_reason(exc)}")
+            else:
+                result.written.append(Path(record.file))
+        app.call_from_thread(self._progress, done, len(jobs), None)
+        app.call_from_thread(self._finish, result)
+
+    # ----------------------------------------------------- on the UI thread
+    def _progress(self, done: int, total: int, visit: Visit | None) -> None:
+        bar = self.query_one("#memo-bar", ProgressBar)
+        bar.update(total=total or 1, progress=done)
+        if visit is not None:
+            self.query_one("#memo-status", Label).update(f"正在生成第 {done + 1}/{total} 份（{visit.date.isoformat()}）……")
+
+    def _planned(self, jobs: list[_Job], result: MemoResult) -> None:
+        if not jobs or result.stopped:
+            self._finish(result)
+            return
+        existing = [j for j in jobs if j.path.exists()]
+        if not existing:
+            self.write(jobs, False, result)
+            return
+        if len(jobs) == 1:
+            question = f"文件已存在：\n{existing[0].path}\n覆盖这个文件吗？"
+            no = "取消（N）"
+        else:
+            question = f"保存位置已有其中 {len(existing)} 份反馈意见的文件（共 {len(jobs)} 份）。覆盖这些文件吗？"
+            no = "跳过这些（N）"
+
+        def answered(overwrite: bool | None) -> None:
+            if overwrite:
+                self.write(jobs, True, result)
+                return
+            taken = {j.path for j in existing}
+            keep = [j for j in jobs if j.path not in taken]
+            result.kept += len(existing)
+            if keep:
+                self.write(keep, False, result)
+            else:
+                self._finish(result)
+
+        self.app.push_screen(ConfirmDialog(question, yes="覆盖（Y）", no=no), answered)
+
+    def _finish(self, result: MemoResult) -> None:
+        message, title, severity, timeout = summary(result, self.folder)
+        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        self.dismiss(result)
+
+
+def _reason(exc: Exception) -> str:
+    """Our errors carry a Chinese line; anything else is a bug, told as such (details in the log)."""
+    return str(exc) if isinstance(exc, (StoreError, ValueError)) else "生成时出错，详见日志"
+
+
+def summary(result: MemoResult, folder: Path) -> tuple[str, str, str, float]:
+    """(message, title, severity, timeout) for `notify`: the full path of each file, since over
+    SSH it is on the server and the user must be able to fetch it."""
+    lines = []
+    if len(result.written) == 1:
+        lines.append(f"已保存到：{result.written[0]}")
+    elif result.written:
+        lines.append(f"已生成 {len(result.written)} 份，保存在：{folder}")
+    if result.current:
+        lines.append(f"{result.current} 份已是最新，未重新生成。")
+    if result.kept:
+        lines.append(f"未覆盖已有的文件，{result.kept} 份未生成。")
+    if result.skipped:
+        lines.append(f"{result.skipped} 份已重新打开，未生成。")
+    if result.stopped:
+        lines.append("已按要求停止。")
+    lines.extend(result.failed[:3])
+    if len(result.failed) > 3:
+        lines.append(f"另有 {len(result.failed) - 3} 份失败，详见日志。")
+    if not lines:
+        lines.append("没有需要生成的反馈意见。")
+    if result.failed:
+        return "\n".join(lines), "反馈意见未全部生成", "error", 30
+    title = "反馈意见已生成" if result.written else "未生成反馈意见"
+    return "\n".join(lines), title, "information", 20
+
+
+def generate_memos(
+    app: App,
+    subject: str,
+    refs: Sequence[tuple[str, str]],
+    *,
+    only_stale: bool = False,
+    then: Callable[[MemoResult | None], None] | None = None,
+) -> None:
+    """Ask where to save (default `default_folder`), then write with progress; `then` gets the result."""
+
+    def chosen(text: str | None) -> None:
+        if not text:
+            return
+        folder = Path(text).expanduser().absolute()
+        _chosen[Path(app.store.root).absolute()] = folder
+        app.push_screen(MemoProgress(subject, refs, folder, only_stale=only_stale), then)
+
+    app.push_screen(
+        PromptDialog("生成反馈意见", f"{subject}\n保存到文件夹（回车确定，可改为其他文件夹）：", str(default_folder(app))),
+        chosen,
+    )
