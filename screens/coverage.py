@@ -1,0 +1,221 @@
+"""Coverage (全覆盖) screen: has every branch had on-site guidance, and lately?
+
+A summary line says at a glance whether coverage is complete; three
+sparklines show per month the visits made and the findings opened and
+closed; the table lists each branch's last visit and its visits this quarter
+and year, with branches never visited (red) or not visited for N days
+(yellow) first. `a` switches between those only and every branch; `n` sets N.
+Built from the ledger's shared per-branch index, re-read every ~2 s.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from inspector.coverage import BranchCoverage, Coverage, CoverageReport, sparkline
+from inspector.storage import StoreError
+
+from .home import SHORT_SECTOR
+from .ledger import ledger_source, open_ledger_screen
+from .widgets.fixed_table import FixedTable, spread
+
+POLL_SECONDS = 2.0
+COLUMNS = (
+    ("name", "党支部"),
+    ("sector", "领域"),
+    ("last", "上次指导"),
+    ("days", "距今天数"),
+    ("quarter", "本季度"),
+    ("year", "本年"),
+    ("state", "情况"),
+)
+_FIXED = (18, 8, 10, 8, 6, 4, 12)
+_FLEX = ((0, 18, 40), (1, 8, 17), (6, 12, 20))
+
+
+def row_cells(b: BranchCoverage, limit: int) -> tuple[Text, ...]:
+    if b.never_visited:
+        state, style = Text("从未指导", style="bold red"), "bold red"
+    elif b.stale:
+        state, style = Text(f"超{limit}天未指导", style="yellow"), "yellow"
+    else:
+        state, style = Text("正常", style="dim"), ""
+    return (
+        Text(b.name, style=style),
+        Text(SHORT_SECTOR.get(b.sector, b.sector)),
+        Text(b.last_visit.isoformat() if b.last_visit else "无", style="" if b.last_visit else "dim"),
+        Text("" if b.days_since is None else str(b.days_since), justify="right", style=style),
+        Text(str(b.visits_quarter), justify="right"),
+        Text(str(b.visits_year), justify="right"),
+        state,
+    )
+
+
+def order(branches: list[BranchCoverage]) -> list[BranchCoverage]:
+    """Never visited first, then longest since the last visit."""
+    return sorted(branches, key=lambda b: (not b.never_visited, -(b.days_since or 0)))
+
+
+def trend_text(cov: Coverage) -> str:
+    """Three sparklines with their months and totals."""
+    months = cov.months
+    if not months:
+        return ""
+    first, last = months[0].month, months[-1].month
+    lines = [f"近{len(months)}个月（{first} 至 {last}），每格一个月："]
+    for label, values in (
+        ("现场指导", [m.visits for m in months]),
+        ("发现问题", [m.opened for m in months]),
+        ("销号问题", [m.closed for m in months]),
+    ):
+        lines.append(f"{label}　{sparkline(values)}　合计 {sum(values)}，本月 {values[-1]}，最多 {max(values)}")
+    return "\n".join(lines)
+
+
+class CoverageScreen(Screen[None]):
+    HELP = (
+        "指导覆盖情况：每个党支部的上次指导日期、本季度和本年的指导次数；从未指导（红）和长期未指导（黄）排在前面。"
+        "a 切换只看需指导的／全部，n 设置天数。"
+    )
+    DEFAULT_CSS = """
+    CoverageScreen #cov-summary { height: auto; padding: 0 1; text-style: bold; }
+    CoverageScreen #cov-summary.complete { color: $success; }
+    CoverageScreen #cov-summary.incomplete { color: $warning; }
+    CoverageScreen #cov-trend { height: auto; padding: 0 1; }
+    CoverageScreen FixedTable { height: 1fr; scrollbar-size-vertical: 1; }
+    """
+    BINDINGS = [
+        Binding("a", "toggle_all", "全部／需指导", id="coverage.toggle_all"),
+        Binding("n", "set_days", "天数", id="coverage.days"),
+        Binding("enter", "open_branch", "打开支部", id="coverage.open_branch"),
+        Binding("l", "ledger", "整改台账", id="coverage.ledger"),
+        Binding("escape", "back", "返回", id="coverage.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.only_needing = True
+        self.days: int | None = None  # None: the committee's setting
+        self.coverage: Coverage | None = None
+        self.shown: list[str] = []
+        self._cells: dict[str, tuple[Text, ...]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("正在统计…", id="cov-summary")
+        yield Static("", id="cov-trend")
+        yield FixedTable(id="cov-table", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> FixedTable:
+        return self.query_one("#cov-table", FixedTable)
+
+    def on_mount(self) -> None:
+        self.sub_title = "指导覆盖情况"
+        self.source = ledger_source(self.app)
+        self.report = CoverageReport(self.app.store, self.source.ledger)
+        for (key, label), width in zip(COLUMNS, _FIXED):
+            self.table.add_column(label, key=key, width=width)
+        self._fit()
+        self.table.focus()
+        self.load()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def _fit(self) -> None:
+        self.table.set_widths(spread(self.app.size.width - 1, _FIXED, _FLEX, padding=2))
+
+    def _poll(self) -> None:
+        if self.is_current:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="coverage")
+    def load(self) -> None:
+        try:
+            with self.source.lock:
+                cov = self.report.build(self.app.today(), not_visited_days=self.days)
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.show, cov)
+
+    def show(self, cov: Coverage) -> None:
+        """Redraw what changed: summary, trend, and rows by key (a new set of rows refills)."""
+        self.coverage = cov
+        summary = self.query_one("#cov-summary", Static)
+        complete = cov.complete and bool(cov.branches)
+        verdict = "已全覆盖" if complete else "尚未全覆盖"
+        summary.update(f"{verdict}：{cov.summary()}")
+        summary.set_class(complete, "complete")
+        summary.set_class(not complete, "incomplete")
+        self.query_one("#cov-trend", Static).update(trend_text(cov))
+        branches = order(cov.branches)
+        if self.only_needing:
+            branches = [b for b in branches if b.needs_visit]
+        cells = {b.id: row_cells(b, cov.not_visited_days) for b in branches}
+        table = self.table
+        ids = list(cells)
+        if ids != self.shown:
+            keep = self.current_id()
+            table.clear()
+            for bid, row in cells.items():
+                table.add_row(*row, key=bid)
+            if keep in cells:
+                table.move_cursor(row=ids.index(keep), animate=False)
+        else:
+            for bid, row in cells.items():
+                for (key, _), old, new in zip(COLUMNS, self._cells[bid], row):
+                    if old != new:
+                        table.update_cell(bid, key, new)
+        self.shown, self._cells = ids, cells
+
+    def current_id(self) -> str | None:
+        row = self.table.cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
+
+    def action_toggle_all(self) -> None:
+        self.only_needing = not self.only_needing
+        self.notify("只看需要指导的党支部" if self.only_needing else "显示全部党支部", timeout=3)
+        if self.coverage is not None:
+            self.show(self.coverage)
+
+    def action_set_days(self) -> None:
+        from .dialogs.common import PromptDialog
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            if not value.isdigit() or int(value) < 1:
+                self.notify("请输入大于 0 的天数", severity="warning")
+                return
+            self.days = int(value)
+            self.load()
+
+        current = str(self.coverage.not_visited_days) if self.coverage else ""
+        self.app.push_screen(PromptDialog("长期未指导", "超过多少天未指导算作长期未指导：", current, "如 90"), chosen)
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open_branch()
+
+    def action_open_branch(self) -> None:
+        bid = self.current_id()
+        if bid is not None:
+            self.app.open_branch(bid)
+
+    def action_ledger(self) -> None:
+        open_ledger_screen(self.app, "ledger")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

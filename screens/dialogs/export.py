@@ -1,0 +1,141 @@
+"""Ctrl+E on the ledger: the rows on screen (with their filters) to a .docx or .csv file.
+
+The file is written by `inspector.export` in a thread, so a Word table of
+thousands of rows does not freeze the screen; the dialog says where it went.
+Over SSH the path is on the server, so the dialog shows it in full.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from inspector.ledger import LedgerRow
+from inspector.officialdoc import OutputExists
+from inspector.storage import StoreError
+
+from .common import DIALOG_CSS
+
+log = logging.getLogger("inspector.ui")
+
+
+def default_path(fmt: str, today) -> Path:
+    return Path.home() / f"整改台账-{today.isoformat()}.{fmt}"
+
+
+class ExportDialog(ModalScreen["Path | None"]):
+    """Ask a path (.docx or .csv by its suffix), export in a worker; dismisses the written path."""
+
+    DEFAULT_CSS = "ExportDialog { align: center middle; }\n" + DIALOG_CSS
+    BINDINGS = [Binding("escape", "cancel", "取消", id="export.cancel")]
+
+    def __init__(self, rows: Sequence[LedgerRow], filters: str) -> None:
+        super().__init__()
+        self.rows = list(rows)
+        self.filters = filters
+        self._confirmed: str | None = None  # a path the user agreed to overwrite
+        self.written: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static("导出整改台账", classes="dialog-title")
+            yield Label(f"导出当前显示的 {len(self.rows)} 条（筛选：{self.filters}）。")
+            yield Label("文件路径（.docx 为 Word 横向表格，.csv 可用 Excel/WPS 打开）：")
+            yield Input(str(default_path("docx", self.app.today())), id="path")
+            yield Static("", classes="dialog-error", id="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("导出（回车）", variant="primary", id="ok")
+                yield Button("改为 CSV", id="csv")
+                yield Button("取消（Esc）", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self.submit()
+        elif event.button.id == "csv":
+            path = self.query_one("#path", Input)
+            path.value = str(Path(path.value.strip() or default_path("csv", self.app.today())).with_suffix(".csv"))
+            path.focus()
+        else:
+            self.dismiss(self.written)
+
+    def _error(self, text: str) -> None:
+        self.query_one("#error", Static).update(text)
+
+    def submit(self) -> None:
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            self._error("请填写文件路径。")
+            return
+        path = Path(text).expanduser()
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in ("docx", "csv"):
+            self._error("文件名须以 .docx 或 .csv 结尾。")
+            return
+        if path.is_dir():
+            self._error(f"这是一个文件夹，请写上文件名：{path}")
+            return
+        force = self._confirmed == str(path)
+        if path.exists() and not force:
+            self._confirmed = str(path)
+            self._error("文件已存在；再按回车覆盖，或改一个文件名。")
+            return
+        self._error("正在导出…")
+        self.query_one("#ok", Button).disabled = True
+        self.export(path, fmt, force)
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, path: Path, fmt: str, force: bool) -> None:
+        from inspector.export import export_ledger
+
+        app = self.app
+        store = app.store
+        try:
+            committee = store.committee()
+            written = export_ledger(
+                self.rows,
+                path,
+                fmt,
+                force=force,
+                fonts=app.settings.memo_fonts,
+                committee=committee.name if committee else app.settings.committee_name,
+                filters=self.filters,
+                when=app.today(),
+                author=store.user,
+            )
+        except OutputExists:
+            app.call_from_thread(self._failed, "文件已存在；再按回车覆盖，或改一个文件名。")
+        except StoreError as exc:
+            app.call_from_thread(self._failed, f"导出失败：{exc}")
+        except OSError as exc:
+            log.warning("export to %s failed: %s", path, exc)
+            app.call_from_thread(self._failed, f"导出失败：无法写入 {path}（没有权限或磁盘已满）")
+        else:
+            app.call_from_thread(self._done, written)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#ok", Button).disabled = False
+        self._error(message)
+
+    def _done(self, path: Path) -> None:
+        self.written = path
+        self.app.notify(f"已导出 {len(self.rows)} 条到 {path}", title="导出完成", timeout=12)
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.written)

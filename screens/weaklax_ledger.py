@@ -1,0 +1,188 @@
+"""The weak/lax ledger (软弱涣散党组织整顿台账) screen: every branch determined weak or lax.
+
+One row per branch: status, the criteria it was determined by, the 整顿方案
+(四明确), how its findings are getting on, the 验收 result and the 销号
+date. Enter shows the full texts. Rows are read in a worker every ~2 s and
+only changed cells are redrawn, so another session's 验收 shows up by itself.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from inspector.storage import StoreError
+from inspector.weaklax_ledger import WeakLaxRow, weaklax_rows
+
+from .cjk import fullwidth
+from .widgets.fixed_table import FixedTable, spread
+
+POLL_SECONDS = 2.0
+COLUMNS = (
+    ("branch", "党支部"),
+    ("status", "状态"),
+    ("criteria", "认定标准"),
+    ("plan", "整顿方案"),
+    ("progress", "问题整改"),
+    ("acceptance", "验收"),
+    ("closed", "销号日期"),
+)
+_FIXED = (12, 6, 11, 11, 9, 6, 10)
+_FLEX = ((0, 12, 24), (2, 11, 30), (3, 11, 40), (4, 9, 16), (5, 6, 20))
+_STATUS_STYLE = {"已认定": "bold red", "整顿中": "yellow", "已验收": "green", "已销号": "dim"}
+
+
+def plan_brief(r: WeakLaxRow) -> str:
+    """The plan's goal and measures: what fits a cell (Enter shows the 四明确 in full)."""
+    p = r.determination.plan
+    return "；".join(x for x in (p.goal, p.measures) if x) or "未制定"
+
+
+def row_cells(r: WeakLaxRow) -> tuple[Text, ...]:
+    return (
+        Text(r.branch_name),
+        Text(r.status, style=_STATUS_STYLE.get(r.status, "")),
+        Text(fullwidth(r.criteria_text()) or "未勾选"),
+        Text(fullwidth(plan_brief(r))),
+        Text(r.progress_text(), style="bold red" if r.findings_overdue else ""),
+        Text(r.acceptance_text(), style="dim" if r.determination.acceptance_result is None else ""),
+        Text(r.closed_text()),
+    )
+
+
+def row_text(r: WeakLaxRow) -> str:
+    d = r.determination
+    lines = [
+        f"党支部：{r.branch_name}（{r.sector}）",
+        f"状态：{r.status}　认定日期：{d.determined_on.isoformat()}",
+        "认定标准：",
+        *(f"　・{fullwidth(text)}" + (f"（{fullwidth(ev)}）" if ev else "") for _, text, ev in r.criteria),
+        "整顿方案：",
+        *(f"　{fullwidth(part)}" for part in r.plan_text().split("；")),
+        f"问题整改：{r.progress_text()}",
+        f"验收：{r.acceptance_text()}",
+        f"销号日期：{r.closed_text() or '未销号'}",
+    ]
+    return "\n".join(lines)
+
+
+class WeakLaxLedgerScreen(Screen[None]):
+    HELP = "软弱涣散党组织整顿台账：每个被认定的党支部一行。回车查看全文；其他人的修改约 2 秒内自动显示。"
+    DEFAULT_CSS = """
+    WeakLaxLedgerScreen #wl-count { height: 1; padding: 0 1; color: $text-muted; }
+    WeakLaxLedgerScreen FixedTable { height: 1fr; scrollbar-size-vertical: 1; }
+    """
+    BINDINGS = [
+        Binding("enter", "show", "详情", id="wlledger.show"),
+        Binding("l", "ledger", "整改台账", id="wlledger.ledger"),
+        Binding("g", "coverage", "覆盖情况", id="wlledger.coverage"),
+        Binding("escape", "back", "返回", id="wlledger.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, WeakLaxRow] = {}
+        self.cells: dict[str, tuple[Text, ...]] = {}
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("正在读取…", id="wl-count")
+        table = FixedTable(id="wl-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> FixedTable:
+        return self.query_one("#wl-table", FixedTable)
+
+    def on_mount(self) -> None:
+        self.sub_title = "软弱涣散党组织整顿台账"
+        for (key, label), width in zip(COLUMNS, _FIXED):
+            self.table.add_column(label, key=key, width=width)
+        self._fit()
+        self.table.focus()
+        self.load()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def _fit(self) -> None:
+        self.table.set_widths(spread(self.app.size.width - 1, _FIXED, _FLEX, padding=2))
+
+    def _poll(self) -> None:
+        if self.is_current:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="weaklax-ledger")
+    def load(self) -> None:
+        app = self.app
+        try:
+            criteria = {c.id: c.text for c in app.criteria}
+            rows = weaklax_rows(app.store, criteria, app.today())
+        except StoreError as exc:
+            app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        app.call_from_thread(self.show_rows, rows)
+
+    def show_rows(self, rows: list[WeakLaxRow]) -> None:
+        """Fill once; later only cells that changed are redrawn (a branch added or dropped refills)."""
+        cells = {r.branch_id: row_cells(r) for r in rows}
+        table = self.table
+        if list(cells) != list(self.cells):
+            keep = self.current_id()
+            table.clear()
+            for bid, row in cells.items():
+                table.add_row(*row, key=bid)
+            if keep in cells:
+                table.move_cursor(row=list(cells).index(keep), animate=False)
+        else:
+            for bid, row in cells.items():
+                for (key, _), old, new in zip(COLUMNS, self.cells[bid], row):
+                    if old != new:
+                        table.update_cell(bid, key, new)
+        self.cells = cells
+        self.rows = {r.branch_id: r for r in rows}
+        self.loaded = True
+        weak = sum(1 for r in rows if r.status != "已销号")
+        text = f"共 {len(rows)} 个党支部被认定为软弱涣散，其中未销号 {weak} 个" if rows else "还没有被认定为软弱涣散的党支部"
+        self.query_one("#wl-count", Static).update(text)
+
+    def current_id(self) -> str | None:
+        table = self.table
+        if not self.cells or not (0 <= table.cursor_row < len(self.cells)):
+            return None
+        return list(self.cells)[table.cursor_row]
+
+    def action_show(self) -> None:
+        from .dialogs.rectify import TextDialog
+
+        bid = self.current_id()
+        if bid is not None:
+            r = self.rows[bid]
+            self.app.push_screen(TextDialog(f"{r.branch_name}　软弱涣散整顿", row_text(r)))
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_show()
+
+    def action_ledger(self) -> None:
+        from .ledger import open_ledger_screen
+
+        open_ledger_screen(self.app, "ledger")
+
+    def action_coverage(self) -> None:
+        from .ledger import open_ledger_screen
+
+        open_ledger_screen(self.app, "coverage")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
