@@ -14,7 +14,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from inspector.coverage import BranchCoverage, Coverage, CoverageReport, sparkline
@@ -22,9 +21,9 @@ from inspector.storage import StoreError
 
 from .home import SHORT_SECTOR
 from .ledger import ledger_source, open_ledger_screen
-from .widgets.fixed_table import FixedTable, spread
+from .polled import PolledTableScreen
+from .widgets.fixed_table import FixedTable
 
-POLL_SECONDS = 2.0
 COLUMNS = (
     ("name", "党支部"),
     ("sector", "领域"),
@@ -77,7 +76,12 @@ def trend_text(cov: Coverage) -> str:
     return "\n".join(lines)
 
 
-class CoverageScreen(Screen[None]):
+class CoverageScreen(PolledTableScreen):
+    COLUMNS = COLUMNS
+    FIXED = _FIXED
+    FLEX = _FLEX
+    TABLE_ID = "cov-table"
+    SUBTITLE = "指导覆盖情况"
     HELP = (
         "指导覆盖情况：每个党支部的上次指导日期、本季度和本年的指导次数；从未指导（红）和长期未指导（黄）排在前面。"
         "a 切换只看需指导的／全部，n 设置天数。"
@@ -112,33 +116,9 @@ class CoverageScreen(Screen[None]):
         yield FixedTable(id="cov-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
-    @property
-    def table(self) -> FixedTable:
-        return self.query_one("#cov-table", FixedTable)
-
-    def on_mount(self) -> None:
-        self.sub_title = "指导覆盖情况"
+    def prepare(self) -> None:
         self.source = ledger_source(self.app)
         self.report = CoverageReport(self.app.store, self.source.ledger)
-        for (key, label), width in zip(COLUMNS, _FIXED):
-            self.table.add_column(label, key=key, width=width)
-        self._fit()
-        self.table.focus()
-        self.load()
-        self.set_interval(POLL_SECONDS, self._poll)
-
-    def on_resize(self) -> None:
-        self._fit()
-
-    def on_screen_resume(self) -> None:
-        self.load()
-
-    def _fit(self) -> None:
-        self.table.set_widths(spread(self.app.size.width - 1, _FIXED, _FLEX, padding=2))
-
-    def _poll(self) -> None:
-        if self.is_current:
-            self.load()
 
     @work(thread=True, exclusive=True, group="coverage")
     def load(self) -> None:

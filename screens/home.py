@@ -25,9 +25,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from inspector.pinyin import matches
 from inspector.store import BranchSummary
 
+from .polled import POLL_SECONDS
 from .widgets.fixed_table import FixedTable, spread
 
-POLL_SECONDS = 2.0
 
 #: Sector names short enough for an 80-column table.
 SHORT_SECTOR = {

@@ -41,12 +41,12 @@ from inspector.ledger import (
 from inspector.models import Finding, FindingStatus
 from inspector.storage import StoreError
 
+from .polled import POLL_SECONDS
 from .cjk import fullwidth
 from .widgets.row_table import Column, RowTable
 
 log = logging.getLogger("inspector.ui")
 
-POLL_SECONDS = 2.0
 FREEZE_ROWS = 5000
 S = FindingStatus
 
@@ -201,7 +201,7 @@ class LedgerScreen(Screen[None]):
 
     # ------------------------------------------------------------------ data
     def _poll(self) -> None:
-        if self.is_current and not self._polling:
+        if self.app.screen is self and not self._polling:
             self.load()
 
     @work(thread=True, exclusive=True, group="ledger")

@@ -12,16 +12,15 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from inspector.storage import StoreError
 from inspector.weaklax_ledger import WeakLaxRow, weaklax_rows
 
 from .cjk import fullwidth
-from .widgets.fixed_table import FixedTable, spread
+from .polled import PolledTableScreen
+from .widgets.fixed_table import FixedTable
 
-POLL_SECONDS = 2.0
 COLUMNS = (
     ("branch", "党支部"),
     ("status", "状态"),
@@ -70,7 +69,12 @@ def row_text(r: WeakLaxRow) -> str:
     return "\n".join(lines)
 
 
-class WeakLaxLedgerScreen(Screen[None]):
+class WeakLaxLedgerScreen(PolledTableScreen):
+    COLUMNS = COLUMNS
+    FIXED = _FIXED
+    FLEX = _FLEX
+    TABLE_ID = "wl-table"
+    SUBTITLE = "软弱涣散党组织整顿台账"
     HELP = "软弱涣散党组织整顿台账：每个被认定的党支部一行。回车查看全文；其他人的修改约 2 秒内自动显示。"
     DEFAULT_CSS = """
     WeakLaxLedgerScreen #wl-count { height: 1; padding: 0 1; color: $text-muted; }
@@ -95,32 +99,6 @@ class WeakLaxLedgerScreen(Screen[None]):
         table = FixedTable(id="wl-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Footer(compact=True)
-
-    @property
-    def table(self) -> FixedTable:
-        return self.query_one("#wl-table", FixedTable)
-
-    def on_mount(self) -> None:
-        self.sub_title = "软弱涣散党组织整顿台账"
-        for (key, label), width in zip(COLUMNS, _FIXED):
-            self.table.add_column(label, key=key, width=width)
-        self._fit()
-        self.table.focus()
-        self.load()
-        self.set_interval(POLL_SECONDS, self._poll)
-
-    def on_resize(self) -> None:
-        self._fit()
-
-    def on_screen_resume(self) -> None:
-        self.load()
-
-    def _fit(self) -> None:
-        self.table.set_widths(spread(self.app.size.width - 1, _FIXED, _FLEX, padding=2))
-
-    def _poll(self) -> None:
-        if self.is_current:
-            self.load()
 
     @work(thread=True, exclusive=True, group="weaklax-ledger")
     def load(self) -> None:
