@@ -512,10 +512,8 @@ class _Builder:
         deadline = visit.date + timedelta(days=rng.choice(days))
         age = (self.today - visit.date).days
         status = self.finding_status(visit.date, deadline)
-        note = visit.answers[item.id].note
         fields = {
             "id": self.uid(),
-            "description": f"未达到要求：{item.text}（{note}）",
             "goal": rng.choice(GOALS[draft.category.value]),
             "measures": rng.choice(MEASURES),
             "deadline": deadline,

@@ -150,13 +150,19 @@ def reopen(store: Store, visit: Visit, reason: str) -> Visit:
     return store.save(opened, base=visit)
 
 
+def shortfall(requirement: str, note: str = "") -> str:
+    """A finding's description from an item: items state the requirement, a
+    finding states the shortfall. The requirement leads so that narrow
+    ledger columns still show what the problem is about."""
+    return f"{requirement}（未达到要求{'：' + note if note else ''}）"
+
+
 def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Finding:
     """A finding prefilled from a 不符合 item: the inspector edits, then saves."""
     from datetime import timedelta
 
     note = visit.answers[item.id].note if item.id in visit.answers else ""
-    # Items state the requirement; a finding states the shortfall.
-    description = f"未达到要求：{item.text}" + (f"（{note}）" if note else "")
+    description = shortfall(item.text, note)
     return Finding(
         branch_id=visit.branch_id,
         visit_id=visit.id,

@@ -156,7 +156,7 @@ async def test_not_met_offers_a_prefilled_finding(root):
         await pilot.pause()
         editor = pilot.app.screen
         assert isinstance(editor, FindingEditor)
-        assert editor.query_one("#description").text == f"未达到要求：{item.text}"
+        assert editor.query_one("#description").text == f"{item.text}（未达到要求）"
         assert editor.query_one("#deadline").value == "2026-12-20"
         editor.query_one("#goal").value = "年底前完成计划审核"
         editor.query_one("#leader").value = "李明（党委副书记）"
