@@ -288,6 +288,8 @@ class VisitScreen(Screen[None]):
         keys = ANSWER_KEYS if item.answer == "graded" else "〔1〕符合　〔3〕不符合　〔0〕不适用"
         text.append(keys, style="dim")
         self.query_one("#detail", Static).update(text, layout=False)
+        # Answering moves to the next item: the label says whose note this is.
+        self.query_one("#note-label", Label).update(f"第{n}项备注：")
         note = self.query_one("#note", Input)
         note.value = given.note if given else self.visit.notes.get(item.id, "")
         self._note_item = item.id
