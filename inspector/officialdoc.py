@@ -178,9 +178,10 @@ def write_new_file(path: Path, payload: bytes, *, force: bool = False) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".memo-", suffix=".tmp", dir=path.parent)
     try:
         try:
-            mask = os.umask(0)
-            os.umask(mask)
-            os.fchmod(fd, 0o666 & ~mask)
+            if hasattr(os, "fchmod"):  # a document to share and print: the usual modes, not mkstemp's 0600
+                mask = os.umask(0)
+                os.umask(mask)
+                os.fchmod(fd, 0o666 & ~mask)
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view) :]

@@ -130,8 +130,9 @@ def write_temp(path: Path, payload: bytes) -> Path:
     ensure_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with contextlib.suppress(OSError):
-            os.fchmod(fd, _FILE_MODE)
+        if hasattr(os, "fchmod"):  # POSIX; on Windows the folder's ACL decides
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, _FILE_MODE)
         view = memoryview(payload)
         while view:
             view = view[os.write(fd, view) :]
