@@ -8,25 +8,20 @@ shows a clash instead of overwriting it.
 
 from __future__ import annotations
 
-import logging
-
 from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from inspector.checklist import PLAN_SECTIONS
 from inspector.models import Finding, FindingCategory, Responsibility, Severity
 from inspector.storage import StoreError
-from inspector.store import EditConflict, validation_message
+from inspector.store import validation_message
 from inspector.visit import parse_date
 
-from .conflict import conflict_message
-
-log = logging.getLogger("inspector.ui")
+from .dialogs.record_editor import RecordEditor
 
 FIELD_LABELS = {
     "category": "问题类别",
@@ -40,8 +35,11 @@ FIELD_LABELS = {
 }
 
 
-class FindingEditor(ModalScreen["Finding | None"]):
+class FindingEditor(RecordEditor[Finding]):
     """Dismisses the saved Finding, or None when left without saving."""
+
+    FIELD_LABELS = FIELD_LABELS
+    ERROR_ID = "finding-error"
 
     DEFAULT_CSS = """
     FindingEditor { align: center middle; }
@@ -64,11 +62,6 @@ class FindingEditor(ModalScreen["Finding | None"]):
         Binding("ctrl+s,f2", "save", "保存", id="finding.save"),
         Binding("escape", "cancel", "取消", id="finding.cancel"),
     ]
-
-    def __init__(self, finding: Finding, *, is_new: bool) -> None:
-        super().__init__()
-        self.original = finding
-        self.is_new = is_new
 
     def compose(self) -> ComposeResult:
         f = self.original
@@ -123,11 +116,7 @@ class FindingEditor(ModalScreen["Finding | None"]):
         else:
             self.focus_next()
 
-    def error(self, message: str) -> None:
-        self.query_one("#finding-error", Static).update(Text(message))
-
-    def _edited(self) -> Finding:
-        """The finding as the form now says; StoreError with a Chinese line if it cannot be."""
+    def edited(self) -> Finding:
         q = self.query_one
         description = q("#description", TextArea).text.strip()
         if not description:
@@ -154,27 +143,3 @@ class FindingEditor(ModalScreen["Finding | None"]):
             return Finding.model_validate(data)
         except ValidationError as exc:
             raise StoreError(validation_message(exc)) from exc
-
-    def action_save(self) -> None:
-        try:
-            edited = self._edited()
-            saved = self.app.store.save(edited, base=None if self.is_new else self.original)
-        except EditConflict as exc:
-            self.error(conflict_message(exc, FIELD_LABELS, "请按 Esc 放弃后重新打开查看"))
-            return
-        except StoreError as exc:
-            self.error(str(exc))
-            return
-        self.dismiss(saved)
-
-    def save_pending(self) -> None:
-        """The app is closing (SIGHUP, SIGTERM, Ctrl+Q): keep what was typed if it can be saved."""
-        try:
-            saved = self.app.store.save(self._edited(), base=None if self.is_new else self.original)
-        except StoreError as exc:
-            log.warning("unsaved form dropped on exit: %s", exc)
-            return
-        self.original, self.is_new = saved, False
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

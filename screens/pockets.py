@@ -7,8 +7,6 @@ a six-month threshold is seen before it passes.
 
 from __future__ import annotations
 
-import logging
-
 from datetime import date
 
 from pydantic import ValidationError
@@ -16,19 +14,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from inspector import pocket
 from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from inspector.storage import StoreError
-from inspector.store import EditConflict, validation_message
+from inspector.store import validation_message
 from inspector.visit import parse_date
 
 from .cjk import fullwidth
-from .conflict import conflict_message
-
-log = logging.getLogger("inspector.ui")
+from .dialogs.record_editor import RecordEditor
 
 LEVEL_STYLE = {
     pocket.DueLevel.DUE: "bold red",
@@ -216,8 +212,11 @@ class PocketScreen(Screen[None]):
         self.app.pop_screen()
 
 
-class PocketEditor(ModalScreen["PocketMember | None"]):
+class PocketEditor(RecordEditor[PocketMember]):
     """Add or edit one record; dates are checked as typed, the save merges with others' edits."""
+
+    FIELD_LABELS = FIELD_LABELS
+    ERROR_ID = "pocket-error"
 
     DEFAULT_CSS = """
     PocketEditor { align: center middle; }
@@ -235,11 +234,6 @@ class PocketEditor(ModalScreen["PocketMember | None"]):
         Binding("ctrl+s,f2", "save", "保存", id="pocket.save"),
         Binding("escape", "cancel", "取消", id="pocket.cancel"),
     ]
-
-    def __init__(self, member: PocketMember, *, is_new: bool) -> None:
-        super().__init__()
-        self.original = member
-        self.is_new = is_new
 
     def compose(self) -> ComposeResult:
         m = self.original
@@ -295,7 +289,7 @@ class PocketEditor(ModalScreen["PocketMember | None"]):
         except StoreError as exc:
             raise StoreError(f"{label}：{exc}") from None
 
-    def _edited(self) -> PocketMember:
+    def edited(self) -> PocketMember:
         q = self.query_one
         name = q("#name", Input).value.strip()
         if not name:
@@ -323,33 +317,8 @@ class PocketEditor(ModalScreen["PocketMember | None"]):
         except ValidationError as exc:
             raise StoreError(validation_message(exc)) from exc
 
-    def action_save(self) -> None:
-        try:
-            saved = pocket.save_member(
-                self.app.store, self._edited(), self.app.today(), base=None if self.is_new else self.original
-            )
-        except EditConflict as exc:
-            message = conflict_message(exc, FIELD_LABELS, "请按 Esc 放弃后重新打开查看")
-            self.query_one("#pocket-error", Static).update(Text(message))
-            return
-        except StoreError as exc:
-            self.query_one("#pocket-error", Static).update(Text(str(exc)))
-            return
-        self.dismiss(saved)
-
-    def save_pending(self) -> None:
-        """The app is closing (SIGHUP, SIGTERM, Ctrl+Q): keep what was typed if it can be saved."""
-        try:
-            saved = pocket.save_member(
-                self.app.store, self._edited(), self.app.today(), base=None if self.is_new else self.original
-            )
-        except StoreError as exc:
-            log.warning("unsaved form dropped on exit: %s", exc)
-            return
-        self.original, self.is_new = saved, False
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def persist(self, member: PocketMember) -> PocketMember:
+        return pocket.save_member(self.app.store, member, self.app.today(), base=None if self.is_new else self.original)
 
 
 def _iso(d: date | None) -> str:
