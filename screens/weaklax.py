@@ -32,6 +32,7 @@ from inspector.visit import parse_date
 
 from .cjk import fullwidth
 from .conflict import conflict_message
+from .dialogs.record_editor import RecordEditor
 from .widgets.fixed_table import FixedTable
 
 FIELD_LABELS = {
@@ -293,11 +294,11 @@ class WeakLaxScreen(Screen[None]):
         det = self.det
         assert det is not None
 
-        def got(plan: Plan4 | None) -> None:
-            if plan is not None:
-                self._step(lambda: wl.set_plan(self.app.store, det, plan))
+        def got(saved: WeakLaxDetermination | None) -> None:
+            if saved is not None:
+                self._step(lambda: saved)
 
-        self.app.push_screen(PlanEditor(det.plan, det.determined_on), got)
+        self.app.push_screen(PlanEditor(det, is_new=False), got)
 
     def action_rectify(self) -> None:
         det = self.det
@@ -337,8 +338,11 @@ class WeakLaxScreen(Screen[None]):
         self.app.pop_screen()
 
 
-class PlanEditor(ModalScreen["Plan4 | None"]):
+class PlanEditor(RecordEditor[WeakLaxDetermination]):
     """The 整顿方案 with its 四明确; may be saved incomplete and finished later."""
+
+    FIELD_LABELS = {"plan": "整顿方案"}
+    ERROR_ID = "plan-error"
 
     DEFAULT_CSS = """
     PlanEditor { align: center middle; }
@@ -357,13 +361,8 @@ class PlanEditor(ModalScreen["Plan4 | None"]):
         Binding("escape", "cancel", "取消", id="plan.cancel"),
     ]
 
-    def __init__(self, plan: Plan4, determined_on: date) -> None:
-        super().__init__()
-        self.plan = plan
-        self.determined_on = determined_on
-
     def compose(self) -> ComposeResult:
-        p = self.plan
+        p = self.original.plan
         with VerticalScroll(id="plan-box"):
             yield Static("整顿方案（四明确）　Ctrl+S 或 F2 保存，Esc 取消", classes="dialog-title")
             with Horizontal(classes="field-row"):
@@ -392,29 +391,21 @@ class PlanEditor(ModalScreen["Plan4 | None"]):
         else:
             self.focus_next()
 
-    def action_save(self) -> None:
+    def edited(self) -> WeakLaxDetermination:
         q = self.query_one
         text = q("#plan-deadline", Input).value.strip()
-        try:
-            deadline = parse_date(text) if text else None
-            if deadline is not None and deadline < self.determined_on:
-                raise StoreError(f"时限要求不能早于认定日期（{self.determined_on.isoformat()}）")
-        except StoreError as exc:
-            q("#plan-error", Static).update(Text(str(exc)))
-            return
-        self.dismiss(
-            Plan4(
-                goal=q("#plan-goal", TextArea).text.strip(),
-                measures=q("#plan-measures", TextArea).text.strip(),
-                deadline=deadline,
-                responsible=Responsibility(
-                    leader=q("#plan-leader", Input).value.strip(), person=q("#plan-person", Input).value.strip()
-                ),
-            )
+        plan = Plan4(
+            goal=q("#plan-goal", TextArea).text.strip(),
+            measures=q("#plan-measures", TextArea).text.strip(),
+            deadline=parse_date(text) if text else None,
+            responsible=Responsibility(
+                leader=q("#plan-leader", Input).value.strip(), person=q("#plan-person", Input).value.strip()
+            ),
         )
+        return self.original.model_copy(update={"plan": plan})
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def persist(self, det: WeakLaxDetermination) -> WeakLaxDetermination:
+        return wl.set_plan(self.app.store, self.original, det.plan)
 
 
 class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] | None"]):

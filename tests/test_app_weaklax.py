@@ -128,3 +128,28 @@ async def test_failed_acceptance_goes_back_to_rectifying(root):
         await pilot.pause()
         assert stored(root).status == WeakLaxStatus.RECTIFYING
         assert "不合格" in str(screen.query_one("#wl-status").render())
+
+
+@pilot_test
+async def test_plan_being_typed_is_kept_when_the_app_is_closed(root):
+    """SIGHUP/SIGTERM call save_pending: what was typed in the 整顿方案 survives."""
+    from screens.weaklax import PlanEditor, WeakLaxScreen
+
+    app = make_app(root, lambda: WeakLaxScreen(BRANCH_ID))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "space")
+        await pilot.pause()
+        pilot.app.screen.query_one("#value").value = "全年未召开支部党员大会"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("d", "m")
+        await pilot.pause()
+        editor = pilot.app.screen
+        assert isinstance(editor, PlanEditor)
+        editor.query_one("#plan-goal").text = "半年内规范组织生活"
+        editor.query_one("#plan-leader").value = "李明"
+        pilot.app.save_pending()
+    det = stored(root)
+    assert det.plan.goal == "半年内规范组织生活" and det.plan.responsible.leader == "李明"
+    assert det.status == WeakLaxStatus.IDENTIFIED
