@@ -31,7 +31,7 @@ COLD = """
 import sys, time
 t, c = time.perf_counter(), time.process_time()
 from inspector.store import Store
-from inspector.ledger import Ledger
+from inspector.ledger.rows import Ledger
 rows = Ledger(Store(sys.argv[1], "bench")).rows()
 print(time.perf_counter() - t, time.process_time() - c, len(rows))
 """
@@ -73,8 +73,8 @@ def main() -> int:
     parser.add_argument("--branches", type=int, default=2000)
     args = parser.parse_args()
     os.environ["INSPECTOR_TODAY"] = TODAY.isoformat()
-    from inspector.export import export_ledger
-    from inspector.ledger import Ledger, LedgerFilter, apply_filter, parse_statuses, sort_rows
+    from inspector.documents.ledger_export import export_ledger
+    from inspector.ledger.rows import Ledger, LedgerFilter, apply_filter, parse_statuses, sort_rows
     from inspector.models import FindingCategory, Sector
     from inspector.store import Store
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 os.environ.setdefault("INSPECTOR_TODAY", "2026-11-26")
 
-from inspector import memo  # noqa: E402
+from inspector.documents import memo, memo_batch  # noqa: E402
 from inspector.store import Store  # noqa: E402
 
 
@@ -39,7 +39,7 @@ def build(cache: Path, branches: int) -> None:
 
 def one_memo(root: Path, out: Path) -> None:
     store = Store(root, "基准")
-    visits = memo.completed_visits(store)
+    visits = memo_batch.completed_visits(store)
     sized = []
     for bid, vid in visits[:300]:
         n = sum(1 for f in store.findings(bid) if f.visit_id == vid)
@@ -65,10 +65,10 @@ def all_memos(pristine: Path, jobs: int) -> None:
         root = Path(tmp) / "data"
         shutil.copytree(pristine, root)
         store = Store(root, "基准")
-        total = len(memo.completed_visits(store))
+        total = len(memo_batch.completed_visits(store))
         started = time.perf_counter()
         cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_utime
-        outcomes = memo.write_all(store, Path(tmp) / "out", workers=jobs)
+        outcomes = memo_batch.write_all(store, Path(tmp) / "out", workers=jobs)
         seconds = time.perf_counter() - started
         cpu = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_utime - cpu0
         written = sum(1 for o in outcomes if o.status == "written")

@@ -73,7 +73,7 @@ def main() -> int:
     parser.add_argument("--cache", metavar="DIR", help="keep the demo county here between runs")
     args = parser.parse_args()
     from inspector.store import Store
-    from inspector.sync import export_bundle, import_bundle
+    from inspector.sync.merge import export_bundle, import_bundle
 
     tmp = tempfile.TemporaryDirectory()
     work = Path(tmp.name)

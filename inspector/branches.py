@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import ValidationError
 
-from .models import Branch, Sector
+from inspector.models import Branch, Sector
 
 #: Field → the label users see (form labels and roster column names).
 LABELS: dict[str, str] = {

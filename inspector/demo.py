@@ -11,10 +11,8 @@ committee (names, counts, ids); dates are placed relative to that date.
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
-import sys
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -22,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from .models import (
+from inspector.models import (
     AcceptanceResult,
     Answer,
     AnswerValue,
@@ -45,8 +43,8 @@ from .models import (
     WeakLaxDetermination,
     WeakLaxStatus,
 )
-from .storage import StoreError
-from .store import Store
+from inspector.errors import StoreError
+from inspector.store import Store
 
 # Entries the program itself puts in a data folder before any record exists
 # (the log, the lock, the installation id) or that hold configuration only.
@@ -245,8 +243,8 @@ def generate(
     `today` is the reference date every generated date is placed against
     (default: `clock.today()`); saving branches in transactions of ten keeps
     the bulk build fast and leaves no half-written branch behind."""
-    from . import clock
-    from .checklist import load_templates, load_weaklax_criteria
+    from inspector import clock
+    from inspector.checklist import load_templates, load_weaklax_criteria
 
     if branches < 1:
         raise DemoRefused("党支部数量至少为 1")
@@ -438,14 +436,14 @@ class _Builder:
         key = (template.id, branch.sector, branch.has_leading_cadres, branch.members >= 7, branch.party_groups > 0)
         items = self._items_cache.get(key)
         if items is None:
-            from .visit import applicable_items
+            from inspector.visit import applicable_items
 
             items = self._items_cache[key] = applicable_items(template, branch)
         return items
 
     def visits(self, branch: Branch, shape: str, health: float, leader: str, people: list[str]) -> list[Visit]:
-        from .checklist import pick_template
-        from .visit import start_visit, unanswered
+        from inspector.checklist import pick_template
+        from inspector.visit import start_visit, unanswered
 
         template = pick_template(self.templates, branch.sector)
         items = self.items_for(template, branch)
@@ -504,7 +502,7 @@ class _Builder:
 
     # ------------------------------------------------------------- findings
     def finding(self, visit: Visit, item, leader: str, people: list[str]) -> None:
-        from .visit import finding_from_item
+        from inspector.visit import finding_from_item
 
         rng = self.rng
         draft = finding_from_item(visit, item)
@@ -643,42 +641,3 @@ class _Builder:
             })
         self.store.save(record, at=self.moment(determined))
         self.stats.count(self.stats.weaklax, status.value)
-
-
-# ---------------------------------------------------------------------- CLI
-def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("demo", help="在空数据目录中生成演示党委（可复现）",
-                              description="在空数据目录中生成一个演示党委：各领域党支部、现场指导、问题、口袋党员、软弱涣散党组织。")
-    p.add_argument("--branches", type=int, default=40, metavar="N", help="党支部数量（默认 40）")
-    p.add_argument("--seed", type=int, default=1, metavar="S", help="随机种子，相同种子生成相同数据（默认 1）")
-    p.add_argument("--open", action="store_true", help="生成后直接打开终端界面")
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    from .cli import checklist_dirs, open_store
-    from .settings import resolve_data_dir
-
-    ensure_empty(resolve_data_dir(args.data))  # before opening leaves any file behind
-    store = open_store(args)
-    last = [0.0]
-
-    def report(n: int, total: int) -> None:
-        now = time.perf_counter()
-        if n == total or now - last[0] >= 1.0:
-            last[0] = now
-            print(f"\r已生成 {n}/{total} 个党支部…", end="", file=sys.stderr, flush=True)
-
-    stats = generate(store, args.branches, args.seed, checklist_dirs=checklist_dirs(args, store.root), progress=report)
-    print(file=sys.stderr)
-    total = sum(stats.findings.values())
-    print(
-        f"已生成「{stats.committee}」：党支部 {stats.branches} 个，现场指导 {sum(stats.visits.values())} 次，"
-        f"问题 {total} 个（逾期 {stats.overdue} 个），口袋/失联/流动党员 {sum(stats.pockets.values())} 名，"
-        f"软弱涣散党组织 {sum(stats.weaklax.values())} 个；用时 {stats.seconds:.1f} 秒。数据目录：{store.root}",
-    )
-    if args.open:
-        from .cli import run_app
-
-        return run_app(args)
-    return 0

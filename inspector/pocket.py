@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from .models import Disposition, LegalTrack, MemberKind, PocketMember
-from .storage import StoreError
-from .store import Store
+from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
+from inspector.errors import StoreError
+from inspector.store import Store
 
 #: Months without contact after which either legal track may be applied.
 TRACK_MONTHS = 6

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from . import changes as ch
-from . import clock
-from .models import Finding, FindingStatus, Reopening, utcnow
-from .storage import StoreError
-from .store import EditConflict, Store
+from inspector.store import changes as ch
+from inspector import clock
+from inspector.models import Finding, FindingStatus, Reopening, utcnow
+from inspector.errors import StoreError
+from inspector.store import Store
+from inspector.errors import EditConflict
 
 S = FindingStatus
 FORWARD: dict[FindingStatus, FindingStatus] = {

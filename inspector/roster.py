@@ -14,10 +14,10 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .branches import LABELS, BranchInvalid, branch_from_fields
-from .models import Branch
-from .storage import StoreError
-from .store import Store
+from inspector.branches import LABELS, BranchInvalid, branch_from_fields
+from inspector.models import Branch
+from inspector.errors import StoreError
+from inspector.store import Store
 
 #: Column headings accepted for each field (first is the one we document).
 HEADINGS: dict[str, tuple[str, ...]] = {

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .storage import CorruptFile, StoreError, read_json_file, set_modes, write_json_file
+from inspector.store.files import read_json_file, set_modes, write_json_file
+from inspector.errors import CorruptFile, StoreError
 
 APP_NAME = "inspector"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from .checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
-from .models import (
+from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
+from inspector.models import (
     Answer,
     AnswerValue,
     Branch,
@@ -24,8 +24,8 @@ from .models import (
     VisitStatus,
     utcnow,
 )
-from .storage import StoreError
-from .store import Store
+from inspector.errors import StoreError
+from inspector.store import Store
 
 
 class VisitLocked(StoreError):

@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from .checklist import WeakLaxCriterion
-from .models import (
+from inspector.checklist import WeakLaxCriterion
+from inspector.models import (
     AcceptanceResult,
     CriterionTick,
     Plan4,
     WeakLaxDetermination,
     WeakLaxStatus,
 )
-from .storage import StoreError
-from .store import Store
+from inspector.errors import StoreError
+from inspector.store import Store
 
 PASSING = (AcceptanceResult.PASSED, AcceptanceResult.BASICALLY_PASSED)
 

@@ -26,7 +26,7 @@ from textual.command import CommandPalette
 
 from inspector import clock
 from inspector.settings import Settings, load_settings
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 from inspector.store import Store
 
 from .home import HomeScreen

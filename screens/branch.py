@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from inspector.models import Finding, FindingStatus, VisitStatus
 from inspector.pocket import DueLevel, due_next
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 from inspector.store import BranchData
 from inspector.weaklax import current as current_weaklax
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from inspector.store import EditConflict
+from inspector.errors import EditConflict
 
 
 def conflict_message(exc: EditConflict, labels: Mapping[str, str], advice: str) -> str:

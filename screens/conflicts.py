@@ -20,8 +20,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.storage import StoreError
-from inspector.sync import (
+from inspector.errors import StoreError
+from inspector.sync.merge import (
     FIELD_LABELS,
     KIND_LABELS,
     Conflict,

@@ -16,8 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.coverage import BranchCoverage, Coverage, CoverageReport, sparkline
-from inspector.storage import StoreError
+from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, sparkline
+from inspector.errors import StoreError
 
 from .home import SHORT_SECTOR
 from .ledger import ledger_source, open_ledger_screen

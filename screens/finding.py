@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from inspector.checklist import PLAN_SECTIONS
 from inspector.models import Finding, FindingCategory, Responsibility, Severity
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 from inspector.store import validation_message
 from inspector.visit import parse_date
 

@@ -29,7 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from inspector import rectification as rx
-from inspector.ledger import (
+from inspector.ledger.rows import (
     OPEN_STATUSES,
     STATUS_ORDER,
     Ledger,
@@ -39,7 +39,7 @@ from inspector.ledger import (
     sort_rows,
 )
 from inspector.models import Finding, FindingStatus
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 
 from .polled import POLL_SECONDS
 from .cjk import fullwidth

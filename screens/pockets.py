@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from inspector import pocket
 from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 from inspector.store import validation_message
 from inspector.visit import parse_date
 

@@ -23,8 +23,8 @@ from textual.widgets.data_table import ColumnKey, RowKey
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
-from inspector.storage import StoreError
-from inspector.store import EditConflict
+from inspector.errors import StoreError
+from inspector.errors import EditConflict
 
 from .cjk import fullwidth
 from .conflict import conflict_message

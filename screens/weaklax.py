@@ -26,8 +26,8 @@ from inspector.models import (
     WeakLaxDetermination,
     WeakLaxStatus,
 )
-from inspector.storage import StoreError
-from inspector.store import EditConflict
+from inspector.errors import StoreError
+from inspector.errors import EditConflict
 from inspector.visit import parse_date
 
 from .cjk import fullwidth

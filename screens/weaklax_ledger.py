@@ -14,8 +14,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.storage import StoreError
-from inspector.weaklax_ledger import WeakLaxRow, weaklax_rows
+from inspector.errors import StoreError
+from inspector.ledger.weaklax import WeakLaxRow, weaklax_rows
 
 from .cjk import fullwidth
 from .polled import PolledTableScreen

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 
 DEMO_BRANCHES = 60
 log = logging.getLogger("inspector.ui")

@@ -10,9 +10,9 @@ from typing import Any
 
 from inspector.checklist import load_templates
 from inspector.models import AnswerValue, Branch, Finding, PocketMember, Sector, VisitMethod
-from inspector.storage import read_json_file
+from inspector.store.files import read_json_file
 from inspector.store import Store
-from inspector.sync import export_bundle
+from inspector.sync.merge import export_bundle
 from inspector.visit import answer, start_visit
 
 BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")

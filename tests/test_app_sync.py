@@ -6,10 +6,10 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from inspector.bundle import read_bundle
+from inspector.sync.bundle import read_bundle
 from inspector.models import Finding
 from inspector.store import Store
-from inspector.sync import import_bundle, list_conflicts
+from inspector.sync.merge import import_bundle, list_conflicts
 from screens.app import InspectorApp
 from screens.branch import BranchScreen
 from screens.conflicts import ConflictsScreen

@@ -11,11 +11,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from inspector import bundle as bundle_mod
-from inspector.bundle import BundleError
+from inspector.sync import bundle as bundle_mod
+from inspector.sync.bundle import BundleError
 from inspector.cli import main
 from inspector.models import Committee
-from inspector.sync import import_bundle
+from inspector.sync.merge import import_bundle
 
 from sync_fixtures import bundle, folder_state, new_store, seed
 

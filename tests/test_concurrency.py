@@ -29,7 +29,8 @@ WORKER = textwrap.dedent(
     """
     import json, sys, time
     from inspector.models import Answer, AnswerValue, Finding
-    from inspector.store import EditConflict, Store
+    from inspector.store import Store
+    from inspector.errors import EditConflict
 
     root, me, bid, vid, own, shared, optimistic = sys.argv[1:]
     store = Store(root, me)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 from ledger_data import add_branch, add_finding
 
-from inspector.coverage import CoverageReport, coverage, month_keys, sparkline
+from inspector.ledger.coverage import CoverageReport, coverage, month_keys, sparkline
 from inspector.models import FindingStatus, Sector, Visit, VisitStatus
 from inspector.settings import Settings, save_settings
 

@@ -23,7 +23,7 @@ import pytest
 from storage_samples import branch, data_files, finding, visit
 
 from inspector.models import Answer, AnswerValue, Finding
-from inspector.storage import Journal
+from inspector.store.files import Journal
 from inspector.store import Store
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGSTOP (POSIX)")

@@ -10,8 +10,8 @@ import pytest
 from ledger_data import add_branch, add_finding
 
 from inspector import cli
-from inspector.export import export_ledger, ledger_csv
-from inspector.ledger import LedgerFilter, apply_filter, ledger_rows, sort_rows
+from inspector.documents.ledger_export import export_ledger, ledger_csv
+from inspector.ledger.rows import LedgerFilter, apply_filter, ledger_rows, sort_rows
 from inspector.models import Committee, FindingStatus, Sector
 
 S = FindingStatus
@@ -118,7 +118,7 @@ def test_docx_table_rows_equal_filtered_findings(county, tmp_path):
 def test_cli_docx_same_rows_as_csv(county, tmp_path, monkeypatch):
     for fmt in ("csv", "docx"):
         assert _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(tmp_path / f"l.{fmt}"), "--sector", "社区") == 0
-    from inspector.officialdoc import clean_text
+    from inspector.documents.officialdoc import clean_text
 
     csv_rows = read_csv((tmp_path / "l.csv").read_bytes())[1:]
     _, docx_rows = _docx_table(tmp_path / "l.docx")

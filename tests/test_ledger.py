@@ -9,7 +9,7 @@ import pytest
 from ledger_data import add_branch, add_finding
 
 from inspector import rectification as rx
-from inspector.ledger import (
+from inspector.ledger.rows import (
     COLUMNS,
     Ledger,
     LedgerFilter,
@@ -204,7 +204,7 @@ def test_broken_or_outdated_cache_is_ignored(county):
 
 def test_weaklax_ledger_lists_every_determined_branch(county):
     from inspector.models import AcceptanceResult, CriterionTick, Plan4, Responsibility, WeakLaxDetermination, WeakLaxStatus
-    from inspector.weaklax_ledger import criteria_texts, weaklax_rows
+    from inspector.ledger.weaklax import criteria_texts, weaklax_rows
 
     store, cun, xue, _ = county
     add_branch(store, "东街社区党支部", Sector.COMMUNITY)  # never determined: not listed

@@ -18,7 +18,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
-from inspector import memo
+from inspector.documents import memo, memo_batch
 from inspector.checklist import ChecklistTemplate, template_snapshot
 from inspector.models import (
     Answer,
@@ -41,20 +41,10 @@ from inspector.models import (
     VisitStatus,
     WeakLaxDetermination,
 )
-from inspector.officialdoc import (
-    LINE_PITCH,
-    TITLE_LINE_CHARS,
-    text_width_em,
-    title_lines,
-    OutputExists,
-    chinese_date,
-    clean_text,
-    new_document,
-    safe_filename,
-    write_new_file,
-)
+from inspector.documents.officialdoc import LINE_PITCH, TITLE_LINE_CHARS, text_width_em, title_lines, chinese_date, clean_text, new_document, safe_filename, write_new_file
+from inspector.errors import OutputExists
 from inspector.settings import MemoFonts, Settings, save_settings
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 
 TODAY = date(2026, 11, 26)
 VISIT_DAY = date(2026, 11, 20)
@@ -592,11 +582,11 @@ def test_write_all_uses_worker_processes(tmp_path):
         store.save(store.visit(VISIT_ID, BRANCH_ID).model_copy(update={"id": vid, "branch_id": bid}))
         roots.append(vid)
     seen: list[tuple[int, int]] = []
-    outcomes = memo.write_all(store, tmp_path / "out", today=TODAY, workers=2, progress=lambda n, t: seen.append((n, t)))
+    outcomes = memo_batch.write_all(store, tmp_path / "out", today=TODAY, workers=2, progress=lambda n, t: seen.append((n, t)))
     assert sorted(o.status for o in outcomes) == ["written"] * 6
     assert len(os.listdir(tmp_path / "out")) == 6
     assert seen[0] == (0, 6) and seen[-1] == (6, 6)
     for vid in roots:
         assert len(store.visit(vid).memos) == 1
-    again = memo.write_all(store, tmp_path / "out", today=TODAY, workers=2)
+    again = memo_batch.write_all(store, tmp_path / "out", today=TODAY, workers=2)
     assert {o.status for o in again} == {"current"}

@@ -18,7 +18,7 @@ from inspector.pocket import (
     save_member,
     track_deadline,
 )
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 
 TODAY = date(2026, 11, 26)
 

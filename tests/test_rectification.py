@@ -10,7 +10,8 @@ from ledger_data import add_branch, add_finding
 
 from inspector import rectification as rx
 from inspector.models import Finding, FindingStatus
-from inspector.store import EditConflict, Store
+from inspector.store import Store
+from inspector.errors import EditConflict
 
 S = FindingStatus
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from inspector.models import SCHEMA_VERSION, Branch, Finding, FindingStatus, Sector
-from inspector.storage import write_json_file
+from inspector.store.files import write_json_file
 from inspector.store import Store
-from inspector.sync import export_bundle, import_bundle
+from inspector.sync.merge import export_bundle, import_bundle
 from screens.app import InspectorApp
 from screens.conflicts import ConflictsScreen
 from tests.home_fixtures import no_blink, wait_for

@@ -9,10 +9,11 @@ import orjson
 import pytest
 from storage_samples import branch, committee, data_files, finding, pocket, snapshot, visit, weaklax
 
-from inspector import storage
+from inspector.store import files as storage
 from inspector.models import SCHEMA_VERSION, Branch, Finding, PocketMember, Visit, WeakLaxDetermination
 from inspector.settings import Settings, save_settings
-from inspector.storage import CorruptFile, NewerSchema, Shard, StoreError, file_signature
+from inspector.store.files import Shard, file_signature
+from inspector.errors import CorruptFile, NewerSchema, StoreError
 from inspector.store import Store
 
 

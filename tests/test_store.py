@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from storage_samples import branch, finding, pocket, snapshot, visit
 from tinydb import TinyDB
 
-from inspector import changes as ch
+from inspector.store import changes as ch
 from inspector.models import (
     Answer,
     AnswerValue,
@@ -23,8 +23,9 @@ from inspector.models import (
     FindingStatus,
     VisitStatus,
 )
-from inspector.storage import Journal, write_temp
-from inspector.store import _SHARD_CACHE_SIZE, EditConflict, Store
+from inspector.store.files import Journal, write_temp
+from inspector.store.core import _SHARD_CACHE_SIZE, Store
+from inspector.errors import EditConflict
 
 
 # ------------------------------------------------------------ history

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from inspector.changes import get_path
+from inspector.store.changes import get_path
 from inspector.cli import main
 from inspector.models import AnswerValue, Branch, Finding, FindingStatus, PocketMember
 from inspector.store import Store
-from inspector.sync import (
+from inspector.sync.merge import (
     AUTO_MERGE_INST,
     export_bundle,
     import_bundle,

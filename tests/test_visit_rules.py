@@ -8,7 +8,7 @@ import pytest
 
 from inspector.checklist import load_templates
 from inspector.models import AnswerValue, Branch, Sector, VisitMethod, VisitStatus
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 from inspector import visit as visits
 
 

@@ -15,7 +15,7 @@ from inspector.models import (
     Responsibility,
     WeakLaxStatus,
 )
-from inspector.store import EditConflict
+from inspector.errors import EditConflict
 from inspector import weaklax as wl
 
 CRITERIA = [

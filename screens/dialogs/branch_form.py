@@ -10,7 +10,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from inspector.branches import LABELS, BranchInvalid, branch_from_fields, name_taken
 from inspector.models import Branch, Sector
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 
 from .common import DIALOG_CSS
 

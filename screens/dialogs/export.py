@@ -1,6 +1,6 @@
 """Ctrl+E on the ledger: the rows on screen (with their filters) to a .docx or .csv file.
 
-The file is written by `inspector.export` in a thread, so a Word table of
+The file is written by `inspector.documents.ledger_export` in a thread, so a Word table of
 thousands of rows does not freeze the screen; the dialog says where it went.
 Over SSH the path is on the server, so the dialog shows it in full.
 """
@@ -18,9 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from inspector.ledger import LedgerRow
-from inspector.officialdoc import OutputExists
-from inspector.storage import StoreError
+from inspector.ledger.rows import LedgerRow
+from inspector.errors import OutputExists
+from inspector.errors import StoreError
 
 from .common import DIALOG_CSS
 
@@ -101,7 +101,7 @@ class ExportDialog(ModalScreen["Path | None"]):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path, fmt: str, force: bool) -> None:
-        from inspector.export import export_ledger
+        from inspector.documents.ledger_export import export_ledger
 
         app = self.app
         store = app.store

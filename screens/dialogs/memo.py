@@ -10,7 +10,7 @@ An inspector on a laptop sees the full path in the prompt and again in the
 notification, may type another folder (`~/桌面`), and that choice is kept
 for the rest of the session.
 
-The memos are written by `inspector.memo` in a thread with a progress bar,
+The memos are written by `inspector.documents.memo` in a thread with a progress bar,
 so a batch over a slow SSH link never freezes the screen.
 """
 
@@ -32,12 +32,12 @@ from textual.widgets import Label, ProgressBar, Static
 
 from inspector.models import Visit, VisitStatus
 from inspector.settings import load_settings
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 
 from .common import DIALOG_CSS, ConfirmDialog, PromptDialog
 
 if TYPE_CHECKING:
-    from inspector.memo import MemoInputs
+    from inspector.documents.memo import MemoInputs
 
 log = logging.getLogger("inspector.ui")
 
@@ -115,7 +115,7 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
     @work(thread=True, exclusive=True, group="memo")
     def plan(self) -> None:
         """Read each visit and its memo inputs; decide which to write."""
-        from inspector import memo
+        from inspector.documents import memo
 
         app = self.app
         store = app.store
@@ -152,8 +152,8 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
 
     @work(thread=True, exclusive=True, group="memo")
     def write(self, jobs: list[_Job], force: bool, result: MemoResult) -> None:
-        from inspector import memo
-        from inspector.officialdoc import OutputExists
+        from inspector.documents import memo
+        from inspector.errors import OutputExists
 
         app = self.app
         today = app.today()

@@ -11,8 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from inspector.checklist import pick_template
-from inspector.models import Branch, Visit, VisitMethod
-from inspector.storage import StoreError
+from inspector.models import Branch, VisitMethod
+from inspector.errors import StoreError
 from inspector.visit import parse_date, start_visit
 
 from ..cjk import fullwidth

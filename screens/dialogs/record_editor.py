@@ -17,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from inspector.models import Record
-from inspector.storage import StoreError
-from inspector.store import EditConflict
+from inspector.errors import StoreError
+from inspector.errors import EditConflict
 
 from ..conflict import conflict_message
 

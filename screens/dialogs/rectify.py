@@ -16,9 +16,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from inspector.ledger import STATUS_ORDER, LedgerFilter, branches_matching
+from inspector.ledger.rows import STATUS_ORDER, LedgerFilter, branches_matching
 from inspector.models import FindingCategory, Sector, Severity
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 from inspector.visit import parse_date
 
 from .common import DIALOG_CSS

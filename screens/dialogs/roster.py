@@ -18,7 +18,7 @@ from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inspector.roster import RosterPreview, import_roster, read_roster
-from inspector.storage import StoreError
+from inspector.errors import StoreError
 
 from .common import DIALOG_CSS
 

@@ -23,8 +23,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from inspector.storage import StoreError
-from inspector.sync import export_bundle, import_bundle
+from inspector.errors import StoreError
+from inspector.sync.merge import export_bundle, import_bundle
 
 from .common import DIALOG_CSS, ConfirmDialog, PromptDialog
 

@@ -8,7 +8,6 @@ the exit status is 1 when anything is wrong, so it can guard a script.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,10 +16,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .changes import Change
-from .models import Branch, Committee, Finding, PocketMember, Record, Visit, WeakLaxDetermination
-from .storage import META_TABLE, CorruptFile, StoreError, read_json_file
-from .store import VISIT_INDEX, Store, validation_message
+from inspector.store.changes import Change
+from inspector.models import Branch, Committee, Finding, PocketMember, Record, Visit, WeakLaxDetermination
+from inspector.store.files import META_TABLE, read_json_file
+from inspector.errors import CorruptFile, StoreError
+from inspector.store.core import VISIT_INDEX, Store, validation_message
 
 BRANCH_FILE_TABLES: dict[str, type[Record]] = {
     "branch": Branch,
@@ -47,7 +47,7 @@ class Report:
 
 # -------------------------------------------------------------- checklists
 def check_checklists(dirs: Iterable[Path], report: Report, *, required: Iterable[Path] = ()) -> None:
-    from .checklist import load_templates
+    from inspector.checklist import load_templates
 
     for d in required:
         if not Path(d).is_dir():
@@ -71,7 +71,7 @@ class Snapshots:
 
     def get(self, path: Path, *, used: bool = True) -> set[str] | None:
         """Item ids of the snapshot at `path`; None (reported) when unusable."""
-        from .checklist import template_from_snapshot
+        from inspector.checklist import template_from_snapshot
 
         if path not in self.items:
             try:
@@ -148,7 +148,7 @@ def check_data(store: Store, report: Report) -> None:
             _changes(committee, data, report)
     settings = root / "settings.json"
     if settings.exists():
-        from .settings import load_settings
+        from inspector.settings import load_settings
 
         try:
             load_settings(root)
@@ -231,25 +231,3 @@ def check_visits(store: Store, bid: str, index: dict[str, dict[str, Any]], repor
 
 
 # -------------------------------------------------------------------- CLI
-def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("check", help="检查全部检查清单和数据目录",
-                              description="检查内置的和本党委的检查清单，以及数据目录中的每个文件；只读不写。发现问题时退出码为 1。")
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    from .cli import checklist_dirs, open_store
-
-    store = open_store(args)
-    report = Report()
-    check_checklists(checklist_dirs(args, store.root), report, required=map(Path, args.checklists))
-    check_data(store, report)
-    for line in report.problems:
-        print(line)
-    scope = (f"检查清单模板 {report.templates} 个，党支部 {report.branches} 个，"
-             f"现场指导 {report.visits} 次，记录 {report.records} 条")
-    if report.problems:
-        print(f"检查完成：发现 {len(report.problems)} 处问题（{scope}）。")
-        return 1
-    print(f"检查完成：未发现问题（{scope}）。")
-    return 0

@@ -22,6 +22,8 @@ top 28 mm, bottom 26 mm, left 37 mm, right 35 mm.
 
 from __future__ import annotations
 
+from inspector.errors import OutputExists, StoreError
+
 import contextlib
 import functools
 import io
@@ -36,13 +38,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-from .storage import StoreError
 
 if TYPE_CHECKING:  # python-docx is imported lazily: the CLI starts without it
     from docx.document import Document
     from docx.text.paragraph import Paragraph
 
-    from .settings import MemoFonts
+    from inspector.settings import MemoFonts
 
 # --- sizes (points) -----------------------------------------------------
 SIZE_2 = 22.0  # 二号: title
@@ -76,12 +77,6 @@ TABLE_HEAD = "GB Table Head"
 PAGE_NUMBER = "GB Page Number"
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-class OutputExists(StoreError):
-    def __init__(self, path: Path):
-        self.path = path
-        super().__init__(f"文件已存在，未覆盖：{path}（如需覆盖请加 --force）")
 
 
 # --- text -----------------------------------------------------------------
@@ -281,7 +276,7 @@ def _blank_document(fonts_json: str, landscape: bool) -> bytes:
     a name is free), loading the result ~15 ms."""
     import docx
 
-    from .settings import MemoFonts
+    from inspector.settings import MemoFonts
 
     fonts = MemoFonts.model_validate_json(fonts_json)
     doc = docx.Document()

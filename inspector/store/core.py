@@ -19,6 +19,8 @@ scale and two processes never lose each other's updates.
 
 from __future__ import annotations
 
+from inspector.errors import EditConflict, NotFound, StoreError
+
 import contextlib
 import gc
 import getpass
@@ -32,8 +34,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from . import changes as ch
-from .models import (
+from inspector.store import changes as ch
+from inspector.models import (
     SCHEMA_VERSION,
     Branch,
     Committee,
@@ -46,17 +48,8 @@ from .models import (
     new_id,
     utcnow,
 )
-from .storage import (
-    CorruptFile,
-    DataLock,
-    Journal,
-    Shard,
-    StoreError,
-    ensure_dir,
-    file_signature,
-    read_json_file,
-    write_json_file,
-)
+from inspector.store.files import DataLock, Journal, Shard, ensure_dir, file_signature, read_json_file, write_json_file
+from inspector.errors import CorruptFile
 
 R = TypeVar("R", bound=Record)
 
@@ -66,21 +59,6 @@ VISIT_INDEX = "visit_index"
 _INDEXED = ("date", "status", "template_id", "deleted", "completed_at")
 CHANGES = "changes"
 _SHARD_CACHE_SIZE = 64
-
-
-class NotFound(StoreError):
-    pass
-
-
-class EditConflict(StoreError):
-    """Someone else saved the same fields since this editor loaded the record."""
-
-    def __init__(self, record: Record, theirs: dict[str, tuple[Any, Any]], current: Record):
-        self.record = record
-        self.theirs = theirs
-        self.current = current
-        names = "、".join(sorted(theirs))
-        super().__init__(f"该记录已被他人修改（字段：{names}），请查看对方的修改后再保存")
 
 
 def current_user(explicit: str | None = None) -> str:
@@ -558,7 +536,7 @@ class Store:
 
 
 def _with_initials(branch: Branch) -> Branch:
-    from .pinyin import initials
+    from inspector.pinyin import initials
 
     wanted = initials(branch.name)
     return branch if branch.initials == wanted else branch.model_copy(update={"initials": wanted})

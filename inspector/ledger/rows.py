@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from . import clock
-from .models import Finding, FindingCategory, FindingStatus, Severity, VisitStatus
-from .pinyin import matches
-from .storage import StoreError, file_signature, read_json_file, write_json_file
-from .store import BranchSummary, Store
+from inspector import clock
+from inspector.models import Finding, FindingCategory, FindingStatus, Severity, VisitStatus
+from inspector.pinyin import matches
+from inspector.store.files import file_signature, read_json_file, write_json_file
+from inspector.errors import StoreError
+from inspector.store import BranchSummary, Store
 
 STATUS_ORDER = tuple(FindingStatus)
 SEVERITY_ORDER = tuple(Severity)
@@ -238,7 +239,7 @@ class Ledger:
 
         If it changed on disk since the row was built, raises FindingConflict
         naming what changed, so a decision is never taken on stale facts."""
-        from .rectification import FindingConflict, changed_by
+        from inspector.rectification import FindingConflict, changed_by
 
         if row.loaded is not None:
             return row.loaded
@@ -257,7 +258,7 @@ class Ledger:
 
     def move_rows(self, rows: Iterable[LedgerRow], to: FindingStatus, **details: Any) -> list:
         """One status change for the selected rows (see `rectification.move`), each on its own."""
-        from .rectification import bulk_move
+        from inspector.rectification import bulk_move
 
         return bulk_move(self.store, rows, to, load=self.finding, **details)
 

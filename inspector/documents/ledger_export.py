@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .ledger import COLUMNS, LedgerRow
-from .storage import StoreError
+from inspector.ledger.rows import COLUMNS, LedgerRow
+from inspector.errors import StoreError
 
 FORMATS = ("csv", "docx")
 # 序号 first, then ledger columns; the csv carries the extra ones too.
@@ -51,7 +51,7 @@ def ledger_docx(
     rows: Sequence[LedgerRow], *, fonts, title: str, subtitle: str, when: date, author: str
 ) -> bytes:
     """A landscape A4 ledger: 2号 title, one line saying what is shown, the table."""
-    from . import officialdoc as od
+    from inspector.documents import officialdoc as od
 
     doc = od.new_document(fonts, landscape=True)
     od.add_title(doc, [title], fonts=fonts)
@@ -85,14 +85,14 @@ def export_ledger(
     author: str = "",
 ) -> Path:
     """Write the rows to `path` (whole or not at all; an existing file only with `force`)."""
-    from .officialdoc import write_new_file
+    from inspector.documents.officialdoc import write_new_file
 
     path = Path(path).expanduser()
     if fmt == "csv":
         payload = ledger_csv(rows)
     elif fmt == "docx":
-        from .officialdoc import chinese_date
-        from .settings import MemoFonts
+        from inspector.documents.officialdoc import chinese_date
+        from inspector.settings import MemoFonts
 
         title = f"{committee}党支部问题整改台账" if committee else "党支部问题整改台账"
         subtitle = f"截至{chinese_date(when)}　筛选：{filters}　共{len(rows)}条"

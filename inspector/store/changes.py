@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import Record, new_id, utcnow
+from inspector.models import Record, new_id, utcnow
 
 CREATED = "*"
 # Dict-valued fields whose keys change independently (one answer per item):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .storage import StoreError
+from inspector.errors import StoreError
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -40,8 +40,8 @@ def register(sub) -> None:
 
 def filter_from_args(args: argparse.Namespace, summaries):
     """The LedgerFilter the options describe; unknown values are one Chinese error line."""
-    from .ledger import LedgerFilter, branches_matching, parse_enum_values, parse_statuses
-    from .models import FindingCategory, Sector, Severity
+    from inspector.ledger.rows import LedgerFilter, branches_matching, parse_enum_values, parse_statuses
+    from inspector.models import FindingCategory, Sector, Severity
 
     try:
         branches = frozenset()
@@ -66,7 +66,7 @@ def filter_from_args(args: argparse.Namespace, summaries):
 
 
 def _sort_column(name: str) -> str:
-    from .ledger import COLUMNS
+    from inspector.ledger.rows import COLUMNS
 
     by_header = {v: k for k, v in COLUMNS.items()}
     if name in COLUMNS:
@@ -77,11 +77,11 @@ def _sort_column(name: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from . import clock
-    from .cli import open_store
-    from .export import export_ledger
-    from .ledger import Ledger, apply_filter, sort_rows
-    from .settings import load_settings
+    from inspector import clock
+    from inspector.cli.common import open_store
+    from inspector.documents.ledger_export import export_ledger
+    from inspector.ledger.rows import Ledger, apply_filter, sort_rows
+    from inspector.settings import load_settings
 
     out = Path(args.output).expanduser()
     fmt = args.format or out.suffix.lower().lstrip(".")

@@ -36,11 +36,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import changes as ch
-from .bundle import BRANCH_KINDS, BranchPart, Bundle, BundleError, read_bundle, write_bundle
-from .models import RECORD_TYPES, utcnow
-from .storage import StoreError, read_json_file, write_json_file
-from .store import CHANGES, NotFound, Store, validation_message
+from inspector.store import changes as ch
+from inspector.sync.bundle import BRANCH_KINDS, BranchPart, Bundle, BundleError, read_bundle, write_bundle
+from inspector.models import RECORD_TYPES, utcnow
+from inspector.store.files import read_json_file, write_json_file
+from inspector.errors import StoreError
+from inspector.store.core import CHANGES, Store, validation_message
+from inspector.errors import NotFound
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,8 @@ processes lose updates). This module gives:
 
 from __future__ import annotations
 
+from inspector.errors import CorruptFile, NewerSchema, StoreBusy, StoreError
+
 import contextlib
 import os
 import signal
@@ -32,37 +34,13 @@ from tinydb import TinyDB
 from tinydb.table import Table
 from tinydb.storages import Storage
 
-from .models import SCHEMA_VERSION
+from inspector.models import SCHEMA_VERSION
 
 META_TABLE = "_meta"
 
 # Migrations from schema N to N+1, applied on read; the file is rewritten in
 # the new schema by its next save. Empty while the schema is at version 1.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
-
-class StoreError(Exception):
-    """An error with a one-line Chinese message fit to show a user."""
-
-
-class CorruptFile(StoreError):
-    def __init__(self, path: Path, detail: str):
-        self.path = path
-        self.detail = detail
-        super().__init__(f"数据文件已损坏，未作改动：{path}（{detail}）")
-
-
-class NewerSchema(CorruptFile):
-    """Written by a newer version of the program: refused, never overwritten."""
-
-    def __init__(self, path: Path, version: int):
-        self.path = path
-        self.detail = f"数据结构 {version}"
-        StoreError.__init__(self, f"数据文件由更新版本的程序写入（数据结构 {version}），请升级本程序，文件未作改动：{path}")
-
-
-class StoreBusy(StoreError):
-    pass
 
 
 _PASSES: dict[str, int] = {}

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from . import clock
-from .models import FindingStatus, WeakLaxDetermination
-from .store import Store
-from .weaklax import current
+from inspector import clock
+from inspector.models import FindingStatus, WeakLaxDetermination
+from inspector.store import Store
+from inspector.weaklax import current
 
 
 @dataclass
@@ -70,7 +70,7 @@ class WeakLaxRow:
 
 def criteria_texts(extra_dirs=()) -> dict[str, str]:
     """Criterion id -> text, from the committee's criteria list (for `weaklax_rows`)."""
-    from .checklist import load_weaklax_criteria
+    from inspector.checklist import load_weaklax_criteria
 
     return {c.id: c.text for c in load_weaklax_criteria(extra_dirs)}
 

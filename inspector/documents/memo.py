@@ -24,13 +24,9 @@ its content hash equals the hash of the inputs today.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import os
 import re
-import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -38,8 +34,8 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from . import clock
-from .models import (
+from inspector import clock
+from inspector.models import (
     AnswerValue,
     Branch,
     Finding,
@@ -54,7 +50,7 @@ from .models import (
     WeakLaxDetermination,
     WeakLaxStatus,
 )
-from .officialdoc import (
+from inspector.documents.officialdoc import (
     Column,
     add_blank,
     add_body,
@@ -75,12 +71,12 @@ from .officialdoc import (
     write_new_file,
     PLAIN,
 )
-from .settings import Settings, load_settings
-from .storage import StoreError
-from .store import Store
+from inspector.settings import Settings, load_settings
+from inspector.errors import StoreError
+from inspector.store import Store
 
 if TYPE_CHECKING:
-    from .checklist import ChecklistTemplate
+    from inspector.checklist import ChecklistTemplate
 
 # Bump when the layout or wording changes, so existing memos stop being current.
 MEMO_FORMAT = 1
@@ -164,8 +160,8 @@ def gather(
 
     `criteria` (weak/lax criterion id -> text) and `template` may be passed
     in by callers that write many memos, to avoid reloading them."""
-    from . import weaklax as wl
-    from .visit import template_of
+    from inspector import weaklax as wl
+    from inspector.visit import template_of
 
     settings = settings or load_settings(store.root)
     branch = store.branch(visit.branch_id)
@@ -187,7 +183,7 @@ def gather(
 
 
 def criteria_texts(root: Path, extra_dirs: Sequence[Path] = ()) -> dict[str, str]:
-    from .checklist import load_weaklax_criteria
+    from inspector.checklist import load_weaklax_criteria
 
     return {c.id: c.text for c in load_weaklax_criteria([root / "checklists", *extra_dirs])}
 
@@ -209,7 +205,7 @@ def category_heading(category: FindingCategory) -> str:
 
 def basis_text(basis: str) -> str:
     """三、3 → 《方案》三、3“召开党支部专题组织生活会”; other text as it is."""
-    from .checklist import PLAN_SECTIONS
+    from inspector.checklist import PLAN_SECTIONS
 
     basis = clean_text(basis).strip()
     title = PLAN_SECTIONS.get(basis)
@@ -297,7 +293,7 @@ def build_document(inputs: MemoInputs, today: date):
 
 
 def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
-    from .visit import applicable_items
+    from inspector.visit import applicable_items
 
     branch, visit, template = inputs.branch, inputs.visit, inputs.template
     w.h1(1, "基本情况")
@@ -328,7 +324,7 @@ def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
 
 
 def _good_practice(w: _Writer, inputs: MemoInputs) -> None:
-    from .visit import applicable_items
+    from inspector.visit import applicable_items
 
     w.h1(2, "主要做法和成效")
     applicable = {i.id for i in applicable_items(inputs.template, inputs.branch)}
@@ -383,7 +379,7 @@ def _problems(w: _Writer, findings: list[Finding]) -> None:
 
 
 def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding]) -> None:
-    from .pocket import DueLevel, due_next
+    from inspector.pocket import DueLevel, due_next
 
     w.h1(4, "整改意见和要求")
     today = w.today
@@ -540,200 +536,3 @@ def record_memo(store: Store, visit: Visit, record: MemoRecord) -> Visit:
     with store.lock():
         current = store.visit(visit.id, visit.branch_id)
         return store.save(current.model_copy(update={"memos": [*current.memos, record]}), base=current)
-
-
-# ----------------------------------------------------------------- many memos
-@dataclass
-class Outcome:
-    visit_id: str
-    status: str  # written / current / skipped / failed
-    file: str = ""
-    message: str = ""
-
-
-def completed_visits(store: Store) -> list[tuple[str, str]]:
-    """(branch id, visit id) of every completed visit, from the branch files' index."""
-    out = []
-    for bid in store.branch_ids():
-        try:
-            index = store.visit_index(bid)
-        except StoreError:
-            continue
-        out.extend(
-            (bid, v["id"]) for v in index if not v.get("deleted") and v.get("status") == VisitStatus.COMPLETED.value
-        )
-    return out
-
-
-class _Batch:
-    """Per-process state of `memo --all`: its own Store, settings and caches."""
-
-    def __init__(self, root: str, user: str, out_dir: str, force: bool, today: date, extra_dirs: Sequence[str]):
-        self.store = Store(root, user)
-        self.settings = load_settings(self.store.root)
-        self.criteria = criteria_texts(self.store.root, [Path(d) for d in extra_dirs])
-        self.out_dir = Path(out_dir)
-        self.force = force
-        self.today = today
-        self.templates: dict[tuple[str, str, str], ChecklistTemplate] = {}
-
-    def one(self, bid: str, vid: str) -> Outcome:
-        from .visit import template_of
-
-        try:
-            visit = self.store.visit(vid, bid)
-            if visit.status != VisitStatus.COMPLETED:  # reopened since the index was read
-                return Outcome(vid, "skipped", message="未完成")
-            key = (visit.template_id, visit.template_version, visit.template_hash)
-            if key not in self.templates:
-                self.templates[key] = template_of(self.store, visit)
-            inputs = gather(self.store, visit, settings=self.settings, criteria=self.criteria, template=self.templates[key])
-            if is_current(visit, inputs.content_hash()):
-                return Outcome(vid, "current")
-            rec = write_memo(self.store, visit, out_dir=self.out_dir, force=self.force, today=self.today, inputs=inputs)
-            return Outcome(vid, "written", rec.file)
-        except (StoreError, ValueError, OSError) as exc:
-            return Outcome(vid, "failed", message=str(exc))
-
-
-_BATCH: _Batch | None = None
-
-
-def _init_worker(*args) -> None:
-    global _BATCH
-    _BATCH = _Batch(*args)
-
-
-def _work(chunk: list[tuple[str, str]]) -> list[Outcome]:
-    assert _BATCH is not None
-    return [_BATCH.one(bid, vid) for bid, vid in chunk]
-
-
-def write_all(
-    store: Store,
-    out_dir: Path,
-    *,
-    force: bool = False,
-    today: date | None = None,
-    extra_dirs: Sequence[Path] = (),
-    workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[Outcome]:
-    """A memo for every completed visit without a current one, on every core."""
-    import multiprocessing
-    import threading
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    out_dir = Path(out_dir).expanduser().absolute()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    today = today or clock.today()
-    todo = completed_visits(store)
-    workers = workers or os.cpu_count() or 1
-    args = (str(store.root), store.user, str(out_dir), force, today, [str(d) for d in extra_dirs])
-    done: list[Outcome] = []
-    if progress:
-        progress(0, len(todo))
-    if workers <= 1 or len(todo) < 4:
-        batch = _Batch(*args)
-        for bid, vid in todo:
-            done.append(batch.one(bid, vid))
-            if progress:
-                progress(len(done), len(todo))
-        return done
-    size = max(1, min(16, len(todo) // (workers * 8)))
-    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-    # Fork is quick (the children inherit the imports), but forking a process
-    # that runs threads (the app calls this from a worker thread) can
-    # deadlock the children: then spawn.
-    single = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if single else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=args) as pool:
-        for fut in as_completed([pool.submit(_work, c) for c in chunks]):
-            done.extend(fut.result())
-            if progress:
-                progress(len(done), len(todo))
-    return done
-
-
-class ProgressBar:
-    """A one-line text progress bar on stderr, redrawn at most 10 times a
-    second; into a file or pipe only the final state is written."""
-
-    def __init__(self, label: str, stream=None, width: int = 30):
-        self.label, self.stream, self.width = label, stream or sys.stderr, width
-        self.live = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._last = 0.0
-
-    def __call__(self, n: int, total: int) -> None:
-        if n != total and not self.live:
-            return
-        now = time.monotonic()
-        if 0 < n < total and now - self._last < 0.1:
-            return
-        self._last = now
-        filled = self.width * n // total if total else self.width
-        bar = "█" * filled + "░" * (self.width - filled)
-        end = "\n" if n == total else ""
-        print(f"\r{self.label} {bar} {n}/{total}", end=end, file=self.stream, flush=True)
-
-
-# ----------------------------------------------------------------------- CLI
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"应为正整数：{text}")
-    return value
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "memo",
-        help="生成现场指导反馈意见（Word 公文格式）",
-        description="按 GB/T 9704-2012 公文格式生成现场指导反馈意见（.docx）。",
-    )
-    p.add_argument("visit_id", nargs="?", metavar="VISIT_ID", help="现场指导记录编号")
-    p.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认在当前目录按支部名称命名）；也可为已有目录")
-    p.add_argument("--all", action="store_true", help="为所有已完成、尚无最新反馈意见的现场指导生成")
-    p.add_argument("--out-dir", metavar="DIR", help="与 --all 同用：输出目录")
-    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
-    p.add_argument("--jobs", type=_positive, metavar="N", help="与 --all 同用：并行进程数（默认为 CPU 核数）")
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    from .cli import open_store
-
-    if args.all == bool(args.visit_id):
-        print("错误：请给出一个现场指导编号，或使用 --all", file=sys.stderr)
-        return 2
-    if args.all and not args.out_dir:
-        print("错误：--all 需要用 --out-dir 指定输出目录", file=sys.stderr)
-        return 2
-    store = open_store(args)
-    extra = [Path(d) for d in args.checklists]
-    if args.all:
-        outcomes = write_all(
-            store, Path(args.out_dir), force=args.force, extra_dirs=extra, workers=args.jobs,
-            progress=ProgressBar("生成反馈意见"),
-        )
-        count = {s: sum(1 for o in outcomes if o.status == s) for s in ("written", "current", "skipped", "failed")}
-        for o in [o for o in outcomes if o.status == "failed"][:20]:
-            print(f"失败：{o.visit_id}：{o.message}", file=sys.stderr)
-        skipped = f"，已重新打开而跳过 {count['skipped']} 份" if count["skipped"] else ""
-        print(
-            f"已生成 {count['written']} 份，已是最新 {count['current']} 份{skipped}，失败 {count['failed']} 份。"
-            f"输出目录：{Path(args.out_dir).absolute()}"
-        )
-        return 1 if count["failed"] else 0
-    visit = store.visit(args.visit_id)
-    target = Path(args.output).expanduser() if args.output else None
-    out_dir = None
-    if target is not None and target.is_dir():
-        out_dir, target = target, None
-    inputs = gather(store, visit, criteria=criteria_texts(store.root, extra))
-    rec = write_memo(store, visit, path=target, out_dir=out_dir, force=args.force, inputs=inputs)
-    print(f"已生成：{rec.file}")
-    return 0

@@ -32,9 +32,10 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from .changes import CREATED, Change
-from .models import RECORD_TYPES, SCHEMA_VERSION, utcnow
-from .storage import StoreError, dumps, ensure_dir
+from inspector.store.changes import CREATED, Change
+from inspector.models import RECORD_TYPES, SCHEMA_VERSION, utcnow
+from inspector.store.files import dumps, ensure_dir
+from inspector.errors import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -297,7 +298,7 @@ def _committee(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def _record(name: str, bid: str | None, kind: str, doc: Any) -> dict[str, Any]:
-    from .store import validation_message
+    from inspector.store import validation_message
 
     try:
         record = RECORD_TYPES[kind].model_validate(doc)
@@ -312,7 +313,7 @@ def _record(name: str, bid: str | None, kind: str, doc: Any) -> dict[str, Any]:
 
 
 def _change(name: str, doc: Any) -> Change:
-    from .store import validation_message
+    from inspector.store import validation_message
 
     try:
         change = Change.model_validate(doc)
@@ -327,7 +328,7 @@ def _change(name: str, doc: Any) -> Change:
 
 
 def _template(name: str, data: bytes) -> dict[str, Any]:
-    from .checklist import template_from_snapshot
+    from inspector.checklist import template_from_snapshot
 
     snap = _json(name, data)
     try:

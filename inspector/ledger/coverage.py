@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from . import clock
-from .ledger import Ledger, LedgerRow
-from .models import FindingStatus
-from .store import Store
+from inspector import clock
+from inspector.ledger.rows import Ledger, LedgerRow
+from inspector.models import FindingStatus
+from inspector.store import Store
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -125,7 +125,7 @@ class CoverageReport:
         return hit[1]
 
     def build(self, today: date | None = None, *, not_visited_days: int | None = None, months: int = 12) -> Coverage:
-        from .settings import load_settings
+        from inspector.settings import load_settings
 
         today = today or clock.today()
         limit = not_visited_days or load_settings(self.store.root).not_visited_days

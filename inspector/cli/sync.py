@@ -10,8 +10,8 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from .storage import StoreError
-from .sync import export_bundle, import_bundle, list_conflicts, local_time, resolve_conflict, show_value
+from inspector.errors import StoreError
+from inspector.sync.merge import export_bundle, import_bundle, list_conflicts, local_time, resolve_conflict, show_value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,7 +43,7 @@ def _print_json(data: Any) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from .cli import open_store
+    from inspector.cli.common import open_store
 
     report = export_bundle(open_store(args), args.output, args.branch or None, args.since)
     _print_json(report.to_json()) if args.json else print(report.line())
@@ -51,7 +51,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from .cli import open_store
+    from inspector.cli.common import open_store
 
     report = import_bundle(open_store(args), args.file)
     if args.json:
@@ -62,7 +62,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
-    from .cli import open_store
+    from inspector.cli.common import open_store
 
     store = open_store(args)
     found = list_conflicts(store)

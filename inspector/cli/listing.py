@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from .models import FindingStatus
-from .store import Store
+from inspector.models import FindingStatus
+from inspector.store import Store
 
 KINDS = ("branches", "visits", "findings")
 
@@ -177,8 +177,8 @@ def rows_for(store: Store, what: str, today: date, *, open_only: bool = False) -
 def run(args: argparse.Namespace) -> int:
     import orjson
 
-    from . import clock
-    from .cli import open_store
+    from inspector import clock
+    from inspector.cli.common import open_store
 
     store = open_store(args)
     today = clock.today()

@@ -10,24 +10,24 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import os
 import sys
-from pathlib import Path
 
-from .storage import StoreError
+from inspector.cli.app import run_app
+from inspector.cli.common import setup_logging
+from inspector.errors import UserError
 
 # Subcommand name -> the module that registers it (`register(subparsers)`).
 # Only the modules named on the command line are imported: opening the app
 # must not pay for python-docx, the sync code or the demo generator.
 COMMANDS = {
-    "demo": "inspector.demo",
-    "check": "inspector.check",
-    "list": "inspector.listing",
-    "ledger": "inspector.ledger_cli",
-    "memo": "inspector.memo",
-    "export": "inspector.sync_cli",
-    "import": "inspector.sync_cli",
-    "conflicts": "inspector.sync_cli",
+    "demo": "inspector.cli.demo",
+    "check": "inspector.cli.check",
+    "list": "inspector.cli.listing",
+    "ledger": "inspector.cli.ledger",
+    "memo": "inspector.cli.memo",
+    "export": "inspector.cli.sync",
+    "import": "inspector.cli.sync",
+    "conflicts": "inspector.cli.sync",
 }
 
 log = logging.getLogger("inspector")
@@ -79,51 +79,14 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def open_store(args: argparse.Namespace):
-    """The Store for --data/--user, with the committee's file modes applied."""
-    from .settings import load_settings, resolve_data_dir
-    from .store import Store
-
-    root = resolve_data_dir(args.data)
-    if root.exists():
-        load_settings(root).apply_modes()
-    return Store(root, args.user)
-
-
-def checklist_dirs(args: argparse.Namespace, root: Path) -> list[Path]:
-    return [root / "checklists", *map(Path, args.checklists)]
-
-
-def run_app(args: argparse.Namespace) -> int:
-    os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
-    store = open_store(args)
-    from screens.app import run
-
-    return run(store, checklist_dirs=checklist_dirs(args, store.root), mouse=not args.no_mouse)
-
-
-def _setup_logging(args: argparse.Namespace) -> None:
-    from .settings import resolve_data_dir
-
-    try:
-        logdir = resolve_data_dir(getattr(args, "data", None)) / "logs"
-        logdir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler: logging.Handler = logging.FileHandler(logdir / "inspector.log", encoding="utf-8")
-    except OSError:
-        handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser(argv)
     args = parser.parse_args(argv)
-    _setup_logging(args)
+    setup_logging(args)
     try:
         return int(args.func(args) or 0)
-    except StoreError as exc:
+    except UserError as exc:
         log.exception("command failed")
         print(f"错误：{exc}", file=sys.stderr)
         return 1

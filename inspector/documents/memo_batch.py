@@ -1,0 +1,134 @@
+"""Memos for every completed visit without a current one, on every core (`memo --all`, the app's `a`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from inspector import clock
+from inspector.documents.memo import criteria_texts, gather, is_current, write_memo
+from inspector.errors import StoreError
+from inspector.models import VisitStatus
+from inspector.settings import load_settings
+from inspector.store import Store
+
+if TYPE_CHECKING:
+    from inspector.checklist import ChecklistTemplate
+
+# ----------------------------------------------------------------- many memos
+@dataclass
+class Outcome:
+    visit_id: str
+    status: str  # written / current / skipped / failed
+    file: str = ""
+    message: str = ""
+
+
+def completed_visits(store: Store) -> list[tuple[str, str]]:
+    """(branch id, visit id) of every completed visit, from the branch files' index."""
+    out = []
+    for bid in store.branch_ids():
+        try:
+            index = store.visit_index(bid)
+        except StoreError:
+            continue
+        out.extend(
+            (bid, v["id"]) for v in index if not v.get("deleted") and v.get("status") == VisitStatus.COMPLETED.value
+        )
+    return out
+
+
+class _Batch:
+    """Per-process state of `memo --all`: its own Store, settings and caches."""
+
+    def __init__(self, root: str, user: str, out_dir: str, force: bool, today: date, extra_dirs: Sequence[str]):
+        self.store = Store(root, user)
+        self.settings = load_settings(self.store.root)
+        self.criteria = criteria_texts(self.store.root, [Path(d) for d in extra_dirs])
+        self.out_dir = Path(out_dir)
+        self.force = force
+        self.today = today
+        self.templates: dict[tuple[str, str, str], ChecklistTemplate] = {}
+
+    def one(self, bid: str, vid: str) -> Outcome:
+        from inspector.visit import template_of
+
+        try:
+            visit = self.store.visit(vid, bid)
+            if visit.status != VisitStatus.COMPLETED:  # reopened since the index was read
+                return Outcome(vid, "skipped", message="未完成")
+            key = (visit.template_id, visit.template_version, visit.template_hash)
+            if key not in self.templates:
+                self.templates[key] = template_of(self.store, visit)
+            inputs = gather(self.store, visit, settings=self.settings, criteria=self.criteria, template=self.templates[key])
+            if is_current(visit, inputs.content_hash()):
+                return Outcome(vid, "current")
+            rec = write_memo(self.store, visit, out_dir=self.out_dir, force=self.force, today=self.today, inputs=inputs)
+            return Outcome(vid, "written", rec.file)
+        except (StoreError, ValueError, OSError) as exc:
+            return Outcome(vid, "failed", message=str(exc))
+
+
+_BATCH: _Batch | None = None
+
+
+def _init_worker(*args) -> None:
+    global _BATCH
+    _BATCH = _Batch(*args)
+
+
+def _work(chunk: list[tuple[str, str]]) -> list[Outcome]:
+    assert _BATCH is not None
+    return [_BATCH.one(bid, vid) for bid, vid in chunk]
+
+
+def write_all(
+    store: Store,
+    out_dir: Path,
+    *,
+    force: bool = False,
+    today: date | None = None,
+    extra_dirs: Sequence[Path] = (),
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Outcome]:
+    """A memo for every completed visit without a current one, on every core."""
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    out_dir = Path(out_dir).expanduser().absolute()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    today = today or clock.today()
+    todo = completed_visits(store)
+    workers = workers or os.cpu_count() or 1
+    args = (str(store.root), store.user, str(out_dir), force, today, [str(d) for d in extra_dirs])
+    done: list[Outcome] = []
+    if progress:
+        progress(0, len(todo))
+    if workers <= 1 or len(todo) < 4:
+        batch = _Batch(*args)
+        for bid, vid in todo:
+            done.append(batch.one(bid, vid))
+            if progress:
+                progress(len(done), len(todo))
+        return done
+    size = max(1, min(16, len(todo) // (workers * 8)))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    # Fork is quick (the children inherit the imports), but forking a process
+    # that runs threads (the app calls this from a worker thread) can
+    # deadlock the children: then spawn.
+    single = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if single else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=args) as pool:
+        for fut in as_completed([pool.submit(_work, c) for c in chunks]):
+            done.extend(fut.result())
+            if progress:
+                progress(len(done), len(todo))
+    return done
+
+

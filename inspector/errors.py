@@ -1,0 +1,65 @@
+"""The errors a user can cause or meet, each with a one-line Chinese message.
+
+Screens and commands catch `UserError` and show its text; anything else is a
+bug and is logged with its traceback. Subclasses say what went wrong so a
+caller can react (a conflict offers a merge, a busy lock a retry).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from inspector.models import Record
+
+
+class UserError(Exception):
+    """An error with a one-line Chinese message fit to show a user."""
+
+
+class StoreError(UserError):
+    """The data folder could not be read or written as asked."""
+
+
+class CorruptFile(StoreError):
+    def __init__(self, path: Path, detail: str):
+        self.path = path
+        self.detail = detail
+        super().__init__(f"数据文件已损坏，未作改动：{path}（{detail}）")
+
+
+class NewerSchema(CorruptFile):
+    """Written by a newer version of the program: refused, never overwritten."""
+
+    def __init__(self, path: Path, version: int):
+        self.path = path
+        self.detail = f"数据结构 {version}"
+        StoreError.__init__(self, f"数据文件由更新版本的程序写入（数据结构 {version}），请升级本程序，文件未作改动：{path}")
+
+
+class StoreBusy(StoreError):
+    """Another process held the data folder's lock for too long."""
+
+
+class NotFound(StoreError):
+    """No record with that id (or it was deleted)."""
+
+
+class EditConflict(StoreError):
+    """Someone else saved the same fields since this editor loaded the record."""
+
+    def __init__(self, record: Record, theirs: dict[str, tuple[Any, Any]], current: Record):
+        self.record = record
+        self.theirs = theirs
+        self.current = current
+        names = "、".join(sorted(theirs))
+        super().__init__(f"该记录已被他人修改（字段：{names}），请查看对方的修改后再保存")
+
+
+class OutputExists(UserError):
+    """A document would overwrite an existing file without --force."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(f"文件已存在，未覆盖：{path}（如需覆盖请加 --force）")

@@ -1,0 +1,1 @@
+"""The committee's read side: rectification ledger rows, weak/lax ledger, coverage."""

@@ -1,0 +1,11 @@
+"""The data folder: the only code that knows the file format.
+
+`files` holds the atomic TinyDB storage, the lock and the journal; `changes`
+the field-level history; `core` the `Store` with its shards, caches and read
+models; `check` the read-only integrity check. Everything else asks `Store`.
+"""
+
+from inspector.store.core import BranchData, BranchSummary, Store, validation_message
+from inspector.errors import EditConflict, NotFound
+
+__all__ = ["BranchData", "BranchSummary", "EditConflict", "NotFound", "Store", "validation_message"]

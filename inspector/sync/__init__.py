@@ -1,0 +1,1 @@
+"""Sync bundles between installations: the zip format (`bundle`) and the merge (`merge`)."""
