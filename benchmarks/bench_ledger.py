@@ -43,7 +43,9 @@ def build(root: Path, branches: int) -> None:
 
     t = time.perf_counter()
     stats = generate(Store(root, "演示"), branches, 1, today=TODAY)
-    print(f"built demo: {branches} branches, {sum(stats.findings.values())} findings in {time.perf_counter() - t:.1f} s")
+    print(
+        f"built demo: {branches} branches, {sum(stats.findings.values())} findings in {time.perf_counter() - t:.1f} s"
+    )
 
 
 def cold(root: Path, repeat: int = 3) -> tuple[float, int]:
@@ -51,7 +53,9 @@ def cold(root: Path, repeat: int = 3) -> tuple[float, int]:
     env = dict(os.environ, INSPECTOR_TODAY=TODAY.isoformat())
     best, cpu = 1e9, 1e9
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", COLD, str(root)], capture_output=True, text=True, env=env, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", COLD, str(root)], capture_output=True, text=True, env=env, check=True
+        )
         secs, used, n = out.stdout.split()
         best, cpu = min(best, float(secs)), min(cpu, float(used))
     print(f"  cold: best wall {best * 1000:.0f} ms, cpu {cpu * 1000:.0f} ms (load average {os.getloadavg()[0]:.1f})")
@@ -124,7 +128,9 @@ def main() -> int:
         lambda: export_ledger(ordered[:5000], out / "5000.docx", "docx", force=True, when=TODAY, committee="测试党委"),
         repeat=1,
     )
-    print(f"  csv size {(out / 'all.csv').stat().st_size / 1e6:.1f} MB, docx size {(out / '5000.docx').stat().st_size / 1e6:.1f} MB")
+    print(
+        f"  csv size {(out / 'all.csv').stat().st_size / 1e6:.1f} MB, docx size {(out / '5000.docx').stat().st_size / 1e6:.1f} MB"
+    )
 
     failed = False
     for name, secs in figures.items():

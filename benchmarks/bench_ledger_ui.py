@@ -28,14 +28,19 @@ from pathlib import Path
 
 TODAY = "2026-11-26"
 SIZE = (100, 30)
-BUDGETS = {"open cold (s)": 1.5, "open warm (s)": 0.3, "filter work per keystroke, worst (ms)": 100.0, "bytes per cursor move": 1536}
+BUDGETS = {
+    "open cold (s)": 1.5,
+    "open warm (s)": 0.3,
+    "filter work per keystroke, worst (ms)": 100.0,
+    "bytes per cursor move": 1536,
+}
 
 PILOT = r"""
 import asyncio, json, sys, time
 from dataclasses import replace
 from inspector.store import Store
 from screens.app import InspectorApp
-from screens.ledger import LedgerScreen, open_ledger_screen
+from screens.ledger import LedgerScreen
 
 async def wait(pilot, cond, timeout=60):
     end = time.perf_counter() + timeout
@@ -52,7 +57,7 @@ async def main(root):
         await wait(pilot, lambda: app.screen_stack[0]._loaded)
         for label in ("cold", "warm"):
             t = time.perf_counter()
-            open_ledger_screen(app)
+            app.open_committee_screen()
             await wait(pilot, lambda: isinstance(app.screen, LedgerScreen) and app.screen.loaded)
             await pilot.pause()
             out[label] = time.perf_counter() - t
@@ -119,7 +124,11 @@ class Terminal:
         exe = Path(os.environ.get("BENCH_INSPECTOR") or Path(sys.executable).with_name("inspector"))
         self.proc = subprocess.Popen(
             [str(exe), "--data", str(root), "--user", "bench", "--no-mouse"],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
         )
         os.close(slave)
         self.fd = master
@@ -195,7 +204,9 @@ def main() -> int:
     print(f"ledger screen, {p['rows']} rows: open cold {p['cold']:.2f} s, warm {p['warm']:.2f} s")
     print(f"  a keystroke round trip with nothing bound (Pilot, to idle): {p['idle'] * 1000:.1f} ms")
     for name, handler, to_idle, shown in p["keys"]:
-        print(f"  keystroke {name!r:10} filter {handler * 1000:6.1f} ms; press to idle {to_idle * 1000:6.1f} ms  ({shown} rows shown)")
+        print(
+            f"  keystroke {name!r:10} filter {handler * 1000:6.1f} ms; press to idle {to_idle * 1000:6.1f} ms  ({shown} rows shown)"
+        )
     t = terminal_figures(root)
     per_move = statistics.median(t["moves"])
     print(f"terminal output: ledger first paint {t['first paint']} bytes; page down {t['page down']} bytes")

@@ -23,8 +23,8 @@ from pathlib import Path
 
 os.environ.setdefault("INSPECTOR_TODAY", "2026-11-26")
 
-from inspector.documents import memo, memo_batch  # noqa: E402
-from inspector.store import Store  # noqa: E402
+from inspector.documents import memo, memo_batch
+from inspector.store import Store
 
 
 def build(cache: Path, branches: int) -> None:
@@ -55,9 +55,11 @@ def one_memo(root: Path, out: Path) -> None:
             memo.write_memo(store, visit, path=out / f"{label}-{i}.docx", force=True)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - cpu0) * 1000)
-        print(f"one memo ({label} visit, {n} findings): median {statistics.median(times[3:]):.0f} ms "
-              f"(CPU {statistics.median(cpu[3:]):.0f} ms), first {times[0]:.0f} ms (includes imports), "
-              f"file {(out / f'{label}-0.docx').stat().st_size // 1024} KiB")
+        print(
+            f"one memo ({label} visit, {n} findings): median {statistics.median(times[3:]):.0f} ms "
+            f"(CPU {statistics.median(cpu[3:]):.0f} ms), first {times[0]:.0f} ms (includes imports), "
+            f"file {(out / f'{label}-0.docx').stat().st_size // 1024} KiB"
+        )
 
 
 def all_memos(pristine: Path, jobs: int) -> None:
@@ -70,13 +72,19 @@ def all_memos(pristine: Path, jobs: int) -> None:
         cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_utime
         outcomes = memo_batch.write_all(store, Path(tmp) / "out", workers=jobs)
         seconds = time.perf_counter() - started
-        cpu = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_utime - cpu0
+        cpu = (
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+            + resource.getrusage(resource.RUSAGE_SELF).ru_utime
+            - cpu0
+        )
         written = sum(1 for o in outcomes if o.status == "written")
         failed = [o for o in outcomes if o.status == "failed"]
-        print(f"memo --all on {jobs} process(es): {written}/{total} memos in {seconds:.1f} s "
-              f"= {written / seconds:.1f} memos/s; 2000 visits ≈ {2000 * seconds / max(written, 1):.0f} s; "
-              f"failed {len(failed)}; CPU {cpu:.0f} s ({1000 * cpu / max(written, 1):.0f} ms a memo); "
-              f"load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"memo --all on {jobs} process(es): {written}/{total} memos in {seconds:.1f} s "
+            f"= {written / seconds:.1f} memos/s; 2000 visits ≈ {2000 * seconds / max(written, 1):.0f} s; "
+            f"failed {len(failed)}; CPU {cpu:.0f} s ({1000 * cpu / max(written, 1):.0f} ms a memo); "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
         for o in failed[:5]:
             print("  failed:", o.visit_id, o.message)
 

@@ -23,8 +23,11 @@ import time
 from pathlib import Path
 
 TARGETS = {
-    "save_median": 10.0, "save_p95": 30.0, "branch_data_median": 50.0,
-    "open_findings_cold": 1500.0, "open_findings_warm": 300.0,
+    "save_median": 10.0,
+    "save_p95": 30.0,
+    "branch_data_median": 50.0,
+    "open_findings_cold": 1500.0,
+    "open_findings_warm": 300.0,
 }
 
 
@@ -86,9 +89,23 @@ out['warm'] = (time.perf_counter() - t) * 1000
 def build(data: Path, branches: int, seed: int) -> float:
     env = {**os.environ, "INSPECTOR_USER": "bench"}
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "inspector.cli", "--data", str(data), "demo",
-                    "--branches", str(branches), "--seed", str(seed)], check=True, env=env,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inspector.cli",
+            "--data",
+            str(data),
+            "demo",
+            "--branches",
+            str(branches),
+            "--seed",
+            str(seed),
+        ],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - t
 
 
@@ -160,8 +177,11 @@ def main() -> int:
         line("  the same, CPU time of that process", found["cold_cpu"])
         line("all open findings, warm (nothing changed)", found["warm"], "open_findings_warm")
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "inspector.cli", "--data", str(data), "list", "findings",
-                        "--open", "--json"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "inspector.cli", "--data", str(data), "list", "findings", "--open", "--json"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         line("`inspector list findings --open --json`, whole", (time.perf_counter() - t) * 1000)
         summaries = median_of_runs(data, SUMMARIES, args.runs)
         line("branch_summaries(), new process, cache file", summaries["cold"])

@@ -34,8 +34,10 @@ def build(root: Path, branches: int) -> None:
 
     t = time.perf_counter()
     stats = generate(Store(root, "演示"), branches, 1, today=TODAY)
-    print(f"built demo: {stats.branches} branches, {sum(stats.visits.values())} visits, "
-          f"{sum(stats.findings.values())} findings in {time.perf_counter() - t:.0f} s")
+    print(
+        f"built demo: {stats.branches} branches, {sum(stats.visits.values())} visits, "
+        f"{sum(stats.findings.values())} findings in {time.perf_counter() - t:.0f} s"
+    )
 
 
 def fifty_visits(laptop, rng: random.Random) -> int:
@@ -49,8 +51,14 @@ def fifty_visits(laptop, rng: random.Random) -> int:
     for branch in laptop.branches():
         template = pick_template(templates, branch.sector)
         for n in range(2):
-            visit = start_visit(laptop, branch, template, on=TODAY - timedelta(days=n), inspectors=["王干事"],
-                                methods=[VisitMethod.REVIEW_RECORDS, VisitMethod.DISCUSSION])
+            visit = start_visit(
+                laptop,
+                branch,
+                template,
+                on=TODAY - timedelta(days=n),
+                inspectors=["王干事"],
+                methods=[VisitMethod.REVIEW_RECORDS, VisitMethod.DISCUSSION],
+            )
             for item in applicable_items(template, branch):
                 value = rng.choice([AnswerValue.MET] * 4 + [AnswerValue.PARTLY_MET, AnswerValue.NOT_MET])
                 visit = answer(laptop, visit, item.id, value, note="现场查阅" if value != AnswerValue.MET else None)
@@ -98,14 +106,18 @@ def main() -> int:
 
     since = datetime.fromtimestamp(mark).astimezone()
     secs, rep = timed(lambda: export_bundle(laptop, work / "visits.zip", since=since))
-    print(f"laptop bundle: {rep.visits} visits, {rep.records} records, {rep.changes} changes, "
-          f"{rep.bytes / 1024:.0f} KB, exported in {secs * 1000:.0f} ms")
+    print(
+        f"laptop bundle: {rep.visits} visits, {rep.records} records, {rep.changes} changes, "
+        f"{rep.bytes / 1024:.0f} KB, exported in {secs * 1000:.0f} ms"
+    )
     assert rep.visits >= 50, rep
 
     secs, rep = timed(lambda: import_bundle(server, work / "visits.zip"))
     figures["import 50 visits into the county"] = secs
-    print(f"import into the {len(server.branch_ids())}-branch server: {secs * 1000:.0f} ms, {rep.totals()}, "
-          f"{rep.new_changes} new changes")
+    print(
+        f"import into the {len(server.branch_ids())}-branch server: {secs * 1000:.0f} ms, {rep.totals()}, "
+        f"{rep.new_changes} new changes"
+    )
     secs, rep = timed(lambda: import_bundle(server, work / "visits.zip"))
     print(f"same bundle again (no-op):        {secs * 1000:.0f} ms, {rep.totals()}")
 
@@ -116,8 +128,10 @@ def main() -> int:
     print(f"export of the largest branch: {best * 1000:.0f} ms, {rep.records} records, {rep.changes} changes")
 
     secs, rep = timed(lambda: export_bundle(server, work / "all.zip"))
-    print(f"(info) full export: {secs:.1f} s, {rep.branches} branches, {rep.records} records, "
-          f"{rep.changes} changes, {rep.bytes / 1e6:.1f} MB")
+    print(
+        f"(info) full export: {secs:.1f} s, {rep.branches} branches, {rep.records} records, "
+        f"{rep.changes} changes, {rep.bytes / 1e6:.1f} MB"
+    )
     fresh = Store(work / "fresh", "新机")
     secs, rep = timed(lambda: import_bundle(fresh, work / "all.zip"))
     print(f"(info) full import into an empty folder: {secs:.1f} s, {rep.totals()}")

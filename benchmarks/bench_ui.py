@@ -13,6 +13,7 @@ keystroke-to-idle including the redraw.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import pty
 import resource
@@ -23,7 +24,6 @@ import struct
 import subprocess
 import sys
 import termios
-import fcntl
 import time
 from pathlib import Path
 
@@ -41,7 +41,12 @@ def start_time(root: Path, expect: bytes, timeout: float = 20.0) -> tuple[float,
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "inspector.cli", "--data", str(root)],
-        stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, start_new_session=True,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
     )
     os.close(slave)
     seen = b""
@@ -100,8 +105,24 @@ async def filter_times(root: Path) -> tuple[list[float], list[float], list[float
             await pilot.press("f12")
             idle.append((time.perf_counter() - t) * 1000)
         home.apply_filter = timed
-        keys = ["d", "y", "d", "z", "b", "backspace", "backspace", "backspace", "backspace", "backspace",
-                "c", "u", "n", "backspace", "backspace", "backspace"] * 3
+        keys = [
+            "d",
+            "y",
+            "d",
+            "z",
+            "b",
+            "backspace",
+            "backspace",
+            "backspace",
+            "backspace",
+            "backspace",
+            "c",
+            "u",
+            "n",
+            "backspace",
+            "backspace",
+            "backspace",
+        ] * 3
         for key in keys:
             t = time.perf_counter()
             await pilot.press(key)
@@ -137,12 +158,18 @@ def main() -> int:
     warm_cpu = [c for _, c in runs]
     print(f"branches: {count}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"start to branch table, cold summary cache: {cold:.3f} s (CPU {cold_cpu:.3f} s)")
-    print(f"start to branch table, warm (median of 5): {statistics.median(warm):.3f} s  (max {max(warm):.3f}; "
-          f"CPU median {statistics.median(warm_cpu):.3f} s; budget {BUDGET_START} s)")
+    print(
+        f"start to branch table, warm (median of 5): {statistics.median(warm):.3f} s  (max {max(warm):.3f}; "
+        f"CPU median {statistics.median(warm_cpu):.3f} s; budget {BUDGET_START} s)"
+    )
     refill, refill_cpu, keystroke, idle, total = asyncio.run(filter_times(root))
-    print(f"filter: table refill per keystroke: median {statistics.median(refill):.1f} ms, max {max(refill):.1f} ms over {len(refill)} (rows up to {total}); CPU time median {statistics.median(refill_cpu):.1f} ms, max {max(refill_cpu):.1f} ms")
-    print(f"filter: keystroke to idle incl. redraw: median {statistics.median(keystroke):.1f} ms, "
-          f"p90 {sorted(keystroke)[int(len(keystroke) * 0.9)]:.1f} ms, max {max(keystroke):.1f} ms (budget {BUDGET_KEY_MS:.0f} ms)")
+    print(
+        f"filter: table refill per keystroke: median {statistics.median(refill):.1f} ms, max {max(refill):.1f} ms over {len(refill)} (rows up to {total}); CPU time median {statistics.median(refill_cpu):.1f} ms, max {max(refill_cpu):.1f} ms"
+    )
+    print(
+        f"filter: keystroke to idle incl. redraw: median {statistics.median(keystroke):.1f} ms, "
+        f"p90 {sorted(keystroke)[int(len(keystroke) * 0.9)]:.1f} ms, max {max(keystroke):.1f} ms (budget {BUDGET_KEY_MS:.0f} ms)"
+    )
     print(f"filter: Pilot overhead, a key that changes nothing: median {statistics.median(idle):.1f} ms")
     print(f"summary poll (stat-cached branch_summaries): {summary_poll(root):.1f} ms")
     return 0

@@ -47,12 +47,12 @@ def pick_branch(root: Path) -> str:
 async def measure(root: Path, keys: int) -> dict[str, list[float]]:
     from datetime import date
 
+    from textual.worker import WorkerCancelled
+
     from inspector.checklist import load_templates, pick_template
     from inspector.models import VisitMethod
     from inspector.store import Store
     from inspector.visit import start_visit
-    from textual.worker import WorkerCancelled
-
     from screens.app import InspectorApp
     from screens.visit import VisitScreen
 
@@ -60,7 +60,9 @@ async def measure(root: Path, keys: int) -> dict[str, list[float]]:
     bid = pick_branch(root)
     branch = store.branch(bid)
     template = pick_template(load_templates().templates, branch.sector)
-    visit = start_visit(store, branch, template, on=date.today(), inspectors=["bench"], methods=[VisitMethod.REVIEW_RECORDS])
+    visit = start_visit(
+        store, branch, template, on=date.today(), inspectors=["bench"], methods=[VisitMethod.REVIEW_RECORDS]
+    )
 
     class BenchApp(InspectorApp):
         def offer_resume(self) -> None:
@@ -120,7 +122,9 @@ async def measure(root: Path, keys: int) -> dict[str, list[float]]:
                 figures["screen"].append((frame - sent) * 1000)
         visits.answer = real_save  # type: ignore[assignment]
     on_disk = Store(root, "check").visit(visit.id, bid)
-    print(f"党支部 {branch.name}（{bid[:8]}），条目 {len(screen.items)} 项，已按键 {n} 次，磁盘上已保存 {len(on_disk.answers)} 项")
+    print(
+        f"党支部 {branch.name}（{bid[:8]}），条目 {len(screen.items)} 项，已按键 {n} 次，磁盘上已保存 {len(on_disk.answers)} 项"
+    )
     return figures
 
 
@@ -148,7 +152,11 @@ def main() -> int:
             print(f"{label}：无数据")
             continue
         med, p95 = statistics.median(values), pct(values, 0.95)
-        verdict = "" if key == "save_only" else f"  (目标 ≤ {TARGET_MS:g} ms：{'达到' if p95 <= TARGET_MS else '未达到'}，按 p95)"
+        verdict = (
+            ""
+            if key == "save_only"
+            else f"  (目标 ≤ {TARGET_MS:g} ms：{'达到' if p95 <= TARGET_MS else '未达到'}，按 p95)"
+        )
         print(f"{label}：中位数 {med:.1f} ms，p95 {p95:.1f} ms，最大 {max(values):.1f} ms{verdict}")
     return 0
 

@@ -20,11 +20,11 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -44,19 +44,19 @@ from inspector.models import AnswerValue, FindingCategory, Sector, Severity, Vis
 
 __all__ = [
     "PLAN_SECTIONS",
-    "WEAKLAX_FILE",
     "SNAPSHOT_FORMAT",
-    "Item",
-    "Section",
-    "ChecklistTemplate",
-    "WeakLaxCriterion",
+    "WEAKLAX_FILE",
     "ChecklistError",
+    "ChecklistTemplate",
+    "Item",
     "LoadResult",
+    "Section",
+    "WeakLaxCriterion",
     "load_templates",
     "load_weaklax_criteria",
     "pick_template",
-    "template_snapshot",
     "template_from_snapshot",
+    "template_snapshot",
 ]
 
 #: Sections of the 2016 plan that an item may cite (``basis``), with their titles.
@@ -163,9 +163,7 @@ class Item(_Model):
             )
         known = (info.context or {}).get("weaklax_ids")
         if known is not None and v not in known:
-            raise PydanticCustomError(
-                "unknown_criterion", "「{value}」不是已定义的软弱涣散认定标准", {"value": v}
-            )
+            raise PydanticCustomError("unknown_criterion", "「{value}」不是已定义的软弱涣散认定标准", {"value": v})
         return v
 
     @property
@@ -234,7 +232,11 @@ class ChecklistTemplate(_Model):
                 raise PydanticCustomError(
                     "duplicate_section",
                     "章节编号 {value} 重复",
-                    {"value": section.id, "at": ("sections", si, "id"), "first": ("sections", section_ids[section.id], "id")},
+                    {
+                        "value": section.id,
+                        "at": ("sections", si, "id"),
+                        "first": ("sections", section_ids[section.id], "id"),
+                    },
                 )
             section_ids[section.id] = si
             for ii, item in enumerate(section.items):
@@ -266,9 +268,7 @@ class ChecklistTemplate(_Model):
 
     def model_post_init(self, __context: Any) -> None:
         self._index = {item.id: item for item in self.items()}
-        canonical = json.dumps(
-            self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":")
-        )
+        canonical = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         self._hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     @property
@@ -304,9 +304,7 @@ class ChecklistTemplate(_Model):
     ) -> list[Item]:
         """Items that apply to a branch of this sector and make-up, in order."""
         sector = Sector(sector)
-        return [
-            i for i in self.items() if i.applies_to(sector, has_leading_cadres, members, party_groups)
-        ]
+        return [i for i in self.items() if i.applies_to(sector, has_leading_cadres, members, party_groups)]
 
 
 class WeakLaxCriterion(_Model):
@@ -397,7 +395,7 @@ _TOML_POS = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)
 _TYPE_NAMES = {
     "string_type": "应为字符串（用英文双引号括起）",
     "bool_type": "应为布尔值 true 或 false",
-    "list_type": "应为数组，如 [\"…\"]",
+    "list_type": '应为数组，如 ["…"]',
     "model_type": "应为表",
     "model_attributes_type": "应为表",
     "dict_type": "应为表",
@@ -460,9 +458,7 @@ class _Lines:
                 return None
             start = found[k]
             own_end = self._next_header(start, lambda _h: True, hi)
-            lo, hi = start, self._next_header(
-                start, lambda h, name=name: not h.startswith(name + "."), hi
-            )
+            lo, hi = start, self._next_header(start, lambda h, name=name: not h.startswith(name + "."), hi)
             if index is not None:
                 hi = min(hi, self._next_header(start, lambda h, name=name: h == name, hi))
         return start, own_end
@@ -548,7 +544,9 @@ class _Reporter:
     def add(self, message: str, *, line: int | None, item: str | None, fld: str | None, code: str) -> None:
         self.errors.append(ChecklistError(self.display, message, line, item, fld, code))
 
-    def _where(self, loc: tuple[Any, ...]) -> tuple[str, list[tuple[str, int | None]], str | None, Any, str, int | None]:
+    def _where(
+        self, loc: tuple[Any, ...]
+    ) -> tuple[str, list[tuple[str, int | None]], str | None, Any, str, int | None]:
         """(kind, header path, field, id of the thing, parent id, index) for a loc in file layout."""
         if loc and loc[0] == "criteria" and len(loc) >= 2 and isinstance(loc[1], int):
             ident = _subscript(self.raw, "criteria", loc[1], "id")
@@ -586,15 +584,27 @@ class _Reporter:
                 also = f"（已在第{first_line}行使用）" if first_line else ""
                 self.add(f"{err['msg']}{also}", line=line, item=item_id, fld=fld, code="duplicate")
             elif etype == "missing" and fld in ("items", "sections", "criteria"):
-                what = {"items": "没有任何条目（缺少 [[sections.items]]）",
-                        "sections": "没有任何章节（缺少 [[sections]]）",
-                        "criteria": "没有任何认定标准（缺少 [[criteria]]）"}[fld]
-                self.add(f"{'文件' if kind in ('template', 'file') else subject + ' '}{what}",
-                         line=line, item=item_id, fld=fld, code="empty")
+                what = {
+                    "items": "没有任何条目（缺少 [[sections.items]]）",
+                    "sections": "没有任何章节（缺少 [[sections]]）",
+                    "criteria": "没有任何认定标准（缺少 [[criteria]]）",
+                }[fld]
+                self.add(
+                    f"{'文件' if kind in ('template', 'file') else subject + ' '}{what}",
+                    line=line,
+                    item=item_id,
+                    fld=fld,
+                    code="empty",
+                )
             elif etype == "too_short" and fld in ("items", "sections", "criteria"):
                 what = {"items": "没有任何条目", "sections": "没有任何章节", "criteria": "没有任何认定标准"}[fld]
-                self.add(f"{'文件' if kind in ('template', 'file') else subject + ' '}{what}",
-                         line=line, item=item_id, fld=fld, code="empty")
+                self.add(
+                    f"{'文件' if kind in ('template', 'file') else subject + ' '}{what}",
+                    line=line,
+                    item=item_id,
+                    fld=fld,
+                    code="empty",
+                )
             elif etype == "missing":
                 self.add(f"{subject} 缺少必填字段 {fld}", line=line, item=item_id, fld=fld, code="missing")
             elif etype == "extra_forbidden":
@@ -602,10 +612,17 @@ class _Reporter:
             elif fld is None:
                 self.add(f"{subject} {_reason(err, None, kind)}", line=line, item=item_id, fld=None, code="invalid")
             else:
-                self.add(f"{subject} 的字段 {fld} 无效：{_reason(err, fld, kind)}",
-                         line=line, item=item_id, fld=fld, code="invalid")
+                self.add(
+                    f"{subject} 的字段 {fld} 无效：{_reason(err, fld, kind)}",
+                    line=line,
+                    item=item_id,
+                    fld=fld,
+                    code="invalid",
+                )
 
-    def unknown_field(self, kind: str, subject: str, path: list[tuple[str, int | None]], fld: Any, item_id: str | None) -> None:
+    def unknown_field(
+        self, kind: str, subject: str, path: list[tuple[str, int | None]], fld: Any, item_id: str | None
+    ) -> None:
         known = {
             "item": Item.model_fields,
             "section": Section.model_fields,
@@ -632,9 +649,7 @@ def _decode(display: str, data: bytes) -> tuple[str | None, ChecklistError | Non
             hint = "，看起来是 GBK 编码"
         except UnicodeDecodeError:
             pass
-        return None, ChecklistError(
-            display, f"文件不是 UTF-8 编码{hint}，请另存为 UTF-8", line, None, None, "encoding"
-        )
+        return None, ChecklistError(display, f"文件不是 UTF-8 编码{hint}，请另存为 UTF-8", line, None, None, "encoding")
 
 
 def _parse(display: str, data: bytes) -> tuple[dict[str, Any] | None, str, list[ChecklistError]]:
@@ -707,8 +722,13 @@ def _template_from_raw(
     meta = raw.get("template")
     if not isinstance(meta, dict):
         what = "缺少 [template] 表" if meta is None else "的 template 应为表 [template]"
-        rep.add(f"文件{what}", line=None if meta is None else rep.lines.locate([], "template"),
-                item=None, fld="template", code="missing" if meta is None else "invalid")
+        rep.add(
+            f"文件{what}",
+            line=None if meta is None else rep.lines.locate([], "template"),
+            item=None,
+            fld="template",
+            code="missing" if meta is None else "invalid",
+        )
         return None, rep.errors
     data = {k: v for k, v in meta.items() if k != "sections"}
     if "sections" in meta:
@@ -800,9 +820,16 @@ def load_templates(extra_dirs: Sequence[Path | str] = ()) -> LoadResult:
                 continue
             if template.id in seen_here:
                 line = _Lines(text).locate([("template", None)], "id")
-                result.errors.append(ChecklistError(
-                    f.display, f"模板编号 {template.id} 与 {seen_here[template.id]} 重复，本文件未加载",
-                    line, None, "id", "duplicate"))
+                result.errors.append(
+                    ChecklistError(
+                        f.display,
+                        f"模板编号 {template.id} 与 {seen_here[template.id]} 重复，本文件未加载",
+                        line,
+                        None,
+                        "id",
+                        "duplicate",
+                    )
+                )
                 continue
             seen_here[template.id] = f.display
             result.templates[template.id] = template

@@ -17,9 +17,10 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+from inspector.errors import StoreError
 from inspector.models import (
     AcceptanceResult,
     Answer,
@@ -43,7 +44,6 @@ from inspector.models import (
     WeakLaxDetermination,
     WeakLaxStatus,
 )
-from inspector.errors import StoreError
 from inspector.store import Store
 
 # Entries the program itself puts in a data folder before any record exists
@@ -62,49 +62,200 @@ SURNAMES = (
     "于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江"
 )
 GIVEN = (
-    "伟", "芳", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
-    "超", "霞", "平", "刚", "秀英", "秀兰", "桂英", "建华", "国强", "志明", "春梅", "红梅",
-    "海燕", "玉兰", "德明", "永刚", "晓东", "文华", "凤英", "建军", "卫东", "桂兰", "振华",
-    "立新", "淑珍", "秀珍", "金凤", "玉梅", "长青", "福生", "宝山", "玉华", "建国", "志刚",
-    "海涛", "丽娟", "晓燕", "俊杰", "红霞", "德华", "永红", "小平", "春生", "保国", "玉琴",
+    "伟",
+    "芳",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "霞",
+    "平",
+    "刚",
+    "秀英",
+    "秀兰",
+    "桂英",
+    "建华",
+    "国强",
+    "志明",
+    "春梅",
+    "红梅",
+    "海燕",
+    "玉兰",
+    "德明",
+    "永刚",
+    "晓东",
+    "文华",
+    "凤英",
+    "建军",
+    "卫东",
+    "桂兰",
+    "振华",
+    "立新",
+    "淑珍",
+    "秀珍",
+    "金凤",
+    "玉梅",
+    "长青",
+    "福生",
+    "宝山",
+    "玉华",
+    "建国",
+    "志刚",
+    "海涛",
+    "丽娟",
+    "晓燕",
+    "俊杰",
+    "红霞",
+    "德华",
+    "永红",
+    "小平",
+    "春生",
+    "保国",
+    "玉琴",
 )
 PLACE_HEAD = "东西南北上下前后大小新老金银石柳杨桃李黄白青红龙凤马鹿梅兰竹松柏高张刘陈王赵孙河沙花"
 PLACE_TAIL = "庄桥湾坪岭沟坝口河塘山园岗湖洼屯营寨堡集铺店寺林田岩峪洲滩"
 COUNTIES = ("青山", "临河", "安平", "永丰", "清源", "石门", "宁远", "平阳", "兴隆", "长乐")
 TOWNS = ("柳河", "桃源", "白沙", "龙泉", "清水", "金山", "双桥", "马庄", "杨柳", "石桥")
-COMMUNITY_HEAD = ("幸福", "和平", "建设", "新华", "东风", "解放", "人民", "文化", "滨河", "朝阳",
-                  "光明", "团结", "锦绣", "阳光", "振兴", "育才", "迎宾", "车站", "公园", "胜利")
+COMMUNITY_HEAD = (
+    "幸福",
+    "和平",
+    "建设",
+    "新华",
+    "东风",
+    "解放",
+    "人民",
+    "文化",
+    "滨河",
+    "朝阳",
+    "光明",
+    "团结",
+    "锦绣",
+    "阳光",
+    "振兴",
+    "育才",
+    "迎宾",
+    "车站",
+    "公园",
+    "胜利",
+)
 COMMUNITY_TAIL = ("路", "街", "里", "苑", "小区", "新村", "花园")
 BRAND_HEAD = "鑫华宏金恒盛绿嘉天瑞永丰泰新富隆聚佳润开"
 BRAND_TAIL = "源兴达穗通野世和宇祥盛利安茂德发鼎诚信康"
-INDUSTRIES = ("农业科技", "建材", "食品", "纺织", "机械制造", "物流", "电子", "包装", "家具",
-              "米业", "茶业", "生物科技", "汽车配件", "服装", "木业", "酒业")
-STATE_UNITS = ("供电所", "粮站", "烟叶站", "邮政支局", "加油站", "自来水厂", "公路养护站", "林场",
-               "水库管理所", "农机站", "盐业分公司")
-SOCIAL_UNITS = ("个体劳动者协会", "商会", "种植业协会", "养殖业协会", "志愿者协会", "律师事务所",
-                "社会工作服务中心", "民办幼儿园", "老年人协会", "红白理事会")
-WINDOW_UNITS = ("卫生院", "便民服务中心", "信用社", "农商银行支行", "供销社", "客运站", "邮政所",
-                "税务分局", "市场监管所", "派出所户籍窗口")
-OFFICE_UNITS = ("机关", "党政办", "财政所", "农业服务中心", "国土资源所", "林业站", "水利站",
-                "文化站", "司法所", "计生办", "经管站", "社会事务办")
+INDUSTRIES = (
+    "农业科技",
+    "建材",
+    "食品",
+    "纺织",
+    "机械制造",
+    "物流",
+    "电子",
+    "包装",
+    "家具",
+    "米业",
+    "茶业",
+    "生物科技",
+    "汽车配件",
+    "服装",
+    "木业",
+    "酒业",
+)
+STATE_UNITS = (
+    "供电所",
+    "粮站",
+    "烟叶站",
+    "邮政支局",
+    "加油站",
+    "自来水厂",
+    "公路养护站",
+    "林场",
+    "水库管理所",
+    "农机站",
+    "盐业分公司",
+)
+SOCIAL_UNITS = (
+    "个体劳动者协会",
+    "商会",
+    "种植业协会",
+    "养殖业协会",
+    "志愿者协会",
+    "律师事务所",
+    "社会工作服务中心",
+    "民办幼儿园",
+    "老年人协会",
+    "红白理事会",
+)
+WINDOW_UNITS = (
+    "卫生院",
+    "便民服务中心",
+    "信用社",
+    "农商银行支行",
+    "供销社",
+    "客运站",
+    "邮政所",
+    "税务分局",
+    "市场监管所",
+    "派出所户籍窗口",
+)
+OFFICE_UNITS = (
+    "机关",
+    "党政办",
+    "财政所",
+    "农业服务中心",
+    "国土资源所",
+    "林业站",
+    "水利站",
+    "文化站",
+    "司法所",
+    "计生办",
+    "经管站",
+    "社会事务办",
+)
 SCHOOL_UNITS = ("小学", "中心小学", "初级中学", "中学", "中心幼儿园", "职业学校")
-RETIRED_UNITS = ("机关离退休", "学区离退休教师", "粮食系统离退休", "供销系统离退休", "村老干部",
-                 "企业退休职工")
+RETIRED_UNITS = ("机关离退休", "学区离退休教师", "粮食系统离退休", "供销系统离退休", "村老干部", "企业退休职工")
 CITIES = ("深圳", "广州", "东莞", "上海", "苏州", "杭州", "北京", "宁波", "厦门", "佛山")
 
 # Share of each sector among generated branches (a rural town's make-up).
 SECTOR_WEIGHTS = {
-    Sector.RURAL: 38, Sector.COMMUNITY: 10, Sector.STATE_ENTERPRISE: 5, Sector.PRIVATE_ENTERPRISE: 12,
-    Sector.SOCIAL_ORG: 5, Sector.SERVICE_WINDOW: 7, Sector.PUBLIC_INSTITUTION: 10, Sector.SCHOOL: 7,
-    Sector.RETIRED: 4, Sector.OTHER: 2,
+    Sector.RURAL: 38,
+    Sector.COMMUNITY: 10,
+    Sector.STATE_ENTERPRISE: 5,
+    Sector.PRIVATE_ENTERPRISE: 12,
+    Sector.SOCIAL_ORG: 5,
+    Sector.SERVICE_WINDOW: 7,
+    Sector.PUBLIC_INSTITUTION: 10,
+    Sector.SCHOOL: 7,
+    Sector.RETIRED: 4,
+    Sector.OTHER: 2,
 }
 MEMBERS = {
-    Sector.RURAL: (12, 85), Sector.COMMUNITY: (8, 60), Sector.STATE_ENTERPRISE: (6, 45),
-    Sector.PRIVATE_ENTERPRISE: (3, 18), Sector.SOCIAL_ORG: (3, 12), Sector.SERVICE_WINDOW: (4, 30),
-    Sector.PUBLIC_INSTITUTION: (5, 40), Sector.SCHOOL: (5, 35), Sector.RETIRED: (8, 60), Sector.OTHER: (3, 25),
+    Sector.RURAL: (12, 85),
+    Sector.COMMUNITY: (8, 60),
+    Sector.STATE_ENTERPRISE: (6, 45),
+    Sector.PRIVATE_ENTERPRISE: (3, 18),
+    Sector.SOCIAL_ORG: (3, 12),
+    Sector.SERVICE_WINDOW: (4, 30),
+    Sector.PUBLIC_INSTITUTION: (5, 40),
+    Sector.SCHOOL: (5, 35),
+    Sector.RETIRED: (8, 60),
+    Sector.OTHER: (3, 25),
 }
-LEADING_CADRES = {Sector.PUBLIC_INSTITUTION: 0.7, Sector.STATE_ENTERPRISE: 0.4, Sector.SCHOOL: 0.3,
-                  Sector.SERVICE_WINDOW: 0.2}
+LEADING_CADRES = {
+    Sector.PUBLIC_INSTITUTION: 0.7,
+    Sector.STATE_ENTERPRISE: 0.4,
+    Sector.SCHOOL: 0.3,
+    Sector.SERVICE_WINDOW: 0.2,
+}
 
 # Share of checklist items a typical first visit finds 不符合: the issue's
 # county-scale figure is ~25 findings per branch (50,000 for 2000 branches).
@@ -115,8 +266,13 @@ VISIT_SHAPES = {"none": 7, "draft": 8, "one": 55, "two": 20, "one+draft": 10}
 
 # ------------------------------------------------------------ text of records
 NOTES_BY_METHOD = {
-    VisitMethod.REVIEW_RECORDS: ("未见相关记录", "记录不完整，缺少第二季度内容", "台账内容简单，流于形式",
-                                 "只有计划，没有落实情况的记录", "记录为事后补写，时间对不上"),
+    VisitMethod.REVIEW_RECORDS: (
+        "未见相关记录",
+        "记录不完整，缺少第二季度内容",
+        "台账内容简单，流于形式",
+        "只有计划，没有落实情况的记录",
+        "记录为事后补写，时间对不上",
+    ),
     VisitMethod.DISCUSSION: ("座谈中多数党员表示不了解", "座谈中党员反映未开展", "党员对要求说不清楚"),
     VisitMethod.HEAR_REPORT: ("汇报中未能说明开展情况", "汇报内容笼统，没有具体做法"),
     VisitMethod.ATTEND: ("列席时发现程序不规范", "列席时发现准备不充分，临时凑材料"),
@@ -132,8 +288,11 @@ NOTES_BY_CATEGORY = {
 PARTLY_NOTES = ("已开展，但记录不够规范", "基本落实，个别环节欠缺", "有安排，执行不够经常")
 GOALS = {
     "思想": ("党员学习常态化，学习计划逐项落实到位", "党员对党章党规和系列讲话的学习做到入脑入心"),
-    "组织": ("严格落实「三会一课」制度，会议记录完整规范", "组织生活按期、按程序开展，资料齐全",
-             "支部班子配齐配强，各项工作制度健全"),
+    "组织": (
+        "严格落实「三会一课」制度，会议记录完整规范",
+        "组织生活按期、按程序开展，资料齐全",
+        "支部班子配齐配强，各项工作制度健全",
+    ),
     "作风": ("党员联系服务群众经常化，群众反映的问题件件有回音", "纠正「四风」，工作作风明显转变"),
     "纪律": ("党员严守政治纪律和政治规矩，按时足额交纳党费", "组织纪律明显增强，按规定参加组织生活"),
     "理想信念模糊动摇": ("相关党员理想信念明显坚定，不再参与封建迷信活动",),
@@ -152,15 +311,17 @@ MEASURES = (
 )
 PROGRESS = {
     FindingStatus.NOT_STARTED: ("",),
-    FindingStatus.IN_PROGRESS: ("已制定整改计划，正在推进", "已召开支委会研究，部分措施已落实",
-                                "整改过半，剩余事项正在落实"),
+    FindingStatus.IN_PROGRESS: (
+        "已制定整改计划，正在推进",
+        "已召开支委会研究，部分措施已落实",
+        "整改过半，剩余事项正在落实",
+    ),
     FindingStatus.AWAITING_CHECK: ("已整改完毕，佐证材料已报党委待验收", "整改措施全部落实，申请验收"),
     FindingStatus.CLOSED: ("整改完成，经验收合格销号",),
 }
 EVIDENCE = ("会议记录复印件", "学习计划文本", "活动照片及签到表", "党费交纳明细表", "谈心谈话记录", "整改报告")
 POCKET_NOTES = {
-    MemberKind.POCKET: ("介绍信开出后未到接收单位报到", "外出务工，组织关系介绍信仍在本人手中",
-                        "毕业后未转接组织关系"),
+    MemberKind.POCKET: ("介绍信开出后未到接收单位报到", "外出务工，组织关系介绍信仍在本人手中", "毕业后未转接组织关系"),
     MemberKind.LOST_CONTACT: ("外出多年，电话停机，家属不知去向", "人户分离，多方联系未果", "已出国定居，联系中断"),
     MemberKind.MOBILE: ("在外务工，已编入流入地党支部", "常年在外经商，按时网上交纳党费", "季节性外出务工"),
 }
@@ -311,9 +472,10 @@ class _Builder:
 
     def moment(self, day: date, hour_lo: int = 9, hour_hi: int = 17) -> datetime:
         """A Beijing-time working hour on `day`, stored in UTC like every timestamp."""
-        local = datetime(day.year, day.month, day.day, self.rng.randint(hour_lo, hour_hi),
-                         self.rng.randint(0, 59), tzinfo=_CHINA)
-        return local.astimezone(timezone.utc)
+        local = datetime(
+            day.year, day.month, day.day, self.rng.randint(hour_lo, hour_hi), self.rng.randint(0, 59), tzinfo=_CHINA
+        )
+        return local.astimezone(UTC)
 
     def months_before(self, months: int, jitter: int) -> date:
         """`months` calendar months before today, moved by up to ±`jitter` days."""
@@ -325,8 +487,14 @@ class _Builder:
     def committee(self) -> None:
         name = f"中共{self.county}县{self.town}镇委员会"
         self.stats.committee = name
-        self.store.save(Committee(id=self.uid(), name=name, parent=f"中共{self.county}县委员会",
-                                  contact=f"党委组织办 0{self.rng.randint(300, 999)}-{self.rng.randint(6000000, 6999999)}"))
+        self.store.save(
+            Committee(
+                id=self.uid(),
+                name=name,
+                parent=f"中共{self.county}县委员会",
+                contact=f"党委组织办 0{self.rng.randint(300, 999)}-{self.rng.randint(6000000, 6999999)}",
+            )
+        )
 
     def plan_branches(self, n: int) -> list[_BranchSpec]:
         """Sectors, visit histories and weak/lax statuses of the branches:
@@ -377,8 +545,9 @@ class _Builder:
             elif sector is Sector.RETIRED:
                 name = f"{self.place()}{rng.choice(RETIRED_UNITS)}党支部"
             else:
-                name = rng.choice((f"驻{rng.choice(CITIES)}{self.place()}流动党员党支部",
-                                   f"{self.place()}个体工商户联合党支部"))
+                name = rng.choice(
+                    (f"驻{rng.choice(CITIES)}{self.place()}流动党员党支部", f"{self.place()}个体工商户联合党支部")
+                )
             if name not in self.used_names:
                 break
         else:  # pools exhausted at huge N: number the namesakes
@@ -452,7 +621,10 @@ class _Builder:
             on = self.today - timedelta(days=ago)
             rng = self.rng
             visit = start_visit(
-                self.store, branch, template, on=on,
+                self.store,
+                branch,
+                template,
+                on=on,
                 inspectors=rng.sample(self.staff, 2),
                 methods=sorted(rng.sample(list(VisitMethod), rng.randint(2, 4)), key=list(VisitMethod).index),
             )
@@ -494,8 +666,11 @@ class _Builder:
             else:
                 roll = rng.random()
                 partly = AnswerValue.PARTLY_MET in item.allowed_answers and roll < 0.15
-                value = AnswerValue.PARTLY_MET if partly else (
-                    AnswerValue.NOT_APPLICABLE if roll > 0.98 else AnswerValue.MET)
+                value = (
+                    AnswerValue.PARTLY_MET
+                    if partly
+                    else (AnswerValue.NOT_APPLICABLE if roll > 0.98 else AnswerValue.MET)
+                )
                 note = rng.choice(PARTLY_NOTES) if partly else ""
             answers[item.id] = Answer(value=value, note=note, who=self.store.user, at=self.moment(on))
         return answers, not_met
@@ -558,7 +733,10 @@ class _Builder:
             kind = list(MemberKind)[n] if n < at_least else rng.choice(list(MemberKind))
             visit = rng.choice(completed) if completed and rng.random() < 0.7 else None
             member = PocketMember(
-                id=self.uid(), branch_id=branch.id, name=self.person(), member_kind=kind,
+                id=self.uid(),
+                branch_id=branch.id,
+                name=self.person(),
+                member_kind=kind,
                 notes=rng.choice(POCKET_NOTES[kind]),
                 found_on=visit.date if visit else self.days_ago(30, 200),
                 visit_id=visit.id if visit else None,
@@ -582,7 +760,8 @@ class _Builder:
                 "last_contact": last,
                 "track": LegalTrack.LAPSED if over else LegalTrack.NONE,
                 "disposition": rng.choice((Disposition.PENDING, Disposition.CORRECT_WITHIN_TERM))
-                if over else rng.choice((Disposition.PENDING, Disposition.TRANSFERRED, Disposition.BACK_TO_NORMAL)),
+                if over
+                else rng.choice((Disposition.PENDING, Disposition.TRANSFERRED, Disposition.BACK_TO_NORMAL)),
             }
         if kind is MemberKind.LOST_CONTACT:
             if months >= 24:
@@ -591,8 +770,11 @@ class _Builder:
                 disposition = rng.choice((Disposition.PENDING, Disposition.SUSPENDED, Disposition.PROBATION_CANCELLED))
             else:
                 disposition = Disposition.PENDING
-            return {"last_contact": last, "track": LegalTrack.SUSPENDED if over else LegalTrack.NONE,
-                    "disposition": disposition}
+            return {
+                "last_contact": last,
+                "track": LegalTrack.SUSPENDED if over else LegalTrack.NONE,
+                "disposition": disposition,
+            }
         return {
             "receiving_org": f"{rng.choice(CITIES)}市流动党员党支部",
             "last_contact": last,
@@ -603,8 +785,7 @@ class _Builder:
     # -------------------------------------------------------------- weak/lax
     def weaklax(self, branch: Branch, status: WeakLaxStatus, visit: Visit | None) -> None:
         rng = self.rng
-        pool = [c for c in self.criteria
-                if c not in _VILLAGE_ONLY or branch.sector in (Sector.RURAL, Sector.COMMUNITY)]
+        pool = [c for c in self.criteria if c not in _VILLAGE_ONLY or branch.sector in (Sector.RURAL, Sector.COMMUNITY)]
         if not pool:
             return
         ticks = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
@@ -615,13 +796,15 @@ class _Builder:
             determined = self.days_ago(3, 30)
         deadline = determined + timedelta(days=rng.choice((90, 180)))
         record = WeakLaxDetermination(
-            id=self.uid(), branch_id=branch.id, visit_id=visit.id if visit and status is not WeakLaxStatus.IDENTIFIED else None,
+            id=self.uid(),
+            branch_id=branch.id,
+            visit_id=visit.id if visit and status is not WeakLaxStatus.IDENTIFIED else None,
             determined_on=determined,
             criteria=[CriterionTick(criterion_id=c, evidence=WEAKLAX_EVIDENCE.get(c, "经排查属实")) for c in ticks],
             plan=Plan4(
                 goal="用半年时间完成整顿，配齐配强班子，健全「三会一课」等制度，群众满意率达到80%以上",
                 measures="党委班子成员包联，选派驻村（驻点）指导员；每月召开一次整顿推进会；"
-                         "补开组织生活会和民主评议党员；建立整顿台账，逐项销号",
+                "补开组织生活会和民主评议党员；建立整顿台账，逐项销号",
                 deadline=deadline,
                 responsible=Responsibility(leader=rng.choice(self.leaders), person=rng.choice(self.staff)),
             ),
@@ -629,15 +812,22 @@ class _Builder:
         )
         if status in (WeakLaxStatus.ACCEPTED, WeakLaxStatus.CLOSED):
             result = AcceptanceResult.PASSED if status is WeakLaxStatus.CLOSED else rng.choice(list(AcceptanceResult))
-            score = {AcceptanceResult.PASSED: (80, 95), AcceptanceResult.BASICALLY_PASSED: (70, 79),
-                     AcceptanceResult.FAILED: (50, 69)}[result]
+            score = {
+                AcceptanceResult.PASSED: (80, 95),
+                AcceptanceResult.BASICALLY_PASSED: (70, 79),
+                AcceptanceResult.FAILED: (50, 69),
+            }[result]
             accepted = min(self.today - timedelta(days=2), deadline)
-            record = record.model_copy(update={
-                "acceptance_result": result,
-                "acceptance_score": float(rng.randint(*score)) + rng.choice((0.0, 0.5)),
-                "accepted_on": accepted,
-                "closed_on": min(self.today, accepted + timedelta(days=10)) if status is WeakLaxStatus.CLOSED else None,
-                "notes": "县委组织部验收组听取汇报、民主测评、个别谈话并查阅台账",
-            })
+            record = record.model_copy(
+                update={
+                    "acceptance_result": result,
+                    "acceptance_score": float(rng.randint(*score)) + rng.choice((0.0, 0.5)),
+                    "accepted_on": accepted,
+                    "closed_on": min(self.today, accepted + timedelta(days=10))
+                    if status is WeakLaxStatus.CLOSED
+                    else None,
+                    "notes": "县委组织部验收组听取汇报、民主测评、个别谈话并查阅台账",
+                }
+            )
         self.store.save(record, at=self.moment(determined))
         self.stats.count(self.stats.weaklax, status.value)

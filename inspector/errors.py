@@ -35,7 +35,9 @@ class NewerSchema(CorruptFile):
     def __init__(self, path: Path, version: int):
         self.path = path
         self.detail = f"数据结构 {version}"
-        StoreError.__init__(self, f"数据文件由更新版本的程序写入（数据结构 {version}），请升级本程序，文件未作改动：{path}")
+        StoreError.__init__(
+            self, f"数据文件由更新版本的程序写入（数据结构 {version}），请升级本程序，文件未作改动：{path}"
+        )
 
 
 class StoreBusy(StoreError):

@@ -9,7 +9,7 @@ Derived facts (逾期, days since a letter was issued) are computed, never store
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
@@ -23,7 +23,7 @@ def new_id() -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Sector(StrEnum):
@@ -250,7 +250,7 @@ class Finding(Record):
     reopenings: list[Reopening] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _deadline_after_found(self) -> "Finding":
+    def _deadline_after_found(self) -> Finding:
         if self.deadline is not None and self.deadline < self.found_on:
             raise ValueError("整改时限不能早于发现日期")
         return self
@@ -318,6 +318,5 @@ class WeakLaxDetermination(Record):
 
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.kind: cls
-    for cls in (Committee, Branch, Visit, Finding, PocketMember, WeakLaxDetermination)
+    cls.kind: cls for cls in (Committee, Branch, Visit, Finding, PocketMember, WeakLaxDetermination)
 }

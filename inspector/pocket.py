@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from inspector.errors import StoreError
+from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from inspector.store import Store
 
 #: Months without contact after which either legal track may be applied.
@@ -161,9 +161,7 @@ def due_next(member: PocketMember, today: date) -> DueNotice:
     return DueNotice(DueLevel.MISSING, "请填写最后联系日期或介绍信开具日期")
 
 
-def save_member(
-    store: Store, member: PocketMember, today: date, *, base: PocketMember | None = None
-) -> PocketMember:
+def save_member(store: Store, member: PocketMember, today: date, *, base: PocketMember | None = None) -> PocketMember:
     """Save a record after checking its dates make sense: none lies in the
     future, and 停止党籍 carries the date its two years run from."""
     for label, day in (

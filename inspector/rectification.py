@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from inspector.store import changes as ch
 from inspector import clock
+from inspector.errors import EditConflict, StoreError
 from inspector.models import Finding, FindingStatus, Reopening, utcnow
-from inspector.errors import StoreError
 from inspector.store import Store
-from inspector.errors import EditConflict
+from inspector.store import changes as ch
 
 S = FindingStatus
 FORWARD: dict[FindingStatus, FindingStatus] = {
@@ -204,7 +203,9 @@ def move(
     return advance(store, finding, to, progress=progress)
 
 
-def note_progress(store: Store, finding: Finding, *, progress: str | None = None, evidence: str | None = None) -> Finding:
+def note_progress(
+    store: Store, finding: Finding, *, progress: str | None = None, evidence: str | None = None
+) -> Finding:
     """Record 进展 and 佐证材料 while the work goes on; a closed item is reopened first."""
     if finding.status == S.CLOSED:
         raise RectificationError("已销号的问题不能修改，如需修改请先重新打开")

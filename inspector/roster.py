@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from inspector.branches import LABELS, BranchInvalid, branch_from_fields
-from inspector.models import Branch
 from inspector.errors import StoreError
+from inspector.models import Branch
 from inspector.store import Store
 
 #: Column headings accepted for each field (first is the one we document).
@@ -92,7 +92,9 @@ def _columns(header: list[str]) -> dict[str, int]:
         if fld and fld not in found:
             found[fld] = index
     if "name" not in found:
-        raise RosterFileError(f"第1行应为表头，且须有「{LABELS['name']}」一列（现为：{'、'.join(h for h in header if h) or '空'}）")
+        raise RosterFileError(
+            f"第1行应为表头，且须有「{LABELS['name']}」一列（现为：{'、'.join(h for h in header if h) or '空'}）"
+        )
     return found
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from inspector.store.files import read_json_file, set_modes, write_json_file
 from inspector.errors import CorruptFile, StoreError
+from inspector.store.files import read_json_file, set_modes, write_json_file
 
 APP_NAME = "inspector"
 

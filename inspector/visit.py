@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
+from inspector.errors import StoreError
 from inspector.models import (
     Answer,
     AnswerValue,
@@ -24,7 +25,6 @@ from inspector.models import (
     VisitStatus,
     utcnow,
 )
-from inspector.errors import StoreError
 from inspector.store import Store
 
 
@@ -71,9 +71,7 @@ def template_of(store: Store, visit: Visit) -> ChecklistTemplate:
 
 
 def applicable_items(template: ChecklistTemplate, branch: Branch) -> list[Item]:
-    return template.applicable_items(
-        branch.sector, branch.has_leading_cadres, branch.members, branch.party_groups
-    )
+    return template.applicable_items(branch.sector, branch.has_leading_cadres, branch.members, branch.party_groups)
 
 
 def answer(

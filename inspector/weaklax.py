@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from inspector.checklist import WeakLaxCriterion
+from inspector.errors import StoreError
 from inspector.models import (
     AcceptanceResult,
     CriterionTick,
@@ -22,7 +23,6 @@ from inspector.models import (
     WeakLaxDetermination,
     WeakLaxStatus,
 )
-from inspector.errors import StoreError
 from inspector.store import Store
 
 PASSING = (AcceptanceResult.PASSED, AcceptanceResult.BASICALLY_PASSED)

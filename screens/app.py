@@ -25,8 +25,8 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 
 from inspector import clock
-from inspector.settings import Settings, load_settings
 from inspector.errors import StoreError
+from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
 from .home import HomeScreen
@@ -130,7 +130,11 @@ class InspectorApp(App[int]):
             first = str(errors[0])
             more = f"等 {len(errors)} 处" if len(errors) > 1 else ""
             self.call_from_thread(
-                self.notify, f"{first}{more}；有误的文件已跳过，详见日志。", title="检查清单有误", severity="warning", timeout=12
+                self.notify,
+                f"{first}{more}；有误的文件已跳过，详见日志。",
+                title="检查清单有误",
+                severity="warning",
+                timeout=12,
             )
 
     def _apply_keymap(self) -> None:
@@ -140,8 +144,10 @@ class InspectorApp(App[int]):
             return
         try:
             keymap = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(keymap, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()):
-                raise ValueError("应为 {\"按键编号\": \"按键\"} 形式")
+            if not isinstance(keymap, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
+            ):
+                raise ValueError('应为 {"按键编号": "按键"} 形式')
         except (OSError, ValueError) as exc:
             log.warning("keymap %s: %s", path, exc)
             self.notify(f"快捷键设置文件 {path.name} 有误，已忽略：{exc}", severity="warning", timeout=10)
@@ -169,9 +175,7 @@ class InspectorApp(App[int]):
             found.append((bid, name, visit))
         # The user's own visits first, newest first.
         found.sort(key=lambda f: (self.store.user not in f[2].inspectors, -f[2].date.toordinal(), f[1]))
-        entries = [
-            (bid, v.id, f"{name}　{v.date.isoformat()}　{'、'.join(v.inspectors)}") for bid, name, v in found
-        ]
+        entries = [(bid, v.id, f"{name}　{v.date.isoformat()}　{'、'.join(v.inspectors)}") for bid, name, v in found]
         if entries:
             self.call_from_thread(self._ask_resume, entries, asked)
         elif asked:
@@ -213,6 +217,23 @@ class InspectorApp(App[int]):
         self.go_home()
         self.push_screen(BranchScreen(branch_id))
 
+    def open_committee_screen(self, which: str = "ledger") -> None:
+        """Open one of the committee's ledgers ("ledger", "weaklax" or "coverage") over the home screen."""
+        from .coverage import CoverageScreen
+        from .ledger import LedgerScreen
+        from .weaklax_ledger import WeakLaxLedgerScreen
+
+        screen_class = {"weaklax": WeakLaxLedgerScreen, "coverage": CoverageScreen}.get(which, LedgerScreen)
+        if isinstance(self.screen, screen_class):
+            return
+        # Installed once and kept: opened again it shows at once, filters and
+        # selection as left, and its first poll brings in what changed meanwhile.
+        name = f"committee-{which}"
+        if not self.is_screen_installed(name):
+            self.install_screen(screen_class(), name)
+        self.go_home()
+        self.push_screen(name)
+
     def open_visit(self, branch_id: str, visit_id: str) -> None:
         self.open_branch(branch_id)
         try:
@@ -230,7 +251,9 @@ class InspectorApp(App[int]):
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="输入支部名称或拼音首字母（如 dyzb），或功能名称…", id="--command-palette"))
+            self.push_screen(
+                CommandPalette(placeholder="输入支部名称或拼音首字母（如 dyzb），或功能名称…", id="--command-palette")
+            )
 
     def action_help_quit(self) -> None:
         self.notify("按 Ctrl+Q 退出程序", title="要退出吗？")

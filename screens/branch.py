@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from inspector.errors import StoreError
 from inspector.models import Finding, FindingStatus, VisitStatus
 from inspector.pocket import DueLevel, due_next
-from inspector.errors import StoreError
 from inspector.store import BranchData
 from inspector.weaklax import current as current_weaklax
 
@@ -45,9 +45,30 @@ class BranchScreen(Screen):
         Binding("w", "weaklax", "软弱涣散", id="branch.weaklax"),
         Binding("e", "edit_branch", "修改支部", id="branch.edit"),
         # Not in the footer (80 columns are full); F1 and the visit list's caption show them.
-        Binding("m", "memo", "反馈意见", show=False, tooltip="生成所选（或最近一次）已完成现场指导的反馈意见", id="branch.memo"),
-        Binding("a", "memo_all", "全部反馈意见", show=False, tooltip="为本支部尚无最新反馈意见的全部已完成现场指导生成反馈意见", id="branch.memo_all"),
-        Binding("f6", "export_bundle", "导出同步包", show=False, tooltip="把本支部导出为同步包，带到另一台电脑", id="branch.export_bundle"),
+        Binding(
+            "m",
+            "memo",
+            "反馈意见",
+            show=False,
+            tooltip="生成所选（或最近一次）已完成现场指导的反馈意见",
+            id="branch.memo",
+        ),
+        Binding(
+            "a",
+            "memo_all",
+            "全部反馈意见",
+            show=False,
+            tooltip="为本支部尚无最新反馈意见的全部已完成现场指导生成反馈意见",
+            id="branch.memo_all",
+        ),
+        Binding(
+            "f6",
+            "export_bundle",
+            "导出同步包",
+            show=False,
+            tooltip="把本支部导出为同步包，带到另一台电脑",
+            id="branch.export_bundle",
+        ),
         Binding("escape", "back", "返回", id="branch.back"),
     ]
 
@@ -255,7 +276,9 @@ class BranchScreen(Screen):
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             visit = next((v for v in self.data.visits if v.id == key), None)
             if visit is not None and visit.status != VisitStatus.COMPLETED:
-                self.notify(f"所选的现场指导（{visit.date.isoformat()}）尚未完成，完成后才能生成反馈意见", severity="warning")
+                self.notify(
+                    f"所选的现场指导（{visit.date.isoformat()}）尚未完成，完成后才能生成反馈意见", severity="warning"
+                )
                 return
         else:
             done = [v for v in self.data.visits if v.status == VisitStatus.COMPLETED]

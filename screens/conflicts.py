@@ -74,7 +74,9 @@ def sides_cell(conflict: Conflict) -> Text:
 
 
 class ConflictTable(FixedTable):
-    BINDINGS = [Binding("enter", "select_cursor", "选择", tooltip="列出各方的值，选择保留哪一个", id="conflicts.choose")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "选择", tooltip="列出各方的值，选择保留哪一个", id="conflicts.choose")
+    ]
 
 
 class ConflictsScreen(Screen[None]):
@@ -177,7 +179,9 @@ class ConflictsScreen(Screen[None]):
             detail.update("两台电脑改了同一处时，导入同步包后会列在这里。" if self.loaded else "")
             return
         where = c.branch_name if c.branch_id else "党委"
-        lines = [f"[b]{escape(where)}：{escape(fullwidth(c.label))}[/b]　当前显示：{escape(fullwidth(show_value(c.current)))}"]
+        lines = [
+            f"[b]{escape(where)}：{escape(fullwidth(c.label))}[/b]　当前显示：{escape(fullwidth(show_value(c.current)))}"
+        ]
         for n, side in enumerate(c.sides, 1):
             mark = "[b]本机[/b]" if side.local else escape(f"安装 {side.inst[:8]}")
             lines.append(

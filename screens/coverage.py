@@ -16,11 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, sparkline
 from inspector.errors import StoreError
+from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, sparkline
 
 from .home import SHORT_SECTOR
-from .ledger import ledger_source, open_ledger_screen
+from .ledger import ledger_source
 from .polled import PolledTableScreen
 from .widgets.fixed_table import FixedTable
 
@@ -195,7 +195,7 @@ class CoverageScreen(PolledTableScreen):
             self.app.open_branch(bid)
 
     def action_ledger(self) -> None:
-        open_ledger_screen(self.app, "ledger")
+        self.app.open_committee_screen("ledger")
 
     def action_back(self) -> None:
         self.app.pop_screen()

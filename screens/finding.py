@@ -16,8 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from inspector.checklist import PLAN_SECTIONS
-from inspector.models import Finding, FindingCategory, Responsibility, Severity
 from inspector.errors import StoreError
+from inspector.models import Finding, FindingCategory, Responsibility, Severity
 from inspector.store import validation_message
 from inspector.visit import parse_date
 
@@ -66,16 +66,26 @@ class FindingEditor(RecordEditor[Finding]):
     def compose(self) -> ComposeResult:
         f = self.original
         with VerticalScroll(id="finding-box"):
-            title = "登记问题（Ctrl+S 或 F2 保存，Esc 不登记）" if self.is_new else "修改问题（Ctrl+S 或 F2 保存，Esc 放弃）"
+            title = (
+                "登记问题（Ctrl+S 或 F2 保存，Esc 不登记）"
+                if self.is_new
+                else "修改问题（Ctrl+S 或 F2 保存，Esc 放弃）"
+            )
             yield Static(title, id="finding-title")
             yield Static(Text(self._source()), id="finding-source")
             with Horizontal(classes="field-row"):
                 yield Label("问题类别")
                 yield Select(
-                    [(c.value, c) for c in FindingCategory], value=f.category, allow_blank=False, compact=True, id="category"
+                    [(c.value, c) for c in FindingCategory],
+                    value=f.category,
+                    allow_blank=False,
+                    compact=True,
+                    id="category",
                 )
                 yield Label("严重程度", id="severity-label")
-                yield Select([(s.value, s) for s in Severity], value=f.severity, allow_blank=False, compact=True, id="severity")
+                yield Select(
+                    [(s.value, s) for s in Severity], value=f.severity, allow_blank=False, compact=True, id="severity"
+                )
             with Horizontal(classes="field-row"):
                 yield Label("问题描述")
                 yield TextArea(f.description, id="description", compact=True, soft_wrap=True)

@@ -28,7 +28,6 @@ from inspector.store import BranchSummary
 from .polled import POLL_SECONDS
 from .widgets.fixed_table import FixedTable, spread
 
-
 #: Sector names short enough for an 80-column table.
 SHORT_SECTOR = {
     "非公有制企业": "非公企业",
@@ -96,8 +95,22 @@ class HomeScreen(Screen):
         # Ctrl+Q works everywhere (an app binding); the footer names it here only, where there is room.
         Binding("ctrl+q", "app.quit", "退出", id="home.quit"),
         Binding("f3", "ledger", "整改台账", id="home.ledger"),
-        Binding("f5", "import_bundle", "导入同步包", show=False, tooltip="导入另一台电脑导出的同步包", id="home.import_bundle"),
-        Binding("f6", "export_bundle", "导出同步包", show=False, tooltip="把全部党支部导出为同步包，带到另一台电脑", id="home.export_bundle"),
+        Binding(
+            "f5",
+            "import_bundle",
+            "导入同步包",
+            show=False,
+            tooltip="导入另一台电脑导出的同步包",
+            id="home.import_bundle",
+        ),
+        Binding(
+            "f6",
+            "export_bundle",
+            "导出同步包",
+            show=False,
+            tooltip="把全部党支部导出为同步包，带到另一台电脑",
+            id="home.export_bundle",
+        ),
         Binding("f7", "conflicts", "冲突处理", show=False, tooltip="处理同步时两边改法不同的字段", id="home.conflicts"),
         Binding("escape", "clear_filter", "清除筛选", show=False, id="home.clear_filter"),
         Binding("up", "move('cursor_up')", show=False),
@@ -211,7 +224,7 @@ class HomeScreen(Screen):
     def _resort(self) -> None:
         column = COLUMNS[self._sort_index]
         today = self._today or self.app.today()
-        ordered = sorted(self.summaries, key=lambda s: (s.initials or s.name))
+        ordered = sorted(self.summaries, key=lambda s: s.initials or s.name)
         ordered.sort(key=lambda s: column.sort(s, today), reverse=self._sort_reverse)
         self._ordered = [s.id for s in ordered]
         self.apply_filter(force=True)
@@ -228,10 +241,15 @@ class HomeScreen(Screen):
         if force:
             self._all_built = self._matches_built = None
         by_id = self._by_id
-        shown = [
-            bid for bid in self._ordered
-            if matches(query, by_id[bid].name, by_id[bid].initials) or query in by_id[bid].secretary
-        ] if query else self._ordered
+        shown = (
+            [
+                bid
+                for bid in self._ordered
+                if matches(query, by_id[bid].name, by_id[bid].initials) or query in by_id[bid].secretary
+            ]
+            if query
+            else self._ordered
+        )
         # Every name holds 党支部, so `d` or `dzb` matches all: show the full table.
         if len(shown) < len(self._ordered):
             table = self.query_one("#matches", FixedTable)
@@ -313,9 +331,7 @@ class HomeScreen(Screen):
     def action_sort(self) -> None:
         from .dialogs.common import ChoiceDialog
 
-        labels = [
-            c.label + ("（再选一次倒序）" if i == self._sort_index else "") for i, c in enumerate(COLUMNS)
-        ]
+        labels = [c.label + ("（再选一次倒序）" if i == self._sort_index else "") for i, c in enumerate(COLUMNS)]
 
         def chosen(index: int | None) -> None:
             if index is not None:
@@ -362,6 +378,4 @@ class HomeScreen(Screen):
         open_conflicts(self.app)
 
     def action_ledger(self) -> None:
-        from .ledger import open_ledger_screen
-
-        open_ledger_screen(self.app, "ledger")
+        self.app.open_committee_screen("ledger")

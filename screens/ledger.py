@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from inspector import rectification as rx
+from inspector.errors import StoreError
 from inspector.ledger.rows import (
     OPEN_STATUSES,
     STATUS_ORDER,
@@ -39,10 +40,9 @@ from inspector.ledger.rows import (
     sort_rows,
 )
 from inspector.models import Finding, FindingStatus
-from inspector.errors import StoreError
 
-from .polled import POLL_SECONDS
 from .cjk import fullwidth
+from .polled import POLL_SECONDS
 from .widgets.row_table import Column, RowTable
 
 log = logging.getLogger("inspector.ui")
@@ -101,25 +101,6 @@ def ledger_source(app) -> LedgerSource:
     if source is None or source.ledger.store is not app.store:
         source = app._ledger_source = LedgerSource(app.store)
     return source
-
-
-def open_ledger_screen(app, which: str = "ledger") -> None:
-    """Open one of the committee's ledgers ("ledger", "weaklax" or "coverage") over the home screen."""
-    if which == "weaklax":
-        from .weaklax_ledger import WeakLaxLedgerScreen as screen_class
-    elif which == "coverage":
-        from .coverage import CoverageScreen as screen_class
-    else:
-        screen_class = LedgerScreen
-    if isinstance(app.screen, screen_class):
-        return
-    # Installed once and kept: opened again it shows at once, filters and
-    # selection as left, and its first poll brings in what changed meanwhile.
-    name = f"committee-{which}"
-    if not app.is_screen_installed(name):
-        app.install_screen(screen_class(), name)
-    app.go_home()
-    app.push_screen(name)
 
 
 class LedgerScreen(Screen[None]):
@@ -365,7 +346,8 @@ class LedgerScreen(Screen[None]):
 
         current = "" if self.flt.due_within is None else str(self.flt.due_within)
         self.app.push_screen(
-            PromptDialog("几天内到期", "只看多少天内到期的未销号问题（空为不限）：", current, "如 7", required=False), chosen
+            PromptDialog("几天内到期", "只看多少天内到期的未销号问题（空为不限）：", current, "如 7", required=False),
+            chosen,
         )
 
     def action_filters(self) -> None:
@@ -401,7 +383,9 @@ class LedgerScreen(Screen[None]):
         from .dialogs.common import ChoiceDialog
 
         keys = [c.key for c in TABLE_COLUMNS]
-        labels = [(c.full or c.label) + ("（再选一次倒序）" if c.key == self.sort_column else "") for c in TABLE_COLUMNS]
+        labels = [
+            (c.full or c.label) + ("（再选一次倒序）" if c.key == self.sort_column else "") for c in TABLE_COLUMNS
+        ]
         current = keys.index(self.sort_column) if self.sort_column in keys else None
 
         def chosen(index: int | None) -> None:
@@ -464,7 +448,9 @@ class LedgerScreen(Screen[None]):
             return f"{rows[0].branch_name}「{fullwidth(rows[0].description)[:20]}」"
         return f"所选 {len(rows)} 个问题"
 
-    def _ask_details(self, rows: list[LedgerRow], to: FindingStatus, details: dict | None = None, error: str = "") -> None:
+    def _ask_details(
+        self, rows: list[LedgerRow], to: FindingStatus, details: dict | None = None, error: str = ""
+    ) -> None:
         from .dialogs.common import PromptDialog
         from .dialogs.rectify import CloseDialog
 
@@ -534,7 +520,9 @@ class LedgerScreen(Screen[None]):
         except StoreError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.app.push_screen(TextDialog(f"{row.branch_name}　问题详情", finding_text(finding, row.branch_name, history)))
+        self.app.push_screen(
+            TextDialog(f"{row.branch_name}　问题详情", finding_text(finding, row.branch_name, history))
+        )
 
     # ------------------------------------------------------------ navigation
     def action_export(self) -> None:
@@ -545,10 +533,10 @@ class LedgerScreen(Screen[None]):
         self.app.push_screen(ExportDialog(list(self.shown), self.flt.describe()))
 
     def action_weaklax(self) -> None:
-        open_ledger_screen(self.app, "weaklax")
+        self.app.open_committee_screen("weaklax")
 
     def action_coverage(self) -> None:
-        open_ledger_screen(self.app, "coverage")
+        self.app.open_committee_screen("coverage")
 
     def action_back(self) -> None:
         if self.marked:
@@ -576,8 +564,14 @@ def move_targets(rows: list[LedgerRow]) -> list[tuple[FindingStatus, str]]:
 
 
 def finding_text(f, branch_name: str, history: list[rx.HistoryEntry]) -> str:
-    who = "，".join(x for x in (f.responsible.leader and f"责任领导 {f.responsible.leader}",
-                               f.responsible.person and f"具体责任人 {f.responsible.person}") if x)
+    who = "，".join(
+        x
+        for x in (
+            f.responsible.leader and f"责任领导 {f.responsible.leader}",
+            f.responsible.person and f"具体责任人 {f.responsible.person}",
+        )
+        if x
+    )
     lines = [
         f"党支部：{branch_name}",
         f"问题描述：{fullwidth(f.description)}",

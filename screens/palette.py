@@ -34,8 +34,12 @@ class NavigationCommands(Provider):
         branch_screen = next((s for s in reversed(app.screen_stack) if isinstance(s, BranchScreen)), None)
         if branch_screen is not None:
             name = branch_screen.branch_name or "本支部"
-            for title, action in (("新建现场指导", "new_visit"), ("口袋党员", "pockets"), ("软弱涣散", "weaklax"),
-                                  ("导出本支部同步包", "export_bundle")):
+            for title, action in (
+                ("新建现场指导", "new_visit"),
+                ("口袋党员", "pockets"),
+                ("软弱涣散", "weaklax"),
+                ("导出本支部同步包", "export_bundle"),
+            ):
                 out.append((f"{name}：{title}", "", partial(self._on_branch, branch_screen, action)))
         return out
 
@@ -49,9 +53,7 @@ class NavigationCommands(Provider):
         getattr(screen, f"action_{action}")()
 
     def _ledger(self, which: str) -> None:
-        from .ledger import open_ledger_screen
-
-        open_ledger_screen(self.app, which)
+        self.app.open_committee_screen(which)
 
     def _resume(self) -> None:
         self.app.offer_resume(asked=True)

@@ -18,8 +18,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from inspector import pocket
-from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from inspector.errors import StoreError
+from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from inspector.store import validation_message
 from inspector.visit import parse_date
 
@@ -244,7 +244,9 @@ class PocketEditor(RecordEditor[PocketMember]):
                 yield Label("姓名")
                 yield Input("" if self.is_new else m.name, placeholder="姓名", id="name", compact=True)
                 yield Label("类别", classes="second")
-                yield Select([(k.value, k) for k in MemberKind], value=m.member_kind, allow_blank=False, compact=True, id="kind")
+                yield Select(
+                    [(k.value, k) for k in MemberKind], value=m.member_kind, allow_blank=False, compact=True, id="kind"
+                )
             with Horizontal(classes="field-row"):
                 yield Label("介绍信开具日期")
                 yield Input(_iso(m.letter_issued), placeholder="未开具可空", id="letter_issued", compact=True)
@@ -255,13 +257,26 @@ class PocketEditor(RecordEditor[PocketMember]):
                 yield Input(m.receiving_org, placeholder="组织关系转入的党组织", id="receiving_org", compact=True)
             with Horizontal(classes="field-row"):
                 yield Label("最后联系日期")
-                yield Input(_iso(m.last_contact), placeholder="最后参加组织生活、交党费或联系上的日期", id="last_contact", compact=True)
+                yield Input(
+                    _iso(m.last_contact),
+                    placeholder="最后参加组织生活、交党费或联系上的日期",
+                    id="last_contact",
+                    compact=True,
+                )
             with Horizontal(classes="field-row"):
                 yield Label("适用程序")
-                yield Select([(t.value, t) for t in LegalTrack], value=m.track, allow_blank=False, compact=True, id="track")
+                yield Select(
+                    [(t.value, t) for t in LegalTrack], value=m.track, allow_blank=False, compact=True, id="track"
+                )
             with Horizontal(classes="field-row"):
                 yield Label("处置")
-                yield Select([(d.value, d) for d in Disposition], value=m.disposition, allow_blank=False, compact=True, id="disposition")
+                yield Select(
+                    [(d.value, d) for d in Disposition],
+                    value=m.disposition,
+                    allow_blank=False,
+                    compact=True,
+                    id="disposition",
+                )
                 yield Label("处置日期", classes="second")
                 yield Input(_iso(m.disposition_on), placeholder="作出决定的日期", id="disposition_on", compact=True)
             with Horizontal(classes="field-row"):

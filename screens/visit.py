@@ -22,9 +22,8 @@ from textual.widgets.data_table import ColumnKey, RowKey
 
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item
+from inspector.errors import EditConflict, StoreError
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
-from inspector.errors import StoreError
-from inspector.errors import EditConflict
 
 from .cjk import fullwidth
 from .conflict import conflict_message
@@ -169,7 +168,9 @@ class VisitScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self.load_error is not None or not self.items:
-            self.app.notify(self.load_error or "该检查清单没有适用于本支部的条目", title="无法打开现场指导", severity="error")
+            self.app.notify(
+                self.load_error or "该检查清单没有适用于本支部的条目", title="无法打开现场指导", severity="error"
+            )
             self.app.pop_screen()
             return
         sections = self.query_one("#sections", DataTable)

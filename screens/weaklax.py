@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
 
 from inspector import weaklax as wl
+from inspector.errors import EditConflict, StoreError
 from inspector.models import (
     AcceptanceResult,
     CriterionTick,
@@ -26,8 +27,6 @@ from inspector.models import (
     WeakLaxDetermination,
     WeakLaxStatus,
 )
-from inspector.errors import StoreError
-from inspector.errors import EditConflict
 from inspector.visit import parse_date
 
 from .cjk import fullwidth
@@ -182,7 +181,9 @@ class WeakLaxScreen(Screen[None]):
 
     def _show_evidence(self) -> None:
         if not self.app.criteria:
-            self.query_one("#wl-evidence", Static).update("没有可用的认定标准清单（weaklax.toml），请检查数据目录中的清单文件")
+            self.query_one("#wl-evidence", Static).update(
+                "没有可用的认定标准清单（weaklax.toml），请检查数据目录中的清单文件"
+            )
             return
         cid = self.current_id
         evidence = self.ticks().get(cid)
@@ -373,7 +374,12 @@ class PlanEditor(RecordEditor[WeakLaxDetermination]):
                 yield TextArea(p.measures, id="plan-measures", compact=True, soft_wrap=True)
             with Horizontal(classes="field-row"):
                 yield Label("时限要求")
-                yield Input(p.deadline.isoformat() if p.deadline else "", placeholder="2027-05-31", id="plan-deadline", compact=True)
+                yield Input(
+                    p.deadline.isoformat() if p.deadline else "",
+                    placeholder="2027-05-31",
+                    id="plan-deadline",
+                    compact=True,
+                )
                 yield Label("责任领导", classes="second")
                 yield Input(p.responsible.leader, id="plan-leader", compact=True)
                 yield Label("具体责任人", classes="second")
@@ -434,7 +440,9 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
             yield Static("验收（Ctrl+S 或 F2 保存，Esc 取消）")
             with Horizontal(classes="field-row"):
                 yield Label("验收结果")
-                yield Select([(r.value, r) for r in AcceptanceResult], prompt="请选择", compact=True, id="accept-result")
+                yield Select(
+                    [(r.value, r) for r in AcceptanceResult], prompt="请选择", compact=True, id="accept-result"
+                )
             with Horizontal(classes="field-row"):
                 yield Label("验收日期")
                 yield Input(self.today.isoformat(), id="accept-date", compact=True)

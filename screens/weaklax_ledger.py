@@ -131,7 +131,11 @@ class WeakLaxLedgerScreen(PolledTableScreen):
         self.rows = {r.branch_id: r for r in rows}
         self.loaded = True
         weak = sum(1 for r in rows if r.status != "已销号")
-        text = f"共 {len(rows)} 个党支部被认定为软弱涣散，其中未销号 {weak} 个" if rows else "还没有被认定为软弱涣散的党支部"
+        text = (
+            f"共 {len(rows)} 个党支部被认定为软弱涣散，其中未销号 {weak} 个"
+            if rows
+            else "还没有被认定为软弱涣散的党支部"
+        )
         self.query_one("#wl-count", Static).update(text)
 
     def current_id(self) -> str | None:
@@ -153,14 +157,10 @@ class WeakLaxLedgerScreen(PolledTableScreen):
         self.action_show()
 
     def action_ledger(self) -> None:
-        from .ledger import open_ledger_screen
-
-        open_ledger_screen(self.app, "ledger")
+        self.app.open_committee_screen("ledger")
 
     def action_coverage(self) -> None:
-        from .ledger import open_ledger_screen
-
-        open_ledger_screen(self.app, "coverage")
+        self.app.open_committee_screen("coverage")
 
     def action_back(self) -> None:
         self.app.pop_screen()

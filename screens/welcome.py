@@ -31,7 +31,9 @@ class WelcomeScreen(Screen):
         Binding("1", "choose(0)", "导入名册", id="welcome.import_roster"),
         Binding("2", "choose(1)", "新增支部", id="welcome.add_branch"),
         Binding("3", "choose(2)", "演示数据", id="welcome.demo"),
-        Binding("4", "choose(3)", "同步包", tooltip="导入县委服务器或另一台电脑导出的同步包", id="welcome.import_bundle"),
+        Binding(
+            "4", "choose(3)", "同步包", tooltip="导入县委服务器或另一台电脑导出的同步包", id="welcome.import_bundle"
+        ),
         Binding("ctrl+q", "app.quit", "退出", id="welcome.quit"),
     ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from inspector.models import (
@@ -30,7 +30,7 @@ from inspector.models import (
     WeakLaxStatus,
 )
 
-AT = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
 def branch(name: str = "城关镇第一村党支部", **kw) -> Branch:

@@ -10,8 +10,8 @@ from typing import Any
 
 from inspector.checklist import load_templates
 from inspector.models import AnswerValue, Branch, Finding, PocketMember, Sector, VisitMethod
-from inspector.store.files import read_json_file
 from inspector.store import Store
+from inspector.store.files import read_json_file
 from inspector.sync.merge import export_bundle
 from inspector.visit import answer, start_visit
 
@@ -25,14 +25,18 @@ def new_store(tmp_path: Path, name: str, user: str) -> Store:
 def seed(store: Store) -> dict[str, str]:
     """A branch with two findings, a pocket member and a visit with two answers."""
     branch = store.save(Branch(name="红星村党支部", sector=Sector.RURAL, secretary="李书记", members=31))
-    f1 = store.save(Finding(branch_id=branch.id, description="三会一课记录不全", found_on=date(2026, 11, 2),
-                            deadline=date(2026, 12, 2)))
+    f1 = store.save(
+        Finding(
+            branch_id=branch.id, description="三会一课记录不全", found_on=date(2026, 11, 2), deadline=date(2026, 12, 2)
+        )
+    )
     f2 = store.save(Finding(branch_id=branch.id, description="党费收缴不及时", found_on=date(2026, 11, 2)))
     pocket = store.save(PocketMember(branch_id=branch.id, name="赵某"))
     templates = load_templates().templates
     template = templates[sorted(templates)[0]]
-    visit = start_visit(store, branch, template, on=date(2026, 11, 20), inspectors=["王干事"],
-                        methods=[VisitMethod.REVIEW_RECORDS])
+    visit = start_visit(
+        store, branch, template, on=date(2026, 11, 20), inspectors=["王干事"], methods=[VisitMethod.REVIEW_RECORDS]
+    )
     items = [i.id for i in template.items()][:3]
     visit = answer(store, visit, items[0], AnswerValue.MET)
     visit = answer(store, visit, items[1], AnswerValue.NOT_MET, note="记录缺两次")
@@ -73,7 +77,7 @@ def change_ids(store: Store) -> set[str]:
 def folder_state(root: Path) -> dict[str, str]:
     """Every file's SHA-256 and every folder, to prove a folder unchanged byte for byte."""
     out: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
+    for dirpath, _dirnames, filenames in os.walk(root):
         rel = os.path.relpath(dirpath, root)
         out[f"dir:{rel}"] = ""
         for name in filenames:

@@ -171,8 +171,14 @@ async def test_resume_prompt_opens_unfinished_visit(tmp_path):
 
     store = seed(tmp_path / "d")
     template = load_templates().templates["general"]
-    visit = start_visit(store, store.branch(FIRST), template, on=date(2026, 11, 20),
-                        inspectors=["测试员"], methods=[VisitMethod.REVIEW_RECORDS])
+    visit = start_visit(
+        store,
+        store.branch(FIRST),
+        template,
+        on=date(2026, 11, 20),
+        inspectors=["测试员"],
+        methods=[VisitMethod.REVIEW_RECORDS],
+    )
     app = make_app(tmp_path / "d", resume=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ChoiceDialog")
@@ -200,7 +206,9 @@ async def test_new_visit_from_branch_screen(tmp_path):
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "VisitScreen")
     visits = Store(tmp_path / "d").visits(BRANCHES[2][0])
-    assert [(v.date.isoformat(), v.inspectors, v.template_id) for v in visits] == [("2026-11-25", ["测试员"], "general")]
+    assert [(v.date.isoformat(), v.inspectors, v.template_id) for v in visits] == [
+        ("2026-11-25", ["测试员"], "general")
+    ]
 
 
 @pilot_test
@@ -213,7 +221,9 @@ async def test_help_lists_keys_of_current_screen(tmp_path):
         from screens.dialogs.help import bindings_of
 
         keys = dict((d, k) for k, d in bindings_of(app.screen.target))
-        assert keys["新增党支部"] == "Ctrl+N" and keys["导入支部名册（CSV）"] == "Ctrl+O" and keys["帮助"].startswith("F1")
+        assert (
+            keys["新增党支部"] == "Ctrl+N" and keys["导入支部名册（CSV）"] == "Ctrl+O" and keys["帮助"].startswith("F1")
+        )
         await pilot.press("escape")
         await pilot.press(*"dydzb", "enter")
         await pilot.pause()
@@ -291,8 +301,14 @@ async def test_resume_offer_waits_if_the_user_is_already_typing(tmp_path):
     from inspector.visit import start_visit
 
     store = seed(tmp_path / "d")
-    start_visit(store, store.branch(FIRST), load_templates().templates["general"], on=date(2026, 11, 20),
-                inspectors=["测试员"], methods=[VisitMethod.REVIEW_RECORDS])
+    start_visit(
+        store,
+        store.branch(FIRST),
+        load_templates().templates["general"],
+        on=date(2026, 11, 20),
+        inspectors=["测试员"],
+        methods=[VisitMethod.REVIEW_RECORDS],
+    )
     app = make_app(tmp_path / "d")
     async with app.run_test(size=(80, 24)) as pilot:
         await _loaded(pilot, app, 5)

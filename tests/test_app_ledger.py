@@ -168,7 +168,9 @@ async def test_reopening_asks_a_reason_and_keeps_it(tmp_path):
         screen.table.move_cursor(screen.table.index_of(FINDINGS[2][0]))  # 已销号
         await pilot.press("m")
         await pilot.pause()
-        assert [label for _, label in move_targets([screen.by_id[FINDINGS[2][0]]])] == ["整改中（重新打开，须填写理由）"]
+        assert [label for _, label in move_targets([screen.by_id[FINDINGS[2][0]]])] == [
+            "整改中（重新打开，须填写理由）"
+        ]
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, PromptDialog)
@@ -279,13 +281,17 @@ async def test_the_command_palette_opens_each_committee_screen(tmp_path):
     app = make_app(tmp_path / "d")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.screen_stack[0]._loaded)
-        for title, kind in (("指导覆盖情况", CoverageScreen), ("整改台账", LedgerScreen), ("软弱涣散党组织整顿台账", WeakLaxLedgerScreen)):
+        for title, kind in (
+            ("指导覆盖情况", CoverageScreen),
+            ("整改台账", LedgerScreen),
+            ("软弱涣散党组织整顿台账", WeakLaxLedgerScreen),
+        ):
             await pilot.press("ctrl+p")
             await pilot.pause()
             app.screen.query_one(Input).value = title
             await pilot.pause(0.3)
             await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, kind))
+            await wait_for(pilot, lambda kind=kind: isinstance(app.screen, kind))
             assert len(app.screen_stack) == 2  # always straight over the home screen
         # F1 lists the screen's keys with their Chinese names.
         from screens.dialogs.help import bindings_of

@@ -41,8 +41,16 @@ def second_visit(root: Path, on: date) -> str:
     """Another visit of the same branch (a copy of the first under a new id), still a draft."""
     store = Store(root, "测试员")
     first = store.visit(VISIT_ID, BRANCH_ID)
-    copy = Visit.model_validate({**first.model_dump(), "id": f"{VISIT_ID[:-2]}b{on.day % 10}", "date": on,
-                                 "answers": {}, "status": VisitStatus.DRAFT, "memos": []})
+    copy = Visit.model_validate(
+        {
+            **first.model_dump(),
+            "id": f"{VISIT_ID[:-2]}b{on.day % 10}",
+            "date": on,
+            "answers": {},
+            "status": VisitStatus.DRAFT,
+            "memos": [],
+        }
+    )
     return store.save(copy).id
 
 

@@ -70,7 +70,9 @@ async def test_add_a_pocket_member_with_checked_dates(root):
 async def test_edit_shows_the_next_step_of_the_chosen_track(root):
     store = Store(root, "测试员")
     member = store.save(
-        PocketMember(branch_id=BRANCH_ID, name="李四", member_kind=MemberKind.LOST_CONTACT, last_contact=date(2026, 6, 10))
+        PocketMember(
+            branch_id=BRANCH_ID, name="李四", member_kind=MemberKind.LOST_CONTACT, last_contact=date(2026, 6, 10)
+        )
     )
     async with pockets_app(root).run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -32,4 +32,9 @@ def test_start_to_branch_table_imports_no_heavy_library(tmp_path):
         [sys.executable, "-c", START, str(tmp_path / "d")], capture_output=True, text=True, timeout=120
     )
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"shown": 5, "pypinyin": False, "docx": False, "lxml": False}
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {
+        "shown": 5,
+        "pypinyin": False,
+        "docx": False,
+        "lxml": False,
+    }

@@ -6,16 +6,17 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from inspector.sync.bundle import read_bundle
 from inspector.models import Finding
 from inspector.store import Store
+from inspector.sync.bundle import read_bundle
 from inspector.sync.merge import import_bundle, list_conflicts
 from screens.app import InspectorApp
 from screens.branch import BranchScreen
 from screens.conflicts import ConflictsScreen
 from screens.dialogs.common import ChoiceDialog, ConfirmDialog, PromptDialog
 from screens.dialogs.sync import SyncJobDialog
-from tests.home_fixtures import FIRST, pilot_test, seed as seed_home, wait_for
+from tests.home_fixtures import FIRST, pilot_test, wait_for
+from tests.home_fixtures import seed as seed_home
 from tests.sync_fixtures import bundle, folder_state, new_store, seed
 
 

@@ -326,7 +326,9 @@ async def test_finding_editor_shows_a_clash_with_someone_elses_save(root):
         await pilot.pause()
         editor = pilot.app.screen
         # a colleague changes the deadline and the goal meanwhile
-        Store(root, "同事").save(finding.model_copy(update={"deadline": date(2027, 1, 15), "goal": "同事写的目标"}), base=finding)
+        Store(root, "同事").save(
+            finding.model_copy(update={"deadline": date(2027, 1, 15), "goal": "同事写的目标"}), base=finding
+        )
         editor.query_one("#goal").value = "我写的目标"
         await pilot.press("ctrl+s")
         await pilot.pause()

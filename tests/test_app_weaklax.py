@@ -90,7 +90,9 @@ async def test_determination_flow_to_closing(root):
         await pilot.pause()
         det = stored(root)
         assert (det.status, det.acceptance_result, det.acceptance_score) == (
-            WeakLaxStatus.ACCEPTED, AcceptanceResult.BASICALLY_PASSED, 78.0,
+            WeakLaxStatus.ACCEPTED,
+            AcceptanceResult.BASICALLY_PASSED,
+            78.0,
         )
         await pilot.press("x")
         await pilot.pause()
@@ -109,10 +111,19 @@ async def test_failed_acceptance_goes_back_to_rectifying(root):
     from screens.weaklax import WeakLaxScreen
 
     store = Store(root, "测试员")
-    det = wl.determine(store, BRANCH_ID, [CriterionTick(criterion_id="WL01", evidence="书记缺职")],
-                       load_weaklax_criteria(), on=date(2026, 6, 1))
-    plan = Plan4(goal="配齐班子", measures="选派书记", deadline=date(2026, 10, 1),
-                 responsible=Responsibility(leader="李明", person="王芳"))
+    det = wl.determine(
+        store,
+        BRANCH_ID,
+        [CriterionTick(criterion_id="WL01", evidence="书记缺职")],
+        load_weaklax_criteria(),
+        on=date(2026, 6, 1),
+    )
+    plan = Plan4(
+        goal="配齐班子",
+        measures="选派书记",
+        deadline=date(2026, 10, 1),
+        responsible=Responsibility(leader="李明", person="王芳"),
+    )
     wl.start_rectification(store, wl.set_plan(store, det, plan))
     app = make_app(root, lambda: WeakLaxScreen(BRANCH_ID))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import orjson
 import pytest
+from sync_fixtures import bundle, folder_state, new_store, seed
 
-from inspector.sync import bundle as bundle_mod
-from inspector.sync.bundle import BundleError
 from inspector.cli import main
 from inspector.models import Committee
+from inspector.sync import bundle as bundle_mod
+from inspector.sync.bundle import BundleError
 from inspector.sync.merge import import_bundle
-
-from sync_fixtures import bundle, folder_state, new_store, seed
 
 
 @pytest.fixture
@@ -41,7 +40,9 @@ def _rewrite(path: Path, members: dict[str, bytes], *, fix_checksums: bool = Tru
     manifest = orjson.loads(members["manifest.json"])
     if fix_checksums:
         manifest["parts"] = {
-            n: {"sha256": hashlib.sha256(d).hexdigest(), "size": len(d)} for n, d in members.items() if n != "manifest.json"
+            n: {"sha256": hashlib.sha256(d).hexdigest(), "size": len(d)}
+            for n, d in members.items()
+            if n != "manifest.json"
         }
     out = path.with_name("bad.zip")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -260,7 +260,9 @@ def test_malformed_weaklax_file_is_reported_and_shipped_criteria_kept(tmp_path):
     )
     errors: list = []
     criteria = load_weaklax_criteria([tmp_path], errors=errors)
-    assert [str(e) for e in errors] == [f"{path} 第8行：认定标准 WLQ09 的字段 refines 无效：「WL77」不是已定义的软弱涣散认定标准"]
+    assert [str(e) for e in errors] == [
+        f"{path} 第8行：认定标准 WLQ09 的字段 refines 无效：「WL77」不是已定义的软弱涣散认定标准"
+    ]
     assert len(criteria) == 14
     assert {c.id: c for c in criteria}["WL01"].text != "甲"
     # load_templates reports the same problem and still loads everything
@@ -271,7 +273,9 @@ def test_malformed_weaklax_file_is_reported_and_shipped_criteria_kept(tmp_path):
 
 def test_duplicate_criterion_id_in_weaklax_file(tmp_path):
     path = tmp_path / "weaklax.toml"
-    path.write_text('[[criteria]]\nid = "WL01"\ntext = "甲"\n\n[[criteria]]\nid = "WL01"\ntext = "乙"\n', encoding="utf-8")
+    path.write_text(
+        '[[criteria]]\nid = "WL01"\ntext = "甲"\n\n[[criteria]]\nid = "WL01"\ntext = "乙"\n', encoding="utf-8"
+    )
     errors: list = []
     load_weaklax_criteria([tmp_path], errors=errors)
     assert [str(e) for e in errors] == [f"{path} 第6行：认定标准编号 WL01 重复（已在第2行使用）"]
@@ -282,32 +286,84 @@ def test_duplicate_criterion_id_in_weaklax_file(tmp_path):
 
 # file → (line, item, field, code, message after the location)
 EXPECTED = {
-    "syntax_error.toml": (13, None, None, "syntax", "TOML 语法错误（第8列）：值无效（字符串须用英文双引号括起，布尔值写 true 或 false）"),
+    "syntax_error.toml": (
+        13,
+        None,
+        None,
+        "syntax",
+        "TOML 语法错误（第8列）：值无效（字符串须用英文双引号括起，布尔值写 true 或 false）",
+    ),
     "missing_field.toml": (12, "PLAN-01", "check", "missing", "条目 PLAN-01 缺少必填字段 check"),
     "unknown_field.toml": (18, "PLAN-01", "note", "unknown_field", "条目 PLAN-01 含有未知字段 note"),
     "duplicate_item.toml": (20, "PLAN-01", "id", "duplicate", "条目编号 PLAN-01 重复（已在第12行使用）"),
-    "bad_basis.toml": (16, "PLAN-01", "basis", "invalid",
-                       "条目 PLAN-01 的字段 basis 无效：「五、1」不是方案中的章节（应为 一、二、1–3、三、1–6、四、1–4 之一）"),
-    "bad_sector.toml": (18, "PLAN-01", "sectors", "invalid",
-                        "条目 PLAN-01 的字段 sectors 无效：「农业」不是有效的取值（可选：「农村」、「社区」、「国有企业」、"
-                        "「非公有制企业」、「社会组织」、「窗口单位/服务行业」、「机关事业单位」、「学校」、「离退休」、「其他」）"),
-    "bad_severity.toml": (18, "PLAN-01", "severity", "invalid",
-                          "条目 PLAN-01 的字段 severity 无效：「高」不是有效的取值（可选：「一般」、「较重」、「严重」）"),
-    "bad_weaklax.toml": (18, "PLAN-01", "weaklax", "invalid",
-                         "条目 PLAN-01 的字段 weaklax 无效：「WL99」不是已定义的软弱涣散认定标准"),
+    "bad_basis.toml": (
+        16,
+        "PLAN-01",
+        "basis",
+        "invalid",
+        "条目 PLAN-01 的字段 basis 无效：「五、1」不是方案中的章节（应为 一、二、1–3、三、1–6、四、1–4 之一）",
+    ),
+    "bad_sector.toml": (
+        18,
+        "PLAN-01",
+        "sectors",
+        "invalid",
+        "条目 PLAN-01 的字段 sectors 无效：「农业」不是有效的取值（可选：「农村」、「社区」、「国有企业」、"
+        "「非公有制企业」、「社会组织」、「窗口单位/服务行业」、「机关事业单位」、「学校」、「离退休」、「其他」）",
+    ),
+    "bad_severity.toml": (
+        18,
+        "PLAN-01",
+        "severity",
+        "invalid",
+        "条目 PLAN-01 的字段 severity 无效：「高」不是有效的取值（可选：「一般」、「较重」、「严重」）",
+    ),
+    "bad_weaklax.toml": (
+        18,
+        "PLAN-01",
+        "weaklax",
+        "invalid",
+        "条目 PLAN-01 的字段 weaklax 无效：「WL99」不是已定义的软弱涣散认定标准",
+    ),
     "empty_section.toml": (8, None, "items", "empty", "章节 s1 没有任何条目（缺少 [[sections.items]]）"),
     "no_sections.toml": (None, None, "sections", "empty", "文件没有任何章节（缺少 [[sections]]）"),
     "wrong_type.toml": (18, "PLAN-01", "local", "invalid", "条目 PLAN-01 的字段 local 无效：应为布尔值 true 或 false"),
-    "methods_not_list.toml": (15, "PLAN-01", "methods", "invalid", "条目 PLAN-01 的字段 methods 无效：应为数组，如 [\"…\"]"),
-    "bad_method.toml": (15, "PLAN-01", "methods", "invalid",
-                        "条目 PLAN-01 的字段 methods 无效：「电话询问」不是有效的取值（可选：「查阅资料」、「听取汇报」、「座谈」、「列席」）"),
-    "bad_item_id.toml": (12, "plan-1", "id", "invalid",
-                         "条目 plan-1 的字段 id 无效：「plan-1」格式不正确（应为大写字母、连字符加两位数字，如 PLAN-01）"),
-    "bad_requires.toml": (18, "PLAN-01", "requires", "invalid",
-                          "条目 PLAN-01 的字段 requires 无效：「cadres」不是有效的取值"
-                          "（可选：空字符串、「leading_cadres」、「party_groups」、「members_7plus」）"),
-    "bad_template_id.toml": (3, None, "id", "invalid",
-                             "模板信息 [template] 的字段 id 无效：「Bad_ID」格式不正确（应为小写字母、数字和连字符，如 general）"),
+    "methods_not_list.toml": (
+        15,
+        "PLAN-01",
+        "methods",
+        "invalid",
+        '条目 PLAN-01 的字段 methods 无效：应为数组，如 ["…"]',
+    ),
+    "bad_method.toml": (
+        15,
+        "PLAN-01",
+        "methods",
+        "invalid",
+        "条目 PLAN-01 的字段 methods 无效：「电话询问」不是有效的取值（可选：「查阅资料」、「听取汇报」、「座谈」、「列席」）",
+    ),
+    "bad_item_id.toml": (
+        12,
+        "plan-1",
+        "id",
+        "invalid",
+        "条目 plan-1 的字段 id 无效：「plan-1」格式不正确（应为大写字母、连字符加两位数字，如 PLAN-01）",
+    ),
+    "bad_requires.toml": (
+        18,
+        "PLAN-01",
+        "requires",
+        "invalid",
+        "条目 PLAN-01 的字段 requires 无效：「cadres」不是有效的取值"
+        "（可选：空字符串、「leading_cadres」、「party_groups」、「members_7plus」）",
+    ),
+    "bad_template_id.toml": (
+        3,
+        None,
+        "id",
+        "invalid",
+        "模板信息 [template] 的字段 id 无效：「Bad_ID」格式不正确（应为小写字母、数字和连字符，如 general）",
+    ),
     "no_template.toml": (None, None, "template", "missing", "文件缺少 [template] 表"),
     "gbk_encoded.toml": (1, None, None, "encoding", "文件不是 UTF-8 编码，看起来是 GBK 编码，请另存为 UTF-8"),
 }
@@ -403,7 +459,9 @@ def test_unknown_field_suggests_the_right_name(tmp_path):
     path = tmp_path / "typo.toml"
     path.write_text(minimal("typo", extra='severty = "较重"'), encoding="utf-8")
     result = load_templates([tmp_path])
-    assert [str(e) for e in result.errors] == [f"{path} 第18行：条目 PLAN-01 含有未知字段 severty（是否应为 severity？）"]
+    assert [str(e) for e in result.errors] == [
+        f"{path} 第18行：条目 PLAN-01 含有未知字段 severty（是否应为 severity？）"
+    ]
 
 
 def test_utf8_bom_is_accepted(tmp_path):
@@ -426,7 +484,9 @@ def test_content_hash_is_stable(general):
 
 def test_content_hash_ignores_comments_and_layout(tmp_path, general):
     text = SHIPPED.joinpath("general.toml").read_text(encoding="utf-8")
-    (tmp_path / "g.toml").write_text("# 本地副本\n\n" + text.replace("\n[[sections]]", "\n\n# 章节\n[[sections]]"), encoding="utf-8")
+    (tmp_path / "g.toml").write_text(
+        "# 本地副本\n\n" + text.replace("\n[[sections]]", "\n\n# 章节\n[[sections]]"), encoding="utf-8"
+    )
     result = load_templates([tmp_path])
     assert result.errors == []
     assert result.templates["general"].content_hash == general.content_hash

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from ledger_data import add_branch, add_finding
@@ -17,8 +17,15 @@ TODAY = date(2026, 11, 26)
 def add_visit(store, branch, on: date, status=VisitStatus.COMPLETED):
     return store.save(
         Visit(
-            branch_id=branch.id, date=on, template_id="general", template_version="1", template_hash="h" * 12,
-            status=status, completed_at=datetime(on.year, on.month, on.day, 17, tzinfo=timezone.utc) if status == VisitStatus.COMPLETED else None,
+            branch_id=branch.id,
+            date=on,
+            template_id="general",
+            template_version="1",
+            template_hash="h" * 12,
+            status=status,
+            completed_at=datetime(on.year, on.month, on.day, 17, tzinfo=UTC)
+            if status == VisitStatus.COMPLETED
+            else None,
         )
     )
 
@@ -34,12 +41,23 @@ def county(store):
     add_visit(store, a, date(2026, 11, 20), VisitStatus.DRAFT)  # in progress: not yet a visit made
     add_visit(store, b, date(2026, 7, 1))
     add_visit(store, gone, date(2026, 11, 1))
-    add_finding(store, a, "甲", found_on=date(2026, 11, 10), deadline=date(2026, 11, 30), status=FindingStatus.CLOSED,
-                verifier="赵组织委员", verified_on=date(2026, 11, 20), evidence="记录")
+    add_finding(
+        store,
+        a,
+        "甲",
+        found_on=date(2026, 11, 10),
+        deadline=date(2026, 11, 30),
+        status=FindingStatus.CLOSED,
+        verifier="赵组织委员",
+        verified_on=date(2026, 11, 20),
+        evidence="记录",
+    )
     add_finding(store, a, "乙", found_on=date(2026, 8, 1), deadline=date(2026, 9, 1))
-    f = add_finding(store, b, "丙", found_on=date(2026, 7, 1), deadline=date(2026, 8, 1), status=FindingStatus.AWAITING_CHECK)
+    f = add_finding(
+        store, b, "丙", found_on=date(2026, 7, 1), deadline=date(2026, 8, 1), status=FindingStatus.AWAITING_CHECK
+    )
     # closed by an older version without a 验收 date: the history says when
-    store.save(f.model_copy(update={"status": FindingStatus.CLOSED}), base=f, at=datetime(2026, 9, 15, 3, tzinfo=timezone.utc))
+    store.save(f.model_copy(update={"status": FindingStatus.CLOSED}), base=f, at=datetime(2026, 9, 15, 3, tzinfo=UTC))
     add_finding(store, gone, "丁", found_on=date(2026, 11, 1), deadline=date(2026, 11, 30))
     store.delete(store.branch(gone.id))
     return store, a, b, c
@@ -51,8 +69,20 @@ def test_each_branch_last_visit_quarter_year(county):
     by = {x.id: x for x in cov.branches}
     assert set(by) == {a.id, b.id, c.id}  # deleted branch left out
     ra, rb, rc = by[a.id], by[b.id], by[c.id]
-    assert (ra.last_visit, ra.days_since, ra.visits_quarter, ra.visits_year, ra.needs_visit) == (date(2026, 11, 10), 16, 1, 2, False)
-    assert (rb.last_visit, rb.days_since, rb.visits_quarter, rb.visits_year, rb.stale) == (date(2026, 7, 1), 148, 0, 1, True)
+    assert (ra.last_visit, ra.days_since, ra.visits_quarter, ra.visits_year, ra.needs_visit) == (
+        date(2026, 11, 10),
+        16,
+        1,
+        2,
+        False,
+    )
+    assert (rb.last_visit, rb.days_since, rb.visits_quarter, rb.visits_year, rb.stale) == (
+        date(2026, 7, 1),
+        148,
+        0,
+        1,
+        True,
+    )
     assert rc.never_visited and rc.needs_visit and not rc.stale and rc.visits_year == 0
     assert [x.id for x in cov.never] == [c.id] and [x.id for x in cov.stale] == [b.id]
     assert not cov.complete

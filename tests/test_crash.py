@@ -23,8 +23,8 @@ import pytest
 from storage_samples import branch, data_files, finding, visit
 
 from inspector.models import Answer, AnswerValue, Finding
-from inspector.store.files import Journal
 from inspector.store import Store
+from inspector.store.files import Journal
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGSTOP (POSIX)")
 

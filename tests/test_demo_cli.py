@@ -7,13 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import TODAY
 
 from inspector.cli import main
 from inspector.demo import DemoRefused, generate
 from inspector.models import FindingStatus, MemberKind, Sector, VisitStatus, WeakLaxStatus
 from inspector.store import Store
-
-from conftest import TODAY
 
 N = 12
 
@@ -214,8 +213,9 @@ def test_check_finds_visit_missing_from_index(capsys, copy):
 def test_check_reports_malformed_extra_checklist(capsys, demo_dir, tmp_path):
     extra = tmp_path / "mine"
     extra.mkdir()
-    (extra / "local.toml").write_text('[template]\nid = "local"\nversion = "1"\ntitle = "本地"\n[[sections]]\nid = "a"\n',
-                                      encoding="utf-8")
+    (extra / "local.toml").write_text(
+        '[template]\nid = "local"\nversion = "1"\ntitle = "本地"\n[[sections]]\nid = "a"\n', encoding="utf-8"
+    )
     code, out, _ = run(capsys, "--data", str(demo_dir), "--checklists", str(extra), "check")
     assert code == 1
     assert any("local.toml" in line for line in out.splitlines()[:-1])

@@ -16,8 +16,21 @@ from inspector.models import Committee, FindingStatus, Sector
 
 S = FindingStatus
 TODAY = date(2026, 11, 26)
-CSV_HEADER = ["序号", "党支部", "问题类别", "问题描述", "整改措施", "责任领导", "具体责任人", "整改时限", "状态", "逾期天数",
-              "发现日期", "佐证材料", "验收人"]
+CSV_HEADER = [
+    "序号",
+    "党支部",
+    "问题类别",
+    "问题描述",
+    "整改措施",
+    "责任领导",
+    "具体责任人",
+    "整改时限",
+    "状态",
+    "逾期天数",
+    "发现日期",
+    "佐证材料",
+    "验收人",
+]
 
 
 @pytest.fixture
@@ -26,9 +39,21 @@ def county(store):
     cun = add_branch(store, "城关镇第一村党支部", Sector.RURAL)
     she = add_branch(store, "东街社区党支部", Sector.COMMUNITY)
     add_finding(store, cun, "三会一课记录不全，\n缺 9 月支委会", deadline=date(2026, 11, 1), status=S.IN_PROGRESS)
-    add_finding(store, cun, "=HYPERLINK(\"x\")党费收缴不及时", deadline=date(2026, 12, 10), measures="每月 5 日前收缴，“专人”登记")
-    add_finding(store, she, "发展党员程序不规范", status=S.CLOSED, verifier="赵组织委员", verified_on=date(2026, 10, 20), evidence="档案复印件")
-    add_finding(store, she, "党员活动室\x0b制度未上墙", deadline=date(2026, 11, 20), person="刘𠀋")  # control char, astral char
+    add_finding(
+        store, cun, '=HYPERLINK("x")党费收缴不及时', deadline=date(2026, 12, 10), measures="每月 5 日前收缴，“专人”登记"
+    )
+    add_finding(
+        store,
+        she,
+        "发展党员程序不规范",
+        status=S.CLOSED,
+        verifier="赵组织委员",
+        verified_on=date(2026, 10, 20),
+        evidence="档案复印件",
+    )
+    add_finding(
+        store, she, "党员活动室\x0b制度未上墙", deadline=date(2026, 11, 20), person="刘𠀋"
+    )  # control char, astral char
     return store
 
 
@@ -45,11 +70,16 @@ def test_csv_has_bom_chinese_headers_and_every_row(county):
     assert [r[0] for r in table[1:]] == ["1", "2", "3", "4"]
     by_desc = {r[3]: dict(zip(CSV_HEADER, r)) for r in table[1:]}
     first = by_desc["三会一课记录不全，\n缺 9 月支委会"]  # line break kept inside the cell
-    assert (first["党支部"], first["整改时限"], first["状态"], first["逾期天数"]) == ("城关镇第一村党支部", "2026-11-01", "整改中", "25")
+    assert (first["党支部"], first["整改时限"], first["状态"], first["逾期天数"]) == (
+        "城关镇第一村党支部",
+        "2026-11-01",
+        "整改中",
+        "25",
+    )
     closed = by_desc["发展党员程序不规范"]
     assert (closed["验收人"], closed["佐证材料"], closed["逾期天数"]) == ("赵组织委员（2026-10-20）", "档案复印件", "")
-    assert "'=HYPERLINK(\"x\")党费收缴不及时" in by_desc  # never runs as a formula in Excel
-    assert by_desc["'=HYPERLINK(\"x\")党费收缴不及时"]["整改措施"] == "每月 5 日前收缴，“专人”登记"
+    assert '\'=HYPERLINK("x")党费收缴不及时' in by_desc  # never runs as a formula in Excel
+    assert by_desc['\'=HYPERLINK("x")党费收缴不及时']["整改措施"] == "每月 5 日前收缴，“专人”登记"
 
 
 def _run_cli(monkeypatch, *argv: str) -> int:
@@ -58,14 +88,19 @@ def _run_cli(monkeypatch, *argv: str) -> int:
 
 def test_cli_csv_with_filters_and_no_overwrite(county, tmp_path, monkeypatch, capsys):
     out = tmp_path / "逾期.csv"
-    assert _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(out), "--overdue", "--branch", "dyc") == 0
+    assert (
+        _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(out), "--overdue", "--branch", "dyc") == 0
+    )
     assert "已导出 1 条" in capsys.readouterr().out
     table = read_csv(out.read_bytes())
     assert [r[3] for r in table[1:]] == ["三会一课记录不全，\n缺 9 月支委会"]
     before = out.read_bytes()
     assert _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(out)) == 1
     assert "文件已存在" in capsys.readouterr().err and out.read_bytes() == before
-    assert _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(out), "--force", "--status", "未销号") == 0
+    assert (
+        _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(out), "--force", "--status", "未销号")
+        == 0
+    )
     assert len(read_csv(out.read_bytes())) == 1 + 3
 
 
@@ -99,9 +134,28 @@ def _docx_table(path):
 def test_docx_table_rows_equal_filtered_findings(county, tmp_path):
     flt = LedgerFilter(statuses=frozenset({S.NOT_STARTED, S.IN_PROGRESS}))
     rows = sort_rows(apply_filter(ledger_rows(county, TODAY), flt, TODAY), "deadline")
-    path = export_ledger(rows, tmp_path / "台账.docx", "docx", committee="城关镇党委", filters=flt.describe(), when=TODAY, author="测试员")
+    path = export_ledger(
+        rows,
+        tmp_path / "台账.docx",
+        "docx",
+        committee="城关镇党委",
+        filters=flt.describe(),
+        when=TODAY,
+        author="测试员",
+    )
     doc, table = _docx_table(path)
-    assert table[0] == ["序号", "党支部", "问题类别", "问题描述", "整改措施", "责任领导", "具体责任人", "整改时限", "状态", "逾期天数"]
+    assert table[0] == [
+        "序号",
+        "党支部",
+        "问题类别",
+        "问题描述",
+        "整改措施",
+        "责任领导",
+        "具体责任人",
+        "整改时限",
+        "状态",
+        "逾期天数",
+    ]
     assert [r[3] for r in table[1:]] == [r.description.replace("\x0b", "") for r in rows]
     assert table[1][7] == "2026年11月1日" and table[1][9] == "25"
     assert any(r[6] == "刘𠀋" for r in table[1:])  # astral character intact
@@ -117,7 +171,12 @@ def test_docx_table_rows_equal_filtered_findings(county, tmp_path):
 
 def test_cli_docx_same_rows_as_csv(county, tmp_path, monkeypatch):
     for fmt in ("csv", "docx"):
-        assert _run_cli(monkeypatch, "--data", str(county.root), "ledger", "-o", str(tmp_path / f"l.{fmt}"), "--sector", "社区") == 0
+        assert (
+            _run_cli(
+                monkeypatch, "--data", str(county.root), "ledger", "-o", str(tmp_path / f"l.{fmt}"), "--sector", "社区"
+            )
+            == 0
+        )
     from inspector.documents.officialdoc import clean_text
 
     csv_rows = read_csv((tmp_path / "l.csv").read_bytes())[1:]

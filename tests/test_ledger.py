@@ -33,14 +33,43 @@ def county(store):
     cun = add_branch(store, "城关镇第一村党支部", Sector.RURAL)
     xue = add_branch(store, "实验小学党支部", Sector.SCHOOL)
     f = {
-        "overdue": add_finding(store, cun, "三会一课记录不全", deadline=date(2026, 11, 1), status=S.IN_PROGRESS,
-                               person="张委员", severity=Severity.MAJOR),
-        "soon": add_finding(store, cun, "党费收缴不及时", deadline=date(2026, 11, 30), category=FindingCategory.DISCIPLINE,
-                            person="王会计"),
-        "closed": add_finding(store, cun, "发展党员程序不规范", deadline=date(2026, 10, 1), status=S.CLOSED,
-                              verifier="赵组织委员", verified_on=date(2026, 10, 1), evidence="档案"),
-        "later": add_finding(store, xue, "主题党日活动流于形式", deadline=date(2027, 1, 15), status=S.AWAITING_CHECK,
-                             category=FindingCategory.CONDUCT, measures="每月制定主题党日计划", person="刘老师"),
+        "overdue": add_finding(
+            store,
+            cun,
+            "三会一课记录不全",
+            deadline=date(2026, 11, 1),
+            status=S.IN_PROGRESS,
+            person="张委员",
+            severity=Severity.MAJOR,
+        ),
+        "soon": add_finding(
+            store,
+            cun,
+            "党费收缴不及时",
+            deadline=date(2026, 11, 30),
+            category=FindingCategory.DISCIPLINE,
+            person="王会计",
+        ),
+        "closed": add_finding(
+            store,
+            cun,
+            "发展党员程序不规范",
+            deadline=date(2026, 10, 1),
+            status=S.CLOSED,
+            verifier="赵组织委员",
+            verified_on=date(2026, 10, 1),
+            evidence="档案",
+        ),
+        "later": add_finding(
+            store,
+            xue,
+            "主题党日活动流于形式",
+            deadline=date(2027, 1, 15),
+            status=S.AWAITING_CHECK,
+            category=FindingCategory.CONDUCT,
+            measures="每月制定主题党日计划",
+            person="刘老师",
+        ),
         "nodate": add_finding(store, xue, "党员教育管理台账缺失", deadline=None, severity=Severity.SERIOUS),
     }
     return store, cun, xue, f
@@ -58,20 +87,53 @@ def test_rows_span_all_branches_with_names_and_overdue_days(county):
     assert (r.branch_name, r.sector, r.overdue) == ("城关镇第一村党支部", "农村", 25)
     assert rows[f["closed"].id].overdue == 0  # closed items are never overdue
     assert rows[f["later"].id].branch_name == "实验小学党支部"
-    assert [r.cell(c) for c in ("branch", "deadline", "status", "overdue")] == ["城关镇第一村党支部", "2026-11-01", "整改中", "25"]
+    assert [r.cell(c) for c in ("branch", "deadline", "status", "overdue")] == [
+        "城关镇第一村党支部",
+        "2026-11-01",
+        "整改中",
+        "25",
+    ]
     assert rows[f["closed"].id].cell("verifier") == "赵组织委员（2026-10-01）"
-    assert set(COLUMNS) >= {"branch", "category", "description", "measures", "leader", "person", "deadline", "status", "overdue"}
+    assert set(COLUMNS) >= {
+        "branch",
+        "category",
+        "description",
+        "measures",
+        "leader",
+        "person",
+        "deadline",
+        "status",
+        "overdue",
+    }
 
 
 @pytest.mark.parametrize(
     ("flt", "expected"),
     [
-        (LedgerFilter(), {"三会一课记录不全", "党费收缴不及时", "发展党员程序不规范", "主题党日活动流于形式", "党员教育管理台账缺失"}),
+        (
+            LedgerFilter(),
+            {
+                "三会一课记录不全",
+                "党费收缴不及时",
+                "发展党员程序不规范",
+                "主题党日活动流于形式",
+                "党员教育管理台账缺失",
+            },
+        ),
         (LedgerFilter(statuses=frozenset({S.NOT_STARTED})), {"党费收缴不及时", "党员教育管理台账缺失"}),
-        (LedgerFilter(statuses=parse_statuses(["未销号"])), {"三会一课记录不全", "党费收缴不及时", "主题党日活动流于形式", "党员教育管理台账缺失"}),
+        (
+            LedgerFilter(statuses=parse_statuses(["未销号"])),
+            {"三会一课记录不全", "党费收缴不及时", "主题党日活动流于形式", "党员教育管理台账缺失"},
+        ),
         (LedgerFilter(sectors=frozenset({Sector.SCHOOL})), {"主题党日活动流于形式", "党员教育管理台账缺失"}),
-        (LedgerFilter(categories=frozenset({FindingCategory.DISCIPLINE, FindingCategory.CONDUCT})), {"党费收缴不及时", "主题党日活动流于形式"}),
-        (LedgerFilter(severities=frozenset({Severity.MAJOR, Severity.SERIOUS})), {"三会一课记录不全", "党员教育管理台账缺失"}),
+        (
+            LedgerFilter(categories=frozenset({FindingCategory.DISCIPLINE, FindingCategory.CONDUCT})),
+            {"党费收缴不及时", "主题党日活动流于形式"},
+        ),
+        (
+            LedgerFilter(severities=frozenset({Severity.MAJOR, Severity.SERIOUS})),
+            {"三会一课记录不全", "党员教育管理台账缺失"},
+        ),
         (LedgerFilter(overdue=True), {"三会一课记录不全"}),
         (LedgerFilter(due_within=7), {"党费收缴不及时"}),
         (LedgerFilter(due_within=60), {"党费收缴不及时", "主题党日活动流于形式"}),
@@ -81,8 +143,12 @@ def test_rows_span_all_branches_with_names_and_overdue_days(county):
         (LedgerFilter(text="syxx"), {"主题党日活动流于形式", "党员教育管理台账缺失"}),  # branch initials
         (LedgerFilter(text="SYXX 台账"), {"党员教育管理台账缺失"}),  # words combine
         (LedgerFilter(text="不存在的内容"), set()),
-        (LedgerFilter(sectors=frozenset({Sector.RURAL}), statuses=frozenset({S.NOT_STARTED, S.IN_PROGRESS}), text="党"),
-         {"三会一课记录不全", "党费收缴不及时"}),
+        (
+            LedgerFilter(
+                sectors=frozenset({Sector.RURAL}), statuses=frozenset({S.NOT_STARTED, S.IN_PROGRESS}), text="党"
+            ),
+            {"三会一课记录不全", "党费收缴不及时"},
+        ),
         (LedgerFilter(sectors=frozenset({Sector.RURAL}), overdue=True, severities=frozenset({Severity.MINOR})), set()),
     ],
 )
@@ -97,7 +163,11 @@ def test_branch_filter_by_name_or_initials(county):
     assert branches_matching(summaries, "cgz") == {cun.id}
     assert branches_matching(summaries, "小学") == {xue.id}
     flt = LedgerFilter(branches=branches_matching(summaries, "dyc"))
-    assert ids(apply_filter(ledger_rows(store, TODAY), flt, TODAY)) == {"三会一课记录不全", "党费收缴不及时", "发展党员程序不规范"}
+    assert ids(apply_filter(ledger_rows(store, TODAY), flt, TODAY)) == {
+        "三会一课记录不全",
+        "党费收缴不及时",
+        "发展党员程序不规范",
+    }
 
 
 def test_text_does_not_match_across_fields(county):
@@ -124,10 +194,22 @@ def test_sort_orders_follow_the_domain(county):
     store, *_ = county
     rows = ledger_rows(store, TODAY)
     # the ledger's own order: branches by pinyin (城关镇 c before 实验 s), then deadline, none last
-    assert [r.description for r in rows] == ["发展党员程序不规范", "三会一课记录不全", "党费收缴不及时", "主题党日活动流于形式", "党员教育管理台账缺失"]
+    assert [r.description for r in rows] == [
+        "发展党员程序不规范",
+        "三会一课记录不全",
+        "党费收缴不及时",
+        "主题党日活动流于形式",
+        "党员教育管理台账缺失",
+    ]
     by_category = sort_rows(rows, "category")  # ties keep that order
     assert [r.description for r in by_category][:2] == ["发展党员程序不规范", "三会一课记录不全"]
-    assert [r.status for r in sort_rows(rows, "status")] == [S.NOT_STARTED, S.NOT_STARTED, S.IN_PROGRESS, S.AWAITING_CHECK, S.CLOSED]
+    assert [r.status for r in sort_rows(rows, "status")] == [
+        S.NOT_STARTED,
+        S.NOT_STARTED,
+        S.IN_PROGRESS,
+        S.AWAITING_CHECK,
+        S.CLOSED,
+    ]
     assert sort_rows(rows, "deadline")[-1].deadline == ""  # no deadline goes last
     # branches sort by pinyin: 城关镇 (c) before 实验 (s)
     assert [r.branch_name for r in sort_rows(rows, "branch")][:3] == ["城关镇第一村党支部"] * 3
@@ -176,7 +258,7 @@ def test_cache_serves_a_fresh_session_and_stale_rows_are_refused(county):
     assert fresh.finding(rows[f["soon"].id]) == f["soon"]
 
     rx.advance(other, f["overdue"], S.AWAITING_CHECK)  # the row on screen is now stale
-    with pytest.raises(rx.FindingConflict, match="钱干事.*状态：整改中 → 待验收"):
+    with pytest.raises(rx.FindingConflict, match=r"钱干事.*状态：整改中 → 待验收"):
         fresh.finding(rows[f["overdue"].id])
     again = Ledger(Store(store.root, "测试员"))
     row = {r.id: r for r in again.rows(TODAY)}[f["overdue"].id]
@@ -203,26 +285,54 @@ def test_broken_or_outdated_cache_is_ignored(county):
 
 
 def test_weaklax_ledger_lists_every_determined_branch(county):
-    from inspector.models import AcceptanceResult, CriterionTick, Plan4, Responsibility, WeakLaxDetermination, WeakLaxStatus
     from inspector.ledger.weaklax import criteria_texts, weaklax_rows
+    from inspector.models import (
+        AcceptanceResult,
+        CriterionTick,
+        Plan4,
+        Responsibility,
+        WeakLaxDetermination,
+        WeakLaxStatus,
+    )
 
     store, cun, xue, _ = county
     add_branch(store, "东街社区党支部", Sector.COMMUNITY)  # never determined: not listed
-    store.save(WeakLaxDetermination(
-        branch_id=cun.id, determined_on=date(2026, 5, 10),
-        criteria=[CriterionTick(criterion_id="WL04", evidence="半年未开展组织生活"), CriterionTick(criterion_id="本地01", evidence="书记出缺")],
-        plan=Plan4(goal="配齐班子", measures="选派第一书记", deadline=date(2026, 10, 31),
-                   responsible=Responsibility(leader="镇党委副书记", person="第一书记")),
-        status=WeakLaxStatus.CLOSED, acceptance_result=AcceptanceResult.PASSED, acceptance_score=82.5,
-        accepted_on=date(2026, 11, 1), closed_on=date(2026, 11, 10),
-    ))
-    store.save(WeakLaxDetermination(branch_id=xue.id, determined_on=date(2026, 9, 1),
-                                    criteria=[CriterionTick(criterion_id="WL10", evidence="群众意见大")]))
+    store.save(
+        WeakLaxDetermination(
+            branch_id=cun.id,
+            determined_on=date(2026, 5, 10),
+            criteria=[
+                CriterionTick(criterion_id="WL04", evidence="半年未开展组织生活"),
+                CriterionTick(criterion_id="本地01", evidence="书记出缺"),
+            ],
+            plan=Plan4(
+                goal="配齐班子",
+                measures="选派第一书记",
+                deadline=date(2026, 10, 31),
+                responsible=Responsibility(leader="镇党委副书记", person="第一书记"),
+            ),
+            status=WeakLaxStatus.CLOSED,
+            acceptance_result=AcceptanceResult.PASSED,
+            acceptance_score=82.5,
+            accepted_on=date(2026, 11, 1),
+            closed_on=date(2026, 11, 10),
+        )
+    )
+    store.save(
+        WeakLaxDetermination(
+            branch_id=xue.id,
+            determined_on=date(2026, 9, 1),
+            criteria=[CriterionTick(criterion_id="WL10", evidence="群众意见大")],
+        )
+    )
     rows = weaklax_rows(store, criteria_texts(), TODAY)
     assert [r.branch_name for r in rows] == ["城关镇第一村党支部", "实验小学党支部"]
     a, b = rows
     assert a.criteria_text() == "组织制度形同虚设、不开展党组织活动；本地01"  # unknown ids shown as they are
-    assert a.plan_text() == "目标任务：配齐班子；整顿措施：选派第一书记；时限要求：2026-10-31；责任主体：镇党委副书记，第一书记"
+    assert (
+        a.plan_text()
+        == "目标任务：配齐班子；整顿措施：选派第一书记；时限要求：2026-10-31；责任主体：镇党委副书记，第一书记"
+    )
     assert (a.status, a.acceptance_text(), a.closed_text()) == ("已销号", "合格，82.5分，2026-11-01", "2026-11-10")
     assert a.progress_text() == "已销号1/3，逾期1"
     assert b.plan_text().count("未填") == 4 and b.acceptance_text() == "未验收" and b.closed_text() == ""
@@ -240,7 +350,11 @@ def test_move_selected_rows_each_on_its_own(county):
     rx.advance(other, f["nodate"], S.IN_PROGRESS)  # makes that row stale
     picked = [rows[f[k].id] for k in ("soon", "nodate", "later")]
     results = ledger.move_rows(picked, S.IN_PROGRESS, reason="验收材料不全")
-    assert [(r.finding_id, r.ok) for r in results] == [(f["soon"].id, True), (f["nodate"].id, False), (f["later"].id, True)]
+    assert [(r.finding_id, r.ok) for r in results] == [
+        (f["soon"].id, True),
+        (f["nodate"].id, False),
+        (f["later"].id, True),
+    ]
     assert "钱干事" in results[1].message and "状态：未启动 → 整改中" in results[1].message
     now = {r.id: r.status for r in ledger.rows(TODAY)}
     assert [now[f[k].id] for k in ("soon", "nodate", "later")] == [S.IN_PROGRESS] * 3

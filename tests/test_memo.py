@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import docx
@@ -18,8 +18,20 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
-from inspector.documents import memo, memo_batch
 from inspector.checklist import ChecklistTemplate, template_snapshot
+from inspector.documents import memo, memo_batch
+from inspector.documents.officialdoc import (
+    LINE_PITCH,
+    TITLE_LINE_CHARS,
+    chinese_date,
+    clean_text,
+    new_document,
+    safe_filename,
+    text_width_em,
+    title_lines,
+    write_new_file,
+)
+from inspector.errors import OutputExists, StoreError
 from inspector.models import (
     Answer,
     AnswerValue,
@@ -41,16 +53,13 @@ from inspector.models import (
     VisitStatus,
     WeakLaxDetermination,
 )
-from inspector.documents.officialdoc import LINE_PITCH, TITLE_LINE_CHARS, text_width_em, title_lines, chinese_date, clean_text, new_document, safe_filename, write_new_file
-from inspector.errors import OutputExists
 from inspector.settings import MemoFonts, Settings, save_settings
-from inspector.errors import StoreError
 
 TODAY = date(2026, 11, 26)
 VISIT_DAY = date(2026, 11, 20)
 BRANCH_ID = "00000000-0000-4000-8000-00000000b001"
 VISIT_ID = "00000000-0000-4000-8000-00000000a001"
-AT = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 _ITEM = {
     "id": "STU-01",
@@ -109,8 +118,12 @@ def build_case(
     store.save(Committee(id="c-1", name="中共城关镇委员会" + t))
     branch = store.save(
         Branch(
-            id=BRANCH_ID, name="城关镇第一社区党支部" + t, sector=Sector.COMMUNITY,
-            secretary="李华" + t, members=23, party_groups=2,
+            id=BRANCH_ID,
+            name="城关镇第一社区党支部" + t,
+            sector=Sector.COMMUNITY,
+            secretary="李华" + t,
+            members=23,
+            party_groups=2,
         )
     )
     store.keep_template(TEMPLATE.id, TEMPLATE.version, TEMPLATE.content_hash, template_snapshot(TEMPLATE))
@@ -142,17 +155,31 @@ def build_case(
     if findings:
         store.save(
             Finding(
-                id="f-1", branch_id=branch.id, visit_id=visit.id, item_id="LIF-01", basis="三、3",
-                category=FindingCategory.ORGANISATION, severity=Severity.MAJOR,
-                description="专题组织生活会未征求群众意见" + t, found_on=VISIT_DAY,
-                goal="规范召开专题组织生活会" + t, measures="会前广泛征求意见，形成问题清单" + t,
-                deadline=date(2026, 12, 31), responsible=Responsibility(leader="李华" + t, person="孙强" + t),
+                id="f-1",
+                branch_id=branch.id,
+                visit_id=visit.id,
+                item_id="LIF-01",
+                basis="三、3",
+                category=FindingCategory.ORGANISATION,
+                severity=Severity.MAJOR,
+                description="专题组织生活会未征求群众意见" + t,
+                found_on=VISIT_DAY,
+                goal="规范召开专题组织生活会" + t,
+                measures="会前广泛征求意见，形成问题清单" + t,
+                deadline=date(2026, 12, 31),
+                responsible=Responsibility(leader="李华" + t, person="孙强" + t),
             )
         )
         store.save(
             Finding(
-                id="f-2", branch_id=branch.id, visit_id=visit.id, item_id="STU-03", basis="二、1",
-                category=FindingCategory.IDEOLOGY, description="部分党员自学笔记缺失" + t, found_on=VISIT_DAY,
+                id="f-2",
+                branch_id=branch.id,
+                visit_id=visit.id,
+                item_id="STU-03",
+                basis="二、1",
+                category=FindingCategory.IDEOLOGY,
+                description="部分党员自学笔记缺失" + t,
+                found_on=VISIT_DAY,
                 deadline=date(2026, 12, 20),
             )
         )
@@ -163,29 +190,48 @@ def build_case(
     if pockets:
         store.save(
             PocketMember(
-                id="p-1", branch_id=branch.id, name="周某" + t, member_kind=MemberKind.LOST_CONTACT,
-                last_contact=date(2026, 3, 1), track=LegalTrack.SUSPENDED, notes="电话停机" + t,
+                id="p-1",
+                branch_id=branch.id,
+                name="周某" + t,
+                member_kind=MemberKind.LOST_CONTACT,
+                last_contact=date(2026, 3, 1),
+                track=LegalTrack.SUSPENDED,
+                notes="电话停机" + t,
             )
         )
         store.save(
             PocketMember(
-                id="p-2", branch_id=branch.id, name="吴某", member_kind=MemberKind.POCKET,
-                letter_issued=date(2026, 9, 1), letter_valid_days=30,
+                id="p-2",
+                branch_id=branch.id,
+                name="吴某",
+                member_kind=MemberKind.POCKET,
+                letter_issued=date(2026, 9, 1),
+                letter_valid_days=30,
             )
         )
         store.save(
             PocketMember(
-                id="p-3", branch_id=branch.id, name="郑某", member_kind=MemberKind.MOBILE,
+                id="p-3",
+                branch_id=branch.id,
+                name="郑某",
+                member_kind=MemberKind.MOBILE,
                 disposition=Disposition.TRANSFERRED,
             )
         )
     if weaklax:
         store.save(
             WeakLaxDetermination(
-                id="w-1", branch_id=branch.id, visit_id=visit.id, determined_on=VISIT_DAY,
+                id="w-1",
+                branch_id=branch.id,
+                visit_id=visit.id,
+                determined_on=VISIT_DAY,
                 criteria=[CriterionTick(criterion_id="WL04", evidence="半年未开展组织生活" + t)],
-                plan=Plan4(goal="恢复正常组织生活" + t, measures="配强班子，建立制度", deadline=date(2027, 2, 28),
-                           responsible=Responsibility(leader="李华", person="孙强")),
+                plan=Plan4(
+                    goal="恢复正常组织生活" + t,
+                    measures="配强班子，建立制度",
+                    deadline=date(2027, 2, 28),
+                    responsible=Responsibility(leader="李华", person="孙强"),
+                ),
             )
         )
     return store.visit(VISIT_ID, BRANCH_ID)
@@ -268,9 +314,17 @@ def test_outline_order_and_annex(store, tmp_path):
     assert paras[0] == "关于对城关镇第一社区党支部“两学一做”\n学习教育现场指导情况的反馈意见"
     assert paras[1] == "城关镇第一社区党支部："
     order = [
-        "一、基本情况", "二、主要做法和成效", "三、存在的主要问题", "四、整改意见和要求",
-        "（二）理顺党员组织关系", "（三）整顿软弱涣散基层党组织", "附件：问题清单", "中共城关镇委员会",
-        "2026年11月26日", "附件", "问题清单",
+        "一、基本情况",
+        "二、主要做法和成效",
+        "三、存在的主要问题",
+        "四、整改意见和要求",
+        "（二）理顺党员组织关系",
+        "（三）整顿软弱涣散基层党组织",
+        "附件：问题清单",
+        "中共城关镇委员会",
+        "2026年11月26日",
+        "附件",
+        "问题清单",
     ]
     positions = [paras.index(t) for t in order]
     assert positions == sorted(positions)
@@ -291,7 +345,10 @@ def test_outline_order_and_annex(store, tmp_path):
     (table,) = document.tables
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert rows[0] == ["序号", "问题类别", "问题描述", "整改措施", "责任\n领导", "具体\n责任人", "整改\n时限"]
-    assert [r[:3] for r in rows[1:]] == [["1", "思想", "部分党员自学笔记缺失"], ["2", "组织", "专题组织生活会未征求群众意见"]]
+    assert [r[:3] for r in rows[1:]] == [
+        ["1", "思想", "部分党员自学笔记缺失"],
+        ["2", "组织", "专题组织生活会未征求群众意见"],
+    ]
     assert rows[2][3:] == ["会前广泛征求意见，形成问题清单", "李华", "孙强", "2026年\n12月31日"]
     assert "别次指导的问题" not in "\n".join(paras)
     # findings with their basis, 四明确, report back after the latest deadline + 7 days
@@ -325,7 +382,10 @@ def test_page_setup_fonts_and_page_numbers(store, tmp_path):
     assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
     styles = document.styles
     fonts = {
-        "Normal": "仿宋_GB2312", "GB Title": "方正小标宋简体", "GB Heading 1": "黑体", "GB Heading 2": "楷体_GB2312",
+        "Normal": "仿宋_GB2312",
+        "GB Title": "方正小标宋简体",
+        "GB Heading 1": "黑体",
+        "GB Heading 2": "楷体_GB2312",
     }
     for name, font in fonts.items():
         assert _rpr_value(styles[name].element, "w:rFonts", "w:eastAsia") == font
@@ -437,7 +497,15 @@ def test_clean_text():
     assert clean_text(None) == ""
 
 
-@pytest.mark.parametrize("name", ["松湾村党支部", "永丰县白寺邮政支局党支部", "驻宁波南湖流动党员党支部第一联合党支部委员会下属第二党小组联合支部", "🎉" * 40])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "松湾村党支部",
+        "永丰县白寺邮政支局党支部",
+        "驻宁波南湖流动党员党支部第一联合党支部委员会下属第二党小组联合支部",
+        "🎉" * 40,
+    ],
+)
 def test_title_lines_fit_and_keep_words(name):
     segments = ["关于对", name, "“两学一做”", "学习教育", "现场指导", "情况的", "反馈意见"]
     lines = title_lines(segments)
@@ -460,7 +528,7 @@ def test_chinese_date_and_numbers():
     "name, expected",
     [
         ("../../etc/passwd", "_.._etc_passwd.docx"),
-        ("a/b\\c:d*e?f\"g<h>i|j", "a_b_c_d_e_f_g_h_i_j.docx"),
+        ('a/b\\c:d*e?f"g<h>i|j', "a_b_c_d_e_f_g_h_i_j.docx"),
         ("CON", "_CON.docx"),
         ("lpt1.txt", "_lpt1.txt.docx"),
         ("..", "未命名.docx"),
@@ -478,7 +546,7 @@ def test_safe_filename_is_length_limited():
 
 
 def test_branch_name_cannot_escape_out_dir(store, tmp_path):
-    visit = build_case(store)
+    build_case(store)
     branch = store.branch(BRANCH_ID)
     store.save(branch.model_copy(update={"name": "../../逃逸/支部"}))
     out = tmp_path / "out"
@@ -582,7 +650,9 @@ def test_write_all_uses_worker_processes(tmp_path):
         store.save(store.visit(VISIT_ID, BRANCH_ID).model_copy(update={"id": vid, "branch_id": bid}))
         roots.append(vid)
     seen: list[tuple[int, int]] = []
-    outcomes = memo_batch.write_all(store, tmp_path / "out", today=TODAY, workers=2, progress=lambda n, t: seen.append((n, t)))
+    outcomes = memo_batch.write_all(
+        store, tmp_path / "out", today=TODAY, workers=2, progress=lambda n, t: seen.append((n, t))
+    )
     assert sorted(o.status for o in outcomes) == ["written"] * 6
     assert len(os.listdir(tmp_path / "out")) == 6
     assert seen[0] == (0, 6) and seen[-1] == (6, 6)

@@ -71,9 +71,18 @@ def test_overdue_days_is_derived_not_stored():
 def test_enum_values_are_the_chinese_words():
     assert [s.value for s in FindingStatus] == ["未启动", "整改中", "待验收", "已销号"]
     assert [a.value for a in AnswerValue] == ["符合", "基本符合", "不符合", "不适用"]
-    assert {"农村", "社区", "国有企业", "非公有制企业", "社会组织", "窗口单位/服务行业", "机关事业单位", "学校", "离退休", "其他"} == {
-        s.value for s in Sector
-    }
+    assert {
+        "农村",
+        "社区",
+        "国有企业",
+        "非公有制企业",
+        "社会组织",
+        "窗口单位/服务行业",
+        "机关事业单位",
+        "学校",
+        "离退休",
+        "其他",
+    } == {s.value for s in Sector}
     assert [c.value for c in FindingCategory][:4] == ["思想", "组织", "作风", "纪律"]
     assert len(FindingCategory) == 9  # the four areas and the five member problem types
     assert {m.value for m in MemberKind} == {"口袋党员", "失联党员", "流动党员"}

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from inspector.errors import StoreError
 from inspector.models import Branch, Disposition, LegalTrack, MemberKind, PocketMember
 from inspector.pocket import (
     DueLevel,
@@ -18,7 +19,6 @@ from inspector.pocket import (
     save_member,
     track_deadline,
 )
-from inspector.errors import StoreError
 
 TODAY = date(2026, 11, 26)
 

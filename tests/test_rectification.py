@@ -9,9 +9,9 @@ import pytest
 from ledger_data import add_branch, add_finding
 
 from inspector import rectification as rx
+from inspector.errors import EditConflict
 from inspector.models import Finding, FindingStatus
 from inspector.store import Store
-from inspector.errors import EditConflict
 
 S = FindingStatus
 
@@ -29,7 +29,11 @@ def test_forward_one_step_at_a_time(store, branch):
     f = rx.close(store, f, verifier="赵组织委员", on=date(2026, 11, 20), evidence="会议记录本复印件")
     on_disk = store.get(Finding, f.id, branch.id)
     assert on_disk.status == S.CLOSED
-    assert (on_disk.verifier, on_disk.verified_on, on_disk.evidence) == ("赵组织委员", date(2026, 11, 20), "会议记录本复印件")
+    assert (on_disk.verifier, on_disk.verified_on, on_disk.evidence) == (
+        "赵组织委员",
+        date(2026, 11, 20),
+        "会议记录本复印件",
+    )
 
 
 @pytest.mark.parametrize(
@@ -126,14 +130,18 @@ def test_bulk_move_reports_each_finding(store, branch):
     results = rx.bulk_move(store, [a, b, c], S.CLOSED, verifier="赵组织委员", on=date(2026, 11, 25), evidence="台账")
     assert [r.ok for r in results] == [True, False, False]
     assert "具体责任人" in results[1].message and "逐级推进" in results[2].message
-    assert [store.get(Finding, x.id, branch.id).status for x in (a, b, c)] == [S.CLOSED, S.AWAITING_CHECK, S.IN_PROGRESS]
+    assert [store.get(Finding, x.id, branch.id).status for x in (a, b, c)] == [
+        S.CLOSED,
+        S.AWAITING_CHECK,
+        S.IN_PROGRESS,
+    ]
 
 
 def test_stale_editor_gets_a_conflict_naming_the_field(store, branch):
     f = add_finding(store, branch, "问题", status=S.AWAITING_CHECK)
     other = Store(store.root, "钱干事")
     rx.reopen(other, other.get(Finding, f.id, branch.id), "材料不全")
-    with pytest.raises(EditConflict, match="钱干事.*状态：待验收 → 整改中"):
+    with pytest.raises(EditConflict, match=r"钱干事.*状态：待验收 → 整改中"):
         rx.close(store, f, verifier="赵组织委员", on=date(2026, 11, 26), evidence="报告")
     assert store.get(Finding, f.id, branch.id).status == S.IN_PROGRESS
 

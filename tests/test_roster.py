@@ -51,7 +51,9 @@ def test_nothing_saved_until_import(store):
 
 def test_reimport_updates_existing_by_name(store):
     store.save(Branch(name="第一党支部", sector=Sector.RURAL, secretary="王建国", members=23))
-    store.save(Branch(name="城关社区党支部", sector=Sector.COMMUNITY, secretary="旧书记", members=41, has_leading_cadres=True))
+    store.save(
+        Branch(name="城关社区党支部", sector=Sector.COMMUNITY, secretary="旧书记", members=41, has_leading_cadres=True)
+    )
     preview = read_roster(ROSTER.encode("utf-8"), store.branches())
     assert [r.action for r in preview.rows] == [SAME, UPDATE]
     import_roster(store, preview)

@@ -27,7 +27,9 @@ def _root(name: str) -> Path:
 def _csv(root: Path) -> Path:
     path = root.parent / f"{root.name}-名册.csv"
     path.write_bytes(
-        "支部名称,所属领域,支部书记,党员人数\r\n新华村党支部,农村,王建国,23\r\n,社区,李四,5\r\n第一党支部,农村,王建国,25\r\n".encode("gbk")
+        "支部名称,所属领域,支部书记,党员人数\r\n新华村党支部,农村,王建国,23\r\n,社区,李四,5\r\n第一党支部,农村,王建国,25\r\n".encode(
+            "gbk"
+        )
     )
     return path
 

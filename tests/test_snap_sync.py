@@ -8,14 +8,14 @@ time zone. Plain `def` tests: snap_compare does not work in async tests.
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from inspector.models import SCHEMA_VERSION, Branch, Finding, FindingStatus, Sector
-from inspector.store.files import write_json_file
 from inspector.store import Store
+from inspector.store.files import write_json_file
 from inspector.sync.merge import export_bundle, import_bundle
 from screens.app import InspectorApp
 from screens.conflicts import ConflictsScreen
@@ -29,11 +29,13 @@ F1, F2 = "00000000-0000-4000-8000-000000000601", "00000000-0000-4000-8000-000000
 
 
 def _at(hour: int, minute: int) -> datetime:
-    return datetime(2026, 11, 25, hour, minute, tzinfo=timezone.utc)
+    return datetime(2026, 11, 25, hour, minute, tzinfo=UTC)
 
 
 def _store(root: Path, inst: str, user: str) -> Store:
-    write_json_file(root / "meta.json", {"installation_id": inst, "schema": SCHEMA_VERSION, "created": "2026-11-01T00:00:00+00:00"})
+    write_json_file(
+        root / "meta.json", {"installation_id": inst, "schema": SCHEMA_VERSION, "created": "2026-11-01T00:00:00+00:00"}
+    )
     return Store(root, user)
 
 
@@ -45,7 +47,9 @@ def conflicted_server(tmp_path: Path) -> Store:
     """A server with three open conflicts on two branches, every value and time fixed."""
     server = _store(tmp_path / "server", SERVER_INST, "县委张")
     server.save(Branch(id=B1, name="红星村党支部", sector=Sector.RURAL, secretary="李书记", members=31), at=_at(1, 0))
-    server.save(Branch(id=B2, name="城关社区党支部", sector=Sector.COMMUNITY, secretary="张丽", members=41), at=_at(1, 1))
+    server.save(
+        Branch(id=B2, name="城关社区党支部", sector=Sector.COMMUNITY, secretary="张丽", members=41), at=_at(1, 1)
+    )
     server.save(Finding(id=F1, branch_id=B1, description="三会一课记录不全", found_on=date(2026, 11, 2)), at=_at(1, 2))
     server.save(Finding(id=F2, branch_id=B2, description="党费收缴不及时", found_on=date(2026, 11, 2)), at=_at(1, 3))
     laptop = _store(tmp_path / "laptop", LAPTOP_INST, "王干事")

@@ -59,18 +59,38 @@ def test_pocket_screen(snap_compare, root, size):
     from screens.pockets import PocketScreen
 
     store = Store(root, "测试员")
-    store.save(PocketMember(
-        id="00000000-0000-4000-8000-0000000000p1", branch_id=BRANCH_ID, name="张三",
-        letter_issued=date(2026, 8, 1), letter_valid_days=90, receiving_org="县人社局党支部", last_contact=date(2026, 5, 20),
-    ))
-    store.save(PocketMember(
-        id="00000000-0000-4000-8000-0000000000p2", branch_id=BRANCH_ID, name="李四", member_kind=MemberKind.LOST_CONTACT,
-        last_contact=date(2026, 6, 10), track=LegalTrack.LAPSED,
-    ))
-    store.save(PocketMember(
-        id="00000000-0000-4000-8000-0000000000p3", branch_id=BRANCH_ID, name="王五", member_kind=MemberKind.MOBILE,
-        last_contact=date(2026, 11, 2), disposition=Disposition.BACK_TO_NORMAL, disposition_on=date(2026, 11, 2),
-    ))
+    store.save(
+        PocketMember(
+            id="00000000-0000-4000-8000-0000000000p1",
+            branch_id=BRANCH_ID,
+            name="张三",
+            letter_issued=date(2026, 8, 1),
+            letter_valid_days=90,
+            receiving_org="县人社局党支部",
+            last_contact=date(2026, 5, 20),
+        )
+    )
+    store.save(
+        PocketMember(
+            id="00000000-0000-4000-8000-0000000000p2",
+            branch_id=BRANCH_ID,
+            name="李四",
+            member_kind=MemberKind.LOST_CONTACT,
+            last_contact=date(2026, 6, 10),
+            track=LegalTrack.LAPSED,
+        )
+    )
+    store.save(
+        PocketMember(
+            id="00000000-0000-4000-8000-0000000000p3",
+            branch_id=BRANCH_ID,
+            name="王五",
+            member_kind=MemberKind.MOBILE,
+            last_contact=date(2026, 11, 2),
+            disposition=Disposition.BACK_TO_NORMAL,
+            disposition_on=date(2026, 11, 2),
+        )
+    )
     app = make_app(root, lambda: PocketScreen(BRANCH_ID))
     assert snap_compare(app, terminal_size=size, run_before=no_blink)
 
@@ -85,8 +105,12 @@ def test_weaklax_screen(snap_compare, root, size):
         CriterionTick(criterion_id="WLQ01", evidence="书记自2026年5月出缺"),
     ]
     det = wl.determine(store, BRANCH_ID, ticks, load_weaklax_criteria(), on=date(2026, 11, 20))
-    plan = Plan4(goal="2027年6月前配齐班子、规范组织生活", measures="党委委员包联；每月检查三会一课记录",
-                 deadline=date(2027, 6, 30), responsible=Responsibility(leader="李明", person="王芳"))
+    plan = Plan4(
+        goal="2027年6月前配齐班子、规范组织生活",
+        measures="党委委员包联；每月检查三会一课记录",
+        deadline=date(2027, 6, 30),
+        responsible=Responsibility(leader="李明", person="王芳"),
+    )
     wl.start_rectification(store, wl.set_plan(store, det, plan))
     app = make_app(root, lambda: WeakLaxScreen(BRANCH_ID))
     assert snap_compare(app, press=["down", "down", "down"], terminal_size=size, run_before=no_blink)

@@ -9,12 +9,12 @@ import orjson
 import pytest
 from storage_samples import branch, committee, data_files, finding, pocket, snapshot, visit, weaklax
 
-from inspector.store import files as storage
+from inspector.errors import CorruptFile, NewerSchema, StoreError
 from inspector.models import SCHEMA_VERSION, Branch, Finding, PocketMember, Visit, WeakLaxDetermination
 from inspector.settings import Settings, save_settings
-from inspector.store.files import Shard, file_signature
-from inspector.errors import CorruptFile, NewerSchema, StoreError
 from inspector.store import Store
+from inspector.store import files as storage
+from inspector.store.files import Shard, file_signature
 
 
 def _full_store(store: Store):
@@ -266,13 +266,9 @@ def test_corrupt_branch_file_is_named_kept_and_isolated(store, how):
         with pytest.raises(CorruptFile) as err:
             s.branch(bad.id)
         assert str(path) in str(err.value) and "\n" not in str(err.value)
-        for attempt in (
-            lambda: s.save(finding(bad.id)),
-            lambda: s.save(bad.model_copy(update={"notes": "改"})),
-            lambda: s.save(pocket(bad.id)),
-        ):
+        for record in (finding(bad.id), bad.model_copy(update={"notes": "改"}), pocket(bad.id)):
             with pytest.raises(CorruptFile):
-                attempt()
+                s.save(record)
             assert path.read_bytes() == before
         assert [b.id for b in s.branches()] == [good.id]
         assert [x.id for x in s.branch_summaries()] == [good.id]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from storage_samples import branch, finding, pocket, snapshot, visit
 from tinydb import TinyDB
 
-from inspector.store import changes as ch
+from inspector.errors import EditConflict
 from inspector.models import (
     Answer,
     AnswerValue,
@@ -23,9 +23,9 @@ from inspector.models import (
     FindingStatus,
     VisitStatus,
 )
-from inspector.store.files import Journal, write_temp
+from inspector.store import changes as ch
 from inspector.store.core import _SHARD_CACHE_SIZE, Store
-from inspector.errors import EditConflict
+from inspector.store.files import Journal, write_temp
 
 
 # ------------------------------------------------------------ history
@@ -41,7 +41,11 @@ def test_history_records_who_when_where_and_exactly_the_changed_fields(store):
     assert (status.old, status.new) == ("整改中", "待验收")
     for c in hist:
         assert (c.who, c.inst, c.record_id, c.branch_id, c.kind) == (
-            "测试员", store.installation_id, f.id, b.id, "finding"
+            "测试员",
+            store.installation_id,
+            f.id,
+            b.id,
+            "finding",
         )
     assert goal.prev == created.id and status.prev == created.id
     f3 = store.save(f2.model_copy(update={"goal": "再改目标"}))
@@ -64,7 +68,10 @@ def test_answers_are_recorded_per_item(store):
     v2 = store.save(v.model_copy(update={"answers": {"x.1": a}}))
     v3 = store.save(v2.model_copy(update={"answers": {}}))
     fields = [(c.field, c.old, c.new) for c in store.history(v3)[1:]]
-    assert fields == [("answers.x.1", None, a.model_dump(mode="json")), ("answers.x.1", a.model_dump(mode="json"), None)]
+    assert fields == [
+        ("answers.x.1", None, a.model_dump(mode="json")),
+        ("answers.x.1", a.model_dump(mode="json"), None),
+    ]
 
 
 def test_delete_is_a_tombstone_with_history(store):
@@ -125,7 +132,9 @@ def test_visit_index_follows_status_date_and_deletion(store):
     v = store.save(visit(b.id))
     (entry,) = store.visit_index(b.id)
     assert (entry["id"], entry["status"], entry["date"]) == (v.id, "进行中", "2026-11-20")
-    done = store.save(v.model_copy(update={"status": VisitStatus.COMPLETED, "completed_at": v.answers["study-plan"].at}))
+    done = store.save(
+        v.model_copy(update={"status": VisitStatus.COMPLETED, "completed_at": v.answers["study-plan"].at})
+    )
     for s in (store, Store(store.root)):
         (entry,) = s.visit_index(b.id)
         assert entry["status"] == "已完成" and entry["completed_at"] == ch.dump(done)["completed_at"]
@@ -180,14 +189,13 @@ def test_aborted_transaction_leaves_disk_and_caches_unchanged(store):
     v = store.save(visit(b.id))
     store.findings(b.id), store.visits(b.id)  # warm the caches
     before = snapshot(store.root)
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.save(f.model_copy(update={"goal": "不该保存"}))
-            store.save(finding(b.id, description="不该保存"))
-            store.save(v.model_copy(update={"status": VisitStatus.COMPLETED}))
-            nb = store.save(branch("不该存在的党支部"))
-            assert store.branch(nb.id).name == "不该存在的党支部"
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.save(f.model_copy(update={"goal": "不该保存"}))
+        store.save(finding(b.id, description="不该保存"))
+        store.save(v.model_copy(update={"status": VisitStatus.COMPLETED}))
+        nb = store.save(branch("不该存在的党支部"))
+        assert store.branch(nb.id).name == "不该存在的党支部"
+        raise RuntimeError("boom")
     assert snapshot(store.root) == before
     assert store.findings(b.id) == [f]
     assert store.visit(v.id) == v and store.visit_index(b.id)[0]["status"] == "进行中"
@@ -275,8 +283,16 @@ def shared_store():
 
 
 @PROPS
-@given(name=NAME, notes=TEXT, secretary=TEXT.filter(lambda s: len(s.strip()) <= 100), desc=NAME, goal=TEXT,
-       item=TEXT.filter(bool), note=TEXT, pname=NAME.filter(lambda s: len(s.strip()) <= 100))
+@given(
+    name=NAME,
+    notes=TEXT,
+    secretary=TEXT.filter(lambda s: len(s.strip()) <= 100),
+    desc=NAME,
+    goal=TEXT,
+    item=TEXT.filter(bool),
+    note=TEXT,
+    pname=NAME.filter(lambda s: len(s.strip()) <= 100),
+)
 def test_any_text_round_trips(shared_store, name, notes, secretary, desc, goal, item, note, pname):
     s = shared_store
     b = s.save(Branch(name=name, notes=notes, secretary=secretary))
@@ -373,4 +389,3 @@ def test_merge_keeps_both_or_raises_on_a_real_clash(shared_store, mine, theirs):
     want = {k: (dm[k] if dm[k] != d0[k] else dt[k]) for k in d0}
     assert ch.dump(merged) == want
     assert Store(s.root).get(Finding, base.id, b.id) == merged
-

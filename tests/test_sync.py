@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from sync_fixtures import bundle, change_ids, folder_state, new_store, records, seed
 
-from inspector.store.changes import get_path
 from inspector.cli import main
 from inspector.models import AnswerValue, Branch, Finding, FindingStatus, PocketMember
 from inspector.store import Store
+from inspector.store.changes import get_path
 from inspector.sync.merge import (
     AUTO_MERGE_INST,
     export_bundle,
@@ -26,8 +27,6 @@ from inspector.sync.merge import (
     resolve_conflict,
 )
 from inspector.visit import answer
-
-from sync_fixtures import bundle, change_ids, folder_state, new_store, records, seed
 
 
 @pytest.fixture
@@ -244,11 +243,22 @@ def test_cli_lists_and_picks_conflicts(pair, tmp_path, capsys):
 
 
 # ------------------------------------------------------------ hypothesis
-FIELDS = [("finding", "f1", "progress"), ("finding", "f1", "goal"), ("finding", "f2", "progress"),
-          ("branch", "branch", "notes"), ("pocket", "pocket", "notes"), ("finding", "f2", "deleted"),
-          ("visit", "visit", "answers.item")]
+FIELDS = [
+    ("finding", "f1", "progress"),
+    ("finding", "f1", "goal"),
+    ("finding", "f2", "progress"),
+    ("branch", "branch", "notes"),
+    ("pocket", "pocket", "notes"),
+    ("finding", "f2", "deleted"),
+    ("visit", "visit", "answers.item"),
+]
 KINDS = {"finding": Finding, "branch": Branch, "pocket": PocketMember}
-VALUES = {"甲": AnswerValue.MET, "乙": AnswerValue.NOT_MET, "丙": AnswerValue.PARTLY_MET, "": AnswerValue.NOT_APPLICABLE}
+VALUES = {
+    "甲": AnswerValue.MET,
+    "乙": AnswerValue.NOT_MET,
+    "丙": AnswerValue.PARTLY_MET,
+    "": AnswerValue.NOT_APPLICABLE,
+}
 edits = st.lists(st.tuples(st.sampled_from(range(len(FIELDS))), st.sampled_from(sorted(VALUES))), max_size=5)
 
 
@@ -340,7 +350,11 @@ def test_committee_is_adopted_merged_or_kept(tmp_path):
     laptop.save(laptop.committee().model_copy(update={"contact": "县委办 0731-2"}))
     assert import_bundle(server, bundle(laptop, tmp_path, "two")).committee == "conflicts"
     [conflict] = list_conflicts(server)
-    assert (conflict.kind, conflict.field, conflict.label) == ("committee", "contact", "党委「中共白沙镇委员会」的联系方式")
+    assert (conflict.kind, conflict.field, conflict.label) == (
+        "committee",
+        "contact",
+        "党委「中共白沙镇委员会」的联系方式",
+    )
     resolve_conflict(server, conflict.id, next(s.change_id for s in conflict.sides if not s.local))
     assert server.committee().contact == "县委办 0731-2" and list_conflicts(server) == []
     # A folder that set up its own committee keeps it.

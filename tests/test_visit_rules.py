@@ -6,17 +6,19 @@ from datetime import date
 
 import pytest
 
-from inspector.checklist import load_templates
-from inspector.models import AnswerValue, Branch, Sector, VisitMethod, VisitStatus
-from inspector.errors import StoreError
 from inspector import visit as visits
+from inspector.checklist import load_templates
+from inspector.errors import StoreError
+from inspector.models import AnswerValue, Branch, Sector, VisitMethod, VisitStatus
 
 
 @pytest.fixture
 def started(store):
     template = load_templates().templates["general"]
     branch = store.save(Branch(name="第一党支部", sector=Sector.RURAL, members=12))
-    v = visits.start_visit(store, branch, template, on=date(2026, 11, 20), inspectors=["张检查"], methods=[VisitMethod.REVIEW_RECORDS])
+    v = visits.start_visit(
+        store, branch, template, on=date(2026, 11, 20), inspectors=["张检查"], methods=[VisitMethod.REVIEW_RECORDS]
+    )
     return store, branch, template, v
 
 

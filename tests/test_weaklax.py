@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
+from inspector import weaklax as wl
 from inspector.checklist import WeakLaxCriterion
+from inspector.errors import EditConflict
 from inspector.models import (
     AcceptanceResult,
     Branch,
@@ -15,8 +17,6 @@ from inspector.models import (
     Responsibility,
     WeakLaxStatus,
 )
-from inspector.errors import EditConflict
-from inspector import weaklax as wl
 
 CRITERIA = [
     WeakLaxCriterion(id="WL01", text="班子配备不齐、书记长期缺职、工作处于停滞状态"),

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from inspector.checklist import load_templates
 from inspector.models import Branch, Sector, Visit, VisitMethod
@@ -24,7 +23,14 @@ def seed(root: Path) -> tuple[str, str]:
     """A community branch with one visit in progress; fixed ids for snapshots."""
     store = Store(root, "测试员")
     branch = store.save(
-        Branch(id=BRANCH_ID, name="城关镇第一社区党支部", sector=Sector.COMMUNITY, secretary="王芳", members=23, party_groups=2)
+        Branch(
+            id=BRANCH_ID,
+            name="城关镇第一社区党支部",
+            sector=Sector.COMMUNITY,
+            secretary="王芳",
+            members=23,
+            party_groups=2,
+        )
     )
     template = load_templates().templates["general"]
     visit = start_visit(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from inspector.store.check import Report, check_checklists, check_data
 
-import argparse
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("check", help="检查全部检查清单和数据目录",
-                              description="检查内置的和本党委的检查清单，以及数据目录中的每个文件；只读不写。发现问题时退出码为 1。")
+    p = subparsers.add_parser(
+        "check",
+        help="检查全部检查清单和数据目录",
+        description="检查内置的和本党委的检查清单，以及数据目录中的每个文件；只读不写。发现问题时退出码为 1。",
+    )
     p.set_defaults(func=run)
 
 
@@ -23,8 +26,10 @@ def run(args: argparse.Namespace) -> int:
     check_data(store, report)
     for line in report.problems:
         print(line)
-    scope = (f"检查清单模板 {report.templates} 个，党支部 {report.branches} 个，"
-             f"现场指导 {report.visits} 次，记录 {report.records} 条")
+    scope = (
+        f"检查清单模板 {report.templates} 个，党支部 {report.branches} 个，"
+        f"现场指导 {report.visits} 次，记录 {report.records} 条"
+    )
     if report.problems:
         print(f"检查完成：发现 {len(report.problems)} 处问题（{scope}）。")
         return 1

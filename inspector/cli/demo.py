@@ -11,8 +11,11 @@ from inspector.demo import ensure_empty, generate
 
 # ---------------------------------------------------------------------- CLI
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("demo", help="在空数据目录中生成演示党委（可复现）",
-                              description="在空数据目录中生成一个演示党委：各领域党支部、现场指导、问题、口袋党员、软弱涣散党组织。")
+    p = subparsers.add_parser(
+        "demo",
+        help="在空数据目录中生成演示党委（可复现）",
+        description="在空数据目录中生成一个演示党委：各领域党支部、现场指导、问题、口袋党员、软弱涣散党组织。",
+    )
     p.add_argument("--branches", type=int, default=40, metavar="N", help="党支部数量（默认 40）")
     p.add_argument("--seed", type=int, default=1, metavar="S", help="随机种子，相同种子生成相同数据（默认 1）")
     p.add_argument("--open", action="store_true", help="生成后直接打开终端界面")

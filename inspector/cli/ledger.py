@@ -25,7 +25,9 @@ def register(sub) -> None:
     p.add_argument("--format", choices=("csv", "docx"), help="导出格式（默认按文件后缀）")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="输出文件")
     p.add_argument("--force", action="store_true", help="文件已存在时覆盖")
-    p.add_argument("--status", action="append", metavar="状态", help="未启动、整改中、待验收、已销号 或 未销号，可用逗号分隔多个")
+    p.add_argument(
+        "--status", action="append", metavar="状态", help="未启动、整改中、待验收、已销号 或 未销号，可用逗号分隔多个"
+    )
     p.add_argument("--branch", metavar="名称", help="党支部名称或拼音首字母（如 dyzb）")
     p.add_argument("--sector", action="append", metavar="领域", help="支部所属领域，如 农村、社区")
     p.add_argument("--category", action="append", metavar="类别", help="问题类别，如 组织、作风")

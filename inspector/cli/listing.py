@@ -72,39 +72,54 @@ def finding_rows(store: Store, today: date, *, open_only: bool = False) -> list[
     for f in store.all_findings():
         if open_only and f.status is FindingStatus.CLOSED:
             continue
-        rows.append({
-            "id": f.id,
-            "branch_id": f.branch_id,
-            "branch": names.get(f.branch_id, ("", ""))[1],
-            "category": f.category.value,
-            "severity": f.severity.value,
-            "description": f.description,
-            "found_on": f.found_on.isoformat(),
-            "goal": f.goal,
-            "measures": f.measures,
-            "deadline": f.deadline.isoformat() if f.deadline else None,
-            "leader": f.responsible.leader,
-            "person": f.responsible.person,
-            "status": f.status.value,
-            "overdue_days": f.overdue_days(today),
-            "progress": f.progress,
-            "verifier": f.verifier,
-            "verified_on": f.verified_on.isoformat() if f.verified_on else None,
-            "visit_id": f.visit_id,
-            "item_id": f.item_id,
-        })
+        rows.append(
+            {
+                "id": f.id,
+                "branch_id": f.branch_id,
+                "branch": names.get(f.branch_id, ("", ""))[1],
+                "category": f.category.value,
+                "severity": f.severity.value,
+                "description": f.description,
+                "found_on": f.found_on.isoformat(),
+                "goal": f.goal,
+                "measures": f.measures,
+                "deadline": f.deadline.isoformat() if f.deadline else None,
+                "leader": f.responsible.leader,
+                "person": f.responsible.person,
+                "status": f.status.value,
+                "overdue_days": f.overdue_days(today),
+                "progress": f.progress,
+                "verifier": f.verifier,
+                "verified_on": f.verified_on.isoformat() if f.verified_on else None,
+                "visit_id": f.visit_id,
+                "item_id": f.item_id,
+            }
+        )
     return sorted(rows, key=lambda r: (names.get(r["branch_id"], ("", ""))[0], r["branch"], r["found_on"], r["id"]))
 
 
 # ----------------------------------------------------------------- tables
 TABLES: dict[str, list[tuple[str, str, int]]] = {
     # (key, heading, widest cell on a terminal; 0 = takes the rest of the line)
-    "branches": [("name", "党支部", 0), ("sector", "领域", 12), ("secretary", "书记", 6), ("members", "党员", 4),
-                 ("last_visit", "最近指导", 10), ("open_findings", "未销号", 6), ("overdue_findings", "逾期", 4),
-                 ("weaklax", "软弱涣散", 8)],
+    "branches": [
+        ("name", "党支部", 0),
+        ("sector", "领域", 12),
+        ("secretary", "书记", 6),
+        ("members", "党员", 4),
+        ("last_visit", "最近指导", 10),
+        ("open_findings", "未销号", 6),
+        ("overdue_findings", "逾期", 4),
+        ("weaklax", "软弱涣散", 8),
+    ],
     "visits": [("branch", "党支部", 0), ("date", "日期", 10), ("status", "状态", 6), ("template_id", "清单", 12)],
-    "findings": [("branch", "党支部", 18), ("category", "类别", 8), ("status", "状态", 6), ("deadline", "整改时限", 10),
-                 ("overdue_days", "逾期", 6), ("description", "问题描述", 0)],
+    "findings": [
+        ("branch", "党支部", 18),
+        ("category", "类别", 8),
+        ("status", "状态", 6),
+        ("deadline", "整改时限", 10),
+        ("overdue_days", "逾期", 6),
+        ("description", "问题描述", 0),
+    ],
 }
 _MIN_FLEX = 16
 
@@ -143,8 +158,10 @@ def table(kind: str, rows: Sequence[dict[str, Any]], columns_available: int | No
     else:
         widths = [min(n, limit) if limit else n for n, (_, _, limit) in zip(natural, columns)]
         fixed = sum(w for w, (_, _, limit) in zip(widths, columns) if limit) + len(columns) - 1
-        widths = [w if limit else min(w, max(_MIN_FLEX, columns_available - fixed))
-                  for w, (_, _, limit) in zip(widths, columns)]
+        widths = [
+            w if limit else min(w, max(_MIN_FLEX, columns_available - fixed))
+            for w, (_, _, limit) in zip(widths, columns)
+        ]
     lines = [" ".join(fit(head, w) for (_, head, _), w in zip(columns, widths)).rstrip()]
     lines.append(" ".join("─" * w for w in widths))
     for r in rows:
@@ -157,10 +174,17 @@ _NOUN = {"branches": "个党支部", "visits": "次现场指导", "findings": "�
 
 # -------------------------------------------------------------------- CLI
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("list", help="列出党支部、现场指导或问题（可输出 JSON）",
-                              description="列出全部党支部、现场指导或问题。加 --json 输出机器可读的 JSON 数组。")
-    p.add_argument("what", choices=KINDS, metavar="{branches,visits,findings}",
-                   help="branches 党支部；visits 现场指导；findings 问题")
+    p = subparsers.add_parser(
+        "list",
+        help="列出党支部、现场指导或问题（可输出 JSON）",
+        description="列出全部党支部、现场指导或问题。加 --json 输出机器可读的 JSON 数组。",
+    )
+    p.add_argument(
+        "what",
+        choices=KINDS,
+        metavar="{branches,visits,findings}",
+        help="branches 党支部；visits 现场指导；findings 问题",
+    )
     p.add_argument("--json", action="store_true", help="输出 JSON 数组（UTF-8，键名为英文）")
     p.add_argument("--open", action="store_true", help="问题只列未销号的")
     p.set_defaults(func=run)

@@ -10,6 +10,7 @@ from pathlib import Path
 from inspector.documents.memo import criteria_texts, gather, write_memo
 from inspector.documents.memo_batch import write_all
 
+
 class ProgressBar:
     """A one-line text progress bar on stderr, redrawn at most 10 times a
     second; into a file or pipe only the final state is written."""
@@ -71,7 +72,11 @@ def run(args: argparse.Namespace) -> int:
     extra = [Path(d) for d in args.checklists]
     if args.all:
         outcomes = write_all(
-            store, Path(args.out_dir), force=args.force, extra_dirs=extra, workers=args.jobs,
+            store,
+            Path(args.out_dir),
+            force=args.force,
+            extra_dirs=extra,
+            workers=args.jobs,
             progress=ProgressBar("生成反馈意见"),
         )
         count = {s: sum(1 for o in outcomes if o.status == s) for s in ("written", "current", "skipped", "failed")}

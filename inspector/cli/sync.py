@@ -15,23 +15,36 @@ from inspector.sync.merge import export_bundle, import_bundle, list_conflicts, l
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("export", help="导出同步包（带到服务器或笔记本）",
-                              description="把党支部的记录及其修改历史导出为一个同步包（zip），用 U 盘或 scp 带到另一台电脑导入。")
+    p = subparsers.add_parser(
+        "export",
+        help="导出同步包（带到服务器或笔记本）",
+        description="把党支部的记录及其修改历史导出为一个同步包（zip），用 U 盘或 scp 带到另一台电脑导入。",
+    )
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="同步包文件名，如 到县委.zip")
     p.add_argument("--branch", action="append", default=[], metavar="名称或编号", help="只导出这个党支部（可重复）")
-    p.add_argument("--since", metavar="DATE", help="只导出该日期以来有变化的记录（2026-11-20，或 last 表示上次导出以来）")
+    p.add_argument(
+        "--since", metavar="DATE", help="只导出该日期以来有变化的记录（2026-11-20，或 last 表示上次导出以来）"
+    )
     p.add_argument("--json", action="store_true", help="以 JSON 输出导出结果")
     p.set_defaults(func=run_export)
 
-    p = subparsers.add_parser("import", help="导入同步包（合并，不覆盖冲突）",
-                              description="导入另一台电脑导出的同步包：按修改历史合并，两边改了同一处时保留两边的值待选择。")
+    p = subparsers.add_parser(
+        "import",
+        help="导入同步包（合并，不覆盖冲突）",
+        description="导入另一台电脑导出的同步包：按修改历史合并，两边改了同一处时保留两边的值待选择。",
+    )
     p.add_argument("file", metavar="FILE", help="同步包文件")
     p.add_argument("--json", action="store_true", help="以 JSON 输出导入报告")
     p.set_defaults(func=run_import)
 
-    p = subparsers.add_parser("conflicts", help="查看或处理同步冲突",
-                              description="列出同步时两边改法不同的字段；用 --pick 冲突编号 序号 选定保留的值。")
-    p.add_argument("--pick", nargs=2, metavar=("冲突编号", "序号"), help="保留第几个值（序号从 1 起，编号可只写前几位）")
+    p = subparsers.add_parser(
+        "conflicts",
+        help="查看或处理同步冲突",
+        description="列出同步时两边改法不同的字段；用 --pick 冲突编号 序号 选定保留的值。",
+    )
+    p.add_argument(
+        "--pick", nargs=2, metavar=("冲突编号", "序号"), help="保留第几个值（序号从 1 起，编号可只写前几位）"
+    )
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=run_conflicts)
 

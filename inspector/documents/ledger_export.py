@@ -14,19 +14,36 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from inspector.ledger.rows import COLUMNS, LedgerRow
 from inspector.errors import StoreError
+from inspector.ledger.rows import COLUMNS, LedgerRow
 
 FORMATS = ("csv", "docx")
 # 序号 first, then ledger columns; the csv carries the extra ones too.
 CSV_COLUMNS = (
-    "branch", "category", "description", "measures", "leader", "person",
-    "deadline", "status", "overdue", "found_on", "evidence", "verifier",
+    "branch",
+    "category",
+    "description",
+    "measures",
+    "leader",
+    "person",
+    "deadline",
+    "status",
+    "overdue",
+    "found_on",
+    "evidence",
+    "verifier",
 )
 # Landscape 版心 is 225 mm wide; widths (mm) sum to it.
 DOCX_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("branch", 30), ("category", 16), ("description", 40.5), ("measures", 40.5), ("leader", 15),
-    ("person", 15), ("deadline", 32), ("status", 14), ("overdue", 12),
+    ("branch", 30),
+    ("category", 16),
+    ("description", 40.5),
+    ("measures", 40.5),
+    ("leader", 15),
+    ("person", 15),
+    ("deadline", 32),
+    ("status", 14),
+    ("overdue", 12),
 )
 SEQ_HEADER, SEQ_WIDTH = "序号", 10.0
 DOCX_TABLE_SIZE = 10.5  # 五号: nine columns of Chinese text fit a landscape page
@@ -47,9 +64,7 @@ def ledger_csv(rows: Sequence[LedgerRow]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def ledger_docx(
-    rows: Sequence[LedgerRow], *, fonts, title: str, subtitle: str, when: date, author: str
-) -> bytes:
+def ledger_docx(rows: Sequence[LedgerRow], *, fonts, title: str, subtitle: str, when: date, author: str) -> bytes:
     """A landscape A4 ledger: 2号 title, one line saying what is shown, the table."""
     from inspector.documents import officialdoc as od
 
@@ -96,7 +111,9 @@ def export_ledger(
 
         title = f"{committee}党支部问题整改台账" if committee else "党支部问题整改台账"
         subtitle = f"截至{chinese_date(when)}　筛选：{filters}　共{len(rows)}条"
-        payload = ledger_docx(rows, fonts=fonts or MemoFonts(), title=title, subtitle=subtitle, when=when, author=author)
+        payload = ledger_docx(
+            rows, fonts=fonts or MemoFonts(), title=title, subtitle=subtitle, when=when, author=author
+        )
     else:
         raise StoreError(f"不支持的导出格式：{fmt}（可选：{'、'.join(FORMATS)}）")
     write_new_file(path, payload, force=force)

@@ -35,6 +35,28 @@ from typing import TYPE_CHECKING
 import orjson
 
 from inspector import clock
+from inspector.documents.officialdoc import (
+    PLAIN,
+    Column,
+    add_annex_mark,
+    add_blank,
+    add_body,
+    add_heading1,
+    add_heading2,
+    add_paragraph,
+    add_signature,
+    add_table,
+    add_title,
+    chinese_date,
+    clean_text,
+    new_document,
+    safe_filename,
+    set_properties,
+    title_lines,
+    to_bytes,
+    write_new_file,
+)
+from inspector.errors import StoreError
 from inspector.models import (
     AnswerValue,
     Branch,
@@ -50,29 +72,7 @@ from inspector.models import (
     WeakLaxDetermination,
     WeakLaxStatus,
 )
-from inspector.documents.officialdoc import (
-    Column,
-    add_blank,
-    add_body,
-    add_heading1,
-    add_heading2,
-    add_annex_mark,
-    add_paragraph,
-    add_signature,
-    add_table,
-    add_title,
-    chinese_date,
-    clean_text,
-    new_document,
-    safe_filename,
-    set_properties,
-    title_lines,
-    to_bytes,
-    write_new_file,
-    PLAIN,
-)
 from inspector.settings import Settings, load_settings
-from inspector.errors import StoreError
 from inspector.store import Store
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ class MemoInputs:
     signer: str
     branch: Branch
     visit: Visit
-    template: "ChecklistTemplate"
+    template: ChecklistTemplate
     findings: list[Finding]
     pockets: list[PocketMember]
     weaklax: WeakLaxDetermination | None
@@ -154,7 +154,7 @@ def gather(
     *,
     settings: Settings | None = None,
     criteria: dict[str, str] | None = None,
-    template: "ChecklistTemplate | None" = None,
+    template: ChecklistTemplate | None = None,
 ) -> MemoInputs:
     """The inputs of a visit's memo, read from the store.
 
@@ -301,7 +301,9 @@ def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
     who = f"指导组（{inspectors}）" if inspectors else "指导组"
     methods = "、".join(m.value for m in visit.methods)
     how = f"，采取{methods}等方式" if methods else ""
-    w.p(f"{chinese_date(visit.date)}，{_name(inputs.signer)}{who}到你支部{how}，对“两学一做”学习教育开展情况进行现场指导。")
+    w.p(
+        f"{chinese_date(visit.date)}，{_name(inputs.signer)}{who}到你支部{how}，对“两学一做”学习教育开展情况进行现场指导。"
+    )
     facts = [f"你支部属{branch.sector.value}领域，现有党员{branch.members}名"]
     if branch.party_groups:
         facts.append(f"设党小组{branch.party_groups}个")
@@ -384,8 +386,10 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding]) -> No
     w.h1(4, "整改意见和要求")
     today = w.today
     if findings:
-        w.p("请你支部对照问题清单（见附件），逐项明确整改目标、整改措施、整改时限和责任主体，"
-            "照单整改、对账销号，完成一项、销号一项。")
+        w.p(
+            "请你支部对照问题清单（见附件），逐项明确整改目标、整改措施、整改时限和责任主体，"
+            "照单整改、对账销号，完成一项、销号一项。"
+        )
     group = 1
     w.h2(group, "抓好问题整改")
     if not findings:
@@ -404,7 +408,9 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding]) -> No
     open_ = [(p, d) for p, d in notices if d.level != DueLevel.SETTLED]
     settled = len(notices) - len(open_)
     if not notices:
-        w.p("经排查，你支部未登记口袋党员、失联党员和流动党员。请继续做好党员组织关系日常管理，确保每名党员都纳入党组织有效管理。")
+        w.p(
+            "经排查，你支部未登记口袋党员、失联党员和流动党员。请继续做好党员组织关系日常管理，确保每名党员都纳入党组织有效管理。"
+        )
     else:
         per_kind = [(k, sum(1 for p, _ in open_ if p.member_kind == k)) for k in MemberKind]
         kinds = "、".join(f"{k.value}{n}名" for k, n in per_kind if n)
@@ -413,15 +419,19 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding]) -> No
         else:
             text = f"经排查，你支部登记的{settled}名口袋、失联、流动党员均已处置。"
         levels = {lv: sum(1 for _, d in open_ if d.level == lv) for lv in DueLevel}
-        due = [f"已到处置时限的{levels[DueLevel.DUE]}名" if levels[DueLevel.DUE] else "",
-               f"30天内到期的{levels[DueLevel.SOON]}名" if levels[DueLevel.SOON] else "",
-               f"缺少日期、需补充核实的{levels[DueLevel.MISSING]}名" if levels[DueLevel.MISSING] else ""]
+        due = [
+            f"已到处置时限的{levels[DueLevel.DUE]}名" if levels[DueLevel.DUE] else "",
+            f"30天内到期的{levels[DueLevel.SOON]}名" if levels[DueLevel.SOON] else "",
+            f"缺少日期、需补充核实的{levels[DueLevel.MISSING]}名" if levels[DueLevel.MISSING] else "",
+        ]
         due = [d for d in due if d]
         if due:
             text += "其中，" + "，".join(due) + "。"
         if open_:
-            text += ("请按照党章第九条和《中国共产党党员教育管理工作条例》第二十四条的规定，逐人查找联系、明确处置措施，"
-                     "按期办理，努力使每名党员都纳入党组织有效管理。")
+            text += (
+                "请按照党章第九条和《中国共产党党员教育管理工作条例》第二十四条的规定，逐人查找联系、明确处置措施，"
+                "按期办理，努力使每名党员都纳入党组织有效管理。"
+            )
         w.p(text)
         if inputs.settings.memo_show_member_names:
             for n, (p, d) in enumerate(open_, 1):
@@ -442,7 +452,8 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding]) -> No
 
 def _weaklax(w: _Writer, det: WeakLaxDetermination, criteria: dict[str, str]) -> None:
     each = [
-        _sentence(criteria.get(t.criterion_id, t.criterion_id)) + (f"（{_sentence(t.evidence)}）" if _sentence(t.evidence) else "")
+        _sentence(criteria.get(t.criterion_id, t.criterion_id))
+        + (f"（{_sentence(t.evidence)}）" if _sentence(t.evidence) else "")
         for t in det.criteria
     ]
     situations = each[0] if len(each) == 1 else "；".join(f"{n}. {s}" for n, s in enumerate(each, 1))

@@ -19,6 +19,7 @@ from inspector.store import Store
 if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate
 
+
 # ----------------------------------------------------------------- many memos
 @dataclass
 class Outcome:
@@ -64,7 +65,9 @@ class _Batch:
             key = (visit.template_id, visit.template_version, visit.template_hash)
             if key not in self.templates:
                 self.templates[key] = template_of(self.store, visit)
-            inputs = gather(self.store, visit, settings=self.settings, criteria=self.criteria, template=self.templates[key])
+            inputs = gather(
+                self.store, visit, settings=self.settings, criteria=self.criteria, template=self.templates[key]
+            )
             if is_current(visit, inputs.content_hash()):
                 return Outcome(vid, "current")
             rec = write_memo(self.store, visit, out_dir=self.out_dir, force=self.force, today=self.today, inputs=inputs)
@@ -130,5 +133,3 @@ def write_all(
             if progress:
                 progress(len(done), len(todo))
     return done
-
-

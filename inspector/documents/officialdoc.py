@@ -22,8 +22,6 @@ top 28 mm, bottom 26 mm, left 37 mm, right 35 mm.
 
 from __future__ import annotations
 
-from inspector.errors import OutputExists, StoreError
-
 import contextlib
 import functools
 import io
@@ -38,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+from inspector.errors import OutputExists, StoreError
 
 if TYPE_CHECKING:  # python-docx is imported lazily: the CLI starts without it
     from docx.document import Document
@@ -224,7 +223,13 @@ def set_fonts(rpr, east_asia: str, latin: str, size: float | None = None) -> Non
         if attr.endswith("Theme"):
             del rfonts.attrib[attr]
     # hint: quotes and dashes shared by both scripts take the Chinese font.
-    for key, value in (("ascii", latin), ("hAnsi", latin), ("cs", latin), ("eastAsia", east_asia), ("hint", "eastAsia")):
+    for key, value in (
+        ("ascii", latin),
+        ("hAnsi", latin),
+        ("cs", latin),
+        ("eastAsia", east_asia),
+        ("hint", "eastAsia"),
+    ):
         rfonts.set(qn(f"w:{key}"), value)
     if size is not None:
         for tag in ("w:sz", "w:szCs"):
@@ -262,7 +267,7 @@ _STYLES = (
 
 
 # --- the document -----------------------------------------------------------
-def new_document(fonts: "MemoFonts", *, landscape: bool = False) -> "Document":
+def new_document(fonts: MemoFonts, *, landscape: bool = False) -> Document:
     """An empty A4 document with the GB/T 9704 page, styles and page numbers."""
     import docx
 
@@ -291,7 +296,7 @@ def _blank_document(fonts_json: str, landscape: bool) -> bytes:
 _KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
 
 
-def _slim(doc: "Document") -> None:
+def _slim(doc: Document) -> None:
     """Drop what python-docx's template carries and a memo never uses: its
     160 unused styles, the latent-style list, the Word 2010 copy of the
     styles and the thumbnail (800 KB of XML that every memo would parse,
@@ -308,7 +313,7 @@ def _slim(doc: "Document") -> None:
                 rels.pop(rid)
 
 
-def _page_setup(doc: "Document", landscape: bool) -> None:
+def _page_setup(doc: Document, landscape: bool) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.oxml import parse_xml
     from docx.oxml.ns import qn
@@ -340,7 +345,7 @@ def _page_setup(doc: "Document", landscape: bool) -> None:
     sect_pr.append(parse_xml(grid))
 
 
-def _styles(doc: "Document", fonts: "MemoFonts") -> None:
+def _styles(doc: Document, fonts: MemoFonts) -> None:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.oxml import parse_xml
     from docx.oxml.ns import qn
@@ -412,18 +417,83 @@ def _paragraph_format(style, spec: StyleSpec) -> None:
 
 # Children of w:pPr and w:rPr must come in schema order or Word calls the file corrupt.
 _RPR_ORDER = [
-    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
-    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
-    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
-    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
 ]
 _PPR_ORDER = [
-    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
-    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
-    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
-    "sectPr", "pPrChange",
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
 ]
 
 
@@ -436,14 +506,17 @@ def _sort_children(parent, order: list[str]) -> None:
         parent.append(child)
 
 
-def _page_numbers(doc: "Document", fonts: "MemoFonts") -> None:
-    """"— 1 —" in 4号 宋体: odd pages right, even pages left, one character in."""
+def _page_numbers(doc: Document, fonts: MemoFonts) -> None:
+    """ "— 1 —" in 4号 宋体: odd pages right, even pages left, one character in."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     doc.settings.odd_and_even_pages_header_footer = True
     section = doc.sections[0]
-    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         footer.is_linked_to_previous = False
         para = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         para._p.style = style_id(PAGE_NUMBER)
@@ -456,10 +529,10 @@ def _page_numbers(doc: "Document", fonts: "MemoFonts") -> None:
         _page_field(para, fonts)
 
 
-def _page_field(para: "Paragraph", fonts: "MemoFonts") -> None:
+def _page_field(para: Paragraph, fonts: MemoFonts) -> None:
     from docx.oxml import parse_xml
 
-    rpr = f"<w:rPr>{_rfonts_xml(fonts.page_number, fonts.page_number)}<w:sz w:val=\"{round(SIZE_4 * 2)}\"/></w:rPr>"
+    rpr = f'<w:rPr>{_rfonts_xml(fonts.page_number, fonts.page_number)}<w:sz w:val="{round(SIZE_4 * 2)}"/></w:rPr>'
 
     def run(inner: str) -> str:
         return f"<w:r>{rpr}{inner}</w:r>"
@@ -501,8 +574,8 @@ def run_xml(text: str, east_asia: str, latin: str, size: float | None = None) ->
 
 
 def add_paragraph(
-    doc: "Document", text: str, style: str = BODY, *, fonts: "MemoFonts", font: str = "body", size: float | None = None
-) -> "Paragraph":
+    doc: Document, text: str, style: str = BODY, *, fonts: MemoFonts, font: str = "body", size: float | None = None
+) -> Paragraph:
     """A paragraph of cleaned text whose run names its fonts explicitly.
 
     Built as XML: python-docx's `add_paragraph(style=...)` spends ~4 ms
@@ -516,28 +589,28 @@ def add_paragraph(
     return Paragraph(p, doc._body)
 
 
-def add_title(doc: "Document", lines: Sequence[str], *, fonts: "MemoFonts") -> "Paragraph":
+def add_title(doc: Document, lines: Sequence[str], *, fonts: MemoFonts) -> Paragraph:
     """The 2号 小标宋 title, centred; several lines are broken by hand so
     the title keeps a trapezoid shape instead of wrapping anywhere."""
     return add_paragraph(doc, "\n".join(lines), TITLE, fonts=fonts, font="title", size=SIZE_2)
 
 
-def add_heading1(doc: "Document", text: str, *, fonts: "MemoFonts") -> "Paragraph":
+def add_heading1(doc: Document, text: str, *, fonts: MemoFonts) -> Paragraph:
     """一、 level heading in 黑体."""
     return add_paragraph(doc, text, HEADING1, fonts=fonts, font="heading1", size=SIZE_3)
 
 
-def add_heading2(doc: "Document", text: str, *, fonts: "MemoFonts") -> "Paragraph":
+def add_heading2(doc: Document, text: str, *, fonts: MemoFonts) -> Paragraph:
     """（一） level heading in 楷体."""
     return add_paragraph(doc, text, HEADING2, fonts=fonts, font="heading2", size=SIZE_3)
 
 
-def add_body(doc: "Document", text: str, *, fonts: "MemoFonts") -> "Paragraph":
+def add_body(doc: Document, text: str, *, fonts: MemoFonts) -> Paragraph:
     """A body paragraph: 仿宋 3号, first line indented two characters."""
     return add_paragraph(doc, text, BODY, fonts=fonts, font="body", size=SIZE_3)
 
 
-def add_blank(doc: "Document") -> "Paragraph":
+def add_blank(doc: Document) -> Paragraph:
     from docx.oxml import parse_xml
     from docx.text.paragraph import Paragraph
 
@@ -546,14 +619,14 @@ def add_blank(doc: "Document") -> "Paragraph":
     return Paragraph(p, doc._body)
 
 
-def add_annex_mark(doc: "Document", text: str = "附件", *, fonts: "MemoFonts") -> "Paragraph":
-    """"附件" at the top left of a new page, in 3号 黑体 (GB/T 9704 8)."""
+def add_annex_mark(doc: Document, text: str = "附件", *, fonts: MemoFonts) -> Paragraph:
+    """ "附件" at the top left of a new page, in 3号 黑体 (GB/T 9704 8)."""
     para = add_paragraph(doc, text, PLAIN, fonts=fonts, font="heading1", size=SIZE_3)
     para.paragraph_format.page_break_before = True
     return para
 
 
-def add_signature(doc: "Document", signer: str, on: date, *, fonts: "MemoFonts") -> None:
+def add_signature(doc: Document, signer: str, on: date, *, fonts: MemoFonts) -> None:
     """Signer and date without a seal (GB/T 9704 7.3.5.2): one blank line
     after the body, the signer two characters from the right, the date on
     the next line starting two characters to the right of the signer; a
@@ -590,11 +663,11 @@ class Column:
 
 
 def add_table(
-    doc: "Document",
+    doc: Document,
     columns: Sequence[Column],
     rows: Iterable[Sequence[object]],
     *,
-    fonts: "MemoFonts",
+    fonts: MemoFonts,
     size: float = SIZE_SMALL_4,
 ) -> None:
     """A bordered table whose header row repeats on every page.
@@ -613,7 +686,7 @@ def add_table(
     )
     out = [
         f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-        f"<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+        f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
         "</w:tblPr><w:tblGrid>",
@@ -633,7 +706,7 @@ def add_table(
         )
         return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{body}</w:tc>'
 
-    out.append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>')
+    out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>")
     out.extend(cell(c.title, w, head_ids, head_rpr, "center") for c, w in zip(columns, widths))
     out.append("</w:tr>")
     for row in rows:
@@ -652,7 +725,7 @@ def add_table(
     add_blank(doc)
 
 
-def set_properties(doc: "Document", *, title: str, author: str, when: date) -> None:
+def set_properties(doc: Document, *, title: str, author: str, when: date) -> None:
     from datetime import datetime
 
     props = doc.core_properties
@@ -664,7 +737,7 @@ def set_properties(doc: "Document", *, title: str, author: str, when: date) -> N
     props.revision = 1
 
 
-def to_bytes(doc: "Document") -> bytes:
+def to_bytes(doc: Document) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

@@ -166,5 +166,7 @@ class CoverageReport:
         return out
 
 
-def coverage(store: Store, today: date | None = None, *, not_visited_days: int | None = None, months: int = 12) -> Coverage:
+def coverage(
+    store: Store, today: date | None = None, *, not_visited_days: int | None = None, months: int = 12
+) -> Coverage:
     return CoverageReport(store).build(today, not_visited_days=not_visited_days, months=months)

@@ -20,11 +20,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from inspector import clock
+from inspector.errors import StoreError
 from inspector.models import Finding, FindingCategory, FindingStatus, Severity, VisitStatus
 from inspector.pinyin import matches
-from inspector.store.files import file_signature, read_json_file, write_json_file
-from inspector.errors import StoreError
 from inspector.store import BranchSummary, Store
+from inspector.store.files import file_signature, read_json_file, write_json_file
 
 STATUS_ORDER = tuple(FindingStatus)
 SEVERITY_ORDER = tuple(Severity)
@@ -51,8 +51,21 @@ _NO_DATE = 10**7  # sorts after every real date ordinal
 
 # Finding fields a row keeps, in the order the ledger cache stores them.
 _FIELDS = (
-    "id", "category", "severity", "status", "description", "measures", "goal", "progress",
-    "evidence", "leader", "person", "verifier", "verified_on", "found_on", "deadline",
+    "id",
+    "category",
+    "severity",
+    "status",
+    "description",
+    "measures",
+    "goal",
+    "progress",
+    "evidence",
+    "leader",
+    "person",
+    "verifier",
+    "verified_on",
+    "found_on",
+    "deadline",
 )
 _CACHE_VERSION = [2, *_FIELDS, *sorted(Finding.model_fields)]  # a model change discards the cache
 _SHOWN = tuple(f for f in _FIELDS if f not in ("id", "goal", "progress"))
@@ -62,9 +75,20 @@ _COMPLETED = VisitStatus.COMPLETED.value
 
 def _values(f: Finding) -> list[str]:
     return [
-        f.id, f.category.value, f.severity.value, f.status.value, f.description, f.measures, f.goal,
-        f.progress, f.evidence, f.responsible.leader, f.responsible.person, f.verifier,
-        f.verified_on.isoformat() if f.verified_on else "", f.found_on.isoformat(),
+        f.id,
+        f.category.value,
+        f.severity.value,
+        f.status.value,
+        f.description,
+        f.measures,
+        f.goal,
+        f.progress,
+        f.evidence,
+        f.responsible.leader,
+        f.responsible.person,
+        f.verifier,
+        f.verified_on.isoformat() if f.verified_on else "",
+        f.found_on.isoformat(),
         f.deadline.isoformat() if f.deadline else "",
     ]
 
@@ -113,8 +137,23 @@ class LedgerRow:
 
 
 def make_row(values: list[str], summary: BranchSummary, today_ord: int, loaded: Finding | None = None) -> LedgerRow:
-    (fid, category, severity, status, description, measures, goal, progress,
-     evidence, leader, person, verifier, verified_on, found_on, deadline) = values
+    (
+        fid,
+        category,
+        severity,
+        status,
+        description,
+        measures,
+        goal,
+        progress,
+        evidence,
+        leader,
+        person,
+        verifier,
+        verified_on,
+        found_on,
+        deadline,
+    ) = values
     deadline_ord = date.fromisoformat(deadline).toordinal() if deadline else _NO_DATE
     overdue = max(0, today_ord - deadline_ord) if deadline and status != _CLOSED else 0
     # \x00 keeps a query from matching across two fields.
@@ -122,9 +161,27 @@ def make_row(values: list[str], summary: BranchSummary, today_ord: int, loaded: 
         (summary.name, summary.initials, description, measures, goal, progress, evidence, leader, person, verifier)
     ).lower()
     return LedgerRow(
-        fid, summary.id, summary.name, summary.sector, summary.initials, category, severity, status,
-        description, measures, leader, person, evidence, verifier, verified_on, found_on, deadline,
-        deadline_ord, overdue, search, loaded,
+        fid,
+        summary.id,
+        summary.name,
+        summary.sector,
+        summary.initials,
+        category,
+        severity,
+        status,
+        description,
+        measures,
+        leader,
+        person,
+        evidence,
+        verifier,
+        verified_on,
+        found_on,
+        deadline,
+        deadline_ord,
+        overdue,
+        search,
+        loaded,
     )
 
 
@@ -255,7 +312,6 @@ class Ledger:
         row.loaded = current
         return current
 
-
     def move_rows(self, rows: Iterable[LedgerRow], to: FindingStatus, **details: Any) -> list:
         """One status change for the selected rows (see `rectification.move`), each on its own."""
         from inspector.rectification import bulk_move
@@ -310,9 +366,7 @@ class LedgerFilter:
             checks.append(lambda r: r.overdue > 0)
         if self.due_within is not None:
             lo, hi = today.toordinal(), (today + timedelta(days=self.due_within)).toordinal()
-            checks.append(
-                lambda r: lo <= r.deadline_ord <= hi and r.status in OPEN_STATUSES
-            )
+            checks.append(lambda r: lo <= r.deadline_ord <= hi and r.status in OPEN_STATUSES)
         words = self.text.lower().split()
         if words:
             checks.extend((lambda r, w=w: w in r.search) for w in words)
@@ -414,7 +468,9 @@ def parse_statuses(values: Iterable[str]) -> frozenset[FindingStatus]:
         try:
             out.add(FindingStatus(v))
         except ValueError:
-            raise ValueError(f"没有此状态：「{v}」（可选：{'、'.join(s.value for s in STATUS_ORDER)}、未销号）") from None
+            raise ValueError(
+                f"没有此状态：「{v}」（可选：{'、'.join(s.value for s in STATUS_ORDER)}、未销号）"
+            ) from None
     return frozenset(out)
 
 
@@ -426,4 +482,3 @@ def parse_enum_values(enum: type, values: Iterable[str], label: str) -> frozense
         except ValueError:
             raise ValueError(f"没有此{label}：「{v.strip()}」（可选：{'、'.join(e.value for e in enum)}）") from None
     return frozenset(out)
-

@@ -75,7 +75,9 @@ def criteria_texts(extra_dirs=()) -> dict[str, str]:
     return {c.id: c.text for c in load_weaklax_criteria(extra_dirs)}
 
 
-def weaklax_rows(store: Store, criteria: Mapping[str, str] | None = None, today: date | None = None) -> list[WeakLaxRow]:
+def weaklax_rows(
+    store: Store, criteria: Mapping[str, str] | None = None, today: date | None = None
+) -> list[WeakLaxRow]:
     """Every branch with a weak/lax determination, by pinyin of its name.
 
     `criteria` maps criterion ids to their text (from `checklist.load_weaklax_criteria`);
@@ -97,7 +99,9 @@ def weaklax_rows(store: Store, criteria: Mapping[str, str] | None = None, today:
                 sector=s.sector,
                 initials=s.initials,
                 determination=det,
-                criteria=[(t.criterion_id, criteria.get(t.criterion_id, t.criterion_id), t.evidence) for t in det.criteria],
+                criteria=[
+                    (t.criterion_id, criteria.get(t.criterion_id, t.criterion_id), t.evidence) for t in det.criteria
+                ],
                 findings_total=len(findings),
                 findings_closed=sum(1 for f in findings if f.status == FindingStatus.CLOSED),
                 findings_overdue=sum(1 for f in findings if f.overdue_days(today) > 0),

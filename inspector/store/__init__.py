@@ -5,7 +5,7 @@ the field-level history; `core` the `Store` with its shards, caches and read
 models; `check` the read-only integrity check. Everything else asks `Store`.
 """
 
-from inspector.store.core import BranchData, BranchSummary, Store, validation_message
 from inspector.errors import EditConflict, NotFound
+from inspector.store.core import BranchData, BranchSummary, Store, validation_message
 
 __all__ = ["BranchData", "BranchSummary", "EditConflict", "NotFound", "Store", "validation_message"]

@@ -16,11 +16,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from inspector.store.changes import Change
-from inspector.models import Branch, Committee, Finding, PocketMember, Record, Visit, WeakLaxDetermination
-from inspector.store.files import META_TABLE, read_json_file
 from inspector.errors import CorruptFile, StoreError
+from inspector.models import Branch, Committee, Finding, PocketMember, Record, Visit, WeakLaxDetermination
+from inspector.store.changes import Change
 from inspector.store.core import VISIT_INDEX, Store, validation_message
+from inspector.store.files import META_TABLE, read_json_file
 
 BRANCH_FILE_TABLES: dict[str, type[Record]] = {
     "branch": Branch,
@@ -193,8 +193,9 @@ def check_branch(store: Store, bid: str, report: Report, templates: Snapshots) -
             report.add(f"数据文件 {path} 中的记录 {r.id} 引用了不存在的现场指导 {vid}")
 
 
-def check_visits(store: Store, bid: str, index: dict[str, dict[str, Any]], report: Report,
-                 templates: Snapshots) -> set[str]:
+def check_visits(
+    store: Store, bid: str, index: dict[str, dict[str, Any]], report: Report, templates: Snapshots
+) -> set[str]:
     """Check every visit file of a branch against the index; return the ids found."""
     found: set[str] = set()
     vdir = store.branch_dir(bid) / "visits"
@@ -218,15 +219,22 @@ def check_visits(store: Store, bid: str, index: dict[str, dict[str, Any]], repor
             if entry is None:
                 report.add(f"现场指导 {visit.id} 不在党支部索引中：{path}")
             elif (entry.get("date"), entry.get("status"), bool(entry.get("deleted"))) != (
-                visit.date.isoformat(), visit.status.value, visit.deleted):
+                visit.date.isoformat(),
+                visit.status.value,
+                visit.deleted,
+            ):
                 report.add(f"现场指导 {visit.id} 的日期或状态与党支部索引不一致：{path}")
             if visit.deleted:
                 continue
-            template = templates.get(store.template_path(visit.template_id, visit.template_version, visit.template_hash))
+            template = templates.get(
+                store.template_path(visit.template_id, visit.template_version, visit.template_hash)
+            )
             if template is not None:
                 unknown = [i for i in visit.answers if i not in template]
                 if unknown:
-                    report.add(f"现场指导 {visit.id} 的答案中有检查清单里没有的条目（{'、'.join(unknown[:5])}）：{path}")
+                    report.add(
+                        f"现场指导 {visit.id} 的答案中有检查清单里没有的条目（{'、'.join(unknown[:5])}）：{path}"
+                    )
     return found
 
 

@@ -19,8 +19,6 @@ scale and two processes never lose each other's updates.
 
 from __future__ import annotations
 
-from inspector.errors import EditConflict, NotFound, StoreError
-
 import contextlib
 import gc
 import getpass
@@ -34,7 +32,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from inspector.store import changes as ch
+from inspector.errors import CorruptFile, EditConflict, NotFound, StoreError
 from inspector.models import (
     SCHEMA_VERSION,
     Branch,
@@ -48,8 +46,8 @@ from inspector.models import (
     new_id,
     utcnow,
 )
+from inspector.store import changes as ch
 from inspector.store.files import DataLock, Journal, Shard, ensure_dir, file_signature, read_json_file, write_json_file
-from inspector.errors import CorruptFile
 
 R = TypeVar("R", bound=Record)
 
@@ -393,7 +391,7 @@ class Store:
         out: list[Finding] = []
         fresh: dict[str, tuple[Any, list[Finding]]] = {}
         with _gc_paused():  # tens of thousands of new objects: collect once, after
-            for bid, path, sig in self._scan():
+            for bid, _path, sig in self._scan():
                 hit = self._findings_cache.get(bid)
                 if hit is None or hit[0] != sig:
                     try:
@@ -473,9 +471,7 @@ class Store:
     def _write(self, shard: Shard, record: Record, fields: dict[str, tuple[Any, Any]], *, at=None) -> None:
         data = shard.raw()
         previous = ch.last_change_ids(list((data.get(CHANGES) or {}).values()), record.id)
-        changes = ch.make_changes(
-            record, fields, who=self.user, inst=self.installation_id, previous=previous, at=at
-        )
+        changes = ch.make_changes(record, fields, who=self.user, inst=self.installation_id, previous=previous, at=at)
         self.put_raw(shard, record.kind, ch.dump(record))
         shard.table(CHANGES).insert_multiple([c.model_dump(mode="json") for c in changes])
 
@@ -497,7 +493,9 @@ class Store:
         with shard.batch():
             self.put_raw(shard, VISIT_INDEX, entry)
 
-    def ingest(self, shard_kind: str, record_id: str, branch_id: str | None, doc: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+    def ingest(
+        self, shard_kind: str, record_id: str, branch_id: str | None, doc: dict[str, Any], changes: list[dict[str, Any]]
+    ) -> None:
         """Write a record and already-made changes as they are (sync import).
 
         `changes` go to the end of the history in the given order; a known

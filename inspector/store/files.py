@@ -17,8 +17,6 @@ processes lose updates). This module gives:
 
 from __future__ import annotations
 
-from inspector.errors import CorruptFile, NewerSchema, StoreBusy, StoreError
-
 import contextlib
 import os
 import signal
@@ -31,9 +29,10 @@ from typing import Any
 import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
-from tinydb.table import Table
 from tinydb.storages import Storage
+from tinydb.table import Table
 
+from inspector.errors import CorruptFile, NewerSchema, StoreBusy, StoreError
 from inspector.models import SCHEMA_VERSION
 
 META_TABLE = "_meta"

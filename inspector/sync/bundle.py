@@ -32,10 +32,10 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from inspector.store.changes import CREATED, Change
-from inspector.models import RECORD_TYPES, SCHEMA_VERSION, utcnow
-from inspector.store.files import dumps, ensure_dir
 from inspector.errors import StoreError
+from inspector.models import RECORD_TYPES, SCHEMA_VERSION, utcnow
+from inspector.store.changes import CREATED, Change
+from inspector.store.files import dumps, ensure_dir
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +83,16 @@ class Bundle:
 
 
 # ----------------------------------------------------------------- writing
-def write_bundle(path: Path, *, installation_id: str, user: str, branches: list[BranchPart],
-                 templates: list[dict[str, Any]], since: str | None,
-                 committee: tuple[dict[str, Any], list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+def write_bundle(
+    path: Path,
+    *,
+    installation_id: str,
+    user: str,
+    branches: list[BranchPart],
+    templates: list[dict[str, Any]],
+    since: str | None,
+    committee: tuple[dict[str, Any], list[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
     """Write the zip next to `path` and rename it into place; returns the manifest."""
     parts: dict[str, bytes] = {}
     if committee is not None:
@@ -104,7 +111,9 @@ def write_bundle(path: Path, *, installation_id: str, user: str, branches: list[
         "created": utcnow().isoformat(),
         "user": user,
         "since": since,
-        "parts": {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for name, data in parts.items()},
+        "parts": {
+            name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)} for name, data in parts.items()
+        },
         "counts": {
             "branches": len(branches),
             "records": sum(len(p.all_records()) for p in branches),
@@ -339,6 +348,12 @@ def _template(name: str, data: bytes) -> dict[str, Any]:
         log.warning("bundle template %s invalid: %r", name, exc)
         raise BundleError(f"同步包内容无效：检查清单快照 {name} 未通过校验") from exc
     for key in ("id", "version", "content_hash"):
-        if not isinstance(snap.get(key), str) or not snap[key] or "/" in snap[key] or "\\" in snap[key] or snap[key] in (".", ".."):
+        if (
+            not isinstance(snap.get(key), str)
+            or not snap[key]
+            or "/" in snap[key]
+            or "\\" in snap[key]
+            or snap[key] in (".", "..")
+        ):
             raise BundleError(f"同步包内容无效：检查清单快照 {name} 的编号不合规")
     return snap

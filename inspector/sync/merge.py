@@ -30,19 +30,19 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from inspector.store import changes as ch
-from inspector.sync.bundle import BRANCH_KINDS, BranchPart, Bundle, BundleError, read_bundle, write_bundle
+from inspector.errors import NotFound, StoreError
 from inspector.models import RECORD_TYPES, utcnow
-from inspector.store.files import read_json_file, write_json_file
-from inspector.errors import StoreError
+from inspector.store import changes as ch
 from inspector.store.core import CHANGES, Store, validation_message
-from inspector.errors import NotFound
+from inspector.store.files import read_json_file, write_json_file
+from inspector.sync.bundle import BRANCH_KINDS, BranchPart, Bundle, BundleError, read_bundle, write_bundle
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +54,37 @@ _HISTORY = 200  # exchange log entries kept in peers.json
 
 # Chinese names of the fields staff most often meet in the Conflicts screen.
 FIELD_LABELS = {
-    "name": "名称", "secretary": "书记", "members": "党员数", "sector": "领域", "contact": "联系方式",
-    "notes": "备注", "status": "状态", "progress": "整改进展", "goal": "整改目标", "measures": "整改措施",
-    "deadline": "整改时限", "responsible": "责任主体", "evidence": "佐证材料", "verifier": "验收人",
-    "verified_on": "验收日期", "description": "问题描述", "severity": "严重程度", "category": "问题类别",
-    "deleted": "删除", "summary": "指导小结", "disposition": "处置方式", "track": "处置依据",
-    "last_contact": "最后联系", "plan": "整顿方案", "acceptance_result": "验收结果", "date": "日期",
-    "answers": "作答", "inspectors": "指导人员", "methods": "指导方式", "reopenings": "重新打开记录", "completed_at": "完成时间",
+    "name": "名称",
+    "secretary": "书记",
+    "members": "党员数",
+    "sector": "领域",
+    "contact": "联系方式",
+    "notes": "备注",
+    "status": "状态",
+    "progress": "整改进展",
+    "goal": "整改目标",
+    "measures": "整改措施",
+    "deadline": "整改时限",
+    "responsible": "责任主体",
+    "evidence": "佐证材料",
+    "verifier": "验收人",
+    "verified_on": "验收日期",
+    "description": "问题描述",
+    "severity": "严重程度",
+    "category": "问题类别",
+    "deleted": "删除",
+    "summary": "指导小结",
+    "disposition": "处置方式",
+    "track": "处置依据",
+    "last_contact": "最后联系",
+    "plan": "整顿方案",
+    "acceptance_result": "验收结果",
+    "date": "日期",
+    "answers": "作答",
+    "inspectors": "指导人员",
+    "methods": "指导方式",
+    "reopenings": "重新打开记录",
+    "completed_at": "完成时间",
 }
 COMMITTEE_OUTCOMES = {
     "added": "党委信息：已采用包内的党委信息。",
@@ -68,7 +92,14 @@ COMMITTEE_OUTCOMES = {
     "conflicts": "党委信息：两边改法不同，已保留两边的值待选择。",
     "kept": "党委信息：本机已设置了另一个党委，未采用包内的党委信息。",
 }
-KIND_LABELS = {"committee": "党委", "branch": "党支部", "finding": "问题", "pocket": "口袋党员", "weaklax": "软弱涣散认定", "visit": "现场指导"}
+KIND_LABELS = {
+    "committee": "党委",
+    "branch": "党支部",
+    "finding": "问题",
+    "pocket": "口袋党员",
+    "weaklax": "软弱涣散认定",
+    "visit": "现场指导",
+}
 
 
 # ------------------------------------------------------------------ reports
@@ -272,7 +303,9 @@ class _RecordPlan:
     fresh: int  # changes this folder did not have (theirs and merges)
 
 
-def _field_value(chain: list[dict[str, Any]], local_inst: str) -> tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]] | None]:
+def _field_value(
+    chain: list[dict[str, Any]], local_inst: str
+) -> tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]] | None]:
     """(shown head, merge change to add, conflicting heads) of one field."""
     heads = _heads(chain)
     if len(_distinct(heads)) > 1:
@@ -283,9 +316,17 @@ def _field_value(chain: list[dict[str, Any]], local_inst: str) -> tuple[dict[str
     return heads[0], None, None
 
 
-def _plan_record(kind: str, rid: str, bid: str | None, local_doc: dict[str, Any] | None, local_changes: list[dict[str, Any]],
-                 theirs: list[dict[str, Any]], bundle_doc: dict[str, Any], local_inst: str,
-                 markers: dict[str, dict[str, Any]]) -> _RecordPlan | None:
+def _plan_record(
+    kind: str,
+    rid: str,
+    bid: str | None,
+    local_doc: dict[str, Any] | None,
+    local_changes: list[dict[str, Any]],
+    theirs: list[dict[str, Any]],
+    bundle_doc: dict[str, Any],
+    local_inst: str,
+    markers: dict[str, dict[str, Any]],
+) -> _RecordPlan | None:
     known = {c["id"] for c in local_changes}
     new = _topo([c for c in theirs if c["id"] not in known])
     if not new:
@@ -321,11 +362,15 @@ def _plan_record(kind: str, rid: str, bid: str | None, local_doc: dict[str, Any]
         if conflicting:
             in_conflict = True
         if bool(conflicting) != was_open:
-            marks.append({"id": cid, "kind": kind, "record_id": rid, "branch_id": bid, "field": path, "open": bool(conflicting)})
+            marks.append(
+                {"id": cid, "kind": kind, "record_id": rid, "branch_id": bid, "field": path, "open": bool(conflicting)}
+            )
     try:
         doc = RECORD_TYPES[kind].model_validate(doc).model_dump(mode="json")
     except ValidationError as exc:
-        raise BundleError(f"合并后{KIND_LABELS.get(kind, kind)}记录 {rid[:8]} 无效（{validation_message(exc)}），未导入任何内容") from exc
+        raise BundleError(
+            f"合并后{KIND_LABELS.get(kind, kind)}记录 {rid[:8]} 无效（{validation_message(exc)}），未导入任何内容"
+        ) from exc
     place = [c for c in new if c["id"] not in moved] + tail
     if in_conflict:
         outcome = "conflicts"
@@ -359,7 +404,9 @@ def _visit_file(store: Store, bid: str, vid: str) -> dict[str, Any]:
     return read_json_file(store.branch_dir(bid) / "visits" / f"{vid}.json") or {}
 
 
-def _plan_branch(store: Store, part: BranchPart, report: BranchReport) -> tuple[list[_RecordPlan], list[dict[str, Any]]]:
+def _plan_branch(
+    store: Store, part: BranchPart, report: BranchReport
+) -> tuple[list[_RecordPlan], list[dict[str, Any]]]:
     bid = part.branch_id
     local = _branch_file(store, bid)
     local_changes = _by_record(_docs(local, CHANGES))
@@ -465,7 +512,11 @@ def load_peers(store: Store) -> dict[str, Any]:
     except StoreError:
         log.warning("peers.json unreadable; starting a new exchange log", exc_info=True)
         data = {}
-    return {"peers": data.get("peers") or {}, "received": data.get("received") or [], "exports": data.get("exports") or []}
+    return {
+        "peers": data.get("peers") or {},
+        "received": data.get("received") or [],
+        "exports": data.get("exports") or [],
+    }
 
 
 def _note_import(store: Store, bundle: Bundle, report: ImportReport) -> None:
@@ -532,8 +583,9 @@ def resolve_branches(store: Store, wanted: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _export_branch(store: Store, bid: str, since: datetime | None, whole: bool,
-                   templates: set[tuple[str, str, str]]) -> BranchPart | None:
+def _export_branch(
+    store: Store, bid: str, since: datetime | None, whole: bool, templates: set[tuple[str, str, str]]
+) -> BranchPart | None:
     data = _branch_file(store, bid)
     changes = _by_record(_docs(data, CHANGES))
     items: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = []
@@ -571,8 +623,9 @@ def _export_committee(store: Store) -> tuple[dict[str, Any], list[dict[str, Any]
     return live[0], [c for c in _docs(data, CHANGES) if c["record_id"] == live[0]["id"]]
 
 
-def export_bundle(store: Store, path: str | Path, branches: list[str] | None = None,
-                  since: str | date | datetime | None = None) -> ExportReport:
+def export_bundle(
+    store: Store, path: str | Path, branches: list[str] | None = None, since: str | date | datetime | None = None
+) -> ExportReport:
     """Write the chosen branches (default all) to one bundle file.
 
     With `since`, only records changed since then travel (each with its whole
@@ -598,14 +651,26 @@ def export_bundle(store: Store, path: str | Path, branches: list[str] | None = N
             log.warning("template snapshot %s missing; visits that use it travel without it", key)
             continue
         snaps.append({k: v for k, v in snap.items() if not k.startswith("_")})
-    manifest = write_bundle(path, installation_id=store.installation_id, user=store.user, branches=parts,
-                            templates=snaps, since=since_at.isoformat() if since_at else None,
-                            committee=_export_committee(store))
+    manifest = write_bundle(
+        path,
+        installation_id=store.installation_id,
+        user=store.user,
+        branches=parts,
+        templates=snaps,
+        since=since_at.isoformat() if since_at else None,
+        committee=_export_committee(store),
+    )
     counts = manifest["counts"]
     report = ExportReport(
-        path=str(path), branches=counts["branches"], records=counts["records"], visits=counts["visits"],
-        changes=counts["changes"], templates=counts["templates"], bytes=path.stat().st_size,
-        since=since_at.isoformat(timespec="minutes") if since_at else None, seconds=0.0,
+        path=str(path),
+        branches=counts["branches"],
+        records=counts["records"],
+        visits=counts["visits"],
+        changes=counts["changes"],
+        templates=counts["templates"],
+        bytes=path.stat().st_size,
+        since=since_at.isoformat(timespec="minutes") if since_at else None,
+        seconds=0.0,
     )
     # The start time: what was saved while this export ran goes with the next "--since last".
     _note_export(store, report, begun)
@@ -614,7 +679,9 @@ def export_bundle(store: Store, path: str | Path, branches: list[str] | None = N
 
 
 # ---------------------------------------------------------------- conflicts
-def _record_state(store: Store, kind: str, rid: str, bid: str, data: dict[str, Any] | None = None) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+def _record_state(
+    store: Store, kind: str, rid: str, bid: str, data: dict[str, Any] | None = None
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     if kind == "visit":
         data = _visit_file(store, bid, rid)
     elif kind == "committee":
@@ -632,8 +699,15 @@ def _title(kind: str, doc: dict[str, Any]) -> str:
     return text if len(text) <= 20 else text[:19] + "…"
 
 
-def _conflict_at(store: Store, kind: str, rid: str, bid: str, path: str, owner: str,
-                 state: tuple[dict[str, Any] | None, list[dict[str, Any]]]) -> Conflict | None:
+def _conflict_at(
+    store: Store,
+    kind: str,
+    rid: str,
+    bid: str,
+    path: str,
+    owner: str,
+    state: tuple[dict[str, Any] | None, list[dict[str, Any]]],
+) -> Conflict | None:
     """The conflict on one field as it stands now (None when the field has one value)."""
     doc, history = state
     if doc is None:
@@ -645,7 +719,9 @@ def _conflict_at(store: Store, kind: str, rid: str, bid: str, path: str, owner: 
         ConflictSide(h["id"], h["new"], h["who"], h["at"], h["inst"], h["inst"] == store.installation_id)
         for h in sorted(heads, key=_when)
     )
-    return Conflict(conflict_id(rid, path), bid, owner, kind, rid, _title(kind, doc), path, ch.get_path(doc, path), sides)
+    return Conflict(
+        conflict_id(rid, path), bid, owner, kind, rid, _title(kind, doc), path, ch.get_path(doc, path), sides
+    )
 
 
 def _committee_conflicts(store: Store) -> list[Conflict]:
@@ -714,8 +790,14 @@ def resolve_conflict(store: Store, conflict_id_: str, choice: str) -> None:
             doc = RECORD_TYPES[conflict.kind].model_validate(doc).model_dump(mode="json")
         except ValidationError as exc:
             raise StoreError(f"选择该值后记录无效：{validation_message(exc)}") from exc
-        mark = {"id": conflict.id, "kind": conflict.kind, "record_id": conflict.record_id,
-                "branch_id": conflict.branch_id, "field": conflict.field, "open": False}
+        mark = {
+            "id": conflict.id,
+            "kind": conflict.kind,
+            "record_id": conflict.record_id,
+            "branch_id": conflict.branch_id,
+            "field": conflict.field,
+            "open": False,
+        }
         bid = conflict.branch_id or None
         with store.transaction():
             store.ingest(conflict.kind, conflict.record_id, bid, doc, [change])
@@ -724,15 +806,26 @@ def resolve_conflict(store: Store, conflict_id_: str, choice: str) -> None:
 
 
 # Parts of dict values worth showing (an answer's who/at are in the side itself).
-_PART_LABELS = {"value": "", "note": "备注：", "evidence": "佐证：", "leader": "责任领导：", "person": "责任人：",
-                "goal": "目标：", "measures": "措施：", "deadline": "时限：", "responsible": ""}
+_PART_LABELS = {
+    "value": "",
+    "note": "备注：",
+    "evidence": "佐证：",
+    "leader": "责任领导：",
+    "person": "责任人：",
+    "goal": "目标：",
+    "measures": "措施：",
+    "deadline": "时限：",
+    "responsible": "",
+}
 
 
 def show_value(value: Any) -> str:
     """A field value on one short line (answers and 四明确 are dicts)."""
     if isinstance(value, dict):
         value = "，".join(
-            f"{_PART_LABELS[k]}{show_value(v)}" for k, v in value.items() if k in _PART_LABELS and v not in (None, "", {})
+            f"{_PART_LABELS[k]}{show_value(v)}"
+            for k, v in value.items()
+            if k in _PART_LABELS and v not in (None, "", {})
         )
     text = "（空）" if value in (None, "", [], {}) else str(value)
     return text if len(text) <= 60 else text[:59] + "…"

@@ -9,8 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from inspector.branches import LABELS, BranchInvalid, branch_from_fields, name_taken
-from inspector.models import Branch, Sector
 from inspector.errors import StoreError
+from inspector.models import Branch, Sector
 
 from .common import DIALOG_CSS
 
@@ -28,7 +28,9 @@ _PLACEHOLDERS = {
 class BranchForm(ModalScreen["Branch | None"]):
     """Dismisses the saved Branch, or None when cancelled."""
 
-    DEFAULT_CSS = DIALOG_CSS + """
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
     BranchForm { align: center middle; }
     BranchForm .dialog-box { width: 72; }
     BranchForm VerticalScroll { height: auto; max-height: 18; }
@@ -37,6 +39,7 @@ class BranchForm(ModalScreen["Branch | None"]):
     BranchForm .row Input, BranchForm .row Select { width: 1fr; }
     BranchForm .field-error { color: $error; height: auto; padding-left: 16; display: none; }
     """
+    )
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", id="branch_form.save"),
         Binding("escape", "cancel", "取消", id="branch_form.cancel"),
@@ -66,7 +69,12 @@ class BranchForm(ModalScreen["Branch | None"]):
                 yield from self._text_row(fld, b)
             with Horizontal(classes="row"):
                 yield Label("")
-                yield Checkbox(LABELS["has_leading_cadres"], value=b.has_leading_cadres if b else False, compact=True, id="f-has_leading_cadres")
+                yield Checkbox(
+                    LABELS["has_leading_cadres"],
+                    value=b.has_leading_cadres if b else False,
+                    compact=True,
+                    id="f-has_leading_cadres",
+                )
             for fld in _TEXT_FIELDS[4:]:
                 yield from self._text_row(fld, b)
             yield Static("", classes="dialog-error", id="error")

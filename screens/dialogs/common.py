@@ -73,7 +73,9 @@ class PromptDialog(ModalScreen["str | None"]):
     DEFAULT_CSS = "PromptDialog { align: center middle; }\n" + DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "取消", id="dialog.cancel")]
 
-    def __init__(self, title: str, label: str, initial: str = "", placeholder: str = "", *, required: bool = True) -> None:
+    def __init__(
+        self, title: str, label: str, initial: str = "", placeholder: str = "", *, required: bool = True
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.label = label
@@ -119,7 +121,10 @@ class PromptDialog(ModalScreen["str | None"]):
 class ChoiceDialog(ModalScreen["int | None"]):
     """Pick one of a list (arrow keys or the item's number, Enter); dismisses its index or None."""
 
-    DEFAULT_CSS = "ChoiceDialog { align: center middle; }\nChoiceDialog OptionList { height: auto; max-height: 16; }\n" + DIALOG_CSS
+    DEFAULT_CSS = (
+        "ChoiceDialog { align: center middle; }\nChoiceDialog OptionList { height: auto; max-height: 16; }\n"
+        + DIALOG_CSS
+    )
     BINDINGS = [Binding("escape", "cancel", "取消", id="dialog.cancel")]
 
     def __init__(self, title: str, label: str, choices: list[str], *, current: int | None = None) -> None:

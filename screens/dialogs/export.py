@@ -18,9 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from inspector.errors import OutputExists, StoreError
 from inspector.ledger.rows import LedgerRow
-from inspector.errors import OutputExists
-from inspector.errors import StoreError
 
 from .common import DIALOG_CSS
 

@@ -63,10 +63,13 @@ def bindings_of(screen: Screen) -> list[tuple[str, str]]:
 
 
 class HelpDialog(ModalScreen[None]):
-    DEFAULT_CSS = DIALOG_CSS + """
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
     HelpDialog { align: center middle; }
     HelpDialog VerticalScroll { height: auto; max-height: 20; }
     """
+    )
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "关闭", id="help.close")]
 
     def __init__(self, screen: Screen) -> None:

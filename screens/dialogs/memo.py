@@ -30,9 +30,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
+from inspector.errors import StoreError
 from inspector.models import Visit, VisitStatus
 from inspector.settings import load_settings
-from inspector.errors import StoreError
 
 from .common import DIALOG_CSS, ConfirmDialog, PromptDialog
 
@@ -79,12 +79,16 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
     for this one). Existing files are only replaced after a confirmation.
     """
 
-    DEFAULT_CSS = "MemoProgress { align: center middle; }\n" + DIALOG_CSS + """
+    DEFAULT_CSS = (
+        "MemoProgress { align: center middle; }\n"
+        + DIALOG_CSS
+        + """
     MemoProgress ProgressBar { width: 100%; margin-top: 1; }
     MemoProgress #memo-bar Bar { width: 1fr; }
     MemoProgress #memo-bar Bar > .bar--bar { background: $primary 25%; }
     MemoProgress #memo-hint { color: $text-muted; width: 100%; content-align: right middle; }
     """
+    )
     BINDINGS = [Binding("escape", "stop", "停止", id="memo.stop")]
 
     def __init__(self, subject: str, refs: Sequence[tuple[str, str]], folder: Path, *, only_stale: bool) -> None:
@@ -165,7 +169,9 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
             app.call_from_thread(self._progress, done, len(jobs), job.visit)
             done += 1
             try:
-                record = memo.write_memo(app.store, job.visit, path=job.path, force=force, today=today, inputs=job.inputs)
+                record = memo.write_memo(
+                    app.store, job.visit, path=job.path, force=force, today=today, inputs=job.inputs
+                )
             except OutputExists as exc:
                 result.failed.append(f"文件已存在，未覆盖：{exc.path}")
             except OSError as exc:
@@ -184,7 +190,9 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
         bar = self.query_one("#memo-bar", ProgressBar)
         bar.update(total=total or 1, progress=done)
         if visit is not None:
-            self.query_one("#memo-status", Label).update(f"正在生成第 {done + 1}/{total} 份（{visit.date.isoformat()}）……")
+            self.query_one("#memo-status", Label).update(
+                f"正在生成第 {done + 1}/{total} 份（{visit.date.isoformat()}）……"
+            )
 
     def _planned(self, jobs: list[_Job], result: MemoResult) -> None:
         if not jobs or result.stopped:
@@ -271,6 +279,8 @@ def generate_memos(
         app.push_screen(MemoProgress(subject, refs, folder, only_stale=only_stale), then)
 
     app.push_screen(
-        PromptDialog("生成反馈意见", f"{subject}\n保存到文件夹（回车确定，可改为其他文件夹）：", str(default_folder(app))),
+        PromptDialog(
+            "生成反馈意见", f"{subject}\n保存到文件夹（回车确定，可改为其他文件夹）：", str(default_folder(app))
+        ),
         chosen,
     )

@@ -11,8 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from inspector.checklist import pick_template
-from inspector.models import Branch, VisitMethod
 from inspector.errors import StoreError
+from inspector.models import Branch, VisitMethod
 from inspector.visit import parse_date, start_visit
 
 from ..cjk import fullwidth
@@ -29,13 +29,16 @@ def split_names(text: str) -> list[str]:
 class NewVisitDialog(ModalScreen["Visit | None"]):
     """Dismisses the started Visit, or None when cancelled."""
 
-    DEFAULT_CSS = DIALOG_CSS + """
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
     NewVisitDialog { align: center middle; }
     NewVisitDialog .row { height: 1; margin-bottom: 1; }
     NewVisitDialog .row Label { width: 10; }
     NewVisitDialog .row Input, NewVisitDialog .row Select { width: 1fr; }
     NewVisitDialog SelectionList { height: auto; margin-bottom: 1; }
     """
+    )
     BINDINGS = [
         Binding("ctrl+s", "start", "开始指导", id="new_visit.start"),
         Binding("escape", "cancel", "取消", id="new_visit.cancel"),
@@ -62,7 +65,10 @@ class NewVisitDialog(ModalScreen["Visit | None"]):
             with Horizontal(classes="row"):
                 yield Label("检查清单")
                 yield Select(
-                    [(fullwidth(f"{t.title}（{t.version}）"), t.id) for t in sorted(templates.values(), key=lambda t: t.id)],
+                    [
+                        (fullwidth(f"{t.title}（{t.version}）"), t.id)
+                        for t in sorted(templates.values(), key=lambda t: t.id)
+                    ],
                     value=default if default is not None else Select.BLANK,
                     allow_blank=default is None,
                     prompt="请选择",

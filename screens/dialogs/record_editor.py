@@ -16,9 +16,8 @@ from rich.text import Text
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from inspector.errors import EditConflict, StoreError
 from inspector.models import Record
-from inspector.errors import StoreError
-from inspector.errors import EditConflict
 
 from ..conflict import conflict_message
 

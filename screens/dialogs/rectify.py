@@ -16,9 +16,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from inspector.errors import StoreError
 from inspector.ledger.rows import STATUS_ORDER, LedgerFilter, branches_matching
 from inspector.models import FindingCategory, Sector, Severity
-from inspector.errors import StoreError
 from inspector.visit import parse_date
 
 from .common import DIALOG_CSS
@@ -130,25 +130,49 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             yield Static("筛选整改台账", classes="dialog-title")
             with Horizontal(classes="row"):
                 yield Label("状态")
-                yield Select(statuses, value=status if status != _ANY else Select.NULL, prompt="全部", id="status", compact=True)
+                yield Select(
+                    statuses, value=status if status != _ANY else Select.NULL, prompt="全部", id="status", compact=True
+                )
             with Horizontal(classes="row"):
                 yield Label("党支部")
-                yield Input(self.branch_query, placeholder="名称或拼音首字母（如 dyzb），空为全部", id="branch", compact=True)
+                yield Input(
+                    self.branch_query, placeholder="名称或拼音首字母（如 dyzb），空为全部", id="branch", compact=True
+                )
             with Horizontal(classes="row"):
                 yield Label("领域")
-                yield Select([(s.value, s.value) for s in Sector], value=self._pick(c.sectors), prompt="全部", id="sector", compact=True)
+                yield Select(
+                    [(s.value, s.value) for s in Sector],
+                    value=self._pick(c.sectors),
+                    prompt="全部",
+                    id="sector",
+                    compact=True,
+                )
             with Horizontal(classes="row"):
                 yield Label("问题类别")
                 yield Select(
-                    [(x.value, x.value) for x in FindingCategory], value=self._pick(c.categories), prompt="全部", id="category", compact=True
+                    [(x.value, x.value) for x in FindingCategory],
+                    value=self._pick(c.categories),
+                    prompt="全部",
+                    id="category",
+                    compact=True,
                 )
             with Horizontal(classes="row"):
                 yield Label("严重程度")
-                yield Select([(x.value, x.value) for x in Severity], value=self._pick(c.severities), prompt="全部", id="severity", compact=True)
+                yield Select(
+                    [(x.value, x.value) for x in Severity],
+                    value=self._pick(c.severities),
+                    prompt="全部",
+                    id="severity",
+                    compact=True,
+                )
             with Horizontal(classes="row"):
                 yield Label("到期天数")
                 yield Input(
-                    "" if c.due_within is None else str(c.due_within), placeholder="N 天内到期，空为不限", id="due", type="integer", compact=True
+                    "" if c.due_within is None else str(c.due_within),
+                    placeholder="N 天内到期，空为不限",
+                    id="due",
+                    type="integer",
+                    compact=True,
                 )
             yield Checkbox("只看已逾期", c.overdue, id="overdue")
             yield Static("", classes="dialog-error", id="error")

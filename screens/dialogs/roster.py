@@ -17,8 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from inspector.roster import RosterPreview, import_roster, read_roster
 from inspector.errors import StoreError
+from inspector.roster import RosterPreview, import_roster, read_roster
 
 from .common import DIALOG_CSS
 
@@ -50,7 +50,9 @@ def clean_path(text: str) -> Path:
 class RosterDialog(ModalScreen["int | None"]):
     """Dismisses the number of branches saved, or None when cancelled."""
 
-    DEFAULT_CSS = DIALOG_CSS + """
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
     RosterDialog { align: center middle; }
     RosterDialog .dialog-box { width: 100; height: 100%; max-height: 30; }
     RosterDialog #path-row { height: 1; }
@@ -61,6 +63,7 @@ class RosterDialog(ModalScreen["int | None"]):
     RosterDialog #errors { height: auto; max-height: 6; color: $error; }
     RosterDialog #summary { height: auto; margin-top: 1; }
     """
+    )
     BINDINGS = [
         Binding("ctrl+s", "confirm", "确认导入", id="roster.confirm"),
         Binding("escape", "cancel", "取消", id="roster.cancel"),
@@ -77,7 +80,11 @@ class RosterDialog(ModalScreen["int | None"]):
                 yield Label("文件：")
                 yield Input(placeholder="输入或拖入 CSV 文件路径，回车读取", compact=True, id="path")
             yield OptionList(id="files")
-            yield Static("表头须有「支部名称」列，可有：所属领域、支部书记、党员人数、党小组数、有领导干部党员、联系方式、备注。", id="summary", classes="muted")
+            yield Static(
+                "表头须有「支部名称」列，可有：所属领域、支部书记、党员人数、党小组数、有领导干部党员、联系方式、备注。",
+                id="summary",
+                classes="muted",
+            )
             table = DataTable(id="preview", cursor_type="row", zebra_stripes=True)
             table.display = False
             yield table

@@ -120,11 +120,15 @@ def export_job(store, path: Path, branches: list[str] | None) -> Outcome:
 class SyncJobDialog(ModalScreen[Outcome]):
     """Run one import or export in a thread, show what it did, dismiss the `Outcome`."""
 
-    DEFAULT_CSS = "SyncJobDialog { align: center middle; }\n" + DIALOG_CSS + """
+    DEFAULT_CSS = (
+        "SyncJobDialog { align: center middle; }\n"
+        + DIALOG_CSS
+        + """
     SyncJobDialog .dialog-box { width: 76; }
     SyncJobDialog #report { height: auto; max-height: 14; }
     SyncJobDialog #report.failed { color: $error; }
     """
+    )
     BINDINGS = [
         Binding("escape", "close", "关闭", id="sync.close"),
         Binding("c", "conflicts", "处理冲突", id="sync.conflicts"),
@@ -238,7 +242,9 @@ def start_export(app, branch_id: str | None = None, branch_name: str | None = No
     branches = [branch_id] if branch_id else None
 
     def run(path: Path) -> None:
-        app.push_screen(SyncJobDialog("导出同步包", f"正在导出到 {path} …", lambda: export_job(app.store, path, branches)))
+        app.push_screen(
+            SyncJobDialog("导出同步包", f"正在导出到 {path} …", lambda: export_job(app.store, path, branches))
+        )
 
     def chosen(text: str | None) -> None:
         if not text:
