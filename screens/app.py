@@ -54,6 +54,12 @@ class InspectorApp(App[int]):
         Binding("ctrl+p", "command_palette", "命令", show=False, id="app.command_palette"),
         Binding("ctrl+q", "quit", "退出", show=False, id="app.quit"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
+        # Priority: the app moves focus while it handles Tab itself, before it
+        # forwards the keys that came in the same burst (paste, a laggy SSH
+        # link). Left to the focused widget, Tab is handled only after the app
+        # has already forwarded those keys to the field being left.
+        Binding("tab", "focus_next", "下一项", show=False, priority=True, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", "上一项", show=False, priority=True, id="app.focus_previous"),
     ]
 
     def __init__(self, store: Store, checklist_dirs: Sequence[Path] = ()) -> None:

@@ -381,3 +381,32 @@ async def test_visit_whose_checklist_is_missing_does_not_crash_the_app(root):
         await pilot.pause()
         assert not isinstance(pilot.app.screen, VisitScreen)
         assert any("找不到该现场指导所用的检查清单版本" in str(n.message) for n in pilot.app._notifications)
+
+
+def burst(app, keys: list[str]) -> None:
+    """Keys arriving in one read, as a paste or a laggy SSH link delivers them."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+@pilot_test
+async def test_keys_typed_right_after_tab_land_in_the_next_field(root):
+    from inspector.visit import finding_from_item, template_of
+    from screens.finding import FindingEditor
+
+    store = Store(root, "测试员")
+    visit = on_disk(root)
+    finding = store.save(finding_from_item(visit, template_of(store, visit).item("PLAN-01")))
+    app = make_app(root, lambda: FindingEditor(finding, is_new=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = pilot.app.screen
+        editor.query_one("#leader").focus()
+        await pilot.pause()
+        burst(pilot.app, ["a", "b", "c", "tab", "d", "e", "f", "shift+tab", "shift+tab"])
+        await pilot.pause(0.3)
+        assert editor.query_one("#leader").value.endswith("abc")
+        assert editor.query_one("#person").value.endswith("def")
+        assert pilot.app.focused is editor.query_one("#deadline")
