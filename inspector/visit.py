@@ -8,9 +8,10 @@ never changes what an old visit asked.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
+from inspector.dates import parse_date  # noqa: F401  (screens import it from here)
 from inspector.errors import StoreError
 from inspector.models import (
     Answer,
@@ -177,12 +178,3 @@ def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Fi
 def unfinished_visits(store: Store) -> list[tuple[str, str, str]]:
     """(branch id, branch name, visit id) of every visit still in progress."""
     return [(s.id, s.name, vid) for s in store.branch_summaries() for vid in s.draft_visits]
-
-
-def parse_date(text: str) -> date:
-    """A date typed by a user, as 2026-11-26; impossible dates get a Chinese message."""
-    text = text.strip()
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise StoreError(f"日期无效：「{text}」（格式为 2026-11-26，且须为真实存在的日期）") from None

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.models import Finding, FindingStatus, VisitStatus
 from inspector.pocket import DueLevel, due_next
 from inspector.store import BranchData
@@ -115,7 +115,7 @@ class BranchScreen(Screen):
         """Read the branch again (another session may have changed it)."""
         try:
             data = self.app.store.branch_data(self.branch_id)
-        except StoreError as exc:
+        except UserError as exc:
             self.notify(str(exc), severity="error")
             return
         self.data = data

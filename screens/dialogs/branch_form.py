@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from inspector.branches import LABELS, BranchInvalid, branch_from_fields, name_taken
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.models import Branch, Sector
 
 from .common import DIALOG_CSS
@@ -136,7 +136,7 @@ class BranchForm(ModalScreen["Branch | None"]):
         self._show_problems({})
         try:
             saved = store.save(branch, base=self.original)
-        except StoreError as exc:
+        except UserError as exc:
             self.query_one("#error", Static).update(str(exc))
             return
         self.app.notify(f"已保存：{saved.name}")

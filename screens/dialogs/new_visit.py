@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from inspector.checklist import pick_template
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.models import Branch, VisitMethod
 from inspector.visit import parse_date, start_visit
 
@@ -106,7 +106,7 @@ class NewVisitDialog(ModalScreen["Visit | None"]):
     def action_start(self) -> None:
         try:
             on = parse_date(self.query_one("#date", Input).value)
-        except StoreError as exc:
+        except UserError as exc:
             self._error(str(exc))
             self.query_one("#date", Input).focus()
             return
@@ -127,7 +127,7 @@ class NewVisitDialog(ModalScreen["Visit | None"]):
             return
         try:
             visit = start_visit(self.app.store, self.branch, template, on=on, inspectors=inspectors, methods=methods)
-        except StoreError as exc:
+        except UserError as exc:
             self._error(str(exc))
             return
         self.dismiss(visit)

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.ledger.rows import STATUS_ORDER, LedgerFilter, branches_matching
 from inspector.models import FindingCategory, Sector, Severity
 from inspector.visit import parse_date
@@ -81,7 +81,7 @@ class CloseDialog(ModalScreen["dict | None"]):
             return
         try:
             on = parse_date(value["on"])
-        except StoreError as exc:
+        except UserError as exc:
             error.update(str(exc))
             return
         if not value["evidence"]:
