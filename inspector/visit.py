@@ -149,11 +149,13 @@ def reopen(store: Store, visit: Visit, reason: str) -> Visit:
     return store.save(opened, base=visit)
 
 
-def shortfall(requirement: str, note: str = "") -> str:
-    """A finding's description from an item: items state the requirement, a
-    finding states the shortfall. The requirement leads so that narrow
-    ledger columns still show what the problem is about."""
-    return f"{requirement}（未达到要求{'：' + note if note else ''}）"
+def shortfall(item: Item, note: str = "") -> str:
+    """A finding's description from an item: the item's problem statement,
+    then what was observed ("未按季度召开支部党员大会：今年只开过一次").
+    The requirement is the finding's basis, not its text. A committee's own
+    item without a problem statement falls back to naming the requirement."""
+    problem = item.problem or f"未达到“{item.text}”的要求"
+    return f"{problem}：{note}" if note else problem
 
 
 def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Finding:
@@ -161,7 +163,7 @@ def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Fi
     from datetime import timedelta
 
     note = visit.answers[item.id].note if item.id in visit.answers else ""
-    description = shortfall(item.text, note)
+    description = shortfall(item, note)
     return Finding(
         branch_id=visit.branch_id,
         visit_id=visit.id,

@@ -57,7 +57,7 @@ def test_finding_from_item_states_the_shortfall_and_cites_the_basis(started):
     item = visits.applicable_items(template, branch)[0]
     v = visits.answer(store, v, item.id, AnswerValue.NOT_MET, note="未区分层次")
     f = visits.finding_from_item(v, item)
-    assert f.description == f"{item.text}（未达到要求：未区分层次）"
+    assert f.description == f"{item.problem}：未区分层次" and "未达到要求" not in f.description
     assert f.basis == item.basis and f.found_on == v.date and f.deadline > v.date
 
 
