@@ -76,6 +76,8 @@ from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
 if TYPE_CHECKING:
+    from docx.document import Document
+
     from inspector.checklist import ChecklistTemplate
 
 # Bump when the layout or wording changes, so existing memos stop being current.
@@ -248,7 +250,7 @@ class _Writer:
 
     inputs: MemoInputs
     today: date
-    doc: object = field(init=False)
+    doc: Document = field(init=False)
 
     def __post_init__(self) -> None:
         self.fonts = self.inputs.settings.memo_fonts

@@ -128,7 +128,8 @@ def title_lines(segments: Sequence[str], limit: float = TITLE_LINE_CHARS) -> lis
             if prev is None:
                 continue
             cand = (prev[0] + 1, prev[1] + (limit - width) ** 2, [*prev[2], j])
-            if best[i] is None or cand[:2] < best[i][:2]:
+            held = best[i]
+            if held is None or cand[:2] < held[:2]:
                 best[i] = cand
     final = best[len(pieces)]
     assert final is not None  # every piece fits a line

@@ -137,7 +137,7 @@ def atomic_write(path: Path, payload: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def file_signature(path: Path) -> tuple[int, int, int] | None:
+def file_signature(path: str | Path) -> tuple[int, int, int] | None:
     try:
         st = os.stat(path)
     except FileNotFoundError:
