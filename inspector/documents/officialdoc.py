@@ -56,8 +56,8 @@ MM = 72 / 25.4  # points per millimetre
 PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
 MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 37.0, 35.0, 28.0, 26.0
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
-# 版心 height / 22 lines = 28.99 pt; facts.md rounds to 28.95 pt so that the
-# last line never spills onto the next page in Word.
+# 版心 height / 22 lines = 28.99 pt; GB/T 9704-2012 layouts are usually set to
+# 28.95 pt so that the last line never spills onto the next page in Word.
 LINE_PITCH = 28.95
 # 28 characters of 16 pt need 15.79 pt each on a 156 mm line: body text is
 # set 0.25 pt tighter (character spacing is counted in 1/20 pt).
