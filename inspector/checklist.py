@@ -449,6 +449,15 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+def _outside(name: str) -> Callable[[str], bool]:
+    """Headers that are not sub-tables of `name`."""
+    return lambda header: not header.startswith(name + ".")
+
+
+def _named(name: str) -> Callable[[str], bool]:
+    return lambda header: header == name
+
+
 class _Lines:
     """Finds the line of a table, an array-of-tables entry or a key in raw TOML text.
 
@@ -484,9 +493,9 @@ class _Lines:
                 return None
             start = found[k]
             own_end = self._next_header(start, lambda _h: True, hi)
-            lo, hi = start, self._next_header(start, lambda h, name=name: not h.startswith(name + "."), hi)
+            lo, hi = start, self._next_header(start, _outside(name), hi)
             if index is not None:
-                hi = min(hi, self._next_header(start, lambda h, name=name: h == name, hi))
+                hi = min(hi, self._next_header(start, _named(name), hi))
         return start, own_end
 
     def key(self, start: int, end: int, key: str) -> int | None:
@@ -572,7 +581,7 @@ class _Reporter:
 
     def _where(
         self, loc: tuple[Any, ...]
-    ) -> tuple[str, list[tuple[str, int | None]], str | None, Any, str, int | None]:
+    ) -> tuple[str, list[tuple[str, int | None]], str | None, Any, Any, int | None]:
         """(kind, header path, field, id of the thing, parent id, index) for a loc in file layout."""
         if loc and loc[0] == "criteria" and len(loc) >= 2 and isinstance(loc[1], int):
             ident = _subscript(self.raw, "criteria", loc[1], "id")
@@ -583,7 +592,7 @@ class _Reporter:
             if len(loc) >= 4 and loc[2] == "items" and isinstance(loc[3], int):
                 ii = loc[3]
                 ident = _subscript(self.raw, "sections", si, "items", ii, "id")
-                path = [("sections", si), ("sections.items", ii)]
+                path: list[tuple[str, int | None]] = [("sections", si), ("sections.items", ii)]
                 return "item", path, (loc[4] if len(loc) > 4 else None), ident, sid, ii
             return "section", [("sections", si)], (loc[2] if len(loc) > 2 else None), sid, None, si
         if loc and loc[0] == "template":
@@ -649,12 +658,13 @@ class _Reporter:
     def unknown_field(
         self, kind: str, subject: str, path: list[tuple[str, int | None]], fld: Any, item_id: str | None
     ) -> None:
-        known = {
+        fields_of: dict[str, Mapping[str, object]] = {
             "item": Item.model_fields,
             "section": Section.model_fields,
             "template": {k: None for k in ChecklistTemplate.model_fields if k != "sections"},
             "criterion": WeakLaxCriterion.model_fields,
-        }.get(kind, {})
+        }
+        known = fields_of.get(kind, {})
         hint = ""
         close = difflib.get_close_matches(str(fld), list(known), n=1)
         if close:

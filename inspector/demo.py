@@ -257,8 +257,8 @@ LEADING_CADRES = {
     Sector.SERVICE_WINDOW: 0.2,
 }
 
-# Share of checklist items a typical first visit finds 不符合: the issue's
-# county-scale figure is ~25 findings per branch (50,000 for 2000 branches).
+# Share of checklist items a typical first visit finds 不符合: the county-scale
+# figure the benchmarks use is ~25 findings per branch (50,000 for 2000 branches).
 NOT_MET_SHARE = 0.43
 # How often a branch has had which visits: none yet, one in progress, one
 # completed, a first visit and a return visit (回头看), or a return visit under way.
@@ -746,7 +746,7 @@ class _Builder:
             self.stats.count(self.stats.pockets, kind.value)
 
     def pocket_fields(self, kind: MemberKind) -> dict:
-        """Dates straddling the six-month lines of facts.md, and what follows from them."""
+        """Dates straddling the six-month lines of `inspector/pocket.py`, and what follows from them."""
         rng = self.rng
         months = rng.choice((3, 5, 6, 6, 6, 7, 12, 26))  # 6 ± a few days is the interesting edge
         last = self.months_before(months, 4)

@@ -95,7 +95,7 @@ class MemberKind(StrEnum):
 
 
 class LegalTrack(StrEnum):
-    """The two tracks of facts.md for members out of reach."""
+    """The two legal tracks for members out of reach (see `inspector/pocket.py`)."""
 
     NONE = "暂不适用"
     LAPSED = "自行脱党（党章第九条）"
@@ -275,7 +275,7 @@ class PocketMember(Record):
     last_contact: date | None = None
     track: LegalTrack = LegalTrack.NONE
     disposition: Disposition = Disposition.PENDING
-    # When the disposition was decided: 停止党籍 starts the two-year clock of facts.md.
+    # When the disposition was decided: 停止党籍 starts the two-year clock of `inspector/pocket.py`.
     disposition_on: date | None = None
     notes: str = ""
     found_on: date | None = None

@@ -2,7 +2,7 @@
 
 Only dates are stored; every count of days and every threshold is derived
 here from `today`, so the branch screen, the memo and the ledger agree.
-The rules are those of facts.md:
+The rules, as the 组织关系集中排查 of the 2016 plan (四、2) applies them:
 
 - 口袋党员: the 组织关系介绍信 ran out (issued + validity) and the member never
   registered with the receiving organisation.

@@ -124,7 +124,9 @@ def _save(store: Store, old: Finding, new: Finding, fields: Iterable[str]) -> Fi
     try:
         return store.save(new, base=old)
     except EditConflict as exc:
-        raise FindingConflict(new, exc.theirs, exc.current, changed_by(store, exc.current, exc.theirs)) from exc
+        latest = exc.current
+        assert isinstance(latest, Finding)  # the store reports the record of the class it saved
+        raise FindingConflict(new, exc.theirs, latest, changed_by(store, latest, exc.theirs)) from exc
 
 
 def changed_by(store: Store, current: Finding, fields: dict[str, Any]) -> str:

@@ -1,6 +1,7 @@
 """软弱涣散 determination and its rectification: 认定 → 整顿 → 验收 → 销号.
 
-The procedure is the widely shared local practice of facts.md: a branch is
+The procedure is the widely shared local practice for the 整顿 the 2016 plan
+asks for (四、2; 中组发〔2014〕5号 on 软弱涣散基层党组织): a branch is
 determined against the criteria list (each ticked criterion backed by
 evidence), gets a 整顿方案 with the 四明确, is rectified, accepted with a
 grade, and only a passing acceptance lets it be struck off the list. A failed

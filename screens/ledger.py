@@ -50,7 +50,7 @@ log = logging.getLogger("inspector.ui")
 FREEZE_ROWS = 5000
 S = FindingStatus
 
-# The columns; at 80 columns some headers are shortened (the full one shows once it fits).
+# The ledger's columns (COLUMNS in inspector/ledger/rows.py); at 80 columns some headers are shortened (the full one shows once it fits).
 TABLE_COLUMNS = (
     Column("branch", "党支部", 10, 24),
     Column("category", "类别", 4, 8, full="问题类别"),

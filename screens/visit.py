@@ -18,7 +18,6 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
-from textual.widgets.data_table import ColumnKey, RowKey
 
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item
@@ -28,6 +27,7 @@ from inspector.models import AnswerValue, Finding, Visit, VisitStatus
 from .cjk import fullwidth
 from .conflict import conflict_message
 from .widgets.fixed_table import FixedTable
+from .widgets.textual_compat import put_cell
 
 log = logging.getLogger("inspector.ui")
 
@@ -72,8 +72,7 @@ class ItemTable(FixedTable):
         self.move_cursor(row=row, animate=False)
 
     def set_cell(self, row_key: str, column_key: str, value: object) -> None:
-        self._data[RowKey(row_key)][ColumnKey(column_key)] = value
-        self._update_count += 1  # part of every render cache key: the row is drawn anew
+        put_cell(self, row_key, column_key, value)
         self.refresh_row(self.get_row_index(row_key))
 
 

@@ -1,4 +1,4 @@
-"""Deadlines of members out of management (facts.md: 口袋党员 and the two tracks)."""
+"""Deadlines of members out of management (inspector/pocket.py: 口袋党员 and the two tracks)."""
 
 from __future__ import annotations
 

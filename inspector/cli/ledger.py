@@ -46,7 +46,7 @@ def filter_from_args(args: argparse.Namespace, summaries):
     from inspector.models import FindingCategory, Sector, Severity
 
     try:
-        branches = frozenset()
+        branches: frozenset[str] = frozenset()
         if args.branch:
             branches = branches_matching(summaries, args.branch)
             if not branches:

@@ -55,7 +55,7 @@ def visit_rows(store: Store) -> list[dict[str, Any]]:
         {
             "id": v["id"],
             "branch_id": v.get("branch_id"),
-            "branch": names.get(v.get("branch_id"), ("", ""))[1],
+            "branch": names.get(v.get("branch_id", ""), ("", ""))[1],
             "date": v.get("date"),
             "status": v.get("status"),
             "template_id": v.get("template_id"),

@@ -1,13 +1,13 @@
 """The inspection memo (督导检查反馈意见) a branch receives after a visit.
 
-Written from the visit's own records in the outline seen in practice
-(facts.md): 一、基本情况 → 二、主要做法和成效 → 三、存在的主要问题 →
+Written from the visit's own records in the outline seen in practice:
+一、基本情况 → 二、主要做法和成效 → 三、存在的主要问题 →
 四、整改意见和要求 (each finding's 四明确, the 组织关系 check, the 软弱涣散
 determination when there is one, the report-back date) → 附件说明 →
 signature and date → 附件：问题清单 on a new page. A section with nothing to
 say gets one honest sentence, never an empty heading.
 
-Rules chosen here (the issue leaves them open):
+Rules chosen here (no source fixes them):
 
 * Report-back date: `memo_report_back_days` after the latest deadline of the
   visit's open findings; with no deadline, that many days after the memo date.
@@ -76,6 +76,8 @@ from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
 if TYPE_CHECKING:
+    from docx.document import Document
+
     from inspector.checklist import ChecklistTemplate
 
 # Bump when the layout or wording changes, so existing memos stop being current.
@@ -248,7 +250,7 @@ class _Writer:
 
     inputs: MemoInputs
     today: date
-    doc: object = field(init=False)
+    doc: Document = field(init=False)
 
     def __post_init__(self) -> None:
         self.fonts = self.inputs.settings.memo_fonts

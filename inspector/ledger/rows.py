@@ -17,7 +17,8 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from inspector import clock
 from inspector.errors import StoreError
@@ -25,6 +26,8 @@ from inspector.models import Finding, FindingCategory, FindingStatus, Severity, 
 from inspector.pinyin import matches
 from inspector.store import BranchSummary, Store
 from inspector.store.files import file_signature, read_json_file, write_json_file
+
+E = TypeVar("E", bound=Enum)
 
 STATUS_ORDER = tuple(FindingStatus)
 SEVERITY_ORDER = tuple(Severity)
@@ -369,7 +372,7 @@ class LedgerFilter:
             checks.append(lambda r: lo <= r.deadline_ord <= hi and r.status in OPEN_STATUSES)
         words = self.text.lower().split()
         if words:
-            checks.extend((lambda r, w=w: w in r.search) for w in words)
+            checks.extend(_contains(w) for w in words)
         return checks
 
     def predicate(self, today: date) -> Callable[[LedgerRow], bool]:
@@ -399,6 +402,10 @@ class LedgerFilter:
         return "；".join(parts) if parts else "全部"
 
 
+def _contains(word: str) -> Callable[[LedgerRow], bool]:
+    return lambda r: word in r.search
+
+
 def apply_filter(rows: Iterable[LedgerRow], flt: LedgerFilter, today: date | None = None) -> list[LedgerRow]:
     out = list(rows)
     for keep in flt.checks(today or clock.today()):  # each pass narrows the next
@@ -406,7 +413,7 @@ def apply_filter(rows: Iterable[LedgerRow], flt: LedgerFilter, today: date | Non
     return out
 
 
-_SORT_KEYS: dict[str, Callable[[LedgerRow], object]] = {
+_SORT_KEYS: dict[str, Callable[[LedgerRow], Any]] = {
     "branch": lambda r: (r.initials, r.branch_name),
     "category": lambda r: _CATEGORY_RANK[r.category],
     "description": lambda r: r.description,
@@ -421,9 +428,9 @@ _SORT_KEYS: dict[str, Callable[[LedgerRow], object]] = {
     "evidence": lambda r: r.evidence,
     "verifier": lambda r: r.verifier,
 }
-_STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
-_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-_CATEGORY_RANK = {c: i for i, c in enumerate(FindingCategory)}
+_STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(STATUS_ORDER)}
+_SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+_CATEGORY_RANK: dict[str, int] = {c: i for i, c in enumerate(FindingCategory)}
 
 
 def sort_rows(rows: Iterable[LedgerRow], column: str = "deadline", *, descending: bool = False) -> list[LedgerRow]:
@@ -444,7 +451,7 @@ class LedgerTotals:
     """The counts a status bar shows for the rows on screen."""
 
     total: int = 0
-    by_status: dict[FindingStatus, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)  # FindingStatus keys; rows hold the status as str
     overdue: int = 0
 
 
@@ -474,8 +481,8 @@ def parse_statuses(values: Iterable[str]) -> frozenset[FindingStatus]:
     return frozenset(out)
 
 
-def parse_enum_values(enum: type, values: Iterable[str], label: str) -> frozenset:
-    out = set()
+def parse_enum_values(enum: type[E], values: Iterable[str], label: str) -> frozenset[E]:
+    out: set[E] = set()
     for v in values:
         try:
             out.add(enum(v.strip()))

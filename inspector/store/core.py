@@ -50,6 +50,7 @@ from inspector.store import changes as ch
 from inspector.store.files import DataLock, Journal, Shard, ensure_dir, file_signature, read_json_file, write_json_file
 
 R = TypeVar("R", bound=Record)
+B = TypeVar("B", bound=Branch)
 
 BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
 VISIT_INDEX = "visit_index"
@@ -425,7 +426,7 @@ class Store:
 
     def all_visit_index(self) -> list[dict[str, Any]]:
         """Branch, date, status and template of every visit, from the branch files' index."""
-        out = []
+        out: list[dict[str, Any]] = []
         for bid, path, _sig in self._scan():
             data = self._read_for_scan(path) or {}
             out.extend({**v, "branch_id": bid} for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted"))
@@ -461,6 +462,7 @@ class Store:
                 with shard.batch():
                     self._write(shard, saved, fields, at=at)
                 if entry is not None:
+                    assert bid is not None  # a visit always names its branch
                     self._put_index(bid, entry)
         return saved
 
@@ -533,7 +535,7 @@ class Store:
         return read_json_file(self.template_path(template_id, version, content_hash))
 
 
-def _with_initials(branch: Branch) -> Branch:
+def _with_initials(branch: B) -> B:
     from inspector.pinyin import initials
 
     wanted = initials(branch.name)
