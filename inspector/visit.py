@@ -12,7 +12,7 @@ from datetime import date
 
 from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
 from inspector.dates import parse_date  # noqa: F401  (screens import it from here)
-from inspector.errors import StoreError
+from inspector.errors import StoreError, UserError
 from inspector.models import (
     Answer,
     AnswerValue,
@@ -32,6 +32,17 @@ from inspector.store import Store
 class VisitLocked(StoreError):
     def __init__(self) -> None:
         super().__init__("该现场指导已完成，处于只读状态；如需修改请先填写理由重新打开")
+
+
+class AnswerNotAllowed(UserError):
+    """An answer the item does not offer (a yes/no item has no 基本符合)."""
+
+    def __init__(self, item: Item, value: AnswerValue):
+        self.item = item
+        self.value = value
+        allowed = [a.value for a in item.allowed_answers]
+        choices = "、".join(allowed[:-1]) + "或" + allowed[-1]
+        super().__init__(f"本条只能回答{choices}，不能选「{value.value}」")
 
 
 class VisitIncomplete(StoreError):
@@ -83,10 +94,19 @@ def answer(
     *,
     note: str | None = None,
     evidence: str | None = None,
+    template: ChecklistTemplate | None = None,
 ) -> Visit:
-    """Record one answer and save it at once. Keeps an existing note unless a new one is given."""
+    """Record one answer and save it at once. Keeps an existing note unless a new one is given.
+
+    Only the item's `allowed_answers` are accepted. `template` is the visit's
+    checklist when the caller holds it already (a screen answering at reading
+    speed); otherwise it is read from the data folder.
+    """
     if visit.status == VisitStatus.COMPLETED:
         raise VisitLocked()
+    item = _item(template or template_of(store, visit), item_id)
+    if value not in item.allowed_answers:
+        raise AnswerNotAllowed(item, value)
     old = visit.answers.get(item_id)
     notes = dict(visit.notes)
     held = notes.pop(item_id, "")
@@ -100,6 +120,13 @@ def answer(
     answers = dict(visit.answers)
     answers[item_id] = new
     return store.save(visit.model_copy(update={"answers": answers, "notes": notes}), base=visit)
+
+
+def _item(template: ChecklistTemplate, item_id: str) -> Item:
+    try:
+        return template.item(item_id)
+    except KeyError:
+        raise UserError(f"该现场指导所用的检查清单中没有条目「{item_id}」") from None
 
 
 def set_note(store: Store, visit: Visit, item_id: str, note: str) -> Visit:

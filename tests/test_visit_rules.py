@@ -92,3 +92,29 @@ def test_impossible_or_garbled_date_names_the_accepted_forms_near_today(monkeypa
         with pytest.raises(DateInvalid) as err:
             parse_date(typed)
         assert f"「{typed}」" in str(err.value) and "2016-06-30" in str(err.value) and "2016年6月30日" in str(err.value)
+
+
+def test_an_answer_the_item_does_not_offer_is_refused_and_nothing_is_saved(started):
+    store, _, template, v = started
+    yesno = template.item("ORG-01")
+    assert AnswerValue.PARTLY_MET not in yesno.allowed_answers
+    with pytest.raises(visits.AnswerNotAllowed, match="本条只能回答符合、不符合或不适用，不能选「基本符合」"):
+        visits.answer(store, v, yesno.id, AnswerValue.PARTLY_MET)
+    with pytest.raises(UserError):  # the same refusal when the caller passes the checklist it holds
+        visits.answer(store, v, yesno.id, AnswerValue.PARTLY_MET, template=template)
+    assert store.visit(v.id).answers == {}
+    v = visits.answer(store, v, yesno.id, AnswerValue.NOT_APPLICABLE)
+    assert store.visit(v.id).answers[yesno.id].value == AnswerValue.NOT_APPLICABLE
+
+
+def test_a_graded_item_takes_every_answer(started):
+    store, _, template, v = started
+    graded = template.item("PLAN-01")
+    v = visits.answer(store, v, graded.id, AnswerValue.PARTLY_MET, template=template)
+    assert store.visit(v.id).answers[graded.id].value == AnswerValue.PARTLY_MET
+
+
+def test_an_item_outside_the_visits_checklist_is_refused(started):
+    store, _, _, v = started
+    with pytest.raises(UserError, match="没有条目「XYZ-99」"):
+        visits.answer(store, v, "XYZ-99", AnswerValue.MET)
