@@ -225,6 +225,13 @@ class Responsibility(BaseModel):
     person: str = ""
 
 
+def deadline_problem(deadline: date | None, found_on: date) -> str:
+    """Why a finding's 整改时限 is refused ("" when it is fine): it may not fall before the day the problem was found."""
+    if deadline is not None and deadline < found_on:
+        return f"整改时限不能早于发现日期（{found_on.isoformat()}）"
+    return ""
+
+
 class Finding(Record):
     """A problem (问题) found on a visit, with its 四明确 and rectification state."""
 
@@ -251,8 +258,9 @@ class Finding(Record):
 
     @model_validator(mode="after")
     def _deadline_after_found(self) -> Finding:
-        if self.deadline is not None and self.deadline < self.found_on:
-            raise ValueError("整改时限不能早于发现日期")
+        problem = deadline_problem(self.deadline, self.found_on)
+        if problem:
+            raise ValueError(problem)
         return self
 
     def overdue_days(self, today: date) -> int:

@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from inspector import clock
+from inspector.dates import parse_date
 from inspector.errors import EditConflict, StoreError
-from inspector.models import Finding, FindingStatus, Reopening, utcnow
-from inspector.store import Store
+from inspector.models import Finding, FindingStatus, Reopening, deadline_problem, utcnow
+from inspector.store import Store, validation_message
 from inspector.store import changes as ch
 
 S = FindingStatus
@@ -87,12 +90,17 @@ def _same_person(a: str, b: str) -> bool:
     return bool(a) and a == b
 
 
-def allowed_moves(finding: Finding) -> list[FindingStatus]:
-    """Statuses this finding may move to now (forward one step, or reopen)."""
-    out = [FORWARD[finding.status]] if finding.status in FORWARD else []
-    if finding.status in REOPENABLE:
+def allowed_moves(status: FindingStatus) -> list[FindingStatus]:
+    """Statuses a finding in `status` may move to now (forward one step, or reopen)."""
+    out = [FORWARD[status]] if status in FORWARD else []
+    if status in REOPENABLE:
         out.append(S.IN_PROGRESS)
     return out
+
+
+def is_reopening(status: FindingStatus, to: FindingStatus) -> bool:
+    """Whether this move takes the finding back (it then needs a reason, see `reopen`)."""
+    return to == S.IN_PROGRESS and status in REOPENABLE
 
 
 def check_move(finding: Finding, to: FindingStatus) -> None:
@@ -102,7 +110,7 @@ def check_move(finding: Finding, to: FindingStatus) -> None:
         raise RectificationError(f"该问题已是「{cur.value}」状态")
     if FORWARD.get(cur) == to:
         return
-    if to == S.IN_PROGRESS and cur in REOPENABLE:
+    if is_reopening(cur, to):
         return
     if _STEP[to] > _STEP[cur]:
         raise RectificationError(
@@ -111,6 +119,32 @@ def check_move(finding: Finding, to: FindingStatus) -> None:
     if cur == S.NOT_STARTED or cur == S.IN_PROGRESS:
         raise RectificationError(f"「{cur.value}」不能退回「{to.value}」")
     raise RectificationError(f"「{cur.value}」只能重新打开为「整改中」，不能改为「{to.value}」")
+
+
+def parse_deadline(text: str, found_on: date) -> date:
+    """整改时限 as typed: required (one of the 四明确), a real date, not before the day the problem was found."""
+    text = text.strip()
+    if not text:
+        raise RectificationError("请填写整改时限（如 2026-12-31）")
+    deadline = parse_date(text)
+    problem = deadline_problem(deadline, found_on)
+    if problem:
+        raise RectificationError(problem)
+    return deadline
+
+
+def edited_finding(original: Finding, *, description: str, deadline: str, **fields: Any) -> Finding:
+    """The finding as its form now says (`fields` are the other Finding fields, already typed),
+    or RectificationError with the first thing to put right."""
+    description = description.strip()
+    if not description:
+        raise RectificationError("请填写问题描述")
+    data = original.model_dump()
+    data.update(fields, description=description, deadline=parse_deadline(deadline, original.found_on))
+    try:
+        return Finding.model_validate(data)
+    except ValidationError as exc:
+        raise RectificationError(validation_message(exc)) from exc
 
 
 def _save(store: Store, old: Finding, new: Finding, fields: Iterable[str]) -> Finding:
@@ -138,7 +172,7 @@ def advance(store: Store, finding: Finding, to: FindingStatus, *, progress: str 
     check_move(finding, to)
     if to == S.CLOSED:
         raise RectificationError("销号须填写验收人、验收日期和佐证材料")
-    if finding.status in REOPENABLE:
+    if is_reopening(finding.status, to):
         raise RectificationError("退回「整改中」属于重新打开，须填写理由")
     update: dict[str, Any] = {"status": to}
     if progress is not None and progress.strip():
@@ -198,7 +232,7 @@ def move(
         if on is None:
             raise RectificationError("销号须填写验收日期")
         return close(store, finding, verifier=verifier, on=on, evidence=evidence)
-    if finding.status in REOPENABLE:
+    if is_reopening(finding.status, to):
         return reopen(store, finding, reason)
     return advance(store, finding, to, progress=progress)
 
