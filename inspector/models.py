@@ -270,6 +270,10 @@ class Finding(Record):
         return max(0, (today - self.deadline).days)
 
 
+#: Longest validity, in days, an 组织关系介绍信 may be given.
+MAX_LETTER_DAYS = 3650
+
+
 class PocketMember(Record):
     """A member outside effective management: 口袋, 失联 or 流动."""
 
@@ -278,7 +282,7 @@ class PocketMember(Record):
     name: str = Field(min_length=1, max_length=100)
     member_kind: MemberKind = MemberKind.POCKET
     letter_issued: date | None = None
-    letter_valid_days: int | None = Field(default=None, ge=1, le=3650)
+    letter_valid_days: int | None = Field(default=None, ge=1, le=MAX_LETTER_DAYS)
     receiving_org: str = ""
     last_contact: date | None = None
     track: LegalTrack = LegalTrack.NONE
