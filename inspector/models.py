@@ -225,6 +225,14 @@ class Responsibility(BaseModel):
     person: str = ""
 
 
+def overdue_days(deadline: date | None, today: date, *, closed: bool = False) -> int:
+    """逾期: whole days a finding is past its 整改时限 on `today`; 0 on the deadline itself,
+    before it, without one, or once closed (销号). Every count of 逾期 comes from here."""
+    if deadline is None or closed:
+        return 0
+    return max(0, (today - deadline).days)
+
+
 def deadline_problem(deadline: date | None, found_on: date) -> str:
     """Why a finding's 整改时限 is refused ("" when it is fine): it may not fall before the day the problem was found."""
     if deadline is not None and deadline < found_on:
@@ -265,9 +273,7 @@ class Finding(Record):
 
     def overdue_days(self, today: date) -> int:
         """Days past the deadline; 0 when not overdue or already closed."""
-        if self.deadline is None or self.status == FindingStatus.CLOSED:
-            return 0
-        return max(0, (today - self.deadline).days)
+        return overdue_days(self.deadline, today, closed=self.status == FindingStatus.CLOSED)
 
 
 #: Longest validity, in days, an 组织关系介绍信 may be given.
