@@ -318,6 +318,10 @@ class CriterionTick(BaseModel):
     evidence: str = ""
 
 
+#: Full marks of a 软弱涣散 acceptance (验收得分 runs from 0).
+MAX_SCORE = 100
+
+
 class WeakLaxDetermination(Record):
     """软弱涣散 determination of one branch and its rectification."""
 
@@ -329,7 +333,7 @@ class WeakLaxDetermination(Record):
     plan: Plan4 = Field(default_factory=Plan4)
     status: WeakLaxStatus = WeakLaxStatus.IDENTIFIED
     acceptance_result: AcceptanceResult | None = None
-    acceptance_score: float | None = Field(default=None, ge=0, le=100)
+    acceptance_score: float | None = Field(default=None, ge=0, le=MAX_SCORE)
     accepted_on: date | None = None
     closed_on: date | None = None
     notes: str = ""
