@@ -37,6 +37,7 @@ from inspector.ledger.rows import (
     LedgerFilter,
     LedgerRow,
     apply_filter,
+    parse_due_within,
     sort_rows,
 )
 from inspector.models import Finding, FindingStatus
@@ -337,12 +338,12 @@ class LedgerScreen(Screen[None]):
         def chosen(value: str | None) -> None:
             if value is None:
                 return
-            if value == "":
-                self.set_filter(replace(self.flt, due_within=None))
-            elif value.isdigit():
-                self.set_filter(replace(self.flt, due_within=int(value)))
-            else:
-                self.notify("请输入天数（整数）", severity="warning")
+            try:
+                due = parse_due_within(value)
+            except UserError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            self.set_filter(replace(self.flt, due_within=due))
 
         current = "" if self.flt.due_within is None else str(self.flt.due_within)
         self.app.push_screen(

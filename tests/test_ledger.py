@@ -9,6 +9,7 @@ import pytest
 from ledger_data import add_branch, add_finding
 
 from inspector import rectification as rx
+from inspector.errors import UserError
 from inspector.ledger.rows import (
     COLUMNS,
     Ledger,
@@ -16,6 +17,7 @@ from inspector.ledger.rows import (
     apply_filter,
     branches_matching,
     ledger_rows,
+    parse_due_within,
     parse_statuses,
     sort_rows,
     totals,
@@ -390,3 +392,10 @@ def test_overdue_days_counts_whole_days_past_an_open_deadline():
     assert [overdue_days(deadline, d) for d in (date(2026, 10, 31), deadline, date(2026, 11, 26))] == [0, 0, 25]
     assert overdue_days(deadline, date(2026, 11, 26), closed=True) == 0
     assert overdue_days(None, date(2030, 1, 1)) == 0
+
+
+def test_due_within_as_typed_is_empty_or_whole_days_from_0():
+    assert [parse_due_within(t) for t in ("", " ", "0", " 7 ")] == [None, None, 0, 7]
+    for text in ("-1", "1.5", "七", "-"):
+        with pytest.raises(UserError, match="到期天数须为不小于 0 的整数"):
+            parse_due_within(text)

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from inspector import clock
-from inspector.errors import StoreError
+from inspector.errors import StoreError, UserError
 from inspector.models import Finding, FindingCategory, FindingStatus, Severity, VisitStatus, overdue_days
 from inspector.pinyin import matches
 from inspector.store import BranchSummary, Store
@@ -322,6 +322,16 @@ class Ledger:
 def ledger_rows(store: Store, today: date | None = None) -> list[LedgerRow]:
     """Every live finding of every live branch (see `Ledger.rows`)."""
     return Ledger(store).rows(today)
+
+
+def parse_due_within(text: str) -> int | None:
+    """The "due within N days" filter as typed: empty for none, else whole days from 0 (due today)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise UserError("到期天数须为不小于 0 的整数。")
+    return int(text)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from inspector.errors import UserError
-from inspector.ledger.rows import STATUS_ORDER, LedgerFilter, branches_matching
+from inspector.ledger.rows import OPEN_STATUSES, STATUS_ORDER, LedgerFilter, branches_matching, parse_due_within
 from inspector.models import FindingCategory, Sector, Severity
 from inspector.visit import parse_date
 
@@ -125,7 +125,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
     def compose(self) -> ComposeResult:
         c = self.current
         statuses = [("未销号（未启动、整改中、待验收）", "open")] + [(s.value, s.value) for s in STATUS_ORDER]
-        status = "open" if len(c.statuses) == 3 and "已销号" not in c.statuses else self._one(c.statuses)
+        status = "open" if c.statuses == OPEN_STATUSES else self._one(c.statuses)
         with Vertical(classes="dialog-box"):
             yield Static("筛选整改台账", classes="dialog-title")
             with Horizontal(classes="row"):
@@ -208,7 +208,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
         error = self.query_one("#error", Static)
         status = chosen("status")
         if status == "open":
-            statuses = frozenset(s for s in STATUS_ORDER if s != FindingStatus.CLOSED)
+            statuses = OPEN_STATUSES
         else:
             statuses = frozenset({FindingStatus(status)}) if status else frozenset()
         query = self.query_one("#branch", Input).value.strip()
@@ -218,10 +218,10 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             if not branches:
                 error.update(f"没有名称或拼音首字母包含「{query}」的党支部。")
                 return
-        due_text = self.query_one("#due", Input).value.strip()
-        due = int(due_text) if due_text else None
-        if due is not None and due < 0:
-            error.update("到期天数须为不小于 0 的整数。")
+        try:
+            due = parse_due_within(self.query_one("#due", Input).value)
+        except UserError as exc:
+            error.update(str(exc))
             return
         sector, category, severity = chosen("sector"), chosen("category"), chosen("severity")
         self.branch_query = query
