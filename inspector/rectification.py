@@ -55,6 +55,8 @@ FIELD_LABELS: dict[str, str] = {
     "reopenings": "重新打开",
     "deleted": "删除",
 }
+_NO_VERIFIER = "销号须填写验收人"
+_NO_EVIDENCE = "销号须注明佐证材料"
 # Fields the rules read: a change to these by someone else invalidates a move.
 _RULE_FIELDS = ("status", "responsible", "found_on")
 
@@ -186,7 +188,7 @@ def close(store: Store, finding: Finding, *, verifier: str, on: date, evidence: 
     verifier = verifier.strip()
     evidence = (finding.evidence if evidence is None else evidence).strip()
     if not verifier:
-        raise RectificationError("销号须填写验收人")
+        raise RectificationError(_NO_VERIFIER)
     if _same_person(verifier, finding.responsible.person):
         raise RectificationError(f"验收人不能是具体责任人本人（{finding.responsible.person}）")
     if on > clock.today():
@@ -194,9 +196,21 @@ def close(store: Store, finding: Finding, *, verifier: str, on: date, evidence: 
     if on < finding.found_on:
         raise RectificationError(f"验收日期不能早于发现日期（{finding.found_on.isoformat()}）")
     if not evidence:
-        raise RectificationError("销号须注明佐证材料")
+        raise RectificationError(_NO_EVIDENCE)
     update = {"status": S.CLOSED, "verifier": verifier, "verified_on": on, "evidence": evidence}
     return _save(store, finding, finding.model_copy(update=update), update)
+
+
+def close_details(verifier: str, on: str, evidence: str) -> dict[str, Any]:
+    """销号 as typed on its form: a verifier, a real date and the evidence, as `close` takes them
+    (who the verifier may be and which dates are allowed are checked there, against the finding)."""
+    verifier, evidence = verifier.strip(), evidence.strip()
+    if not verifier:
+        raise RectificationError(_NO_VERIFIER)
+    day = parse_date(on)
+    if not evidence:
+        raise RectificationError(_NO_EVIDENCE)
+    return {"verifier": verifier, "on": day, "evidence": evidence}
 
 
 def reopen(store: Store, finding: Finding, reason: str) -> Finding:

@@ -259,3 +259,25 @@ def test_an_edited_finding_needs_a_description_and_keeps_the_other_fields(store,
     )
     with pytest.raises(rx.RectificationError, match="severity"):  # a field the model refuses
         rx.edited_finding(f, description="问题", deadline="2026-12-31", severity="很严重")
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        (("  ", "2026-11-20", "会议记录"), "销号须填写验收人"),
+        (("赵组织委员", "2026-11-31", "会议记录"), "日期无效"),
+        (("赵组织委员", "2026-11-20", " "), "销号须注明佐证材料"),
+    ],
+)
+def test_close_details_as_typed_need_a_verifier_a_real_date_and_evidence(typed, words):
+    with pytest.raises(UserError, match=words):
+        rx.close_details(*typed)
+
+
+def test_close_details_are_what_close_takes(store, branch):
+    f = add_finding(store, branch, "问题", status=S.AWAITING_CHECK)
+    details = rx.close_details(" 赵组织委员 ", "2026-11-20", " 会议记录 ")
+    assert details == {"verifier": "赵组织委员", "on": date(2026, 11, 20), "evidence": "会议记录"}
+    with pytest.raises(rx.RectificationError, match="销号须填写验收人"):  # the same words as the form
+        rx.close(store, f, verifier=" ", on=date(2026, 11, 20), evidence="会议记录")
+    assert rx.close(store, f, **details).status == S.CLOSED

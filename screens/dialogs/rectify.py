@@ -16,10 +16,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from inspector import rectification as rx
 from inspector.errors import UserError
 from inspector.ledger.rows import OPEN_STATUSES, STATUS_ORDER, LedgerFilter, branches_matching, parse_due_within
 from inspector.models import FindingCategory, Sector, Severity
-from inspector.visit import parse_date
 
 from .common import DIALOG_CSS
 
@@ -74,20 +74,14 @@ class CloseDialog(ModalScreen["dict | None"]):
             self.dismiss(None)
 
     def action_submit(self) -> None:
-        value = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("verifier", "on", "evidence")}
-        error = self.query_one("#error", Static)
-        if not value["verifier"]:
-            error.update("请填写验收人。")
-            return
         try:
-            on = parse_date(value["on"])
+            details = rx.close_details(
+                *(self.query_one(f"#{name}", Input).value for name in ("verifier", "on", "evidence"))
+            )
         except UserError as exc:
-            error.update(str(exc))
+            self.query_one("#error", Static).update(str(exc))
             return
-        if not value["evidence"]:
-            error.update("请填写佐证材料。")
-            return
-        self.dismiss({"verifier": value["verifier"], "on": on, "evidence": value["evidence"]})
+        self.dismiss(details)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
