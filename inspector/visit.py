@@ -8,6 +8,7 @@ never changes what an old visit asked.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
@@ -45,6 +46,14 @@ class AnswerNotAllowed(UserError):
         super().__init__(f"本条只能回答{choices}，不能选「{value.value}」")
 
 
+class VisitInvalid(UserError):
+    """A visit that cannot be started as asked; `field` names what to put right."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
 class VisitIncomplete(StoreError):
     def __init__(self, items: list[Item]):
         self.items = items
@@ -61,6 +70,11 @@ def start_visit(
     inspectors: list[str],
     methods: list[VisitMethod],
 ) -> Visit:
+    """A new visit in progress: someone must be named as inspector, and at least one method used."""
+    if not inspectors:
+        raise VisitInvalid("inspectors", "请填写指导人员")
+    if not methods:
+        raise VisitInvalid("methods", "请至少勾选一种指导方式")
     store.keep_template(template.id, template.version, template.content_hash, template_snapshot(template))
     visit = Visit(
         branch_id=branch.id,
@@ -72,6 +86,11 @@ def start_visit(
         template_hash=template.content_hash,
     )
     return store.save(visit)
+
+
+def split_names(text: str) -> list[str]:
+    """Inspectors as typed: separated by 、，, or spaces."""
+    return [n for n in re.split(r"[、，,;；\s]+", text.strip()) if n]
 
 
 def template_of(store: Store, visit: Visit) -> ChecklistTemplate:

@@ -118,3 +118,28 @@ def test_an_item_outside_the_visits_checklist_is_refused(started):
     store, _, _, v = started
     with pytest.raises(UserError, match="没有条目「XYZ-99」"):
         visits.answer(store, v, "XYZ-99", AnswerValue.MET)
+
+
+def test_a_visit_needs_an_inspector_and_a_method(store):
+    template = load_templates().templates["general"]
+    branch = store.save(Branch(name="第二党支部", sector=Sector.RURAL, members=12))
+    on = date(2026, 11, 20)
+    with pytest.raises(visits.VisitInvalid, match="请填写指导人员") as exc:
+        visits.start_visit(store, branch, template, on=on, inspectors=[], methods=[VisitMethod.ATTEND])
+    assert exc.value.field == "inspectors"
+    with pytest.raises(visits.VisitInvalid, match="请至少勾选一种指导方式") as exc:
+        visits.start_visit(store, branch, template, on=on, inspectors=["张检查"], methods=[])
+    assert exc.value.field == "methods"
+    assert store.visit_ids(branch.id) == []
+
+
+def test_inspectors_as_typed_are_split_on_chinese_and_latin_separators():
+    assert visits.split_names(" 张三、李四，王五, 赵六；钱七  孙八 ") == [
+        "张三",
+        "李四",
+        "王五",
+        "赵六",
+        "钱七",
+        "孙八",
+    ]
+    assert visits.split_names(" ，、 ") == []
