@@ -225,6 +225,21 @@ class Responsibility(BaseModel):
     person: str = ""
 
 
+def overdue_days(deadline: date | None, today: date, *, closed: bool = False) -> int:
+    """逾期: whole days a finding is past its 整改时限 on `today`; 0 on the deadline itself,
+    before it, without one, or once closed (销号). Every count of 逾期 comes from here."""
+    if deadline is None or closed:
+        return 0
+    return max(0, (today - deadline).days)
+
+
+def deadline_problem(deadline: date | None, found_on: date) -> str:
+    """Why a finding's 整改时限 is refused ("" when it is fine): it may not fall before the day the problem was found."""
+    if deadline is not None and deadline < found_on:
+        return f"整改时限不能早于发现日期（{found_on.isoformat()}）"
+    return ""
+
+
 class Finding(Record):
     """A problem (问题) found on a visit, with its 四明确 and rectification state."""
 
@@ -251,15 +266,18 @@ class Finding(Record):
 
     @model_validator(mode="after")
     def _deadline_after_found(self) -> Finding:
-        if self.deadline is not None and self.deadline < self.found_on:
-            raise ValueError("整改时限不能早于发现日期")
+        problem = deadline_problem(self.deadline, self.found_on)
+        if problem:
+            raise ValueError(problem)
         return self
 
     def overdue_days(self, today: date) -> int:
         """Days past the deadline; 0 when not overdue or already closed."""
-        if self.deadline is None or self.status == FindingStatus.CLOSED:
-            return 0
-        return max(0, (today - self.deadline).days)
+        return overdue_days(self.deadline, today, closed=self.status == FindingStatus.CLOSED)
+
+
+#: Longest validity, in days, an 组织关系介绍信 may be given.
+MAX_LETTER_DAYS = 3650
 
 
 class PocketMember(Record):
@@ -270,7 +288,7 @@ class PocketMember(Record):
     name: str = Field(min_length=1, max_length=100)
     member_kind: MemberKind = MemberKind.POCKET
     letter_issued: date | None = None
-    letter_valid_days: int | None = Field(default=None, ge=1, le=3650)
+    letter_valid_days: int | None = Field(default=None, ge=1, le=MAX_LETTER_DAYS)
     receiving_org: str = ""
     last_contact: date | None = None
     track: LegalTrack = LegalTrack.NONE
@@ -300,6 +318,10 @@ class CriterionTick(BaseModel):
     evidence: str = ""
 
 
+#: Full marks of a 软弱涣散 acceptance (验收得分 runs from 0).
+MAX_SCORE = 100
+
+
 class WeakLaxDetermination(Record):
     """软弱涣散 determination of one branch and its rectification."""
 
@@ -311,7 +333,7 @@ class WeakLaxDetermination(Record):
     plan: Plan4 = Field(default_factory=Plan4)
     status: WeakLaxStatus = WeakLaxStatus.IDENTIFIED
     acceptance_result: AcceptanceResult | None = None
-    acceptance_score: float | None = Field(default=None, ge=0, le=100)
+    acceptance_score: float | None = Field(default=None, ge=0, le=MAX_SCORE)
     accepted_on: date | None = None
     closed_on: date | None = None
     notes: str = ""

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from inspector.errors import UserError
-from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, sparkline
+from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, parse_not_visited_days, sparkline
 
 from .home import SHORT_SECTOR
 from .ledger import ledger_source
@@ -134,7 +134,7 @@ class CoverageScreen(PolledTableScreen):
         """Redraw what changed: summary, trend, and rows by key (a new set of rows refills)."""
         self.coverage = cov
         summary = self.query_one("#cov-summary", Static)
-        complete = cov.complete and bool(cov.branches)
+        complete = cov.complete
         verdict = "已全覆盖" if complete else "尚未全覆盖"
         summary.update(f"{verdict}：{cov.summary()}")
         summary.set_class(complete, "complete")
@@ -176,10 +176,11 @@ class CoverageScreen(PolledTableScreen):
         def chosen(value: str | None) -> None:
             if value is None:
                 return
-            if not value.isdigit() or int(value) < 1:
-                self.notify("请输入大于 0 的天数", severity="warning")
+            try:
+                self.days = parse_not_visited_days(value)
+            except UserError as exc:
+                self.notify(str(exc), severity="warning")
                 return
-            self.days = int(value)
             self.load()
 
         current = str(self.coverage.not_visited_days) if self.coverage else ""

@@ -8,18 +8,15 @@ shows a clash instead of overwriting it.
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
+from inspector import rectification as rx
 from inspector.checklist import PLAN_SECTIONS
-from inspector.errors import UserError
 from inspector.models import Finding, FindingCategory, Responsibility, Severity
-from inspector.store import validation_message
-from inspector.visit import parse_date
 
 from .dialogs.record_editor import RecordEditor
 
@@ -128,28 +125,15 @@ class FindingEditor(RecordEditor[Finding]):
 
     def edited(self) -> Finding:
         q = self.query_one
-        description = q("#description", TextArea).text.strip()
-        if not description:
-            raise UserError("请填写问题描述")
-        text = q("#deadline", Input).value.strip()
-        if not text:
-            raise UserError("请填写整改时限（如 2026-12-31）")
-        deadline = parse_date(text)
-        if deadline < self.original.found_on:
-            raise UserError(f"整改时限不能早于发现日期（{self.original.found_on.isoformat()}）")
-        data = self.original.model_dump()
-        data.update(
+        return rx.edited_finding(
+            self.original,
+            description=q("#description", TextArea).text,
+            deadline=q("#deadline", Input).value,
             category=q("#category", Select).value,
             severity=q("#severity", Select).value,
-            description=description,
             goal=q("#goal", Input).value.strip(),
             measures=q("#measures", TextArea).text.strip(),
-            deadline=deadline,
             responsible=Responsibility(
                 leader=q("#leader", Input).value.strip(), person=q("#person", Input).value.strip()
             ).model_dump(),
         )
-        try:
-            return Finding.model_validate(data)
-        except ValidationError as exc:
-            raise UserError(validation_message(exc)) from exc

@@ -37,6 +37,7 @@ from inspector.ledger.rows import (
     LedgerFilter,
     LedgerRow,
     apply_filter,
+    parse_due_within,
     sort_rows,
 )
 from inspector.models import Finding, FindingStatus
@@ -337,12 +338,12 @@ class LedgerScreen(Screen[None]):
         def chosen(value: str | None) -> None:
             if value is None:
                 return
-            if value == "":
-                self.set_filter(replace(self.flt, due_within=None))
-            elif value.isdigit():
-                self.set_filter(replace(self.flt, due_within=int(value)))
-            else:
-                self.notify("请输入天数（整数）", severity="warning")
+            try:
+                due = parse_due_within(value)
+            except UserError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            self.set_filter(replace(self.flt, due_within=due))
 
         current = "" if self.flt.due_within is None else str(self.flt.due_within)
         self.app.push_screen(
@@ -462,7 +463,7 @@ class LedgerScreen(Screen[None]):
                 what, on=d.get("on") or self.app.today(), verifier=d.get("verifier", ""), evidence=evidence, error=error
             )
             self.app.push_screen(dialog, lambda d: d and self.run_move(rows, to, d))
-        elif to == S.IN_PROGRESS and any(r.status in (S.AWAITING_CHECK, S.CLOSED) for r in rows):
+        elif any(rx.is_reopening(S(r.status), to) for r in rows):
             self.app.push_screen(
                 PromptDialog("重新打开", f"{what}：重新打开的理由", placeholder="如：复查发现整改不到位"),
                 lambda reason: reason and self.run_move(rows, to, {"reason": reason}),
@@ -553,11 +554,11 @@ def move_targets(rows: list[LedgerRow]) -> list[tuple[FindingStatus, str]]:
     out: dict[FindingStatus, str] = {}
     for r in rows:
         status = S(r.status)
-        if status in rx.FORWARD:
-            to = rx.FORWARD[status]
-            out.setdefault(to, to.value)
-        if status in rx.REOPENABLE:
-            out[S.IN_PROGRESS] = "整改中（重新打开，须填写理由）"
+        for to in rx.allowed_moves(status):
+            if rx.is_reopening(status, to):
+                out[to] = "整改中（重新打开，须填写理由）"
+            else:
+                out.setdefault(to, to.value)
     if S.CLOSED in out:
         out[S.CLOSED] = "已销号（须填写验收人、验收日期、佐证材料）"
     return sorted(out.items(), key=lambda kv: STATUS_ORDER.index(kv[0]))

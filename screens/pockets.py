@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,10 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from inspector import pocket
-from inspector.errors import UserError
 from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
-from inspector.store import validation_message
-from inspector.visit import parse_date
 
 from .cjk import fullwidth
 from .dialogs.record_editor import RecordEditor
@@ -295,42 +291,21 @@ class PocketEditor(RecordEditor[PocketMember]):
         else:
             self.focus_next()
 
-    def _date(self, field: str, label: str) -> date | None:
-        text = self.query_one(f"#{field}", Input).value.strip()
-        if not text:
-            return None
-        try:
-            return parse_date(text)
-        except UserError as exc:
-            raise UserError(f"{label}：{exc}") from None
-
     def edited(self) -> PocketMember:
         q = self.query_one
-        name = q("#name", Input).value.strip()
-        if not name:
-            raise UserError("请填写姓名")
-        days_text = q("#valid_days", Input).value.strip()
-        if days_text and not (days_text.isdigit() and 1 <= int(days_text) <= 3650):
-            raise UserError("有效期应为 1–3650 之间的天数")
-        data = self.original.model_dump()
-        data.update(
-            {
-                "name": name,
-                "member_kind": q("#kind", Select).value,
-                "letter_issued": self._date("letter_issued", "介绍信开具日期"),
-                "letter_valid_days": int(days_text) if days_text else None,
-                "receiving_org": q("#receiving_org", Input).value.strip(),
-                "last_contact": self._date("last_contact", "最后联系日期"),
-                "track": q("#track", Select).value,
-                "disposition": q("#disposition", Select).value,
-                "disposition_on": self._date("disposition_on", "处置日期"),
-                "notes": q("#notes", Input).value.strip(),
-            }
+        return pocket.edited_member(
+            self.original,
+            name=q("#name", Input).value,
+            letter_valid_days=q("#valid_days", Input).value,
+            letter_issued=q("#letter_issued", Input).value,
+            last_contact=q("#last_contact", Input).value,
+            disposition_on=q("#disposition_on", Input).value,
+            member_kind=q("#kind", Select).value,
+            receiving_org=q("#receiving_org", Input).value.strip(),
+            track=q("#track", Select).value,
+            disposition=q("#disposition", Select).value,
+            notes=q("#notes", Input).value.strip(),
         )
-        try:
-            return PocketMember.model_validate(data)
-        except ValidationError as exc:
-            raise UserError(validation_message(exc)) from exc
 
     def persist(self, member: PocketMember) -> PocketMember:
         return pocket.save_member(self.app.store, member, self.app.today(), base=None if self.is_new else self.original)

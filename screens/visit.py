@@ -37,7 +37,12 @@ ANSWER_STYLE = {
     AnswerValue.NOT_MET: "bold red",
     AnswerValue.NOT_APPLICABLE: "dim",
 }
-ANSWER_KEYS = "〔1〕符合　〔2〕基本符合　〔3〕不符合　〔0〕不适用"
+ANSWER_KEY = {
+    AnswerValue.MET: "1",
+    AnswerValue.PARTLY_MET: "2",
+    AnswerValue.NOT_MET: "3",
+    AnswerValue.NOT_APPLICABLE: "0",
+}
 SIDE_LIST_MIN_WIDTH = 100
 NOTE_SAVE_DELAY = 0.4  # seconds after the last keystroke in the note field
 _FIXED_COLUMNS = 4 + 9 + 8 + 2 * 4 + 2  # 序号, 编号, 作答, cell padding, scrollbar
@@ -285,7 +290,7 @@ class VisitScreen(Screen[None]):
             text.append(f"（{given.who}）　")
         else:
             text.append("未答　", style="dim")
-        keys = ANSWER_KEYS if item.answer == "graded" else "〔1〕符合　〔3〕不符合　〔0〕不适用"
+        keys = "　".join(f"〔{ANSWER_KEY[a]}〕{a.value}" for a in item.allowed_answers)
         text.append(keys, style="dim")
         self.query_one("#detail", Static).update(text, layout=False)
         # Answering moves to the next item: the label says whose note this is.
@@ -406,11 +411,11 @@ class VisitScreen(Screen[None]):
         if self.completed:
             self.say(str(visits.VisitLocked()), error=True)
             return
-        if value not in item.allowed_answers:
-            self.say(f"本条只能回答符合、不符合或不适用，不能选「{value.value}」", error=True)
-            return
         try:
-            saved = visits.answer(self.app.store, self.visit, item.id, value)
+            saved = visits.answer(self.app.store, self.visit, item.id, value, template=self.template)
+        except visits.AnswerNotAllowed as exc:
+            self.say(str(exc), error=True)
+            return
         except UserError as exc:
             self._failed(exc)
             return

@@ -25,7 +25,6 @@ from inspector.models import (
     Plan4,
     Responsibility,
     WeakLaxDetermination,
-    WeakLaxStatus,
 )
 from inspector.visit import parse_date
 
@@ -116,7 +115,7 @@ class WeakLaxScreen(Screen[None]):
     @property
     def editing_draft(self) -> bool:
         """No open determination: ticks are a draft until 认定."""
-        return self.det is None or self.det.status == WeakLaxStatus.CLOSED
+        return wl.Step.DETERMINE in wl.allowed_steps(self.det)
 
     def ticks(self) -> dict[str, str]:
         if self.editing_draft:
@@ -197,15 +196,7 @@ class WeakLaxScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Footer shows the steps that make sense in the current status."""
-        status = None if self.editing_draft or self.det is None else self.det.status
-        allowed = {
-            "determine": status is None,
-            "plan": status in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING),
-            "rectify": status == WeakLaxStatus.IDENTIFIED,
-            "accept": status == WeakLaxStatus.RECTIFYING,
-            "close": status == WeakLaxStatus.ACCEPTED,
-        }
-        return allowed.get(action, True)
+        return action not in set(wl.Step) or action in wl.allowed_steps(self.det)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_evidence()
@@ -465,21 +456,16 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
     def action_save(self) -> None:
         q = self.query_one
         result = q("#accept-result", Select).value
-        score_text = q("#accept-score", Input).value.strip()
         try:
-            if not isinstance(result, AcceptanceResult):
-                raise UserError("验收须选择结果（合格、基本合格或不合格）")
-            on = parse_date(q("#accept-date", Input).value)
-            score = float(score_text) if score_text else None
-            if score is not None and not 0 <= score <= 100:
-                raise ValueError
-        except ValueError:
-            q("#accept-error", Static).update("得分应为 0–100 之间的数")
-            return
+            accepted = wl.acceptance_from_form(
+                result if isinstance(result, AcceptanceResult) else None,
+                q("#accept-date", Input).value,
+                q("#accept-score", Input).value,
+            )
         except UserError as exc:
             q("#accept-error", Static).update(Text(str(exc)))
             return
-        self.dismiss((result, on, score))
+        self.dismiss(accepted)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

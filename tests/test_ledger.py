@@ -9,6 +9,7 @@ import pytest
 from ledger_data import add_branch, add_finding
 
 from inspector import rectification as rx
+from inspector.errors import UserError
 from inspector.ledger.rows import (
     COLUMNS,
     Ledger,
@@ -16,11 +17,12 @@ from inspector.ledger.rows import (
     apply_filter,
     branches_matching,
     ledger_rows,
+    parse_due_within,
     parse_statuses,
     sort_rows,
     totals,
 )
-from inspector.models import FindingCategory, FindingStatus, Sector, Severity
+from inspector.models import FindingCategory, FindingStatus, Sector, Severity, overdue_days
 from inspector.store import Store
 
 S = FindingStatus
@@ -372,3 +374,28 @@ def test_a_large_reread_leaves_the_cache_for_the_next_session(store):
     assert ledger.cache_path.exists()
     again = Ledger(Store(store.root, "测试员")).rows(TODAY)
     assert {r.id: r.branch_name for r in again} == made and all(r.loaded is None for r in again)
+
+
+@pytest.mark.parametrize("today", [date(2026, 10, 1), date(2026, 11, 1), date(2026, 11, 2), TODAY, date(2027, 2, 1)])
+def test_every_count_of_overdue_agrees_with_the_one_rule(county, today):
+    """The ledger's rows, the branch summaries and the findings all count 逾期 by `overdue_days`."""
+    store, cun, xue, f = county
+    expected = {x.id: overdue_days(x.deadline, today, closed=x.status == S.CLOSED) for x in f.values()}
+    assert {x.id: x.overdue_days(today) for x in f.values()} == expected
+    assert {r.id: r.overdue for r in ledger_rows(store, today)} == expected
+    per_branch = {b.id: sum(1 for x in f.values() if x.branch_id == b.id and expected[x.id]) for b in (cun, xue)}
+    assert {s.id: s.overdue(today) for s in store.branch_summaries()} == per_branch
+
+
+def test_overdue_days_counts_whole_days_past_an_open_deadline():
+    deadline = date(2026, 11, 1)
+    assert [overdue_days(deadline, d) for d in (date(2026, 10, 31), deadline, date(2026, 11, 26))] == [0, 0, 25]
+    assert overdue_days(deadline, date(2026, 11, 26), closed=True) == 0
+    assert overdue_days(None, date(2030, 1, 1)) == 0
+
+
+def test_due_within_as_typed_is_empty_or_whole_days_from_0():
+    assert [parse_due_within(t) for t in ("", " ", "0", " 7 ")] == [None, None, 0, 7]
+    for text in ("-1", "1.5", "七", "-"):
+        with pytest.raises(UserError, match="到期天数须为不小于 0 的整数"):
+            parse_due_within(text)

@@ -21,8 +21,8 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from inspector import clock
-from inspector.errors import StoreError
-from inspector.models import Finding, FindingCategory, FindingStatus, Severity, VisitStatus
+from inspector.errors import StoreError, UserError
+from inspector.models import Finding, FindingCategory, FindingStatus, Severity, VisitStatus, overdue_days
 from inspector.pinyin import matches
 from inspector.store import BranchSummary, Store
 from inspector.store.files import file_signature, read_json_file, write_json_file
@@ -139,7 +139,7 @@ class LedgerRow:
         return getattr(self, column)
 
 
-def make_row(values: list[str], summary: BranchSummary, today_ord: int, loaded: Finding | None = None) -> LedgerRow:
+def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Finding | None = None) -> LedgerRow:
     (
         fid,
         category,
@@ -157,8 +157,9 @@ def make_row(values: list[str], summary: BranchSummary, today_ord: int, loaded: 
         found_on,
         deadline,
     ) = values
-    deadline_ord = date.fromisoformat(deadline).toordinal() if deadline else _NO_DATE
-    overdue = max(0, today_ord - deadline_ord) if deadline and status != _CLOSED else 0
+    due = date.fromisoformat(deadline) if deadline else None
+    deadline_ord = due.toordinal() if due else _NO_DATE
+    overdue = overdue_days(due, today, closed=status == _CLOSED)
     # \x00 keeps a query from matching across two fields.
     search = "\x00".join(
         (summary.name, summary.initials, description, measures, goal, progress, evidence, leader, person, verifier)
@@ -224,7 +225,6 @@ class Ledger:
                 b.rows = None
         if self._branches is None:
             self._branches = self._load_cache()
-        today_ord = today.toordinal()
         self.summaries = {s.id: s for s in self.store.branch_summaries()}
         base = os.path.join(self.store.root, "branches")  # plain strings: 2000 Path joins cost ~0.1 s
         sigs = {bid: file_signature(os.path.join(base, bid, "branch.json")) for bid in self.summaries}
@@ -241,7 +241,7 @@ class Ledger:
             if entry.rows is None:
                 found = entry.findings or {}
                 entry.rows = sorted(
-                    (make_row(v, summary, today_ord, found.get(v[0])) for v in entry.values),
+                    (make_row(v, summary, today, found.get(v[0])) for v in entry.values),
                     key=lambda r: (r.deadline_ord, r.found_on),
                 )
             fresh[bid] = entry
@@ -325,6 +325,16 @@ class Ledger:
 def ledger_rows(store: Store, today: date | None = None) -> list[LedgerRow]:
     """Every live finding of every live branch (see `Ledger.rows`)."""
     return Ledger(store).rows(today)
+
+
+def parse_due_within(text: str) -> int | None:
+    """The "due within N days" filter as typed: empty for none, else whole days from 0 (due today)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise UserError("到期天数须为不小于 0 的整数。")
+    return int(text)
 
 
 @dataclass(frozen=True)

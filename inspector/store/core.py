@@ -44,6 +44,7 @@ from inspector.models import (
     Visit,
     WeakLaxDetermination,
     new_id,
+    overdue_days,
     utcnow,
 )
 from inspector.store import changes as ch
@@ -101,8 +102,8 @@ class BranchSummary:
     weaklax: str | None
 
     def overdue(self, today: date) -> int:
-        iso = today.isoformat()
-        return sum(1 for d in self.open_deadlines if d < iso)
+        """How many of the branch's open findings are overdue (逾期) on `today`."""
+        return sum(1 for d in self.open_deadlines if overdue_days(date.fromisoformat(d), today))
 
 
 def _summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
