@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import ValidationError
 
+from inspector import labels
 from inspector.models import Branch, Sector
 
 #: Field → the label users see (form labels and roster column names).
@@ -59,12 +60,12 @@ def parse_sector(text: str) -> Sector:
     if not text:
         return Sector.OTHER
     try:
-        return Sector(text)
+        return labels.parse(Sector, text)
     except ValueError:
         pass
     if text in SECTOR_ALIASES:
         return SECTOR_ALIASES[text]
-    choices = "、".join(s.value for s in Sector)
+    choices = "、".join(labels.labels(Sector))
     raise ValueError(f"所属领域「{text}」无法识别，应为：{choices}")
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from inspector import labels
 from inspector.errors import StoreError
 from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from inspector.store import Store
@@ -106,7 +107,7 @@ def _threshold(deadline: date, today: date, due: str, coming: str) -> DueNotice:
 def due_next(member: PocketMember, today: date) -> DueNotice:
     """What is due next for this member, as one Chinese line."""
     if member.disposition in _SETTLED:
-        return DueNotice(DueLevel.SETTLED, f"已处置：{member.disposition.value}")
+        return DueNotice(DueLevel.SETTLED, f"已处置：{labels.label(member.disposition)}")
     if member.disposition == Disposition.SUSPENDED:
         end = restore_deadline(member)
         if end is None:

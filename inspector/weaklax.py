@@ -16,6 +16,7 @@ from datetime import date
 
 from inspector.checklist import WeakLaxCriterion
 from inspector.errors import StoreError
+from inspector.labels import label
 from inspector.models import (
     AcceptanceResult,
     CriterionTick,
@@ -71,7 +72,7 @@ def determine(
     """认定: a new determination against the criteria list."""
     active = current(store.weaklax(branch_id))
     if active is not None and active.status != WeakLaxStatus.CLOSED:
-        raise WeakLaxError(f"该支部已有未销号的认定（{active.status.value}），请在其上继续")
+        raise WeakLaxError(f"该支部已有未销号的认定（{label(active.status)}），请在其上继续")
     record = WeakLaxDetermination(
         branch_id=branch_id,
         visit_id=visit_id,
@@ -84,7 +85,7 @@ def determine(
 
 def _before_acceptance(det: WeakLaxDetermination, what: str) -> None:
     if det.status not in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING):
-        raise WeakLaxError(f"当前状态为{det.status.value}，不能再修改{what}")
+        raise WeakLaxError(f"当前状态为{label(det.status)}，不能再修改{what}")
 
 
 def update_criteria(
@@ -122,7 +123,7 @@ def set_plan(store: Store, det: WeakLaxDetermination, plan: Plan4) -> WeakLaxDet
 def start_rectification(store: Store, det: WeakLaxDetermination) -> WeakLaxDetermination:
     """整顿: only with a complete 四明确 plan."""
     if det.status != WeakLaxStatus.IDENTIFIED:
-        raise WeakLaxError(f"当前状态为{det.status.value}，不能开始整顿")
+        raise WeakLaxError(f"当前状态为{label(det.status)}，不能开始整顿")
     missing = plan_problems(det.plan)
     if missing:
         raise WeakLaxError("整顿方案缺少：" + "、".join(missing))
@@ -139,7 +140,7 @@ def accept(
 ) -> WeakLaxDetermination:
     """验收 with a grade and a date; 不合格 sends the branch back to 整顿中."""
     if det.status != WeakLaxStatus.RECTIFYING:
-        raise WeakLaxError(f"当前状态为{det.status.value}，整顿中才能验收")
+        raise WeakLaxError(f"当前状态为{label(det.status)}，整顿中才能验收")
     if result is None:
         raise WeakLaxError("验收须选择结果（合格、基本合格或不合格）")
     if on is None:

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from inspector.checklist import PLAN_SECTIONS
 from inspector.errors import StoreError
+from inspector.labels import choices
 from inspector.models import Finding, FindingCategory, Responsibility, Severity
 from inspector.store import validation_message
 from inspector.visit import parse_date
@@ -76,16 +77,14 @@ class FindingEditor(RecordEditor[Finding]):
             with Horizontal(classes="field-row"):
                 yield Label("问题类别")
                 yield Select(
-                    [(c.value, c) for c in FindingCategory],
+                    choices(FindingCategory),
                     value=f.category,
                     allow_blank=False,
                     compact=True,
                     id="category",
                 )
                 yield Label("严重程度", id="severity-label")
-                yield Select(
-                    [(s.value, s) for s in Severity], value=f.severity, allow_blank=False, compact=True, id="severity"
-                )
+                yield Select(choices(Severity), value=f.severity, allow_blank=False, compact=True, id="severity")
             with Horizontal(classes="field-row"):
                 yield Label("问题描述")
                 yield TextArea(f.description, id="description", compact=True, soft_wrap=True)

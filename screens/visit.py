@@ -23,6 +23,7 @@ from textual.widgets.data_table import ColumnKey, RowKey
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item
 from inspector.errors import EditConflict, StoreError
+from inspector.labels import label
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
 
 from .cjk import fullwidth
@@ -47,7 +48,7 @@ def answer_cell(visit: Visit, item_id: str) -> Text:
     given = visit.answers.get(item_id)
     if given is None:
         return Text("未答", style="dim italic")
-    return Text(given.value.value, style=ANSWER_STYLE[given.value])
+    return Text(label(given.value), style=ANSWER_STYLE[given.value])
 
 
 class ItemTable(FixedTable):
@@ -244,7 +245,7 @@ class VisitScreen(Screen[None]):
         message.set_class(not error and bool(text), "ok")
 
     def _show_status(self) -> None:
-        state = "已完成（只读，按 r 重新打开）" if self.completed else VisitStatus.DRAFT.value
+        state = "已完成（只读，按 r 重新打开）" if self.completed else label(VisitStatus.DRAFT)
         title = f"{self.branch.name}　现场指导　{self.visit.date.isoformat()}　{state}"
         self.query_one("#visit-title", Static).update(Text(title), layout=False)
         self.query_one("#note", Input).disabled = self.completed
@@ -272,7 +273,7 @@ class VisitScreen(Screen[None]):
         text.append("\n检查：", style="bold cyan")
         text.append(fullwidth(item.check))
         text.append("\n方式：", style="bold cyan")
-        text.append("、".join(m.value for m in item.methods))
+        text.append("、".join(label(m) for m in item.methods))
         text.append("　依据：", style="bold cyan")
         text.append(f"方案{item.basis}「{PLAN_SECTIONS.get(item.basis, '')}」")
         if item.source:
@@ -282,7 +283,7 @@ class VisitScreen(Screen[None]):
         given = self.visit.answers.get(item.id)
         text.append("\n作答：", style="bold cyan")
         if given:
-            text.append(given.value.value, style=ANSWER_STYLE[given.value])
+            text.append(label(given.value), style=ANSWER_STYLE[given.value])
             text.append(f"（{given.who}）　")
         else:
             text.append("未答　", style="dim")
@@ -408,7 +409,7 @@ class VisitScreen(Screen[None]):
             self.say(str(visits.VisitLocked()), error=True)
             return
         if value not in item.allowed_answers:
-            self.say(f"本条只能回答符合、不符合或不适用，不能选「{value.value}」", error=True)
+            self.say(f"本条只能回答符合、不符合或不适用，不能选「{label(value)}」", error=True)
             return
         try:
             saved = visits.answer(self.app.store, self.visit, item.id, value)
@@ -416,7 +417,7 @@ class VisitScreen(Screen[None]):
             self._failed(exc)
             return
         self._apply(saved)
-        self.say(f"已保存：{item.id} {value.value}")
+        self.say(f"已保存：{item.id} {label(value)}")
         if value == AnswerValue.NOT_MET:
             self._offer_finding(item)
         else:

@@ -20,7 +20,7 @@ from inspector.ledger.rows import (
     sort_rows,
     totals,
 )
-from inspector.models import FindingCategory, FindingStatus, Sector, Severity
+from inspector.models import FindingCategory, FindingStatus, Sector, Severity, WeakLaxStatus
 from inspector.store import Store
 
 S = FindingStatus
@@ -84,7 +84,7 @@ def test_rows_span_all_branches_with_names_and_overdue_days(county):
     rows = {r.id: r for r in ledger_rows(store, TODAY)}
     assert len(rows) == 5
     r = rows[f["overdue"].id]
-    assert (r.branch_name, r.sector, r.overdue) == ("城关镇第一村党支部", "农村", 25)
+    assert (r.branch_name, r.sector, r.overdue) == ("城关镇第一村党支部", Sector.RURAL, 25)
     assert rows[f["closed"].id].overdue == 0  # closed items are never overdue
     assert rows[f["later"].id].branch_name == "实验小学党支部"
     assert [r.cell(c) for c in ("branch", "deadline", "status", "overdue")] == [
@@ -292,7 +292,6 @@ def test_weaklax_ledger_lists_every_determined_branch(county):
         Plan4,
         Responsibility,
         WeakLaxDetermination,
-        WeakLaxStatus,
     )
 
     store, cun, xue, _ = county
@@ -333,7 +332,7 @@ def test_weaklax_ledger_lists_every_determined_branch(county):
         a.plan_text()
         == "目标任务：配齐班子；整顿措施：选派第一书记；时限要求：2026-10-31；责任主体：镇党委副书记，第一书记"
     )
-    assert (a.status, a.acceptance_text(), a.closed_text()) == ("已销号", "合格，82.5分，2026-11-01", "2026-11-10")
+    assert (a.status, a.acceptance_text(), a.closed_text()) == (WeakLaxStatus.CLOSED, "合格，82.5分，2026-11-01", "2026-11-10")
     assert a.progress_text() == "已销号1/3，逾期1"
     assert b.plan_text().count("未填") == 4 and b.acceptance_text() == "未验收" and b.closed_text() == ""
     assert b.progress_text() == "已销号0/2"

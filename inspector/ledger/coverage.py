@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from inspector import clock
 from inspector.ledger.rows import Ledger, LedgerRow
-from inspector.models import FindingStatus
+from inspector.models import FindingStatus, Sector
 from inspector.store import Store
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -24,7 +24,7 @@ SPARK = "▁▂▃▄▅▆▇█"
 class BranchCoverage:
     id: str
     name: str
-    sector: str
+    sector: Sector
     initials: str
     last_visit: date | None
     days_since: int | None

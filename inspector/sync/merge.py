@@ -38,6 +38,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from inspector.errors import NotFound, StoreError
+from inspector.labels import field_value
 from inspector.models import RECORD_TYPES, utcnow
 from inspector.store import changes as ch
 from inspector.store.core import CHANGES, Store, validation_message
@@ -181,6 +182,7 @@ class ConflictSide:
     at: str
     inst: str
     local: bool  # made on this installation
+    shown: str  # the value on one short line, in Chinese
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,10 @@ class Conflict:
         head, _, key = self.field.partition(".")
         name = FIELD_LABELS.get(head, head)
         return f"{KIND_LABELS.get(self.kind, self.kind)}「{self.title}」的{name}" + (f"（{key}）" if key else "")
+
+    @property
+    def current_shown(self) -> str:
+        return show_value(field_value(self.kind, self.field, self.current))
 
 
 def local_time(iso: str) -> str:
@@ -716,7 +722,15 @@ def _conflict_at(
     if len(_distinct(heads)) < 2:
         return None
     sides = tuple(
-        ConflictSide(h["id"], h["new"], h["who"], h["at"], h["inst"], h["inst"] == store.installation_id)
+        ConflictSide(
+            h["id"],
+            h["new"],
+            h["who"],
+            h["at"],
+            h["inst"],
+            h["inst"] == store.installation_id,
+            show_value(field_value(kind, path, h["new"])),
+        )
         for h in sorted(heads, key=_when)
     )
     return Conflict(

@@ -17,8 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from inspector.errors import StoreError
+from inspector.labels import label
 from inspector.ledger.rows import STATUS_ORDER, LedgerFilter, branches_matching
-from inspector.models import FindingCategory, Sector, Severity
+from inspector.models import FindingCategory, FindingStatus, Sector, Severity
 from inspector.visit import parse_date
 
 from .common import DIALOG_CSS
@@ -124,8 +125,8 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
 
     def compose(self) -> ComposeResult:
         c = self.current
-        statuses = [("未销号（未启动、整改中、待验收）", "open")] + [(s.value, s.value) for s in STATUS_ORDER]
-        status = "open" if len(c.statuses) == 3 and "已销号" not in c.statuses else self._one(c.statuses)
+        statuses = [("未销号（未启动、整改中、待验收）", "open")] + [(label(s), s.value) for s in STATUS_ORDER]
+        status = "open" if len(c.statuses) == 3 and FindingStatus.CLOSED not in c.statuses else self._one(c.statuses)
         with Vertical(classes="dialog-box"):
             yield Static("筛选整改台账", classes="dialog-title")
             with Horizontal(classes="row"):
@@ -141,7 +142,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             with Horizontal(classes="row"):
                 yield Label("领域")
                 yield Select(
-                    [(s.value, s.value) for s in Sector],
+                    [(label(s), s.value) for s in Sector],
                     value=self._pick(c.sectors),
                     prompt="全部",
                     id="sector",
@@ -150,7 +151,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             with Horizontal(classes="row"):
                 yield Label("问题类别")
                 yield Select(
-                    [(x.value, x.value) for x in FindingCategory],
+                    [(label(x), x.value) for x in FindingCategory],
                     value=self._pick(c.categories),
                     prompt="全部",
                     id="category",
@@ -159,7 +160,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             with Horizontal(classes="row"):
                 yield Label("严重程度")
                 yield Select(
-                    [(x.value, x.value) for x in Severity],
+                    [(label(x), x.value) for x in Severity],
                     value=self._pick(c.severities),
                     prompt="全部",
                     id="severity",
@@ -199,8 +200,6 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
         self.action_submit()
 
     def action_submit(self) -> None:
-        from inspector.models import FindingStatus
-
         def chosen(select_id: str) -> str | None:
             value = self.query_one(f"#{select_id}", Select).value
             return None if value is Select.NULL else str(value)
@@ -230,7 +229,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
                 self.current,
                 statuses=statuses,
                 branches=branches,
-                sectors=frozenset({sector}) if sector else frozenset(),
+                sectors=frozenset({Sector(sector)}) if sector else frozenset(),
                 categories=frozenset({FindingCategory(category)}) if category else frozenset(),
                 severities=frozenset({Severity(severity)}) if severity else frozenset(),
                 overdue=self.query_one("#overdue", Checkbox).value,
