@@ -112,6 +112,127 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
     },
 }
 
+# Branch fields: form labels and roster column names.
+BRANCH_FIELDS: dict[str, str] = {
+    "name": "支部名称",
+    "sector": "所属领域",
+    "secretary": "支部书记",
+    "members": "党员人数",
+    "party_groups": "党小组数",
+    "has_leading_cadres": "有领导干部党员",
+    "contact": "联系方式",
+    "notes": "备注",
+}
+
+
+# Finding fields in its history and in conflict messages.
+FINDING_FIELDS: dict[str, str] = {
+    "*": "新建",
+    "status": "状态",
+    "description": "问题描述",
+    "category": "问题类别",
+    "severity": "严重程度",
+    "basis": "依据",
+    "found_on": "发现日期",
+    "goal": "整改目标",
+    "measures": "整改措施",
+    "deadline": "整改时限",
+    "responsible": "责任主体",
+    "progress": "进展",
+    "evidence": "佐证材料",
+    "verifier": "验收人",
+    "verified_on": "验收日期",
+    "reopenings": "重新打开",
+    "deleted": "删除",
+}
+
+
+# Fields staff most often meet in the Conflicts screen.
+SYNC_FIELDS: dict[str, str] = {
+    "name": "名称",
+    "secretary": "书记",
+    "members": "党员数",
+    "sector": "领域",
+    "contact": "联系方式",
+    "notes": "备注",
+    "status": "状态",
+    "progress": "整改进展",
+    "goal": "整改目标",
+    "measures": "整改措施",
+    "deadline": "整改时限",
+    "responsible": "责任主体",
+    "evidence": "佐证材料",
+    "verifier": "验收人",
+    "verified_on": "验收日期",
+    "description": "问题描述",
+    "severity": "严重程度",
+    "category": "问题类别",
+    "deleted": "删除",
+    "summary": "指导小结",
+    "disposition": "处置方式",
+    "track": "处置依据",
+    "last_contact": "最后联系",
+    "plan": "整顿方案",
+    "acceptance_result": "验收结果",
+    "date": "日期",
+    "answers": "作答",
+    "inspectors": "指导人员",
+    "methods": "指导方式",
+    "reopenings": "重新打开记录",
+    "completed_at": "完成时间",
+}
+
+
+# Record kinds.
+KINDS: dict[str, str] = {
+    "committee": "党委",
+    "branch": "党支部",
+    "finding": "问题",
+    "pocket": "口袋党员",
+    "weaklax": "软弱涣散认定",
+    "visit": "现场指导",
+}
+
+
+# Finding fields on the finding form (edit conflicts).
+FINDING_FORM_FIELDS: dict[str, str] = {
+    "category": "问题类别",
+    "severity": "严重程度",
+    "description": "问题描述",
+    "goal": "整改目标",
+    "measures": "整改措施",
+    "deadline": "整改时限",
+    "responsible": "责任主体",
+    "status": "整改状态",
+}
+
+
+# Pocket-member fields on its form (edit conflicts).
+POCKET_FIELDS: dict[str, str] = {
+    "name": "姓名",
+    "member_kind": "类别",
+    "letter_issued": "介绍信开具日期",
+    "letter_valid_days": "有效期",
+    "receiving_org": "接收单位",
+    "last_contact": "最后联系日期",
+    "track": "适用程序",
+    "disposition": "处置",
+    "disposition_on": "处置日期",
+    "notes": "备注",
+}
+
+
+# Weak/lax determination fields (edit conflicts).
+WEAKLAX_FIELDS: dict[str, str] = {
+    "criteria": "认定标准",
+    "plan": "整顿方案",
+    "status": "状态",
+    "acceptance_result": "验收结果",
+    "accepted_on": "验收日期",
+    "acceptance_score": "验收得分",
+    "closed_on": "销号日期",
+}
+
 # Sector names short enough for an 80-column table (others are short already).
 SHORT_SECTORS: dict[Sector, str] = {
     Sector.PRIVATE_ENTERPRISE: "非公企业",

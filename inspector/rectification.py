@@ -19,6 +19,7 @@ from typing import Any
 
 from inspector import clock
 from inspector.errors import EditConflict, StoreError
+from inspector.labels import FINDING_FIELDS as FIELD_LABELS
 from inspector.labels import field_value, label
 from inspector.models import Finding, FindingStatus, Reopening, utcnow
 from inspector.store import Store
@@ -33,26 +34,6 @@ FORWARD: dict[FindingStatus, FindingStatus] = {
 REOPENABLE = frozenset({S.AWAITING_CHECK, S.CLOSED})
 _STEP = {s: i for i, s in enumerate(FindingStatus)}
 
-# Chinese names of Finding fields, for history and conflict messages.
-FIELD_LABELS: dict[str, str] = {
-    "*": "新建",
-    "status": "状态",
-    "description": "问题描述",
-    "category": "问题类别",
-    "severity": "严重程度",
-    "basis": "依据",
-    "found_on": "发现日期",
-    "goal": "整改目标",
-    "measures": "整改措施",
-    "deadline": "整改时限",
-    "responsible": "责任主体",
-    "progress": "进展",
-    "evidence": "佐证材料",
-    "verifier": "验收人",
-    "verified_on": "验收日期",
-    "reopenings": "重新打开",
-    "deleted": "删除",
-}
 # Fields the rules read: a change to these by someone else invalidates a move.
 _RULE_FIELDS = ("status", "responsible", "found_on")
 

@@ -17,23 +17,13 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from inspector.checklist import PLAN_SECTIONS
 from inspector.errors import StoreError
+from inspector.labels import FINDING_FORM_FIELDS as FIELD_LABELS
 from inspector.labels import choices
 from inspector.models import Finding, FindingCategory, Responsibility, Severity
 from inspector.store import validation_message
 from inspector.visit import parse_date
 
 from .dialogs.record_editor import RecordEditor
-
-FIELD_LABELS = {
-    "category": "问题类别",
-    "severity": "严重程度",
-    "description": "问题描述",
-    "goal": "整改目标",
-    "measures": "整改措施",
-    "deadline": "整改时限",
-    "responsible": "责任主体",
-    "status": "整改状态",
-}
 
 
 class FindingEditor(RecordEditor[Finding]):

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from inspector import labels, pocket
 from inspector.errors import StoreError
+from inspector.labels import POCKET_FIELDS as FIELD_LABELS
 from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from inspector.store import validation_message
 from inspector.visit import parse_date
@@ -34,18 +35,6 @@ LEVEL_STYLE = {
     pocket.DueLevel.SETTLED: "dim",
 }
 LEVEL_ORDER = list(LEVEL_STYLE)
-FIELD_LABELS = {
-    "name": "姓名",
-    "member_kind": "类别",
-    "letter_issued": "介绍信开具日期",
-    "letter_valid_days": "有效期",
-    "receiving_org": "接收单位",
-    "last_contact": "最后联系日期",
-    "track": "适用程序",
-    "disposition": "处置",
-    "disposition_on": "处置日期",
-    "notes": "备注",
-}
 # Sized to fit 80 columns; the detail line under the table spells everything out.
 COLUMNS = (
     ("kind", "类别", 4),

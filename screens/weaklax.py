@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static, Tex
 
 from inspector import weaklax as wl
 from inspector.errors import EditConflict, StoreError
+from inspector.labels import WEAKLAX_FIELDS as FIELD_LABELS
 from inspector.labels import choices, label
 from inspector.models import (
     AcceptanceResult,
@@ -35,15 +36,6 @@ from .conflict import conflict_message
 from .dialogs.record_editor import RecordEditor
 from .widgets.fixed_table import FixedTable
 
-FIELD_LABELS = {
-    "criteria": "认定标准",
-    "plan": "整顿方案",
-    "status": "状态",
-    "acceptance_result": "验收结果",
-    "accepted_on": "验收日期",
-    "acceptance_score": "验收得分",
-    "closed_on": "销号日期",
-}
 _FIXED_COLUMNS = 2 + 6 + 2 * 4 + 2  # tick, id, cell padding, scrollbar
 
 

@@ -38,6 +38,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from inspector.errors import NotFound, StoreError
+from inspector.labels import KINDS as KIND_LABELS
+from inspector.labels import SYNC_FIELDS as FIELD_LABELS
 from inspector.labels import field_value
 from inspector.models import RECORD_TYPES, utcnow
 from inspector.store import changes as ch
@@ -53,53 +55,11 @@ AUTO_MERGE_INST = "sync"
 _NS = uuid.UUID("6f1d3c2e-9b7a-4e55-8a1e-2f0c6d8b4a11")
 _HISTORY = 200  # exchange log entries kept in peers.json
 
-# Chinese names of the fields staff most often meet in the Conflicts screen.
-FIELD_LABELS = {
-    "name": "名称",
-    "secretary": "书记",
-    "members": "党员数",
-    "sector": "领域",
-    "contact": "联系方式",
-    "notes": "备注",
-    "status": "状态",
-    "progress": "整改进展",
-    "goal": "整改目标",
-    "measures": "整改措施",
-    "deadline": "整改时限",
-    "responsible": "责任主体",
-    "evidence": "佐证材料",
-    "verifier": "验收人",
-    "verified_on": "验收日期",
-    "description": "问题描述",
-    "severity": "严重程度",
-    "category": "问题类别",
-    "deleted": "删除",
-    "summary": "指导小结",
-    "disposition": "处置方式",
-    "track": "处置依据",
-    "last_contact": "最后联系",
-    "plan": "整顿方案",
-    "acceptance_result": "验收结果",
-    "date": "日期",
-    "answers": "作答",
-    "inspectors": "指导人员",
-    "methods": "指导方式",
-    "reopenings": "重新打开记录",
-    "completed_at": "完成时间",
-}
 COMMITTEE_OUTCOMES = {
     "added": "党委信息：已采用包内的党委信息。",
     "updated": "党委信息：已更新。",
     "conflicts": "党委信息：两边改法不同，已保留两边的值待选择。",
     "kept": "党委信息：本机已设置了另一个党委，未采用包内的党委信息。",
-}
-KIND_LABELS = {
-    "committee": "党委",
-    "branch": "党支部",
-    "finding": "问题",
-    "pocket": "口袋党员",
-    "weaklax": "软弱涣散认定",
-    "visit": "现场指导",
 }
 
 
