@@ -13,7 +13,6 @@ completed visit dates ride along, so coverage needs no second pass.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -25,7 +24,6 @@ from inspector.errors import StoreError
 from inspector.models import Finding, FindingCategory, FindingStatus, Sector, Severity, VisitStatus
 from inspector.pinyin import matches
 from inspector.store import BranchSummary, Store
-from inspector.store.files import file_signature, read_json_file, write_json_file
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -49,6 +47,7 @@ COLUMNS: dict[str, str] = {
     "evidence": "佐证材料",
     "verifier": "验收人",
 }
+CACHE = "cache/ledger.json"
 _NO_DATE = 10**7  # sorts after every real date ordinal
 
 
@@ -215,7 +214,6 @@ class Ledger:
 
     def __init__(self, store: Store):
         self.store = store
-        self.cache_path = store.root / "cache" / "ledger.json"
         self._branches: dict[str, _Branch] | None = None
         self._rows: dict[str, LedgerRow] = {}
         self._today: date | None = None
@@ -233,8 +231,7 @@ class Ledger:
             self._branches = self._load_cache()
         today_ord = today.toordinal()
         self.summaries = {s.id: s for s in self.store.branch_summaries()}
-        base = os.path.join(self.store.root, "branches")  # plain strings: 2000 Path joins cost ~0.1 s
-        sigs = {bid: file_signature(os.path.join(base, bid, "branch.json")) for bid in self.summaries}
+        sigs = self.store.branch_signatures(self.summaries)
         changed = [bid for bid, sig in sigs.items() if bid not in self._branches or self._branches[bid].sig != sig]
         fresh: dict[str, _Branch] = {}
         out: list[LedgerRow] = []
@@ -270,7 +267,7 @@ class Ledger:
 
     def _load_cache(self) -> dict[str, _Branch]:
         try:
-            raw = read_json_file(self.cache_path) or {}
+            raw = self.store.read_state(CACHE) or {}
         except StoreError:
             return {}
         if raw.get("version") != _CACHE_VERSION:
@@ -291,7 +288,7 @@ class Ledger:
             "branches": {bid: [list(b.sig), b.values, b.visits] for bid, b in (self._branches or {}).items()},
         }
         with contextlib.suppress(OSError, StoreError):
-            write_json_file(self.cache_path, payload)
+            self.store.write_state(CACHE, payload)
 
     def row(self, finding_id: str) -> LedgerRow | None:
         return self._rows.get(finding_id)

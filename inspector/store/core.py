@@ -474,6 +474,36 @@ class Store:
             out.extend({**v, "branch_id": bid} for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted"))
         return out
 
+    # --------------------------------------------- whole files (sync, caches)
+    def branch_file(self, bid: str) -> dict[str, Any]:
+        """Every table of a branch file as stored (sync merges by raw records and changes)."""
+        return read_json_file(self.branch_dir(bid) / "branch.json") or {}
+
+    def committee_file(self) -> dict[str, Any]:
+        return read_json_file(self.root / "committee.json") or {}
+
+    def visit_file(self, bid: str, vid: str) -> dict[str, Any]:
+        return read_json_file(self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json") or {}
+
+    def branch_file_has(self, bid: str, needle: bytes) -> bool:
+        """Whether the branch file's bytes hold `needle`, without parsing it (False when absent)."""
+        try:
+            return needle in (self.branch_dir(bid) / "branch.json").read_bytes()
+        except FileNotFoundError:
+            return False
+
+    def branch_signatures(self, bids: Iterable[str]) -> dict[str, Any]:
+        """The (inode, mtime, size) of each branch file, for callers that keep derived rows."""
+        base = os.path.join(self.root, "branches")  # plain strings: 2000 Path joins cost ~0.1 s
+        return {bid: file_signature(os.path.join(base, bid, "branch.json")) for bid in bids}
+
+    def read_state(self, name: str) -> dict[str, Any] | None:
+        """A file of derived or bookkeeping state (`cache/ledger.json`, `sync/peers.json`); None when absent."""
+        return read_json_file(self.root / name)
+
+    def write_state(self, name: str, data: dict[str, Any]) -> None:
+        write_json_file(self.root / name, data)
+
     # ---------------------------------------------------------------- writes
     def save(self, record: R, *, base: R | None = None, at=None) -> R:
         """Save `record` now. With `base` (the version the editor started
