@@ -41,7 +41,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from inspector.models import AnswerValue, FindingCategory, Sector, Severity, VisitMethod
+from inspector import labels
+from inspector.models import SCHEMA1_VALUES, AnswerValue, FindingCategory, Sector, Severity, VisitMethod
 
 __all__ = [
     "PLAN_SECTIONS",
@@ -115,6 +116,23 @@ def _check_basis(value: str, *, allow_empty: bool) -> str:
     return value
 
 
+def _from_label(enum: type[Any]) -> Callable[[Any], Any]:
+    """A before-validator: checklists name enum values by their Chinese label
+    (the TOML files and schema-1 snapshots); codes are taken as they are."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, str):
+            try:
+                return labels.parse(enum, value)
+            except ValueError:
+                return value  # left for the enum check to report
+        return value
+
+    return convert
+
+
 def _no_duplicates(values: list[Any]) -> list[Any]:
     seen: set[Any] = set()
     for v in values:
@@ -155,6 +173,11 @@ class Item(_Model):
     @classmethod
     def _basis(cls, v: str) -> str:
         return _check_basis(v, allow_empty=False)
+
+    _methods_label = field_validator("methods", mode="before")(_from_label(VisitMethod))
+    _sectors_label = field_validator("sectors", mode="before")(_from_label(Sector))
+    _severity_label = field_validator("severity", mode="before")(_from_label(Severity))
+    _category_label = field_validator("category", mode="before")(_from_label(FindingCategory))
 
     @field_validator("due")
     @classmethod
@@ -242,6 +265,8 @@ class ChecklistTemplate(_Model):
     _index: dict[str, Item] = PrivateAttr(default_factory=dict)
     _hash: str = PrivateAttr(default="")
 
+    _sectors_label = field_validator("sectors", mode="before")(_from_label(Sector))
+
     @field_validator("sectors")
     @classmethod
     def _unique(cls, v: list[Sector]) -> list[Sector]:
@@ -283,8 +308,8 @@ class ChecklistTemplate(_Model):
                                 "sector_outside_template",
                                 "「{value}」不在模板的适用领域（{allowed}）内",
                                 {
-                                    "value": s.value,
-                                    "allowed": "、".join(x.value for x in self.sectors),
+                                    "value": labels.label(s),
+                                    "allowed": "、".join(labels.label(x) for x in self.sectors),
                                     "at": ("sections", si, "items", ii, "sectors", k),
                                 },
                             )
@@ -292,12 +317,15 @@ class ChecklistTemplate(_Model):
 
     def model_post_init(self, __context: Any) -> None:
         self._index = {item.id: item for item in self.items()}
-        canonical = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        canonical = json.dumps(
+            _schema1_form(self.model_dump(mode="json")), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
         self._hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     @property
     def content_hash(self) -> str:
-        """sha256 (hex) of the canonical JSON of the validated content.
+        """sha256 (hex) of the canonical JSON of the validated content, enum
+        values spelt as schema 1 stored them so a template's hash never changes.
 
         Computed at validation; build changed templates with model_validate, not model_copy(update=...).
         """
@@ -428,10 +456,10 @@ _TYPE_NAMES = {
     "int_type": "应为整数",
 }
 _ENUM_FIELDS: dict[str, tuple[str, ...]] = {
-    "methods": tuple(m.value for m in VisitMethod),
-    "sectors": tuple(s.value for s in Sector),
-    "severity": tuple(s.value for s in Severity),
-    "category": tuple(c.value for c in FindingCategory),
+    "methods": tuple(labels.labels(VisitMethod)),
+    "sectors": tuple(labels.labels(Sector)),
+    "severity": tuple(labels.labels(Severity)),
+    "category": tuple(labels.labels(FindingCategory)),
     "requires": _REQUIREMENTS,
     "answer": _ANSWER_KINDS,
 }
@@ -884,10 +912,32 @@ def pick_template(templates: Mapping[str, ChecklistTemplate], sector: Sector | s
     generic = sorted((t for t in templates.values() if not t.sectors), key=lambda t: t.id)
     if generic:
         return generic[0]
-    raise LookupError(f"没有适用于「{sector.value}」的检查清单模板")
+    raise LookupError(f"没有适用于「{labels.label(sector)}」的检查清单模板")
 
 
 # ---------------------------------------------------------------------- snapshots
+
+
+def _schema1_form(template: dict[str, Any]) -> dict[str, Any]:
+    """A dumped template with its codes spelt as schema 1 stored them (see `content_hash`)."""
+
+    def spelt(enum: type[Any], values: list[str]) -> list[str]:
+        return [SCHEMA1_VALUES[enum][v] for v in values]
+
+    def item(i: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **i,
+            "methods": spelt(VisitMethod, i["methods"]),
+            "sectors": spelt(Sector, i["sectors"]),
+            "severity": SCHEMA1_VALUES[Severity][i["severity"]],
+            "category": SCHEMA1_VALUES[FindingCategory][i["category"]],
+        }
+
+    return {
+        **template,
+        "sectors": spelt(Sector, template["sectors"]),
+        "sections": [{**s, "items": [item(i) for i in s["items"]]} for s in template["sections"]],
+    }
 
 
 def template_snapshot(template: ChecklistTemplate) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from inspector import labels
 from inspector.dates import parse_date
 from inspector.errors import StoreError, UserError
 from inspector.models import MAX_LETTER_DAYS, Disposition, LegalTrack, MemberKind, PocketMember
@@ -113,7 +114,7 @@ def _threshold(deadline: date, today: date, due: str, coming: str) -> DueNotice:
 def due_next(member: PocketMember, today: date) -> DueNotice:
     """What is due next for this member, as one Chinese line."""
     if member.disposition in _SETTLED:
-        return DueNotice(DueLevel.SETTLED, f"已处置：{member.disposition.value}")
+        return DueNotice(DueLevel.SETTLED, f"已处置：{labels.label(member.disposition)}")
     if member.disposition == Disposition.SUSPENDED:
         end = restore_deadline(member)
         if end is None:

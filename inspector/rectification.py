@@ -22,6 +22,8 @@ from pydantic import ValidationError
 from inspector import clock
 from inspector.dates import parse_date
 from inspector.errors import EditConflict, StoreError
+from inspector.labels import FINDING_FIELDS as FIELD_LABELS
+from inspector.labels import field_value, label
 from inspector.models import Finding, FindingStatus, Reopening, deadline_problem, utcnow
 from inspector.store import Store, validation_message
 from inspector.store import changes as ch
@@ -35,26 +37,6 @@ FORWARD: dict[FindingStatus, FindingStatus] = {
 REOPENABLE = frozenset({S.AWAITING_CHECK, S.CLOSED})
 _STEP = {s: i for i, s in enumerate(FindingStatus)}
 
-# Chinese names of Finding fields, for history and conflict messages.
-FIELD_LABELS: dict[str, str] = {
-    "*": "新建",
-    "status": "状态",
-    "description": "问题描述",
-    "category": "问题类别",
-    "severity": "严重程度",
-    "basis": "依据",
-    "found_on": "发现日期",
-    "goal": "整改目标",
-    "measures": "整改措施",
-    "deadline": "整改时限",
-    "responsible": "责任主体",
-    "progress": "进展",
-    "evidence": "佐证材料",
-    "verifier": "验收人",
-    "verified_on": "验收日期",
-    "reopenings": "重新打开",
-    "deleted": "删除",
-}
 _NO_VERIFIER = "销号须填写验收人"
 _NO_EVIDENCE = "销号须注明佐证材料"
 # Fields the rules read: a change to these by someone else invalidates a move.
@@ -71,7 +53,8 @@ class FindingConflict(EditConflict):
     def __init__(self, record: Finding, theirs: dict[str, tuple[Any, Any]], current: Finding, who: str = ""):
         super().__init__(record, theirs, current)
         shown = "；".join(
-            f"{FIELD_LABELS.get(k, k)}：{_show(old)} → {_show(new)}" for k, (old, new) in sorted(theirs.items())
+            f"{FIELD_LABELS.get(k, k)}：{_show(field_value('finding', k, old))} → {_show(field_value('finding', k, new))}"
+            for k, (old, new) in sorted(theirs.items())
         )
         self.args = (f"该问题已被{who or '他人'}修改（{shown}），请刷新后再操作",)
 
@@ -109,18 +92,18 @@ def check_move(finding: Finding, to: FindingStatus) -> None:
     """Refuse an illegal move with a Chinese message; closing/reopening details are checked by close()/reopen()."""
     cur = finding.status
     if to == cur:
-        raise RectificationError(f"该问题已是「{cur.value}」状态")
+        raise RectificationError(f"该问题已是「{label(cur)}」状态")
     if FORWARD.get(cur) == to:
         return
     if is_reopening(cur, to):
         return
     if _STEP[to] > _STEP[cur]:
         raise RectificationError(
-            f"状态只能逐级推进：「{cur.value}」之后是「{FORWARD[cur].value}」，不能直接改为「{to.value}」"
+            f"状态只能逐级推进：「{label(cur)}」之后是「{label(FORWARD[cur])}」，不能直接改为「{label(to)}」"
         )
     if cur == S.NOT_STARTED or cur == S.IN_PROGRESS:
-        raise RectificationError(f"「{cur.value}」不能退回「{to.value}」")
-    raise RectificationError(f"「{cur.value}」只能重新打开为「整改中」，不能改为「{to.value}」")
+        raise RectificationError(f"「{label(cur)}」不能退回「{label(to)}」")
+    raise RectificationError(f"「{label(cur)}」只能重新打开为「整改中」，不能改为「{label(to)}」")
 
 
 def parse_deadline(text: str, found_on: date) -> date:
@@ -219,7 +202,7 @@ def reopen(store: Store, finding: Finding, reason: str) -> Finding:
     """待验收 or 已销号 back to 整改中, with the reason kept on the finding."""
     reason = reason.strip()
     if finding.status not in REOPENABLE:
-        raise RectificationError(f"「{finding.status.value}」的问题无需重新打开")
+        raise RectificationError(f"「{label(finding.status)}」的问题无需重新打开")
     if not reason:
         raise RectificationError("重新打开须填写理由")
     update: dict[str, Any] = {
@@ -294,7 +277,7 @@ def bulk_move(
         except StoreError as exc:
             out.append(MoveResult(item.id, False, str(exc), None, isinstance(exc, FindingConflict)))
         else:
-            out.append(MoveResult(item.id, True, f"已改为「{to.value}」", saved))
+            out.append(MoveResult(item.id, True, f"已改为「{label(to)}」", saved))
     return out
 
 
@@ -322,5 +305,6 @@ def history(store: Store, finding: Finding) -> list[HistoryEntry]:
         new = c.new
         if top == "reopenings" and isinstance(new, list) and new:
             new = f"理由：{new[-1].get('reason', '')}"
-        out.append(HistoryEntry(c.at, c.who, c.field, FIELD_LABELS.get(top, c.field), _show(c.old), _show(new)))
+        old, new = field_value(c.kind, c.field, c.old), field_value(c.kind, c.field, new)
+        out.append(HistoryEntry(c.at, c.who, c.field, FIELD_LABELS.get(top, c.field), _show(old), _show(new)))
     return out

@@ -14,6 +14,7 @@ from datetime import date
 from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
 from inspector.dates import parse_date  # noqa: F401  (screens import it from here)
 from inspector.errors import StoreError, UserError
+from inspector.labels import label
 from inspector.models import (
     Answer,
     AnswerValue,
@@ -41,9 +42,9 @@ class AnswerNotAllowed(UserError):
     def __init__(self, item: Item, value: AnswerValue):
         self.item = item
         self.value = value
-        allowed = [a.value for a in item.allowed_answers]
+        allowed = [label(a) for a in item.allowed_answers]
         choices = "、".join(allowed[:-1]) + "或" + allowed[-1]
-        super().__init__(f"本条只能回答{choices}，不能选「{value.value}」")
+        super().__init__(f"本条只能回答{choices}，不能选「{label(value)}」")
 
 
 class VisitInvalid(UserError):

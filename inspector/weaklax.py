@@ -19,6 +19,7 @@ from enum import StrEnum
 from inspector.checklist import WeakLaxCriterion
 from inspector.dates import parse_date
 from inspector.errors import StoreError
+from inspector.labels import label
 from inspector.models import (
     MAX_SCORE,
     AcceptanceResult,
@@ -103,7 +104,7 @@ def determine(
     """认定: a new determination against the criteria list."""
     active = current(store.weaklax(branch_id))
     if active is not None and Step.DETERMINE not in allowed_steps(active):
-        raise WeakLaxError(f"该支部已有未销号的认定（{active.status.value}），请在其上继续")
+        raise WeakLaxError(f"该支部已有未销号的认定（{label(active.status)}），请在其上继续")
     record = WeakLaxDetermination(
         branch_id=branch_id,
         visit_id=visit_id,
@@ -116,7 +117,7 @@ def determine(
 
 def _before_acceptance(det: WeakLaxDetermination, what: str) -> None:
     if Step.PLAN not in allowed_steps(det):
-        raise WeakLaxError(f"当前状态为{det.status.value}，不能再修改{what}")
+        raise WeakLaxError(f"当前状态为{label(det.status)}，不能再修改{what}")
 
 
 def update_criteria(
@@ -154,7 +155,7 @@ def set_plan(store: Store, det: WeakLaxDetermination, plan: Plan4) -> WeakLaxDet
 def start_rectification(store: Store, det: WeakLaxDetermination) -> WeakLaxDetermination:
     """整顿: only with a complete 四明确 plan."""
     if Step.RECTIFY not in allowed_steps(det):
-        raise WeakLaxError(f"当前状态为{det.status.value}，不能开始整顿")
+        raise WeakLaxError(f"当前状态为{label(det.status)}，不能开始整顿")
     missing = plan_problems(det.plan)
     if missing:
         raise WeakLaxError("整顿方案缺少：" + "、".join(missing))
@@ -171,7 +172,7 @@ def accept(
 ) -> WeakLaxDetermination:
     """验收 with a grade and a date; 不合格 sends the branch back to 整顿中."""
     if Step.ACCEPT not in allowed_steps(det):
-        raise WeakLaxError(f"当前状态为{det.status.value}，整顿中才能验收")
+        raise WeakLaxError(f"当前状态为{label(det.status)}，整顿中才能验收")
     if result is None:
         raise WeakLaxError(_NO_RESULT)
     if on is None:

@@ -17,9 +17,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from inspector.errors import UserError
+from inspector.labels import short_sector
 from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, parse_not_visited_days, sparkline
 
-from .home import SHORT_SECTOR
 from .ledger import ledger_source
 from .polled import PolledTableScreen
 from .widgets.fixed_table import FixedTable
@@ -46,7 +46,7 @@ def row_cells(b: BranchCoverage, limit: int) -> tuple[Text, ...]:
         state, style = Text("正常", style="dim"), ""
     return (
         Text(b.name, style=style),
-        Text(SHORT_SECTOR.get(b.sector, b.sector)),
+        Text(short_sector(b.sector)),
         Text(b.last_visit.isoformat() if b.last_visit else "无", style="" if b.last_visit else "dim"),
         Text("" if b.days_since is None else str(b.days_since), justify="right", style=style),
         Text(str(b.visits_quarter), justify="right"),

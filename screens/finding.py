@@ -16,20 +16,11 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from inspector import rectification as rx
 from inspector.checklist import PLAN_SECTIONS
+from inspector.labels import FINDING_FORM_FIELDS as FIELD_LABELS
+from inspector.labels import choices
 from inspector.models import Finding, FindingCategory, Responsibility, Severity
 
 from .dialogs.record_editor import RecordEditor
-
-FIELD_LABELS = {
-    "category": "问题类别",
-    "severity": "严重程度",
-    "description": "问题描述",
-    "goal": "整改目标",
-    "measures": "整改措施",
-    "deadline": "整改时限",
-    "responsible": "责任主体",
-    "status": "整改状态",
-}
 
 
 class FindingEditor(RecordEditor[Finding]):
@@ -73,16 +64,14 @@ class FindingEditor(RecordEditor[Finding]):
             with Horizontal(classes="field-row"):
                 yield Label("问题类别")
                 yield Select(
-                    [(c.value, c) for c in FindingCategory],
+                    choices(FindingCategory),
                     value=f.category,
                     allow_blank=False,
                     compact=True,
                     id="category",
                 )
                 yield Label("严重程度", id="severity-label")
-                yield Select(
-                    [(s.value, s) for s in Severity], value=f.severity, allow_blank=False, compact=True, id="severity"
-                )
+                yield Select(choices(Severity), value=f.severity, allow_blank=False, compact=True, id="severity")
             with Horizontal(classes="field-row"):
                 yield Label("问题描述")
                 yield TextArea(f.description, id="description", compact=True, soft_wrap=True)

@@ -30,6 +30,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from inspector import rectification as rx
 from inspector.errors import UserError
+from inspector.labels import label
 from inspector.ledger.rows import (
     OPEN_STATUSES,
     STATUS_ORDER,
@@ -69,7 +70,7 @@ STATUS_CYCLE: tuple[frozenset[FindingStatus], ...] = (
     OPEN_STATUSES,
     *(frozenset({s}) for s in STATUS_ORDER),
 )
-_STATUS_STYLE = {S.CLOSED.value: "muted", S.AWAITING_CHECK.value: "warn"}
+_STATUS_STYLE = {S.CLOSED: "muted", S.AWAITING_CHECK: "warn"}
 
 
 class LedgerSource:
@@ -280,13 +281,13 @@ class LedgerScreen(Screen[None]):
         name = ("*" if key in self.marked else "") + r.branch_name
         cells = (
             (name, "marked" if key in self.marked else ""),
-            (r.category, ""),
+            (r.cell("category"), ""),
             (fullwidth(r.description), ""),
             (fullwidth(r.measures), ""),
             (r.leader, ""),
             (r.person, ""),
             (r.deadline or "未定", "" if r.deadline else "muted"),
-            (r.status, _STATUS_STYLE.get(r.status, "")),
+            (r.cell("status"), _STATUS_STYLE.get(r.status, "")),
             (str(r.overdue) if r.overdue else "", "overdue"),
         )
         self._cells[key] = cells
@@ -491,11 +492,11 @@ class LedgerScreen(Screen[None]):
                 self.notify(message, title="未能修改", severity="error", timeout=12)
             return
         if not failed:
-            self.notify(f"已将 {len(done)} 个问题改为「{to.value}」")
+            self.notify(f"已将 {len(done)} 个问题改为「{label(to)}」")
             return
         from .dialogs.rectify import TextDialog
 
-        lines = [f"已改为「{to.value}」：{len(done)} 个；未改：{len(failed)} 个", ""]
+        lines = [f"已改为「{label(to)}」：{len(done)} 个；未改：{len(failed)} 个", ""]
         for r in failed:
             row = self.by_id.get(r.finding_id)
             name = f"{row.branch_name}「{fullwidth(row.description)[:16]}」" if row else r.finding_id
@@ -553,12 +554,12 @@ def move_targets(rows: list[LedgerRow]) -> list[tuple[FindingStatus, str]]:
     """The statuses the rows may move to, each with its label (a reopening says so)."""
     out: dict[FindingStatus, str] = {}
     for r in rows:
-        status = S(r.status)
+        status = r.status
         for to in rx.allowed_moves(status):
             if rx.is_reopening(status, to):
                 out[to] = "整改中（重新打开，须填写理由）"
             else:
-                out.setdefault(to, to.value)
+                out.setdefault(to, label(to))
     if S.CLOSED in out:
         out[S.CLOSED] = "已销号（须填写验收人、验收日期、佐证材料）"
     return sorted(out.items(), key=lambda kv: STATUS_ORDER.index(kv[0]))
@@ -576,12 +577,12 @@ def finding_text(f, branch_name: str, history: list[rx.HistoryEntry]) -> str:
     lines = [
         f"党支部：{branch_name}",
         f"问题描述：{fullwidth(f.description)}",
-        f"问题类别：{f.category.value}　严重程度：{f.severity.value}　发现日期：{f.found_on.isoformat()}",
+        f"问题类别：{label(f.category)}　严重程度：{label(f.severity)}　发现日期：{f.found_on.isoformat()}",
         f"整改目标：{fullwidth(f.goal) or '未填'}",
         f"整改措施：{fullwidth(f.measures) or '未填'}",
         f"整改时限：{f.deadline.isoformat() if f.deadline else '未填'}",
         f"责任主体：{who or '未填'}",
-        f"状态：{f.status.value}",
+        f"状态：{label(f.status)}",
     ]
     if f.progress:
         lines.append(f"进展：{fullwidth(f.progress)}")

@@ -16,7 +16,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from inspector import pocket
+from inspector import labels, pocket
+from inspector.labels import POCKET_FIELDS as FIELD_LABELS
 from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 
 from .cjk import fullwidth
@@ -30,18 +31,6 @@ LEVEL_STYLE = {
     pocket.DueLevel.SETTLED: "dim",
 }
 LEVEL_ORDER = list(LEVEL_STYLE)
-FIELD_LABELS = {
-    "name": "姓名",
-    "member_kind": "类别",
-    "letter_issued": "介绍信开具日期",
-    "letter_valid_days": "有效期",
-    "receiving_org": "接收单位",
-    "last_contact": "最后联系日期",
-    "track": "适用程序",
-    "disposition": "处置",
-    "disposition_on": "处置日期",
-    "notes": "备注",
-}
 # Sized to fit 80 columns; the detail line under the table spells everything out.
 COLUMNS = (
     ("kind", "类别", 4),
@@ -58,7 +47,7 @@ COLUMNS = (
 
 def short_track(track: LegalTrack) -> str:
     """自行脱党（党章第九条） → 自行脱党: the article is in the detail line."""
-    return track.value.split("（")[0]
+    return labels.label(track).split("（")[0]
 
 
 def _day(d: date | None) -> str:
@@ -72,14 +61,14 @@ def _count(n: int | None) -> str:
 def row_cells(member: PocketMember, today: date) -> tuple[object, ...]:
     notice = pocket.due_next(member, today)
     return (
-        member.member_kind.value[:2],
+        labels.label(member.member_kind)[:2],
         member.name,
         _day(member.letter_issued),
         _count(pocket.days_since(member.letter_issued, today)),
         _day(member.last_contact),
         _count(pocket.days_since(member.last_contact, today)),
         short_track(member.track),
-        member.disposition.value,
+        labels.label(member.disposition),
         Text(notice.level.value, style=LEVEL_STYLE[notice.level]),
     )
 
@@ -150,11 +139,11 @@ class PocketScreen(Screen[None]):
             return
         notice = pocket.due_next(member, self.app.today())
         text = Text()
-        text.append(f"{member.name}（{member.member_kind.value}）下一步：", style="bold")
+        text.append(f"{member.name}（{labels.label(member.member_kind)}）下一步：", style="bold")
         text.append(fullwidth(notice.text), style=LEVEL_STYLE[notice.level])
         expires = pocket.letter_expires(member)
         decided = f"（{member.disposition_on.isoformat()}）" if member.disposition_on else ""
-        extra = [f"处置：{member.disposition.value}{decided}", f"适用程序：{member.track.value}"]
+        extra = [f"处置：{labels.label(member.disposition)}{decided}", f"适用程序：{labels.label(member.track)}"]
         if expires:
             extra.append(f"介绍信有效至 {expires.isoformat()}")
         if member.receiving_org:
@@ -241,7 +230,7 @@ class PocketEditor(RecordEditor[PocketMember]):
                 yield Input("" if self.is_new else m.name, placeholder="姓名", id="name", compact=True)
                 yield Label("类别", classes="second")
                 yield Select(
-                    [(k.value, k) for k in MemberKind], value=m.member_kind, allow_blank=False, compact=True, id="kind"
+                    labels.choices(MemberKind), value=m.member_kind, allow_blank=False, compact=True, id="kind"
                 )
             with Horizontal(classes="field-row"):
                 yield Label("介绍信开具日期")
@@ -261,13 +250,11 @@ class PocketEditor(RecordEditor[PocketMember]):
                 )
             with Horizontal(classes="field-row"):
                 yield Label("适用程序")
-                yield Select(
-                    [(t.value, t) for t in LegalTrack], value=m.track, allow_blank=False, compact=True, id="track"
-                )
+                yield Select(labels.choices(LegalTrack), value=m.track, allow_blank=False, compact=True, id="track")
             with Horizontal(classes="field-row"):
                 yield Label("处置")
                 yield Select(
-                    [(d.value, d) for d in Disposition],
+                    labels.choices(Disposition),
                     value=m.disposition,
                     allow_blank=False,
                     compact=True,

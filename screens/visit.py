@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item
 from inspector.errors import EditConflict, UserError
+from inspector.labels import label
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
 
 from .cjk import fullwidth
@@ -52,7 +53,7 @@ def answer_cell(visit: Visit, item_id: str) -> Text:
     given = visit.answers.get(item_id)
     if given is None:
         return Text("未答", style="dim italic")
-    return Text(given.value.value, style=ANSWER_STYLE[given.value])
+    return Text(label(given.value), style=ANSWER_STYLE[given.value])
 
 
 class ItemTable(FixedTable):
@@ -248,7 +249,7 @@ class VisitScreen(Screen[None]):
         message.set_class(not error and bool(text), "ok")
 
     def _show_status(self) -> None:
-        state = "已完成（只读，按 r 重新打开）" if self.completed else VisitStatus.DRAFT.value
+        state = "已完成（只读，按 r 重新打开）" if self.completed else label(VisitStatus.DRAFT)
         title = f"{self.branch.name}　现场指导　{self.visit.date.isoformat()}　{state}"
         self.query_one("#visit-title", Static).update(Text(title), layout=False)
         self.query_one("#note", Input).disabled = self.completed
@@ -276,7 +277,7 @@ class VisitScreen(Screen[None]):
         text.append("\n检查：", style="bold cyan")
         text.append(fullwidth(item.check))
         text.append("\n方式：", style="bold cyan")
-        text.append("、".join(m.value for m in item.methods))
+        text.append("、".join(label(m) for m in item.methods))
         text.append("　依据：", style="bold cyan")
         text.append(f"方案{item.basis}「{PLAN_SECTIONS.get(item.basis, '')}」")
         if item.source:
@@ -286,11 +287,11 @@ class VisitScreen(Screen[None]):
         given = self.visit.answers.get(item.id)
         text.append("\n作答：", style="bold cyan")
         if given:
-            text.append(given.value.value, style=ANSWER_STYLE[given.value])
+            text.append(label(given.value), style=ANSWER_STYLE[given.value])
             text.append(f"（{given.who}）　")
         else:
             text.append("未答　", style="dim")
-        keys = "　".join(f"〔{ANSWER_KEY[a]}〕{a.value}" for a in item.allowed_answers)
+        keys = "　".join(f"〔{ANSWER_KEY[a]}〕{label(a)}" for a in item.allowed_answers)
         text.append(keys, style="dim")
         self.query_one("#detail", Static).update(text, layout=False)
         # Answering moves to the next item: the label says whose note this is.
@@ -420,7 +421,7 @@ class VisitScreen(Screen[None]):
             self._failed(exc)
             return
         self._apply(saved)
-        self.say(f"已保存：{item.id} {value.value}")
+        self.say(f"已保存：{item.id} {label(value)}")
         if value == AnswerValue.NOT_MET:
             self._offer_finding(item)
         else:

@@ -19,6 +19,8 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static, Tex
 
 from inspector import weaklax as wl
 from inspector.errors import EditConflict, UserError
+from inspector.labels import WEAKLAX_FIELDS as FIELD_LABELS
+from inspector.labels import choices, label
 from inspector.models import (
     AcceptanceResult,
     CriterionTick,
@@ -33,15 +35,6 @@ from .conflict import conflict_message
 from .dialogs.record_editor import RecordEditor
 from .widgets.fixed_table import FixedTable
 
-FIELD_LABELS = {
-    "criteria": "认定标准",
-    "plan": "整顿方案",
-    "status": "状态",
-    "acceptance_result": "验收结果",
-    "accepted_on": "验收日期",
-    "acceptance_score": "验收得分",
-    "closed_on": "销号日期",
-}
 _FIXED_COLUMNS = 2 + 6 + 2 * 4 + 2  # tick, id, cell padding, scrollbar
 
 
@@ -147,14 +140,14 @@ class WeakLaxScreen(Screen[None]):
             if det is None:
                 line = "未认定。空格勾选认定标准并填写事实依据，按 d 认定"
             else:
-                result = det.acceptance_result.value if det.acceptance_result else ""
+                result = label(det.acceptance_result) if det.acceptance_result else ""
                 line = f"状态：已销号（{det.closed_on}，验收{result}）。重新认定：空格勾选标准，按 d"
             status.update(Text(line, style="bold"))
         else:
             assert det is not None
-            line = f"状态：{det.status.value}　认定日期 {det.determined_on.isoformat()}　勾选 {len(det.criteria)} 项"
+            line = f"状态：{label(det.status)}　认定日期 {det.determined_on.isoformat()}　勾选 {len(det.criteria)} 项"
             if det.acceptance_result is not None:
-                line += f"　验收：{det.acceptance_result.value}（{det.accepted_on}）"
+                line += f"　验收：{label(det.acceptance_result)}（{det.accepted_on}）"
                 if det.acceptance_score is not None:
                     line += f" {det.acceptance_score:g}分"
             status.update(Text(line, style="bold"))
@@ -266,7 +259,7 @@ class WeakLaxScreen(Screen[None]):
             self._refused(exc)
             return
         assert self.det is not None
-        self.say(f"已保存：{self.det.status.value}")
+        self.say(f"已保存：{label(self.det.status)}")
         self._refresh_ticks()
         self._show()
 
@@ -431,9 +424,7 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
             yield Static("验收（Ctrl+S 或 F2 保存，Esc 取消）")
             with Horizontal(classes="field-row"):
                 yield Label("验收结果")
-                yield Select(
-                    [(r.value, r) for r in AcceptanceResult], prompt="请选择", compact=True, id="accept-result"
-                )
+                yield Select(choices(AcceptanceResult), prompt="请选择", compact=True, id="accept-result")
             with Horizontal(classes="field-row"):
                 yield Label("验收日期")
                 yield Input(self.today.isoformat(), id="accept-date", compact=True)

@@ -221,7 +221,7 @@ def test_each_sector_gets_exactly_its_own_duty_item(general, sector, expected):
 
 
 def test_rural_branch_gets_post_duty_item_school_does_not(general):
-    rural = {i.id for i in general.applicable_items("农村")}
+    rural = {i.id for i in general.applicable_items(Sector.RURAL)}
     school = {i.id for i in general.applicable_items(Sector.SCHOOL)}
     assert "ROLE-02" in rural and "设岗定责" in general.item("ROLE-02").text
     assert "ROLE-02" not in school
@@ -253,7 +253,7 @@ def test_invalid_sector_is_rejected(general):
 
 def test_pick_template(shipped):
     assert pick_template(shipped.templates, Sector.PRIVATE_ENTERPRISE).id == "nonpublic"
-    assert pick_template(shipped.templates, "社会组织").id == "nonpublic"
+    assert pick_template(shipped.templates, Sector.SOCIAL_ORG).id == "nonpublic"
     assert pick_template(shipped.templates, Sector.RURAL).id == "general"
     assert pick_template(shipped.templates, Sector.STATE_ENTERPRISE).id == "general"
     with pytest.raises(LookupError):

@@ -11,6 +11,7 @@ from ledger_data import add_branch, add_finding
 from inspector import rectification as rx
 from inspector.errors import UserError
 from inspector.ledger.rows import (
+    CACHE,
     COLUMNS,
     Ledger,
     LedgerFilter,
@@ -22,7 +23,7 @@ from inspector.ledger.rows import (
     sort_rows,
     totals,
 )
-from inspector.models import FindingCategory, FindingStatus, Sector, Severity, overdue_days
+from inspector.models import FindingCategory, FindingStatus, Sector, Severity, WeakLaxStatus, overdue_days
 from inspector.store import Store
 
 S = FindingStatus
@@ -86,7 +87,7 @@ def test_rows_span_all_branches_with_names_and_overdue_days(county):
     rows = {r.id: r for r in ledger_rows(store, TODAY)}
     assert len(rows) == 5
     r = rows[f["overdue"].id]
-    assert (r.branch_name, r.sector, r.overdue) == ("城关镇第一村党支部", "农村", 25)
+    assert (r.branch_name, r.sector, r.overdue) == ("城关镇第一村党支部", Sector.RURAL, 25)
     assert rows[f["closed"].id].overdue == 0  # closed items are never overdue
     assert rows[f["later"].id].branch_name == "实验小学党支部"
     assert [r.cell(c) for c in ("branch", "deadline", "status", "overdue")] == [
@@ -249,7 +250,7 @@ def test_cache_serves_a_fresh_session_and_stale_rows_are_refused(county):
     first = Ledger(store)
     before = {r.id: r.cell("status") for r in first.rows(TODAY)}
     first.save_cache()
-    assert first.cache_path.exists()
+    assert (store.root / CACHE).exists()
     other = Store(store.root, "钱干事")
     rx.reopen(other, f["later"], "材料不全")  # changes the school's file after the cache was written
 
@@ -294,7 +295,6 @@ def test_weaklax_ledger_lists_every_determined_branch(county):
         Plan4,
         Responsibility,
         WeakLaxDetermination,
-        WeakLaxStatus,
     )
 
     store, cun, xue, _ = county
@@ -335,7 +335,11 @@ def test_weaklax_ledger_lists_every_determined_branch(county):
         a.plan_text()
         == "目标任务：配齐班子；整顿措施：选派第一书记；时限要求：2026-10-31；责任主体：镇党委副书记，第一书记"
     )
-    assert (a.status, a.acceptance_text(), a.closed_text()) == ("已销号", "合格，82.5分，2026-11-01", "2026-11-10")
+    assert (a.status, a.acceptance_text(), a.closed_text()) == (
+        WeakLaxStatus.CLOSED,
+        "合格，82.5分，2026-11-01",
+        "2026-11-10",
+    )
     assert a.progress_text() == "已销号1/3，逾期1"
     assert b.plan_text().count("未填") == 4 and b.acceptance_text() == "未验收" and b.closed_text() == ""
     assert b.progress_text() == "已销号0/2"
@@ -371,7 +375,7 @@ def test_a_large_reread_leaves_the_cache_for_the_next_session(store):
     rows = ledger.rows(TODAY)
     assert {r.id: r.branch_name for r in rows} == made
     assert all(r.loaded is not None for r in rows)  # validated when read
-    assert ledger.cache_path.exists()
+    assert (store.root / CACHE).exists()
     again = Ledger(Store(store.root, "测试员")).rows(TODAY)
     assert {r.id: r.branch_name for r in again} == made and all(r.loaded is None for r in again)
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from inspector import clock
 from inspector.errors import UserError
 from inspector.ledger.rows import Ledger, LedgerRow
-from inspector.models import FindingStatus
+from inspector.models import FindingStatus, Sector
 from inspector.store import Store
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -25,7 +25,7 @@ SPARK = "▁▂▃▄▅▆▇█"
 class BranchCoverage:
     id: str
     name: str
-    sector: str
+    sector: Sector
     initials: str
     last_visit: date | None
     days_since: int | None

@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from inspector.errors import CorruptFile, EditConflict, NotFound, StoreError
@@ -41,14 +42,28 @@ from inspector.models import (
     FindingStatus,
     PocketMember,
     Record,
+    Sector,
     Visit,
+    VisitStatus,
     WeakLaxDetermination,
+    WeakLaxStatus,
     new_id,
     overdue_days,
     utcnow,
 )
 from inspector.store import changes as ch
-from inspector.store.files import DataLock, Journal, Shard, ensure_dir, file_signature, read_json_file, write_json_file
+from inspector.store.files import (
+    DataLock,
+    Journal,
+    Shard,
+    ensure_dir,
+    file_signature,
+    read_bytes,
+    read_json_file,
+    schema_of,
+    write_json_file,
+)
+from inspector.store.upgrade import upgrade_folder
 
 R = TypeVar("R", bound=Record)
 B = TypeVar("B", bound=Branch)
@@ -91,19 +106,40 @@ class BranchSummary:
 
     id: str
     name: str
-    sector: str
+    sector: Sector
     secretary: str
     members: int
     initials: str
-    last_visit: str | None
+    last_visit: date | None
     draft_visits: list[str]
     open_findings: int
-    open_deadlines: list[str]
-    weaklax: str | None
+    open_deadlines: list[date]
+    weaklax: WeakLaxStatus | None
 
     def overdue(self, today: date) -> int:
         """How many of the branch's open findings are overdue (逾期) on `today`."""
-        return sum(1 for d in self.open_deadlines if overdue_days(date.fromisoformat(d), today))
+        return sum(1 for d in self.open_deadlines if overdue_days(d, today))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.__dict__,
+            "last_visit": self.last_visit.isoformat() if self.last_visit else None,
+            "open_deadlines": [d.isoformat() for d in self.open_deadlines],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BranchSummary:
+        """From `to_json` (the summary cache); ValueError or TypeError when it does not fit."""
+        last, weak = data["last_visit"], data["weaklax"]
+        return cls(
+            **{
+                **data,
+                "sector": Sector(data["sector"]),
+                "last_visit": date.fromisoformat(last) if last else None,
+                "open_deadlines": [date.fromisoformat(d) for d in data["open_deadlines"]],
+                "weaklax": WeakLaxStatus(weak) if weak else None,
+            }
+        )
 
 
 def _summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
@@ -113,26 +149,26 @@ def _summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
     open_f = [
         f
         for f in (data.get("finding") or {}).values()
-        if not f.get("deleted") and f.get("status") != FindingStatus.CLOSED.value
+        if not f.get("deleted") and f.get("status") != FindingStatus.CLOSED
     ]
     visits = [v for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted")]
-    dates = [v["date"] for v in visits if v.get("status") == "已完成"]
+    dates = [v["date"] for v in visits if v.get("status") == VisitStatus.COMPLETED]
     wl = [w for w in (data.get("weaklax") or {}).values() if not w.get("deleted")]
     wl_status = None
     if wl:
         latest = max(wl, key=lambda w: w.get("determined_on", ""))
-        wl_status = latest.get("status")
+        wl_status = WeakLaxStatus(latest["status"])
     return BranchSummary(
         id=bid,
         name=branch["name"],
-        sector=branch.get("sector", ""),
+        sector=Sector(branch.get("sector", Sector.OTHER)),
         secretary=branch.get("secretary", ""),
         members=branch.get("members", 0),
         initials=branch.get("initials", ""),
-        last_visit=max(dates) if dates else None,
-        draft_visits=[v["id"] for v in visits if v.get("status") != "已完成"],
+        last_visit=date.fromisoformat(max(dates)) if dates else None,
+        draft_visits=[v["id"] for v in visits if v.get("status") != VisitStatus.COMPLETED],
         open_findings=len(open_f),
-        open_deadlines=sorted(f["deadline"] for f in open_f if f.get("deadline")),
+        open_deadlines=sorted(date.fromisoformat(f["deadline"]) for f in open_f if f.get("deadline")),
         weaklax=wl_status,
     )
 
@@ -165,6 +201,7 @@ class Store:
         self._findings_cache: dict[str, tuple[Any, list[Finding]]] = {}
         self.errors: dict[Path, str] = {}
         with self.lock():  # taking the lock first finishes a crashed transaction
+            upgrade_folder(self.root)
             self.installation_id = self._meta()["installation_id"]
 
     # ------------------------------------------------------------------ meta
@@ -378,15 +415,22 @@ class Store:
                 fresh[bid] = hit
                 continue
             data = self._read_for_scan(path)
-            fresh[bid] = (sig, _summarise(bid, data) if data else None)
+            fresh[bid] = (sig, self._summarise(bid, path, data) if data else None)
             changed = True
         changed = changed or len(fresh) != len(cache)
         self._summary_cache = fresh
         if changed:
-            payload = {bid: [list(sig), s.__dict__ if s else None] for bid, (sig, s) in fresh.items()}
+            payload = {bid: [list(sig), s.to_json() if s else None] for bid, (sig, s) in fresh.items()}
             with contextlib.suppress(OSError):
                 write_json_file(cache_path, payload)
         return [s for _, s in fresh.values() if s is not None]
+
+    def _summarise(self, bid: str, path: Path, data: dict[str, Any]) -> BranchSummary | None:
+        try:
+            return _summarise(bid, data)
+        except (ValueError, KeyError, TypeError) as exc:  # a value no record would validate with
+            self.errors[path] = str(CorruptFile(path, f"记录无效：{exc}"))
+            return None
 
     def all_findings(self) -> list[Finding]:
         """Every live finding of every branch; only changed files are re-read."""
@@ -432,6 +476,36 @@ class Store:
             data = self._read_for_scan(path) or {}
             out.extend({**v, "branch_id": bid} for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted"))
         return out
+
+    # --------------------------------------------- whole files (sync, caches)
+    def branch_file(self, bid: str) -> dict[str, Any]:
+        """Every table of a branch file as stored (sync merges by raw records and changes)."""
+        return read_json_file(self.branch_dir(bid) / "branch.json") or {}
+
+    def committee_file(self) -> dict[str, Any]:
+        return read_json_file(self.root / "committee.json") or {}
+
+    def visit_file(self, bid: str, vid: str) -> dict[str, Any]:
+        return read_json_file(self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json") or {}
+
+    def branch_file_has(self, bid: str, needle: bytes) -> bool:
+        """Whether the branch file's bytes hold `needle`, without parsing it (False when absent)."""
+        try:
+            return needle in (self.branch_dir(bid) / "branch.json").read_bytes()
+        except FileNotFoundError:
+            return False
+
+    def branch_signatures(self, bids: Iterable[str]) -> dict[str, Any]:
+        """The (inode, mtime, size) of each branch file, for callers that keep derived rows."""
+        base = os.path.join(self.root, "branches")  # plain strings: 2000 Path joins cost ~0.1 s
+        return {bid: file_signature(os.path.join(base, bid, "branch.json")) for bid in bids}
+
+    def read_state(self, name: str) -> dict[str, Any] | None:
+        """A file of derived or bookkeeping state (`cache/ledger.json`, `sync/peers.json`); None when absent."""
+        return read_json_file(self.root / name)
+
+    def write_state(self, name: str, data: dict[str, Any]) -> None:
+        write_json_file(self.root / name, data)
 
     # ---------------------------------------------------------------- writes
     def save(self, record: R, *, base: R | None = None, at=None) -> R:
@@ -627,9 +701,14 @@ def _safe_id(value: str) -> str:
 
 
 def _load_summary_cache(path: Path) -> dict[str, tuple[Any, BranchSummary | None]]:
+    """The cache as saved; empty when absent, unreadable or of another schema
+    (a derived file is rebuilt, never migrated)."""
     try:
-        raw = read_json_file(path) or {}
-    except CorruptFile:
+        found = read_bytes(path)
+        raw = orjson.loads(found[0]) if found else {}
+        if not isinstance(raw, dict) or schema_of(path, raw) != SCHEMA_VERSION:
+            return {}
+    except (CorruptFile, orjson.JSONDecodeError):
         return {}
     out: dict[str, tuple[Any, BranchSummary | None]] = {}
     for bid, value in raw.items():
@@ -637,8 +716,8 @@ def _load_summary_cache(path: Path) -> dict[str, tuple[Any, BranchSummary | None
             continue
         try:
             sig, summary = value
-            out[bid] = (tuple(sig), BranchSummary(**summary) if summary else None)
-        except (TypeError, ValueError):
+            out[bid] = (tuple(sig), BranchSummary.from_json(summary) if summary else None)
+        except (TypeError, ValueError, KeyError):
             return {}
     return out
 

@@ -33,12 +33,14 @@ from tinydb.table import Table
 
 from inspector.errors import CorruptFile, NewerSchema, StoreBusy, StoreError
 from inspector.models import SCHEMA_VERSION
+from inspector.store.steps import FILE_STEPS
 
 META_TABLE = "_meta"
 
-# Migrations from schema N to N+1, applied on read; the file is rewritten in
-# the new schema by its next save. Empty while the schema is at version 1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+# Migrations from schema N to N+1 of one file, applied on read. Opening a
+# folder rewrites every file in the current schema first (`upgrade.py`), so
+# this is the path of files that missed it (one that was unreadable then).
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = FILE_STEPS
 
 
 _PASSES: dict[str, int] = {}

@@ -10,6 +10,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from inspector.branches import LABELS, BranchInvalid, branch_from_fields, name_taken
 from inspector.errors import UserError
+from inspector.labels import label
 from inspector.models import Branch, Sector
 
 from .common import DIALOG_CSS
@@ -58,7 +59,7 @@ class BranchForm(ModalScreen["Branch | None"]):
             with Horizontal(classes="row"):
                 yield Label(LABELS["sector"])
                 yield Select(
-                    [(s.value, s.value) for s in Sector],
+                    [(label(s), s.value) for s in Sector],
                     value=(b.sector if b else Sector.OTHER).value,
                     allow_blank=False,
                     compact=True,

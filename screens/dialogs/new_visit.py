@@ -10,6 +10,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from inspector.checklist import pick_template
 from inspector.errors import UserError
+from inspector.labels import label
 from inspector.models import Branch, VisitMethod
 from inspector.visit import VisitInvalid, parse_date, split_names, start_visit
 
@@ -70,7 +71,7 @@ class NewVisitDialog(ModalScreen["Visit | None"]):
                 )
             yield Label("指导方式（空格勾选）：")
             yield SelectionList[str](
-                *[(m.value, m.value, m in _DEFAULT_METHODS) for m in VisitMethod], id="methods", compact=True
+                *[(label(m), m.value, m in _DEFAULT_METHODS) for m in VisitMethod], id="methods", compact=True
             )
             yield Static("", classes="dialog-error", id="error")
             with Horizontal(classes="dialog-buttons"):

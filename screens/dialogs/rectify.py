@@ -18,8 +18,9 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from inspector import rectification as rx
 from inspector.errors import UserError
+from inspector.labels import label
 from inspector.ledger.rows import OPEN_STATUSES, STATUS_ORDER, LedgerFilter, branches_matching, parse_due_within
-from inspector.models import FindingCategory, Sector, Severity
+from inspector.models import FindingCategory, FindingStatus, Sector, Severity
 
 from .common import DIALOG_CSS
 
@@ -118,7 +119,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
 
     def compose(self) -> ComposeResult:
         c = self.current
-        statuses = [("未销号（未启动、整改中、待验收）", "open")] + [(s.value, s.value) for s in STATUS_ORDER]
+        statuses = [("未销号（未启动、整改中、待验收）", "open")] + [(label(s), s.value) for s in STATUS_ORDER]
         status = "open" if c.statuses == OPEN_STATUSES else self._one(c.statuses)
         with Vertical(classes="dialog-box"):
             yield Static("筛选整改台账", classes="dialog-title")
@@ -135,7 +136,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             with Horizontal(classes="row"):
                 yield Label("领域")
                 yield Select(
-                    [(s.value, s.value) for s in Sector],
+                    [(label(s), s.value) for s in Sector],
                     value=self._pick(c.sectors),
                     prompt="全部",
                     id="sector",
@@ -144,7 +145,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             with Horizontal(classes="row"):
                 yield Label("问题类别")
                 yield Select(
-                    [(x.value, x.value) for x in FindingCategory],
+                    [(label(x), x.value) for x in FindingCategory],
                     value=self._pick(c.categories),
                     prompt="全部",
                     id="category",
@@ -153,7 +154,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             with Horizontal(classes="row"):
                 yield Label("严重程度")
                 yield Select(
-                    [(x.value, x.value) for x in Severity],
+                    [(label(x), x.value) for x in Severity],
                     value=self._pick(c.severities),
                     prompt="全部",
                     id="severity",
@@ -193,8 +194,6 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
         self.action_submit()
 
     def action_submit(self) -> None:
-        from inspector.models import FindingStatus
-
         def chosen(select_id: str) -> str | None:
             value = self.query_one(f"#{select_id}", Select).value
             return None if value is Select.NULL else str(value)
@@ -224,7 +223,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
                 self.current,
                 statuses=statuses,
                 branches=branches,
-                sectors=frozenset({sector}) if sector else frozenset(),
+                sectors=frozenset({Sector(sector)}) if sector else frozenset(),
                 categories=frozenset({FindingCategory(category)}) if category else frozenset(),
                 severities=frozenset({Severity(severity)}) if severity else frozenset(),
                 overdue=self.query_one("#overdue", Checkbox).value,

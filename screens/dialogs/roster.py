@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inspector.errors import UserError
+from inspector.labels import label
 from inspector.roster import RosterPreview, import_roster, read_roster
 
 from .common import DIALOG_CSS
@@ -137,7 +138,7 @@ class RosterDialog(ModalScreen["int | None"]):
         table.add_columns("行", "操作", "支部名称", "领域", "书记", "党员")
         for r in preview.rows:
             b = r.branch
-            table.add_row(str(r.line), r.action, b.name, b.sector.value, b.secretary, str(b.members))
+            table.add_row(str(r.line), r.action, b.name, label(b.sector), b.secretary, str(b.members))
         table.display = True
         self.query_one("#files", OptionList).display = False
         self.query_one("#error-lines", Static).update("\n".join(str(e) for e in preview.errors))
