@@ -1,7 +1,8 @@
 """The application shell: data, key map, command palette, signals.
 
 Screens reach shared state through the app: `app.store`, `app.settings`,
-`app.templates`, `app.criteria` and `app.today()`. Checklists load in a
+`app.templates`, `app.criteria` and `app.today()`. The app alone watches the
+data folder and tells the screen on top when it changed (`watched.py`). Checklists load in a
 thread after the first screen is up, so start-up stays under a second even
 at county scale; the first screen that needs them waits for that load.
 """
@@ -31,6 +32,7 @@ from inspector.store import Store
 
 from .home import HomeScreen
 from .palette import NavigationCommands
+from .watched import DataChanged
 
 if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate, WeakLaxCriterion
@@ -40,6 +42,10 @@ log = logging.getLogger("inspector.ui")
 #: After SIGHUP the terminal is gone and restoring it may block; the data is
 #: already saved by then, so the process leaves after this many seconds anyway.
 _EXIT_GRACE_SECONDS = 5.0
+
+#: How often the app asks the store whether anything was saved: a read of a
+#: few bytes (`Store.change_signature`), so others' changes show within ~2 s.
+WATCH_SECONDS = 1.0
 
 
 class InspectorApp(App[int]):
@@ -69,12 +75,34 @@ class InspectorApp(App[int]):
         #: that ends the process if restoring a vanished terminal hangs.
         self.exit_timer: threading.Timer | None = None
         self._hard_exit = False
+        #: Counts the changes seen in the data folder (and day turns): a
+        #: screen compares it with the count it last showed.
+        self.data_generation = 0
+        self._data_state = (store.change_signature(), self.today())
         if self.settings.committee_name:
             self.sub_title = self.settings.committee_name
 
     # ------------------------------------------------------------ shared state
     def today(self) -> date:
         return clock.today()
+
+    def check_data(self) -> bool:
+        """Note whether anything was saved (by anyone) or the day turned since
+        the last check; True if so, and `data_generation` has moved on."""
+        try:
+            state = (self.store.change_signature(), self.today())
+        except OSError as exc:
+            log.warning("change marker: %s", exc)
+            return False
+        if state == self._data_state:
+            return False
+        self._data_state = state
+        self.data_generation += 1
+        return True
+
+    def _watch_data(self) -> None:
+        if self.check_data():
+            self.screen.post_message(DataChanged())
 
     def _load_checklists(self) -> Any:
         with self._checklists_lock:
@@ -108,6 +136,7 @@ class InspectorApp(App[int]):
     def on_mount(self) -> None:
         self._apply_keymap()
         self._install_signal_handlers()
+        self.set_interval(WATCH_SECONDS, self._watch_data)
         if self.store.is_empty():
             from .welcome import WelcomeScreen
 
@@ -227,7 +256,7 @@ class InspectorApp(App[int]):
         if isinstance(self.screen, screen_class):
             return
         # Installed once and kept: opened again it shows at once, filters and
-        # selection as left, and its first poll brings in what changed meanwhile.
+        # selection as left, and brings in what changed meanwhile (`watched.py`).
         name = f"committee-{which}"
         if not self.is_screen_installed(name):
             self.install_screen(screen_class(), name)

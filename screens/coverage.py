@@ -5,7 +5,7 @@ sparklines show per month the visits made and the findings opened and
 closed; the table lists each branch's last visit and its visits this quarter
 and year, with branches never visited (red) or not visited for N days
 (yellow) first. `a` switches between those only and every branch; `n` sets N.
-Built from the ledger's shared per-branch index, re-read every ~2 s.
+Built from the ledger's shared per-branch index, re-read when the data changes.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, 
 
 from .home import SHORT_SECTOR
 from .ledger import ledger_source
-from .polled import PolledTableScreen
+from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
 
 COLUMNS = (
@@ -76,7 +76,7 @@ def trend_text(cov: Coverage) -> str:
     return "\n".join(lines)
 
 
-class CoverageScreen(PolledTableScreen):
+class CoverageScreen(TableScreen):
     COLUMNS = COLUMNS
     FIXED = _FIXED
     FLEX = _FLEX

@@ -19,13 +19,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from inspector.pinyin import matches
 from inspector.store import BranchSummary
 
-from .polled import POLL_SECONDS
+from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
 
 #: Sector names short enough for an 80-column table.
@@ -79,7 +78,7 @@ class FilterInput(Input):
     BINDINGS = [Binding("enter", "submit", "打开", tooltip="打开选中的党支部", id="home.open_branch")]
 
 
-class HomeScreen(Screen):
+class HomeScreen(WatchedScreen):
     HELP = "在筛选框中输入支部名称或拼音首字母即可筛选（如 dyzb 找到第一党支部）；↑↓ 选择，回车打开。"
     DEFAULT_CSS = """
     HomeScreen #bar { height: 1; }
@@ -169,8 +168,8 @@ class HomeScreen(Screen):
                 table.add_column(column.label, key=column.key, width=width)
         self._fit_columns()
         self.query_one("#filter", Input).focus()
+        self.mark_fresh()
         self.load_summaries()
-        self.set_interval(POLL_SECONDS, self._poll)
 
     def on_key(self) -> None:
         self.touched = True
@@ -179,8 +178,6 @@ class HomeScreen(Screen):
         self._fit_columns()
 
     def on_screen_resume(self) -> None:
-        if self._loaded:
-            self.load_summaries()
         self.query_one("#filter", Input).focus()
 
     def _fit_columns(self) -> None:
@@ -189,11 +186,8 @@ class HomeScreen(Screen):
             table.set_widths(widths)
 
     # -------------------------------------------------------------- data
-    def _poll(self) -> None:
-        # Not `is_current`: Textual 8 counts the screen under another one as
-        # current, and a refresh here then repaints the whole screen above it.
-        if self.app.screen is self:
-            self.load_summaries()
+    def refresh_data(self) -> None:
+        self.load_summaries()
 
     @work(thread=True, exclusive=True, group="summaries")
     def load_summaries(self) -> None:

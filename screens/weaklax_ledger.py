@@ -2,8 +2,8 @@
 
 One row per branch: status, the criteria it was determined by, the 整顿方案
 (四明确), how its findings are getting on, the 验收 result and the 销号
-date. Enter shows the full texts. Rows are read in a worker every ~2 s and
-only changed cells are redrawn, so another session's 验收 shows up by itself.
+date. Enter shows the full texts. Rows are read in a worker whenever the
+data changes and only changed cells are redrawn, so another session's 验收 shows up by itself.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from inspector.errors import StoreError
 from inspector.ledger.weaklax import WeakLaxRow, weaklax_rows
 
 from .cjk import fullwidth
-from .polled import PolledTableScreen
+from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
 
 COLUMNS = (
@@ -69,7 +69,7 @@ def row_text(r: WeakLaxRow) -> str:
     return "\n".join(lines)
 
 
-class WeakLaxLedgerScreen(PolledTableScreen):
+class WeakLaxLedgerScreen(TableScreen):
     COLUMNS = COLUMNS
     FIXED = _FIXED
     FLEX = _FLEX
