@@ -18,12 +18,13 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.screen import Screen
 
 from inspector import clock
 from inspector.errors import StoreError
@@ -37,6 +38,8 @@ from .watched import DataChanged
 if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate, WeakLaxCriterion
 
+    from .ledger import LedgerSource
+
 log = logging.getLogger("inspector.ui")
 
 #: After SIGHUP the terminal is gone and restoring it may block; the data is
@@ -46,6 +49,14 @@ _EXIT_GRACE_SECONDS = 5.0
 #: How often the app asks the store whether anything was saved: a read of a
 #: few bytes (`Store.change_signature`), so others' changes show within ~2 s.
 WATCH_SECONDS = 1.0
+
+
+@runtime_checkable
+class KeepsTyping(Protocol):
+    """A screen or form holding typed text it saves when the app closes
+    (the visit screen's note, the record editors)."""
+
+    def save_pending(self) -> None: ...
 
 
 class InspectorApp(App[int]):
@@ -62,7 +73,7 @@ class InspectorApp(App[int]):
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
-    def __init__(self, store: Store, checklist_dirs: Sequence[Path] = ()) -> None:
+    def __init__(self, store: Store, checklist_dirs: Sequence[Path] = (), *, hard_exit: bool = False) -> None:
         super().__init__()
         self.store = store
         self.checklist_dirs = list(checklist_dirs)
@@ -71,10 +82,16 @@ class InspectorApp(App[int]):
         self._loaded: Any = None
         self._criteria: list[WeakLaxCriterion] | None = None
         self._resume_offered = False
-        #: Set by `run` for a real process: then a signal also arms a timer
+        self._ledger_source: LedgerSource | None = None
+        #: What the user chose earlier in this session, offered again:
+        #: the bundle last imported and whether that import went through,
+        self.last_import: tuple[Path, bool] | None = None
+        #: and the folder 反馈意见 were last written to.
+        self.memo_folder: Path | None = None
+        #: `hard_exit` (a real process, see `run`): a signal also arms a timer
         #: that ends the process if restoring a vanished terminal hangs.
         self.exit_timer: threading.Timer | None = None
-        self._hard_exit = False
+        self._hard_exit = hard_exit
         #: Counts the changes seen in the data folder (and day turns): a
         #: screen compares it with the count it last showed.
         self.data_generation = 0
@@ -114,6 +131,14 @@ class InspectorApp(App[int]):
                 for err in self._loaded.errors:
                     log.warning("checklist: %s", err)
             return self._loaded
+
+    def ledger_source(self) -> LedgerSource:
+        """The committee ledger's reader, shared by its screens for the whole session."""
+        from .ledger import LedgerSource
+
+        if self._ledger_source is None:
+            self._ledger_source = LedgerSource(self.store)
+        return self._ledger_source
 
     @property
     def templates(self) -> dict[str, ChecklistTemplate]:
@@ -214,7 +239,7 @@ class InspectorApp(App[int]):
         from .dialogs.common import ChoiceDialog
 
         home = self.screen_stack[0]
-        if not asked and (self.screen is not home or getattr(home, "touched", False)):
+        if not asked and (self.screen is not home or (isinstance(home, HomeScreen) and home.touched)):
             # The user is already busy; a dialog now would take their keys.
             self.notify(
                 f"有 {len(entries)} 项未完成的现场指导：按 Ctrl+P 选「继续未完成的现场指导」。",
@@ -259,7 +284,14 @@ class InspectorApp(App[int]):
         # selection as left, and brings in what changed meanwhile (`watched.py`).
         name = f"committee-{which}"
         if not self.is_screen_installed(name):
-            self.install_screen(screen_class(), name)
+            screen: Screen[None]
+            if screen_class is WeakLaxLedgerScreen:
+                screen = WeakLaxLedgerScreen()
+            elif screen_class is CoverageScreen:
+                screen = CoverageScreen(self.ledger_source())
+            else:
+                screen = LedgerScreen(self.ledger_source())
+            self.install_screen(screen, name)
         self.go_home()
         self.push_screen(name)
 
@@ -291,10 +323,9 @@ class InspectorApp(App[int]):
     def save_pending(self) -> None:
         """Ask every open screen to save text typed but not yet saved (a note being written)."""
         for screen in reversed(self.screen_stack):
-            save = getattr(screen, "save_pending", None)
-            if callable(save):
+            if isinstance(screen, KeepsTyping):
                 try:
-                    save()
+                    screen.save_pending()
                 except Exception:  # one screen failing must not stop the others
                     log.exception("save_pending failed on %r", screen)
 
@@ -322,8 +353,7 @@ class InspectorApp(App[int]):
 
 def run(store: Store, checklist_dirs: Sequence[Path] = (), mouse: bool = True) -> int:
     """Run the app until the user quits; returns the process exit code."""
-    app = InspectorApp(store, checklist_dirs)
-    app._hard_exit = True
+    app = InspectorApp(store, checklist_dirs, hard_exit=True)
     try:
         app.run(mouse=mouse)
     finally:

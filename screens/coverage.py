@@ -20,7 +20,7 @@ from inspector.errors import StoreError
 from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, sparkline
 
 from .home import SHORT_SECTOR
-from .ledger import ledger_source
+from .ledger import LedgerSource
 from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
 
@@ -101,8 +101,9 @@ class CoverageScreen(TableScreen):
         Binding("escape", "back", "返回", id="coverage.back"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, source: LedgerSource) -> None:
         super().__init__()
+        self.source = source
         self.only_needing = True
         self.days: int | None = None  # None: the committee's setting
         self.coverage: Coverage | None = None
@@ -117,7 +118,6 @@ class CoverageScreen(TableScreen):
         yield Footer(compact=True)
 
     def prepare(self) -> None:
-        self.source = ledger_source(self.app)
         self.report = CoverageReport(self.app.store, self.source.ledger)
 
     @work(thread=True, exclusive=True, group="coverage")

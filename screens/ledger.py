@@ -40,6 +40,7 @@ from inspector.ledger.rows import (
     sort_rows,
 )
 from inspector.models import Finding, FindingStatus
+from inspector.store import Store
 
 from .cjk import fullwidth
 from .watched import WatchedScreen
@@ -72,15 +73,15 @@ _STATUS_STYLE = {S.CLOSED.value: "muted", S.AWAITING_CHECK.value: "warn"}
 
 
 class LedgerSource:
-    """One `Ledger` per app, shared by the ledger and coverage screens, so a
-    second opening only reads files changed since; the lock keeps the poll
-    thread and a status move from using it at once."""
+    """One `Ledger` per app (`InspectorApp.ledger_source`), shared by the
+    ledger and coverage screens, so a second opening only reads files changed
+    since; the lock keeps a reading thread and a status move from using it at once."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.ledger = Ledger(store)
         self.lock = threading.Lock()
         #: The rows of the last read and their day: a screen opened again shows
-        #: these at once, and its first poll brings in what changed since.
+        #: these at once, then brings in what changed since.
         self.last: tuple[date, list[LedgerRow]] | None = None
 
     def rows(self, today: date) -> list[LedgerRow]:
@@ -94,13 +95,6 @@ class LedgerSource:
             # stalls on keys); they hold no cycles, so exempt them from it.
             gc.freeze()
         return rows
-
-
-def ledger_source(app) -> LedgerSource:
-    source = getattr(app, "_ledger_source", None)
-    if source is None or source.ledger.store is not app.store:
-        source = app._ledger_source = LedgerSource(app.store)
-    return source
 
 
 class LedgerScreen(WatchedScreen):
@@ -133,8 +127,9 @@ class LedgerScreen(WatchedScreen):
         Binding("escape", "back", "返回", id="ledger.back"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, source: LedgerSource) -> None:
         super().__init__()
+        self.source = source
         self.flt = LedgerFilter()
         self.branch_query = ""
         self.sort_column: str | None = None  # None: by branch (pinyin), then deadline
@@ -164,7 +159,6 @@ class LedgerScreen(WatchedScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "整改台账"
-        self.source = ledger_source(self.app)
         self.table.focus()
         last = self.source.last
         if last is not None and last[0] == self.app.today():

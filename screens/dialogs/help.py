@@ -84,9 +84,8 @@ class HelpDialog(ModalScreen[None]):
             table.add_row(keys, desc)
         with VerticalScroll(classes="dialog-box"):
             yield Static("帮助（Esc 关闭）", classes="dialog-title")
-            intro = getattr(self.target, "HELP", None)
-            if intro:
-                yield Static(Text(intro), classes="muted")
+            if self.target.HELP:
+                yield Static(Text(self.target.HELP), classes="muted")
             yield Static(table)
 
     def action_close(self) -> None:

@@ -43,13 +43,10 @@ log = logging.getLogger("inspector.ui")
 
 NOT_COMPLETED = "本次现场指导尚未完成，完成后才能生成反馈意见"
 
-#: The folder last chosen, per data folder, for the rest of the session.
-_chosen: dict[Path, Path] = {}
-
 
 def default_folder(app: App) -> Path:
-    root = Path(app.store.root).absolute()
-    return _chosen.get(root, root / "memos")
+    """The folder chosen last in this session (`InspectorApp.memo_folder`), else the data folder's `memos`."""
+    return app.memo_folder or Path(app.store.root).absolute() / "memos"
 
 
 @dataclass
@@ -275,7 +272,7 @@ def generate_memos(
         if not text:
             return
         folder = Path(text).expanduser().absolute()
-        _chosen[Path(app.store.root).absolute()] = folder
+        app.memo_folder = folder
         app.push_screen(MemoProgress(subject, refs, folder, only_stale=only_stale), then)
 
     app.push_screen(

@@ -201,7 +201,7 @@ def start_import(app, on_done: Callable[[bool], object] | None = None) -> None:
     time, the current folder or home. `on_done(ok)` runs once the report is closed."""
     from ..conflicts import open_conflicts
 
-    last: tuple[Path, bool] | None = getattr(app, "_sync_last_import", None)
+    last: tuple[Path, bool] | None = app.last_import
     if last is not None and not last[1]:
         initial = str(last[0])
     else:
@@ -212,7 +212,7 @@ def start_import(app, on_done: Callable[[bool], object] | None = None) -> None:
     def after(outcome: Outcome | None) -> None:
         if outcome is None:
             return
-        app._sync_last_import = (outcome.path, outcome.ok)
+        app.last_import = (outcome.path, outcome.ok)
         if on_done is not None:
             on_done(outcome.ok)
         if outcome.open_conflicts:
