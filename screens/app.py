@@ -62,9 +62,9 @@ class KeepsTyping(Protocol):
 class InspectorApp(App[int]):
     TITLE = "两学一做 · 现场指导"
     COMMANDS = {NavigationCommands}
-    CSS = """
-    .muted { color: $text-muted; }
-    """
+    # Absolute: Textual resolves a relative path against the file of the
+    # (sub)class, and tests subclass the app.
+    CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
     BINDINGS = [
         Binding("f1", "help", "帮助", id="app.help"),
         Binding("question_mark", "help", "帮助", show=False, id="app.help_alt"),

@@ -18,6 +18,7 @@ from inspector.store import BranchData
 from inspector.weaklax import current as current_weaklax
 
 from .cjk import fullwidth
+from .styles import tcss
 from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
 
@@ -35,13 +36,7 @@ class RecordTable(FixedTable):
 
 class BranchScreen(WatchedScreen):
     HELP = "按Tab键在「现场指导记录」与「未销号问题」之间切换；在记录上按回车打开。"
-    DEFAULT_CSS = """
-    BranchScreen #profile { height: auto; padding: 0 1; }
-    BranchScreen #status { height: auto; padding: 0 1; }
-    BranchScreen .caption { height: 1; padding: 0 1; text-style: bold; background: $boost; }
-    BranchScreen #visits { height: auto; max-height: 8; scrollbar-size-vertical: 1; }
-    BranchScreen #findings { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    DEFAULT_CSS = tcss("branch_screen")
     BINDINGS = [
         Binding("n", "new_visit", "新建指导", id="branch.new_visit"),
         Binding("p", "pockets", "口袋党员", id="branch.pockets"),

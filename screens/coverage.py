@@ -21,6 +21,7 @@ from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, 
 
 from .home import SHORT_SECTOR
 from .ledger import LedgerSource
+from .styles import tcss
 from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
 
@@ -86,13 +87,7 @@ class CoverageScreen(TableScreen):
         "指导覆盖情况：每个党支部的上次指导日期、本季度和本年的指导次数；从未指导（红）和长期未指导（黄）排在前面。"
         "a 切换只看需指导的／全部，n 设置天数。"
     )
-    DEFAULT_CSS = """
-    CoverageScreen #cov-summary { height: auto; padding: 0 1; text-style: bold; }
-    CoverageScreen #cov-summary.complete { color: $success; }
-    CoverageScreen #cov-summary.incomplete { color: $warning; }
-    CoverageScreen #cov-trend { height: auto; padding: 0 1; }
-    CoverageScreen FixedTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    DEFAULT_CSS = tcss("coverage_screen")
     BINDINGS = [
         Binding("a", "toggle_all", "全部／需指导", id="coverage.toggle_all"),
         Binding("n", "set_days", "天数", id="coverage.days"),

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from inspector.pinyin import matches
 from inspector.store import BranchSummary
 
+from .styles import tcss
 from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
 
@@ -80,12 +81,7 @@ class FilterInput(Input):
 
 class HomeScreen(WatchedScreen):
     HELP = "在筛选框中输入支部名称或拼音首字母即可筛选（如 dyzb 找到第一党支部）；↑↓ 选择，回车打开。"
-    DEFAULT_CSS = """
-    HomeScreen #bar { height: 1; }
-    HomeScreen #filter { width: 1fr; border: none; height: 1; padding: 0 1; }
-    HomeScreen #status { width: 34; padding: 0 1; color: $text-muted; }
-    HomeScreen FixedTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    DEFAULT_CSS = tcss("home_screen")
     BINDINGS = [
         Binding("ctrl+n", "add_branch", "新增", tooltip="新增党支部", id="home.add_branch"),
         Binding("f2", "edit_branch", "修改", tooltip="修改选中党支部的信息", id="home.edit_branch"),

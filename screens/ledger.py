@@ -43,6 +43,7 @@ from inspector.models import Finding, FindingStatus
 from inspector.store import Store
 
 from .cjk import fullwidth
+from .styles import tcss
 from .watched import WatchedScreen
 from .widgets.row_table import Column, RowTable
 
@@ -103,13 +104,7 @@ class LedgerScreen(WatchedScreen):
         "x 清除筛选；空格多选，m 改状态（销号须填验收人、日期和佐证材料；重新打开须填理由）；回车查看问题及变更记录；"
         "Ctrl+E 导出 Word 或 CSV。其他人的修改约 2 秒内自动显示。"
     )
-    DEFAULT_CSS = """
-    LedgerScreen #bar { height: 1; }
-    LedgerScreen #text { width: 1fr; border: none; height: 1; padding: 0 1; }
-    LedgerScreen #count { width: 36; padding: 0 1; color: $text-muted; text-align: right; }
-    LedgerScreen #filters { height: 1; padding: 0 1; color: $accent; }
-    LedgerScreen RowTable { height: 1fr; }
-    """
+    DEFAULT_CSS = tcss("ledger_screen")
     BINDINGS = [
         Binding("slash", "find", "查找", id="ledger.find"),
         Binding("s", "cycle_status", "状态", id="ledger.status_filter"),

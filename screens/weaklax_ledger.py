@@ -18,6 +18,7 @@ from inspector.errors import StoreError
 from inspector.ledger.weaklax import WeakLaxRow, weaklax_rows
 
 from .cjk import fullwidth
+from .styles import tcss
 from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
 
@@ -76,10 +77,7 @@ class WeakLaxLedgerScreen(TableScreen):
     TABLE_ID = "wl-table"
     SUBTITLE = "软弱涣散党组织整顿台账"
     HELP = "软弱涣散党组织整顿台账：每个被认定的党支部一行。回车查看全文；其他人的修改约 2 秒内自动显示。"
-    DEFAULT_CSS = """
-    WeakLaxLedgerScreen #wl-count { height: 1; padding: 0 1; color: $text-muted; }
-    WeakLaxLedgerScreen FixedTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    DEFAULT_CSS = tcss("weak_lax_ledger_screen")
     BINDINGS = [
         Binding("enter", "show", "详情", id="wlledger.show"),
         Binding("l", "ledger", "整改台账", id="wlledger.ledger"),

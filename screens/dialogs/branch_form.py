@@ -12,7 +12,7 @@ from inspector.branches import LABELS, BranchInvalid, branch_from_fields, name_t
 from inspector.errors import StoreError
 from inspector.models import Branch, Sector
 
-from .common import DIALOG_CSS
+from ..styles import tcss
 
 _TEXT_FIELDS = ("name", "secretary", "members", "party_groups", "contact", "notes")
 _PLACEHOLDERS = {
@@ -28,18 +28,7 @@ _PLACEHOLDERS = {
 class BranchForm(ModalScreen["Branch | None"]):
     """Dismisses the saved Branch, or None when cancelled."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    BranchForm { align: center middle; }
-    BranchForm .dialog-box { width: 72; }
-    BranchForm VerticalScroll { height: auto; max-height: 18; }
-    BranchForm .row { height: 1; }
-    BranchForm .row Label { width: 16; }
-    BranchForm .row Input, BranchForm .row Select { width: 1fr; }
-    BranchForm .field-error { color: $error; height: auto; padding-left: 16; display: none; }
-    """
-    )
+    DEFAULT_CSS = tcss("dialog", "branch_form")
     BINDINGS = [
         Binding("ctrl+s", "save", "保存", id="branch_form.save"),
         Binding("escape", "cancel", "取消", id="branch_form.cancel"),

@@ -14,27 +14,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-DIALOG_CSS = """
-.dialog-box {
-    width: 70;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: thick $primary;
-    background: $surface;
-    padding: 0 1;
-}
-.dialog-title { text-style: bold; width: 100%; content-align: center middle; }
-.dialog-buttons { height: auto; width: 100%; align-horizontal: right; margin-top: 1; }
-.dialog-buttons Button { margin-left: 1; min-width: 10; }
-.dialog-error { color: $error; height: auto; }
-"""
+from ..styles import tcss
 
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a yes/no question; dismisses True for 确定, False for 取消 / Esc."""
 
-    DEFAULT_CSS = "ConfirmDialog { align: center middle; }\n" + DIALOG_CSS
+    DEFAULT_CSS = tcss("dialog", "confirm_dialog")
     BINDINGS = [
         Binding("escape,n", "cancel", "取消", id="dialog.cancel"),
         Binding("y", "confirm", "确定", id="dialog.confirm"),
@@ -70,7 +56,7 @@ class ConfirmDialog(ModalScreen[bool]):
 class PromptDialog(ModalScreen["str | None"]):
     """Ask for one line of text; dismisses the text (stripped) or None on Esc."""
 
-    DEFAULT_CSS = "PromptDialog { align: center middle; }\n" + DIALOG_CSS
+    DEFAULT_CSS = tcss("dialog", "prompt_dialog")
     BINDINGS = [Binding("escape", "cancel", "取消", id="dialog.cancel")]
 
     def __init__(
@@ -121,10 +107,7 @@ class PromptDialog(ModalScreen["str | None"]):
 class ChoiceDialog(ModalScreen["int | None"]):
     """Pick one of a list (arrow keys or the item's number, Enter); dismisses its index or None."""
 
-    DEFAULT_CSS = (
-        "ChoiceDialog { align: center middle; }\nChoiceDialog OptionList { height: auto; max-height: 16; }\n"
-        + DIALOG_CSS
-    )
+    DEFAULT_CSS = tcss("dialog", "choice_dialog")
     BINDINGS = [Binding("escape", "cancel", "取消", id="dialog.cancel")]
 
     def __init__(self, title: str, label: str, choices: list[str], *, current: int | None = None) -> None:

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Label, Static
 from inspector.errors import OutputExists, StoreError
 from inspector.ledger.rows import LedgerRow
 
-from .common import DIALOG_CSS
+from ..styles import tcss
 
 log = logging.getLogger("inspector.ui")
 
@@ -33,7 +33,7 @@ def default_path(fmt: str, today) -> Path:
 class ExportDialog(ModalScreen["Path | None"]):
     """Ask a path (.docx or .csv by its suffix), export in a worker; dismisses the written path."""
 
-    DEFAULT_CSS = "ExportDialog { align: center middle; }\n" + DIALOG_CSS
+    DEFAULT_CSS = tcss("dialog", "export_dialog")
     BINDINGS = [Binding("escape", "cancel", "取消", id="export.cancel")]
 
     def __init__(self, rows: Sequence[LedgerRow], filters: str) -> None:

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from .common import DIALOG_CSS
+from ..styles import tcss
 
 _KEY_NAMES = {
     "enter": "回车",
@@ -63,13 +63,7 @@ def bindings_of(screen: Screen) -> list[tuple[str, str]]:
 
 
 class HelpDialog(ModalScreen[None]):
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    HelpDialog { align: center middle; }
-    HelpDialog VerticalScroll { height: auto; max-height: 20; }
-    """
-    )
+    DEFAULT_CSS = tcss("dialog", "help_dialog")
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "关闭", id="help.close")]
 
     def __init__(self, screen: Screen) -> None:

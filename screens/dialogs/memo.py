@@ -34,7 +34,8 @@ from inspector.errors import StoreError
 from inspector.models import Visit, VisitStatus
 from inspector.settings import load_settings
 
-from .common import DIALOG_CSS, ConfirmDialog, PromptDialog
+from ..styles import tcss
+from .common import ConfirmDialog, PromptDialog
 
 if TYPE_CHECKING:
     from inspector.documents.memo import MemoInputs
@@ -76,16 +77,7 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
     for this one). Existing files are only replaced after a confirmation.
     """
 
-    DEFAULT_CSS = (
-        "MemoProgress { align: center middle; }\n"
-        + DIALOG_CSS
-        + """
-    MemoProgress ProgressBar { width: 100%; margin-top: 1; }
-    MemoProgress #memo-bar Bar { width: 1fr; }
-    MemoProgress #memo-bar Bar > .bar--bar { background: $primary 25%; }
-    MemoProgress #memo-hint { color: $text-muted; width: 100%; content-align: right middle; }
-    """
-    )
+    DEFAULT_CSS = tcss("dialog", "memo_progress")
     BINDINGS = [Binding("escape", "stop", "停止", id="memo.stop")]
 
     def __init__(self, subject: str, refs: Sequence[tuple[str, str]], folder: Path, *, only_stale: bool) -> None:

@@ -16,7 +16,7 @@ from inspector.models import Branch, VisitMethod
 from inspector.visit import parse_date, start_visit
 
 from ..cjk import fullwidth
-from .common import DIALOG_CSS
+from ..styles import tcss
 
 _DEFAULT_METHODS = (VisitMethod.REVIEW_RECORDS, VisitMethod.HEAR_REPORT)
 
@@ -29,16 +29,7 @@ def split_names(text: str) -> list[str]:
 class NewVisitDialog(ModalScreen["Visit | None"]):
     """Dismisses the started Visit, or None when cancelled."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    NewVisitDialog { align: center middle; }
-    NewVisitDialog .row { height: 1; margin-bottom: 1; }
-    NewVisitDialog .row Label { width: 10; }
-    NewVisitDialog .row Input, NewVisitDialog .row Select { width: 1fr; }
-    NewVisitDialog SelectionList { height: auto; margin-bottom: 1; }
-    """
-    )
+    DEFAULT_CSS = tcss("dialog", "new_visit_dialog")
     BINDINGS = [
         Binding("ctrl+s", "start", "开始指导", id="new_visit.start"),
         Binding("escape", "cancel", "取消", id="new_visit.cancel"),

@@ -21,13 +21,13 @@ from inspector.ledger.rows import STATUS_ORDER, LedgerFilter, branches_matching
 from inspector.models import FindingCategory, Sector, Severity
 from inspector.visit import parse_date
 
-from .common import DIALOG_CSS
+from ..styles import tcss
 
 
 class CloseDialog(ModalScreen["dict | None"]):
     """销号: who verified, on what day, with what evidence. Dismisses the details or None."""
 
-    DEFAULT_CSS = "CloseDialog { align: center middle; }\n" + DIALOG_CSS
+    DEFAULT_CSS = tcss("dialog", "close_dialog")
     BINDINGS = [
         Binding("escape", "cancel", "取消", id="close.cancel"),
         Binding("ctrl+s,f2", "submit", "销号", id="close.submit"),
@@ -99,14 +99,7 @@ _ANY = "any"
 class FilterDialog(ModalScreen["LedgerFilter | None"]):
     """Every filter of the ledger on one form; the free text stays on the screen's filter line."""
 
-    DEFAULT_CSS = (
-        "FilterDialog { align: center middle; }\n"
-        "FilterDialog .row { height: 1; margin-top: 1; }\n"
-        "FilterDialog .row Label { width: 10; }\n"
-        "FilterDialog Checkbox { margin-top: 1; border: none; padding: 0; }\n"
-        "FilterDialog Select { width: 1fr; }\n"
-        "FilterDialog Input { width: 1fr; }\n" + DIALOG_CSS
-    )
+    DEFAULT_CSS = tcss("dialog", "filter_dialog")
     BINDINGS = [
         Binding("escape", "cancel", "取消", id="filter.cancel"),
         Binding("ctrl+s,f2", "submit", "应用", id="filter.submit"),
@@ -245,11 +238,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
 class TextDialog(ModalScreen[None]):
     """A page of text to read (a finding with its history, a bulk move's results); Esc closes it."""
 
-    DEFAULT_CSS = (
-        "TextDialog { align: center middle; }\n"
-        "TextDialog .dialog-box { width: 100; }\n"
-        "TextDialog VerticalScroll { height: auto; max-height: 100%; }\n" + DIALOG_CSS
-    )
+    DEFAULT_CSS = tcss("dialog", "text_dialog")
     BINDINGS = [Binding("escape,enter,q", "close", "关闭", id="text.close")]
 
     def __init__(self, title: str, body: str) -> None:

@@ -26,7 +26,8 @@ from textual.widgets import Button, Static
 from inspector.errors import StoreError
 from inspector.sync.merge import export_bundle, import_bundle
 
-from .common import DIALOG_CSS, ConfirmDialog, PromptDialog
+from ..styles import tcss
+from .common import ConfirmDialog, PromptDialog
 
 log = logging.getLogger("inspector.ui")
 
@@ -120,15 +121,7 @@ def export_job(store, path: Path, branches: list[str] | None) -> Outcome:
 class SyncJobDialog(ModalScreen[Outcome]):
     """Run one import or export in a thread, show what it did, dismiss the `Outcome`."""
 
-    DEFAULT_CSS = (
-        "SyncJobDialog { align: center middle; }\n"
-        + DIALOG_CSS
-        + """
-    SyncJobDialog .dialog-box { width: 76; }
-    SyncJobDialog #report { height: auto; max-height: 14; }
-    SyncJobDialog #report.failed { color: $error; }
-    """
-    )
+    DEFAULT_CSS = tcss("dialog", "sync_job_dialog")
     BINDINGS = [
         Binding("escape", "close", "关闭", id="sync.close"),
         Binding("c", "conflicts", "处理冲突", id="sync.conflicts"),
