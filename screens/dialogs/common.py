@@ -14,7 +14,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from inspector.errors import UserError
+
 from ..styles import tcss
+from .form import FormDialog
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -53,7 +56,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class PromptDialog(ModalScreen["str | None"]):
+class PromptDialog(FormDialog["str | None"]):
     """Ask for one line of text; dismisses the text (stripped) or None on Esc."""
 
     DEFAULT_CSS = tcss("dialog", "prompt_dialog")
@@ -69,39 +72,21 @@ class PromptDialog(ModalScreen["str | None"]):
         self.placeholder = placeholder
         self.required = required
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Label(self.label, markup=False)
-            yield Input(self.initial, placeholder=self.placeholder, id="value")
-            yield Static("", classes="dialog-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("确定（回车）", variant="primary", id="ok")
-                yield Button("取消（Esc）", id="cancel")
+    def form_title(self) -> str:
+        return self.title_text
+
+    def fields(self) -> ComposeResult:
+        yield Label(self.label, markup=False)
+        yield Input(self.initial, placeholder=self.placeholder, id="value")
 
     def on_mount(self) -> None:
         self.query_one("#value", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def _submit(self) -> None:
+    def submit(self) -> None:
         value = self.query_one("#value", Input).value.strip()
         if self.required and not value:
-            self.query_one("#error", Static).update("请填写后再确定。")
-            return
+            raise UserError("请填写后再确定。")
         self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ChoiceDialog(ModalScreen["int | None"]):

@@ -16,15 +16,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.ledger.rows import STATUS_ORDER, LedgerFilter, branches_matching
 from inspector.models import FindingCategory, Sector, Severity
 from inspector.visit import parse_date
 
 from ..styles import tcss
+from .form import FormDialog
 
 
-class CloseDialog(ModalScreen["dict | None"]):
+class CloseDialog(FormDialog["dict | None"]):
     """销号: who verified, on what day, with what evidence. Dismisses the details or None."""
 
     DEFAULT_CSS = tcss("dialog", "close_dialog")
@@ -32,6 +33,7 @@ class CloseDialog(ModalScreen["dict | None"]):
         Binding("escape", "cancel", "取消", id="close.cancel"),
         Binding("ctrl+s,f2", "submit", "销号", id="close.submit"),
     ]
+    OK_LABEL = "销号（Ctrl+S）"
 
     def __init__(self, what: str, *, on: date, verifier: str = "", evidence: str = "", error: str = "") -> None:
         super().__init__()
@@ -39,58 +41,40 @@ class CloseDialog(ModalScreen["dict | None"]):
         self.initial = (verifier, on.isoformat(), evidence)
         self.error = error
 
-    def compose(self) -> ComposeResult:
+    def form_title(self) -> str:
+        return f"销号：{self.what}"
+
+    def initial_error(self) -> str:
+        return self.error
+
+    def fields(self) -> ComposeResult:
         verifier, on, evidence = self.initial
-        with Vertical(classes="dialog-box"):
-            yield Static(f"销号：{self.what}", classes="dialog-title")
-            yield Label("验收人（不能是具体责任人本人）：")
-            yield Input(verifier, id="verifier")
-            yield Label("验收日期：")
-            yield Input(on, placeholder="2026-11-26", id="on")
-            yield Label("佐证材料：")
-            yield Input(evidence, placeholder="如：支部党员大会记录、整改报告", id="evidence")
-            yield Static(self.error, classes="dialog-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("销号（Ctrl+S）", variant="primary", id="ok")
-                yield Button("取消（Esc）", id="cancel")
+        yield Label("验收人（不能是具体责任人本人）：")
+        yield Input(verifier, id="verifier")
+        yield Label("验收日期：")
+        yield Input(on, placeholder="2026-11-26", id="on")
+        yield Label("佐证材料：")
+        yield Input(evidence, placeholder="如：支部党员大会记录、整改报告", id="evidence")
 
     def on_mount(self) -> None:
         self.query_one("#verifier", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def enter_in(self, field: Input) -> None:
         ids = ["verifier", "on", "evidence"]
-        index = ids.index(event.input.id or "verifier")
+        index = ids.index(field.id or "verifier")
         if index < len(ids) - 1:
             self.query_one(f"#{ids[index + 1]}", Input).focus()
         else:
             self.action_submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         value = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("verifier", "on", "evidence")}
-        error = self.query_one("#error", Static)
         if not value["verifier"]:
-            error.update("请填写验收人。")
-            return
-        try:
-            on = parse_date(value["on"])
-        except StoreError as exc:
-            error.update(str(exc))
-            return
+            raise UserError("请填写验收人。")
+        on = parse_date(value["on"])
         if not value["evidence"]:
-            error.update("请填写佐证材料。")
-            return
+            raise UserError("请填写佐证材料。")
         self.dismiss({"verifier": value["verifier"], "on": on, "evidence": value["evidence"]})
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 _ANY = "any"
