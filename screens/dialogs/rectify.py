@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from inspector.errors import UserError
 from inspector.ledger.rows import STATUS_ORDER, LedgerFilter, branches_matching
@@ -80,7 +80,7 @@ class CloseDialog(FormDialog["dict | None"]):
 _ANY = "any"
 
 
-class FilterDialog(ModalScreen["LedgerFilter | None"]):
+class FilterDialog(FormDialog["LedgerFilter | None"]):
     """Every filter of the ledger on one form; the free text stays on the screen's filter line."""
 
     DEFAULT_CSS = tcss("dialog", "filter_dialog")
@@ -88,6 +88,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
         Binding("escape", "cancel", "取消", id="filter.cancel"),
         Binding("ctrl+s,f2", "submit", "应用", id="filter.submit"),
     ]
+    OK_LABEL = "应用（Ctrl+S）"
 
     def __init__(self, current: LedgerFilter, summaries, branch_query: str = "") -> None:
         super().__init__()
@@ -99,63 +100,60 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
     def _one(values) -> str:
         return str(next(iter(values))) if len(values) == 1 else _ANY
 
-    def compose(self) -> ComposeResult:
+    def form_title(self) -> str:
+        return "筛选整改台账"
+
+    def fields(self) -> ComposeResult:
         c = self.current
         statuses = [("未销号（未启动、整改中、待验收）", "open")] + [(s.value, s.value) for s in STATUS_ORDER]
         status = "open" if len(c.statuses) == 3 and "已销号" not in c.statuses else self._one(c.statuses)
-        with Vertical(classes="dialog-box"):
-            yield Static("筛选整改台账", classes="dialog-title")
-            with Horizontal(classes="row"):
-                yield Label("状态")
-                yield Select(
-                    statuses, value=status if status != _ANY else Select.NULL, prompt="全部", id="status", compact=True
-                )
-            with Horizontal(classes="row"):
-                yield Label("党支部")
-                yield Input(
-                    self.branch_query, placeholder="名称或拼音首字母（如 dyzb），空为全部", id="branch", compact=True
-                )
-            with Horizontal(classes="row"):
-                yield Label("领域")
-                yield Select(
-                    [(s.value, s.value) for s in Sector],
-                    value=self._pick(c.sectors),
-                    prompt="全部",
-                    id="sector",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("问题类别")
-                yield Select(
-                    [(x.value, x.value) for x in FindingCategory],
-                    value=self._pick(c.categories),
-                    prompt="全部",
-                    id="category",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("严重程度")
-                yield Select(
-                    [(x.value, x.value) for x in Severity],
-                    value=self._pick(c.severities),
-                    prompt="全部",
-                    id="severity",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("到期天数")
-                yield Input(
-                    "" if c.due_within is None else str(c.due_within),
-                    placeholder="N 天内到期，空为不限",
-                    id="due",
-                    type="integer",
-                    compact=True,
-                )
-            yield Checkbox("只看已逾期", c.overdue, id="overdue")
-            yield Static("", classes="dialog-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("应用（Ctrl+S）", variant="primary", id="ok")
-                yield Button("取消（Esc）", id="cancel")
+        with Horizontal(classes="row"):
+            yield Label("状态")
+            yield Select(
+                statuses, value=status if status != _ANY else Select.NULL, prompt="全部", id="status", compact=True
+            )
+        with Horizontal(classes="row"):
+            yield Label("党支部")
+            yield Input(
+                self.branch_query, placeholder="名称或拼音首字母（如 dyzb），空为全部", id="branch", compact=True
+            )
+        with Horizontal(classes="row"):
+            yield Label("领域")
+            yield Select(
+                [(s.value, s.value) for s in Sector],
+                value=self._pick(c.sectors),
+                prompt="全部",
+                id="sector",
+                compact=True,
+            )
+        with Horizontal(classes="row"):
+            yield Label("问题类别")
+            yield Select(
+                [(x.value, x.value) for x in FindingCategory],
+                value=self._pick(c.categories),
+                prompt="全部",
+                id="category",
+                compact=True,
+            )
+        with Horizontal(classes="row"):
+            yield Label("严重程度")
+            yield Select(
+                [(x.value, x.value) for x in Severity],
+                value=self._pick(c.severities),
+                prompt="全部",
+                id="severity",
+                compact=True,
+            )
+        with Horizontal(classes="row"):
+            yield Label("到期天数")
+            yield Input(
+                "" if c.due_within is None else str(c.due_within),
+                placeholder="N 天内到期，空为不限",
+                id="due",
+                type="integer",
+                compact=True,
+            )
+        yield Checkbox("只看已逾期", c.overdue, id="overdue")
 
     def _pick(self, values):
         one = self._one(values)
@@ -164,25 +162,13 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
     def on_mount(self) -> None:
         self.query_one("#status", Select).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         from inspector.models import FindingStatus
 
         def chosen(select_id: str) -> str | None:
             value = self.query_one(f"#{select_id}", Select).value
             return None if value is Select.NULL else str(value)
 
-        error = self.query_one("#error", Static)
         status = chosen("status")
         if status == "open":
             statuses = frozenset(s for s in STATUS_ORDER if s != FindingStatus.CLOSED)
@@ -193,13 +179,11 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
         if query:
             branches = branches_matching(self.summaries, query)
             if not branches:
-                error.update(f"没有名称或拼音首字母包含「{query}」的党支部。")
-                return
+                raise UserError(f"没有名称或拼音首字母包含「{query}」的党支部。")
         due_text = self.query_one("#due", Input).value.strip()
         due = int(due_text) if due_text else None
         if due is not None and due < 0:
-            error.update("到期天数须为不小于 0 的整数。")
-            return
+            raise UserError("到期天数须为不小于 0 的整数。")
         sector, category, severity = chosen("sector"), chosen("category"), chosen("severity")
         self.branch_query = query
         self.dismiss(
@@ -214,9 +198,6 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
                 due_within=due,
             )
         )
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class TextDialog(ModalScreen[None]):
