@@ -22,6 +22,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -86,6 +87,8 @@ _SHIPPED_PACKAGE = "checklists"
 
 Requirement = Literal["", "leading_cadres", "party_groups", "members_7plus"]
 AnswerKind = Literal["graded", "yesno"]
+#: Whom a template checks: a branch on a visit, or the committee's own duties (plan 四、1 and 四、2).
+Scope = Literal["branch", "committee"]
 _REQUIREMENTS: tuple[str, ...] = ("", "leading_cadres", "party_groups", "members_7plus")
 _ANSWER_KINDS: tuple[str, ...] = ("graded", "yesno")
 
@@ -130,6 +133,9 @@ class Item(_Model):
 
     id: ItemId
     text: Text
+    #: The shortfall stated as a problem (未按季度召开支部党员大会): what a finding
+    #: made from this item says before the observed fact; the text is its basis.
+    problem: str = ""
     check: Text
     methods: list[VisitMethod] = Field(min_length=1)
     basis: str
@@ -141,11 +147,28 @@ class Item(_Model):
     category: FindingCategory
     weaklax: str = ""
     local: StrictBool = False
+    #: MM-DD in the campaign year by which the duty falls due (七一 lesson,
+    #: year-end meetings); before it the duty is not yet a shortfall.
+    due: str = ""
 
     @field_validator("basis")
     @classmethod
     def _basis(cls, v: str) -> str:
         return _check_basis(v, allow_empty=False)
+
+    @field_validator("due")
+    @classmethod
+    def _due(cls, v: str) -> str:
+        if v == "":
+            return v
+        m = re.fullmatch(r"(\d{2})-(\d{2})", v)
+        try:
+            if m is None:
+                raise ValueError
+            date(2016, int(m.group(1)), int(m.group(2)))  # a leap year: 02-29 is a real day
+        except ValueError:
+            raise PydanticCustomError("due_date", "「{value}」不是有效的月-日（如 07-31）", {"value": v}) from None
+        return v
 
     @field_validator("methods", "sectors")
     @classmethod
@@ -213,6 +236,7 @@ class ChecklistTemplate(_Model):
     title: Text
     sectors: list[Sector] = Field(default_factory=list)
     description: str = ""
+    scope: Scope = "branch"
     sections: list[Section] = Field(min_length=1)
 
     _index: dict[str, Item] = PrivateAttr(default_factory=dict)
@@ -368,6 +392,8 @@ class ChecklistError:
 @dataclass
 class LoadResult:
     templates: dict[str, ChecklistTemplate] = field(default_factory=dict)
+    #: Templates of the committee's own duties (scope = "committee"): never used for a branch visit.
+    committee: dict[str, ChecklistTemplate] = field(default_factory=dict)
     errors: list[ChecklistError] = field(default_factory=list)
     #: The 软弱涣散 criteria the templates were validated against.
     criteria: list[WeakLaxCriterion] = field(default_factory=list)
@@ -832,7 +858,7 @@ def load_templates(extra_dirs: Sequence[Path | str] = ()) -> LoadResult:
                 )
                 continue
             seen_here[template.id] = f.display
-            result.templates[template.id] = template
+            (result.committee if template.scope == "committee" else result.templates)[template.id] = template
             result.origins[template.id] = f.display
     return result
 

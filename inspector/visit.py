@@ -8,9 +8,10 @@ never changes what an old visit asked.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
+from inspector.dates import parse_date  # noqa: F401  (screens import it from here)
 from inspector.errors import StoreError
 from inspector.models import (
     Answer,
@@ -148,11 +149,13 @@ def reopen(store: Store, visit: Visit, reason: str) -> Visit:
     return store.save(opened, base=visit)
 
 
-def shortfall(requirement: str, note: str = "") -> str:
-    """A finding's description from an item: items state the requirement, a
-    finding states the shortfall. The requirement leads so that narrow
-    ledger columns still show what the problem is about."""
-    return f"{requirement}（未达到要求{'：' + note if note else ''}）"
+def shortfall(item: Item, note: str = "") -> str:
+    """A finding's description from an item: the item's problem statement,
+    then what was observed ("未按季度召开支部党员大会：今年只开过一次").
+    The requirement is the finding's basis, not its text. A committee's own
+    item without a problem statement falls back to naming the requirement."""
+    problem = item.problem or f"未达到“{item.text}”的要求"
+    return f"{problem}：{note}" if note else problem
 
 
 def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Finding:
@@ -160,7 +163,7 @@ def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Fi
     from datetime import timedelta
 
     note = visit.answers[item.id].note if item.id in visit.answers else ""
-    description = shortfall(item.text, note)
+    description = shortfall(item, note)
     return Finding(
         branch_id=visit.branch_id,
         visit_id=visit.id,
@@ -177,12 +180,3 @@ def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Fi
 def unfinished_visits(store: Store) -> list[tuple[str, str, str]]:
     """(branch id, branch name, visit id) of every visit still in progress."""
     return [(s.id, s.name, vid) for s in store.branch_summaries() for vid in s.draft_visits]
-
-
-def parse_date(text: str) -> date:
-    """A date typed by a user, as 2026-11-26; impossible dates get a Chinese message."""
-    text = text.strip()
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise StoreError(f"日期无效：「{text}」（格式为 2026-11-26，且须为真实存在的日期）") from None

@@ -27,7 +27,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from inspector import clock
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
@@ -71,6 +71,12 @@ class InspectorApp(App[int]):
         Binding("ctrl+p", "command_palette", "命令", show=False, id="app.command_palette"),
         Binding("ctrl+q", "quit", "退出", show=False, id="app.quit"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
+        # Priority: the app moves focus while it handles Tab itself, before it
+        # forwards the keys that came in the same burst (paste, a laggy SSH
+        # link). Left to the focused widget, Tab is handled only after the app
+        # has already forwarded those keys to the field being left.
+        Binding("tab", "focus_next", "下一项", show=False, priority=True, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", "上一项", show=False, priority=True, id="app.focus_previous"),
     ]
 
     def __init__(self, store: Store, checklist_dirs: Sequence[Path] = (), *, hard_exit: bool = False) -> None:
@@ -224,7 +230,7 @@ class InspectorApp(App[int]):
         for bid, name, vid in unfinished_visits(self.store)[:100]:
             try:
                 visit = self.store.visit(vid, bid)
-            except StoreError:
+            except UserError:
                 continue
             found.append((bid, name, visit))
         # The user's own visits first, newest first.

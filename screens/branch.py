@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.models import Finding, FindingStatus, VisitStatus
 from inspector.pocket import DueLevel, due_next
 from inspector.store import BranchData
@@ -116,7 +116,7 @@ class BranchScreen(WatchedScreen):
         tables are refilled only if it did, keeping the highlighted rows."""
         try:
             data = self.app.store.branch_data(self.branch_id)
-        except StoreError as exc:
+        except UserError as exc:
             self.notify(str(exc), severity="error")
             return
         today = self.app.today()

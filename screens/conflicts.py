@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.sync.merge import (
     FIELD_LABELS,
     KIND_LABELS,
@@ -134,7 +134,7 @@ class ConflictsScreen(Screen[None]):
     def reload(self) -> None:
         try:
             found = list_conflicts(self.app.store)
-        except StoreError as exc:
+        except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.show_conflicts, found)
@@ -242,7 +242,7 @@ class ConflictsScreen(Screen[None]):
     def _resolve(self, conflict: Conflict, side: ConflictSide) -> None:
         try:
             resolve_conflict(self.app.store, conflict.id, side.change_id)
-        except StoreError as exc:
+        except UserError as exc:
             self.app.call_from_thread(self._resolved, str(exc), True)
         except Exception:
             log.exception("resolving conflict %s failed", conflict.id)
@@ -276,7 +276,7 @@ def notify_open_conflicts(app) -> None:
     def check() -> None:
         try:
             found = list_conflicts(app.store)
-        except StoreError:
+        except UserError:
             log.warning("checking for conflicts failed", exc_info=True)
             return
         if found:

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, sparkline
 
 from .home import SHORT_SECTOR
@@ -120,7 +120,7 @@ class CoverageScreen(TableScreen):
         try:
             with self.source.lock:
                 cov = self.report.build(self.app.today(), not_visited_days=self.days)
-        except StoreError as exc:
+        except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.show, cov)

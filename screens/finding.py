@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from inspector.checklist import PLAN_SECTIONS
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.models import Finding, FindingCategory, Responsibility, Severity
 from inspector.store import validation_message
 from inspector.visit import parse_date
@@ -116,13 +116,13 @@ class FindingEditor(RecordEditor[Finding]):
         q = self.query_one
         description = q("#description", TextArea).text.strip()
         if not description:
-            raise StoreError("请填写问题描述")
+            raise UserError("请填写问题描述")
         text = q("#deadline", Input).value.strip()
         if not text:
-            raise StoreError("请填写整改时限（如 2026-12-31）")
+            raise UserError("请填写整改时限（如 2026-12-31）")
         deadline = parse_date(text)
         if deadline < self.original.found_on:
-            raise StoreError(f"整改时限不能早于发现日期（{self.original.found_on.isoformat()}）")
+            raise UserError(f"整改时限不能早于发现日期（{self.original.found_on.isoformat()}）")
         data = self.original.model_dump()
         data.update(
             category=q("#category", Select).value,
@@ -138,4 +138,4 @@ class FindingEditor(RecordEditor[Finding]):
         try:
             return Finding.model_validate(data)
         except ValidationError as exc:
-            raise StoreError(validation_message(exc)) from exc
+            raise UserError(validation_message(exc)) from exc

@@ -29,7 +29,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Static
 
 from inspector import rectification as rx
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.ledger.rows import (
     OPEN_STATUSES,
     STATUS_ORDER,
@@ -181,7 +181,7 @@ class LedgerScreen(WatchedScreen):
                 return  # nothing this screen shows changed: decided off the UI thread
             self._last_rows = rows
             new = {r.id: r for r in rows}
-        except StoreError as exc:
+        except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.show_rows, rows, new, today)
@@ -499,7 +499,7 @@ class LedgerScreen(WatchedScreen):
         try:
             finding = store.get(Finding, row.id, row.branch_id)
             history = rx.history(store, finding)
-        except StoreError as exc:
+        except UserError as exc:
             self.notify(str(exc), severity="error")
             return
         self.app.push_screen(

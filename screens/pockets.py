@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from inspector import pocket
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from inspector.store import validation_message
 from inspector.visit import parse_date
@@ -286,17 +286,17 @@ class PocketEditor(RecordEditor[PocketMember]):
             return None
         try:
             return parse_date(text)
-        except StoreError as exc:
-            raise StoreError(f"{label}：{exc}") from None
+        except UserError as exc:
+            raise UserError(f"{label}：{exc}") from None
 
     def edited(self) -> PocketMember:
         q = self.query_one
         name = q("#name", Input).value.strip()
         if not name:
-            raise StoreError("请填写姓名")
+            raise UserError("请填写姓名")
         days_text = q("#valid_days", Input).value.strip()
         if days_text and not (days_text.isdigit() and 1 <= int(days_text) <= 3650):
-            raise StoreError("有效期应为 1–3650 之间的天数")
+            raise UserError("有效期应为 1–3650 之间的天数")
         data = self.original.model_dump()
         data.update(
             {
@@ -315,7 +315,7 @@ class PocketEditor(RecordEditor[PocketMember]):
         try:
             return PocketMember.model_validate(data)
         except ValidationError as exc:
-            raise StoreError(validation_message(exc)) from exc
+            raise UserError(validation_message(exc)) from exc
 
     def persist(self, member: PocketMember) -> PocketMember:
         return pocket.save_member(self.app.store, member, self.app.today(), base=None if self.is_new else self.original)

@@ -22,7 +22,7 @@ from textual.widgets.data_table import ColumnKey, RowKey
 
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item
-from inspector.errors import EditConflict, StoreError
+from inspector.errors import EditConflict, UserError
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
 
 from .cjk import fullwidth
@@ -126,7 +126,7 @@ class VisitScreen(Screen[None]):
             self.branch = store.branch(branch_id)
             self.visit: Visit = store.visit(visit_id, branch_id)
             self.template = visits.template_of(store, self.visit)
-        except (StoreError, ValueError) as exc:  # ValueError: a snapshot whose hash does not match
+        except (UserError, ValueError) as exc:  # ValueError: a snapshot whose hash does not match
             log.warning("visit %s cannot be opened: %s", visit_id, exc)
             self.load_error = str(exc)
             return
@@ -302,7 +302,7 @@ class VisitScreen(Screen[None]):
         before, self.visit = self.visit, saved
         self._update_rows(before)
 
-    def _failed(self, exc: StoreError) -> None:
+    def _failed(self, exc: UserError) -> None:
         """A save refused: say why in one line and show what is on disk now."""
         if isinstance(exc, EditConflict):
             self.say(conflict_message(exc, {"status": "完成状态"}, "已显示最新内容，请核对"), error=True)
@@ -349,7 +349,7 @@ class VisitScreen(Screen[None]):
             return
         try:
             self._apply(visits.set_note(self.app.store, self.visit, item_id, value))
-        except StoreError as exc:
+        except UserError as exc:
             self._failed(exc)
             return
         self.say(f"已保存 {item_id} 的备注")
@@ -399,7 +399,7 @@ class VisitScreen(Screen[None]):
             return
         try:
             saved = visits.answer(self.app.store, self.visit, item.id, value)
-        except StoreError as exc:
+        except UserError as exc:
             self._failed(exc)
             return
         self._apply(saved)
@@ -499,7 +499,7 @@ class VisitScreen(Screen[None]):
             except visits.VisitIncomplete as exc:
                 self._refuse_finish(exc.items)
                 return
-            except StoreError as exc:
+            except UserError as exc:
                 self._failed(exc)
                 return
             self._apply(saved)
@@ -527,7 +527,7 @@ class VisitScreen(Screen[None]):
                 return
             try:
                 saved = visits.reopen(self.app.store, self.visit, reason)
-            except StoreError as exc:
+            except UserError as exc:
                 self._failed(exc)
                 return
             self._apply(saved)
@@ -550,7 +550,7 @@ class VisitScreen(Screen[None]):
                 return
             try:
                 self.visit = self.app.store.visit(self.visit_id, self.branch_id)  # now lists the memo
-            except StoreError as exc:
+            except UserError as exc:
                 log.warning("visit %s after memo: %s", self.visit_id, exc)
             self.say(f"反馈意见已保存到：{result.written[0]}")
 

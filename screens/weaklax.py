@@ -18,7 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
 
 from inspector import weaklax as wl
-from inspector.errors import EditConflict, StoreError
+from inspector.errors import EditConflict, UserError
 from inspector.models import (
     AcceptanceResult,
     CriterionTick,
@@ -218,7 +218,7 @@ class WeakLaxScreen(Screen[None]):
             new = [CriterionTick(criterion_id=k, evidence=v) for k, v in ticks.items()]
             try:
                 self.det = wl.update_criteria(self.app.store, self.det, new, self.app.criteria)
-            except StoreError as exc:
+            except UserError as exc:
                 self._refused(exc)
                 return
             self.say(f"已保存：{cid}")
@@ -252,7 +252,7 @@ class WeakLaxScreen(Screen[None]):
         )
 
     # ------------------------------------------------------------------- steps
-    def _refused(self, exc: StoreError) -> None:
+    def _refused(self, exc: UserError) -> None:
         if isinstance(exc, EditConflict):
             self.say(conflict_message(exc, FIELD_LABELS, "已显示最新内容，请核对后再操作"), error=True)
             self.det = wl.current(self.app.store.weaklax(self.branch_id))
@@ -264,7 +264,7 @@ class WeakLaxScreen(Screen[None]):
     def _step(self, do) -> None:
         try:
             self.det = do()
-        except StoreError as exc:
+        except UserError as exc:
             self._refused(exc)
             return
         assert self.det is not None
@@ -321,7 +321,7 @@ class WeakLaxScreen(Screen[None]):
                 return
             try:
                 on = parse_date(value)
-            except StoreError as exc:
+            except UserError as exc:
                 self.say(str(exc), error=True)
                 return
             self._step(lambda: wl.close(self.app.store, det, on))
@@ -442,7 +442,7 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
         score_text = q("#accept-score", Input).value.strip()
         try:
             if not isinstance(result, AcceptanceResult):
-                raise StoreError("验收须选择结果（合格、基本合格或不合格）")
+                raise UserError("验收须选择结果（合格、基本合格或不合格）")
             on = parse_date(q("#accept-date", Input).value)
             score = float(score_text) if score_text else None
             if score is not None and not 0 <= score <= 100:
@@ -450,7 +450,7 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
         except ValueError:
             q("#accept-error", Static).update("得分应为 0–100 之间的数")
             return
-        except StoreError as exc:
+        except UserError as exc:
             q("#accept-error", Static).update(Text(str(exc)))
             return
         self.dismiss((result, on, score))

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.ledger.weaklax import WeakLaxRow, weaklax_rows
 
 from .cjk import fullwidth
@@ -104,7 +104,7 @@ class WeakLaxLedgerScreen(TableScreen):
         try:
             criteria = {c.id: c.text for c in app.criteria}
             rows = weaklax_rows(app.store, criteria, app.today())
-        except StoreError as exc:
+        except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error")
             return
         app.call_from_thread(self.show_rows, rows)

@@ -156,7 +156,7 @@ async def test_not_met_offers_a_prefilled_finding(root):
         await pilot.pause()
         editor = pilot.app.screen
         assert isinstance(editor, FindingEditor)
-        assert editor.query_one("#description").text == f"{item.text}（未达到要求）"
+        assert editor.query_one("#description").text == item.problem
         assert editor.query_one("#deadline").value == "2026-12-20"
         editor.query_one("#goal").value = "年底前完成计划审核"
         editor.query_one("#leader").value = "李明（党委副书记）"
@@ -222,9 +222,9 @@ async def test_next_unanswered_and_jump_by_number(root):
         assert screen.current_item.id == screen.items[11].id
         await pilot.press("g")
         await pilot.pause()
-        await pilot.press(*"plan-02", "enter")
+        await pilot.press(*"plan-03", "enter")
         await pilot.pause()
-        assert screen.current_item.id == "PLAN-02"
+        assert screen.current_item.id == "PLAN-03"
         await pilot.press("g")
         await pilot.pause()
         await pilot.press(*"999", "enter")
@@ -381,3 +381,32 @@ async def test_visit_whose_checklist_is_missing_does_not_crash_the_app(root):
         await pilot.pause()
         assert not isinstance(pilot.app.screen, VisitScreen)
         assert any("找不到该现场指导所用的检查清单版本" in str(n.message) for n in pilot.app._notifications)
+
+
+def burst(app, keys: list[str]) -> None:
+    """Keys arriving in one read, as a paste or a laggy SSH link delivers them."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+@pilot_test
+async def test_keys_typed_right_after_tab_land_in_the_next_field(root):
+    from inspector.visit import finding_from_item, template_of
+    from screens.finding import FindingEditor
+
+    store = Store(root, "测试员")
+    visit = on_disk(root)
+    finding = store.save(finding_from_item(visit, template_of(store, visit).item("PLAN-01")))
+    app = make_app(root, lambda: FindingEditor(finding, is_new=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = pilot.app.screen
+        editor.query_one("#leader").focus()
+        await pilot.pause()
+        burst(pilot.app, ["a", "b", "c", "tab", "d", "e", "f", "shift+tab", "shift+tab"])
+        await pilot.pause(0.3)
+        assert editor.query_one("#leader").value.endswith("abc")
+        assert editor.query_one("#person").value.endswith("def")
+        assert pilot.app.focused is editor.query_one("#deadline")

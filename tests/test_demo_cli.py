@@ -233,3 +233,19 @@ def test_county_readers_agree_with_branch_reads(copy):
     assert gone.id not in {f.id for f in fresh.all_findings()}
     assert len(fresh.all_findings()) == len(per_branch) - 1
     assert {v["branch_id"] for v in fresh.all_visit_index()} <= set(fresh.branch_ids())
+
+
+def test_app_refuses_to_start_without_a_terminal(tmp_path):
+    """`ssh host inspector` without -t: one line naming ssh -t, exit 2, no escape codes."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "inspector.cli", "--data", str(tmp_path / "d")],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert out.stdout == b""
+    assert "ssh -t" in out.stderr.decode() and b"\x1b" not in out.stderr

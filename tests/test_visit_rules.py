@@ -8,7 +8,7 @@ import pytest
 
 from inspector import visit as visits
 from inspector.checklist import load_templates
-from inspector.errors import StoreError
+from inspector.errors import StoreError, UserError
 from inspector.models import AnswerValue, Branch, Sector, VisitMethod, VisitStatus
 
 
@@ -57,11 +57,38 @@ def test_finding_from_item_states_the_shortfall_and_cites_the_basis(started):
     item = visits.applicable_items(template, branch)[0]
     v = visits.answer(store, v, item.id, AnswerValue.NOT_MET, note="未区分层次")
     f = visits.finding_from_item(v, item)
-    assert f.description == f"{item.text}（未达到要求：未区分层次）"
+    assert f.description == f"{item.problem}：未区分层次" and "未达到要求" not in f.description
     assert f.basis == item.basis and f.found_on == v.date and f.deadline > v.date
 
 
 def test_impossible_dates_get_a_chinese_message():
-    with pytest.raises(StoreError, match="日期无效"):
+    with pytest.raises(UserError, match="日期无效"):
         visits.parse_date("2026-02-30")
     assert visits.parse_date(" 2026-11-26 ") == date(2026, 11, 26)
+
+
+def test_dates_in_the_forms_people_type_are_all_understood():
+    from inspector.dates import chinese, parse_date
+
+    for typed in (
+        "2027-01-05",
+        "2027/1/5",
+        "2027.1.5",
+        "2027年1月5日",
+        "2027年1月5",
+        "20270105",
+        "２０２７／１／５",
+        " 2027-1-5 ",
+    ):
+        assert parse_date(typed) == date(2027, 1, 5), typed
+    assert chinese(date(2027, 1, 5)) == "2027年1月5日"
+
+
+def test_impossible_or_garbled_date_names_the_accepted_forms_near_today(monkeypatch):
+    from inspector.dates import DateInvalid, parse_date
+
+    monkeypatch.setenv("INSPECTOR_TODAY", "2016-06-30")
+    for typed in ("2027-02-30", "2027/13/1", "明年", "2027-1", "1/5/2027"):
+        with pytest.raises(DateInvalid) as err:
+            parse_date(typed)
+        assert f"「{typed}」" in str(err.value) and "2016-06-30" in str(err.value) and "2016年6月30日" in str(err.value)

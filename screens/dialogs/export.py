@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Input, Label
 
-from inspector.errors import OutputExists, StoreError, UserError
+from inspector.errors import OutputExists, UserError
 from inspector.ledger.rows import LedgerRow
 
 from ..styles import tcss
@@ -101,7 +101,7 @@ class ExportDialog(FormDialog["Path | None"]):
             )
         except OutputExists:
             app.call_from_thread(self._failed, "文件已存在；再按回车覆盖，或改一个文件名。")
-        except StoreError as exc:
+        except UserError as exc:
             app.call_from_thread(self._failed, f"导出失败：{exc}")
         except OSError as exc:
             log.warning("export to %s failed: %s", path, exc)

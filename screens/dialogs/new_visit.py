@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select, SelectionList
 
 from inspector.checklist import pick_template
-from inspector.errors import StoreError, UserError
+from inspector.errors import UserError
 from inspector.models import Branch, VisitMethod
 from inspector.visit import parse_date, start_visit
 
@@ -82,7 +82,7 @@ class NewVisitDialog(FormDialog["Visit | None"]):
     def submit(self) -> None:
         try:
             on = parse_date(self.query_one("#date", Input).value)
-        except StoreError:
+        except UserError:
             self.query_one("#date", Input).focus()
             raise
         inspectors = split_names(self.query_one("#inspectors", Input).value)

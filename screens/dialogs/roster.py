@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.roster import RosterPreview, import_roster, read_roster
 
 from ..styles import tcss
@@ -108,7 +108,7 @@ class RosterDialog(ModalScreen["int | None"]):
         confirm = self.query_one("#confirm", Button)
         try:
             preview = read_roster(path, self.app.store.branches())
-        except StoreError as exc:
+        except UserError as exc:
             self.preview = None
             summary.update(Text(str(exc), style="bold red"))
             table.display = errors_box.display = False
@@ -146,7 +146,7 @@ class RosterDialog(ModalScreen["int | None"]):
             return
         try:
             saved = import_roster(self.app.store, self.preview)
-        except StoreError as exc:
+        except UserError as exc:
             self.notify(str(exc), severity="error")
             return
         self.app.notify(f"已导入 {saved} 个党支部")
