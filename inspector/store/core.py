@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from inspector.errors import CorruptFile, EditConflict, NotFound, StoreError
+from inspector.errors import CorruptFile, EditConflict, NotFound, SaveFailed, StoreError
 from inspector.models import (
     SCHEMA_VERSION,
     Branch,
@@ -47,14 +47,24 @@ from inspector.models import (
     utcnow,
 )
 from inspector.store import changes as ch
-from inspector.store.files import DataLock, Journal, Shard, ensure_dir, file_signature, read_json_file, write_json_file
+from inspector.store.files import (
+    READ_ONLY_ERRNOS,
+    DataLock,
+    Journal,
+    Shard,
+    ensure_dir,
+    file_signature,
+    read_error,
+    read_json_file,
+    read_tables,
+    write_json_file,
+)
+from inspector.store.shape import INDEXED as _INDEXED
+from inspector.store.shape import VISIT_INDEX, check_tables
 
 R = TypeVar("R", bound=Record)
 
 BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
-VISIT_INDEX = "visit_index"
-# Visit fields copied into the branch file's visit index.
-_INDEXED = ("date", "status", "template_id", "deleted", "completed_at")
 CHANGES = "changes"
 _SHARD_CACHE_SIZE = 64
 
@@ -150,29 +160,57 @@ class Store:
 
     Each `save` is complete when it returns: the file is on disk, synced, and
     the change history written with it in the same atomic replace.
+
+    Reading never needs the lock. `read_only` (asked for, as `check` does, or
+    found because the folder may not be written) opens without it, so
+    nothing is created, recovered or tidied; a save then fails with one line.
     """
 
-    def __init__(self, root: str | Path, user: str | None = None, *, lock_timeout: float = 15.0):
+    def __init__(
+        self, root: str | Path, user: str | None = None, *, lock_timeout: float = 15.0, read_only: bool = False
+    ):
         self.root = Path(root).expanduser().resolve()
         self.user = current_user(user)
-        ensure_dir(self.root)
-        self.lock = DataLock(self.root, timeout=lock_timeout)
+        self.read_only = read_only
+        self.lock = DataLock(self.root, timeout=lock_timeout, user=self.user)
         self._shards: OrderedDict[Path, Shard] = OrderedDict()
         self._journal: Journal | None = None
         self._summary_cache: dict[str, tuple[Any, BranchSummary | None]] | None = None
         self._findings_cache: dict[str, tuple[Any, list[Finding]]] = {}
+        self._installation_id: str | None = None
         self.errors: dict[Path, str] = {}
-        with self.lock():  # taking the lock first finishes a crashed transaction
-            self.installation_id = self._meta()["installation_id"]
+        if read_only:
+            return
+        try:
+            ensure_dir(self.root)
+            with self.lock():  # taking the lock first finishes a crashed transaction
+                self._installation_id = self._meta(create=True)
+        except SaveFailed as exc:
+            if exc.errno not in READ_ONLY_ERRNOS:
+                raise
+            self.read_only = True
 
     # ------------------------------------------------------------------ meta
-    def _meta(self) -> dict[str, Any]:
+    @property
+    def installation_id(self) -> str:
+        if self._installation_id is None:
+            found = self._meta(create=False)
+            if found is None:
+                with self.lock():
+                    found = self._meta(create=True)
+            self._installation_id = found
+        return self._installation_id
+
+    def _meta(self, *, create: bool) -> str | None:
         path = self.root / "meta.json"
         meta = read_json_file(path)
-        if meta is None or "installation_id" not in meta:
-            meta = {"installation_id": new_id(), "schema": SCHEMA_VERSION, "created": utcnow().isoformat()}
-            write_json_file(path, meta)
-        return meta
+        if meta is not None and isinstance(meta.get("installation_id"), str):
+            return meta["installation_id"]
+        if not create:
+            return None
+        meta = {"installation_id": new_id(), "schema": SCHEMA_VERSION, "created": utcnow().isoformat()}
+        write_json_file(path, meta)
+        return meta["installation_id"]
 
     def is_empty(self) -> bool:
         return not self.branch_ids() and self.committee() is None
@@ -253,6 +291,8 @@ class Store:
             return sorted(staged.union(e.name for e in os.scandir(base) if e.is_dir()))
         except FileNotFoundError:
             return sorted(staged)
+        except OSError as exc:  # nothing can be listed without it
+            raise read_error(exc, base) from exc
 
     def committee(self) -> Committee | None:
         found = self._records(Committee, self._shard(self.root / "committee.json"))
@@ -293,6 +333,8 @@ class Store:
             names = {e.name for e in os.scandir(vdir)}
         except FileNotFoundError:
             names = set()
+        except OSError as exc:
+            raise read_error(exc, vdir) from exc
         names |= self._staged_names(vdir)
         return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
 
@@ -345,15 +387,21 @@ class Store:
 
     # --------------------------------------------------------- county scale
     def _scan(self) -> Iterator[tuple[str, Path, Any]]:
+        """Every branch file with its signature; one that cannot even be
+        looked at is named in `errors` and left out."""
         for bid in self.branch_ids():
             path = self.branch_dir(bid) / "branch.json"
-            sig = file_signature(path)
+            try:
+                sig = file_signature(path)
+            except CorruptFile as exc:
+                self.errors[path] = str(exc)
+                continue
             if sig is not None:
                 yield bid, path, sig
 
     def _read_for_scan(self, path: Path) -> dict[str, Any] | None:
         try:
-            data = read_json_file(path)
+            data = read_tables(path)
         except CorruptFile as exc:
             self.errors[path] = str(exc)
             return None
@@ -375,14 +423,16 @@ class Store:
             if hit is not None and tuple(hit[0]) == tuple(sig):
                 fresh[bid] = hit
                 continue
-            data = self._read_for_scan(path)
-            fresh[bid] = (sig, _summarise(bid, data) if data else None)
             changed = True
+            data = self._read_for_scan(path)
+            if data is None and path in self.errors:
+                continue  # damaged: read (and reported) again next time, never cached as absent
+            fresh[bid] = (sig, _summarise(bid, data) if data else None)
         changed = changed or len(fresh) != len(cache)
         self._summary_cache = fresh
-        if changed:
+        if changed and not self.read_only:
             payload = {bid: [list(sig), s.__dict__ if s else None] for bid, (sig, s) in fresh.items()}
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(StoreError):  # only a cache: a full disk must not stop a listing
                 write_json_file(cache_path, payload)
         return [s for _, s in fresh.values() if s is not None]
 
@@ -395,10 +445,9 @@ class Store:
                 hit = self._findings_cache.get(bid)
                 if hit is None or hit[0] != sig:
                     try:
-                        found = self.findings_and_visits(bid)[0]
+                        hit = (sig, self.findings_and_visits(bid)[0])
                     except CorruptFile:
-                        found = []
-                    hit = (sig, found)
+                        continue  # named in `errors`; read again next time
                 fresh[bid] = hit
                 out.extend(hit[1])
         self._findings_cache = fresh
@@ -413,7 +462,7 @@ class Store:
             self.errors.pop(path, None)
             return fast
         try:
-            data = read_json_file(path)
+            data = read_tables(path)
             if data is None:  # removed since it was listed
                 return [], []
             found = _validate_file(Finding, path, (data.get("finding") or {}).values())
@@ -590,6 +639,10 @@ def _findings_fast(path: Path) -> tuple[list[Finding], list[dict[str, Any]]] | N
     except (OSError, ValidationError):
         return None
     if parsed.meta is not None and parsed.meta.get("1") != {"schema": SCHEMA_VERSION}:
+        return None
+    try:
+        check_tables(path, {VISIT_INDEX: parsed.visit_index})
+    except CorruptFile:
         return None
     return [f for f in parsed.finding.values() if not f.deleted], list(parsed.visit_index.values())
 

@@ -41,7 +41,7 @@ from inspector.errors import NotFound, StoreError
 from inspector.models import RECORD_TYPES, utcnow
 from inspector.store import changes as ch
 from inspector.store.core import CHANGES, Store, validation_message
-from inspector.store.files import read_json_file, write_json_file
+from inspector.store.files import read_error, read_json_file, read_tables, write_json_file
 from inspector.sync.bundle import BRANCH_KINDS, BranchPart, Bundle, BundleError, read_bundle, write_bundle
 
 log = logging.getLogger(__name__)
@@ -393,15 +393,15 @@ def _docs(data: dict[str, Any] | None, table: str) -> list[dict[str, Any]]:
 
 
 def _branch_file(store: Store, bid: str) -> dict[str, Any]:
-    return read_json_file(store.branch_dir(bid) / "branch.json") or {}
+    return read_tables(store.branch_dir(bid) / "branch.json") or {}
 
 
 def _committee_file(store: Store) -> dict[str, Any]:
-    return read_json_file(store.root / "committee.json") or {}
+    return read_tables(store.root / "committee.json") or {}
 
 
 def _visit_file(store: Store, bid: str, vid: str) -> dict[str, Any]:
-    return read_json_file(store.branch_dir(bid) / "visits" / f"{vid}.json") or {}
+    return read_tables(store.branch_dir(bid) / "visits" / f"{vid}.json") or {}
 
 
 def _plan_branch(
@@ -745,6 +745,9 @@ def list_conflicts(store: Store, branch_ids: list[str] | None = None) -> list[Co
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
+            continue
+        except OSError as exc:  # e.g. no permission: named, and the other branches still checked
+            store.errors[path] = str(read_error(exc, path))
             continue
         if b'"open":true' not in raw:
             continue
