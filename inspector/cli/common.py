@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -37,10 +38,27 @@ def checklist_dirs(args: argparse.Namespace, root: Path) -> list[Path]:
     return [root / "checklists", *map(Path, args.checklists)]
 
 
-class _QuietFileHandler(logging.FileHandler):
-    """A log write that fails (a full disk) is dropped: the one-line error the
-    user gets matters more than the log, and logging's fallback prints a
-    traceback ("--- Logging error ---") over it."""
+class _LogFile(logging.FileHandler):
+    """`logs/<login>.log`, owner-only, made at the first record, so a command
+    that logs nothing (`check`) writes nothing. A log write that fails (a
+    full disk) is dropped: the user's one-line error matters more, and
+    logging's fallback would print "--- Logging error ---" over it."""
+
+    def __init__(self, path: Path):
+        super().__init__(path, encoding="utf-8", delay=True)
+
+    def _open(self):
+        from inspector.store.files import ensure_dir
+
+        ensure_dir(Path(self.baseFilename).parent)
+        os.close(os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        return super()._open()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            super().emit(record)
+        except Exception:
+            self.handleError(record)
 
     def handleError(self, record: logging.LogRecord) -> None:
         pass
@@ -59,22 +77,16 @@ def log_name() -> str:
 
 
 def setup_logging(args: argparse.Namespace) -> None:
-    """Into `logs/<login>.log`, owner-only; the folder gets the committee's
-    modes (group-shared on a server, so the next clerk can add a log)."""
+    """Log to `<data>/logs/<login>.log`; its folder gets the committee's modes
+    (group-shared on a server, so the next clerk can add a log)."""
     from inspector.errors import StoreError
     from inspector.settings import load_settings, resolve_data_dir
-    from inspector.store.files import ensure_dir
 
-    try:
-        root = resolve_data_dir(getattr(args, "data", None))
+    root = resolve_data_dir(getattr(args, "data", None))
+    with contextlib.suppress(StoreError):  # a bad settings file is reported by the command itself
         if root.exists():
             load_settings(root).apply_modes()
-        ensure_dir(root / "logs")
-        path = root / "logs" / f"{log_name()}.log"
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
-        handler: logging.Handler = _QuietFileHandler(path, encoding="utf-8")
-    except (OSError, StoreError):
-        handler = logging.NullHandler()
+    handler = _LogFile(root / "logs" / f"{log_name()}.log")
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

@@ -59,13 +59,16 @@ from inspector.store.files import (
     read_tables,
     write_json_file,
 )
+from inspector.store.shape import CHANGES, VISIT_INDEX, check_tables
 from inspector.store.shape import INDEXED as _INDEXED
-from inspector.store.shape import VISIT_INDEX, check_tables
+
+# The county-wide listings never read the change history (most of a branch
+# file): its documents are checked when a shard reads it, not on every scan.
+_SCAN_SKIPS = frozenset({CHANGES})
 
 R = TypeVar("R", bound=Record)
 
 BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
-CHANGES = "changes"
 _SHARD_CACHE_SIZE = 64
 
 
@@ -401,7 +404,7 @@ class Store:
 
     def _read_for_scan(self, path: Path) -> dict[str, Any] | None:
         try:
-            data = read_tables(path)
+            data = read_tables(path, skip=_SCAN_SKIPS)
         except CorruptFile as exc:
             self.errors[path] = str(exc)
             return None
@@ -462,7 +465,7 @@ class Store:
             self.errors.pop(path, None)
             return fast
         try:
-            data = read_tables(path)
+            data = read_tables(path, skip=_SCAN_SKIPS)
             if data is None:  # removed since it was listed
                 return [], []
             found = _validate_file(Finding, path, (data.get("finding") or {}).values())

@@ -248,11 +248,11 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
     return None if found is None else parse(path, found[0])
 
 
-def read_tables(path: Path) -> dict[str, Any] | None:
+def read_tables(path: Path, *, skip: frozenset[str] = frozenset()) -> dict[str, Any] | None:
     """Like `read_json_file` for a file of tables (a branch, a visit, the
-    committee), whose structure is checked too."""
+    committee), whose structure is checked too (see `check_tables` for `skip`)."""
     data = read_json_file(path)
-    return None if data is None else check_tables(path, data)
+    return None if data is None else check_tables(path, data, skip=skip)
 
 
 def schema_of(path: Path, data: dict[str, Any]) -> int:
@@ -484,11 +484,13 @@ class DataLock:
         try:
             if self._lock.lock_counter == 1:
                 since = time.time()
+                # The note outlives only a holder that died holding the lock.
+                crashed = os.path.exists(self.root / self.HOLDER)
                 self._write_holder(since)
                 Journal.recover(self.root)
-                if not self._tidied:
+                if crashed or not self._tidied:
                     self._tidied = True
-                    for path in leftovers(self.root, since):
+                    for path in leftovers(self.root, since, deep=crashed):
                         remove_leftover(path)
             yield
         finally:
@@ -527,44 +529,48 @@ class DataLock:
         return f"数据目录正被{who}长时间占用，请稍后再试"
 
 
-def leftovers(root: Path, before: float) -> list[Path]:
+def leftovers(root: Path, before: float, *, deep: bool = True) -> list[Path]:
     """Temp files and empty branch folders that killed writers left, older
     than `before` (when this process took the lock: every writer that made
-    them had finished or died by then)."""
+    them had finished or died by then). Without `deep` only the top folders
+    are looked at (where lock-free cache writes land): the branch folders,
+    thousands of them, only hold leftovers after a holder of the lock died."""
     found: list[Path] = []
-    branches = root / "branches"
-    folders = [root, root / "templates", root / "cache"]
+    for folder in (root, root / "templates", root / "cache"):
+        found += _temp_files(Path(folder), before)[0]
+    if not deep:
+        return found
     try:
-        entries = [e for e in os.scandir(branches) if e.is_dir(follow_symlinks=False)]
+        branches = [e for e in os.scandir(root / "branches") if e.is_dir(follow_symlinks=False)]
     except OSError:
-        entries = []
-    for entry in entries:
-        folder = Path(entry.path)
-        folders += [folder, folder / "visits"]
-    for folder in folders:
-        try:
-            names = [e for e in os.scandir(folder) if e.name.startswith(".") and e.name.endswith(TEMP_SUFFIX)]
-        except OSError:
-            continue
-        found += [Path(e.path) for e in names if _older(e, before)]
-    for entry in entries:
-        if _older(entry, before) and _holds_nothing(Path(entry.path)):
+        branches = []
+    for entry in branches:
+        temps, others = _temp_files(Path(entry.path), before)
+        visit_temps, visits = _temp_files(Path(entry.path) / "visits", before)
+        found += temps + visit_temps
+        if others <= {"visits"} and not visits and _older(entry, before):
             found.append(Path(entry.path))
     return found
+
+
+def _temp_files(folder: Path, before: float) -> tuple[list[Path], set[str]]:
+    """The folder's temp files older than `before`, and the names of everything else in it."""
+    temps: list[Path] = []
+    others: set[str] = set()
+    try:
+        for e in os.scandir(folder):
+            if e.name.startswith(".") and e.name.endswith(TEMP_SUFFIX) and _older(e, before):
+                temps.append(Path(e.path))
+            else:
+                others.add(e.name)
+    except OSError:
+        pass
+    return temps, others
 
 
 def _older(entry: os.DirEntry, before: float) -> bool:
     try:
         return entry.stat(follow_symlinks=False).st_mtime < before
-    except OSError:
-        return False
-
-
-def _holds_nothing(folder: Path) -> bool:
-    """A branch folder with no file (an empty visits folder aside)."""
-    try:
-        names = os.listdir(folder)
-        return all(n == "visits" for n in names) and not ("visits" in names and os.listdir(folder / "visits"))
     except OSError:
         return False
 

@@ -24,6 +24,7 @@ from inspector.errors import CorruptFile
 from inspector.models import Branch, Committee, Finding, PocketMember, Visit, WeakLaxDetermination
 from inspector.store.changes import Change
 
+CHANGES = "changes"
 # Visit fields copied into the branch file's visit index.
 VISIT_INDEX = "visit_index"
 INDEXED = ("date", "status", "template_id", "deleted", "completed_at")
@@ -64,8 +65,9 @@ class _Shape(typing.NamedTuple):
 
 def _shape(model: type[BaseModel], only: tuple[str, ...] = ()) -> _Shape:
     fields = {k: f for k, f in model.model_fields.items() if not only or k in only}
+    types_ = {name: _json_types(f.annotation) for name, f in fields.items()}
     return _Shape(
-        {name: _json_types(f.annotation) for name, f in fields.items()},
+        {name: allowed for name, allowed in types_.items() if object not in allowed},  # Any: anything goes
         frozenset(name for name, f in fields.items() if f.is_required()),
     )
 
@@ -77,28 +79,32 @@ TABLES: dict[str, _Shape] = {
     "pocket": _shape(PocketMember),
     "weaklax": _shape(WeakLaxDetermination),
     "visit": _shape(Visit),
-    "changes": _shape(Change),
+    CHANGES: _shape(Change),
     VISIT_INDEX: _shape(Visit, ("id", *INDEXED)),
 }
 
 
-def check_tables(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+def check_tables(path: Path, data: dict[str, Any], *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
     """`data` itself when every table is a dict of documents with fields of
-    their model's JSON types; otherwise `CorruptFile` naming the first problem."""
+    their model's JSON types; otherwise `CorruptFile` naming the first problem.
+    Tables in `skip` (ones the caller never reads) are only checked to be dicts."""
     for name, table in data.items():
         if not isinstance(table, dict):
             raise CorruptFile(path, f"「{name}」表不是对象")
+        if name in skip:
+            continue
         shape = TABLES.get(name)
         for key, doc in table.items():
             if not isinstance(doc, dict):
                 raise CorruptFile(path, f"「{name}」表的第 {key} 条不是对象")
             if shape is None:
                 continue
-            missing = shape.required - doc.keys()
-            if missing:
-                raise CorruptFile(path, f"「{name}」表第 {key} 条缺少字段 {'、'.join(sorted(missing))}")
+            if not shape.required <= doc.keys():
+                missing = "、".join(sorted(shape.required - doc.keys()))
+                raise CorruptFile(path, f"「{name}」表第 {key} 条缺少字段 {missing}")
+            types_ = shape.types
             for field, value in doc.items():
-                allowed = shape.types.get(field)
-                if allowed is not None and type(value) not in allowed and object not in allowed:
+                allowed = types_.get(field)
+                if allowed is not None and type(value) not in allowed:
                     raise CorruptFile(path, f"「{name}」表第 {key} 条的字段 {field} 类型错误")
     return data
