@@ -474,3 +474,14 @@ def test_data_root_is_owner_only(tmp_path, capsys):
     root = tmp_path / "fresh" / "data"
     assert run(capsys, "--data", str(root), "list", "branches")[0] == 0
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
+
+
+def test_memos_and_exports_are_owner_only(copy, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run(capsys, "--data", str(copy), "ledger", "-o", str(out / "台账.csv"))[0] == 0
+    assert run(capsys, "--data", str(copy), "memo", "--all", "--out-dir", str(out / "memos"), "--jobs", "1")[0] == 0
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert len(written) > 1
+    assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o600}
+    assert stat.S_IMODE((out / "memos").stat().st_mode) == 0o700

@@ -10,7 +10,8 @@ Layout (each `.json` is a TinyDB file written by `AtomicJSONStorage`)::
     <data>/branches/<branch id>/visits/<visit id>.json   one visit + its changes
     <data>/templates/<id>@<version>-<hash>.json          checklist versions in use
     <data>/cache/summaries.json              derived, rebuilt when stale
-    <data>/logs/inspector.log
+    <data>/logs/<login>.log
+    <data>/.lock, .lock.holder               the folder's lock; who holds it (while held)
 
 A save rewrites one small file (a visit file for an answer, a branch file for
 a finding) under the folder's lock, so a save costs milliseconds at county

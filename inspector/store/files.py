@@ -82,6 +82,11 @@ def set_modes(file_mode: int, dir_mode: int, group: int | None = None) -> None:
     _FILE_MODE, _DIR_MODE, _GROUP = file_mode, dir_mode, group
 
 
+def new_file_mode() -> int:
+    """The mode of a file the program writes: owner-only, or the shared group's."""
+    return _FILE_MODE
+
+
 def save_error(exc: OSError, path: Path) -> SaveFailed:
     """One Chinese line for a write the system refused."""
     code = exc.errno
