@@ -492,7 +492,10 @@ class DataLock:
                 # The note outlives only a holder that died holding the lock.
                 crashed = os.path.exists(self.root / self.HOLDER)
                 self._write_holder(since)
-                Journal.recover(self.root)
+                try:
+                    Journal.recover(self.root)
+                except OSError as exc:
+                    raise save_error(exc, self.root / Journal.NAME) from exc
                 if crashed or not self._tidied:
                     self._tidied = True
                     for path in leftovers(self.root, since, deep=crashed):
