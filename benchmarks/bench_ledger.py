@@ -1,4 +1,4 @@
-"""County-scale figures for the rectification ledger (issue 5's speed budget).
+"""County-scale figures for the rectification ledger, against its speed budget.
 
     python benchmarks/bench_ledger.py [DATA_DIR] [--branches 2000]
 

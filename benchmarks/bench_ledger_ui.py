@@ -8,7 +8,7 @@
 2. In a pseudo-terminal, as over SSH: `inspector --data DATA_DIR` at 100x30,
    F3 opens the ledger; then the bytes the app writes to the terminal for the
    first paint and for each cursor move (↓) are counted.
-Each figure is printed next to its budget (issue 5); exits 1 if one is over.
+Each figure is printed next to its budget; exits 1 if one is over.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Store speed at county scale (issue 2, "Speed"): prints figures, asserts nothing.
+"""Store speed at county scale: prints figures, asserts nothing.
 
     /tmp/venv/bin/python benchmarks/bench_store.py            # builds a 2000-branch demo in a temp dir
     /tmp/venv/bin/python benchmarks/bench_store.py --data DIR # reuses a demo folder (answers are added to it)

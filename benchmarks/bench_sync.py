@@ -1,4 +1,4 @@
-"""County-scale figures for sync (issue 6's speed budget).
+"""County-scale figures for sync, against its speed budget.
 
     /tmp/venv/bin/python benchmarks/bench_sync.py [--branches 2000] [--cache DIR]
 

@@ -1,4 +1,4 @@
-"""Answer keystroke → answer saved → screen updated, at county scale (issue 3, "Speed").
+"""Answer keystroke → answer saved → screen updated, at county scale.
 
     /tmp/venv/bin/python benchmarks/bench_visit.py             # builds a 2000-branch demo in a temp dir (~2 min)
     /tmp/venv/bin/python benchmarks/bench_visit.py --data DIR  # reuses a demo folder (a visit is added to it)

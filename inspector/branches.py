@@ -11,19 +11,9 @@ from collections.abc import Iterable, Mapping
 
 from pydantic import ValidationError
 
+from inspector import labels
+from inspector.labels import BRANCH_FIELDS as LABELS
 from inspector.models import Branch, Sector
-
-#: Field → the label users see (form labels and roster column names).
-LABELS: dict[str, str] = {
-    "name": "支部名称",
-    "sector": "所属领域",
-    "secretary": "支部书记",
-    "members": "党员人数",
-    "party_groups": "党小组数",
-    "has_leading_cadres": "有领导干部党员",
-    "contact": "联系方式",
-    "notes": "备注",
-}
 
 #: Short forms seen in committees' own rosters.
 SECTOR_ALIASES: dict[str, Sector] = {
@@ -59,12 +49,12 @@ def parse_sector(text: str) -> Sector:
     if not text:
         return Sector.OTHER
     try:
-        return Sector(text)
+        return labels.parse(Sector, text)
     except ValueError:
         pass
     if text in SECTOR_ALIASES:
         return SECTOR_ALIASES[text]
-    choices = "、".join(s.value for s in Sector)
+    choices = "、".join(labels.labels(Sector))
     raise ValueError(f"所属领域「{text}」无法识别，应为：{choices}")
 
 

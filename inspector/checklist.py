@@ -22,6 +22,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -40,7 +41,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from inspector.models import AnswerValue, FindingCategory, Sector, Severity, VisitMethod
+from inspector import labels
+from inspector.models import SCHEMA1_VALUES, AnswerValue, FindingCategory, Sector, Severity, VisitMethod
 
 __all__ = [
     "PLAN_SECTIONS",
@@ -86,6 +88,8 @@ _SHIPPED_PACKAGE = "checklists"
 
 Requirement = Literal["", "leading_cadres", "party_groups", "members_7plus"]
 AnswerKind = Literal["graded", "yesno"]
+#: Whom a template checks: a branch on a visit, or the committee's own duties (plan 四、1 and 四、2).
+Scope = Literal["branch", "committee"]
 _REQUIREMENTS: tuple[str, ...] = ("", "leading_cadres", "party_groups", "members_7plus")
 _ANSWER_KINDS: tuple[str, ...] = ("graded", "yesno")
 
@@ -112,6 +116,23 @@ def _check_basis(value: str, *, allow_empty: bool) -> str:
     return value
 
 
+def _from_label(enum: type[Any]) -> Callable[[Any], Any]:
+    """A before-validator: checklists name enum values by their Chinese label
+    (the TOML files and schema-1 snapshots); codes are taken as they are."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, str):
+            try:
+                return labels.parse(enum, value)
+            except ValueError:
+                return value  # left for the enum check to report
+        return value
+
+    return convert
+
+
 def _no_duplicates(values: list[Any]) -> list[Any]:
     seen: set[Any] = set()
     for v in values:
@@ -130,6 +151,9 @@ class Item(_Model):
 
     id: ItemId
     text: Text
+    #: The shortfall stated as a problem (未按季度召开支部党员大会): what a finding
+    #: made from this item says before the observed fact; the text is its basis.
+    problem: str = ""
     check: Text
     methods: list[VisitMethod] = Field(min_length=1)
     basis: str
@@ -141,11 +165,33 @@ class Item(_Model):
     category: FindingCategory
     weaklax: str = ""
     local: StrictBool = False
+    #: MM-DD in the campaign year by which the duty falls due (七一 lesson,
+    #: year-end meetings); before it the duty is not yet a shortfall.
+    due: str = ""
 
     @field_validator("basis")
     @classmethod
     def _basis(cls, v: str) -> str:
         return _check_basis(v, allow_empty=False)
+
+    _methods_label = field_validator("methods", mode="before")(_from_label(VisitMethod))
+    _sectors_label = field_validator("sectors", mode="before")(_from_label(Sector))
+    _severity_label = field_validator("severity", mode="before")(_from_label(Severity))
+    _category_label = field_validator("category", mode="before")(_from_label(FindingCategory))
+
+    @field_validator("due")
+    @classmethod
+    def _due(cls, v: str) -> str:
+        if v == "":
+            return v
+        m = re.fullmatch(r"(\d{2})-(\d{2})", v)
+        try:
+            if m is None:
+                raise ValueError
+            date(2016, int(m.group(1)), int(m.group(2)))  # a leap year: 02-29 is a real day
+        except ValueError:
+            raise PydanticCustomError("due_date", "「{value}」不是有效的月-日（如 07-31）", {"value": v}) from None
+        return v
 
     @field_validator("methods", "sectors")
     @classmethod
@@ -213,10 +259,13 @@ class ChecklistTemplate(_Model):
     title: Text
     sectors: list[Sector] = Field(default_factory=list)
     description: str = ""
+    scope: Scope = "branch"
     sections: list[Section] = Field(min_length=1)
 
     _index: dict[str, Item] = PrivateAttr(default_factory=dict)
     _hash: str = PrivateAttr(default="")
+
+    _sectors_label = field_validator("sectors", mode="before")(_from_label(Sector))
 
     @field_validator("sectors")
     @classmethod
@@ -259,8 +308,8 @@ class ChecklistTemplate(_Model):
                                 "sector_outside_template",
                                 "「{value}」不在模板的适用领域（{allowed}）内",
                                 {
-                                    "value": s.value,
-                                    "allowed": "、".join(x.value for x in self.sectors),
+                                    "value": labels.label(s),
+                                    "allowed": "、".join(labels.label(x) for x in self.sectors),
                                     "at": ("sections", si, "items", ii, "sectors", k),
                                 },
                             )
@@ -268,12 +317,15 @@ class ChecklistTemplate(_Model):
 
     def model_post_init(self, __context: Any) -> None:
         self._index = {item.id: item for item in self.items()}
-        canonical = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        canonical = json.dumps(
+            _schema1_form(self.model_dump(mode="json")), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
         self._hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     @property
     def content_hash(self) -> str:
-        """sha256 (hex) of the canonical JSON of the validated content.
+        """sha256 (hex) of the canonical JSON of the validated content, enum
+        values spelt as schema 1 stored them so a template's hash never changes.
 
         Computed at validation; build changed templates with model_validate, not model_copy(update=...).
         """
@@ -368,6 +420,8 @@ class ChecklistError:
 @dataclass
 class LoadResult:
     templates: dict[str, ChecklistTemplate] = field(default_factory=dict)
+    #: Templates of the committee's own duties (scope = "committee"): never used for a branch visit.
+    committee: dict[str, ChecklistTemplate] = field(default_factory=dict)
     errors: list[ChecklistError] = field(default_factory=list)
     #: The 软弱涣散 criteria the templates were validated against.
     criteria: list[WeakLaxCriterion] = field(default_factory=list)
@@ -402,10 +456,10 @@ _TYPE_NAMES = {
     "int_type": "应为整数",
 }
 _ENUM_FIELDS: dict[str, tuple[str, ...]] = {
-    "methods": tuple(m.value for m in VisitMethod),
-    "sectors": tuple(s.value for s in Sector),
-    "severity": tuple(s.value for s in Severity),
-    "category": tuple(c.value for c in FindingCategory),
+    "methods": tuple(labels.labels(VisitMethod)),
+    "sectors": tuple(labels.labels(Sector)),
+    "severity": tuple(labels.labels(Severity)),
+    "category": tuple(labels.labels(FindingCategory)),
     "requires": _REQUIREMENTS,
     "answer": _ANSWER_KINDS,
 }
@@ -421,6 +475,15 @@ def _show(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     text = " ".join(text.split())
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _outside(name: str) -> Callable[[str], bool]:
+    """Headers that are not sub-tables of `name`."""
+    return lambda header: not header.startswith(name + ".")
+
+
+def _named(name: str) -> Callable[[str], bool]:
+    return lambda header: header == name
 
 
 class _Lines:
@@ -458,9 +521,9 @@ class _Lines:
                 return None
             start = found[k]
             own_end = self._next_header(start, lambda _h: True, hi)
-            lo, hi = start, self._next_header(start, lambda h, name=name: not h.startswith(name + "."), hi)
+            lo, hi = start, self._next_header(start, _outside(name), hi)
             if index is not None:
-                hi = min(hi, self._next_header(start, lambda h, name=name: h == name, hi))
+                hi = min(hi, self._next_header(start, _named(name), hi))
         return start, own_end
 
     def key(self, start: int, end: int, key: str) -> int | None:
@@ -546,7 +609,7 @@ class _Reporter:
 
     def _where(
         self, loc: tuple[Any, ...]
-    ) -> tuple[str, list[tuple[str, int | None]], str | None, Any, str, int | None]:
+    ) -> tuple[str, list[tuple[str, int | None]], str | None, Any, Any, int | None]:
         """(kind, header path, field, id of the thing, parent id, index) for a loc in file layout."""
         if loc and loc[0] == "criteria" and len(loc) >= 2 and isinstance(loc[1], int):
             ident = _subscript(self.raw, "criteria", loc[1], "id")
@@ -557,7 +620,7 @@ class _Reporter:
             if len(loc) >= 4 and loc[2] == "items" and isinstance(loc[3], int):
                 ii = loc[3]
                 ident = _subscript(self.raw, "sections", si, "items", ii, "id")
-                path = [("sections", si), ("sections.items", ii)]
+                path: list[tuple[str, int | None]] = [("sections", si), ("sections.items", ii)]
                 return "item", path, (loc[4] if len(loc) > 4 else None), ident, sid, ii
             return "section", [("sections", si)], (loc[2] if len(loc) > 2 else None), sid, None, si
         if loc and loc[0] == "template":
@@ -623,12 +686,13 @@ class _Reporter:
     def unknown_field(
         self, kind: str, subject: str, path: list[tuple[str, int | None]], fld: Any, item_id: str | None
     ) -> None:
-        known = {
+        fields_of: dict[str, Mapping[str, object]] = {
             "item": Item.model_fields,
             "section": Section.model_fields,
             "template": {k: None for k in ChecklistTemplate.model_fields if k != "sections"},
             "criterion": WeakLaxCriterion.model_fields,
-        }.get(kind, {})
+        }
+        known = fields_of.get(kind, {})
         hint = ""
         close = difflib.get_close_matches(str(fld), list(known), n=1)
         if close:
@@ -832,7 +896,7 @@ def load_templates(extra_dirs: Sequence[Path | str] = ()) -> LoadResult:
                 )
                 continue
             seen_here[template.id] = f.display
-            result.templates[template.id] = template
+            (result.committee if template.scope == "committee" else result.templates)[template.id] = template
             result.origins[template.id] = f.display
     return result
 
@@ -848,10 +912,32 @@ def pick_template(templates: Mapping[str, ChecklistTemplate], sector: Sector | s
     generic = sorted((t for t in templates.values() if not t.sectors), key=lambda t: t.id)
     if generic:
         return generic[0]
-    raise LookupError(f"没有适用于「{sector.value}」的检查清单模板")
+    raise LookupError(f"没有适用于「{labels.label(sector)}」的检查清单模板")
 
 
 # ---------------------------------------------------------------------- snapshots
+
+
+def _schema1_form(template: dict[str, Any]) -> dict[str, Any]:
+    """A dumped template with its codes spelt as schema 1 stored them (see `content_hash`)."""
+
+    def spelt(enum: type[Any], values: list[str]) -> list[str]:
+        return [SCHEMA1_VALUES[enum][v] for v in values]
+
+    def item(i: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **i,
+            "methods": spelt(VisitMethod, i["methods"]),
+            "sectors": spelt(Sector, i["sectors"]),
+            "severity": SCHEMA1_VALUES[Severity][i["severity"]],
+            "category": SCHEMA1_VALUES[FindingCategory][i["category"]],
+        }
+
+    return {
+        **template,
+        "sectors": spelt(Sector, template["sectors"]),
+        "sections": [{**s, "items": [item(i) for i in s["items"]]} for s in template["sections"]],
+    }
 
 
 def template_snapshot(template: ChecklistTemplate) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from inspector.models import (
     CriterionTick,
     Disposition,
     Finding,
+    FindingCategory,
     FindingStatus,
     LegalTrack,
     MemberKind,
@@ -257,8 +258,8 @@ LEADING_CADRES = {
     Sector.SERVICE_WINDOW: 0.2,
 }
 
-# Share of checklist items a typical first visit finds 不符合: the issue's
-# county-scale figure is ~25 findings per branch (50,000 for 2000 branches).
+# Share of checklist items a typical first visit finds 不符合: the county-scale
+# figure the benchmarks use is ~25 findings per branch (50,000 for 2000 branches).
 NOT_MET_SHARE = 0.43
 # How often a branch has had which visits: none yet, one in progress, one
 # completed, a first visit and a return visit (回头看), or a return visit under way.
@@ -279,27 +280,30 @@ NOTES_BY_METHOD = {
 }
 # What an inspector notes when members show one of the five problem types (一、).
 NOTES_BY_CATEGORY = {
-    "理想信念模糊动摇": ("座谈中了解到个别党员参加封建迷信活动", "个别党员对共产主义信仰说不清楚"),
-    "党的意识淡化": ("个别党员连续3个月以上未交纳党费", "个别党员长期不参加组织生活"),
-    "宗旨观念淡薄": ("群众反映个别党员办事推诿、吃拿卡要", "个别党员在征地补偿中与民争利"),
-    "精神不振": ("个别党员工作消极懈怠，不起先锋模范作用", "党员承诺事项大多未兑现"),
-    "道德行为不端": ("群众反映个别党员大操大办婚丧喜事", "个别党员参与赌博"),
+    FindingCategory.WAVERING_FAITH: ("座谈中了解到个别党员参加封建迷信活动", "个别党员对共产主义信仰说不清楚"),
+    FindingCategory.WEAK_PARTY_AWARENESS: ("个别党员连续3个月以上未交纳党费", "个别党员长期不参加组织生活"),
+    FindingCategory.WEAK_SERVICE_ETHOS: ("群众反映个别党员办事推诿、吃拿卡要", "个别党员在征地补偿中与民争利"),
+    FindingCategory.LOW_MORALE: ("个别党员工作消极懈怠，不起先锋模范作用", "党员承诺事项大多未兑现"),
+    FindingCategory.IMPROPER_CONDUCT: ("群众反映个别党员大操大办婚丧喜事", "个别党员参与赌博"),
 }
 PARTLY_NOTES = ("已开展，但记录不够规范", "基本落实，个别环节欠缺", "有安排，执行不够经常")
 GOALS = {
-    "思想": ("党员学习常态化，学习计划逐项落实到位", "党员对党章党规和系列讲话的学习做到入脑入心"),
-    "组织": (
+    FindingCategory.IDEOLOGY: ("党员学习常态化，学习计划逐项落实到位", "党员对党章党规和系列讲话的学习做到入脑入心"),
+    FindingCategory.ORGANISATION: (
         "严格落实「三会一课」制度，会议记录完整规范",
         "组织生活按期、按程序开展，资料齐全",
         "支部班子配齐配强，各项工作制度健全",
     ),
-    "作风": ("党员联系服务群众经常化，群众反映的问题件件有回音", "纠正「四风」，工作作风明显转变"),
-    "纪律": ("党员严守政治纪律和政治规矩，按时足额交纳党费", "组织纪律明显增强，按规定参加组织生活"),
-    "理想信念模糊动摇": ("相关党员理想信念明显坚定，不再参与封建迷信活动",),
-    "党的意识淡化": ("相关党员按时参加组织生活、交纳党费，亮明党员身份",),
-    "宗旨观念淡薄": ("相关党员宗旨意识增强，群众满意度提高",),
-    "精神不振": ("相关党员工作状态明显改善，在岗位上发挥先锋模范作用",),
-    "道德行为不端": ("相关党员言行符合党员标准，群众无反映",),
+    FindingCategory.CONDUCT: ("党员联系服务群众经常化，群众反映的问题件件有回音", "纠正「四风」，工作作风明显转变"),
+    FindingCategory.DISCIPLINE: (
+        "党员严守政治纪律和政治规矩，按时足额交纳党费",
+        "组织纪律明显增强，按规定参加组织生活",
+    ),
+    FindingCategory.WAVERING_FAITH: ("相关党员理想信念明显坚定，不再参与封建迷信活动",),
+    FindingCategory.WEAK_PARTY_AWARENESS: ("相关党员按时参加组织生活、交纳党费，亮明党员身份",),
+    FindingCategory.WEAK_SERVICE_ETHOS: ("相关党员宗旨意识增强，群众满意度提高",),
+    FindingCategory.LOW_MORALE: ("相关党员工作状态明显改善，在岗位上发挥先锋模范作用",),
+    FindingCategory.IMPROPER_CONDUCT: ("相关党员言行符合党员标准，群众无反映",),
 }
 MEASURES = (
     "支部书记牵头，召开支委会研究整改，明确专人负责，建立台账，完成一项销号一项",
@@ -660,7 +664,7 @@ class _Builder:
         for i, item in enumerate(items):
             if i in failing:
                 value = AnswerValue.NOT_MET
-                notes = NOTES_BY_CATEGORY.get(item.category.value) or NOTES_BY_METHOD[rng.choice(item.methods)]
+                notes = NOTES_BY_CATEGORY.get(item.category) or NOTES_BY_METHOD[rng.choice(item.methods)]
                 note = rng.choice(notes)
                 not_met.append(item)
             else:
@@ -687,7 +691,7 @@ class _Builder:
         status = self.finding_status(visit.date, deadline)
         fields = {
             "id": self.uid(),
-            "goal": rng.choice(GOALS[draft.category.value]),
+            "goal": rng.choice(GOALS[draft.category]),
             "measures": rng.choice(MEASURES),
             "deadline": deadline,
             "responsible": Responsibility(leader=leader, person=rng.choice(people)),
@@ -746,7 +750,7 @@ class _Builder:
             self.stats.count(self.stats.pockets, kind.value)
 
     def pocket_fields(self, kind: MemberKind) -> dict:
-        """Dates straddling the six-month lines of facts.md, and what follows from them."""
+        """Dates straddling the six-month lines of `inspector/pocket.py`, and what follows from them."""
         rng = self.rng
         months = rng.choice((3, 5, 6, 6, 6, 7, 12, 26))  # 6 ± a few days is the interesting edge
         last = self.months_before(months, 4)

@@ -1,21 +1,22 @@
 """Domain records of the inspector.
 
 Every stored record carries a stable UUID (`id`); references between records
-use these ids, never TinyDB document ids. Enum *values* are the Chinese words
-users see and that the documents print; member names are English for code.
+use these ids, never TinyDB document ids. Enum values are stable ASCII codes,
+the stored form; the Chinese users see is in `inspector/labels.py`.
 Derived facts (逾期, days since a letter was issued) are computed, never stored.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def new_id() -> str:
@@ -29,101 +30,101 @@ def utcnow() -> datetime:
 class Sector(StrEnum):
     """Branch sectors: the plan's 三、5 list plus retired members and other."""
 
-    RURAL = "农村"
-    COMMUNITY = "社区"
-    STATE_ENTERPRISE = "国有企业"
-    PRIVATE_ENTERPRISE = "非公有制企业"
-    SOCIAL_ORG = "社会组织"
-    SERVICE_WINDOW = "窗口单位/服务行业"
-    PUBLIC_INSTITUTION = "机关事业单位"
-    SCHOOL = "学校"
-    RETIRED = "离退休"
-    OTHER = "其他"
+    RURAL = "rural"
+    COMMUNITY = "community"
+    STATE_ENTERPRISE = "state_enterprise"
+    PRIVATE_ENTERPRISE = "private_enterprise"
+    SOCIAL_ORG = "social_org"
+    SERVICE_WINDOW = "service_window"
+    PUBLIC_INSTITUTION = "public_institution"
+    SCHOOL = "school"
+    RETIRED = "retired"
+    OTHER = "other"
 
 
 class VisitMethod(StrEnum):
-    REVIEW_RECORDS = "查阅资料"
-    HEAR_REPORT = "听取汇报"
-    DISCUSSION = "座谈"
-    ATTEND = "列席"
+    REVIEW_RECORDS = "review_records"
+    HEAR_REPORT = "hear_report"
+    DISCUSSION = "discussion"
+    ATTEND = "attend"
 
 
 class VisitStatus(StrEnum):
-    DRAFT = "进行中"
-    COMPLETED = "已完成"
+    DRAFT = "draft"
+    COMPLETED = "completed"
 
 
 class AnswerValue(StrEnum):
-    MET = "符合"
-    PARTLY_MET = "基本符合"
-    NOT_MET = "不符合"
-    NOT_APPLICABLE = "不适用"
+    MET = "met"
+    PARTLY_MET = "partly_met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
 
 
 class Severity(StrEnum):
-    MINOR = "一般"
-    MAJOR = "较重"
-    SERIOUS = "严重"
+    MINOR = "minor"
+    MAJOR = "major"
+    SERIOUS = "serious"
 
 
 class FindingCategory(StrEnum):
     """Problem areas named by the plan (一、 and 三、3): the four areas of the
     branch, then the five problem types of members."""
 
-    IDEOLOGY = "思想"
-    ORGANISATION = "组织"
-    CONDUCT = "作风"
-    DISCIPLINE = "纪律"
-    WAVERING_FAITH = "理想信念模糊动摇"
-    WEAK_PARTY_AWARENESS = "党的意识淡化"
-    WEAK_SERVICE_ETHOS = "宗旨观念淡薄"
-    LOW_MORALE = "精神不振"
-    IMPROPER_CONDUCT = "道德行为不端"
+    IDEOLOGY = "ideology"
+    ORGANISATION = "organisation"
+    CONDUCT = "conduct"
+    DISCIPLINE = "discipline"
+    WAVERING_FAITH = "wavering_faith"
+    WEAK_PARTY_AWARENESS = "weak_party_awareness"
+    WEAK_SERVICE_ETHOS = "weak_service_ethos"
+    LOW_MORALE = "low_morale"
+    IMPROPER_CONDUCT = "improper_conduct"
 
 
 class FindingStatus(StrEnum):
-    NOT_STARTED = "未启动"
-    IN_PROGRESS = "整改中"
-    AWAITING_CHECK = "待验收"
-    CLOSED = "已销号"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    AWAITING_CHECK = "awaiting_check"
+    CLOSED = "closed"
 
 
 class MemberKind(StrEnum):
-    POCKET = "口袋党员"
-    LOST_CONTACT = "失联党员"
-    MOBILE = "流动党员"
+    POCKET = "pocket"
+    LOST_CONTACT = "lost_contact"
+    MOBILE = "mobile"
 
 
 class LegalTrack(StrEnum):
-    """The two tracks of facts.md for members out of reach."""
+    """The two legal tracks for members out of reach (see `inspector/pocket.py`)."""
 
-    NONE = "暂不适用"
-    LAPSED = "自行脱党（党章第九条）"
-    SUSPENDED = "停止党籍（党员教育管理工作条例第二十四条）"
+    NONE = "none"
+    LAPSED = "lapsed"
+    SUSPENDED = "suspended"
 
 
 class Disposition(StrEnum):
-    PENDING = "排查中"
-    BACK_TO_NORMAL = "纳入正常管理"
-    CORRECT_WITHIN_TERM = "限期改正"
-    PERSUADE_TO_LEAVE = "劝退"
-    STRUCK_OFF = "除名"
-    SUSPENDED = "停止党籍"
-    PROBATION_CANCELLED = "取消预备党员资格"
-    TRANSFERRED = "已转接组织关系"
+    PENDING = "pending"
+    BACK_TO_NORMAL = "back_to_normal"
+    CORRECT_WITHIN_TERM = "correct_within_term"
+    PERSUADE_TO_LEAVE = "persuade_to_leave"
+    STRUCK_OFF = "struck_off"
+    SUSPENDED = "suspended"
+    PROBATION_CANCELLED = "probation_cancelled"
+    TRANSFERRED = "transferred"
 
 
 class WeakLaxStatus(StrEnum):
-    IDENTIFIED = "已认定"
-    RECTIFYING = "整顿中"
-    ACCEPTED = "已验收"
-    CLOSED = "已销号"
+    IDENTIFIED = "identified"
+    RECTIFYING = "rectifying"
+    ACCEPTED = "accepted"
+    CLOSED = "closed"
 
 
 class AcceptanceResult(StrEnum):
-    PASSED = "合格"
-    BASICALLY_PASSED = "基本合格"
-    FAILED = "不合格"
+    PASSED = "passed"
+    BASICALLY_PASSED = "basically_passed"
+    FAILED = "failed"
 
 
 class Record(BaseModel):
@@ -225,6 +226,21 @@ class Responsibility(BaseModel):
     person: str = ""
 
 
+def overdue_days(deadline: date | None, today: date, *, closed: bool = False) -> int:
+    """逾期: whole days a finding is past its 整改时限 on `today`; 0 on the deadline itself,
+    before it, without one, or once closed (销号). Every count of 逾期 comes from here."""
+    if deadline is None or closed:
+        return 0
+    return max(0, (today - deadline).days)
+
+
+def deadline_problem(deadline: date | None, found_on: date) -> str:
+    """Why a finding's 整改时限 is refused ("" when it is fine): it may not fall before the day the problem was found."""
+    if deadline is not None and deadline < found_on:
+        return f"整改时限不能早于发现日期（{found_on.isoformat()}）"
+    return ""
+
+
 class Finding(Record):
     """A problem (问题) found on a visit, with its 四明确 and rectification state."""
 
@@ -251,15 +267,18 @@ class Finding(Record):
 
     @model_validator(mode="after")
     def _deadline_after_found(self) -> Finding:
-        if self.deadline is not None and self.deadline < self.found_on:
-            raise ValueError("整改时限不能早于发现日期")
+        problem = deadline_problem(self.deadline, self.found_on)
+        if problem:
+            raise ValueError(problem)
         return self
 
     def overdue_days(self, today: date) -> int:
         """Days past the deadline; 0 when not overdue or already closed."""
-        if self.deadline is None or self.status == FindingStatus.CLOSED:
-            return 0
-        return max(0, (today - self.deadline).days)
+        return overdue_days(self.deadline, today, closed=self.status == FindingStatus.CLOSED)
+
+
+#: Longest validity, in days, an 组织关系介绍信 may be given.
+MAX_LETTER_DAYS = 3650
 
 
 class PocketMember(Record):
@@ -270,12 +289,12 @@ class PocketMember(Record):
     name: str = Field(min_length=1, max_length=100)
     member_kind: MemberKind = MemberKind.POCKET
     letter_issued: date | None = None
-    letter_valid_days: int | None = Field(default=None, ge=1, le=3650)
+    letter_valid_days: int | None = Field(default=None, ge=1, le=MAX_LETTER_DAYS)
     receiving_org: str = ""
     last_contact: date | None = None
     track: LegalTrack = LegalTrack.NONE
     disposition: Disposition = Disposition.PENDING
-    # When the disposition was decided: 停止党籍 starts the two-year clock of facts.md.
+    # When the disposition was decided: 停止党籍 starts the two-year clock of `inspector/pocket.py`.
     disposition_on: date | None = None
     notes: str = ""
     found_on: date | None = None
@@ -300,6 +319,10 @@ class CriterionTick(BaseModel):
     evidence: str = ""
 
 
+#: Full marks of a 软弱涣散 acceptance (验收得分 runs from 0).
+MAX_SCORE = 100
+
+
 class WeakLaxDetermination(Record):
     """软弱涣散 determination of one branch and its rectification."""
 
@@ -311,7 +334,7 @@ class WeakLaxDetermination(Record):
     plan: Plan4 = Field(default_factory=Plan4)
     status: WeakLaxStatus = WeakLaxStatus.IDENTIFIED
     acceptance_result: AcceptanceResult | None = None
-    acceptance_score: float | None = Field(default=None, ge=0, le=100)
+    acceptance_score: float | None = Field(default=None, ge=0, le=MAX_SCORE)
     accepted_on: date | None = None
     closed_on: date | None = None
     notes: str = ""
@@ -320,3 +343,144 @@ class WeakLaxDetermination(Record):
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.kind: cls for cls in (Committee, Branch, Visit, Finding, PocketMember, WeakLaxDetermination)
 }
+
+# Stored enum fields of each record kind. A visit's "answers" holds one
+# Answer per item, whose "value" is an AnswerValue; "methods" is a list.
+ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
+    "branch": {"sector": Sector},
+    "visit": {"methods": VisitMethod, "status": VisitStatus, "answers": AnswerValue},
+    "finding": {"category": FindingCategory, "severity": Severity, "status": FindingStatus},
+    "pocket": {"member_kind": MemberKind, "track": LegalTrack, "disposition": Disposition},
+    "weaklax": {"status": WeakLaxStatus, "acceptance_result": AcceptanceResult},
+}
+
+
+def enum_of_field(kind: str, path: str) -> type[StrEnum] | None:
+    """The enum a stored field (or change path such as "answers.<item>") holds, if any."""
+    return ENUM_FIELDS.get(kind, {}).get(path.partition(".")[0])
+
+
+def map_enum_field(kind: str, path: str, value: Any, fn: Callable[[type[StrEnum], str], Any]) -> Any:
+    """`value` of field `path` of a dumped `kind` record with every enum string
+    passed through `fn(enum, string)`; other values come back as they are.
+
+    The one walker over stored shapes, for the schema migration and for
+    showing history and conflict values."""
+    enum = enum_of_field(kind, path)
+    if enum is None or value is None:
+        return value
+    head, dot, _key = path.partition(".")
+    if head == "answers":
+        if dot:
+            return _map_answer(enum, value, fn)
+        return {k: _map_answer(enum, a, fn) for k, a in value.items()} if isinstance(value, dict) else value
+    if isinstance(value, list):
+        return [fn(enum, v) if isinstance(v, str) else v for v in value]
+    return fn(enum, value) if isinstance(value, str) else value
+
+
+def _map_answer(enum: type[StrEnum], answer: Any, fn: Callable[[type[StrEnum], str], Any]) -> Any:
+    if isinstance(answer, dict) and isinstance(answer.get("value"), str):
+        return {**answer, "value": fn(enum, answer["value"])}
+    return answer
+
+
+def map_enum_record(kind: str, doc: dict[str, Any], fn: Callable[[type[StrEnum], str], Any]) -> dict[str, Any]:
+    """A dumped record with its enum fields passed through `fn` (see `map_enum_field`)."""
+    return {k: map_enum_field(kind, k, v, fn) for k, v in doc.items()}
+
+
+# The strings schema 1 stored for each code (its values were the Chinese
+# labels of the time). Frozen: the schema migration reads old files and
+# bundles by them, and checklist content hashes are computed with them so a
+# template keeps the hash its visits recorded. Labels shown today live in
+# `inspector/labels.py` and may change; these may not.
+SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
+    Sector: {
+        "rural": "农村",
+        "community": "社区",
+        "state_enterprise": "国有企业",
+        "private_enterprise": "非公有制企业",
+        "social_org": "社会组织",
+        "service_window": "窗口单位/服务行业",
+        "public_institution": "机关事业单位",
+        "school": "学校",
+        "retired": "离退休",
+        "other": "其他",
+    },
+    VisitMethod: {
+        "review_records": "查阅资料",
+        "hear_report": "听取汇报",
+        "discussion": "座谈",
+        "attend": "列席",
+    },
+    VisitStatus: {
+        "draft": "进行中",
+        "completed": "已完成",
+    },
+    AnswerValue: {
+        "met": "符合",
+        "partly_met": "基本符合",
+        "not_met": "不符合",
+        "not_applicable": "不适用",
+    },
+    Severity: {
+        "minor": "一般",
+        "major": "较重",
+        "serious": "严重",
+    },
+    FindingCategory: {
+        "ideology": "思想",
+        "organisation": "组织",
+        "conduct": "作风",
+        "discipline": "纪律",
+        "wavering_faith": "理想信念模糊动摇",
+        "weak_party_awareness": "党的意识淡化",
+        "weak_service_ethos": "宗旨观念淡薄",
+        "low_morale": "精神不振",
+        "improper_conduct": "道德行为不端",
+    },
+    FindingStatus: {
+        "not_started": "未启动",
+        "in_progress": "整改中",
+        "awaiting_check": "待验收",
+        "closed": "已销号",
+    },
+    MemberKind: {
+        "pocket": "口袋党员",
+        "lost_contact": "失联党员",
+        "mobile": "流动党员",
+    },
+    LegalTrack: {
+        "none": "暂不适用",
+        "lapsed": "自行脱党（党章第九条）",
+        "suspended": "停止党籍（党员教育管理工作条例第二十四条）",
+    },
+    Disposition: {
+        "pending": "排查中",
+        "back_to_normal": "纳入正常管理",
+        "correct_within_term": "限期改正",
+        "persuade_to_leave": "劝退",
+        "struck_off": "除名",
+        "suspended": "停止党籍",
+        "probation_cancelled": "取消预备党员资格",
+        "transferred": "已转接组织关系",
+    },
+    WeakLaxStatus: {
+        "identified": "已认定",
+        "rectifying": "整顿中",
+        "accepted": "已验收",
+        "closed": "已销号",
+    },
+    AcceptanceResult: {
+        "passed": "合格",
+        "basically_passed": "基本合格",
+        "failed": "不合格",
+    },
+}
+
+
+def schema1_form(kind: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """A dumped record with its codes spelt as schema 1 stored them, for
+    hashes that must not change with the schema (memo content hashes)."""
+    return map_enum_record(kind, doc, lambda enum, code: SCHEMA1_VALUES[enum].get(code, code))

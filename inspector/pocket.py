@@ -2,7 +2,7 @@
 
 Only dates are stored; every count of days and every threshold is derived
 here from `today`, so the branch screen, the memo and the ledger agree.
-The rules are those of facts.md:
+The rules, as the 组织关系集中排查 of the 2016 plan (四、2) applies them:
 
 - 口袋党员: the 组织关系介绍信 ran out (issued + validity) and the member never
   registered with the receiving organisation.
@@ -18,10 +18,15 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
-from inspector.errors import StoreError
-from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
-from inspector.store import Store
+from pydantic import ValidationError
+
+from inspector import labels
+from inspector.dates import parse_date
+from inspector.errors import StoreError, UserError
+from inspector.models import MAX_LETTER_DAYS, Disposition, LegalTrack, MemberKind, PocketMember
+from inspector.store import Store, validation_message
 
 #: Months without contact after which either legal track may be applied.
 TRACK_MONTHS = 6
@@ -29,6 +34,9 @@ TRACK_MONTHS = 6
 RESTORE_YEARS = 2
 #: Days before a threshold from which it is shown as coming up.
 SOON_DAYS = 30
+
+#: The dates of a record, with the names a user knows them by.
+DATE_LABELS = {"letter_issued": "介绍信开具日期", "last_contact": "最后联系日期", "disposition_on": "处置日期"}
 
 # Dispositions that end the case: nothing more falls due.
 _SETTLED = {
@@ -106,7 +114,7 @@ def _threshold(deadline: date, today: date, due: str, coming: str) -> DueNotice:
 def due_next(member: PocketMember, today: date) -> DueNotice:
     """What is due next for this member, as one Chinese line."""
     if member.disposition in _SETTLED:
-        return DueNotice(DueLevel.SETTLED, f"已处置：{member.disposition.value}")
+        return DueNotice(DueLevel.SETTLED, f"已处置：{labels.label(member.disposition)}")
     if member.disposition == Disposition.SUSPENDED:
         end = restore_deadline(member)
         if end is None:
@@ -164,11 +172,8 @@ def due_next(member: PocketMember, today: date) -> DueNotice:
 def save_member(store: Store, member: PocketMember, today: date, *, base: PocketMember | None = None) -> PocketMember:
     """Save a record after checking its dates make sense: none lies in the
     future, and 停止党籍 carries the date its two years run from."""
-    for label, day in (
-        ("介绍信开具日期", member.letter_issued),
-        ("最后联系日期", member.last_contact),
-        ("处置日期", member.disposition_on),
-    ):
+    for field, label in DATE_LABELS.items():
+        day = getattr(member, field)
         if day is not None and day > today:
             raise StoreError(f"{label}不能晚于今天（{today.isoformat()}）")
     if member.disposition == Disposition.SUSPENDED and member.disposition_on is None:
@@ -176,3 +181,54 @@ def save_member(store: Store, member: PocketMember, today: date, *, base: Pocket
     if member.letter_valid_days is not None and member.letter_issued is None:
         raise StoreError("填写了介绍信有效期，请同时填写开具日期")
     return store.save(member, base=base)
+
+
+class MemberInvalid(UserError):
+    """A record as typed on its form that cannot be kept, with the first thing to put right."""
+
+
+def parse_valid_days(text: str) -> int | None:
+    """The letter's 有效期 as typed: empty, or whole days within what a record may hold."""
+    text = text.strip()
+    if not text:
+        return None
+    if not (text.isdigit() and 1 <= int(text) <= MAX_LETTER_DAYS):
+        raise MemberInvalid(f"有效期应为 1–{MAX_LETTER_DAYS} 之间的天数")
+    return int(text)
+
+
+def _typed_date(text: str, label: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return parse_date(text)
+    except UserError as exc:
+        raise MemberInvalid(f"{label}：{exc}") from None
+
+
+def edited_member(
+    original: PocketMember,
+    *,
+    name: str,
+    letter_valid_days: str,
+    letter_issued: str,
+    last_contact: str,
+    disposition_on: str,
+    **fields: Any,
+) -> PocketMember:
+    """The record as its form now says (the name, validity and dates as typed, empty for none;
+    the other `fields` already typed), or MemberInvalid with the first thing to put right.
+    Whether the dates make sense on the day is checked by `save_member`."""
+    name = name.strip()
+    if not name:
+        raise MemberInvalid("请填写姓名")
+    days = parse_valid_days(letter_valid_days)
+    typed = {"letter_issued": letter_issued, "last_contact": last_contact, "disposition_on": disposition_on}
+    data = original.model_dump()
+    data.update(fields, name=name, letter_valid_days=days)
+    data.update({f: _typed_date(typed[f], label) for f, label in DATE_LABELS.items()})
+    try:
+        return PocketMember.model_validate(data)
+    except ValidationError as exc:
+        raise MemberInvalid(validation_message(exc)) from exc

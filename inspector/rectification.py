@@ -17,10 +17,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from pydantic import ValidationError
+
 from inspector import clock
+from inspector.dates import parse_date
 from inspector.errors import EditConflict, StoreError
-from inspector.models import Finding, FindingStatus, Reopening, utcnow
-from inspector.store import Store
+from inspector.labels import FINDING_FIELDS as FIELD_LABELS
+from inspector.labels import field_value, label
+from inspector.models import Finding, FindingStatus, Reopening, deadline_problem, utcnow
+from inspector.store import Store, validation_message
 from inspector.store import changes as ch
 
 S = FindingStatus
@@ -32,26 +37,8 @@ FORWARD: dict[FindingStatus, FindingStatus] = {
 REOPENABLE = frozenset({S.AWAITING_CHECK, S.CLOSED})
 _STEP = {s: i for i, s in enumerate(FindingStatus)}
 
-# Chinese names of Finding fields, for history and conflict messages.
-FIELD_LABELS: dict[str, str] = {
-    "*": "新建",
-    "status": "状态",
-    "description": "问题描述",
-    "category": "问题类别",
-    "severity": "严重程度",
-    "basis": "依据",
-    "found_on": "发现日期",
-    "goal": "整改目标",
-    "measures": "整改措施",
-    "deadline": "整改时限",
-    "responsible": "责任主体",
-    "progress": "进展",
-    "evidence": "佐证材料",
-    "verifier": "验收人",
-    "verified_on": "验收日期",
-    "reopenings": "重新打开",
-    "deleted": "删除",
-}
+_NO_VERIFIER = "销号须填写验收人"
+_NO_EVIDENCE = "销号须注明佐证材料"
 # Fields the rules read: a change to these by someone else invalidates a move.
 _RULE_FIELDS = ("status", "responsible", "found_on")
 
@@ -66,7 +53,8 @@ class FindingConflict(EditConflict):
     def __init__(self, record: Finding, theirs: dict[str, tuple[Any, Any]], current: Finding, who: str = ""):
         super().__init__(record, theirs, current)
         shown = "；".join(
-            f"{FIELD_LABELS.get(k, k)}：{_show(old)} → {_show(new)}" for k, (old, new) in sorted(theirs.items())
+            f"{FIELD_LABELS.get(k, k)}：{_show(field_value('finding', k, old))} → {_show(field_value('finding', k, new))}"
+            for k, (old, new) in sorted(theirs.items())
         )
         self.args = (f"该问题已被{who or '他人'}修改（{shown}），请刷新后再操作",)
 
@@ -87,30 +75,61 @@ def _same_person(a: str, b: str) -> bool:
     return bool(a) and a == b
 
 
-def allowed_moves(finding: Finding) -> list[FindingStatus]:
-    """Statuses this finding may move to now (forward one step, or reopen)."""
-    out = [FORWARD[finding.status]] if finding.status in FORWARD else []
-    if finding.status in REOPENABLE:
+def allowed_moves(status: FindingStatus) -> list[FindingStatus]:
+    """Statuses a finding in `status` may move to now (forward one step, or reopen)."""
+    out = [FORWARD[status]] if status in FORWARD else []
+    if status in REOPENABLE:
         out.append(S.IN_PROGRESS)
     return out
+
+
+def is_reopening(status: FindingStatus, to: FindingStatus) -> bool:
+    """Whether this move takes the finding back (it then needs a reason, see `reopen`)."""
+    return to == S.IN_PROGRESS and status in REOPENABLE
 
 
 def check_move(finding: Finding, to: FindingStatus) -> None:
     """Refuse an illegal move with a Chinese message; closing/reopening details are checked by close()/reopen()."""
     cur = finding.status
     if to == cur:
-        raise RectificationError(f"该问题已是「{cur.value}」状态")
+        raise RectificationError(f"该问题已是「{label(cur)}」状态")
     if FORWARD.get(cur) == to:
         return
-    if to == S.IN_PROGRESS and cur in REOPENABLE:
+    if is_reopening(cur, to):
         return
     if _STEP[to] > _STEP[cur]:
         raise RectificationError(
-            f"状态只能逐级推进：「{cur.value}」之后是「{FORWARD[cur].value}」，不能直接改为「{to.value}」"
+            f"状态只能逐级推进：「{label(cur)}」之后是「{label(FORWARD[cur])}」，不能直接改为「{label(to)}」"
         )
     if cur == S.NOT_STARTED or cur == S.IN_PROGRESS:
-        raise RectificationError(f"「{cur.value}」不能退回「{to.value}」")
-    raise RectificationError(f"「{cur.value}」只能重新打开为「整改中」，不能改为「{to.value}」")
+        raise RectificationError(f"「{label(cur)}」不能退回「{label(to)}」")
+    raise RectificationError(f"「{label(cur)}」只能重新打开为「整改中」，不能改为「{label(to)}」")
+
+
+def parse_deadline(text: str, found_on: date) -> date:
+    """整改时限 as typed: required (one of the 四明确), a real date, not before the day the problem was found."""
+    text = text.strip()
+    if not text:
+        raise RectificationError("请填写整改时限（如 2026-12-31）")
+    deadline = parse_date(text)
+    problem = deadline_problem(deadline, found_on)
+    if problem:
+        raise RectificationError(problem)
+    return deadline
+
+
+def edited_finding(original: Finding, *, description: str, deadline: str, **fields: Any) -> Finding:
+    """The finding as its form now says (`fields` are the other Finding fields, already typed),
+    or RectificationError with the first thing to put right."""
+    description = description.strip()
+    if not description:
+        raise RectificationError("请填写问题描述")
+    data = original.model_dump()
+    data.update(fields, description=description, deadline=parse_deadline(deadline, original.found_on))
+    try:
+        return Finding.model_validate(data)
+    except ValidationError as exc:
+        raise RectificationError(validation_message(exc)) from exc
 
 
 def _save(store: Store, old: Finding, new: Finding, fields: Iterable[str]) -> Finding:
@@ -124,7 +143,9 @@ def _save(store: Store, old: Finding, new: Finding, fields: Iterable[str]) -> Fi
     try:
         return store.save(new, base=old)
     except EditConflict as exc:
-        raise FindingConflict(new, exc.theirs, exc.current, changed_by(store, exc.current, exc.theirs)) from exc
+        latest = exc.current
+        assert isinstance(latest, Finding)  # the store reports the record of the class it saved
+        raise FindingConflict(new, exc.theirs, latest, changed_by(store, latest, exc.theirs)) from exc
 
 
 def changed_by(store: Store, current: Finding, fields: dict[str, Any]) -> str:
@@ -138,7 +159,7 @@ def advance(store: Store, finding: Finding, to: FindingStatus, *, progress: str 
     check_move(finding, to)
     if to == S.CLOSED:
         raise RectificationError("销号须填写验收人、验收日期和佐证材料")
-    if finding.status in REOPENABLE:
+    if is_reopening(finding.status, to):
         raise RectificationError("退回「整改中」属于重新打开，须填写理由")
     update: dict[str, Any] = {"status": to}
     if progress is not None and progress.strip():
@@ -152,7 +173,7 @@ def close(store: Store, finding: Finding, *, verifier: str, on: date, evidence: 
     verifier = verifier.strip()
     evidence = (finding.evidence if evidence is None else evidence).strip()
     if not verifier:
-        raise RectificationError("销号须填写验收人")
+        raise RectificationError(_NO_VERIFIER)
     if _same_person(verifier, finding.responsible.person):
         raise RectificationError(f"验收人不能是具体责任人本人（{finding.responsible.person}）")
     if on > clock.today():
@@ -160,16 +181,28 @@ def close(store: Store, finding: Finding, *, verifier: str, on: date, evidence: 
     if on < finding.found_on:
         raise RectificationError(f"验收日期不能早于发现日期（{finding.found_on.isoformat()}）")
     if not evidence:
-        raise RectificationError("销号须注明佐证材料")
+        raise RectificationError(_NO_EVIDENCE)
     update = {"status": S.CLOSED, "verifier": verifier, "verified_on": on, "evidence": evidence}
     return _save(store, finding, finding.model_copy(update=update), update)
+
+
+def close_details(verifier: str, on: str, evidence: str) -> dict[str, Any]:
+    """销号 as typed on its form: a verifier, a real date and the evidence, as `close` takes them
+    (who the verifier may be and which dates are allowed are checked there, against the finding)."""
+    verifier, evidence = verifier.strip(), evidence.strip()
+    if not verifier:
+        raise RectificationError(_NO_VERIFIER)
+    day = parse_date(on)
+    if not evidence:
+        raise RectificationError(_NO_EVIDENCE)
+    return {"verifier": verifier, "on": day, "evidence": evidence}
 
 
 def reopen(store: Store, finding: Finding, reason: str) -> Finding:
     """待验收 or 已销号 back to 整改中, with the reason kept on the finding."""
     reason = reason.strip()
     if finding.status not in REOPENABLE:
-        raise RectificationError(f"「{finding.status.value}」的问题无需重新打开")
+        raise RectificationError(f"「{label(finding.status)}」的问题无需重新打开")
     if not reason:
         raise RectificationError("重新打开须填写理由")
     update: dict[str, Any] = {
@@ -198,7 +231,7 @@ def move(
         if on is None:
             raise RectificationError("销号须填写验收日期")
         return close(store, finding, verifier=verifier, on=on, evidence=evidence)
-    if finding.status in REOPENABLE:
+    if is_reopening(finding.status, to):
         return reopen(store, finding, reason)
     return advance(store, finding, to, progress=progress)
 
@@ -244,7 +277,7 @@ def bulk_move(
         except StoreError as exc:
             out.append(MoveResult(item.id, False, str(exc), None, isinstance(exc, FindingConflict)))
         else:
-            out.append(MoveResult(item.id, True, f"已改为「{to.value}」", saved))
+            out.append(MoveResult(item.id, True, f"已改为「{label(to)}」", saved))
     return out
 
 
@@ -272,5 +305,6 @@ def history(store: Store, finding: Finding) -> list[HistoryEntry]:
         new = c.new
         if top == "reopenings" and isinstance(new, list) and new:
             new = f"理由：{new[-1].get('reason', '')}"
-        out.append(HistoryEntry(c.at, c.who, c.field, FIELD_LABELS.get(top, c.field), _show(c.old), _show(new)))
+        old, new = field_value(c.kind, c.field, c.old), field_value(c.kind, c.field, new)
+        out.append(HistoryEntry(c.at, c.who, c.field, FIELD_LABELS.get(top, c.field), _show(old), _show(new)))
     return out

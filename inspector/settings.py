@@ -46,7 +46,7 @@ class MemoFonts(BaseModel):
 
 
 class Settings(BaseModel):
-    """Committee settings, all with defaults from facts.md."""
+    """Committee settings; the defaults need no settings file (fonts: the usual GB/T 9704-2012 names)."""
 
     model_config = ConfigDict(extra="forbid")
     committee_name: str = ""

@@ -8,10 +8,13 @@ never changes what an old visit asked.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date
 
 from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
-from inspector.errors import StoreError
+from inspector.dates import parse_date  # noqa: F401  (screens import it from here)
+from inspector.errors import StoreError, UserError
+from inspector.labels import label
 from inspector.models import (
     Answer,
     AnswerValue,
@@ -33,6 +36,25 @@ class VisitLocked(StoreError):
         super().__init__("该现场指导已完成，处于只读状态；如需修改请先填写理由重新打开")
 
 
+class AnswerNotAllowed(UserError):
+    """An answer the item does not offer (a yes/no item has no 基本符合)."""
+
+    def __init__(self, item: Item, value: AnswerValue):
+        self.item = item
+        self.value = value
+        allowed = [label(a) for a in item.allowed_answers]
+        choices = "、".join(allowed[:-1]) + "或" + allowed[-1]
+        super().__init__(f"本条只能回答{choices}，不能选「{label(value)}」")
+
+
+class VisitInvalid(UserError):
+    """A visit that cannot be started as asked; `field` names what to put right."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
 class VisitIncomplete(StoreError):
     def __init__(self, items: list[Item]):
         self.items = items
@@ -49,6 +71,11 @@ def start_visit(
     inspectors: list[str],
     methods: list[VisitMethod],
 ) -> Visit:
+    """A new visit in progress: someone must be named as inspector, and at least one method used."""
+    if not inspectors:
+        raise VisitInvalid("inspectors", "请填写指导人员")
+    if not methods:
+        raise VisitInvalid("methods", "请至少勾选一种指导方式")
     store.keep_template(template.id, template.version, template.content_hash, template_snapshot(template))
     visit = Visit(
         branch_id=branch.id,
@@ -60,6 +87,11 @@ def start_visit(
         template_hash=template.content_hash,
     )
     return store.save(visit)
+
+
+def split_names(text: str) -> list[str]:
+    """Inspectors as typed: separated by 、，, or spaces."""
+    return [n for n in re.split(r"[、，,;；\s]+", text.strip()) if n]
 
 
 def template_of(store: Store, visit: Visit) -> ChecklistTemplate:
@@ -82,10 +114,19 @@ def answer(
     *,
     note: str | None = None,
     evidence: str | None = None,
+    template: ChecklistTemplate | None = None,
 ) -> Visit:
-    """Record one answer and save it at once. Keeps an existing note unless a new one is given."""
+    """Record one answer and save it at once. Keeps an existing note unless a new one is given.
+
+    Only the item's `allowed_answers` are accepted. `template` is the visit's
+    checklist when the caller holds it already (a screen answering at reading
+    speed); otherwise it is read from the data folder.
+    """
     if visit.status == VisitStatus.COMPLETED:
         raise VisitLocked()
+    item = _item(template or template_of(store, visit), item_id)
+    if value not in item.allowed_answers:
+        raise AnswerNotAllowed(item, value)
     old = visit.answers.get(item_id)
     notes = dict(visit.notes)
     held = notes.pop(item_id, "")
@@ -99,6 +140,13 @@ def answer(
     answers = dict(visit.answers)
     answers[item_id] = new
     return store.save(visit.model_copy(update={"answers": answers, "notes": notes}), base=visit)
+
+
+def _item(template: ChecklistTemplate, item_id: str) -> Item:
+    try:
+        return template.item(item_id)
+    except KeyError:
+        raise UserError(f"该现场指导所用的检查清单中没有条目「{item_id}」") from None
 
 
 def set_note(store: Store, visit: Visit, item_id: str, note: str) -> Visit:
@@ -148,11 +196,13 @@ def reopen(store: Store, visit: Visit, reason: str) -> Visit:
     return store.save(opened, base=visit)
 
 
-def shortfall(requirement: str, note: str = "") -> str:
-    """A finding's description from an item: items state the requirement, a
-    finding states the shortfall. The requirement leads so that narrow
-    ledger columns still show what the problem is about."""
-    return f"{requirement}（未达到要求{'：' + note if note else ''}）"
+def shortfall(item: Item, note: str = "") -> str:
+    """A finding's description from an item: the item's problem statement,
+    then what was observed ("未按季度召开支部党员大会：今年只开过一次").
+    The requirement is the finding's basis, not its text. A committee's own
+    item without a problem statement falls back to naming the requirement."""
+    problem = item.problem or f"未达到“{item.text}”的要求"
+    return f"{problem}：{note}" if note else problem
 
 
 def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Finding:
@@ -160,7 +210,7 @@ def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Fi
     from datetime import timedelta
 
     note = visit.answers[item.id].note if item.id in visit.answers else ""
-    description = shortfall(item.text, note)
+    description = shortfall(item, note)
     return Finding(
         branch_id=visit.branch_id,
         visit_id=visit.id,
@@ -177,12 +227,3 @@ def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Fi
 def unfinished_visits(store: Store) -> list[tuple[str, str, str]]:
     """(branch id, branch name, visit id) of every visit still in progress."""
     return [(s.id, s.name, vid) for s in store.branch_summaries() for vid in s.draft_visits]
-
-
-def parse_date(text: str) -> date:
-    """A date typed by a user, as 2026-11-26; impossible dates get a Chinese message."""
-    text = text.strip()
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise StoreError(f"日期无效：「{text}」（格式为 2026-11-26，且须为真实存在的日期）") from None

@@ -1,6 +1,7 @@
 """软弱涣散 determination and its rectification: 认定 → 整顿 → 验收 → 销号.
 
-The procedure is the widely shared local practice of facts.md: a branch is
+The procedure is the widely shared local practice for the 整顿 the 2016 plan
+asks for (四、2; 中组发〔2014〕5号 on 软弱涣散基层党组织): a branch is
 determined against the criteria list (each ticked criterion backed by
 evidence), gets a 整顿方案 with the 四明确, is rectified, accepted with a
 grade, and only a passing acceptance lets it be struck off the list. A failed
@@ -13,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from enum import StrEnum
 
 from inspector.checklist import WeakLaxCriterion
+from inspector.dates import parse_date
 from inspector.errors import StoreError
+from inspector.labels import label
 from inspector.models import (
+    MAX_SCORE,
     AcceptanceResult,
     CriterionTick,
     Plan4,
@@ -26,6 +31,17 @@ from inspector.models import (
 from inspector.store import Store
 
 PASSING = (AcceptanceResult.PASSED, AcceptanceResult.BASICALLY_PASSED)
+_NO_RESULT = "验收须选择结果（合格、基本合格或不合格）"
+
+
+class Step(StrEnum):
+    """The steps of the procedure; `allowed_steps` says which may be taken now."""
+
+    DETERMINE = "determine"
+    PLAN = "plan"  # write the 整顿方案, or change the ticked criteria
+    RECTIFY = "rectify"
+    ACCEPT = "accept"
+    CLOSE = "close"
 
 
 class WeakLaxError(StoreError):
@@ -52,6 +68,23 @@ def check_ticks(ticks: Sequence[CriterionTick], criteria: Sequence[WeakLaxCriter
     return out
 
 
+def allowed_steps(det: WeakLaxDetermination | None) -> frozenset[Step]:
+    """What may be done now on a branch whose latest determination is `det` (None: never determined).
+    A closed one allows a new 认定 only; each step function below refuses what is not listed."""
+    if det is None or det.status == WeakLaxStatus.CLOSED:
+        return frozenset({Step.DETERMINE})
+    steps = set()
+    if det.status in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING):
+        steps.add(Step.PLAN)
+    if det.status == WeakLaxStatus.IDENTIFIED:
+        steps.add(Step.RECTIFY)
+    if det.status == WeakLaxStatus.RECTIFYING:
+        steps.add(Step.ACCEPT)
+    if det.status == WeakLaxStatus.ACCEPTED and det.acceptance_result in PASSING:
+        steps.add(Step.CLOSE)
+    return frozenset(steps)
+
+
 def current(determinations: Sequence[WeakLaxDetermination]) -> WeakLaxDetermination | None:
     """The branch's latest determination (the one the screens work on)."""
     live = [d for d in determinations if not d.deleted]
@@ -70,8 +103,8 @@ def determine(
 ) -> WeakLaxDetermination:
     """认定: a new determination against the criteria list."""
     active = current(store.weaklax(branch_id))
-    if active is not None and active.status != WeakLaxStatus.CLOSED:
-        raise WeakLaxError(f"该支部已有未销号的认定（{active.status.value}），请在其上继续")
+    if active is not None and Step.DETERMINE not in allowed_steps(active):
+        raise WeakLaxError(f"该支部已有未销号的认定（{label(active.status)}），请在其上继续")
     record = WeakLaxDetermination(
         branch_id=branch_id,
         visit_id=visit_id,
@@ -83,8 +116,8 @@ def determine(
 
 
 def _before_acceptance(det: WeakLaxDetermination, what: str) -> None:
-    if det.status not in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING):
-        raise WeakLaxError(f"当前状态为{det.status.value}，不能再修改{what}")
+    if Step.PLAN not in allowed_steps(det):
+        raise WeakLaxError(f"当前状态为{label(det.status)}，不能再修改{what}")
 
 
 def update_criteria(
@@ -121,8 +154,8 @@ def set_plan(store: Store, det: WeakLaxDetermination, plan: Plan4) -> WeakLaxDet
 
 def start_rectification(store: Store, det: WeakLaxDetermination) -> WeakLaxDetermination:
     """整顿: only with a complete 四明确 plan."""
-    if det.status != WeakLaxStatus.IDENTIFIED:
-        raise WeakLaxError(f"当前状态为{det.status.value}，不能开始整顿")
+    if Step.RECTIFY not in allowed_steps(det):
+        raise WeakLaxError(f"当前状态为{label(det.status)}，不能开始整顿")
     missing = plan_problems(det.plan)
     if missing:
         raise WeakLaxError("整顿方案缺少：" + "、".join(missing))
@@ -138,10 +171,10 @@ def accept(
     score: float | None = None,
 ) -> WeakLaxDetermination:
     """验收 with a grade and a date; 不合格 sends the branch back to 整顿中."""
-    if det.status != WeakLaxStatus.RECTIFYING:
-        raise WeakLaxError(f"当前状态为{det.status.value}，整顿中才能验收")
+    if Step.ACCEPT not in allowed_steps(det):
+        raise WeakLaxError(f"当前状态为{label(det.status)}，整顿中才能验收")
     if result is None:
-        raise WeakLaxError("验收须选择结果（合格、基本合格或不合格）")
+        raise WeakLaxError(_NO_RESULT)
     if on is None:
         raise WeakLaxError("验收须填写日期")
     if on < det.determined_on:
@@ -151,9 +184,33 @@ def accept(
     return store.save(det.model_copy(update=update), base=det)
 
 
+def parse_score(text: str) -> float | None:
+    """验收得分 as typed: empty, or a number from 0 to full marks."""
+    text = text.strip()
+    if not text:
+        return None
+    refusal = WeakLaxError(f"得分应为 0–{MAX_SCORE} 之间的数")
+    try:
+        score = float(text)
+    except ValueError:
+        raise refusal from None
+    if not 0 <= score <= MAX_SCORE:  # NaN fails this too
+        raise refusal
+    return score
+
+
+def acceptance_from_form(
+    result: AcceptanceResult | None, on: str, score: str
+) -> tuple[AcceptanceResult, date, float | None]:
+    """验收 as typed on its form: a chosen grade, a real date and an optional score."""
+    if result is None:
+        raise WeakLaxError(_NO_RESULT)
+    return result, parse_date(on), parse_score(score)
+
+
 def close(store: Store, det: WeakLaxDetermination, on: date) -> WeakLaxDetermination:
     """销号: only after a 合格 or 基本合格 acceptance."""
-    if det.status != WeakLaxStatus.ACCEPTED or det.acceptance_result not in PASSING:
+    if Step.CLOSE not in allowed_steps(det):
         raise WeakLaxError("验收合格或基本合格后才能销号")
     assert det.accepted_on is not None
     if on < det.accepted_on:

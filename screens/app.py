@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 
 from inspector import clock
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
@@ -176,7 +176,7 @@ class InspectorApp(App[int]):
         for bid, name, vid in unfinished_visits(self.store)[:100]:
             try:
                 visit = self.store.visit(vid, bid)
-            except StoreError:
+            except UserError:
                 continue
             found.append((bid, name, visit))
         # The user's own visits first, newest first.

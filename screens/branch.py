@@ -9,7 +9,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.errors import StoreError
+from inspector import labels
+from inspector.errors import UserError
 from inspector.models import Finding, FindingStatus, VisitStatus
 from inspector.pocket import DueLevel, due_next
 from inspector.store import BranchData
@@ -115,7 +116,7 @@ class BranchScreen(Screen):
         """Read the branch again (another session may have changed it)."""
         try:
             data = self.app.store.branch_data(self.branch_id)
-        except StoreError as exc:
+        except UserError as exc:
             self.notify(str(exc), severity="error")
             return
         self.data = data
@@ -129,7 +130,7 @@ class BranchScreen(Screen):
         b = data.branch
         parts = [
             f"[b]{_esc(b.name)}[/b]",
-            f"领域：{_esc(b.sector.value)}",
+            f"领域：{_esc(labels.label(b.sector))}",
             f"书记：{_esc(b.secretary) or '未填'}",
             f"党员 {b.members} 名",
             f"党小组 {b.party_groups} 个",
@@ -149,7 +150,7 @@ class BranchScreen(Screen):
         if det is None:
             weak = "软弱涣散：未认定"
         else:
-            weak = f"软弱涣散：[b yellow]{det.status.value}[/]（{det.determined_on.isoformat()} 认定）"
+            weak = f"软弱涣散：[b yellow]{labels.label(det.status)}[/]（{det.determined_on.isoformat()} 认定）"
         self.query_one("#status", Static).update(f"{pocket}　{weak}")
 
     def _show_visits(self, data: BranchData) -> None:
@@ -157,7 +158,7 @@ class BranchScreen(Screen):
         table.clear()
         templates = self.app.templates
         for v in sorted(data.visits, key=lambda v: (v.date, v.id), reverse=True):
-            status = Text(v.status.value, style="bold" if v.status == VisitStatus.DRAFT else "")
+            status = Text(labels.label(v.status), style="bold" if v.status == VisitStatus.DRAFT else "")
             template = templates.get(v.template_id)
             title = fullwidth(template.title) if template else v.template_id
             table.add_row(v.date.isoformat(), status, "、".join(v.inspectors), title, key=v.id)
@@ -182,9 +183,9 @@ class BranchScreen(Screen):
             overdue += bool(days)
             table.add_row(
                 fullwidth(f.description),
-                f.category.value,
+                labels.label(f.category),
                 f.deadline.isoformat() if f.deadline else "未定",
-                f.status.value,
+                labels.label(f.status),
                 Text(str(days) if days else "", style="bold red", justify="right"),
                 key=f.id,
             )

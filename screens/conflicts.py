@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.sync.merge import (
     FIELD_LABELS,
     KIND_LABELS,
@@ -29,7 +29,6 @@ from inspector.sync.merge import (
     list_conflicts,
     local_time,
     resolve_conflict,
-    show_value,
 )
 
 from .cjk import fullwidth
@@ -49,7 +48,7 @@ def side_origin(side: ConflictSide) -> str:
 
 
 def side_choice(side: ConflictSide) -> str:
-    return f"{fullwidth(show_value(side.value))}（{side_origin(side)}）"
+    return f"{fullwidth(side.shown)}（{side_origin(side)}）"
 
 
 def record_cell(conflict: Conflict) -> str:
@@ -68,7 +67,7 @@ def sides_cell(conflict: Conflict) -> Text:
         if n > 1:
             text.append("　")
         text.append(f"{n}.", style="bold")
-        text.append(fullwidth(show_value(side.value)))
+        text.append(fullwidth(side.shown))
         text.append("（本机）" if side.local else f"（{side.who}）", style="dim")
     return text
 
@@ -137,7 +136,7 @@ class ConflictsScreen(Screen[None]):
     def reload(self) -> None:
         try:
             found = list_conflicts(self.app.store)
-        except StoreError as exc:
+        except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.show_conflicts, found)
@@ -180,12 +179,12 @@ class ConflictsScreen(Screen[None]):
             return
         where = c.branch_name if c.branch_id else "党委"
         lines = [
-            f"[b]{escape(where)}：{escape(fullwidth(c.label))}[/b]　当前显示：{escape(fullwidth(show_value(c.current)))}"
+            f"[b]{escape(where)}：{escape(fullwidth(c.label))}[/b]　当前显示：{escape(fullwidth(c.current_shown))}"
         ]
         for n, side in enumerate(c.sides, 1):
             mark = "[b]本机[/b]" if side.local else escape(f"安装 {side.inst[:8]}")
             lines.append(
-                f" [b]{n}.[/b] {escape(fullwidth(show_value(side.value)))}"
+                f" [b]{n}.[/b] {escape(fullwidth(side.shown))}"
                 f"　[dim]— {escape(side.who)}，{local_time(side.at)}，[/dim]{mark}"
             )
         lines.append(f"[dim]按 1–{len(c.sides)} 保留对应的值，回车逐项选择，Esc 返回。[/dim]")
@@ -229,7 +228,7 @@ class ConflictsScreen(Screen[None]):
         whose = "" if c.kind == "branch" else f"（{c.branch_name or '党委'}）"
         message = (
             f"{fullwidth(c.label)}{whose}\n"
-            f"保留：{fullwidth(show_value(side.value))}\n"
+            f"保留：{fullwidth(side.shown)}\n"
             f"　　　（{side_origin(side)}）\n"
             f"另外 {others} 个值仍留在修改记录中。这一选择记为 {self.app.store.user} 的修改，下次同步时带到其他电脑。"
         )
@@ -245,13 +244,13 @@ class ConflictsScreen(Screen[None]):
     def _resolve(self, conflict: Conflict, side: ConflictSide) -> None:
         try:
             resolve_conflict(self.app.store, conflict.id, side.change_id)
-        except StoreError as exc:
+        except UserError as exc:
             self.app.call_from_thread(self._resolved, str(exc), True)
         except Exception:
             log.exception("resolving conflict %s failed", conflict.id)
             self.app.call_from_thread(self._resolved, "保存失败：系统错误，详见日志", True)
         else:
-            text = f"已保留：{fullwidth(conflict.label)} ＝ {fullwidth(show_value(side.value))}"
+            text = f"已保留：{fullwidth(conflict.label)} ＝ {fullwidth(side.shown)}"
             self.app.call_from_thread(self._resolved, text, False)
 
     def _resolved(self, message: str, failed: bool) -> None:
@@ -279,7 +278,7 @@ def notify_open_conflicts(app) -> None:
     def check() -> None:
         try:
             found = list_conflicts(app.store)
-        except StoreError:
+        except UserError:
             log.warning("checking for conflicts failed", exc_info=True)
             return
         if found:

@@ -16,10 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.errors import StoreError
-from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, sparkline
+from inspector.errors import UserError
+from inspector.labels import short_sector
+from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, parse_not_visited_days, sparkline
 
-from .home import SHORT_SECTOR
 from .ledger import ledger_source
 from .polled import PolledTableScreen
 from .widgets.fixed_table import FixedTable
@@ -46,7 +46,7 @@ def row_cells(b: BranchCoverage, limit: int) -> tuple[Text, ...]:
         state, style = Text("正常", style="dim"), ""
     return (
         Text(b.name, style=style),
-        Text(SHORT_SECTOR.get(b.sector, b.sector)),
+        Text(short_sector(b.sector)),
         Text(b.last_visit.isoformat() if b.last_visit else "无", style="" if b.last_visit else "dim"),
         Text("" if b.days_since is None else str(b.days_since), justify="right", style=style),
         Text(str(b.visits_quarter), justify="right"),
@@ -125,7 +125,7 @@ class CoverageScreen(PolledTableScreen):
         try:
             with self.source.lock:
                 cov = self.report.build(self.app.today(), not_visited_days=self.days)
-        except StoreError as exc:
+        except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.show, cov)
@@ -134,7 +134,7 @@ class CoverageScreen(PolledTableScreen):
         """Redraw what changed: summary, trend, and rows by key (a new set of rows refills)."""
         self.coverage = cov
         summary = self.query_one("#cov-summary", Static)
-        complete = cov.complete and bool(cov.branches)
+        complete = cov.complete
         verdict = "已全覆盖" if complete else "尚未全覆盖"
         summary.update(f"{verdict}：{cov.summary()}")
         summary.set_class(complete, "complete")
@@ -176,10 +176,11 @@ class CoverageScreen(PolledTableScreen):
         def chosen(value: str | None) -> None:
             if value is None:
                 return
-            if not value.isdigit() or int(value) < 1:
-                self.notify("请输入大于 0 的天数", severity="warning")
+            try:
+                self.days = parse_not_visited_days(value)
+            except UserError as exc:
+                self.notify(str(exc), severity="warning")
                 return
-            self.days = int(value)
             self.load()
 
         current = str(self.coverage.not_visited_days) if self.coverage else ""

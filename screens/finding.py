@@ -8,31 +8,19 @@ shows a clash instead of overwriting it.
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
+from inspector import rectification as rx
 from inspector.checklist import PLAN_SECTIONS
-from inspector.errors import StoreError
+from inspector.labels import FINDING_FORM_FIELDS as FIELD_LABELS
+from inspector.labels import choices
 from inspector.models import Finding, FindingCategory, Responsibility, Severity
-from inspector.store import validation_message
-from inspector.visit import parse_date
 
 from .dialogs.record_editor import RecordEditor
-
-FIELD_LABELS = {
-    "category": "问题类别",
-    "severity": "严重程度",
-    "description": "问题描述",
-    "goal": "整改目标",
-    "measures": "整改措施",
-    "deadline": "整改时限",
-    "responsible": "责任主体",
-    "status": "整改状态",
-}
 
 
 class FindingEditor(RecordEditor[Finding]):
@@ -76,16 +64,14 @@ class FindingEditor(RecordEditor[Finding]):
             with Horizontal(classes="field-row"):
                 yield Label("问题类别")
                 yield Select(
-                    [(c.value, c) for c in FindingCategory],
+                    choices(FindingCategory),
                     value=f.category,
                     allow_blank=False,
                     compact=True,
                     id="category",
                 )
                 yield Label("严重程度", id="severity-label")
-                yield Select(
-                    [(s.value, s) for s in Severity], value=f.severity, allow_blank=False, compact=True, id="severity"
-                )
+                yield Select(choices(Severity), value=f.severity, allow_blank=False, compact=True, id="severity")
             with Horizontal(classes="field-row"):
                 yield Label("问题描述")
                 yield TextArea(f.description, id="description", compact=True, soft_wrap=True)
@@ -128,28 +114,15 @@ class FindingEditor(RecordEditor[Finding]):
 
     def edited(self) -> Finding:
         q = self.query_one
-        description = q("#description", TextArea).text.strip()
-        if not description:
-            raise StoreError("请填写问题描述")
-        text = q("#deadline", Input).value.strip()
-        if not text:
-            raise StoreError("请填写整改时限（如 2026-12-31）")
-        deadline = parse_date(text)
-        if deadline < self.original.found_on:
-            raise StoreError(f"整改时限不能早于发现日期（{self.original.found_on.isoformat()}）")
-        data = self.original.model_dump()
-        data.update(
+        return rx.edited_finding(
+            self.original,
+            description=q("#description", TextArea).text,
+            deadline=q("#deadline", Input).value,
             category=q("#category", Select).value,
             severity=q("#severity", Select).value,
-            description=description,
             goal=q("#goal", Input).value.strip(),
             measures=q("#measures", TextArea).text.strip(),
-            deadline=deadline,
             responsible=Responsibility(
                 leader=q("#leader", Input).value.strip(), person=q("#person", Input).value.strip()
             ).model_dump(),
         )
-        try:
-            return Finding.model_validate(data)
-        except ValidationError as exc:
-            raise StoreError(validation_message(exc)) from exc

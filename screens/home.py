@@ -22,18 +22,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from inspector.labels import label, short_sector
+from inspector.models import WeakLaxStatus
 from inspector.pinyin import matches
 from inspector.store import BranchSummary
 
 from .polled import POLL_SECONDS
 from .widgets.fixed_table import FixedTable, spread
-
-#: Sector names short enough for an 80-column table.
-SHORT_SECTOR = {
-    "非公有制企业": "非公企业",
-    "窗口单位/服务行业": "窗口服务",
-    "机关事业单位": "机关事业",
-}
 
 
 @dataclass(frozen=True)
@@ -46,13 +41,13 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("name", "支部名称", lambda s, t: s.initials or s.name),
-    Column("sector", "领域", lambda s, t: s.sector),
+    Column("sector", "领域", lambda s, t: label(s.sector)),
     Column("secretary", "书记", lambda s, t: s.secretary),
     Column("members", "党员", lambda s, t: s.members, True),
-    Column("last_visit", "上次指导", lambda s, t: s.last_visit or ""),
+    Column("last_visit", "上次指导", lambda s, t: s.last_visit.isoformat() if s.last_visit else ""),
     Column("open", "问题", lambda s, t: s.open_findings, True),
     Column("overdue", "逾期", lambda s, t: s.overdue(t), True),
-    Column("weaklax", "软弱涣散", lambda s, t: s.weaklax or ""),
+    Column("weaklax", "软弱涣散", lambda s, t: label(s.weaklax) if s.weaklax else ""),
 )
 # Column widths; name, sector and secretary grow with the terminal (_FLEX).
 _FIXED = (16, 8, 6, 4, 10, 4, 4, 8)
@@ -63,13 +58,16 @@ def row_cells(s: BranchSummary, today: date) -> tuple[Text, ...]:
     overdue = s.overdue(today)
     return (
         Text(s.name),
-        Text(SHORT_SECTOR.get(s.sector, s.sector)),
+        Text(short_sector(s.sector)),
         Text(s.secretary),
         Text(str(s.members), justify="right"),
-        Text(s.last_visit or "未指导", style="" if s.last_visit else "dim"),
+        Text(s.last_visit.isoformat() if s.last_visit else "未指导", style="" if s.last_visit else "dim"),
         Text(str(s.open_findings), justify="right"),
         Text(str(overdue), justify="right", style="bold red" if overdue else "dim"),
-        Text(s.weaklax or "", style="bold yellow" if s.weaklax and s.weaklax != "已销号" else ""),
+        Text(
+            label(s.weaklax) if s.weaklax else "",
+            style="bold yellow" if s.weaklax and s.weaklax is not WeakLaxStatus.CLOSED else "",
+        ),
     )
 
 

@@ -29,7 +29,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from inspector import rectification as rx
-from inspector.errors import StoreError
+from inspector.errors import UserError
+from inspector.labels import label
 from inspector.ledger.rows import (
     OPEN_STATUSES,
     STATUS_ORDER,
@@ -37,6 +38,7 @@ from inspector.ledger.rows import (
     LedgerFilter,
     LedgerRow,
     apply_filter,
+    parse_due_within,
     sort_rows,
 )
 from inspector.models import Finding, FindingStatus
@@ -50,7 +52,7 @@ log = logging.getLogger("inspector.ui")
 FREEZE_ROWS = 5000
 S = FindingStatus
 
-# The issue's columns; at 80 columns some headers are shortened (the full one shows once it fits).
+# The ledger's columns (COLUMNS in inspector/ledger/rows.py); at 80 columns some headers are shortened (the full one shows once it fits).
 TABLE_COLUMNS = (
     Column("branch", "党支部", 10, 24),
     Column("category", "类别", 4, 8, full="问题类别"),
@@ -68,7 +70,7 @@ STATUS_CYCLE: tuple[frozenset[FindingStatus], ...] = (
     OPEN_STATUSES,
     *(frozenset({s}) for s in STATUS_ORDER),
 )
-_STATUS_STYLE = {S.CLOSED.value: "muted", S.AWAITING_CHECK.value: "warn"}
+_STATUS_STYLE = {S.CLOSED: "muted", S.AWAITING_CHECK: "warn"}
 
 
 class LedgerSource:
@@ -197,7 +199,7 @@ class LedgerScreen(Screen[None]):
                 return  # nobody changed anything: the usual case, decided off the UI thread
             self._last_rows = rows
             new = {r.id: r for r in rows}
-        except StoreError as exc:
+        except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         finally:
@@ -279,13 +281,13 @@ class LedgerScreen(Screen[None]):
         name = ("*" if key in self.marked else "") + r.branch_name
         cells = (
             (name, "marked" if key in self.marked else ""),
-            (r.category, ""),
+            (r.cell("category"), ""),
             (fullwidth(r.description), ""),
             (fullwidth(r.measures), ""),
             (r.leader, ""),
             (r.person, ""),
             (r.deadline or "未定", "" if r.deadline else "muted"),
-            (r.status, _STATUS_STYLE.get(r.status, "")),
+            (r.cell("status"), _STATUS_STYLE.get(r.status, "")),
             (str(r.overdue) if r.overdue else "", "overdue"),
         )
         self._cells[key] = cells
@@ -337,12 +339,12 @@ class LedgerScreen(Screen[None]):
         def chosen(value: str | None) -> None:
             if value is None:
                 return
-            if value == "":
-                self.set_filter(replace(self.flt, due_within=None))
-            elif value.isdigit():
-                self.set_filter(replace(self.flt, due_within=int(value)))
-            else:
-                self.notify("请输入天数（整数）", severity="warning")
+            try:
+                due = parse_due_within(value)
+            except UserError as exc:
+                self.notify(str(exc), severity="warning")
+                return
+            self.set_filter(replace(self.flt, due_within=due))
 
         current = "" if self.flt.due_within is None else str(self.flt.due_within)
         self.app.push_screen(
@@ -462,7 +464,7 @@ class LedgerScreen(Screen[None]):
                 what, on=d.get("on") or self.app.today(), verifier=d.get("verifier", ""), evidence=evidence, error=error
             )
             self.app.push_screen(dialog, lambda d: d and self.run_move(rows, to, d))
-        elif to == S.IN_PROGRESS and any(r.status in (S.AWAITING_CHECK, S.CLOSED) for r in rows):
+        elif any(rx.is_reopening(S(r.status), to) for r in rows):
             self.app.push_screen(
                 PromptDialog("重新打开", f"{what}：重新打开的理由", placeholder="如：复查发现整改不到位"),
                 lambda reason: reason and self.run_move(rows, to, {"reason": reason}),
@@ -490,11 +492,11 @@ class LedgerScreen(Screen[None]):
                 self.notify(message, title="未能修改", severity="error", timeout=12)
             return
         if not failed:
-            self.notify(f"已将 {len(done)} 个问题改为「{to.value}」")
+            self.notify(f"已将 {len(done)} 个问题改为「{label(to)}」")
             return
         from .dialogs.rectify import TextDialog
 
-        lines = [f"已改为「{to.value}」：{len(done)} 个；未改：{len(failed)} 个", ""]
+        lines = [f"已改为「{label(to)}」：{len(done)} 个；未改：{len(failed)} 个", ""]
         for r in failed:
             row = self.by_id.get(r.finding_id)
             name = f"{row.branch_name}「{fullwidth(row.description)[:16]}」" if row else r.finding_id
@@ -517,7 +519,7 @@ class LedgerScreen(Screen[None]):
         try:
             finding = store.get(Finding, row.id, row.branch_id)
             history = rx.history(store, finding)
-        except StoreError as exc:
+        except UserError as exc:
             self.notify(str(exc), severity="error")
             return
         self.app.push_screen(
@@ -552,12 +554,12 @@ def move_targets(rows: list[LedgerRow]) -> list[tuple[FindingStatus, str]]:
     """The statuses the rows may move to, each with its label (a reopening says so)."""
     out: dict[FindingStatus, str] = {}
     for r in rows:
-        status = S(r.status)
-        if status in rx.FORWARD:
-            to = rx.FORWARD[status]
-            out.setdefault(to, to.value)
-        if status in rx.REOPENABLE:
-            out[S.IN_PROGRESS] = "整改中（重新打开，须填写理由）"
+        status = r.status
+        for to in rx.allowed_moves(status):
+            if rx.is_reopening(status, to):
+                out[to] = "整改中（重新打开，须填写理由）"
+            else:
+                out.setdefault(to, label(to))
     if S.CLOSED in out:
         out[S.CLOSED] = "已销号（须填写验收人、验收日期、佐证材料）"
     return sorted(out.items(), key=lambda kv: STATUS_ORDER.index(kv[0]))
@@ -575,12 +577,12 @@ def finding_text(f, branch_name: str, history: list[rx.HistoryEntry]) -> str:
     lines = [
         f"党支部：{branch_name}",
         f"问题描述：{fullwidth(f.description)}",
-        f"问题类别：{f.category.value}　严重程度：{f.severity.value}　发现日期：{f.found_on.isoformat()}",
+        f"问题类别：{label(f.category)}　严重程度：{label(f.severity)}　发现日期：{f.found_on.isoformat()}",
         f"整改目标：{fullwidth(f.goal) or '未填'}",
         f"整改措施：{fullwidth(f.measures) or '未填'}",
         f"整改时限：{f.deadline.isoformat() if f.deadline else '未填'}",
         f"责任主体：{who or '未填'}",
-        f"状态：{f.status.value}",
+        f"状态：{label(f.status)}",
     ]
     if f.progress:
         lines.append(f"进展：{fullwidth(f.progress)}")

@@ -8,6 +8,7 @@ from functools import partial
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from inspector.labels import label
 from inspector.pinyin import matches
 
 
@@ -80,7 +81,7 @@ class NavigationCommands(Provider):
                 Text(s.name),
                 partial(self.app.open_branch, s.id),
                 text=s.name,
-                help=f"{s.sector}　书记：{s.secretary or '未填'}",
+                help=f"{label(s.sector)}　书记：{s.secretary or '未填'}",
             )
             shown += 1
             if shown >= 50:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,11 +16,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from inspector import pocket
-from inspector.errors import StoreError
+from inspector import labels, pocket
+from inspector.labels import POCKET_FIELDS as FIELD_LABELS
 from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
-from inspector.store import validation_message
-from inspector.visit import parse_date
 
 from .cjk import fullwidth
 from .dialogs.record_editor import RecordEditor
@@ -34,18 +31,6 @@ LEVEL_STYLE = {
     pocket.DueLevel.SETTLED: "dim",
 }
 LEVEL_ORDER = list(LEVEL_STYLE)
-FIELD_LABELS = {
-    "name": "姓名",
-    "member_kind": "类别",
-    "letter_issued": "介绍信开具日期",
-    "letter_valid_days": "有效期",
-    "receiving_org": "接收单位",
-    "last_contact": "最后联系日期",
-    "track": "适用程序",
-    "disposition": "处置",
-    "disposition_on": "处置日期",
-    "notes": "备注",
-}
 # Sized to fit 80 columns; the detail line under the table spells everything out.
 COLUMNS = (
     ("kind", "类别", 4),
@@ -62,7 +47,7 @@ COLUMNS = (
 
 def short_track(track: LegalTrack) -> str:
     """自行脱党（党章第九条） → 自行脱党: the article is in the detail line."""
-    return track.value.split("（")[0]
+    return labels.label(track).split("（")[0]
 
 
 def _day(d: date | None) -> str:
@@ -76,14 +61,14 @@ def _count(n: int | None) -> str:
 def row_cells(member: PocketMember, today: date) -> tuple[object, ...]:
     notice = pocket.due_next(member, today)
     return (
-        member.member_kind.value[:2],
+        labels.label(member.member_kind)[:2],
         member.name,
         _day(member.letter_issued),
         _count(pocket.days_since(member.letter_issued, today)),
         _day(member.last_contact),
         _count(pocket.days_since(member.last_contact, today)),
         short_track(member.track),
-        member.disposition.value,
+        labels.label(member.disposition),
         Text(notice.level.value, style=LEVEL_STYLE[notice.level]),
     )
 
@@ -154,11 +139,11 @@ class PocketScreen(Screen[None]):
             return
         notice = pocket.due_next(member, self.app.today())
         text = Text()
-        text.append(f"{member.name}（{member.member_kind.value}）下一步：", style="bold")
+        text.append(f"{member.name}（{labels.label(member.member_kind)}）下一步：", style="bold")
         text.append(fullwidth(notice.text), style=LEVEL_STYLE[notice.level])
         expires = pocket.letter_expires(member)
         decided = f"（{member.disposition_on.isoformat()}）" if member.disposition_on else ""
-        extra = [f"处置：{member.disposition.value}{decided}", f"适用程序：{member.track.value}"]
+        extra = [f"处置：{labels.label(member.disposition)}{decided}", f"适用程序：{labels.label(member.track)}"]
         if expires:
             extra.append(f"介绍信有效至 {expires.isoformat()}")
         if member.receiving_org:
@@ -245,7 +230,7 @@ class PocketEditor(RecordEditor[PocketMember]):
                 yield Input("" if self.is_new else m.name, placeholder="姓名", id="name", compact=True)
                 yield Label("类别", classes="second")
                 yield Select(
-                    [(k.value, k) for k in MemberKind], value=m.member_kind, allow_blank=False, compact=True, id="kind"
+                    labels.choices(MemberKind), value=m.member_kind, allow_blank=False, compact=True, id="kind"
                 )
             with Horizontal(classes="field-row"):
                 yield Label("介绍信开具日期")
@@ -265,13 +250,11 @@ class PocketEditor(RecordEditor[PocketMember]):
                 )
             with Horizontal(classes="field-row"):
                 yield Label("适用程序")
-                yield Select(
-                    [(t.value, t) for t in LegalTrack], value=m.track, allow_blank=False, compact=True, id="track"
-                )
+                yield Select(labels.choices(LegalTrack), value=m.track, allow_blank=False, compact=True, id="track")
             with Horizontal(classes="field-row"):
                 yield Label("处置")
                 yield Select(
-                    [(d.value, d) for d in Disposition],
+                    labels.choices(Disposition),
                     value=m.disposition,
                     allow_blank=False,
                     compact=True,
@@ -295,42 +278,21 @@ class PocketEditor(RecordEditor[PocketMember]):
         else:
             self.focus_next()
 
-    def _date(self, field: str, label: str) -> date | None:
-        text = self.query_one(f"#{field}", Input).value.strip()
-        if not text:
-            return None
-        try:
-            return parse_date(text)
-        except StoreError as exc:
-            raise StoreError(f"{label}：{exc}") from None
-
     def edited(self) -> PocketMember:
         q = self.query_one
-        name = q("#name", Input).value.strip()
-        if not name:
-            raise StoreError("请填写姓名")
-        days_text = q("#valid_days", Input).value.strip()
-        if days_text and not (days_text.isdigit() and 1 <= int(days_text) <= 3650):
-            raise StoreError("有效期应为 1–3650 之间的天数")
-        data = self.original.model_dump()
-        data.update(
-            {
-                "name": name,
-                "member_kind": q("#kind", Select).value,
-                "letter_issued": self._date("letter_issued", "介绍信开具日期"),
-                "letter_valid_days": int(days_text) if days_text else None,
-                "receiving_org": q("#receiving_org", Input).value.strip(),
-                "last_contact": self._date("last_contact", "最后联系日期"),
-                "track": q("#track", Select).value,
-                "disposition": q("#disposition", Select).value,
-                "disposition_on": self._date("disposition_on", "处置日期"),
-                "notes": q("#notes", Input).value.strip(),
-            }
+        return pocket.edited_member(
+            self.original,
+            name=q("#name", Input).value,
+            letter_valid_days=q("#valid_days", Input).value,
+            letter_issued=q("#letter_issued", Input).value,
+            last_contact=q("#last_contact", Input).value,
+            disposition_on=q("#disposition_on", Input).value,
+            member_kind=q("#kind", Select).value,
+            receiving_org=q("#receiving_org", Input).value.strip(),
+            track=q("#track", Select).value,
+            disposition=q("#disposition", Select).value,
+            notes=q("#notes", Input).value.strip(),
         )
-        try:
-            return PocketMember.model_validate(data)
-        except ValidationError as exc:
-            raise StoreError(validation_message(exc)) from exc
 
     def persist(self, member: PocketMember) -> PocketMember:
         return pocket.save_member(self.app.store, member, self.app.today(), base=None if self.is_new else self.original)

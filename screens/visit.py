@@ -18,16 +18,17 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
-from textual.widgets.data_table import ColumnKey, RowKey
 
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item
-from inspector.errors import EditConflict, StoreError
+from inspector.errors import EditConflict, UserError
+from inspector.labels import label
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
 
 from .cjk import fullwidth
 from .conflict import conflict_message
 from .widgets.fixed_table import FixedTable
+from .widgets.textual_compat import put_cell
 
 log = logging.getLogger("inspector.ui")
 
@@ -37,7 +38,12 @@ ANSWER_STYLE = {
     AnswerValue.NOT_MET: "bold red",
     AnswerValue.NOT_APPLICABLE: "dim",
 }
-ANSWER_KEYS = "〔1〕符合　〔2〕基本符合　〔3〕不符合　〔0〕不适用"
+ANSWER_KEY = {
+    AnswerValue.MET: "1",
+    AnswerValue.PARTLY_MET: "2",
+    AnswerValue.NOT_MET: "3",
+    AnswerValue.NOT_APPLICABLE: "0",
+}
 SIDE_LIST_MIN_WIDTH = 100
 NOTE_SAVE_DELAY = 0.4  # seconds after the last keystroke in the note field
 _FIXED_COLUMNS = 4 + 9 + 8 + 2 * 4 + 2  # 序号, 编号, 作答, cell padding, scrollbar
@@ -47,7 +53,7 @@ def answer_cell(visit: Visit, item_id: str) -> Text:
     given = visit.answers.get(item_id)
     if given is None:
         return Text("未答", style="dim italic")
-    return Text(given.value.value, style=ANSWER_STYLE[given.value])
+    return Text(label(given.value), style=ANSWER_STYLE[given.value])
 
 
 class ItemTable(FixedTable):
@@ -72,8 +78,7 @@ class ItemTable(FixedTable):
         self.move_cursor(row=row, animate=False)
 
     def set_cell(self, row_key: str, column_key: str, value: object) -> None:
-        self._data[RowKey(row_key)][ColumnKey(column_key)] = value
-        self._update_count += 1  # part of every render cache key: the row is drawn anew
+        put_cell(self, row_key, column_key, value)
         self.refresh_row(self.get_row_index(row_key))
 
 
@@ -139,7 +144,7 @@ class VisitScreen(Screen[None]):
             self.branch = store.branch(branch_id)
             self.visit: Visit = store.visit(visit_id, branch_id)
             self.template = visits.template_of(store, self.visit)
-        except (StoreError, ValueError) as exc:  # ValueError: a snapshot whose hash does not match
+        except (UserError, ValueError) as exc:  # ValueError: a snapshot whose hash does not match
             log.warning("visit %s cannot be opened: %s", visit_id, exc)
             self.load_error = str(exc)
             return
@@ -244,7 +249,7 @@ class VisitScreen(Screen[None]):
         message.set_class(not error and bool(text), "ok")
 
     def _show_status(self) -> None:
-        state = "已完成（只读，按 r 重新打开）" if self.completed else VisitStatus.DRAFT.value
+        state = "已完成（只读，按 r 重新打开）" if self.completed else label(VisitStatus.DRAFT)
         title = f"{self.branch.name}　现场指导　{self.visit.date.isoformat()}　{state}"
         self.query_one("#visit-title", Static).update(Text(title), layout=False)
         self.query_one("#note", Input).disabled = self.completed
@@ -272,7 +277,7 @@ class VisitScreen(Screen[None]):
         text.append("\n检查：", style="bold cyan")
         text.append(fullwidth(item.check))
         text.append("\n方式：", style="bold cyan")
-        text.append("、".join(m.value for m in item.methods))
+        text.append("、".join(label(m) for m in item.methods))
         text.append("　依据：", style="bold cyan")
         text.append(f"方案{item.basis}「{PLAN_SECTIONS.get(item.basis, '')}」")
         if item.source:
@@ -282,11 +287,11 @@ class VisitScreen(Screen[None]):
         given = self.visit.answers.get(item.id)
         text.append("\n作答：", style="bold cyan")
         if given:
-            text.append(given.value.value, style=ANSWER_STYLE[given.value])
+            text.append(label(given.value), style=ANSWER_STYLE[given.value])
             text.append(f"（{given.who}）　")
         else:
             text.append("未答　", style="dim")
-        keys = ANSWER_KEYS if item.answer == "graded" else "〔1〕符合　〔3〕不符合　〔0〕不适用"
+        keys = "　".join(f"〔{ANSWER_KEY[a]}〕{label(a)}" for a in item.allowed_answers)
         text.append(keys, style="dim")
         self.query_one("#detail", Static).update(text, layout=False)
         # Answering moves to the next item: the label says whose note this is.
@@ -315,7 +320,7 @@ class VisitScreen(Screen[None]):
         before, self.visit = self.visit, saved
         self._update_rows(before)
 
-    def _failed(self, exc: StoreError) -> None:
+    def _failed(self, exc: UserError) -> None:
         """A save refused: say why in one line and show what is on disk now."""
         if isinstance(exc, EditConflict):
             self.say(conflict_message(exc, {"status": "完成状态"}, "已显示最新内容，请核对"), error=True)
@@ -362,7 +367,7 @@ class VisitScreen(Screen[None]):
             return
         try:
             self._apply(visits.set_note(self.app.store, self.visit, item_id, value))
-        except StoreError as exc:
+        except UserError as exc:
             self._failed(exc)
             return
         self.say(f"已保存 {item_id} 的备注")
@@ -407,16 +412,16 @@ class VisitScreen(Screen[None]):
         if self.completed:
             self.say(str(visits.VisitLocked()), error=True)
             return
-        if value not in item.allowed_answers:
-            self.say(f"本条只能回答符合、不符合或不适用，不能选「{value.value}」", error=True)
-            return
         try:
-            saved = visits.answer(self.app.store, self.visit, item.id, value)
-        except StoreError as exc:
+            saved = visits.answer(self.app.store, self.visit, item.id, value, template=self.template)
+        except visits.AnswerNotAllowed as exc:
+            self.say(str(exc), error=True)
+            return
+        except UserError as exc:
             self._failed(exc)
             return
         self._apply(saved)
-        self.say(f"已保存：{item.id} {value.value}")
+        self.say(f"已保存：{item.id} {label(value)}")
         if value == AnswerValue.NOT_MET:
             self._offer_finding(item)
         else:
@@ -512,7 +517,7 @@ class VisitScreen(Screen[None]):
             except visits.VisitIncomplete as exc:
                 self._refuse_finish(exc.items)
                 return
-            except StoreError as exc:
+            except UserError as exc:
                 self._failed(exc)
                 return
             self._apply(saved)
@@ -540,7 +545,7 @@ class VisitScreen(Screen[None]):
                 return
             try:
                 saved = visits.reopen(self.app.store, self.visit, reason)
-            except StoreError as exc:
+            except UserError as exc:
                 self._failed(exc)
                 return
             self._apply(saved)
@@ -563,7 +568,7 @@ class VisitScreen(Screen[None]):
                 return
             try:
                 self.visit = self.app.store.visit(self.visit_id, self.branch_id)  # now lists the memo
-            except StoreError as exc:
+            except UserError as exc:
                 log.warning("visit %s after memo: %s", self.visit_id, exc)
             self.say(f"反馈意见已保存到：{result.written[0]}")
 

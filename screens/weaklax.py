@@ -18,14 +18,15 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
 
 from inspector import weaklax as wl
-from inspector.errors import EditConflict, StoreError
+from inspector.errors import EditConflict, UserError
+from inspector.labels import WEAKLAX_FIELDS as FIELD_LABELS
+from inspector.labels import choices, label
 from inspector.models import (
     AcceptanceResult,
     CriterionTick,
     Plan4,
     Responsibility,
     WeakLaxDetermination,
-    WeakLaxStatus,
 )
 from inspector.visit import parse_date
 
@@ -34,15 +35,6 @@ from .conflict import conflict_message
 from .dialogs.record_editor import RecordEditor
 from .widgets.fixed_table import FixedTable
 
-FIELD_LABELS = {
-    "criteria": "认定标准",
-    "plan": "整顿方案",
-    "status": "状态",
-    "acceptance_result": "验收结果",
-    "accepted_on": "验收日期",
-    "acceptance_score": "验收得分",
-    "closed_on": "销号日期",
-}
 _FIXED_COLUMNS = 2 + 6 + 2 * 4 + 2  # tick, id, cell padding, scrollbar
 
 
@@ -116,7 +108,7 @@ class WeakLaxScreen(Screen[None]):
     @property
     def editing_draft(self) -> bool:
         """No open determination: ticks are a draft until 认定."""
-        return self.det is None or self.det.status == WeakLaxStatus.CLOSED
+        return wl.Step.DETERMINE in wl.allowed_steps(self.det)
 
     def ticks(self) -> dict[str, str]:
         if self.editing_draft:
@@ -148,14 +140,14 @@ class WeakLaxScreen(Screen[None]):
             if det is None:
                 line = "未认定。空格勾选认定标准并填写事实依据，按 d 认定"
             else:
-                result = det.acceptance_result.value if det.acceptance_result else ""
+                result = label(det.acceptance_result) if det.acceptance_result else ""
                 line = f"状态：已销号（{det.closed_on}，验收{result}）。重新认定：空格勾选标准，按 d"
             status.update(Text(line, style="bold"))
         else:
             assert det is not None
-            line = f"状态：{det.status.value}　认定日期 {det.determined_on.isoformat()}　勾选 {len(det.criteria)} 项"
+            line = f"状态：{label(det.status)}　认定日期 {det.determined_on.isoformat()}　勾选 {len(det.criteria)} 项"
             if det.acceptance_result is not None:
-                line += f"　验收：{det.acceptance_result.value}（{det.accepted_on}）"
+                line += f"　验收：{label(det.acceptance_result)}（{det.accepted_on}）"
                 if det.acceptance_score is not None:
                     line += f" {det.acceptance_score:g}分"
             status.update(Text(line, style="bold"))
@@ -197,15 +189,7 @@ class WeakLaxScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Footer shows the steps that make sense in the current status."""
-        status = None if self.editing_draft or self.det is None else self.det.status
-        allowed = {
-            "determine": status is None,
-            "plan": status in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING),
-            "rectify": status == WeakLaxStatus.IDENTIFIED,
-            "accept": status == WeakLaxStatus.RECTIFYING,
-            "close": status == WeakLaxStatus.ACCEPTED,
-        }
-        return allowed.get(action, True)
+        return action not in set(wl.Step) or action in wl.allowed_steps(self.det)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_evidence()
@@ -225,7 +209,7 @@ class WeakLaxScreen(Screen[None]):
             new = [CriterionTick(criterion_id=k, evidence=v) for k, v in ticks.items()]
             try:
                 self.det = wl.update_criteria(self.app.store, self.det, new, self.app.criteria)
-            except StoreError as exc:
+            except UserError as exc:
                 self._refused(exc)
                 return
             self.say(f"已保存：{cid}")
@@ -259,7 +243,7 @@ class WeakLaxScreen(Screen[None]):
         )
 
     # ------------------------------------------------------------------- steps
-    def _refused(self, exc: StoreError) -> None:
+    def _refused(self, exc: UserError) -> None:
         if isinstance(exc, EditConflict):
             self.say(conflict_message(exc, FIELD_LABELS, "已显示最新内容，请核对后再操作"), error=True)
             self.det = wl.current(self.app.store.weaklax(self.branch_id))
@@ -271,11 +255,11 @@ class WeakLaxScreen(Screen[None]):
     def _step(self, do) -> None:
         try:
             self.det = do()
-        except StoreError as exc:
+        except UserError as exc:
             self._refused(exc)
             return
         assert self.det is not None
-        self.say(f"已保存：{self.det.status.value}")
+        self.say(f"已保存：{label(self.det.status)}")
         self._refresh_ticks()
         self._show()
 
@@ -328,7 +312,7 @@ class WeakLaxScreen(Screen[None]):
                 return
             try:
                 on = parse_date(value)
-            except StoreError as exc:
+            except UserError as exc:
                 self.say(str(exc), error=True)
                 return
             self._step(lambda: wl.close(self.app.store, det, on))
@@ -440,9 +424,7 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
             yield Static("验收（Ctrl+S 或 F2 保存，Esc 取消）")
             with Horizontal(classes="field-row"):
                 yield Label("验收结果")
-                yield Select(
-                    [(r.value, r) for r in AcceptanceResult], prompt="请选择", compact=True, id="accept-result"
-                )
+                yield Select(choices(AcceptanceResult), prompt="请选择", compact=True, id="accept-result")
             with Horizontal(classes="field-row"):
                 yield Label("验收日期")
                 yield Input(self.today.isoformat(), id="accept-date", compact=True)
@@ -465,21 +447,16 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
     def action_save(self) -> None:
         q = self.query_one
         result = q("#accept-result", Select).value
-        score_text = q("#accept-score", Input).value.strip()
         try:
-            if not isinstance(result, AcceptanceResult):
-                raise StoreError("验收须选择结果（合格、基本合格或不合格）")
-            on = parse_date(q("#accept-date", Input).value)
-            score = float(score_text) if score_text else None
-            if score is not None and not 0 <= score <= 100:
-                raise ValueError
-        except ValueError:
-            q("#accept-error", Static).update("得分应为 0–100 之间的数")
-            return
-        except StoreError as exc:
+            accepted = wl.acceptance_from_form(
+                result if isinstance(result, AcceptanceResult) else None,
+                q("#accept-date", Input).value,
+                q("#accept-score", Input).value,
+            )
+        except UserError as exc:
             q("#accept-error", Static).update(Text(str(exc)))
             return
-        self.dismiss((result, on, score))
+        self.dismiss(accepted)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

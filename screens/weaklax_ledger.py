@@ -14,8 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
+from inspector.labels import label
 from inspector.ledger.weaklax import WeakLaxRow, weaklax_rows
+from inspector.models import WeakLaxStatus
 
 from .cjk import fullwidth
 from .polled import PolledTableScreen
@@ -32,7 +34,12 @@ COLUMNS = (
 )
 _FIXED = (12, 6, 11, 11, 9, 6, 10)
 _FLEX = ((0, 12, 24), (2, 11, 30), (3, 11, 40), (4, 9, 16), (5, 6, 20))
-_STATUS_STYLE = {"已认定": "bold red", "整顿中": "yellow", "已验收": "green", "已销号": "dim"}
+_STATUS_STYLE = {
+    WeakLaxStatus.IDENTIFIED: "bold red",
+    WeakLaxStatus.RECTIFYING: "yellow",
+    WeakLaxStatus.ACCEPTED: "green",
+    WeakLaxStatus.CLOSED: "dim",
+}
 
 
 def plan_brief(r: WeakLaxRow) -> str:
@@ -44,7 +51,7 @@ def plan_brief(r: WeakLaxRow) -> str:
 def row_cells(r: WeakLaxRow) -> tuple[Text, ...]:
     return (
         Text(r.branch_name),
-        Text(r.status, style=_STATUS_STYLE.get(r.status, "")),
+        Text(label(r.status), style=_STATUS_STYLE[r.status]),
         Text(fullwidth(r.criteria_text()) or "未勾选"),
         Text(fullwidth(plan_brief(r))),
         Text(r.progress_text(), style="bold red" if r.findings_overdue else ""),
@@ -56,8 +63,8 @@ def row_cells(r: WeakLaxRow) -> tuple[Text, ...]:
 def row_text(r: WeakLaxRow) -> str:
     d = r.determination
     lines = [
-        f"党支部：{r.branch_name}（{r.sector}）",
-        f"状态：{r.status}　认定日期：{d.determined_on.isoformat()}",
+        f"党支部：{r.branch_name}（{label(r.sector)}）",
+        f"状态：{label(r.status)}　认定日期：{d.determined_on.isoformat()}",
         "认定标准：",
         *(f"　・{fullwidth(text)}" + (f"（{fullwidth(ev)}）" if ev else "") for _, text, ev in r.criteria),
         "整顿方案：",
@@ -106,7 +113,7 @@ class WeakLaxLedgerScreen(PolledTableScreen):
         try:
             criteria = {c.id: c.text for c in app.criteria}
             rows = weaklax_rows(app.store, criteria, app.today())
-        except StoreError as exc:
+        except UserError as exc:
             app.call_from_thread(self.notify, str(exc), severity="error")
             return
         app.call_from_thread(self.show_rows, rows)
@@ -130,7 +137,7 @@ class WeakLaxLedgerScreen(PolledTableScreen):
         self.cells = cells
         self.rows = {r.branch_id: r for r in rows}
         self.loaded = True
-        weak = sum(1 for r in rows if r.status != "已销号")
+        weak = sum(1 for r in rows if r.status is not WeakLaxStatus.CLOSED)
         text = (
             f"共 {len(rows)} 个党支部被认定为软弱涣散，其中未销号 {weak} 个"
             if rows

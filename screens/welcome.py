@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 
 DEMO_BRANCHES = 60
 log = logging.getLogger("inspector.ui")
@@ -94,7 +94,7 @@ class WelcomeScreen(Screen):
 
         try:
             generate(app.store, branches=DEMO_BRANCHES, seed=1, checklist_dirs=app.checklist_dirs, progress=progress)
-        except StoreError as exc:
+        except UserError as exc:
             app.call_from_thread(self._failed, str(exc))
             return
         except Exception as exc:  # a bug must not take the app down with it

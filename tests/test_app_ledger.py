@@ -8,7 +8,7 @@ import io
 from textual.widgets import Input
 
 from inspector import rectification as rx
-from inspector.models import Finding, FindingStatus
+from inspector.models import Finding, FindingStatus, Severity, WeakLaxStatus
 from inspector.store import Store
 from screens.coverage import CoverageScreen
 from screens.dialogs.common import ChoiceDialog, PromptDialog
@@ -88,7 +88,7 @@ async def test_filter_dialog_sets_branch_and_severity(tmp_path):
         from textual.widgets import Select
 
         dialog.query_one("#branch", Input).value = "syxx"  # 实验小学 by pinyin initials
-        dialog.query_one("#severity", Select).value = "严重"
+        dialog.query_one("#severity", Select).value = Severity.SERIOUS.value
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
@@ -181,7 +181,7 @@ async def test_reopening_asks_a_reason_and_keeps_it(tmp_path):
         await wait_for(pilot, lambda: store.get(Finding, FINDINGS[2][0], CUN).status == S.IN_PROGRESS)
         f = store.get(Finding, FINDINGS[2][0], CUN)
         assert f.reopenings[-1].reason == "复查发现档案仍缺两份" and f.verifier == ""
-        await wait_for(pilot, lambda: screen.by_id[FINDINGS[2][0]].status == "整改中")
+        await wait_for(pilot, lambda: screen.by_id[FINDINGS[2][0]].status is FindingStatus.IN_PROGRESS)
         # Enter shows the finding with its history.
         screen.table.move_cursor(screen.table.index_of(FINDINGS[2][0]))
         await pilot.press("enter")
@@ -203,7 +203,7 @@ async def test_another_sessions_change_appears_by_itself_and_a_clash_is_told(tmp
         assert "三会一课记录不全" in shown(screen)
         # The other session moves it on; our overdue view keeps it, with the new status, by itself.
         rx.advance(other, other.get(Finding, fid, CUN), S.AWAITING_CHECK)
-        await wait_for(pilot, lambda: screen.by_id[fid].status == "待验收", timeout=6)
+        await wait_for(pilot, lambda: screen.by_id[fid].status is FindingStatus.AWAITING_CHECK, timeout=6)
         assert screen.cells(fid)[7] == ("待验收", "warn")
         # Our stale row: a move on it is refused, naming who changed what.
         screen.by_id[fid] = row
@@ -251,7 +251,7 @@ async def test_weaklax_ledger_lists_the_determined_branch(tmp_path):
         assert isinstance(screen, WeakLaxLedgerScreen)
         assert list(screen.rows) == [SHE]
         r = screen.rows[SHE]
-        assert r.status == "整顿中" and r.progress_text() == "已销号0/1，逾期1"
+        assert r.status is WeakLaxStatus.RECTIFYING and r.progress_text() == "已销号0/1，逾期1"
         assert "目标任务：恢复正常组织生活" in r.plan_text()
         await pilot.press("enter")
         await pilot.pause()

@@ -297,6 +297,7 @@ async def test_a_long_report_puts_totals_first_and_scrolls(tmp_path):
         assert lines[1].startswith("合计 30 个党支部：新增 30") and lines[2] == "各党支部（↑↓ 翻看）："
         assert len(lines) == 3 + 30
         report = dialog.query_one("#report")
-        assert report.scroll_y == 0 and report.max_scroll_y > 0
+        await wait_for(pilot, lambda: report.max_scroll_y > 0)  # laid out after the outcome arrives
+        assert report.scroll_y == 0
         await pilot.press("pagedown")
         await wait_for(pilot, lambda: report.scroll_y > 0)

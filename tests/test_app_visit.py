@@ -156,7 +156,7 @@ async def test_not_met_offers_a_prefilled_finding(root):
         await pilot.pause()
         editor = pilot.app.screen
         assert isinstance(editor, FindingEditor)
-        assert editor.query_one("#description").text == f"{item.text}（未达到要求）"
+        assert editor.query_one("#description").text == item.problem
         assert editor.query_one("#deadline").value == "2026-12-20"
         editor.query_one("#goal").value = "年底前完成计划审核"
         editor.query_one("#leader").value = "李明（党委副书记）"
@@ -222,9 +222,9 @@ async def test_next_unanswered_and_jump_by_number(root):
         assert screen.current_item.id == screen.items[11].id
         await pilot.press("g")
         await pilot.pause()
-        await pilot.press(*"plan-02", "enter")
+        await pilot.press(*"plan-03", "enter")
         await pilot.pause()
-        assert screen.current_item.id == "PLAN-02"
+        assert screen.current_item.id == "PLAN-03"
         await pilot.press("g")
         await pilot.pause()
         await pilot.press(*"999", "enter")

@@ -68,7 +68,19 @@ def general(shipped) -> ChecklistTemplate:
 def test_shipped_templates_load_without_errors(shipped):
     assert shipped.errors == []
     assert set(shipped.templates) == {"general", "nonpublic"}
+    assert set(shipped.committee) == {"committee"}
     assert shipped.origins["general"] == "checklists/general.toml"
+
+
+def test_committee_duties_are_a_self_check_never_a_branch_template(shipped):
+    """Plan 四、1/四、2 name the committee's own duties (审核把关, 派员参加, 培训): they are
+    not findings against a branch, so no branch template carries them."""
+    committee = shipped.committee["committee"]
+    assert committee.scope == "committee" and {i.basis for i in committee.items()} <= {"四、1", "四、2", "四、3"}
+    assert pick_template(shipped.templates, "农村").scope == "branch"
+    for template in shipped.templates.values():
+        for item in template.items():
+            assert "党委派员" not in item.text and "经基层党委审核" not in item.text, (template.id, item.id)
 
 
 def test_general_template_size(general):
@@ -93,15 +105,62 @@ def test_general_covers_every_measure_of_the_plan(general):
     assert needed <= cited, needed - cited
 
 
-def test_general_covers_the_five_member_problem_types(general):
-    problems = {i.category for i in general.section_of("PROB-01").items}
-    assert {
-        FindingCategory.WAVERING_FAITH,
-        FindingCategory.WEAK_PARTY_AWARENESS,
-        FindingCategory.WEAK_SERVICE_ETHOS,
-        FindingCategory.LOW_MORALE,
-        FindingCategory.IMPROPER_CONDUCT,
-    } == problems
+MEMBER_PROBLEMS = {
+    FindingCategory.WAVERING_FAITH,
+    FindingCategory.WEAK_PARTY_AWARENESS,
+    FindingCategory.WEAK_SERVICE_ETHOS,
+    FindingCategory.LOW_MORALE,
+    FindingCategory.IMPROPER_CONDUCT,
+}
+
+
+def test_no_branch_duty_carries_a_member_problem_category(shipped):
+    """The five problems of plan 一 describe individual members; a branch's missing
+    record, plan, meeting or dues collection is an 组织 or 作风 problem."""
+    for template in [*shipped.templates.values(), *shipped.committee.values()]:
+        for item in template.items():
+            assert item.category not in MEMBER_PROBLEMS, (template.id, item.id, item.category)
+
+
+def test_general_asks_the_branch_to_act_on_each_of_the_five_member_problems(general):
+    """Each problem of plan 一 is checked as what the branch can show: knowing its members
+    and talking to them in time, never as "no member has the problem"."""
+    texts = " ".join(i.text for i in general.section_of("PROB-01").items)
+    for words in ("理想信念模糊动摇", "党的意识淡化", "漠视群众利益", "消极懈怠", "社会公德"):
+        assert words in texts
+    for template in (general,):
+        assert not [i.id for i in template.items() if i.text.startswith("党员中未发现")]
+
+
+def test_every_shipped_item_states_its_problem(shipped):
+    for template in [*shipped.templates.values(), *shipped.committee.values()]:
+        for item in template.items():
+            assert item.problem and item.problem != item.text, (template.id, item.id)
+            assert not item.problem.startswith("党员中未发现"), (template.id, item.id)
+
+
+def test_no_shipped_item_cites_a_rule_made_after_the_campaign(shipped):
+    """A 2016 visit cites only what was in force in 2016: the 2018 支部工作条例 and the
+    2019 党员教育管理工作条例 came later."""
+    for template in [*shipped.templates.values(), *shipped.committee.values()]:
+        for item in template.items():
+            for later in ("2018", "2019", "支部工作条例", "党员教育管理工作条例"):
+                assert later not in item.source, (template.id, item.id, item.source)
+
+
+def test_items_the_plan_phrases_as_may_are_not_requirements(general):
+    """三、3 "党小组可参照……" and 三、4 "个人自评和党员互评可分党小组进行" allow, they do not require."""
+    for item in general.items():
+        assert "参照党支部要求召开专题组织生活会" not in item.text
+        assert "分党小组进行" not in item.text
+
+
+def test_time_bound_duties_carry_their_due_date(shipped):
+    general, nonpublic = shipped.templates["general"], shipped.templates["nonpublic"]
+    assert general.item("LESSON-04").due == "07-31"
+    assert {general.item(i).due for i in ("SOL-01", "SOL-06", "EVAL-01", "EVAL-07", "CADRE-03")} == {"12-31"}
+    assert nonpublic.item("STUDY-04").due == "07-31" and nonpublic.item("SOL-01").due == "12-31"
+    assert general.item("PLAN-01").due == ""
 
 
 def test_quarterly_party_lesson_is_marked_local(general):
@@ -114,14 +173,15 @@ def test_quarterly_party_lesson_is_marked_local(general):
 
 
 def test_rules_from_outside_the_plan_name_their_source(general):
-    assert "支部工作条例" in general.item("MEET-01").source
-    assert "支部工作条例" in general.item("MEET-02").source
+    assert "三会一课" in general.item("MEET-01").source
+    assert "三会一课" in general.item("MEET-02").source
     assert "党费" in general.item("DUES-01").source
+    assert "第二十九条" in general.item("ORG-03").source
 
 
 def test_items_keep_file_order_and_lookup_by_id(general):
     ids = [i.id for i in general.items()]
-    assert ids[:4] == ["PLAN-01", "PLAN-02", "PLAN-03", "PLAN-04"]
+    assert ids[:3] == ["PLAN-01", "PLAN-03", "PLAN-04"]
     assert ids[-1] == "STYLE-03"
     assert len(ids) == len(set(ids))
     assert general.item("SOL-03").basis == "三、3"
@@ -161,7 +221,7 @@ def test_each_sector_gets_exactly_its_own_duty_item(general, sector, expected):
 
 
 def test_rural_branch_gets_post_duty_item_school_does_not(general):
-    rural = {i.id for i in general.applicable_items("农村")}
+    rural = {i.id for i in general.applicable_items(Sector.RURAL)}
     school = {i.id for i in general.applicable_items(Sector.SCHOOL)}
     assert "ROLE-02" in rural and "设岗定责" in general.item("ROLE-02").text
     assert "ROLE-02" not in school
@@ -193,7 +253,7 @@ def test_invalid_sector_is_rejected(general):
 
 def test_pick_template(shipped):
     assert pick_template(shipped.templates, Sector.PRIVATE_ENTERPRISE).id == "nonpublic"
-    assert pick_template(shipped.templates, "社会组织").id == "nonpublic"
+    assert pick_template(shipped.templates, Sector.SOCIAL_ORG).id == "nonpublic"
     assert pick_template(shipped.templates, Sector.RURAL).id == "general"
     assert pick_template(shipped.templates, Sector.STATE_ENTERPRISE).id == "general"
     with pytest.raises(LookupError):
@@ -564,3 +624,18 @@ def test_structural_errors_outside_items(tmp_path):
     # items written as inline tables: the line is found through the item id
     assert by_file["inline.toml"].startswith("第11行：条目 A-02 的字段 category 无效：「其他」不是有效的取值")
     assert len(result.errors) == 2
+
+
+def test_a_due_date_must_be_a_real_month_and_day(tmp_path):
+    text = tmp_path / "x.toml"
+    base = Path(files("checklists").joinpath("committee.toml")).read_text(encoding="utf-8")
+    for bad in ("7-31", "07-32", "02-30", "年底"):
+        text.write_text(
+            base.replace('id = "committee"', 'id = "mine"').replace(
+                'severity = "较重"', f'severity = "较重"\ndue = "{bad}"', 1
+            ),
+            encoding="utf-8",
+        )
+        result = load_templates([tmp_path])
+        assert "mine" not in result.committee
+        assert any("不是有效的月-日" in e.message for e in result.errors), bad

@@ -23,7 +23,7 @@ from storage_samples import branch, data_files, finding, visit
 from inspector.models import Finding
 from inspector.store import Store
 
-ROUNDS = 100  # x 4 kinds of save = 400 updates per process (the issue asks for >= 200)
+ROUNDS = 100  # x 4 kinds of save = 400 updates per process (at least 200 wanted)
 
 WORKER = textwrap.dedent(
     """

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 import pytest
 from ledger_data import add_branch, add_finding
 
-from inspector.ledger.coverage import CoverageReport, coverage, month_keys, sparkline
+from inspector.errors import UserError
+from inspector.ledger.coverage import CoverageReport, coverage, month_keys, parse_not_visited_days, sparkline
 from inspector.models import FindingStatus, Sector, Visit, VisitStatus
 from inspector.settings import Settings, save_settings
 
@@ -124,3 +125,26 @@ def test_month_keys_cross_the_year_and_sparkline():
     assert month_keys(date(2026, 2, 3), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
     assert sparkline([0, 1, 2, 4, 8]) == "▁▂▃▅█"
     assert sparkline([0, 0]) == "▁▁" and sparkline([]) == ""
+
+
+def test_a_committee_without_branches_is_not_fully_covered(store):
+    cov = coverage(store, TODAY)
+    assert cov.branches == [] and not cov.complete
+
+
+def test_coverage_is_complete_once_every_branch_was_visited_within_the_limit(county):
+    store, a, b, c = county
+    assert not coverage(store, TODAY, not_visited_days=3650).complete  # c was never visited
+    add_visit(store, c, date(2026, 11, 25))
+    assert coverage(store, TODAY, not_visited_days=3650).complete
+    assert not coverage(store, TODAY, not_visited_days=90).complete  # b's last visit is 148 days old
+
+
+@pytest.mark.parametrize("text", ["0", "-3", "九十", "", "1.5"])
+def test_not_visited_days_must_be_a_whole_number_above_0(text):
+    with pytest.raises(UserError, match="请输入大于 0 的天数"):
+        parse_not_visited_days(text)
+
+
+def test_not_visited_days_as_typed():
+    assert [parse_not_visited_days(t) for t in ("1", " 90 ", "365")] == [1, 90, 365]

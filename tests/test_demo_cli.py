@@ -11,7 +11,7 @@ from conftest import TODAY
 
 from inspector.cli import main
 from inspector.demo import DemoRefused, generate
-from inspector.models import FindingStatus, MemberKind, Sector, VisitStatus, WeakLaxStatus
+from inspector.models import AnswerValue, FindingStatus, MemberKind, Sector, VisitStatus, WeakLaxStatus
 from inspector.store import Store
 
 N = 12
@@ -99,10 +99,10 @@ def test_findings_come_from_not_met_answers(demo_dir):
         data = store.branch_data(bid)
         visits = {v.id: v for v in data.visits}
         for f in data.findings:
-            assert visits[f.visit_id].answers[f.item_id].value.value == "不符合"
+            assert visits[f.visit_id].answers[f.item_id].value is AnswerValue.NOT_MET
         for v in data.visits:
             if v.status is VisitStatus.COMPLETED:
-                not_met = {i for i, a in v.answers.items() if a.value.value == "不符合"}
+                not_met = {i for i, a in v.answers.items() if a.value is AnswerValue.NOT_MET}
                 assert not_met == {f.item_id for f in data.findings if f.visit_id == v.id}
 
 

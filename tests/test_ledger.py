@@ -9,18 +9,21 @@ import pytest
 from ledger_data import add_branch, add_finding
 
 from inspector import rectification as rx
+from inspector.errors import UserError
 from inspector.ledger.rows import (
+    CACHE,
     COLUMNS,
     Ledger,
     LedgerFilter,
     apply_filter,
     branches_matching,
     ledger_rows,
+    parse_due_within,
     parse_statuses,
     sort_rows,
     totals,
 )
-from inspector.models import FindingCategory, FindingStatus, Sector, Severity
+from inspector.models import FindingCategory, FindingStatus, Sector, Severity, WeakLaxStatus, overdue_days
 from inspector.store import Store
 
 S = FindingStatus
@@ -84,7 +87,7 @@ def test_rows_span_all_branches_with_names_and_overdue_days(county):
     rows = {r.id: r for r in ledger_rows(store, TODAY)}
     assert len(rows) == 5
     r = rows[f["overdue"].id]
-    assert (r.branch_name, r.sector, r.overdue) == ("城关镇第一村党支部", "农村", 25)
+    assert (r.branch_name, r.sector, r.overdue) == ("城关镇第一村党支部", Sector.RURAL, 25)
     assert rows[f["closed"].id].overdue == 0  # closed items are never overdue
     assert rows[f["later"].id].branch_name == "实验小学党支部"
     assert [r.cell(c) for c in ("branch", "deadline", "status", "overdue")] == [
@@ -247,7 +250,7 @@ def test_cache_serves_a_fresh_session_and_stale_rows_are_refused(county):
     first = Ledger(store)
     before = {r.id: r.cell("status") for r in first.rows(TODAY)}
     first.save_cache()
-    assert first.cache_path.exists()
+    assert (store.root / CACHE).exists()
     other = Store(store.root, "钱干事")
     rx.reopen(other, f["later"], "材料不全")  # changes the school's file after the cache was written
 
@@ -292,7 +295,6 @@ def test_weaklax_ledger_lists_every_determined_branch(county):
         Plan4,
         Responsibility,
         WeakLaxDetermination,
-        WeakLaxStatus,
     )
 
     store, cun, xue, _ = county
@@ -333,7 +335,11 @@ def test_weaklax_ledger_lists_every_determined_branch(county):
         a.plan_text()
         == "目标任务：配齐班子；整顿措施：选派第一书记；时限要求：2026-10-31；责任主体：镇党委副书记，第一书记"
     )
-    assert (a.status, a.acceptance_text(), a.closed_text()) == ("已销号", "合格，82.5分，2026-11-01", "2026-11-10")
+    assert (a.status, a.acceptance_text(), a.closed_text()) == (
+        WeakLaxStatus.CLOSED,
+        "合格，82.5分，2026-11-01",
+        "2026-11-10",
+    )
     assert a.progress_text() == "已销号1/3，逾期1"
     assert b.plan_text().count("未填") == 4 and b.acceptance_text() == "未验收" and b.closed_text() == ""
     assert b.progress_text() == "已销号0/2"
@@ -369,6 +375,31 @@ def test_a_large_reread_leaves_the_cache_for_the_next_session(store):
     rows = ledger.rows(TODAY)
     assert {r.id: r.branch_name for r in rows} == made
     assert all(r.loaded is not None for r in rows)  # validated when read
-    assert ledger.cache_path.exists()
+    assert (store.root / CACHE).exists()
     again = Ledger(Store(store.root, "测试员")).rows(TODAY)
     assert {r.id: r.branch_name for r in again} == made and all(r.loaded is None for r in again)
+
+
+@pytest.mark.parametrize("today", [date(2026, 10, 1), date(2026, 11, 1), date(2026, 11, 2), TODAY, date(2027, 2, 1)])
+def test_every_count_of_overdue_agrees_with_the_one_rule(county, today):
+    """The ledger's rows, the branch summaries and the findings all count 逾期 by `overdue_days`."""
+    store, cun, xue, f = county
+    expected = {x.id: overdue_days(x.deadline, today, closed=x.status == S.CLOSED) for x in f.values()}
+    assert {x.id: x.overdue_days(today) for x in f.values()} == expected
+    assert {r.id: r.overdue for r in ledger_rows(store, today)} == expected
+    per_branch = {b.id: sum(1 for x in f.values() if x.branch_id == b.id and expected[x.id]) for b in (cun, xue)}
+    assert {s.id: s.overdue(today) for s in store.branch_summaries()} == per_branch
+
+
+def test_overdue_days_counts_whole_days_past_an_open_deadline():
+    deadline = date(2026, 11, 1)
+    assert [overdue_days(deadline, d) for d in (date(2026, 10, 31), deadline, date(2026, 11, 26))] == [0, 0, 25]
+    assert overdue_days(deadline, date(2026, 11, 26), closed=True) == 0
+    assert overdue_days(None, date(2030, 1, 1)) == 0
+
+
+def test_due_within_as_typed_is_empty_or_whole_days_from_0():
+    assert [parse_due_within(t) for t in ("", " ", "0", " 7 ")] == [None, None, 0, 7]
+    for text in ("-1", "1.5", "七", "-"):
+        with pytest.raises(UserError, match="到期天数须为不小于 0 的整数"):
+            parse_due_within(text)

@@ -10,15 +10,17 @@ import pytest
 from pydantic import BaseModel, ValidationError
 from storage_samples import branch, finding, pocket, visit, weaklax
 
-from inspector import models
+from inspector import labels, models
 from inspector.models import (
     RECORD_TYPES,
     AnswerValue,
     Branch,
     Committee,
+    Disposition,
     Finding,
     FindingCategory,
     FindingStatus,
+    LegalTrack,
     MemberKind,
     Sector,
     Severity,
@@ -68,9 +70,12 @@ def test_overdue_days_is_derived_not_stored():
     assert not any("overdue" in name for name in Finding.model_fields)
 
 
-def test_enum_values_are_the_chinese_words():
-    assert [s.value for s in FindingStatus] == ["未启动", "整改中", "待验收", "已销号"]
-    assert [a.value for a in AnswerValue] == ["符合", "基本符合", "不符合", "不适用"]
+def test_stored_values_are_ascii_codes_and_users_see_the_chinese_labels():
+    for enum in labels.VALUES:
+        assert all(re.fullmatch(r"[a-z_]+", m.value) for m in enum), enum
+        assert set(labels.VALUES[enum]) == set(enum), enum  # every member has its label
+    assert [labels.label(s) for s in FindingStatus] == ["未启动", "整改中", "待验收", "已销号"]
+    assert labels.labels(AnswerValue) == ["符合", "基本符合", "不符合", "不适用"]
     assert {
         "农村",
         "社区",
@@ -82,15 +87,27 @@ def test_enum_values_are_the_chinese_words():
         "学校",
         "离退休",
         "其他",
-    } == {s.value for s in Sector}
-    assert [c.value for c in FindingCategory][:4] == ["思想", "组织", "作风", "纪律"]
+    } == set(labels.labels(Sector))
+    assert labels.labels(FindingCategory)[:4] == ["思想", "组织", "作风", "纪律"]
     assert len(FindingCategory) == 9  # the four areas and the five member problem types
-    assert {m.value for m in MemberKind} == {"口袋党员", "失联党员", "流动党员"}
-    assert [v.value for v in VisitStatus] == ["进行中", "已完成"]
-    assert Severity("严重") is Severity.SERIOUS
-    assert finding("b", status="待验收").status is FindingStatus.AWAITING_CHECK
+    assert set(labels.labels(MemberKind)) == {"口袋党员", "失联党员", "流动党员"}
+    assert labels.labels(VisitStatus) == ["进行中", "已完成"]
+    # Two enums share a code, each keeps its own label.
+    assert labels.label(LegalTrack.SUSPENDED) != labels.label(Disposition.SUSPENDED)
+    assert labels.parse(Severity, "严重") is labels.parse(Severity, "serious") is Severity.SERIOUS
+    with pytest.raises(ValueError):
+        labels.parse(Severity, "很严重")
+    assert finding("b", status="awaiting_check").status is FindingStatus.AWAITING_CHECK
     with pytest.raises(ValidationError):
-        finding("b", status="已完成")
+        finding("b", status="待验收")  # the label is what users see, never what is stored
+
+
+def test_schema1_values_cover_every_code_once():
+    """The frozen schema-1 spellings map one to one onto today's codes."""
+    assert set(models.SCHEMA1_VALUES) == set(labels.VALUES)
+    for enum, spelt in models.SCHEMA1_VALUES.items():
+        assert set(spelt) == {m.value for m in enum}, enum
+        assert len(set(spelt.values())) == len(spelt), enum
 
 
 def test_unknown_fields_are_refused():

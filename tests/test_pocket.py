@@ -1,20 +1,24 @@
-"""Deadlines of members out of management (facts.md: 口袋党员 and the two tracks)."""
+"""Deadlines of members out of management (inspector/pocket.py: 口袋党员 and the two tracks)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
 from inspector.errors import StoreError
-from inspector.models import Branch, Disposition, LegalTrack, MemberKind, PocketMember
+from inspector.models import MAX_LETTER_DAYS, Branch, Disposition, LegalTrack, MemberKind, PocketMember
 from inspector.pocket import (
     DueLevel,
+    MemberInvalid,
     add_months,
     days_since,
     due_next,
+    edited_member,
     is_pocket,
     letter_expires,
+    parse_valid_days,
     restore_deadline,
     save_member,
     track_deadline,
@@ -118,3 +122,48 @@ def test_save_member_refuses_future_dates_and_missing_decision_date(store):
         save_member(store, member(disposition=Disposition.SUSPENDED), TODAY)
     saved = save_member(store, member(last_contact=date(2026, 6, 1)), TODAY)
     assert store.pockets("b1")[0].id == saved.id
+
+
+def form(original: PocketMember | None = None, **typed: str) -> PocketMember:
+    """`edited_member` with every text field as an empty form would give it."""
+    texts = {"name": "张三", "letter_valid_days": "", "letter_issued": "", "last_contact": "", "disposition_on": ""}
+    return edited_member(original or member(), **(texts | typed))
+
+
+@pytest.mark.parametrize("text", ["0", "3651", "-5", "九十", "1.5"])
+def test_validity_outside_what_a_record_may_hold_is_refused(text):
+    with pytest.raises(MemberInvalid, match="有效期应为 1–3650 之间的天数"):
+        parse_valid_days(text)
+
+
+def test_validity_bounds_are_the_models():
+    assert (parse_valid_days(""), parse_valid_days(" 1 "), parse_valid_days("3650")) == (None, 1, 3650)
+    assert member(letter_valid_days=parse_valid_days(str(MAX_LETTER_DAYS))).letter_valid_days == MAX_LETTER_DAYS
+    with pytest.raises(ValidationError):
+        member(letter_valid_days=MAX_LETTER_DAYS + 1)
+
+
+def test_an_edited_member_is_typed_from_the_form():
+    m = form(name=" 李四 ", letter_valid_days="90", letter_issued="2026-08-01", receiving_org="县委组织部")
+    assert (m.name, m.letter_valid_days, m.letter_issued, m.last_contact, m.receiving_org) == (
+        "李四",
+        90,
+        date(2026, 8, 1),
+        None,
+        "县委组织部",
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ({"name": "  "}, "请填写姓名"),
+        ({"letter_valid_days": "0"}, "有效期应为"),
+        ({"last_contact": "2026-02-30"}, "最后联系日期：日期无效"),
+        ({"disposition_on": "昨天"}, "处置日期：日期无效"),
+        ({"name": "张" * 101}, "name"),  # the model's own limit
+    ],
+)
+def test_an_edited_member_names_the_first_thing_to_put_right(typed, words):
+    with pytest.raises(MemberInvalid, match=words):
+        form(**typed)

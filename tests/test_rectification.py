@@ -9,7 +9,7 @@ import pytest
 from ledger_data import add_branch, add_finding
 
 from inspector import rectification as rx
-from inspector.errors import EditConflict
+from inspector.errors import EditConflict, UserError
 from inspector.models import Finding, FindingStatus
 from inspector.store import Store
 
@@ -54,11 +54,11 @@ def test_every_illegal_move_is_refused_in_chinese(store, branch, start, to, word
     with pytest.raises(rx.RectificationError, match=words):
         rx.move(store, f, to, verifier="赵组织委员", on=date(2026, 11, 20), evidence="收据", reason="复查")
     assert store.get(Finding, f.id, branch.id).status == start
-    assert to not in rx.allowed_moves(f)
+    assert to not in rx.allowed_moves(f.status)
 
 
 def test_allowed_moves_match_the_rules(store, branch):
-    got = {s: rx.allowed_moves(add_finding(store, branch, "问题", status=s)) for s in S}
+    got = {s: rx.allowed_moves(add_finding(store, branch, "问题", status=s).status) for s in S}
     assert got == {
         S.NOT_STARTED: [S.IN_PROGRESS],
         S.IN_PROGRESS: [S.AWAITING_CHECK],
@@ -211,3 +211,73 @@ def test_progress_notes_are_saved_but_not_on_closed_items(store, branch):
     f = rx.close(store, f, verifier="赵组织委员", on=date(2026, 11, 26))
     with pytest.raises(rx.RectificationError, match="请先重新打开"):
         rx.note_progress(store, f, progress="补充")
+
+
+def test_a_reopening_is_a_move_back_to_in_progress_from_awaiting_check_or_closed():
+    reopenings = {(s, to) for s in S for to in S if rx.is_reopening(s, to)}
+    assert reopenings == {(S.AWAITING_CHECK, S.IN_PROGRESS), (S.CLOSED, S.IN_PROGRESS)}
+    assert not rx.is_reopening(S.NOT_STARTED, S.IN_PROGRESS)  # that one is a step forward
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("  ", "请填写整改时限"),
+        ("2026-02-30", "日期无效"),
+        ("2026-11-01", "整改时限不能早于发现日期（2026-11-02）"),
+    ],
+)
+def test_a_typed_deadline_is_required_real_and_not_before_the_finding(text, words):
+    with pytest.raises(UserError, match=words):
+        rx.parse_deadline(text, date(2026, 11, 2))
+
+
+def test_a_typed_deadline_on_or_after_the_finding_date_is_taken():
+    assert rx.parse_deadline(" 2026-11-02 ", date(2026, 11, 2)) == date(2026, 11, 2)
+    assert rx.parse_deadline("2026-12-31", date(2026, 11, 2)) == date(2026, 12, 31)
+
+
+def test_the_model_and_the_form_refuse_an_early_deadline_with_the_same_words(store, branch):
+    f = add_finding(store, branch, "三会一课记录不全")
+    with pytest.raises(ValueError, match="整改时限不能早于发现日期") as model:
+        Finding.model_validate({**f.model_dump(), "deadline": date(2000, 1, 1)})
+    with pytest.raises(rx.RectificationError) as form:
+        rx.edited_finding(f, description=f.description, deadline="2000-01-01")
+    assert str(form.value) in str(model.value)
+
+
+def test_an_edited_finding_needs_a_description_and_keeps_the_other_fields(store, branch):
+    f = add_finding(store, branch, "三会一课记录不全")
+    with pytest.raises(rx.RectificationError, match="请填写问题描述"):
+        rx.edited_finding(f, description=" ", deadline="2026-12-31")
+    edited = rx.edited_finding(f, description=" 党费收缴不及时 ", deadline="2026-12-31", goal="按月收缴")
+    assert (edited.id, edited.description, edited.deadline, edited.goal) == (
+        f.id,
+        "党费收缴不及时",
+        date(2026, 12, 31),
+        "按月收缴",
+    )
+    with pytest.raises(rx.RectificationError, match="severity"):  # a field the model refuses
+        rx.edited_finding(f, description="问题", deadline="2026-12-31", severity="很严重")
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        (("  ", "2026-11-20", "会议记录"), "销号须填写验收人"),
+        (("赵组织委员", "2026-11-31", "会议记录"), "日期无效"),
+        (("赵组织委员", "2026-11-20", " "), "销号须注明佐证材料"),
+    ],
+)
+def test_close_details_as_typed_need_a_verifier_a_real_date_and_evidence(typed, words):
+    with pytest.raises(UserError, match=words):
+        rx.close_details(*typed)
+
+
+def test_close_details_are_what_close_takes(store, branch):
+    f = add_finding(store, branch, "问题", status=S.AWAITING_CHECK)
+    details = rx.close_details(" 赵组织委员 ", "2026-11-20", " 会议记录 ")
+    assert details == {"verifier": "赵组织委员", "on": date(2026, 11, 20), "evidence": "会议记录"}
+    with pytest.raises(rx.RectificationError, match="销号须填写验收人"):  # the same words as the form
+        rx.close(store, f, verifier=" ", on=date(2026, 11, 20), evidence="会议记录")
+    assert rx.close(store, f, **details).status == S.CLOSED

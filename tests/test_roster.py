@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from inspector import labels
 from inspector.branches import BranchInvalid, branch_from_fields, name_taken
 from inspector.models import Branch, Sector
 from inspector.roster import ADD, SAME, UPDATE, RosterFileError, import_roster, read_roster
@@ -35,7 +36,7 @@ def test_read_roster_in_each_encoding(encoded, label):
     assert preview.rows[1].branch.sector == Sector.COMMUNITY and preview.rows[1].branch.has_leading_cadres
     assert [str(e) for e in preview.errors] == [
         "第3行：支部名称不能为空",
-        "第4行：所属领域「火星」无法识别，应为：" + "、".join(s.value for s in Sector),
+        "第4行：所属领域「火星」无法识别，应为：" + "、".join(labels.labels(Sector)),
         "第5行：党员人数应为不小于 0 的整数（现为「十二」）",
         "第6行：支部名称「第一党支部」与第2行重复",
     ]

@@ -5,23 +5,16 @@ Plain `def` tests: pytest-textual-snapshot's snap_compare does not work in async
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tests.home_fixtures import make_app, no_blink, seed, wait_for
 
 SIZES = [(80, 24), (120, 36)]
-# A fixed folder, because the welcome screen shows where the data lives.
-SNAP_ROOT = Path("/tmp/inspector-snapshots")
-
-
-def _root(name: str) -> Path:
-    root = SNAP_ROOT / name
-    shutil.rmtree(root, ignore_errors=True)
-    return root
+# Shown instead of the test's tmp folder, which differs from run to run.
+SHOWN_ROOT = "/srv/inspector/data"
 
 
 def _csv(root: Path) -> Path:
@@ -39,8 +32,7 @@ async def _home_ready(pilot) -> None:
     await wait_for(pilot, lambda: app.screen_stack[0]._loaded and len(app.screen_stack[0]._shown) == 5)
 
 
-def _run(snap_compare, name: str, size, steps) -> bool:
-    root = _root(f"{name}-{size[0]}")
+def _run(snap_compare, root: Path, name: str, size, steps) -> bool:
     if name != "welcome":
         seed(root)
     app = make_app(root)
@@ -58,6 +50,11 @@ def _run(snap_compare, name: str, size, steps) -> bool:
 
 async def _nothing(pilot, root) -> None:
     return None
+
+
+async def _welcome(pilot, root) -> None:
+    where = pilot.app.screen.query_one("#where", Static)
+    where.update(str(where.content).replace(str(root), SHOWN_ROOT))
 
 
 async def _filtered(pilot, root) -> None:
@@ -81,7 +78,7 @@ async def _form_errors(pilot, root) -> None:
 
 async def _roster(pilot, root) -> None:
     await pilot.press("ctrl+o")
-    pilot.app.screen.query_one("#path", Input).value = str(_csv(root))
+    pilot.app.screen.query_one("#path", Input).value = "~/" + _csv(root).name  # HOME is the test's tmp folder
     await pilot.press("enter")
 
 
@@ -93,7 +90,7 @@ async def _new_visit(pilot, root) -> None:
 STEPS = {
     "home": _nothing,
     "home-filtered": _filtered,
-    "welcome": _nothing,
+    "welcome": _welcome,
     "branch": _branch,
     "help": _help,
     "branch-form": _form_errors,
@@ -104,5 +101,6 @@ STEPS = {
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", list(STEPS))
-def test_screen_snapshot(snap_compare, name, size):
-    assert _run(snap_compare, name, size, STEPS[name])
+def test_screen_snapshot(snap_compare, tmp_path, monkeypatch, name, size):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert _run(snap_compare, tmp_path / f"{name}-{size[0]}", name, size, STEPS[name])

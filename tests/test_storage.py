@@ -230,16 +230,14 @@ def test_reload_forgets_tinydb_ids_and_query_cache(store):
     b = store.save(branch())
     path = store.branch_dir(b.id) / "branch.json"
     mine = Shard(path)
-    table = mine.db.table("scratch")
-    table.insert({"id": "a", "n": 1})
-    assert table.search(Query().n == 1)
+    mine.table("scratch").insert({"id": "a", "n": 1})
+    assert mine.table("scratch").search(Query().n == 1)
     theirs = Shard(path)
     theirs.table("scratch").insert({"id": "b", "n": 1})
-    assert table._next_id is not None
-    assert len(table.search(Query().n == 1)) == 2  # sees the other writer, not a cached result
-    assert table._next_id is None
-    table.insert({"id": "c", "n": 1})
+    assert len(mine.table("scratch").search(Query().n == 1)) == 2  # sees the other writer, not a cached result
+    mine.table("scratch").insert({"id": "c", "n": 1})  # a fresh id, not the one the other writer took
     assert sorted(d["id"] for d in Shard(path).docs("scratch")) == ["a", "b", "c"]
+    assert len(Shard(path).raw()["scratch"]) == 3
 
 
 def test_unchanged_stat_does_not_hide_another_writer(store):
@@ -373,3 +371,12 @@ def test_branch_model_is_the_same_after_reading_back(store):
     b = store.save(Branch(name="  前后有空格的党支部  ", secretary=" 王 "))
     assert b.name == "前后有空格的党支部" and b.secretary == "王"
     assert Store(store.root).branch(b.id) == b
+
+
+def test_replace_keeps_id_and_order_and_drops_old_keys(tmp_path):
+    shard = Shard(tmp_path / "s.json")
+    first = shard.table("t").insert({"id": "a", "old": 1})
+    shard.table("t").insert({"id": "b"})
+    shard.replace("t", first, {"id": "a", "new": 2})
+    assert [d["id"] for d in shard.docs("t")] == ["a", "b"]
+    assert Shard(tmp_path / "s.json").table("t").get(doc_id=first) == {"id": "a", "new": 2}

@@ -38,7 +38,7 @@ def test_history_records_who_when_where_and_exactly_the_changed_fields(store):
     created, goal, status = hist
     assert created.new == ch.dump(f) and created.old is None
     assert (goal.old, goal.new) == (f.goal, "新目标")
-    assert (status.old, status.new) == ("整改中", "待验收")
+    assert (status.old, status.new) == ("in_progress", "awaiting_check")
     for c in hist:
         assert (c.who, c.inst, c.record_id, c.branch_id, c.kind) == (
             "测试员",
@@ -131,14 +131,14 @@ def test_visit_index_follows_status_date_and_deletion(store):
     b = store.save(branch())
     v = store.save(visit(b.id))
     (entry,) = store.visit_index(b.id)
-    assert (entry["id"], entry["status"], entry["date"]) == (v.id, "进行中", "2026-11-20")
+    assert (entry["id"], entry["status"], entry["date"]) == (v.id, VisitStatus.DRAFT, "2026-11-20")
     done = store.save(
         v.model_copy(update={"status": VisitStatus.COMPLETED, "completed_at": v.answers["study-plan"].at})
     )
     for s in (store, Store(store.root)):
         (entry,) = s.visit_index(b.id)
-        assert entry["status"] == "已完成" and entry["completed_at"] == ch.dump(done)["completed_at"]
-        assert s.branch_summaries()[0].last_visit == "2026-11-20"
+        assert entry["status"] == VisitStatus.COMPLETED and entry["completed_at"] == ch.dump(done)["completed_at"]
+        assert s.branch_summaries()[0].last_visit == date(2026, 11, 20)
     moved = store.save(done.model_copy(update={"date": date(2026, 11, 21)}))
     assert store.visit_index(b.id)[0]["date"] == "2026-11-21"
     store.delete(moved)
@@ -198,7 +198,7 @@ def test_aborted_transaction_leaves_disk_and_caches_unchanged(store):
         raise RuntimeError("boom")
     assert snapshot(store.root) == before
     assert store.findings(b.id) == [f]
-    assert store.visit(v.id) == v and store.visit_index(b.id)[0]["status"] == "进行中"
+    assert store.visit(v.id) == v and store.visit_index(b.id)[0]["status"] == VisitStatus.DRAFT
     assert store.branch_ids() == [b.id]
     f2 = store.save(f.model_copy(update={"goal": "之后保存"}))
     assert Store(store.root).findings(b.id) == [f2]

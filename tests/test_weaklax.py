@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
 from inspector import weaklax as wl
 from inspector.checklist import WeakLaxCriterion
-from inspector.errors import EditConflict
+from inspector.errors import EditConflict, UserError
 from inspector.models import (
+    MAX_SCORE,
     AcceptanceResult,
     Branch,
     CriterionTick,
     Plan4,
     Responsibility,
+    WeakLaxDetermination,
     WeakLaxStatus,
 )
 
@@ -104,3 +107,50 @@ def test_concurrent_edit_of_same_field_is_a_conflict(store, branch):
     wl.set_plan(store, det, PLAN)
     with pytest.raises(EditConflict):
         wl.set_plan(store, det, PLAN.model_copy(update={"goal": "另一目标"}))
+
+
+def test_allowed_steps_follow_the_procedure_and_each_step_keeps_to_them(store, branch):
+    S = wl.Step
+    assert wl.allowed_steps(None) == {S.DETERMINE}
+    det = wl.determine(store, branch.id, [tick()], CRITERIA, on=ON)
+    assert wl.allowed_steps(det) == {S.PLAN, S.RECTIFY}
+    det = wl.start_rectification(store, wl.set_plan(store, det, PLAN))
+    assert wl.allowed_steps(det) == {S.PLAN, S.ACCEPT}
+    with pytest.raises(wl.WeakLaxError):  # a step not listed is refused
+        wl.start_rectification(store, det)
+    failed = wl.accept(store, det, AcceptanceResult.FAILED, date(2027, 6, 1))
+    assert wl.allowed_steps(failed) == {S.PLAN, S.ACCEPT}  # back to 整顿中
+    det = wl.accept(store, failed, AcceptanceResult.PASSED, date(2027, 7, 1))
+    assert wl.allowed_steps(det) == {S.CLOSE}
+    with pytest.raises(wl.WeakLaxError):
+        wl.update_criteria(store, det, [tick()], CRITERIA)
+    det = wl.close(store, det, date(2027, 7, 2))
+    assert wl.allowed_steps(det) == {S.DETERMINE}  # a closed determination allows a new one
+    assert wl.determine(store, branch.id, [tick()], CRITERIA, on=date(2027, 8, 1)).status == WeakLaxStatus.IDENTIFIED
+
+
+@pytest.mark.parametrize("text", ["-1", "100.5", "九十", "nan", "inf"])
+def test_a_score_outside_0_to_full_marks_is_refused(text):
+    with pytest.raises(wl.WeakLaxError, match="得分应为 0–100 之间的数"):
+        wl.parse_score(text)
+
+
+def test_a_score_may_be_empty_or_within_full_marks():
+    assert [wl.parse_score(t) for t in ("", " 0 ", "75.5", "100")] == [None, 0, 75.5, 100]
+    assert WeakLaxDetermination(branch_id="b", determined_on=ON, acceptance_score=MAX_SCORE).acceptance_score == 100
+    with pytest.raises(ValidationError):  # the model holds the same bound
+        WeakLaxDetermination(branch_id="b", determined_on=ON, acceptance_score=MAX_SCORE + 0.5)
+
+
+def test_an_acceptance_form_needs_a_grade_a_real_date_and_a_valid_score():
+    with pytest.raises(wl.WeakLaxError, match="须选择结果"):
+        wl.acceptance_from_form(None, "2027-06-01", "")
+    with pytest.raises(UserError, match="日期无效"):
+        wl.acceptance_from_form(AcceptanceResult.PASSED, "2027-06-31", "")
+    with pytest.raises(wl.WeakLaxError, match="得分"):
+        wl.acceptance_from_form(AcceptanceResult.PASSED, "2027-06-01", "101")
+    assert wl.acceptance_from_form(AcceptanceResult.PASSED, "2027-06-01", "88") == (
+        AcceptanceResult.PASSED,
+        date(2027, 6, 1),
+        88,
+    )

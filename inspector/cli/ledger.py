@@ -46,7 +46,7 @@ def filter_from_args(args: argparse.Namespace, summaries):
     from inspector.models import FindingCategory, Sector, Severity
 
     try:
-        branches = frozenset()
+        branches: frozenset[str] = frozenset()
         if args.branch:
             branches = branches_matching(summaries, args.branch)
             if not branches:
@@ -56,7 +56,7 @@ def filter_from_args(args: argparse.Namespace, summaries):
         return LedgerFilter(
             statuses=parse_statuses(_split(args.status)),
             branches=branches,
-            sectors=frozenset(s.value for s in parse_enum_values(Sector, _split(args.sector), "领域")),
+            sectors=parse_enum_values(Sector, _split(args.sector), "领域"),
             categories=parse_enum_values(FindingCategory, _split(args.category), "问题类别"),
             severities=parse_enum_values(Severity, _split(args.severity), "严重程度"),
             overdue=args.overdue,

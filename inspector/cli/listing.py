@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from inspector.models import FindingStatus
+from inspector.labels import label
+from inspector.models import FindingStatus, VisitStatus
 from inspector.store import Store
 
 KINDS = ("branches", "visits", "findings")
@@ -31,14 +32,14 @@ def branch_rows(store: Store, today: date) -> list[dict[str, Any]]:
         {
             "id": s.id,
             "name": s.name,
-            "sector": s.sector,
+            "sector": label(s.sector),
             "secretary": s.secretary,
             "members": s.members,
-            "last_visit": s.last_visit,
+            "last_visit": s.last_visit.isoformat() if s.last_visit else None,
             "visits_in_progress": len(s.draft_visits),
             "open_findings": s.open_findings,
             "overdue_findings": s.overdue(today),
-            "weaklax": s.weaklax,
+            "weaklax": label(s.weaklax) if s.weaklax else None,
         }
         for s in summaries
     ]
@@ -55,9 +56,9 @@ def visit_rows(store: Store) -> list[dict[str, Any]]:
         {
             "id": v["id"],
             "branch_id": v.get("branch_id"),
-            "branch": names.get(v.get("branch_id"), ("", ""))[1],
+            "branch": names.get(v.get("branch_id", ""), ("", ""))[1],
             "date": v.get("date"),
-            "status": v.get("status"),
+            "status": label(VisitStatus(v["status"])) if v.get("status") else None,
             "template_id": v.get("template_id"),
             "completed_at": v.get("completed_at"),
         }
@@ -77,8 +78,8 @@ def finding_rows(store: Store, today: date, *, open_only: bool = False) -> list[
                 "id": f.id,
                 "branch_id": f.branch_id,
                 "branch": names.get(f.branch_id, ("", ""))[1],
-                "category": f.category.value,
-                "severity": f.severity.value,
+                "category": label(f.category),
+                "severity": label(f.severity),
                 "description": f.description,
                 "found_on": f.found_on.isoformat(),
                 "goal": f.goal,
@@ -86,7 +87,7 @@ def finding_rows(store: Store, today: date, *, open_only: bool = False) -> list[
                 "deadline": f.deadline.isoformat() if f.deadline else None,
                 "leader": f.responsible.leader,
                 "person": f.responsible.person,
-                "status": f.status.value,
+                "status": label(f.status),
                 "overdue_days": f.overdue_days(today),
                 "progress": f.progress,
                 "verifier": f.verifier,

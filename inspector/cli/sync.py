@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from inspector.errors import StoreError
-from inspector.sync.merge import export_bundle, import_bundle, list_conflicts, local_time, resolve_conflict, show_value
+from inspector.sync.merge import export_bundle, import_bundle, list_conflicts, local_time, resolve_conflict
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -89,7 +89,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
             raise StoreError(f"序号应在 1 到 {len(conflict.sides)} 之间")
         side = conflict.sides[int(number) - 1]
         resolve_conflict(store, conflict.id, side.change_id)
-        print(f"已保留：{conflict.label} ＝ {show_value(side.value)}（由 {store.user} 选定）")
+        print(f"已保留：{conflict.label} ＝ {side.shown}（由 {store.user} 选定）")
         return 0
     if args.json:
         _print_json([asdict(c) for c in found])
@@ -98,9 +98,9 @@ def run_conflicts(args: argparse.Namespace) -> int:
         print("没有待处理的同步冲突。")
         return 0
     for c in found:
-        print(f"[{c.id[:8]}] {c.branch_name}：{c.label}（当前：{show_value(c.current)}）")
+        print(f"[{c.id[:8]}] {c.branch_name}：{c.label}（当前：{c.current_shown}）")
         for n, s in enumerate(c.sides, 1):
             where = "本机" if s.local else f"安装 {s.inst[:8]}"
-            print(f"    {n}. {show_value(s.value)}　— {s.who}，{local_time(s.at)}，{where}")
+            print(f"    {n}. {s.shown}　— {s.who}，{local_time(s.at)}，{where}")
     print(f"共 {len(found)} 处冲突；用 inspector conflicts --pick 编号 序号 选定保留的值。")
     return 0

@@ -1,13 +1,13 @@
 """The inspection memo (督导检查反馈意见) a branch receives after a visit.
 
-Written from the visit's own records in the outline seen in practice
-(facts.md): 一、基本情况 → 二、主要做法和成效 → 三、存在的主要问题 →
+Written from the visit's own records in the outline seen in practice:
+一、基本情况 → 二、主要做法和成效 → 三、存在的主要问题 →
 四、整改意见和要求 (each finding's 四明确, the 组织关系 check, the 软弱涣散
 determination when there is one, the report-back date) → 附件说明 →
 signature and date → 附件：问题清单 on a new page. A section with nothing to
 say gets one honest sentence, never an empty heading.
 
-Rules chosen here (the issue leaves them open):
+Rules chosen here (no source fixes them):
 
 * Report-back date: `memo_report_back_days` after the latest deadline of the
   visit's open findings; with no deadline, that many days after the memo date.
@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -57,6 +57,7 @@ from inspector.documents.officialdoc import (
     write_new_file,
 )
 from inspector.errors import StoreError
+from inspector.labels import label
 from inspector.models import (
     AnswerValue,
     Branch,
@@ -66,16 +67,20 @@ from inspector.models import (
     MemberKind,
     MemoRecord,
     PocketMember,
+    Record,
     Severity,
     Visit,
     VisitStatus,
     WeakLaxDetermination,
     WeakLaxStatus,
+    schema1_form,
 )
 from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
 if TYPE_CHECKING:
+    from docx.document import Document
+
     from inspector.checklist import ChecklistTemplate
 
 # Bump when the layout or wording changes, so existing memos stop being current.
@@ -134,18 +139,23 @@ class MemoInputs:
         payload = {
             "format": MEMO_FORMAT,
             "signer": self.signer,
-            "branch": self.branch.model_dump(mode="json"),
-            "visit": self.visit.model_dump(mode="json", exclude={"memos"}),
+            "branch": _dumped(self.branch),
+            "visit": schema1_form("visit", self.visit.model_dump(mode="json", exclude={"memos"})),
             "template": self.template.content_hash,
-            "findings": [f.model_dump(mode="json") for f in self.findings],
-            "pockets": [p.model_dump(mode="json") for p in self.pockets],
-            "weaklax": self.weaklax.model_dump(mode="json") if self.weaklax else None,
+            "findings": [_dumped(f) for f in self.findings],
+            "pockets": [_dumped(p) for p in self.pockets],
+            "weaklax": _dumped(self.weaklax) if self.weaklax else None,
             "criteria": self.criteria,
             "settings": self.settings.model_dump(
                 mode="json", include={"memo_fonts", "memo_show_member_names", "memo_report_back_days"}
             ),
         }
         return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _dumped(record: Record) -> dict[str, Any]:
+    # Spelt as schema 1 did, so memos made before the codes stay current.
+    return schema1_form(record.kind, record.model_dump(mode="json"))
 
 
 def gather(
@@ -167,7 +177,7 @@ def gather(
     branch = store.branch(visit.branch_id)
     template = template or template_of(store, visit)
     findings = [f for f in store.findings(visit.branch_id) if f.visit_id == visit.id]
-    pockets = sorted(store.pockets(visit.branch_id), key=lambda p: (p.member_kind.value, p.name, p.id))
+    pockets = sorted(store.pockets(visit.branch_id), key=lambda p: (label(p.member_kind), p.name, p.id))
     dets = store.weaklax(visit.branch_id)
     det = next((d for d in dets if d.visit_id == visit.id), None)
     if det is None:
@@ -200,7 +210,7 @@ _AREAS = {FindingCategory.IDEOLOGY, FindingCategory.ORGANISATION, FindingCategor
 
 def category_heading(category: FindingCategory) -> str:
     """思想方面 for the four areas; 党员…问题 for the five member problem types."""
-    return f"{category.value}方面" if category in _AREAS else f"党员{category.value}问题"
+    return f"{label(category)}方面" if category in _AREAS else f"党员{label(category)}问题"
 
 
 def basis_text(basis: str) -> str:
@@ -248,7 +258,7 @@ class _Writer:
 
     inputs: MemoInputs
     today: date
-    doc: object = field(init=False)
+    doc: Document = field(init=False)
 
     def __post_init__(self) -> None:
         self.fonts = self.inputs.settings.memo_fonts
@@ -299,12 +309,12 @@ def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
     w.h1(1, "基本情况")
     inspectors = "、".join(_name(i) for i in visit.inspectors if _name(i))
     who = f"指导组（{inspectors}）" if inspectors else "指导组"
-    methods = "、".join(m.value for m in visit.methods)
+    methods = "、".join(label(m) for m in visit.methods)
     how = f"，采取{methods}等方式" if methods else ""
     w.p(
         f"{chinese_date(visit.date)}，{_name(inputs.signer)}{who}到你支部{how}，对“两学一做”学习教育开展情况进行现场指导。"
     )
-    facts = [f"你支部属{branch.sector.value}领域，现有党员{branch.members}名"]
+    facts = [f"你支部属{label(branch.sector)}领域，现有党员{branch.members}名"]
     if branch.party_groups:
         facts.append(f"设党小组{branch.party_groups}个")
     if _name(branch.secretary):
@@ -316,7 +326,7 @@ def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
         answer = visit.answers.get(item.id)
         if answer is not None:
             counts[answer.value] += 1
-    tally = "、".join(f"{v.value}{counts[v]}项" for v in AnswerValue if counts[v])
+    tally = "、".join(f"{label(v)}{counts[v]}项" for v in AnswerValue if counts[v])
     w.p(
         f"本次指导对照《{_name(template.title)}》（{_name(template.version)}版），"
         f"共检查{len(items)}项内容" + (f"，其中{tally}" if tally else "") + "。"
@@ -362,7 +372,7 @@ def _problems(w: _Writer, findings: list[Finding]) -> None:
         w.p("本次指导未发现需要整改的问题。")
         return
     by_severity = [(s, sum(1 for f in findings if f.severity == s)) for s in Severity]
-    detail = "、".join(f"{s.value}问题{k}个" for s, k in reversed(by_severity) if k)
+    detail = "、".join(f"{label(s)}问题{k}个" for s, k in reversed(by_severity) if k)
     w.p(f"本次指导共发现问题{len(findings)}个，其中{detail}。")
     number, group = 0, 0
     current: FindingCategory | None = None
@@ -374,7 +384,7 @@ def _problems(w: _Writer, findings: list[Finding]) -> None:
         number += 1
         notes = []
         if f.severity != Severity.MINOR:
-            notes.append(f"问题程度：{f.severity.value}")
+            notes.append(f"问题程度：{label(f.severity)}")
         if basis_text(f.basis):
             notes.append(f"依据：{basis_text(f.basis)}")
         w.p(f"{number}. {_sentence(f.description)}" + (f"（{'；'.join(notes)}）" if notes else "") + "。")
@@ -413,7 +423,7 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding]) -> No
         )
     else:
         per_kind = [(k, sum(1 for p, _ in open_ if p.member_kind == k)) for k in MemberKind]
-        kinds = "、".join(f"{k.value}{n}名" for k, n in per_kind if n)
+        kinds = "、".join(f"{label(k)}{n}名" for k, n in per_kind if n)
         if kinds:
             text = f"经排查，你支部尚未理顺组织关系的有{kinds}" + (f"，另有{settled}名已处置" if settled else "") + "。"
         else:
@@ -435,7 +445,7 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding]) -> No
         w.p(text)
         if inputs.settings.memo_show_member_names:
             for n, (p, d) in enumerate(open_, 1):
-                w.p(f"{n}. {_name(p.name)}（{p.member_kind.value}）：{_sentence(_chinese_dates(d.text))}。")
+                w.p(f"{n}. {_name(p.name)}（{label(p.member_kind)}）：{_sentence(_chinese_dates(d.text))}。")
 
     det = inputs.weaklax
     if det is not None:
@@ -461,7 +471,7 @@ def _weaklax(w: _Writer, det: WeakLaxDetermination, criteria: dict[str, str]) ->
     text += f"，主要情形：{situations}。" if situations else "。"
     w.p(text)
     if det.status in (WeakLaxStatus.ACCEPTED, WeakLaxStatus.CLOSED):
-        result = det.acceptance_result.value if det.acceptance_result else "已验收"
+        result = label(det.acceptance_result) if det.acceptance_result else "已验收"
         when = f"于{chinese_date(det.accepted_on)}" if det.accepted_on else ""
         w.p(f"你支部整顿工作已{when}通过验收（{result}），请巩固整顿成果，防止问题反弹。")
         return
@@ -492,7 +502,7 @@ def _annex(w: _Writer, name: str, findings: list[Finding]) -> None:
     rows = (
         (
             str(n),
-            f.category.value,
+            label(f.category),
             _sentence(f.description),
             _sentence(f.measures),
             _name(f.responsible.leader),

@@ -32,7 +32,7 @@ class Outcome:
 
 def completed_visits(store: Store) -> list[tuple[str, str]]:
     """(branch id, visit id) of every completed visit, from the branch files' index."""
-    out = []
+    out: list[tuple[str, str]] = []
     for bid in store.branch_ids():
         try:
             index = store.visit_index(bid)

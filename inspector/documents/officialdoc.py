@@ -36,11 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+from inspector.documents.docx_compat import paragraph_element, section_element
 from inspector.errors import OutputExists, StoreError
 from inspector.store.files import new_file_mode
 
 if TYPE_CHECKING:  # python-docx is imported lazily: the CLI starts without it
     from docx.document import Document
+    from docx.oxml.xmlchemy import BaseOxmlElement
     from docx.text.paragraph import Paragraph
 
     from inspector.settings import MemoFonts
@@ -55,8 +57,8 @@ MM = 72 / 25.4  # points per millimetre
 PAGE_W_MM, PAGE_H_MM = 210.0, 297.0
 MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 37.0, 35.0, 28.0, 26.0
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
-# 版心 height / 22 lines = 28.99 pt; facts.md rounds to 28.95 pt so that the
-# last line never spills onto the next page in Word.
+# 版心 height / 22 lines = 28.99 pt; GB/T 9704-2012 layouts are usually set to
+# 28.95 pt so that the last line never spills onto the next page in Word.
 LINE_PITCH = 28.95
 # 28 characters of 16 pt need 15.79 pt each on a 156 mm line: body text is
 # set 0.25 pt tighter (character spacing is counted in 1/20 pt).
@@ -129,7 +131,8 @@ def title_lines(segments: Sequence[str], limit: float = TITLE_LINE_CHARS) -> lis
             if prev is None:
                 continue
             cand = (prev[0] + 1, prev[1] + (limit - width) ** 2, [*prev[2], j])
-            if best[i] is None or cand[:2] < best[i][:2]:
+            held = best[i]
+            if held is None or cand[:2] < held[:2]:
                 best[i] = cand
     final = best[len(pieces)]
     assert final is not None  # every piece fits a line
@@ -337,7 +340,7 @@ def _page_setup(doc: Document, landscape: bool) -> None:
     # 28 characters come from the body style's character spacing, not from
     # a character grid: LibreOffice puts a 16 pt glyph on two cells of a
     # 15.8 pt character grid and prints 14 characters a line.
-    sect_pr = section._sectPr
+    sect_pr = section_element(section)
     for old in sect_pr.findall(qn("w:docGrid")):
         sect_pr.remove(old)
     grid = f'<w:docGrid xmlns:w="{W_NS}" w:type="lines" w:linePitch="{round(LINE_PITCH * 20)}"/>'
@@ -518,7 +521,7 @@ def _page_numbers(doc: Document, fonts: MemoFonts) -> None:
     ):
         footer.is_linked_to_previous = False
         para = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-        para._p.style = style_id(PAGE_NUMBER)
+        paragraph_element(para).style = style_id(PAGE_NUMBER)
         para.alignment = align
         pf = para.paragraph_format
         if align == WD_ALIGN_PARAGRAPH.RIGHT:
@@ -546,10 +549,22 @@ def _page_field(para: Paragraph, fonts: MemoFonts) -> None:
         run('<w:t xml:space="preserve"> —</w:t>'),
     ]
     for xml in parts:
-        para._p.append(parse_xml(f'<w:wrap xmlns:w="{W_NS}">{xml}</w:wrap>')[0])
+        paragraph_element(para).append(parse_xml(f'<w:wrap xmlns:w="{W_NS}">{xml}</w:wrap>')[0])
 
 
 # --- content helpers --------------------------------------------------------
+def _append_block(doc: Document, element: BaseOxmlElement) -> None:
+    """Add a paragraph or table at the end of the body, before its closing section properties."""
+    from docx.oxml.ns import qn
+
+    body = doc.element.body
+    closing = body.find(qn("w:sectPr"))
+    if closing is None:
+        body.append(element)
+    else:
+        closing.addprevious(element)
+
+
 def style_id(name: str) -> str:
     """The id python-docx gives a style it adds (its name without spaces);
     used directly because looking styles up by name scans every style."""
@@ -584,8 +599,8 @@ def add_paragraph(
 
     run = run_xml(text, getattr(fonts, font), fonts.latin, size)
     p = parse_xml(f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{style_id(style)}"/></w:pPr>{run}</w:p>')
-    doc.element.body._insert_p(p)
-    return Paragraph(p, doc._body)
+    _append_block(doc, p)
+    return Paragraph(p, doc)
 
 
 def add_title(doc: Document, lines: Sequence[str], *, fonts: MemoFonts) -> Paragraph:
@@ -614,8 +629,8 @@ def add_blank(doc: Document) -> Paragraph:
     from docx.text.paragraph import Paragraph
 
     p = parse_xml(f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{style_id(PLAIN)}"/></w:pPr></w:p>')
-    doc.element.body._insert_p(p)
-    return Paragraph(p, doc._body)
+    _append_block(doc, p)
+    return Paragraph(p, doc)
 
 
 def add_annex_mark(doc: Document, text: str = "附件", *, fonts: MemoFonts) -> Paragraph:
@@ -719,7 +734,7 @@ def add_table(
         )
         out.append("</w:tr>")
     out.append("</w:tbl>")
-    doc.element.body._insert_tbl(parse_xml("".join(out)))
+    _append_block(doc, parse_xml("".join(out)))
     # Word wants a paragraph after a table that ends a document or section.
     add_blank(doc)
 

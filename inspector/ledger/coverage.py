@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from inspector import clock
+from inspector.errors import UserError
 from inspector.ledger.rows import Ledger, LedgerRow
-from inspector.models import FindingStatus
+from inspector.models import FindingStatus, Sector
 from inspector.store import Store
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -24,7 +25,7 @@ SPARK = "▁▂▃▄▅▆▇█"
 class BranchCoverage:
     id: str
     name: str
-    sector: str
+    sector: Sector
     initials: str
     last_visit: date | None
     days_since: int | None
@@ -70,8 +71,8 @@ class Coverage:
 
     @property
     def complete(self) -> bool:
-        """Every branch visited, none longer ago than the limit."""
-        return not any(b.needs_visit for b in self.branches)
+        """Every branch visited, none longer ago than the limit (no branches: nothing is covered yet)."""
+        return bool(self.branches) and not any(b.needs_visit for b in self.branches)
 
     def summary(self) -> str:
         n = len(self.branches)
@@ -79,6 +80,14 @@ class Coverage:
             f"共{n}个党支部，本年已指导{self.visited_this_year}个；"
             f"从未指导{len(self.never)}个，超过{self.not_visited_days}天未指导{len(self.stale)}个"
         )
+
+
+def parse_not_visited_days(text: str) -> int:
+    """Days without a visit after which a branch counts as 长期未指导, as typed: a whole number above 0."""
+    text = text.strip()
+    if not (text.isdigit() and int(text) >= 1):
+        raise UserError("请输入大于 0 的天数")
+    return int(text)
 
 
 def month_keys(today: date, months: int) -> list[str]:

@@ -13,18 +13,20 @@ completed visit dates ride along, so coverage needs no second pass.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from inspector import clock
-from inspector.errors import StoreError
-from inspector.models import Finding, FindingCategory, FindingStatus, Severity, VisitStatus
+from inspector import clock, labels
+from inspector.errors import StoreError, UserError
+from inspector.models import Finding, FindingCategory, FindingStatus, Sector, Severity, VisitStatus, overdue_days
 from inspector.pinyin import matches
 from inspector.store import BranchSummary, Store
-from inspector.store.files import file_signature, read_json_file, write_json_file
+
+E = TypeVar("E", bound=StrEnum)
+
 
 STATUS_ORDER = tuple(FindingStatus)
 SEVERITY_ORDER = tuple(Severity)
@@ -46,6 +48,7 @@ COLUMNS: dict[str, str] = {
     "evidence": "佐证材料",
     "verifier": "验收人",
 }
+CACHE = "cache/ledger.json"
 _NO_DATE = 10**7  # sorts after every real date ordinal
 
 
@@ -67,10 +70,14 @@ _FIELDS = (
     "found_on",
     "deadline",
 )
-_CACHE_VERSION = [2, *_FIELDS, *sorted(Finding.model_fields)]  # a model change discards the cache
+_CACHE_VERSION = [3, *_FIELDS, *sorted(Finding.model_fields)]  # a model change discards the cache
 _SHOWN = tuple(f for f in _FIELDS if f not in ("id", "goal", "progress"))
-_CLOSED = FindingStatus.CLOSED.value
-_COMPLETED = VisitStatus.COMPLETED.value
+_CLOSED = FindingStatus.CLOSED
+_COMPLETED = VisitStatus.COMPLETED
+# Stored code -> member by a dict lookup: a row is built per finding (~50,000 at county scale).
+_CATEGORY_OF = {c.value: c for c in FindingCategory}
+_SEVERITY_OF = {s.value: s for s in Severity}
+_STATUS_OF = {s.value: s for s in FindingStatus}
 
 
 def _values(f: Finding) -> list[str]:
@@ -101,11 +108,11 @@ class LedgerRow:
     id: str
     branch_id: str
     branch_name: str
-    sector: str
+    sector: Sector
     initials: str
-    category: str
-    severity: str
-    status: str
+    category: FindingCategory
+    severity: Severity
+    status: FindingStatus
     description: str
     measures: str
     leader: str
@@ -131,12 +138,14 @@ class LedgerRow:
                 if not self.verifier:
                     return ""
                 return f"{self.verifier}（{self.verified_on}）" if self.verified_on else self.verifier
+            case "category" | "severity" | "status":
+                return labels.label(getattr(self, column))
         if column not in COLUMNS:
             raise KeyError(column)
         return getattr(self, column)
 
 
-def make_row(values: list[str], summary: BranchSummary, today_ord: int, loaded: Finding | None = None) -> LedgerRow:
+def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Finding | None = None) -> LedgerRow:
     (
         fid,
         category,
@@ -154,8 +163,10 @@ def make_row(values: list[str], summary: BranchSummary, today_ord: int, loaded: 
         found_on,
         deadline,
     ) = values
-    deadline_ord = date.fromisoformat(deadline).toordinal() if deadline else _NO_DATE
-    overdue = max(0, today_ord - deadline_ord) if deadline and status != _CLOSED else 0
+    status_ = _STATUS_OF[status]
+    due = date.fromisoformat(deadline) if deadline else None
+    deadline_ord = due.toordinal() if due else _NO_DATE
+    overdue = overdue_days(due, today, closed=status_ is _CLOSED)
     # \x00 keeps a query from matching across two fields.
     search = "\x00".join(
         (summary.name, summary.initials, description, measures, goal, progress, evidence, leader, person, verifier)
@@ -166,9 +177,9 @@ def make_row(values: list[str], summary: BranchSummary, today_ord: int, loaded: 
         summary.name,
         summary.sector,
         summary.initials,
-        category,
-        severity,
-        status,
+        _CATEGORY_OF[category],
+        _SEVERITY_OF[severity],
+        status_,
         description,
         measures,
         leader,
@@ -205,7 +216,6 @@ class Ledger:
 
     def __init__(self, store: Store):
         self.store = store
-        self.cache_path = store.root / "cache" / "ledger.json"
         self._branches: dict[str, _Branch] | None = None
         self._rows: dict[str, LedgerRow] = {}
         self._today: date | None = None
@@ -221,10 +231,8 @@ class Ledger:
                 b.rows = None
         if self._branches is None:
             self._branches = self._load_cache()
-        today_ord = today.toordinal()
         self.summaries = {s.id: s for s in self.store.branch_summaries()}
-        base = os.path.join(self.store.root, "branches")  # plain strings: 2000 Path joins cost ~0.1 s
-        sigs = {bid: file_signature(os.path.join(base, bid, "branch.json")) for bid in self.summaries}
+        sigs = self.store.branch_signatures(self.summaries)
         changed = [bid for bid, sig in sigs.items() if bid not in self._branches or self._branches[bid].sig != sig]
         fresh: dict[str, _Branch] = {}
         out: list[LedgerRow] = []
@@ -238,7 +246,7 @@ class Ledger:
             if entry.rows is None:
                 found = entry.findings or {}
                 entry.rows = sorted(
-                    (make_row(v, summary, today_ord, found.get(v[0])) for v in entry.values),
+                    (make_row(v, summary, today, found.get(v[0])) for v in entry.values),
                     key=lambda r: (r.deadline_ord, r.found_on),
                 )
             fresh[bid] = entry
@@ -260,7 +268,7 @@ class Ledger:
 
     def _load_cache(self) -> dict[str, _Branch]:
         try:
-            raw = read_json_file(self.cache_path) or {}
+            raw = self.store.read_state(CACHE) or {}
         except StoreError:
             return {}
         if raw.get("version") != _CACHE_VERSION:
@@ -281,7 +289,7 @@ class Ledger:
             "branches": {bid: [list(b.sig), b.values, b.visits] for bid, b in (self._branches or {}).items()},
         }
         with contextlib.suppress(OSError, StoreError):
-            write_json_file(self.cache_path, payload)
+            self.store.write_state(CACHE, payload)
 
     def row(self, finding_id: str) -> LedgerRow | None:
         return self._rows.get(finding_id)
@@ -324,6 +332,16 @@ def ledger_rows(store: Store, today: date | None = None) -> list[LedgerRow]:
     return Ledger(store).rows(today)
 
 
+def parse_due_within(text: str) -> int | None:
+    """The "due within N days" filter as typed: empty for none, else whole days from 0 (due today)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise UserError("到期天数须为不小于 0 的整数。")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class LedgerFilter:
     """Filters that combine (all given conditions must hold); empty sets mean any.
@@ -334,7 +352,7 @@ class LedgerFilter:
 
     statuses: frozenset[FindingStatus] = frozenset()
     branches: frozenset[str] = frozenset()
-    sectors: frozenset[str] = frozenset()
+    sectors: frozenset[Sector] = frozenset()
     categories: frozenset[FindingCategory] = frozenset()
     severities: frozenset[Severity] = frozenset()
     overdue: bool = False
@@ -354,7 +372,7 @@ class LedgerFilter:
             bids = self.branches
             checks.append(lambda r: r.branch_id in bids)
         if self.sectors:
-            sectors = frozenset(str(s) for s in self.sectors)
+            sectors = self.sectors
             checks.append(lambda r: r.sector in sectors)
         if self.categories:
             cats = self.categories
@@ -369,7 +387,7 @@ class LedgerFilter:
             checks.append(lambda r: lo <= r.deadline_ord <= hi and r.status in OPEN_STATUSES)
         words = self.text.lower().split()
         if words:
-            checks.extend((lambda r, w=w: w in r.search) for w in words)
+            checks.extend(_contains(w) for w in words)
         return checks
 
     def predicate(self, today: date) -> Callable[[LedgerRow], bool]:
@@ -381,15 +399,15 @@ class LedgerFilter:
         """The filters in one Chinese line (export titles, status bars)."""
         parts = []
         if self.statuses:
-            parts.append("状态：" + "、".join(s.value for s in STATUS_ORDER if s in self.statuses))
+            parts.append("状态：" + "、".join(labels.label(s) for s in STATUS_ORDER if s in self.statuses))
         if self.branches:
             parts.append(f"党支部：{len(self.branches)}个")
         if self.sectors:
-            parts.append("领域：" + "、".join(sorted(str(s) for s in self.sectors)))
+            parts.append("领域：" + "、".join(sorted(labels.label(s) for s in self.sectors)))
         if self.categories:
-            parts.append("类别：" + "、".join(c.value for c in FindingCategory if c in self.categories))
+            parts.append("类别：" + "、".join(labels.label(c) for c in FindingCategory if c in self.categories))
         if self.severities:
-            parts.append("程度：" + "、".join(s.value for s in SEVERITY_ORDER if s in self.severities))
+            parts.append("程度：" + "、".join(labels.label(s) for s in SEVERITY_ORDER if s in self.severities))
         if self.overdue:
             parts.append("仅逾期")
         if self.due_within is not None:
@@ -399,6 +417,10 @@ class LedgerFilter:
         return "；".join(parts) if parts else "全部"
 
 
+def _contains(word: str) -> Callable[[LedgerRow], bool]:
+    return lambda r: word in r.search
+
+
 def apply_filter(rows: Iterable[LedgerRow], flt: LedgerFilter, today: date | None = None) -> list[LedgerRow]:
     out = list(rows)
     for keep in flt.checks(today or clock.today()):  # each pass narrows the next
@@ -406,7 +428,7 @@ def apply_filter(rows: Iterable[LedgerRow], flt: LedgerFilter, today: date | Non
     return out
 
 
-_SORT_KEYS: dict[str, Callable[[LedgerRow], object]] = {
+_SORT_KEYS: dict[str, Callable[[LedgerRow], Any]] = {
     "branch": lambda r: (r.initials, r.branch_name),
     "category": lambda r: _CATEGORY_RANK[r.category],
     "description": lambda r: r.description,
@@ -421,9 +443,9 @@ _SORT_KEYS: dict[str, Callable[[LedgerRow], object]] = {
     "evidence": lambda r: r.evidence,
     "verifier": lambda r: r.verifier,
 }
-_STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
-_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-_CATEGORY_RANK = {c: i for i, c in enumerate(FindingCategory)}
+_STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(STATUS_ORDER)}
+_SEVERITY_RANK: dict[str, int] = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+_CATEGORY_RANK: dict[str, int] = {c: i for i, c in enumerate(FindingCategory)}
 
 
 def sort_rows(rows: Iterable[LedgerRow], column: str = "deadline", *, descending: bool = False) -> list[LedgerRow]:
@@ -444,7 +466,7 @@ class LedgerTotals:
     """The counts a status bar shows for the rows on screen."""
 
     total: int = 0
-    by_status: dict[FindingStatus, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)  # FindingStatus keys; rows hold the status as str
     overdue: int = 0
 
 
@@ -458,7 +480,7 @@ def totals(rows: Iterable[LedgerRow]) -> LedgerTotals:
 
 
 def parse_statuses(values: Iterable[str]) -> frozenset[FindingStatus]:
-    """Chinese status names as typed (未销号 means all open ones)."""
+    """Status names as typed, Chinese or codes (未销号 means all open ones)."""
     out: set[FindingStatus] = set()
     for v in values:
         v = v.strip()
@@ -466,19 +488,20 @@ def parse_statuses(values: Iterable[str]) -> frozenset[FindingStatus]:
             out |= OPEN_STATUSES
             continue
         try:
-            out.add(FindingStatus(v))
+            out.add(labels.parse(FindingStatus, v))
         except ValueError:
             raise ValueError(
-                f"没有此状态：「{v}」（可选：{'、'.join(s.value for s in STATUS_ORDER)}、未销号）"
+                f"没有此状态：「{v}」（可选：{'、'.join(labels.labels(FindingStatus))}、未销号）"
             ) from None
     return frozenset(out)
 
 
-def parse_enum_values(enum: type, values: Iterable[str], label: str) -> frozenset:
-    out = set()
+def parse_enum_values(enum: type[E], values: Iterable[str], label: str) -> frozenset[E]:
+    """Values as typed, Chinese labels or codes; `label` names the field in the error."""
+    out: set[E] = set()
     for v in values:
         try:
-            out.add(enum(v.strip()))
+            out.add(labels.parse(enum, v))
         except ValueError:
-            raise ValueError(f"没有此{label}：「{v.strip()}」（可选：{'、'.join(e.value for e in enum)}）") from None
+            raise ValueError(f"没有此{label}：「{v.strip()}」（可选：{'、'.join(labels.labels(enum))}）") from None
     return frozenset(out)

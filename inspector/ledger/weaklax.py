@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from inspector import clock
-from inspector.models import FindingStatus, WeakLaxDetermination
+from inspector.labels import label
+from inspector.models import FindingStatus, Sector, WeakLaxDetermination, WeakLaxStatus
 from inspector.store import Store
 from inspector.weaklax import current
 
@@ -22,7 +23,7 @@ from inspector.weaklax import current
 class WeakLaxRow:
     branch_id: str
     branch_name: str
-    sector: str
+    sector: Sector
     initials: str
     determination: WeakLaxDetermination
     criteria: list[tuple[str, str, str]]  # (criterion id, its text, the evidence)
@@ -31,8 +32,8 @@ class WeakLaxRow:
     findings_overdue: int
 
     @property
-    def status(self) -> str:
-        return self.determination.status.value
+    def status(self) -> WeakLaxStatus:
+        return self.determination.status
 
     def criteria_text(self) -> str:
         return "；".join(text for _, text, _ in self.criteria)
@@ -62,7 +63,7 @@ class WeakLaxRow:
             return "未验收"
         score = f"{d.acceptance_score:g}分" if d.acceptance_score is not None else ""
         when = d.accepted_on.isoformat() if d.accepted_on else ""
-        return "，".join(x for x in (d.acceptance_result.value, score, when) if x)
+        return "，".join(x for x in (label(d.acceptance_result), score, when) if x)
 
     def closed_text(self) -> str:
         return self.determination.closed_on.isoformat() if self.determination.closed_on else ""

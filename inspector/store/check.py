@@ -194,8 +194,9 @@ def check_branch(store: Store, bid: str, report: Report, templates: Snapshots) -
         report.add(f"数据文件 {path} 应当恰好含有编号为 {bid} 的一个党支部记录")
     for table in ("finding", "pocket", "weaklax"):
         for r in live[table]:
-            if getattr(r, "branch_id", bid) != bid:
-                report.add(f"数据文件 {path} 中的记录 {r.id} 属于另一个党支部（{r.branch_id}）")
+            owner = getattr(r, "branch_id", bid)
+            if owner != bid:
+                report.add(f"数据文件 {path} 中的记录 {r.id} 属于另一个党支部（{owner}）")
     index = {v.get("id"): v for v in (data.get(VISIT_INDEX) or {}).values() if isinstance(v, dict)}
     visit_ids = check_visits(store, bid, index, report, templates)
     for vid, entry in index.items():
@@ -208,7 +209,7 @@ def check_branch(store: Store, bid: str, report: Report, templates: Snapshots) -
 
 
 def check_visits(
-    store: Store, bid: str, index: dict[str, dict[str, Any]], report: Report, templates: Snapshots
+    store: Store, bid: str, index: dict[str | None, dict[str, Any]], report: Report, templates: Snapshots
 ) -> set[str]:
     """Check every visit file of a branch against the index; return the ids found."""
     found: set[str] = set()

@@ -35,19 +35,20 @@ from typing import Any
 
 import orjson
 from filelock import FileLock, Timeout
-from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
 from inspector.errors import CorruptFile, NewerSchema, SaveFailed, StoreBusy, StoreError, Unreadable
 from inspector.models import SCHEMA_VERSION
 from inspector.store.shape import check_tables
+from inspector.store.steps import FILE_STEPS
 
 META_TABLE = "_meta"
 
-# Migrations from schema N to N+1, applied on read; the file is rewritten in
-# the new schema by its next save. Empty while the schema is at version 1.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+# Migrations from schema N to N+1 of one file, applied on read. Opening a
+# folder rewrites every file in the current schema first (`upgrade.py`), so
+# this is the path of files that missed it (one that was unreadable then).
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = FILE_STEPS
 
 
 _PASSES: dict[str, int] = {}
@@ -207,7 +208,7 @@ def read_error(exc: OSError, path: Path) -> CorruptFile:
     return CorruptFile(path, f"无法读取：{exc.strerror or exc}")
 
 
-def file_signature(path: Path) -> tuple[int, int, int] | None:
+def file_signature(path: str | Path) -> tuple[int, int, int] | None:
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -400,31 +401,26 @@ class AtomicJSONStorage(Storage):
         pass
 
 
-class _ShardDB(TinyDB):
-    def table(self, name: str, **kwargs: Any) -> Table:
-        # No query cache: TinyDB answers a repeated query from it without
-        # reading the storage, so it would never see another process's write.
-        return super().table(name, cache_size=0)
-
-
 class Shard:
     """One TinyDB file holding a few tables of records plus their changes."""
 
     def __init__(self, path: Path):
         self.path = path
-        self.storage: AtomicJSONStorage
-        self.db = _ShardDB(path, storage=AtomicJSONStorage, on_reload=self._forget_ids)
-        self.storage = self.db.storage  # type: ignore[assignment]
+        self.storage = AtomicJSONStorage(path, on_reload=self._forget_tables)
+        self._tables: dict[str, Table] = {}
 
-    def _forget_ids(self) -> None:
-        # Another process changed the file: TinyDB's cached ids and query
-        # results describe the old content.
-        for table in self.db._tables.values():
-            table._next_id = None
-            table.clear_cache()
+    def _forget_tables(self) -> None:
+        # Another process changed the file: a Table's cached next id describes
+        # the old content, so the next use builds a fresh one.
+        self._tables.clear()
 
     def table(self, name: str) -> Table:
-        return self.db.table(name)
+        found = self._tables.get(name)
+        if found is None:
+            # No query cache: TinyDB answers a repeated query from it without
+            # reading the storage, so it would never see another process's write.
+            found = self._tables[name] = Table(self.storage, name, cache_size=0)
+        return found
 
     def raw(self) -> dict[str, Any]:
         return self.storage.read() or {}
@@ -439,10 +435,11 @@ class Shard:
         Unlike TinyDB's `update`, the old dict is not changed in place (no
         obsolete keys survive, and a reader holding it is not disturbed)."""
 
-        def put(docs: dict[int, Any]) -> None:
-            docs[doc_id] = dict(doc)
-
-        self.table(table)._update_table(put)
+        tables = self.storage.read() or {}
+        docs = dict(tables.get(table) or {})
+        docs[str(doc_id)] = dict(doc)
+        tables[table] = docs
+        self.storage.write(tables)
 
     def docs(self, table: str) -> list[dict[str, Any]]:
         """Copies of the table's documents (the cached ones change on save)."""

@@ -36,6 +36,7 @@ from inspector.errors import StoreError
 from inspector.models import RECORD_TYPES, SCHEMA_VERSION, utcnow
 from inspector.store.changes import CREATED, Change
 from inspector.store.files import dumps, ensure_dir
+from inspector.store.steps import upgrade_change, upgrade_record
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +172,12 @@ def read_bundle(path: Path, *, local_installation: str) -> Bundle:
         log.warning("bundle %s unreadable: %r", path, exc)
         raise BundleError("同步包已损坏或不完整（不是有效的 zip 文件），未导入任何内容") from exc
     manifest = _check_manifest(members, local_installation)
-    branches = [_branch_part(name, data) for name, data in sorted(members.items()) if name.startswith("branches/")]
+    schema = manifest["schema"]
+    branches = [
+        _branch_part(name, data, schema) for name, data in sorted(members.items()) if name.startswith("branches/")
+    ]
     templates = [_template(name, data) for name, data in sorted(members.items()) if name.startswith("templates/")]
-    committee = _committee(members["committee.json"]) if "committee.json" in members else None
+    committee = _committee(members["committee.json"], schema) if "committee.json" in members else None
     return Bundle(manifest, branches, templates, committee)
 
 
@@ -232,9 +236,11 @@ def _check_manifest(members: dict[str, bytes], local_installation: str) -> dict[
         raise BundleError(
             f"同步包格式版本不符（包为 {manifest.get('format_version')!r}，本程序为 {FORMAT_VERSION}），请两边使用同一版本程序"
         )
-    if manifest.get("schema") != SCHEMA_VERSION:
+    schema = manifest.get("schema")
+    # An older schema is upgraded as it is read (`inspector/store/steps.py`); a newer one is refused.
+    if not isinstance(schema, int) or isinstance(schema, bool) or not 1 <= schema <= SCHEMA_VERSION:
         raise BundleError(
-            f"同步包数据结构版本不符（包为 {manifest.get('schema')!r}，本程序为 {SCHEMA_VERSION}），请两边使用同一版本程序"
+            f"同步包数据结构版本不符（包为 {schema!r}，本程序为 {SCHEMA_VERSION}），请两边使用同一版本程序"
         )
     source = manifest.get("installation_id")
     if not isinstance(source, str) or not _SAFE_ID.match(source):
@@ -257,7 +263,7 @@ def _check_manifest(members: dict[str, bytes], local_installation: str) -> dict[
     return manifest
 
 
-def _branch_part(name: str, data: bytes) -> BranchPart:
+def _branch_part(name: str, data: bytes, schema: int) -> BranchPart:
     raw = _json(name, data)
     bid = name[len("branches/") : -len(".json")]
     if not isinstance(raw, dict) or raw.get("branch_id") != bid:
@@ -272,7 +278,7 @@ def _branch_part(name: str, data: bytes) -> BranchPart:
         docs = records.get(kind) or []
         if not isinstance(docs, list):
             raise BundleError(f"同步包内容无效：{name} 结构不对")
-        part.records[kind] = [_record(name, bid, kind, doc) for doc in docs]
+        part.records[kind] = [_record(name, bid, kind, upgrade_record(kind, doc, schema)) for doc in docs]
         for doc in part.records[kind]:
             if doc["id"] in kinds:
                 raise BundleError(f"同步包内容无效：{name} 中记录 {doc['id']} 重复")
@@ -281,7 +287,7 @@ def _branch_part(name: str, data: bytes) -> BranchPart:
         raise BundleError(f"同步包内容无效：{name} 缺少党支部记录本身")
     seen: set[str] = set()
     for doc in changes:
-        change = _change(name, doc)
+        change = _change(name, upgrade_change(doc, schema))
         if change.id in seen:
             raise BundleError(f"同步包内容无效：{name} 中变更 {change.id} 重复")
         seen.add(change.id)
@@ -291,15 +297,15 @@ def _branch_part(name: str, data: bytes) -> BranchPart:
     return part
 
 
-def _committee(data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _committee(data: bytes, schema: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     name = "committee.json"
     raw = _json(name, data)
     if not isinstance(raw, dict) or not isinstance(raw.get("changes"), list):
         raise BundleError(f"同步包内容无效：{name} 结构不对")
-    doc = _record(name, None, "committee", raw.get("record"))
+    doc = _record(name, None, "committee", upgrade_record("committee", raw.get("record"), schema))
     changes = []
     for item in raw["changes"]:
-        change = _change(name, item)
+        change = _change(name, upgrade_change(item, schema))
         if change.record_id != doc["id"] or change.kind != "committee":
             raise BundleError(f"同步包内容无效：{name} 中变更 {change.id} 不属于党委记录")
         changes.append(change.model_dump(mode="json"))

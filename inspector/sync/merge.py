@@ -38,10 +38,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from inspector.errors import NotFound, StoreError
+from inspector.labels import KINDS as KIND_LABELS
+from inspector.labels import SYNC_FIELDS as FIELD_LABELS
+from inspector.labels import field_value
 from inspector.models import RECORD_TYPES, utcnow
 from inspector.store import changes as ch
 from inspector.store.core import CHANGES, Store, validation_message
-from inspector.store.files import read_error, read_json_file, read_tables, write_json_file
 from inspector.sync.bundle import BRANCH_KINDS, BranchPart, Bundle, BundleError, read_bundle, write_bundle
 
 log = logging.getLogger(__name__)
@@ -52,53 +54,11 @@ AUTO_MERGE_INST = "sync"
 _NS = uuid.UUID("6f1d3c2e-9b7a-4e55-8a1e-2f0c6d8b4a11")
 _HISTORY = 200  # exchange log entries kept in peers.json
 
-# Chinese names of the fields staff most often meet in the Conflicts screen.
-FIELD_LABELS = {
-    "name": "名称",
-    "secretary": "书记",
-    "members": "党员数",
-    "sector": "领域",
-    "contact": "联系方式",
-    "notes": "备注",
-    "status": "状态",
-    "progress": "整改进展",
-    "goal": "整改目标",
-    "measures": "整改措施",
-    "deadline": "整改时限",
-    "responsible": "责任主体",
-    "evidence": "佐证材料",
-    "verifier": "验收人",
-    "verified_on": "验收日期",
-    "description": "问题描述",
-    "severity": "严重程度",
-    "category": "问题类别",
-    "deleted": "删除",
-    "summary": "指导小结",
-    "disposition": "处置方式",
-    "track": "处置依据",
-    "last_contact": "最后联系",
-    "plan": "整顿方案",
-    "acceptance_result": "验收结果",
-    "date": "日期",
-    "answers": "作答",
-    "inspectors": "指导人员",
-    "methods": "指导方式",
-    "reopenings": "重新打开记录",
-    "completed_at": "完成时间",
-}
 COMMITTEE_OUTCOMES = {
     "added": "党委信息：已采用包内的党委信息。",
     "updated": "党委信息：已更新。",
     "conflicts": "党委信息：两边改法不同，已保留两边的值待选择。",
     "kept": "党委信息：本机已设置了另一个党委，未采用包内的党委信息。",
-}
-KIND_LABELS = {
-    "committee": "党委",
-    "branch": "党支部",
-    "finding": "问题",
-    "pocket": "口袋党员",
-    "weaklax": "软弱涣散认定",
-    "visit": "现场指导",
 }
 
 
@@ -181,6 +141,7 @@ class ConflictSide:
     at: str
     inst: str
     local: bool  # made on this installation
+    shown: str  # the value on one short line, in Chinese
 
 
 @dataclass(frozen=True)
@@ -203,6 +164,10 @@ class Conflict:
         head, _, key = self.field.partition(".")
         name = FIELD_LABELS.get(head, head)
         return f"{KIND_LABELS.get(self.kind, self.kind)}「{self.title}」的{name}" + (f"（{key}）" if key else "")
+
+    @property
+    def current_shown(self) -> str:
+        return show_value(field_value(self.kind, self.field, self.current))
 
 
 def local_time(iso: str) -> str:
@@ -392,23 +357,11 @@ def _docs(data: dict[str, Any] | None, table: str) -> list[dict[str, Any]]:
     return list(((data or {}).get(table) or {}).values())
 
 
-def _branch_file(store: Store, bid: str) -> dict[str, Any]:
-    return read_tables(store.branch_dir(bid) / "branch.json") or {}
-
-
-def _committee_file(store: Store) -> dict[str, Any]:
-    return read_tables(store.root / "committee.json") or {}
-
-
-def _visit_file(store: Store, bid: str, vid: str) -> dict[str, Any]:
-    return read_tables(store.branch_dir(bid) / "visits" / f"{vid}.json") or {}
-
-
 def _plan_branch(
     store: Store, part: BranchPart, report: BranchReport
 ) -> tuple[list[_RecordPlan], list[dict[str, Any]]]:
     bid = part.branch_id
-    local = _branch_file(store, bid)
+    local = store.branch_file(bid)
     local_changes = _by_record(_docs(local, CHANGES))
     markers = {m["id"]: m for m in _docs(local, CONFLICTS)}
     theirs = _by_record(part.changes)
@@ -417,7 +370,7 @@ def _plan_branch(
     for kind, doc in part.all_records():
         rid = doc["id"]
         if kind == "visit":
-            vdata = _visit_file(store, bid, rid)
+            vdata = store.visit_file(bid, rid)
             mine = _docs(vdata, CHANGES)
             local_doc = next((d for d in _docs(vdata, "visit") if d["id"] == rid), None)
         else:
@@ -478,7 +431,7 @@ def _plan_committee(store: Store, bundle: Bundle, report: ImportReport) -> _Reco
     if bundle.committee is None:
         return None
     doc, theirs = bundle.committee
-    data = _committee_file(store)
+    data = store.committee_file()
     docs = _docs(data, "committee")
     mine = next((d for d in docs if d["id"] == doc["id"]), None)
     if mine is None and any(not d.get("deleted") for d in docs):
@@ -501,14 +454,13 @@ def _missing_templates(store: Store, bundle: Bundle) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------ exchange log
-def _peers_path(store: Store) -> Path:
-    return store.root / "sync" / "peers.json"
+PEERS = "sync/peers.json"
 
 
 def load_peers(store: Store) -> dict[str, Any]:
     """What was exchanged with whom: {"peers": {inst: {...}}, "received": [...], "exports": [...]}."""
     try:
-        data = read_json_file(_peers_path(store)) or {}
+        data = store.read_state(PEERS) or {}
     except StoreError:
         log.warning("peers.json unreadable; starting a new exchange log", exc_info=True)
         data = {}
@@ -532,7 +484,7 @@ def _note_import(store: Store, bundle: Bundle, report: ImportReport) -> None:
     )
     touched = [b.branch_id for b in report.branches if b.added or b.updated or b.conflicts]
     peers["received"] = [*peers["received"], {"at": now, "from": bundle.source, "branches": touched}][-_HISTORY:]
-    write_json_file(_peers_path(store), peers)
+    store.write_state(PEERS, peers)
 
 
 def _note_export(store: Store, report: ExportReport, begun: datetime) -> None:
@@ -540,7 +492,7 @@ def _note_export(store: Store, report: ExportReport, begun: datetime) -> None:
         peers = load_peers(store)
         entry = {"at": begun.isoformat(), "file": report.path, "since": report.since, "branches": report.branches}
         peers["exports"] = [*peers["exports"], entry][-_HISTORY:]
-        write_json_file(_peers_path(store), peers)
+        store.write_state(PEERS, peers)
 
 
 # ------------------------------------------------------------------- export
@@ -586,13 +538,13 @@ def resolve_branches(store: Store, wanted: list[str]) -> list[str]:
 def _export_branch(
     store: Store, bid: str, since: datetime | None, whole: bool, templates: set[tuple[str, str, str]]
 ) -> BranchPart | None:
-    data = _branch_file(store, bid)
+    data = store.branch_file(bid)
     changes = _by_record(_docs(data, CHANGES))
     items: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = []
     for kind in ("branch", "finding", "pocket", "weaklax"):
         items.extend((kind, d, changes.get(d["id"], [])) for d in _docs(data, kind))
     for vid in store.visit_ids(bid):
-        vdata = _visit_file(store, bid, vid)
+        vdata = store.visit_file(bid, vid)
         vchanges = _by_record(_docs(vdata, CHANGES))
         items.extend(("visit", d, vchanges.get(d["id"], [])) for d in _docs(vdata, "visit"))
 
@@ -616,7 +568,7 @@ def _export_branch(
 
 
 def _export_committee(store: Store) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
-    data = _committee_file(store)
+    data = store.committee_file()
     live = [d for d in _docs(data, "committee") if not d.get("deleted")]
     if not live:
         return None
@@ -684,11 +636,11 @@ def _record_state(
     store: Store, kind: str, rid: str, bid: str, data: dict[str, Any] | None = None
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     if kind == "visit":
-        data = _visit_file(store, bid, rid)
+        data = store.visit_file(bid, rid)
     elif kind == "committee":
-        data = _committee_file(store)
+        data = store.committee_file()
     elif data is None:
-        data = _branch_file(store, bid)
+        data = store.branch_file(bid)
     doc = next((d for d in _docs(data, kind) if d["id"] == rid), None)
     return doc, [c for c in _docs(data, CHANGES) if c["record_id"] == rid]
 
@@ -717,7 +669,15 @@ def _conflict_at(
     if len(_distinct(heads)) < 2:
         return None
     sides = tuple(
-        ConflictSide(h["id"], h["new"], h["who"], h["at"], h["inst"], h["inst"] == store.installation_id)
+        ConflictSide(
+            h["id"],
+            h["new"],
+            h["who"],
+            h["at"],
+            h["inst"],
+            h["inst"] == store.installation_id,
+            show_value(field_value(kind, path, h["new"])),
+        )
         for h in sorted(heads, key=_when)
     )
     return Conflict(
@@ -727,7 +687,7 @@ def _conflict_at(
 
 def _committee_conflicts(store: Store) -> list[Conflict]:
     """The committee file is one small file: its conflicts are found from its history directly."""
-    data = _committee_file(store)
+    data = store.committee_file()
     out = []
     for doc in _docs(data, "committee"):
         state = _record_state(store, "committee", doc["id"], "", data)
@@ -742,17 +702,9 @@ def list_conflicts(store: Store, branch_ids: list[str] | None = None) -> list[Co
     """Every open conflict, by branch; a branch file without one is not even parsed."""
     out: list[Conflict] = [] if branch_ids else _committee_conflicts(store)
     for bid in branch_ids or store.branch_ids():
-        path = store.branch_dir(bid) / "branch.json"
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
+        if not store.branch_file_has(bid, b'"open":true'):
             continue
-        except OSError as exc:  # e.g. no permission: named, and the other branches still checked
-            store.errors[path] = str(read_error(exc, path))
-            continue
-        if b'"open":true' not in raw:
-            continue
-        data = _branch_file(store, bid)
+        data = store.branch_file(bid)
         owner = next(iter(_docs(data, "branch")), {}).get("name", bid)
         for mark in _docs(data, CONFLICTS):
             if mark.get("open"):

@@ -9,7 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from inspector.branches import LABELS, BranchInvalid, branch_from_fields, name_taken
-from inspector.errors import StoreError
+from inspector.errors import UserError
+from inspector.labels import label
 from inspector.models import Branch, Sector
 
 from .common import DIALOG_CSS
@@ -58,7 +59,7 @@ class BranchForm(ModalScreen["Branch | None"]):
             with Horizontal(classes="row"):
                 yield Label(LABELS["sector"])
                 yield Select(
-                    [(s.value, s.value) for s in Sector],
+                    [(label(s), s.value) for s in Sector],
                     value=(b.sector if b else Sector.OTHER).value,
                     allow_blank=False,
                     compact=True,
@@ -136,7 +137,7 @@ class BranchForm(ModalScreen["Branch | None"]):
         self._show_problems({})
         try:
             saved = store.save(branch, base=self.original)
-        except StoreError as exc:
+        except UserError as exc:
             self.query_one("#error", Static).update(str(exc))
             return
         self.app.notify(f"已保存：{saved.name}")

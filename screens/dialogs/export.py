@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from inspector.errors import OutputExists, StoreError
+from inspector.errors import OutputExists, UserError
 from inspector.ledger.rows import LedgerRow
 
 from .common import DIALOG_CSS
@@ -119,7 +119,7 @@ class ExportDialog(ModalScreen["Path | None"]):
             )
         except OutputExists:
             app.call_from_thread(self._failed, "文件已存在；再按回车覆盖，或改一个文件名。")
-        except StoreError as exc:
+        except UserError as exc:
             app.call_from_thread(self._failed, f"导出失败：{exc}")
         except OSError as exc:
             log.warning("export to %s failed: %s", path, exc)

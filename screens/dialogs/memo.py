@@ -30,7 +30,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.models import Visit, VisitStatus
 from inspector.settings import load_settings
 
@@ -231,7 +231,7 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
 
 def _reason(exc: Exception) -> str:
     """Our errors carry a Chinese line; anything else is a bug, told as such (details in the log)."""
-    return str(exc) if isinstance(exc, (StoreError, ValueError)) else "生成时出错，详见日志"
+    return str(exc) if isinstance(exc, (UserError, ValueError)) else "生成时出错，详见日志"
 
 
 def summary(result: MemoResult, folder: Path) -> tuple[str, str, str, float]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -11,19 +9,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from inspector.checklist import pick_template
-from inspector.errors import StoreError
+from inspector.errors import UserError
+from inspector.labels import label
 from inspector.models import Branch, VisitMethod
-from inspector.visit import parse_date, start_visit
+from inspector.visit import VisitInvalid, parse_date, split_names, start_visit
 
 from ..cjk import fullwidth
 from .common import DIALOG_CSS
 
 _DEFAULT_METHODS = (VisitMethod.REVIEW_RECORDS, VisitMethod.HEAR_REPORT)
-
-
-def split_names(text: str) -> list[str]:
-    """Inspectors as typed: separated by 、，, or spaces."""
-    return [n for n in re.split(r"[、，,;；\s]+", text.strip()) if n]
 
 
 class NewVisitDialog(ModalScreen["Visit | None"]):
@@ -77,7 +71,7 @@ class NewVisitDialog(ModalScreen["Visit | None"]):
                 )
             yield Label("指导方式（空格勾选）：")
             yield SelectionList[str](
-                *[(m.value, m.value, m in _DEFAULT_METHODS) for m in VisitMethod], id="methods", compact=True
+                *[(label(m), m.value, m in _DEFAULT_METHODS) for m in VisitMethod], id="methods", compact=True
             )
             yield Static("", classes="dialog-error", id="error")
             with Horizontal(classes="dialog-buttons"):
@@ -106,20 +100,12 @@ class NewVisitDialog(ModalScreen["Visit | None"]):
     def action_start(self) -> None:
         try:
             on = parse_date(self.query_one("#date", Input).value)
-        except StoreError as exc:
+        except UserError as exc:
             self._error(str(exc))
             self.query_one("#date", Input).focus()
             return
         inspectors = split_names(self.query_one("#inspectors", Input).value)
-        if not inspectors:
-            self._error("请填写指导人员")
-            self.query_one("#inspectors", Input).focus()
-            return
         methods = [VisitMethod(m) for m in self.query_one("#methods", SelectionList).selected]
-        if not methods:
-            self._error("请至少勾选一种指导方式")
-            self.query_one("#methods", SelectionList).focus()
-            return
         template_id = self.query_one("#template", Select).value
         template = self.app.templates.get(str(template_id)) if template_id is not Select.BLANK else None
         if template is None:
@@ -127,7 +113,11 @@ class NewVisitDialog(ModalScreen["Visit | None"]):
             return
         try:
             visit = start_visit(self.app.store, self.branch, template, on=on, inspectors=inspectors, methods=methods)
-        except StoreError as exc:
+        except VisitInvalid as exc:
+            self._error(str(exc))
+            self.query_one(f"#{exc.field}").focus()
+            return
+        except UserError as exc:
             self._error(str(exc))
             return
         self.dismiss(visit)

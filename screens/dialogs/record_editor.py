@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from inspector.errors import EditConflict, StoreError
+from inspector.errors import EditConflict, UserError
 from inspector.models import Record
 
 from ..conflict import conflict_message
@@ -37,7 +37,7 @@ class RecordEditor(ModalScreen["R | None"], Generic[R]):
         self.is_new = is_new
 
     def edited(self) -> R:
-        """The record as the form now says; StoreError with a Chinese line if it cannot be."""
+        """The record as the form now says; UserError with a Chinese line if it cannot be."""
         raise NotImplementedError
 
     def persist(self, record: R) -> R:
@@ -52,7 +52,7 @@ class RecordEditor(ModalScreen["R | None"], Generic[R]):
         except EditConflict as exc:
             self.error(conflict_message(exc, self.FIELD_LABELS, "请按 Esc 放弃后重新打开查看"))
             return
-        except StoreError as exc:
+        except UserError as exc:
             self.error(str(exc))
             return
         self.dismiss(saved)
@@ -61,7 +61,7 @@ class RecordEditor(ModalScreen["R | None"], Generic[R]):
         """The app is closing: keep what was typed if it can be saved."""
         try:
             saved = self.persist(self.edited())
-        except StoreError as exc:
+        except UserError as exc:
             log.warning("unsaved form dropped on exit: %s", exc)
             return
         self.original, self.is_new = saved, False

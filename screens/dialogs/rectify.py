@@ -16,10 +16,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from inspector.errors import StoreError
-from inspector.ledger.rows import STATUS_ORDER, LedgerFilter, branches_matching
-from inspector.models import FindingCategory, Sector, Severity
-from inspector.visit import parse_date
+from inspector import rectification as rx
+from inspector.errors import UserError
+from inspector.labels import label
+from inspector.ledger.rows import OPEN_STATUSES, STATUS_ORDER, LedgerFilter, branches_matching, parse_due_within
+from inspector.models import FindingCategory, FindingStatus, Sector, Severity
 
 from .common import DIALOG_CSS
 
@@ -74,20 +75,14 @@ class CloseDialog(ModalScreen["dict | None"]):
             self.dismiss(None)
 
     def action_submit(self) -> None:
-        value = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("verifier", "on", "evidence")}
-        error = self.query_one("#error", Static)
-        if not value["verifier"]:
-            error.update("请填写验收人。")
-            return
         try:
-            on = parse_date(value["on"])
-        except StoreError as exc:
-            error.update(str(exc))
+            details = rx.close_details(
+                *(self.query_one(f"#{name}", Input).value for name in ("verifier", "on", "evidence"))
+            )
+        except UserError as exc:
+            self.query_one("#error", Static).update(str(exc))
             return
-        if not value["evidence"]:
-            error.update("请填写佐证材料。")
-            return
-        self.dismiss({"verifier": value["verifier"], "on": on, "evidence": value["evidence"]})
+        self.dismiss(details)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -124,8 +119,8 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
 
     def compose(self) -> ComposeResult:
         c = self.current
-        statuses = [("未销号（未启动、整改中、待验收）", "open")] + [(s.value, s.value) for s in STATUS_ORDER]
-        status = "open" if len(c.statuses) == 3 and "已销号" not in c.statuses else self._one(c.statuses)
+        statuses = [("未销号（未启动、整改中、待验收）", "open")] + [(label(s), s.value) for s in STATUS_ORDER]
+        status = "open" if c.statuses == OPEN_STATUSES else self._one(c.statuses)
         with Vertical(classes="dialog-box"):
             yield Static("筛选整改台账", classes="dialog-title")
             with Horizontal(classes="row"):
@@ -141,7 +136,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             with Horizontal(classes="row"):
                 yield Label("领域")
                 yield Select(
-                    [(s.value, s.value) for s in Sector],
+                    [(label(s), s.value) for s in Sector],
                     value=self._pick(c.sectors),
                     prompt="全部",
                     id="sector",
@@ -150,7 +145,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             with Horizontal(classes="row"):
                 yield Label("问题类别")
                 yield Select(
-                    [(x.value, x.value) for x in FindingCategory],
+                    [(label(x), x.value) for x in FindingCategory],
                     value=self._pick(c.categories),
                     prompt="全部",
                     id="category",
@@ -159,7 +154,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             with Horizontal(classes="row"):
                 yield Label("严重程度")
                 yield Select(
-                    [(x.value, x.value) for x in Severity],
+                    [(label(x), x.value) for x in Severity],
                     value=self._pick(c.severities),
                     prompt="全部",
                     id="severity",
@@ -199,8 +194,6 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
         self.action_submit()
 
     def action_submit(self) -> None:
-        from inspector.models import FindingStatus
-
         def chosen(select_id: str) -> str | None:
             value = self.query_one(f"#{select_id}", Select).value
             return None if value is Select.NULL else str(value)
@@ -208,7 +201,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
         error = self.query_one("#error", Static)
         status = chosen("status")
         if status == "open":
-            statuses = frozenset(s for s in STATUS_ORDER if s != FindingStatus.CLOSED)
+            statuses = OPEN_STATUSES
         else:
             statuses = frozenset({FindingStatus(status)}) if status else frozenset()
         query = self.query_one("#branch", Input).value.strip()
@@ -218,10 +211,10 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             if not branches:
                 error.update(f"没有名称或拼音首字母包含「{query}」的党支部。")
                 return
-        due_text = self.query_one("#due", Input).value.strip()
-        due = int(due_text) if due_text else None
-        if due is not None and due < 0:
-            error.update("到期天数须为不小于 0 的整数。")
+        try:
+            due = parse_due_within(self.query_one("#due", Input).value)
+        except UserError as exc:
+            error.update(str(exc))
             return
         sector, category, severity = chosen("sector"), chosen("category"), chosen("severity")
         self.branch_query = query
@@ -230,7 +223,7 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
                 self.current,
                 statuses=statuses,
                 branches=branches,
-                sectors=frozenset({sector}) if sector else frozenset(),
+                sectors=frozenset({Sector(sector)}) if sector else frozenset(),
                 categories=frozenset({FindingCategory(category)}) if category else frozenset(),
                 severities=frozenset({Severity(severity)}) if severity else frozenset(),
                 overdue=self.query_one("#overdue", Checkbox).value,

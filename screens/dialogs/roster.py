@@ -17,7 +17,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
+from inspector.labels import label
 from inspector.roster import RosterPreview, import_roster, read_roster
 
 from .common import DIALOG_CSS
@@ -121,7 +122,7 @@ class RosterDialog(ModalScreen["int | None"]):
         confirm = self.query_one("#confirm", Button)
         try:
             preview = read_roster(path, self.app.store.branches())
-        except StoreError as exc:
+        except UserError as exc:
             self.preview = None
             summary.update(Text(str(exc), style="bold red"))
             table.display = errors_box.display = False
@@ -137,7 +138,7 @@ class RosterDialog(ModalScreen["int | None"]):
         table.add_columns("行", "操作", "支部名称", "领域", "书记", "党员")
         for r in preview.rows:
             b = r.branch
-            table.add_row(str(r.line), r.action, b.name, b.sector.value, b.secretary, str(b.members))
+            table.add_row(str(r.line), r.action, b.name, label(b.sector), b.secretary, str(b.members))
         table.display = True
         self.query_one("#files", OptionList).display = False
         self.query_one("#error-lines", Static).update("\n".join(str(e) for e in preview.errors))
@@ -159,7 +160,7 @@ class RosterDialog(ModalScreen["int | None"]):
             return
         try:
             saved = import_roster(self.app.store, self.preview)
-        except StoreError as exc:
+        except UserError as exc:
             self.notify(str(exc), severity="error")
             return
         self.app.notify(f"已导入 {saved} 个党支部")

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from inspector.errors import StoreError
+from inspector.errors import UserError
 from inspector.sync.merge import export_bundle, import_bundle
 
 from .common import DIALOG_CSS, ConfirmDialog, PromptDialog
@@ -81,7 +81,7 @@ def as_path(text: str) -> Path:
 def import_job(store, path: Path) -> Outcome:
     try:
         report = import_bundle(store, path)
-    except StoreError as exc:  # BundleError and lock time-outs: one line each
+    except UserError as exc:  # BundleError and lock time-outs: one line each
         return Outcome(False, [f"未导入：{exc}"], path=path)
     except Exception:
         log.exception("import of %s failed", path)
@@ -102,7 +102,7 @@ def import_job(store, path: Path) -> Outcome:
 def export_job(store, path: Path, branches: list[str] | None) -> Outcome:
     try:
         report = export_bundle(store, path, branches)
-    except StoreError as exc:
+    except UserError as exc:
         return Outcome(False, [f"导出失败：{exc}"], path=path)
     except Exception:
         log.exception("export to %s failed", path)

@@ -8,22 +8,12 @@ the branch table then stays well under 50 ms a keystroke.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from textual.geometry import Size
-from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
+from screens.widgets.textual_compat import UnmeasuredTable
 
 
-class FixedTable(DataTable):
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        if any(c.auto_width for c in self.columns.values()) or any(r.label is not None for r in self.rows.values()):
-            super()._update_dimensions(new_rows)
-            return
-        header = self.header_height if self.show_header else 0
-        width = sum(c.get_render_width(self) for c in self.columns.values())
-        self.virtual_size = Size(width, self._total_row_height + header)
-
+class FixedTable(UnmeasuredTable):
     def set_widths(self, widths: Sequence[int]) -> None:
         """Resize the columns (in column order) to fit the terminal."""
         changed = False
@@ -33,9 +23,7 @@ class FixedTable(DataTable):
                 column.auto_width = False
                 changed = True
         if changed:
-            self._clear_caches()
-            self._require_update_dimensions = True
-            self.refresh(layout=True)
+            self.columns_resized()
 
 
 def spread(total: int, fixed: Sequence[int], flexible: Sequence[tuple[int, int, int]], padding: int) -> list[int]:

@@ -1,0 +1,83 @@
+"""Schema steps: how a record, a change and a whole file of schema N become N+1.
+
+Schema 2 stores enum values as ASCII codes where schema 1 stored the Chinese
+labels of the time (`SCHEMA1_VALUES` in `inspector/models.py`). The same
+steps serve data files (`MIGRATIONS` in `inspector/store/files.py`, and the
+folder upgrade in `inspector/store/upgrade.py`) and sync bundles of an older
+schema (`inspector/sync/bundle.py`), so a record reads the same whichever
+way it arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from inspector.models import RECORD_TYPES, SCHEMA1_VALUES, map_enum_field, map_enum_record
+
+_VISIT_INDEX = "visit_index"
+_CHANGES = "changes"
+_CREATED = "*"
+
+_CODE_OF_SCHEMA1: dict[type[StrEnum], dict[str, str]] = {
+    enum: {old: code for code, old in spelt.items()} for enum, spelt in SCHEMA1_VALUES.items()
+}
+
+
+def _code_of_schema1(enum: type[StrEnum], stored: str) -> str:
+    # A string schema 1 never stored is kept: the record's validation names it.
+    return _CODE_OF_SCHEMA1[enum].get(stored, stored)
+
+
+def record_1_to_2(kind: str, doc: Any) -> Any:
+    return map_enum_record(kind, doc, _code_of_schema1) if isinstance(doc, dict) else doc
+
+
+def change_1_to_2(change: Any) -> Any:
+    """A change's old and new values in schema 2 (a creation holds the whole record)."""
+    if not isinstance(change, dict):
+        return change
+    kind, path = change.get("kind"), change.get("field")
+    if not isinstance(kind, str) or not isinstance(path, str):
+        return change
+    if path == _CREATED:
+        return {**change, "old": record_1_to_2(kind, change.get("old")), "new": record_1_to_2(kind, change.get("new"))}
+    return {
+        **change,
+        "old": map_enum_field(kind, path, change.get("old"), _code_of_schema1),
+        "new": map_enum_field(kind, path, change.get("new"), _code_of_schema1),
+    }
+
+
+def file_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Every record table, the change history and the visit index of one data file."""
+    out = dict(data)
+    for table, docs in data.items():
+        if not isinstance(docs, dict):
+            continue
+        if table in RECORD_TYPES:  # a record table is named by its kind
+            out[table] = {k: record_1_to_2(table, d) for k, d in docs.items()}
+        elif table == _CHANGES:
+            out[table] = {k: change_1_to_2(c) for k, c in docs.items()}
+        elif table == _VISIT_INDEX:
+            out[table] = {k: record_1_to_2("visit", d) for k, d in docs.items()}
+    return out
+
+
+RECORD_STEPS: dict[int, Callable[[str, Any], Any]] = {1: record_1_to_2}
+CHANGE_STEPS: dict[int, Callable[[Any], Any]] = {1: change_1_to_2}
+FILE_STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: file_1_to_2}
+
+
+def upgrade_record(kind: str, doc: Any, version: int) -> Any:
+    """A record of schema `version` as the current schema stores it."""
+    for step in sorted(s for s in RECORD_STEPS if s >= version):
+        doc = RECORD_STEPS[step](kind, doc)
+    return doc
+
+
+def upgrade_change(change: Any, version: int) -> Any:
+    for step in sorted(s for s in CHANGE_STEPS if s >= version):
+        change = CHANGE_STEPS[step](change)
+    return change

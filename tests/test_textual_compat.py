@@ -1,0 +1,140 @@
+"""The Textual internals screens/widgets/textual_compat.py relies on, checked against the installed Textual.
+
+An upgrade that renames or changes one of them fails here. The last test
+keeps every other screen class off Textual's private names, so a new clash
+(a Textual release adding a private name a screen already uses) fails too.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import pkgutil
+import textwrap
+from functools import cache
+
+from rich.cells import cell_len
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
+
+import screens
+from screens.widgets.textual_compat import UnmeasuredTable, put_cell
+from tests.home_fixtures import pilot_test
+
+ROWS = 300
+
+
+class Spied(UnmeasuredTable):
+    measured: int = 0
+    skipped: int = 0
+
+    def _update_dimensions(self, new_rows) -> None:
+        rows = list(new_rows)
+        if any(c.auto_width for c in self.columns.values()):
+            self.measured += 1
+        else:
+            self.skipped += 1
+        super()._update_dimensions(rows)
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Spied(id="t")
+
+
+def test_private_members_exist_with_the_expected_shape():
+    assert list(inspect.signature(DataTable._update_dimensions).parameters) == ["self", "new_rows"]
+    assert isinstance(inspect.getattr_static(DataTable, "_total_row_height"), property)
+    assert list(inspect.signature(DataTable._clear_caches).parameters) == ["self"]
+    table = DataTable()
+    assert table._require_update_dimensions is False
+    assert table._data == {}
+    assert table._update_count == 0
+
+
+@pilot_test
+async def test_set_widths_skip_measuring_and_size_the_table():
+    app = TableApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(Spied)
+        table.add_column("编号", key="a", width=6)
+        table.add_column("内容", key="b", width=20)
+        table.add_rows([(str(n), f"第{n}行") for n in range(ROWS)])
+        await pilot.pause()
+        assert table.skipped >= 1 and table.measured == 0  # Textual still sizes the table through our override
+        assert table.columns[ColumnKey("b")].content_width == cell_len("内容")  # its header only: no cell measured
+        padding = 2 * table.cell_padding
+        assert table.virtual_size.width == 6 + 20 + 2 * padding
+        assert table.virtual_size.height == ROWS + table.header_height
+
+        for column in table.ordered_columns:
+            column.width = 10
+        table.columns_resized()
+        await pilot.pause()
+        assert table.virtual_size.width == 10 + 10 + 2 * padding
+        line = table.render_line(1).text  # first data row, drawn anew at the new widths
+        pad = " " * table.cell_padding
+        assert line.startswith(pad + "0".ljust(10) + pad + pad + "第0行")
+
+        table.add_column("自动", key="c")  # an auto-width column: Textual measures as usual
+        await pilot.pause()
+        assert table.measured >= 1
+
+
+@pilot_test
+async def test_put_cell_changes_the_cell_and_its_drawing():
+    app = TableApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(Spied)
+        table.add_column("编号", key="a", width=6)
+        table.add_column("内容", key="b", width=20)
+        table.add_row("1", "旧内容", key="r1")
+        table.add_row("2", "其他", key="r2")
+        await pilot.pause()
+        assert "旧内容" in table.render_line(1).text  # now in the render cache
+        put_cell(table, "r1", "b", "新内容")
+        table.refresh_row(table.get_row_index("r1"))
+        await pilot.pause()
+        assert table.get_cell("r1", "b") == "新内容"
+        assert "新内容" in table.render_line(1).text  # the cached drawing was not reused
+        assert "其他" in table.render_line(2).text
+
+
+def _own_private_names(cls: type) -> set[str]:
+    """Private methods a class defines and private attributes it uses on `self`."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            names.add(node.attr)
+    return {n for n in names if n.startswith("_") and not n.startswith("__")}
+
+
+@cache
+def _library_private_names(cls: type) -> frozenset[str]:
+    names = set(vars(cls))
+    try:
+        names |= _own_private_names(cls)
+    except (OSError, TypeError):  # no source (a C extension type)
+        pass
+    return frozenset(n for n in names if n.startswith("_") and not n.startswith("__"))
+
+
+def test_screens_use_no_private_member_of_textual_outside_the_compat_module():
+    clashes = []
+    for info in pkgutil.walk_packages(screens.__path__, "screens."):
+        if info.name == "screens.widgets.textual_compat":
+            continue
+        module = importlib.import_module(info.name)
+        for cls in vars(module).values():
+            if not inspect.isclass(cls) or cls.__module__ != module.__name__:
+                continue
+            library = [b for b in cls.__mro__ if b.__module__.split(".")[0] in ("textual", "rich")]
+            theirs = set().union(*(_library_private_names(b) for b in library))
+            for name in sorted(_own_private_names(cls) & theirs):
+                clashes.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
+    assert clashes == []
