@@ -236,6 +236,10 @@ class Store:
             self._installation_id = found
         return self._installation_id
 
+    @installation_id.setter
+    def installation_id(self, value: str) -> None:
+        self._installation_id = value
+
     def _meta(self, *, create: bool) -> str | None:
         path = self.root / "meta.json"
         meta = read_json_file(path)
