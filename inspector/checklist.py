@@ -918,6 +918,16 @@ def pick_template(templates: Mapping[str, ChecklistTemplate], sector: Sector | s
 # ---------------------------------------------------------------------- snapshots
 
 
+#: Fields added after the first release, left out of the hash while at their
+#: default so that a template (and a visit's snapshot of it) keeps its hash.
+_LATER_ITEM_FIELDS = {"problem": "", "due": ""}
+_LATER_TEMPLATE_FIELDS = {"scope": "branch"}
+
+
+def _without_later_defaults(data: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in later or v != later[k]}
+
+
 def _schema1_form(template: dict[str, Any]) -> dict[str, Any]:
     """A dumped template with its codes spelt as schema 1 stored them (see `content_hash`)."""
 
@@ -926,7 +936,7 @@ def _schema1_form(template: dict[str, Any]) -> dict[str, Any]:
 
     def item(i: dict[str, Any]) -> dict[str, Any]:
         return {
-            **i,
+            **_without_later_defaults(i, _LATER_ITEM_FIELDS),
             "methods": spelt(VisitMethod, i["methods"]),
             "sectors": spelt(Sector, i["sectors"]),
             "severity": SCHEMA1_VALUES[Severity][i["severity"]],
@@ -934,7 +944,7 @@ def _schema1_form(template: dict[str, Any]) -> dict[str, Any]:
         }
 
     return {
-        **template,
+        **_without_later_defaults(template, _LATER_TEMPLATE_FIELDS),
         "sectors": spelt(Sector, template["sectors"]),
         "sections": [{**s, "items": [item(i) for i in s["items"]]} for s in template["sections"]],
     }

@@ -48,8 +48,9 @@ from inspector.models import (
 from inspector.store import Store
 
 # Entries the program itself puts in a data folder before any record exists
-# (the log, the lock, the installation id) or that hold configuration only.
-_NOT_DATA = frozenset({"logs", ".lock", "meta.json", "settings.json", "checklists", "cache"})
+# (the log, the lock and its change marker, the installation id) or that hold
+# configuration only.
+_NOT_DATA = frozenset({"logs", ".lock", ".changed", "meta.json", "settings.json", "checklists", "cache"})
 
 _CHINA = timezone(timedelta(hours=8))
 # Branches written per transaction: each file is written once per transaction

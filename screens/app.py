@@ -1,7 +1,8 @@
 """The application shell: data, key map, command palette, signals.
 
 Screens reach shared state through the app: `app.store`, `app.settings`,
-`app.templates`, `app.criteria` and `app.today()`. Checklists load in a
+`app.templates`, `app.criteria` and `app.today()`. The app alone watches the
+data folder and tells the screen on top when it changed (`watched.py`). Checklists load in a
 thread after the first screen is up, so start-up stays under a second even
 at county scale; the first screen that needs them waits for that load.
 """
@@ -17,12 +18,13 @@ import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.screen import Screen
 
 from inspector import clock
 from inspector.errors import UserError
@@ -31,9 +33,12 @@ from inspector.store import Store
 
 from .home import HomeScreen
 from .palette import NavigationCommands
+from .watched import DataChanged
 
 if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate, WeakLaxCriterion
+
+    from .ledger import LedgerSource
 
 log = logging.getLogger("inspector.ui")
 
@@ -41,13 +46,25 @@ log = logging.getLogger("inspector.ui")
 #: already saved by then, so the process leaves after this many seconds anyway.
 _EXIT_GRACE_SECONDS = 5.0
 
+#: How often the app asks the store whether anything was saved: a read of a
+#: few bytes (`Store.change_signature`), so others' changes show within ~2 s.
+WATCH_SECONDS = 1.0
+
+
+@runtime_checkable
+class KeepsTyping(Protocol):
+    """A screen or form holding typed text it saves when the app closes
+    (the visit screen's note, the record editors)."""
+
+    def save_pending(self) -> None: ...
+
 
 class InspectorApp(App[int]):
     TITLE = "两学一做 · 现场指导"
     COMMANDS = {NavigationCommands}
-    CSS = """
-    .muted { color: $text-muted; }
-    """
+    # Absolute: Textual resolves a relative path against the file of the
+    # (sub)class, and tests subclass the app.
+    CSS_PATH = Path(__file__).parent / "styles" / "app.tcss"
     BINDINGS = [
         Binding("f1", "help", "帮助", id="app.help"),
         Binding("question_mark", "help", "帮助", show=False, id="app.help_alt"),
@@ -62,7 +79,7 @@ class InspectorApp(App[int]):
         Binding("shift+tab", "focus_previous", "上一项", show=False, priority=True, id="app.focus_previous"),
     ]
 
-    def __init__(self, store: Store, checklist_dirs: Sequence[Path] = ()) -> None:
+    def __init__(self, store: Store, checklist_dirs: Sequence[Path] = (), *, hard_exit: bool = False) -> None:
         super().__init__()
         self.store = store
         self.checklist_dirs = list(checklist_dirs)
@@ -71,16 +88,44 @@ class InspectorApp(App[int]):
         self._loaded: Any = None
         self._criteria: list[WeakLaxCriterion] | None = None
         self._resume_offered = False
-        #: Set by `run` for a real process: then a signal also arms a timer
+        self._ledger_source: LedgerSource | None = None
+        #: What the user chose earlier in this session, offered again:
+        #: the bundle last imported and whether that import went through,
+        self.last_import: tuple[Path, bool] | None = None
+        #: and the folder 反馈意见 were last written to.
+        self.memo_folder: Path | None = None
+        #: `hard_exit` (a real process, see `run`): a signal also arms a timer
         #: that ends the process if restoring a vanished terminal hangs.
         self.exit_timer: threading.Timer | None = None
-        self._hard_exit = False
+        self._hard_exit = hard_exit
+        #: Counts the changes seen in the data folder (and day turns): a
+        #: screen compares it with the count it last showed.
+        self.data_generation = 0
+        self._data_state = (store.change_signature(), self.today())
         if self.settings.committee_name:
             self.sub_title = self.settings.committee_name
 
     # ------------------------------------------------------------ shared state
     def today(self) -> date:
         return clock.today()
+
+    def check_data(self) -> bool:
+        """Note whether anything was saved (by anyone) or the day turned since
+        the last check; True if so, and `data_generation` has moved on."""
+        try:
+            state = (self.store.change_signature(), self.today())
+        except OSError as exc:
+            log.warning("change marker: %s", exc)
+            return False
+        if state == self._data_state:
+            return False
+        self._data_state = state
+        self.data_generation += 1
+        return True
+
+    def _watch_data(self) -> None:
+        if self.check_data():
+            self.screen.post_message(DataChanged())
 
     def _load_checklists(self) -> Any:
         with self._checklists_lock:
@@ -92,6 +137,14 @@ class InspectorApp(App[int]):
                 for err in self._loaded.errors:
                     log.warning("checklist: %s", err)
             return self._loaded
+
+    def ledger_source(self) -> LedgerSource:
+        """The committee ledger's reader, shared by its screens for the whole session."""
+        from .ledger import LedgerSource
+
+        if self._ledger_source is None:
+            self._ledger_source = LedgerSource(self.store)
+        return self._ledger_source
 
     @property
     def templates(self) -> dict[str, ChecklistTemplate]:
@@ -114,6 +167,7 @@ class InspectorApp(App[int]):
     def on_mount(self) -> None:
         self._apply_keymap()
         self._install_signal_handlers()
+        self.set_interval(WATCH_SECONDS, self._watch_data)
         if self.store.is_empty():
             from .welcome import WelcomeScreen
 
@@ -191,7 +245,7 @@ class InspectorApp(App[int]):
         from .dialogs.common import ChoiceDialog
 
         home = self.screen_stack[0]
-        if not asked and (self.screen is not home or getattr(home, "touched", False)):
+        if not asked and (self.screen is not home or (isinstance(home, HomeScreen) and home.touched)):
             # The user is already busy; a dialog now would take their keys.
             self.notify(
                 f"有 {len(entries)} 项未完成的现场指导：按 Ctrl+P 选「继续未完成的现场指导」。",
@@ -233,10 +287,17 @@ class InspectorApp(App[int]):
         if isinstance(self.screen, screen_class):
             return
         # Installed once and kept: opened again it shows at once, filters and
-        # selection as left, and its first poll brings in what changed meanwhile.
+        # selection as left, and brings in what changed meanwhile (`watched.py`).
         name = f"committee-{which}"
         if not self.is_screen_installed(name):
-            self.install_screen(screen_class(), name)
+            screen: Screen[None]
+            if screen_class is WeakLaxLedgerScreen:
+                screen = WeakLaxLedgerScreen()
+            elif screen_class is CoverageScreen:
+                screen = CoverageScreen(self.ledger_source())
+            else:
+                screen = LedgerScreen(self.ledger_source())
+            self.install_screen(screen, name)
         self.go_home()
         self.push_screen(name)
 
@@ -268,10 +329,9 @@ class InspectorApp(App[int]):
     def save_pending(self) -> None:
         """Ask every open screen to save text typed but not yet saved (a note being written)."""
         for screen in reversed(self.screen_stack):
-            save = getattr(screen, "save_pending", None)
-            if callable(save):
+            if isinstance(screen, KeepsTyping):
                 try:
-                    save()
+                    screen.save_pending()
                 except Exception:  # one screen failing must not stop the others
                     log.exception("save_pending failed on %r", screen)
 
@@ -299,8 +359,7 @@ class InspectorApp(App[int]):
 
 def run(store: Store, checklist_dirs: Sequence[Path] = (), mouse: bool = True) -> int:
     """Run the app until the user quits; returns the process exit code."""
-    app = InspectorApp(store, checklist_dirs)
-    app._hard_exit = True
+    app = InspectorApp(store, checklist_dirs, hard_exit=True)
     try:
         app.run(mouse=mouse)
     finally:

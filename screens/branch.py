@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from inspector import labels
 from inspector.errors import UserError
@@ -17,6 +19,8 @@ from inspector.store import BranchData
 from inspector.weaklax import current as current_weaklax
 
 from .cjk import fullwidth
+from .styles import tcss
+from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
 
 _VISIT_WIDTHS = (10, 6, 0, 0)  # 日期 状态 指导人员 检查清单
@@ -31,15 +35,9 @@ class RecordTable(FixedTable):
     BINDINGS = [Binding("enter", "select_cursor", "打开", id="branch.open")]
 
 
-class BranchScreen(Screen):
+class BranchScreen(WatchedScreen):
     HELP = "按Tab键在「现场指导记录」与「未销号问题」之间切换；在记录上按回车打开。"
-    DEFAULT_CSS = """
-    BranchScreen #profile { height: auto; padding: 0 1; }
-    BranchScreen #status { height: auto; padding: 0 1; }
-    BranchScreen .caption { height: 1; padding: 0 1; text-style: bold; background: $boost; }
-    BranchScreen #visits { height: auto; max-height: 8; scrollbar-size-vertical: 1; }
-    BranchScreen #findings { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    DEFAULT_CSS = tcss("branch_screen")
     BINDINGS = [
         Binding("n", "new_visit", "新建指导", id="branch.new_visit"),
         Binding("p", "pockets", "口袋党员", id="branch.pockets"),
@@ -79,6 +77,7 @@ class BranchScreen(Screen):
         self.branch_name = ""
         self.data: BranchData | None = None
         self._findings: list[Finding] = []
+        self._shown_as: tuple[BranchData, date] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,13 +97,11 @@ class BranchScreen(Screen):
         for label, width in zip(("问题", "类别", "整改时限", "状态", "逾期"), _FINDING_WIDTHS):
             findings.add_column(label, width=width or 20)
         self._fit_columns()
+        self.mark_fresh()
         self.reload()
 
     def on_resize(self) -> None:
         self._fit_columns()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
 
     def _fit_columns(self) -> None:
         width = self.app.size.width - 1
@@ -112,13 +109,21 @@ class BranchScreen(Screen):
         self.query_one("#findings", FixedTable).set_widths(spread(width, _FINDING_WIDTHS, _FINDING_FLEX, 2))
 
     # -------------------------------------------------------------- data
+    def refresh_data(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
-        """Read the branch again (another session may have changed it)."""
+        """Read the branch again (another session may have changed it); the
+        tables are refilled only if it did, keeping the highlighted rows."""
         try:
             data = self.app.store.branch_data(self.branch_id)
         except UserError as exc:
             self.notify(str(exc), severity="error")
             return
+        today = self.app.today()
+        if (data, today) == self._shown_as:
+            return
+        self._shown_as = (data, today)
         self.data = data
         self.branch_name = data.branch.name
         self.sub_title = data.branch.name
@@ -155,6 +160,7 @@ class BranchScreen(Screen):
 
     def _show_visits(self, data: BranchData) -> None:
         table = self.query_one("#visits", FixedTable)
+        keep = _cursor_key(table)
         table.clear()
         templates = self.app.templates
         for v in sorted(data.visits, key=lambda v: (v.date, v.id), reverse=True):
@@ -162,6 +168,7 @@ class BranchScreen(Screen):
             template = templates.get(v.template_id)
             title = fullwidth(template.title) if template else v.template_id
             table.add_row(v.date.isoformat(), status, "、".join(v.inspectors), title, key=v.id)
+        _move_to(table, keep)
         drafts = sum(1 for v in data.visits if v.status == VisitStatus.DRAFT)
         caption = f"现场指导记录（{len(data.visits)} 次" + (f"，{drafts} 次进行中）" if drafts else "）")
         if not data.visits:
@@ -173,6 +180,7 @@ class BranchScreen(Screen):
     def _show_findings(self, data: BranchData) -> None:
         today = self.app.today()
         table = self.query_one("#findings", FixedTable)
+        keep = _cursor_key(table)
         table.clear()
         open_ = [f for f in data.findings if f.status != FindingStatus.CLOSED]
         open_.sort(key=lambda f: (f.deadline is None, f.deadline or today, f.id))
@@ -189,6 +197,7 @@ class BranchScreen(Screen):
                 Text(str(days) if days else "", style="bold red", justify="right"),
                 key=f.id,
             )
+        _move_to(table, keep)
         closed = len(data.findings) - len(open_)
         text = f"未销号问题（{len(open_)} 个"
         text += f"，逾期 {overdue} 个" if overdue else ""
@@ -305,6 +314,23 @@ class BranchScreen(Screen):
         from .dialogs.sync import start_export
 
         start_export(self.app, self.branch_id, self.branch_name)
+
+
+def _cursor_key(table: FixedTable) -> str | None:
+    try:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    except CellDoesNotExist:  # an empty table
+        return None
+
+
+def _move_to(table: FixedTable, key: str | None) -> None:
+    """Put the cursor back on the record it was on, if it is still listed."""
+    if key is None:
+        return
+    try:
+        table.move_cursor(row=table.get_row_index(key), animate=False)
+    except RowDoesNotExist:
+        return
 
 
 def _esc(text: str) -> str:

@@ -32,6 +32,7 @@ from inspector.sync.merge import (
 )
 
 from .cjk import fullwidth
+from .styles import tcss
 from .widgets.fixed_table import FixedTable, spread
 
 log = logging.getLogger("inspector.ui")
@@ -84,11 +85,7 @@ class ConflictsScreen(Screen[None]):
         "↑↓ 选择冲突，按 1、2… 保留对应的值（回车则逐项列出）；选定后记为你的一次修改，"
         "下次同步时带到其他电脑。"
     )
-    DEFAULT_CSS = """
-    ConflictsScreen #caption { height: 1; padding: 0 1; text-style: bold; background: $boost; }
-    ConflictsScreen ConflictTable { height: 1fr; scrollbar-size-vertical: 1; }
-    ConflictsScreen #detail { height: auto; max-height: 8; padding: 0 1; border-top: solid $primary; }
-    """
+    DEFAULT_CSS = tcss("conflicts_screen")
     BINDINGS = [
         Binding("1", "pick(0)", "保留第几个值", key_display="1–9", id="conflicts.pick"),
         *(Binding(str(n), f"pick({n - 1})", "保留第几个值", show=False, id=f"conflicts.pick{n}") for n in range(2, 10)),

@@ -5,7 +5,7 @@ sparklines show per month the visits made and the findings opened and
 closed; the table lists each branch's last visit and its visits this quarter
 and year, with branches never visited (red) or not visited for N days
 (yellow) first. `a` switches between those only and every branch; `n` sets N.
-Built from the ledger's shared per-branch index, re-read every ~2 s.
+Built from the ledger's shared per-branch index, re-read when the data changes.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from inspector.errors import UserError
 from inspector.labels import short_sector
 from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, parse_not_visited_days, sparkline
 
-from .ledger import ledger_source
-from .polled import PolledTableScreen
+from .ledger import LedgerSource
+from .styles import tcss
+from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
 
 COLUMNS = (
@@ -76,7 +77,7 @@ def trend_text(cov: Coverage) -> str:
     return "\n".join(lines)
 
 
-class CoverageScreen(PolledTableScreen):
+class CoverageScreen(TableScreen):
     COLUMNS = COLUMNS
     FIXED = _FIXED
     FLEX = _FLEX
@@ -86,13 +87,7 @@ class CoverageScreen(PolledTableScreen):
         "指导覆盖情况：每个党支部的上次指导日期、本季度和本年的指导次数；从未指导（红）和长期未指导（黄）排在前面。"
         "a 切换只看需指导的／全部，n 设置天数。"
     )
-    DEFAULT_CSS = """
-    CoverageScreen #cov-summary { height: auto; padding: 0 1; text-style: bold; }
-    CoverageScreen #cov-summary.complete { color: $success; }
-    CoverageScreen #cov-summary.incomplete { color: $warning; }
-    CoverageScreen #cov-trend { height: auto; padding: 0 1; }
-    CoverageScreen FixedTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    DEFAULT_CSS = tcss("coverage_screen")
     BINDINGS = [
         Binding("a", "toggle_all", "全部／需指导", id="coverage.toggle_all"),
         Binding("n", "set_days", "天数", id="coverage.days"),
@@ -101,8 +96,9 @@ class CoverageScreen(PolledTableScreen):
         Binding("escape", "back", "返回", id="coverage.back"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, source: LedgerSource) -> None:
         super().__init__()
+        self.source = source
         self.only_needing = True
         self.days: int | None = None  # None: the committee's setting
         self.coverage: Coverage | None = None
@@ -117,7 +113,6 @@ class CoverageScreen(PolledTableScreen):
         yield Footer(compact=True)
 
     def prepare(self) -> None:
-        self.source = ledger_source(self.app)
         self.report = CoverageReport(self.app.store, self.source.ledger)
 
     @work(thread=True, exclusive=True, group="coverage")

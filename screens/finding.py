@@ -21,6 +21,7 @@ from inspector.labels import choices
 from inspector.models import Finding, FindingCategory, Responsibility, Severity
 
 from .dialogs.record_editor import RecordEditor
+from .styles import tcss
 
 
 class FindingEditor(RecordEditor[Finding]):
@@ -29,22 +30,7 @@ class FindingEditor(RecordEditor[Finding]):
     FIELD_LABELS = FIELD_LABELS
     ERROR_ID = "finding-error"
 
-    DEFAULT_CSS = """
-    FindingEditor { align: center middle; }
-    #finding-box { width: 100%; max-width: 110; height: auto; max-height: 100%;
-                   border: thick $primary; background: $surface; padding: 0 1; }
-    #finding-title { text-style: bold; }
-    #finding-source { color: $text-muted; }
-    .field-row { height: auto; margin-top: 1; }
-    .field-row Label { width: 10; }
-    .field-row Select { width: 1fr; }
-    .field-row Input { width: 1fr; }
-    #deadline { width: 12; }
-    #severity-label, #leader-label, #person-label { margin-left: 2; }
-    .field-row #person-label { width: 12; }
-    .field-row TextArea { width: 1fr; height: 3; }
-    #finding-error { color: $error; height: auto; }
-    """
+    DEFAULT_CSS = tcss("finding_editor")
 
     BINDINGS = [
         Binding("ctrl+s,f2", "save", "保存", id="finding.save"),

@@ -19,7 +19,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from inspector.labels import label, short_sector
@@ -27,7 +26,8 @@ from inspector.models import WeakLaxStatus
 from inspector.pinyin import matches
 from inspector.store import BranchSummary
 
-from .polled import POLL_SECONDS
+from .styles import tcss
+from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
 
 
@@ -77,14 +77,9 @@ class FilterInput(Input):
     BINDINGS = [Binding("enter", "submit", "打开", tooltip="打开选中的党支部", id="home.open_branch")]
 
 
-class HomeScreen(Screen):
+class HomeScreen(WatchedScreen):
     HELP = "在筛选框中输入支部名称或拼音首字母即可筛选（如 dyzb 找到第一党支部）；↑↓ 选择，回车打开。"
-    DEFAULT_CSS = """
-    HomeScreen #bar { height: 1; }
-    HomeScreen #filter { width: 1fr; border: none; height: 1; padding: 0 1; }
-    HomeScreen #status { width: 34; padding: 0 1; color: $text-muted; }
-    HomeScreen FixedTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    DEFAULT_CSS = tcss("home_screen")
     BINDINGS = [
         Binding("ctrl+n", "add_branch", "新增", tooltip="新增党支部", id="home.add_branch"),
         Binding("f2", "edit_branch", "修改", tooltip="修改选中党支部的信息", id="home.edit_branch"),
@@ -167,8 +162,8 @@ class HomeScreen(Screen):
                 table.add_column(column.label, key=column.key, width=width)
         self._fit_columns()
         self.query_one("#filter", Input).focus()
+        self.mark_fresh()
         self.load_summaries()
-        self.set_interval(POLL_SECONDS, self._poll)
 
     def on_key(self) -> None:
         self.touched = True
@@ -177,8 +172,6 @@ class HomeScreen(Screen):
         self._fit_columns()
 
     def on_screen_resume(self) -> None:
-        if self._loaded:
-            self.load_summaries()
         self.query_one("#filter", Input).focus()
 
     def _fit_columns(self) -> None:
@@ -187,11 +180,8 @@ class HomeScreen(Screen):
             table.set_widths(widths)
 
     # -------------------------------------------------------------- data
-    def _poll(self) -> None:
-        # Not `is_current`: Textual 8 counts the screen under another one as
-        # current, and a refresh here then repaints the whole screen above it.
-        if self.app.screen is self:
-            self.load_summaries()
+    def refresh_data(self) -> None:
+        self.load_summaries()
 
     @work(thread=True, exclusive=True, group="summaries")
     def load_summaries(self) -> None:

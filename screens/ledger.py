@@ -6,8 +6,9 @@ Built for several staff at once over slow SSH links in 80x24 terminals:
 - filters combine: free text on the filter line, `s` cycles the status,
   `o` toggles overdue, `d` asks for "due within N days", `f` opens every
   filter (branch, sector, category, severity) on one form;
-- every ~2 s a worker re-reads the branch files others changed
-  (`Ledger.rows`) and only changed rows are repainted, by key;
+- when the data changed (see `watched.py`) a worker re-reads the branch
+  files others changed (`Ledger.rows`) and only changed rows are repainted,
+  by key;
 - status moves follow `inspector.rectification`; a move on a finding someone
   else changed meanwhile is refused, and the message names their change.
 """
@@ -25,7 +26,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from inspector import rectification as rx
@@ -42,9 +42,11 @@ from inspector.ledger.rows import (
     sort_rows,
 )
 from inspector.models import Finding, FindingStatus
+from inspector.store import Store
 
 from .cjk import fullwidth
-from .polled import POLL_SECONDS
+from .styles import tcss
+from .watched import WatchedScreen
 from .widgets.row_table import Column, RowTable
 
 log = logging.getLogger("inspector.ui")
@@ -74,15 +76,15 @@ _STATUS_STYLE = {S.CLOSED: "muted", S.AWAITING_CHECK: "warn"}
 
 
 class LedgerSource:
-    """One `Ledger` per app, shared by the ledger and coverage screens, so a
-    second opening only reads files changed since; the lock keeps the poll
-    thread and a status move from using it at once."""
+    """One `Ledger` per app (`InspectorApp.ledger_source`), shared by the
+    ledger and coverage screens, so a second opening only reads files changed
+    since; the lock keeps a reading thread and a status move from using it at once."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         self.ledger = Ledger(store)
         self.lock = threading.Lock()
         #: The rows of the last read and their day: a screen opened again shows
-        #: these at once, and its first poll brings in what changed since.
+        #: these at once, then brings in what changed since.
         self.last: tuple[date, list[LedgerRow]] | None = None
 
     def rows(self, today: date) -> list[LedgerRow]:
@@ -98,26 +100,13 @@ class LedgerSource:
         return rows
 
 
-def ledger_source(app) -> LedgerSource:
-    source = getattr(app, "_ledger_source", None)
-    if source is None or source.ledger.store is not app.store:
-        source = app._ledger_source = LedgerSource(app.store)
-    return source
-
-
-class LedgerScreen(Screen[None]):
+class LedgerScreen(WatchedScreen):
     HELP = (
         "整改台账：全部党支部的全部问题。/ 输入文字筛选，s 切换状态，o 只看逾期，d 几天内到期，f 全部筛选条件，"
         "x 清除筛选；空格多选，m 改状态（销号须填验收人、日期和佐证材料；重新打开须填理由）；回车查看问题及变更记录；"
         "Ctrl+E 导出 Word 或 CSV。其他人的修改约 2 秒内自动显示。"
     )
-    DEFAULT_CSS = """
-    LedgerScreen #bar { height: 1; }
-    LedgerScreen #text { width: 1fr; border: none; height: 1; padding: 0 1; }
-    LedgerScreen #count { width: 36; padding: 0 1; color: $text-muted; text-align: right; }
-    LedgerScreen #filters { height: 1; padding: 0 1; color: $accent; }
-    LedgerScreen RowTable { height: 1fr; }
-    """
+    DEFAULT_CSS = tcss("ledger_screen")
     BINDINGS = [
         Binding("slash", "find", "查找", id="ledger.find"),
         Binding("s", "cycle_status", "状态", id="ledger.status_filter"),
@@ -135,8 +124,9 @@ class LedgerScreen(Screen[None]):
         Binding("escape", "back", "返回", id="ledger.back"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, source: LedgerSource) -> None:
         super().__init__()
+        self.source = source
         self.flt = LedgerFilter()
         self.branch_query = ""
         self.sort_column: str | None = None  # None: by branch (pinyin), then deadline
@@ -148,7 +138,6 @@ class LedgerScreen(Screen[None]):
         self.loaded = False
         self._cells: dict[str, tuple] = {}
         self._today: date | None = None
-        self._polling = False
         self._last_rows: list[LedgerRow] = []
 
     # --------------------------------------------------------------- layout
@@ -167,43 +156,36 @@ class LedgerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "整改台账"
-        self.source = ledger_source(self.app)
         self.table.focus()
         last = self.source.last
         if last is not None and last[0] == self.app.today():
             self._last_rows = last[1]
             self.show_rows(last[1], {r.id: r for r in last[1]}, last[0])
+        self.mark_fresh()
         self.load()
-        self.set_interval(POLL_SECONDS, self._poll)
 
     def on_screen_resume(self) -> None:
         # Back from a dialog (or from home): keys go to the table again, not to the filter line.
         self.table.focus()
-        if self.loaded:
-            self.load()
 
     # ------------------------------------------------------------------ data
-    def _poll(self) -> None:
-        if self.app.screen is self and not self._polling:
-            self.load()
+    def refresh_data(self) -> None:
+        self.load()
 
     @work(thread=True, exclusive=True, group="ledger")
     def load(self) -> None:
         """Re-read what changed (only changed branch files are read) and show it."""
-        self._polling = True
         try:
             today = self.app.today()
             rows = self.source.rows(today)
             last = self._last_rows
             if today == self._today and len(rows) == len(last) and all(a is b for a, b in zip(rows, last)):
-                return  # nobody changed anything: the usual case, decided off the UI thread
+                return  # nothing this screen shows changed: decided off the UI thread
             self._last_rows = rows
             new = {r.id: r for r in rows}
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        finally:
-            self._polling = False
         self.app.call_from_thread(self.show_rows, rows, new, today)
 
     def show_rows(self, rows: list[LedgerRow], new: dict[str, LedgerRow], today: date) -> None:

@@ -11,6 +11,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from inspector.labels import label
 from inspector.pinyin import matches
 
+from .home import HomeScreen
+
 
 class NavigationCommands(Provider):
     """Branches come from the home table's data, so the palette opens instantly."""
@@ -70,9 +72,9 @@ class NavigationCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), action, text=title, help=help_text or None)
-        summaries = getattr(self.app.screen_stack[0], "summaries", [])
+        home = self.app.screen_stack[0]
         shown = 0
-        for s in summaries:
+        for s in home.summaries if isinstance(home, HomeScreen) else ():
             if not matches(q, s.name, s.initials):
                 continue
             exact = s.name.lower().startswith(q) or s.initials.startswith(q)

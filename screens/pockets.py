@@ -22,6 +22,7 @@ from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 
 from .cjk import fullwidth
 from .dialogs.record_editor import RecordEditor
+from .styles import tcss
 
 LEVEL_STYLE = {
     pocket.DueLevel.DUE: "bold red",
@@ -76,13 +77,7 @@ def row_cells(member: PocketMember, today: date) -> tuple[object, ...]:
 class PocketScreen(Screen[None]):
     """The branch's pocket/lost/mobile members, most urgent first."""
 
-    DEFAULT_CSS = """
-    #pocket-title { height: 1; background: $primary; text-style: bold; padding: 0 1; }
-    #pockets { height: 1fr; }
-    #pocket-detail { height: 5; border-top: solid $primary; padding: 0 1; }
-    #pocket-message { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    #pocket-message.error { color: $error; }
-    """
+    DEFAULT_CSS = tcss("pocket_screen")
 
     BINDINGS = [
         Binding("a", "add", "新增", id="pockets.add"),
@@ -203,17 +198,7 @@ class PocketEditor(RecordEditor[PocketMember]):
     FIELD_LABELS = FIELD_LABELS
     ERROR_ID = "pocket-error"
 
-    DEFAULT_CSS = """
-    PocketEditor { align: center middle; }
-    #pocket-box { width: 100%; max-width: 100; height: auto; max-height: 100%;
-                  border: thick $primary; background: $surface; padding: 0 1; }
-    #pocket-editor-title { text-style: bold; }
-    .field-row { height: 1; margin-top: 1; }
-    .field-row Label { width: 16; }
-    .field-row Input, .field-row Select { width: 1fr; }
-    .field-row .second { margin-left: 2; }
-    #pocket-error { color: $error; height: auto; }
-    """
+    DEFAULT_CSS = tcss("pocket_editor")
 
     BINDINGS = [
         Binding("ctrl+s,f2", "save", "保存", id="pocket.save"),

@@ -27,6 +27,7 @@ from inspector.models import AnswerValue, Finding, Visit, VisitStatus
 
 from .cjk import fullwidth
 from .conflict import conflict_message
+from .styles import tcss
 from .widgets.fixed_table import FixedTable
 from .widgets.textual_compat import put_cell
 
@@ -94,21 +95,7 @@ class NoteInput(Input):
 class VisitScreen(Screen[None]):
     """One visit: answer items, take notes, record findings, finish, reopen."""
 
-    DEFAULT_CSS = """
-    VisitScreen { layout: vertical; }
-    #visit-title { height: 1; background: $primary; color: $text; text-style: bold; padding: 0 1; }
-    #progress { height: 1; padding: 0 1; color: $text-muted; }
-    #visit-main { height: 1fr; }
-    #sections { width: 36; height: 1fr; }
-    #items { width: 1fr; height: 1fr; }
-    #detail { height: 7; border-top: solid $primary; padding: 0 1; overflow: hidden; }
-    #note-row { height: 1; padding: 0 1; }
-    #note-label { width: auto; }
-    #note { width: 1fr; }
-    #message { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    #message.error { color: $error; }
-    #message.ok { color: $success; }
-    """
+    DEFAULT_CSS = tcss("visit_screen")
 
     BINDINGS = [
         # One footer entry stands for the four answer keys (80 columns hold no more),

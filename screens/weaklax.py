@@ -33,6 +33,7 @@ from inspector.visit import parse_date
 from .cjk import fullwidth
 from .conflict import conflict_message
 from .dialogs.record_editor import RecordEditor
+from .styles import tcss
 from .widgets.fixed_table import FixedTable
 
 _FIXED_COLUMNS = 2 + 6 + 2 * 4 + 2  # tick, id, cell padding, scrollbar
@@ -41,15 +42,7 @@ _FIXED_COLUMNS = 2 + 6 + 2 * 4 + 2  # tick, id, cell padding, scrollbar
 class WeakLaxScreen(Screen[None]):
     """The branch's latest determination, or a draft of a new one."""
 
-    DEFAULT_CSS = """
-    #wl-title { height: 1; background: $primary; text-style: bold; padding: 0 1; }
-    #wl-status { height: 1; padding: 0 1; }
-    #criteria { height: 1fr; }
-    #wl-evidence { height: 1; padding: 0 1; color: $text-muted; }
-    #wl-plan { height: 6; border-top: solid $primary; padding: 0 1; }
-    #wl-message { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    #wl-message.error { color: $error; }
-    """
+    DEFAULT_CSS = tcss("weak_lax_screen")
 
     BINDINGS = [
         Binding("space", "tick", "勾选", id="weaklax.tick"),
@@ -329,18 +322,7 @@ class PlanEditor(RecordEditor[WeakLaxDetermination]):
     FIELD_LABELS = {"plan": "整顿方案"}
     ERROR_ID = "plan-error"
 
-    DEFAULT_CSS = """
-    PlanEditor { align: center middle; }
-    #plan-box { width: 100%; max-width: 100; height: auto; max-height: 100%;
-                border: thick $primary; background: $surface; padding: 0 1; }
-    .field-row { height: auto; margin-top: 1; }
-    .field-row Label { width: 10; }
-    .field-row Input { width: 1fr; }
-    .field-row TextArea { width: 1fr; height: 4; }
-    #plan-deadline { width: 12; }
-    .second { margin-left: 2; }
-    #plan-error { color: $error; height: auto; }
-    """
+    DEFAULT_CSS = tcss("plan_editor")
     BINDINGS = [
         Binding("ctrl+s,f2", "save", "保存", id="plan.save"),
         Binding("escape", "cancel", "取消", id="plan.cancel"),
@@ -401,15 +383,7 @@ class PlanEditor(RecordEditor[WeakLaxDetermination]):
 class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] | None"]):
     """验收: a grade and a date (the score is optional: pass marks are local practice)."""
 
-    DEFAULT_CSS = """
-    AcceptanceDialog { align: center middle; }
-    #accept-box { width: 64; max-width: 100%; height: auto; border: thick $primary;
-                  background: $surface; padding: 0 1; }
-    .field-row { height: 1; margin-top: 1; }
-    .field-row Label { width: 10; }
-    .field-row Input, .field-row Select { width: 1fr; }
-    #accept-error { color: $error; height: auto; }
-    """
+    DEFAULT_CSS = tcss("acceptance_dialog")
     BINDINGS = [
         Binding("ctrl+s,f2", "save", "保存", id="accept.save"),
         Binding("escape", "cancel", "取消", id="accept.cancel"),

@@ -2,8 +2,8 @@
 
 One row per branch: status, the criteria it was determined by, the 整顿方案
 (四明确), how its findings are getting on, the 验收 result and the 销号
-date. Enter shows the full texts. Rows are read in a worker every ~2 s and
-only changed cells are redrawn, so another session's 验收 shows up by itself.
+date. Enter shows the full texts. Rows are read in a worker whenever the
+data changes and only changed cells are redrawn, so another session's 验收 shows up by itself.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from inspector.ledger.weaklax import WeakLaxRow, weaklax_rows
 from inspector.models import WeakLaxStatus
 
 from .cjk import fullwidth
-from .polled import PolledTableScreen
+from .styles import tcss
+from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
 
 COLUMNS = (
@@ -76,17 +77,14 @@ def row_text(r: WeakLaxRow) -> str:
     return "\n".join(lines)
 
 
-class WeakLaxLedgerScreen(PolledTableScreen):
+class WeakLaxLedgerScreen(TableScreen):
     COLUMNS = COLUMNS
     FIXED = _FIXED
     FLEX = _FLEX
     TABLE_ID = "wl-table"
     SUBTITLE = "软弱涣散党组织整顿台账"
     HELP = "软弱涣散党组织整顿台账：每个被认定的党支部一行。回车查看全文；其他人的修改约 2 秒内自动显示。"
-    DEFAULT_CSS = """
-    WeakLaxLedgerScreen #wl-count { height: 1; padding: 0 1; color: $text-muted; }
-    WeakLaxLedgerScreen FixedTable { height: 1fr; scrollbar-size-vertical: 1; }
-    """
+    DEFAULT_CSS = tcss("weak_lax_ledger_screen")
     BINDINGS = [
         Binding("enter", "show", "详情", id="wlledger.show"),
         Binding("l", "ledger", "整改台账", id="wlledger.ledger"),

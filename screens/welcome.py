@@ -14,19 +14,15 @@ from textual.widgets.option_list import Option
 
 from inspector.errors import UserError
 
+from .styles import tcss
+
 DEMO_BRANCHES = 60
 log = logging.getLogger("inspector.ui")
 
 
 class WelcomeScreen(Screen):
     HELP = "数据目录还是空的。可以导入支部名册、手工新增党支部，或打开演示数据先熟悉操作。"
-    DEFAULT_CSS = """
-    WelcomeScreen { align: center middle; }
-    WelcomeScreen #box { width: 72; max-width: 100%; height: auto; border: round $primary; padding: 1 2; }
-    WelcomeScreen #title { text-style: bold; width: 100%; content-align: center middle; }
-    WelcomeScreen OptionList { height: auto; margin-top: 1; }
-    WelcomeScreen #where { color: $text-muted; margin-top: 1; }
-    """
+    DEFAULT_CSS = tcss("welcome_screen")
     BINDINGS = [
         Binding("1", "choose(0)", "导入名册", id="welcome.import_roster"),
         Binding("2", "choose(1)", "新增支部", id="welcome.add_branch"),

@@ -8,7 +8,7 @@ from datetime import date
 
 from textual.widgets import Input
 
-from inspector.models import Branch, Sector, VisitMethod
+from inspector.models import Branch, Finding, FindingStatus, Sector, VisitMethod
 from inspector.store import Store
 from tests.home_fixtures import BRANCHES, FIRST, make_app, pilot_test, seed, wait_for
 
@@ -318,3 +318,31 @@ async def test_resume_offer_waits_if_the_user_is_already_typing(tmp_path):
         await wait_for(pilot, lambda: any("未完成的现场指导" in str(n.message) for n in app._notifications))
         assert app.screen is app.screen_stack[0]
         assert app.screen_stack[0].filter_text == "cg"
+
+
+@pilot_test
+async def test_screens_follow_others_changes_by_themselves_and_only_on_top(tmp_path):
+    from screens.branch import BranchScreen
+
+    seed(tmp_path / "d")
+    other = Store(tmp_path / "d", "另一人")
+    app = make_app(tmp_path / "d")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _loaded(pilot, app, 5)
+        home = app.screen_stack[0]
+        other.save(Branch(name="后来的党支部", sector=Sector.OTHER))
+        await _loaded(pilot, app, 6)  # the app's watcher, no call from the test
+        app.open_branch(FIRST)
+        await wait_for(pilot, lambda: isinstance(app.screen, BranchScreen) and app.screen.data is not None)
+        findings = app.screen.query_one("#findings")
+        findings.move_cursor(row=1)
+        reloads = []
+        home.refresh_data = lambda: reloads.append(True)
+        # Another clerk moves the highlighted finding on: shown by itself, cursor kept.
+        second = other.get(Finding, "00000000-0000-4000-8000-0000000001f2", FIRST)
+        other.save(second.model_copy(update={"status": FindingStatus.IN_PROGRESS}))
+        await wait_for(pilot, lambda: str(findings.get_row_at(1)[3]) == "整改中")
+        assert findings.cursor_row == 1
+        assert reloads == []  # home, under the branch screen, did no work
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: reloads == [True])  # and caught up once back on top

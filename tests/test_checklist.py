@@ -77,7 +77,7 @@ def test_committee_duties_are_a_self_check_never_a_branch_template(shipped):
     not findings against a branch, so no branch template carries them."""
     committee = shipped.committee["committee"]
     assert committee.scope == "committee" and {i.basis for i in committee.items()} <= {"四、1", "四、2", "四、3"}
-    assert pick_template(shipped.templates, "农村").scope == "branch"
+    assert pick_template(shipped.templates, Sector.RURAL).scope == "branch"
     for template in shipped.templates.values():
         for item in template.items():
             assert "党委派员" not in item.text and "经基层党委审核" not in item.text, (template.id, item.id)

@@ -155,6 +155,25 @@ def test_answer_saves_do_not_rewrite_the_branch_file(store):
     assert path.read_bytes() == before
 
 
+def test_change_signature_moves_on_with_every_save_by_anyone_and_not_on_reads(store):
+    other = Store(store.root, "另一人")
+    b = store.save(branch())
+    seen = store.change_signature()
+    store.branch_summaries(), other.findings(b.id), Store(store.root)
+    assert store.change_signature() == seen
+    v = other.save(visit(b.id))
+    assert store.change_signature() != seen
+    seen = store.change_signature()
+    # An answer lives in the visit file alone: the branch file stays, the signature moves.
+    other.save(v.model_copy(update={"answers": {**v.answers, "x": Answer(value=AnswerValue.MET)}}))
+    assert store.change_signature() != seen
+    seen = store.change_signature()
+    with other.transaction():
+        other.save(finding(b.id))
+        other.save(finding(b.id))
+    assert store.change_signature() != seen
+
+
 # ------------------------------------------------------------ transactions
 def test_transaction_reads_see_staged_saves_and_commit_writes_all(store):
     b0 = store.save(branch("原有党支部"))

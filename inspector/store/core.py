@@ -251,6 +251,12 @@ class Store:
         write_json_file(path, meta)
         return meta["installation_id"]
 
+    def change_signature(self) -> bytes | None:
+        """Differs from the last call's value once anyone, in any process, has
+        saved anything here: a read of a few bytes, cheap enough to ask every
+        second or two (see `DataLock`)."""
+        return self.lock.change_token()
+
     def is_empty(self) -> bool:
         return not self.branch_ids() and self.committee() is None
 

@@ -14,27 +14,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-DIALOG_CSS = """
-.dialog-box {
-    width: 70;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: thick $primary;
-    background: $surface;
-    padding: 0 1;
-}
-.dialog-title { text-style: bold; width: 100%; content-align: center middle; }
-.dialog-buttons { height: auto; width: 100%; align-horizontal: right; margin-top: 1; }
-.dialog-buttons Button { margin-left: 1; min-width: 10; }
-.dialog-error { color: $error; height: auto; }
-"""
+from inspector.errors import UserError
+
+from ..styles import tcss
+from .form import FormDialog
 
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a yes/no question; dismisses True for 确定, False for 取消 / Esc."""
 
-    DEFAULT_CSS = "ConfirmDialog { align: center middle; }\n" + DIALOG_CSS
+    DEFAULT_CSS = tcss("dialog", "confirm_dialog")
     BINDINGS = [
         Binding("escape,n", "cancel", "取消", id="dialog.cancel"),
         Binding("y", "confirm", "确定", id="dialog.confirm"),
@@ -67,10 +56,10 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class PromptDialog(ModalScreen["str | None"]):
+class PromptDialog(FormDialog["str | None"]):
     """Ask for one line of text; dismisses the text (stripped) or None on Esc."""
 
-    DEFAULT_CSS = "PromptDialog { align: center middle; }\n" + DIALOG_CSS
+    DEFAULT_CSS = tcss("dialog", "prompt_dialog")
     BINDINGS = [Binding("escape", "cancel", "取消", id="dialog.cancel")]
 
     def __init__(
@@ -83,48 +72,27 @@ class PromptDialog(ModalScreen["str | None"]):
         self.placeholder = placeholder
         self.required = required
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Label(self.label, markup=False)
-            yield Input(self.initial, placeholder=self.placeholder, id="value")
-            yield Static("", classes="dialog-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("确定（回车）", variant="primary", id="ok")
-                yield Button("取消（Esc）", id="cancel")
+    def form_title(self) -> str:
+        return self.title_text
+
+    def fields(self) -> ComposeResult:
+        yield Label(self.label, markup=False)
+        yield Input(self.initial, placeholder=self.placeholder, id="value")
 
     def on_mount(self) -> None:
         self.query_one("#value", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def _submit(self) -> None:
+    def submit(self) -> None:
         value = self.query_one("#value", Input).value.strip()
         if self.required and not value:
-            self.query_one("#error", Static).update("请填写后再确定。")
-            return
+            raise UserError("请填写后再确定。")
         self.dismiss(value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ChoiceDialog(ModalScreen["int | None"]):
     """Pick one of a list (arrow keys or the item's number, Enter); dismisses its index or None."""
 
-    DEFAULT_CSS = (
-        "ChoiceDialog { align: center middle; }\nChoiceDialog OptionList { height: auto; max-height: 16; }\n"
-        + DIALOG_CSS
-    )
+    DEFAULT_CSS = tcss("dialog", "choice_dialog")
     BINDINGS = [Binding("escape", "cancel", "取消", id="dialog.cancel")]
 
     def __init__(self, title: str, label: str, choices: list[str], *, current: int | None = None) -> None:

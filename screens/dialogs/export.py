@@ -14,14 +14,13 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label
 
 from inspector.errors import OutputExists, UserError
 from inspector.ledger.rows import LedgerRow
 
-from .common import DIALOG_CSS
+from ..styles import tcss
+from .form import FormDialog
 
 log = logging.getLogger("inspector.ui")
 
@@ -30,11 +29,12 @@ def default_path(fmt: str, today) -> Path:
     return Path.home() / f"整改台账-{today.isoformat()}.{fmt}"
 
 
-class ExportDialog(ModalScreen["Path | None"]):
+class ExportDialog(FormDialog["Path | None"]):
     """Ask a path (.docx or .csv by its suffix), export in a worker; dismisses the written path."""
 
-    DEFAULT_CSS = "ExportDialog { align: center middle; }\n" + DIALOG_CSS
+    DEFAULT_CSS = tcss("dialog", "export_dialog")
     BINDINGS = [Binding("escape", "cancel", "取消", id="export.cancel")]
+    OK_LABEL = "导出（回车）"
 
     def __init__(self, rows: Sequence[LedgerRow], filters: str) -> None:
         super().__init__()
@@ -43,58 +43,40 @@ class ExportDialog(ModalScreen["Path | None"]):
         self._confirmed: str | None = None  # a path the user agreed to overwrite
         self.written: Path | None = None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static("导出整改台账", classes="dialog-title")
-            yield Label(f"导出当前显示的 {len(self.rows)} 条（筛选：{self.filters}）。")
-            yield Label("文件路径（.docx 为 Word 横向表格，.csv 可用 Excel/WPS 打开）：")
-            yield Input(str(default_path("docx", self.app.today())), id="path")
-            yield Static("", classes="dialog-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("导出（回车）", variant="primary", id="ok")
-                yield Button("改为 CSV", id="csv")
-                yield Button("取消（Esc）", id="cancel")
+    def form_title(self) -> str:
+        return "导出整改台账"
+
+    def fields(self) -> ComposeResult:
+        yield Label(f"导出当前显示的 {len(self.rows)} 条（筛选：{self.filters}）。")
+        yield Label("文件路径（.docx 为 Word 横向表格，.csv 可用 Excel/WPS 打开）：")
+        yield Input(str(default_path("docx", self.app.today())), id="path")
+
+    def extra_buttons(self) -> ComposeResult:
+        yield Button("改为 CSV", id="csv")
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self.submit()
-        elif event.button.id == "csv":
-            path = self.query_one("#path", Input)
-            path.value = str(Path(path.value.strip() or default_path("csv", self.app.today())).with_suffix(".csv"))
-            path.focus()
-        else:
-            self.dismiss(self.written)
-
-    def _error(self, text: str) -> None:
-        self.query_one("#error", Static).update(text)
+    def button_pressed(self, button_id: str) -> None:
+        path = self.query_one("#path", Input)
+        path.value = str(Path(path.value.strip() or default_path("csv", self.app.today())).with_suffix(".csv"))
+        path.focus()
 
     def submit(self) -> None:
         text = self.query_one("#path", Input).value.strip()
         if not text:
-            self._error("请填写文件路径。")
-            return
+            raise UserError("请填写文件路径。")
         path = Path(text).expanduser()
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in ("docx", "csv"):
-            self._error("文件名须以 .docx 或 .csv 结尾。")
-            return
+            raise UserError("文件名须以 .docx 或 .csv 结尾。")
         if path.is_dir():
-            self._error(f"这是一个文件夹，请写上文件名：{path}")
-            return
+            raise UserError(f"这是一个文件夹，请写上文件名：{path}")
         force = self._confirmed == str(path)
         if path.exists() and not force:
             self._confirmed = str(path)
-            self._error("文件已存在；再按回车覆盖，或改一个文件名。")
-            return
-        self._error("正在导出…")
+            raise UserError("文件已存在；再按回车覆盖，或改一个文件名。")
+        self.show_error("正在导出…")
         self.query_one("#ok", Button).disabled = True
         self.export(path, fmt, force)
 
@@ -129,7 +111,7 @@ class ExportDialog(ModalScreen["Path | None"]):
 
     def _failed(self, message: str) -> None:
         self.query_one("#ok", Button).disabled = False
-        self._error(message)
+        self.show_error(message)
 
     def _done(self, path: Path) -> None:
         self.written = path

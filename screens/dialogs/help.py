@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from .common import DIALOG_CSS
+from ..styles import tcss
 
 _KEY_NAMES = {
     "enter": "回车",
@@ -63,13 +63,7 @@ def bindings_of(screen: Screen) -> list[tuple[str, str]]:
 
 
 class HelpDialog(ModalScreen[None]):
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    HelpDialog { align: center middle; }
-    HelpDialog VerticalScroll { height: auto; max-height: 20; }
-    """
-    )
+    DEFAULT_CSS = tcss("dialog", "help_dialog")
     BINDINGS = [Binding("escape,f1,question_mark,q", "close", "关闭", id="help.close")]
 
     def __init__(self, screen: Screen) -> None:
@@ -84,9 +78,8 @@ class HelpDialog(ModalScreen[None]):
             table.add_row(keys, desc)
         with VerticalScroll(classes="dialog-box"):
             yield Static("帮助（Esc 关闭）", classes="dialog-title")
-            intro = getattr(self.target, "HELP", None)
-            if intro:
-                yield Static(Text(intro), classes="muted")
+            if self.target.HELP:
+                yield Static(Text(self.target.HELP), classes="muted")
             yield Static(table)
 
     def action_close(self) -> None:

@@ -34,7 +34,8 @@ from inspector.errors import UserError
 from inspector.models import Visit, VisitStatus
 from inspector.settings import load_settings
 
-from .common import DIALOG_CSS, ConfirmDialog, PromptDialog
+from ..styles import tcss
+from .common import ConfirmDialog, PromptDialog
 
 if TYPE_CHECKING:
     from inspector.documents.memo import MemoInputs
@@ -43,13 +44,10 @@ log = logging.getLogger("inspector.ui")
 
 NOT_COMPLETED = "本次现场指导尚未完成，完成后才能生成反馈意见"
 
-#: The folder last chosen, per data folder, for the rest of the session.
-_chosen: dict[Path, Path] = {}
-
 
 def default_folder(app: App) -> Path:
-    root = Path(app.store.root).absolute()
-    return _chosen.get(root, root / "memos")
+    """The folder chosen last in this session (`InspectorApp.memo_folder`), else the data folder's `memos`."""
+    return app.memo_folder or Path(app.store.root).absolute() / "memos"
 
 
 @dataclass
@@ -79,16 +77,7 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
     for this one). Existing files are only replaced after a confirmation.
     """
 
-    DEFAULT_CSS = (
-        "MemoProgress { align: center middle; }\n"
-        + DIALOG_CSS
-        + """
-    MemoProgress ProgressBar { width: 100%; margin-top: 1; }
-    MemoProgress #memo-bar Bar { width: 1fr; }
-    MemoProgress #memo-bar Bar > .bar--bar { background: $primary 25%; }
-    MemoProgress #memo-hint { color: $text-muted; width: 100%; content-align: right middle; }
-    """
-    )
+    DEFAULT_CSS = tcss("dialog", "memo_progress")
     BINDINGS = [Binding("escape", "stop", "停止", id="memo.stop")]
 
     def __init__(self, subject: str, refs: Sequence[tuple[str, str]], folder: Path, *, only_stale: bool) -> None:
@@ -275,7 +264,7 @@ def generate_memos(
         if not text:
             return
         folder = Path(text).expanduser().absolute()
-        _chosen[Path(app.store.root).absolute()] = folder
+        app.memo_folder = folder
         app.push_screen(MemoProgress(subject, refs, folder, only_stale=only_stale), then)
 
     app.push_screen(

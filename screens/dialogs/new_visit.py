@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+from textual.containers import Horizontal
+from textual.widgets import Input, Label, Select, SelectionList
 
 from inspector.checklist import pick_template
 from inspector.errors import UserError
@@ -15,112 +14,80 @@ from inspector.models import Branch, VisitMethod
 from inspector.visit import VisitInvalid, parse_date, split_names, start_visit
 
 from ..cjk import fullwidth
-from .common import DIALOG_CSS
+from ..styles import tcss
+from .form import FormDialog
 
 _DEFAULT_METHODS = (VisitMethod.REVIEW_RECORDS, VisitMethod.HEAR_REPORT)
 
 
-class NewVisitDialog(ModalScreen["Visit | None"]):
+class NewVisitDialog(FormDialog["Visit | None"]):
     """Dismisses the started Visit, or None when cancelled."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    NewVisitDialog { align: center middle; }
-    NewVisitDialog .row { height: 1; margin-bottom: 1; }
-    NewVisitDialog .row Label { width: 10; }
-    NewVisitDialog .row Input, NewVisitDialog .row Select { width: 1fr; }
-    NewVisitDialog SelectionList { height: auto; margin-bottom: 1; }
-    """
-    )
+    DEFAULT_CSS = tcss("dialog", "new_visit_dialog")
     BINDINGS = [
-        Binding("ctrl+s", "start", "开始指导", id="new_visit.start"),
+        Binding("ctrl+s", "submit", "开始指导", id="new_visit.start"),
         Binding("escape", "cancel", "取消", id="new_visit.cancel"),
     ]
+    OK_LABEL = "开始指导（Ctrl+S）"
+    COMPACT_BUTTONS = True
 
     def __init__(self, branch: Branch) -> None:
         super().__init__()
         self.branch = branch
 
-    def compose(self) -> ComposeResult:
+    def form_title(self) -> str:
+        return f"新建现场指导：{self.branch.name}"
+
+    def fields(self) -> ComposeResult:
         templates = self.app.templates
         try:
             default = pick_template(templates, self.branch.sector).id
         except LookupError:
             default = None
-        with Vertical(classes="dialog-box"):
-            yield Static(f"新建现场指导：{self.branch.name}", classes="dialog-title")
-            with Horizontal(classes="row"):
-                yield Label("指导日期")
-                yield Input(self.app.today().isoformat(), placeholder="如 2026-11-26", compact=True, id="date")
-            with Horizontal(classes="row"):
-                yield Label("指导人员")
-                yield Input(self.app.store.user, placeholder="多人用顿号分隔", compact=True, id="inspectors")
-            with Horizontal(classes="row"):
-                yield Label("检查清单")
-                yield Select(
-                    [
-                        (fullwidth(f"{t.title}（{t.version}）"), t.id)
-                        for t in sorted(templates.values(), key=lambda t: t.id)
-                    ],
-                    value=default if default is not None else Select.BLANK,
-                    allow_blank=default is None,
-                    prompt="请选择",
-                    compact=True,
-                    id="template",
-                )
-            yield Label("指导方式（空格勾选）：")
-            yield SelectionList[str](
-                *[(label(m), m.value, m in _DEFAULT_METHODS) for m in VisitMethod], id="methods", compact=True
+        with Horizontal(classes="row"):
+            yield Label("指导日期")
+            yield Input(self.app.today().isoformat(), placeholder="如 2026-11-26", compact=True, id="date")
+        with Horizontal(classes="row"):
+            yield Label("指导人员")
+            yield Input(self.app.store.user, placeholder="多人用顿号分隔", compact=True, id="inspectors")
+        with Horizontal(classes="row"):
+            yield Label("检查清单")
+            yield Select(
+                [
+                    (fullwidth(f"{t.title}（{t.version}）"), t.id)
+                    for t in sorted(templates.values(), key=lambda t: t.id)
+                ],
+                value=default if default is not None else Select.BLANK,
+                allow_blank=default is None,
+                prompt="请选择",
+                compact=True,
+                id="template",
             )
-            yield Static("", classes="dialog-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("开始指导（Ctrl+S）", variant="primary", id="start", compact=True)
-                yield Button("取消（Esc）", id="cancel", compact=True)
+        yield Label("指导方式（空格勾选）：")
+        yield SelectionList[str](
+            *[(label(m), m.value, m in _DEFAULT_METHODS) for m in VisitMethod], id="methods", compact=True
+        )
 
     def on_mount(self) -> None:
         self.query_one("#date", Input).focus()
         if not self.app.templates:
-            self._error("没有可用的检查清单模板，请检查 checklists 文件夹")
+            self.show_error("没有可用的检查清单模板，请检查 checklists 文件夹")
 
-    def _error(self, text: str) -> None:
-        self.query_one("#error", Static).update(text)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_start()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "start":
-            self.action_start()
-        else:
-            self.dismiss(None)
-
-    def action_start(self) -> None:
+    def submit(self) -> None:
         try:
             on = parse_date(self.query_one("#date", Input).value)
-        except UserError as exc:
-            self._error(str(exc))
+        except UserError:
             self.query_one("#date", Input).focus()
-            return
+            raise
         inspectors = split_names(self.query_one("#inspectors", Input).value)
         methods = [VisitMethod(m) for m in self.query_one("#methods", SelectionList).selected]
         template_id = self.query_one("#template", Select).value
         template = self.app.templates.get(str(template_id)) if template_id is not Select.BLANK else None
         if template is None:
-            self._error("请选择检查清单")
-            return
+            raise UserError("请选择检查清单")
         try:
             visit = start_visit(self.app.store, self.branch, template, on=on, inspectors=inspectors, methods=methods)
         except VisitInvalid as exc:
-            self._error(str(exc))
             self.query_one(f"#{exc.field}").focus()
-            return
-        except UserError as exc:
-            self._error(str(exc))
-            return
+            raise
         self.dismiss(visit)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from inspector import rectification as rx
 from inspector.errors import UserError
@@ -22,17 +22,19 @@ from inspector.labels import label
 from inspector.ledger.rows import OPEN_STATUSES, STATUS_ORDER, LedgerFilter, branches_matching, parse_due_within
 from inspector.models import FindingCategory, FindingStatus, Sector, Severity
 
-from .common import DIALOG_CSS
+from ..styles import tcss
+from .form import FormDialog
 
 
-class CloseDialog(ModalScreen["dict | None"]):
+class CloseDialog(FormDialog["dict | None"]):
     """销号: who verified, on what day, with what evidence. Dismisses the details or None."""
 
-    DEFAULT_CSS = "CloseDialog { align: center middle; }\n" + DIALOG_CSS
+    DEFAULT_CSS = tcss("dialog", "close_dialog")
     BINDINGS = [
         Binding("escape", "cancel", "取消", id="close.cancel"),
         Binding("ctrl+s,f2", "submit", "销号", id="close.submit"),
     ]
+    OK_LABEL = "销号（Ctrl+S）"
 
     def __init__(self, what: str, *, on: date, verifier: str = "", evidence: str = "", error: str = "") -> None:
         super().__init__()
@@ -40,72 +42,50 @@ class CloseDialog(ModalScreen["dict | None"]):
         self.initial = (verifier, on.isoformat(), evidence)
         self.error = error
 
-    def compose(self) -> ComposeResult:
+    def form_title(self) -> str:
+        return f"销号：{self.what}"
+
+    def initial_error(self) -> str:
+        return self.error
+
+    def fields(self) -> ComposeResult:
         verifier, on, evidence = self.initial
-        with Vertical(classes="dialog-box"):
-            yield Static(f"销号：{self.what}", classes="dialog-title")
-            yield Label("验收人（不能是具体责任人本人）：")
-            yield Input(verifier, id="verifier")
-            yield Label("验收日期：")
-            yield Input(on, placeholder="2026-11-26", id="on")
-            yield Label("佐证材料：")
-            yield Input(evidence, placeholder="如：支部党员大会记录、整改报告", id="evidence")
-            yield Static(self.error, classes="dialog-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("销号（Ctrl+S）", variant="primary", id="ok")
-                yield Button("取消（Esc）", id="cancel")
+        yield Label("验收人（不能是具体责任人本人）：")
+        yield Input(verifier, id="verifier")
+        yield Label("验收日期：")
+        yield Input(on, placeholder="2026-11-26", id="on")
+        yield Label("佐证材料：")
+        yield Input(evidence, placeholder="如：支部党员大会记录、整改报告", id="evidence")
 
     def on_mount(self) -> None:
         self.query_one("#verifier", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def enter_in(self, field: Input) -> None:
         ids = ["verifier", "on", "evidence"]
-        index = ids.index(event.input.id or "verifier")
+        index = ids.index(field.id or "verifier")
         if index < len(ids) - 1:
             self.query_one(f"#{ids[index + 1]}", Input).focus()
         else:
             self.action_submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def action_submit(self) -> None:
-        try:
-            details = rx.close_details(
-                *(self.query_one(f"#{name}", Input).value for name in ("verifier", "on", "evidence"))
-            )
-        except UserError as exc:
-            self.query_one("#error", Static).update(str(exc))
-            return
-        self.dismiss(details)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submit(self) -> None:
+        self.dismiss(
+            rx.close_details(*(self.query_one(f"#{name}", Input).value for name in ("verifier", "on", "evidence")))
+        )
 
 
 _ANY = "any"
 
 
-class FilterDialog(ModalScreen["LedgerFilter | None"]):
+class FilterDialog(FormDialog["LedgerFilter | None"]):
     """Every filter of the ledger on one form; the free text stays on the screen's filter line."""
 
-    DEFAULT_CSS = (
-        "FilterDialog { align: center middle; }\n"
-        "FilterDialog .row { height: 1; margin-top: 1; }\n"
-        "FilterDialog .row Label { width: 10; }\n"
-        "FilterDialog Checkbox { margin-top: 1; border: none; padding: 0; }\n"
-        "FilterDialog Select { width: 1fr; }\n"
-        "FilterDialog Input { width: 1fr; }\n" + DIALOG_CSS
-    )
+    DEFAULT_CSS = tcss("dialog", "filter_dialog")
     BINDINGS = [
         Binding("escape", "cancel", "取消", id="filter.cancel"),
         Binding("ctrl+s,f2", "submit", "应用", id="filter.submit"),
     ]
+    OK_LABEL = "应用（Ctrl+S）"
 
     def __init__(self, current: LedgerFilter, summaries, branch_query: str = "") -> None:
         super().__init__()
@@ -117,63 +97,60 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
     def _one(values) -> str:
         return str(next(iter(values))) if len(values) == 1 else _ANY
 
-    def compose(self) -> ComposeResult:
+    def form_title(self) -> str:
+        return "筛选整改台账"
+
+    def fields(self) -> ComposeResult:
         c = self.current
         statuses = [("未销号（未启动、整改中、待验收）", "open")] + [(label(s), s.value) for s in STATUS_ORDER]
         status = "open" if c.statuses == OPEN_STATUSES else self._one(c.statuses)
-        with Vertical(classes="dialog-box"):
-            yield Static("筛选整改台账", classes="dialog-title")
-            with Horizontal(classes="row"):
-                yield Label("状态")
-                yield Select(
-                    statuses, value=status if status != _ANY else Select.NULL, prompt="全部", id="status", compact=True
-                )
-            with Horizontal(classes="row"):
-                yield Label("党支部")
-                yield Input(
-                    self.branch_query, placeholder="名称或拼音首字母（如 dyzb），空为全部", id="branch", compact=True
-                )
-            with Horizontal(classes="row"):
-                yield Label("领域")
-                yield Select(
-                    [(label(s), s.value) for s in Sector],
-                    value=self._pick(c.sectors),
-                    prompt="全部",
-                    id="sector",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("问题类别")
-                yield Select(
-                    [(label(x), x.value) for x in FindingCategory],
-                    value=self._pick(c.categories),
-                    prompt="全部",
-                    id="category",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("严重程度")
-                yield Select(
-                    [(label(x), x.value) for x in Severity],
-                    value=self._pick(c.severities),
-                    prompt="全部",
-                    id="severity",
-                    compact=True,
-                )
-            with Horizontal(classes="row"):
-                yield Label("到期天数")
-                yield Input(
-                    "" if c.due_within is None else str(c.due_within),
-                    placeholder="N 天内到期，空为不限",
-                    id="due",
-                    type="integer",
-                    compact=True,
-                )
-            yield Checkbox("只看已逾期", c.overdue, id="overdue")
-            yield Static("", classes="dialog-error", id="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("应用（Ctrl+S）", variant="primary", id="ok")
-                yield Button("取消（Esc）", id="cancel")
+        with Horizontal(classes="row"):
+            yield Label("状态")
+            yield Select(
+                statuses, value=status if status != _ANY else Select.NULL, prompt="全部", id="status", compact=True
+            )
+        with Horizontal(classes="row"):
+            yield Label("党支部")
+            yield Input(
+                self.branch_query, placeholder="名称或拼音首字母（如 dyzb），空为全部", id="branch", compact=True
+            )
+        with Horizontal(classes="row"):
+            yield Label("领域")
+            yield Select(
+                [(label(s), s.value) for s in Sector],
+                value=self._pick(c.sectors),
+                prompt="全部",
+                id="sector",
+                compact=True,
+            )
+        with Horizontal(classes="row"):
+            yield Label("问题类别")
+            yield Select(
+                [(label(x), x.value) for x in FindingCategory],
+                value=self._pick(c.categories),
+                prompt="全部",
+                id="category",
+                compact=True,
+            )
+        with Horizontal(classes="row"):
+            yield Label("严重程度")
+            yield Select(
+                [(label(x), x.value) for x in Severity],
+                value=self._pick(c.severities),
+                prompt="全部",
+                id="severity",
+                compact=True,
+            )
+        with Horizontal(classes="row"):
+            yield Label("到期天数")
+            yield Input(
+                "" if c.due_within is None else str(c.due_within),
+                placeholder="N 天内到期，空为不限",
+                id="due",
+                type="integer",
+                compact=True,
+            )
+        yield Checkbox("只看已逾期", c.overdue, id="overdue")
 
     def _pick(self, values):
         one = self._one(values)
@@ -182,23 +159,11 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
     def on_mount(self) -> None:
         self.query_one("#status", Select).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    def action_submit(self) -> None:
+    def submit(self) -> None:
         def chosen(select_id: str) -> str | None:
             value = self.query_one(f"#{select_id}", Select).value
             return None if value is Select.NULL else str(value)
 
-        error = self.query_one("#error", Static)
         status = chosen("status")
         if status == "open":
             statuses = OPEN_STATUSES
@@ -209,13 +174,8 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
         if query:
             branches = branches_matching(self.summaries, query)
             if not branches:
-                error.update(f"没有名称或拼音首字母包含「{query}」的党支部。")
-                return
-        try:
-            due = parse_due_within(self.query_one("#due", Input).value)
-        except UserError as exc:
-            error.update(str(exc))
-            return
+                raise UserError(f"没有名称或拼音首字母包含「{query}」的党支部。")
+        due = parse_due_within(self.query_one("#due", Input).value)
         sector, category, severity = chosen("sector"), chosen("category"), chosen("severity")
         self.branch_query = query
         self.dismiss(
@@ -231,18 +191,11 @@ class FilterDialog(ModalScreen["LedgerFilter | None"]):
             )
         )
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 class TextDialog(ModalScreen[None]):
     """A page of text to read (a finding with its history, a bulk move's results); Esc closes it."""
 
-    DEFAULT_CSS = (
-        "TextDialog { align: center middle; }\n"
-        "TextDialog .dialog-box { width: 100; }\n"
-        "TextDialog VerticalScroll { height: auto; max-height: 100%; }\n" + DIALOG_CSS
-    )
+    DEFAULT_CSS = tcss("dialog", "text_dialog")
     BINDINGS = [Binding("escape,enter,q", "close", "关闭", id="text.close")]
 
     def __init__(self, title: str, body: str) -> None:

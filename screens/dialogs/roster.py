@@ -21,7 +21,7 @@ from inspector.errors import UserError
 from inspector.labels import label
 from inspector.roster import RosterPreview, import_roster, read_roster
 
-from .common import DIALOG_CSS
+from ..styles import tcss
 
 _PLACES = ("", "Desktop", "桌面", "Downloads", "下载", "Documents", "文档")
 
@@ -51,20 +51,7 @@ def clean_path(text: str) -> Path:
 class RosterDialog(ModalScreen["int | None"]):
     """Dismisses the number of branches saved, or None when cancelled."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS
-        + """
-    RosterDialog { align: center middle; }
-    RosterDialog .dialog-box { width: 100; height: 100%; max-height: 30; }
-    RosterDialog #path-row { height: 1; }
-    RosterDialog #path-row Label { width: 6; }
-    RosterDialog #path { width: 1fr; }
-    RosterDialog #files { height: auto; max-height: 5; }
-    RosterDialog #preview { height: 1fr; min-height: 3; }
-    RosterDialog #errors { height: auto; max-height: 6; color: $error; }
-    RosterDialog #summary { height: auto; margin-top: 1; }
-    """
-    )
+    DEFAULT_CSS = tcss("dialog", "roster_dialog")
     BINDINGS = [
         Binding("ctrl+s", "confirm", "确认导入", id="roster.confirm"),
         Binding("escape", "cancel", "取消", id="roster.cancel"),

@@ -26,7 +26,8 @@ from textual.widgets import Button, Static
 from inspector.errors import UserError
 from inspector.sync.merge import export_bundle, import_bundle
 
-from .common import DIALOG_CSS, ConfirmDialog, PromptDialog
+from ..styles import tcss
+from .common import ConfirmDialog, PromptDialog
 
 log = logging.getLogger("inspector.ui")
 
@@ -120,15 +121,7 @@ def export_job(store, path: Path, branches: list[str] | None) -> Outcome:
 class SyncJobDialog(ModalScreen[Outcome]):
     """Run one import or export in a thread, show what it did, dismiss the `Outcome`."""
 
-    DEFAULT_CSS = (
-        "SyncJobDialog { align: center middle; }\n"
-        + DIALOG_CSS
-        + """
-    SyncJobDialog .dialog-box { width: 76; }
-    SyncJobDialog #report { height: auto; max-height: 14; }
-    SyncJobDialog #report.failed { color: $error; }
-    """
-    )
+    DEFAULT_CSS = tcss("dialog", "sync_job_dialog")
     BINDINGS = [
         Binding("escape", "close", "关闭", id="sync.close"),
         Binding("c", "conflicts", "处理冲突", id="sync.conflicts"),
@@ -201,7 +194,7 @@ def start_import(app, on_done: Callable[[bool], object] | None = None) -> None:
     time, the current folder or home. `on_done(ok)` runs once the report is closed."""
     from ..conflicts import open_conflicts
 
-    last: tuple[Path, bool] | None = getattr(app, "_sync_last_import", None)
+    last: tuple[Path, bool] | None = app.last_import
     if last is not None and not last[1]:
         initial = str(last[0])
     else:
@@ -212,7 +205,7 @@ def start_import(app, on_done: Callable[[bool], object] | None = None) -> None:
     def after(outcome: Outcome | None) -> None:
         if outcome is None:
             return
-        app._sync_last_import = (outcome.path, outcome.ok)
+        app.last_import = (outcome.path, outcome.ok)
         if on_done is not None:
             on_done(outcome.ok)
         if outcome.open_conflicts:

@@ -1,26 +1,20 @@
-"""A screen around one fixed-width table that re-reads its data every ~2 s.
+"""A screen around one fixed-width table that follows changes to the data.
 
-Committee staff share the server: a screen that lists records must show
-what colleagues changed without a restart. Each subclass names its columns
-and widths and implements `load` (a thread worker that reads and then
-updates rows by key); this base adds the columns, fits them to the
-terminal, and polls only while the screen is the one on top — in Textual 8
-a screen under a dialog still counts as "current", and repainting it there
-costs a full redraw over a slow link.
+Each subclass names its columns and widths and implements `load` (a thread
+worker that reads and then updates rows by key); this base adds the
+columns, fits them to the terminal, and loads again when the data changed
+(see `watched.py`).
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.screen import Screen
-
+from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
 
-POLL_SECONDS = 2.0
 
-
-class PolledTableScreen(Screen[None]):
+class TableScreen(WatchedScreen):
     COLUMNS: ClassVar[tuple[tuple[str, str], ...]]
     FIXED: ClassVar[tuple[int, ...]]
     FLEX: ClassVar[tuple[tuple[int, int, int], ...]]
@@ -42,21 +36,17 @@ class PolledTableScreen(Screen[None]):
             self.table.add_column(label, key=key, width=width)
         self._fit()
         self.table.focus()
+        self.mark_fresh()
         self.load()
-        self.set_interval(POLL_SECONDS, self._poll)
 
     def on_resize(self) -> None:
         self._fit()
 
-    def on_screen_resume(self) -> None:
-        self.load()
-
     def _fit(self) -> None:
         self.table.set_widths(spread(self.app.size.width - 1, self.FIXED, self.FLEX, padding=2))
 
-    def _poll(self) -> None:
-        if self.app.screen is self:
-            self.load()
+    def refresh_data(self) -> None:
+        self.load()
 
     def load(self) -> None:
         raise NotImplementedError
