@@ -228,13 +228,15 @@ class Store:
     # ------------------------------------------------------------------ meta
     @property
     def installation_id(self) -> str:
-        if self._installation_id is None:
+        found = self._installation_id
+        if found is None:
             found = self._meta(create=False)
             if found is None:
                 with self.lock():
                     found = self._meta(create=True)
+            assert found is not None  # _meta(create=True) writes one when there is none
             self._installation_id = found
-        return self._installation_id
+        return found
 
     @installation_id.setter
     def installation_id(self, value: str) -> None:

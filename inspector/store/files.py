@@ -221,7 +221,7 @@ def file_signature(path: str | Path) -> tuple[int, int, int] | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:  # e.g. a folder on the way this login may not enter
-        raise read_error(exc, path) from exc
+        raise read_error(exc, Path(path)) from exc
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
