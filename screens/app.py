@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -164,6 +164,18 @@ class InspectorApp(App[int]):
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        from .too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
+        elif not small and isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+
     def on_mount(self) -> None:
         self._apply_keymap()
         self._install_signal_handlers()
@@ -172,6 +184,7 @@ class InspectorApp(App[int]):
             from .welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen())
+        self._check_size(self.size.width, self.size.height)
 
     def home_ready(self) -> None:
         """The branch table is on screen: now load checklists (kept off the

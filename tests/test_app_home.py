@@ -384,3 +384,21 @@ async def test_screens_follow_others_changes_by_themselves_and_only_on_top(tmp_p
         assert reloads == []  # home, under the branch screen, did no work
         await pilot.press("escape")
         await wait_for(pilot, lambda: reloads == [True])  # and caught up once back on top
+
+
+@pilot_test
+async def test_a_window_below_80x24_gets_a_notice_instead_of_a_broken_layout(tmp_path):
+    from screens.too_small import TooSmallScreen
+
+    seed(tmp_path / "d")
+    app = make_app(tmp_path / "d")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        assert "窗口太小（至少 80×24）" in str(app.screen.query_one("#too-small").render())
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        await pilot.resize_terminal(79, 30)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
