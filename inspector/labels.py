@@ -104,6 +104,7 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
         WeakLaxStatus.RECTIFYING: "整顿中",
         WeakLaxStatus.ACCEPTED: "已验收",
         WeakLaxStatus.CLOSED: "已销号",
+        WeakLaxStatus.WITHDRAWN: "已撤销",
     },
     AcceptanceResult: {
         AcceptanceResult.PASSED: "合格",

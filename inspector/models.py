@@ -119,6 +119,11 @@ class WeakLaxStatus(StrEnum):
     RECTIFYING = "rectifying"
     ACCEPTED = "accepted"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"  # 撤销: the 认定 was taken back, with a reason
+
+
+#: A determination in these states no longer marks the branch as 软弱涣散.
+WEAKLAX_ENDED = frozenset({WeakLaxStatus.CLOSED, WeakLaxStatus.WITHDRAWN})
 
 
 class AcceptanceResult(StrEnum):
@@ -338,6 +343,8 @@ class WeakLaxDetermination(Record):
     accepted_on: date | None = None
     closed_on: date | None = None
     notes: str = ""
+    withdrawn_on: date | None = None
+    withdrawal_reason: str = ""
 
 
 RECORD_TYPES: dict[str, type[Record]] = {

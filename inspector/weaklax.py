@@ -22,6 +22,7 @@ from inspector.errors import StoreError
 from inspector.labels import label
 from inspector.models import (
     MAX_SCORE,
+    WEAKLAX_ENDED,
     AcceptanceResult,
     CriterionTick,
     Plan4,
@@ -42,6 +43,7 @@ class Step(StrEnum):
     RECTIFY = "rectify"
     ACCEPT = "accept"
     CLOSE = "close"
+    WITHDRAW = "withdraw"  # 撤销 the 认定, before its 验收
 
 
 class WeakLaxError(StoreError):
@@ -71,11 +73,12 @@ def check_ticks(ticks: Sequence[CriterionTick], criteria: Sequence[WeakLaxCriter
 def allowed_steps(det: WeakLaxDetermination | None) -> frozenset[Step]:
     """What may be done now on a branch whose latest determination is `det` (None: never determined).
     A closed one allows a new 认定 only; each step function below refuses what is not listed."""
-    if det is None or det.status == WeakLaxStatus.CLOSED:
+    if det is None or det.status in WEAKLAX_ENDED:
         return frozenset({Step.DETERMINE})
     steps = set()
     if det.status in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING):
         steps.add(Step.PLAN)
+        steps.add(Step.WITHDRAW)
     if det.status == WeakLaxStatus.IDENTIFIED:
         steps.add(Step.RECTIFY)
     if det.status == WeakLaxStatus.RECTIFYING:
@@ -216,3 +219,15 @@ def close(store: Store, det: WeakLaxDetermination, on: date) -> WeakLaxDetermina
     if on < det.accepted_on:
         raise WeakLaxError(f"销号日期不能早于验收日期（{det.accepted_on.isoformat()}）")
     return store.save(det.model_copy(update={"status": WeakLaxStatus.CLOSED, "closed_on": on}), base=det)
+
+
+def withdraw(store: Store, det: WeakLaxDetermination, reason: str, on: date) -> WeakLaxDetermination:
+    """撤销: take back a 认定 made in error (before its 验收), with the reason; the
+    record and its history stay, and the branch no longer counts as 软弱涣散."""
+    if Step.WITHDRAW not in allowed_steps(det):
+        raise WeakLaxError(f"当前状态为{label(det.status)}，不能撤销认定（验收后只能按程序销号）")
+    reason = reason.strip()
+    if not reason:
+        raise WeakLaxError("撤销认定须写明理由")
+    update = {"status": WeakLaxStatus.WITHDRAWN, "withdrawn_on": on, "withdrawal_reason": reason}
+    return store.save(det.model_copy(update=update), base=det)

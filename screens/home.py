@@ -22,7 +22,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from inspector.labels import label, short_sector
-from inspector.models import WeakLaxStatus
+from inspector.models import WEAKLAX_ENDED
 from inspector.pinyin import matches
 from inspector.store import BranchSummary
 
@@ -69,7 +69,7 @@ def row_cells(s: BranchSummary, today: date) -> tuple[Text, ...]:
         Text(str(overdue), justify="right", style="bold red" if overdue else "dim"),
         Text(
             label(s.weaklax) if s.weaklax else "",
-            style="bold yellow" if s.weaklax and s.weaklax is not WeakLaxStatus.CLOSED else "",
+            style="bold yellow" if s.weaklax and s.weaklax not in WEAKLAX_ENDED else "",
         ),
     )
 

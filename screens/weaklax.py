@@ -52,6 +52,7 @@ class WeakLaxScreen(Screen[None]):
         Binding("z", "rectify", "开始整顿", id="weaklax.rectify"),
         Binding("a", "accept", "验收", id="weaklax.accept"),
         Binding("x", "close", "销号", id="weaklax.close"),
+        Binding("u", "withdraw", "撤销认定", tooltip="认定有误时撤销（须写明理由，记录保留）", id="weaklax.withdraw"),
         Binding("escape", "back", "返回", id="weaklax.back"),
     ]
 
@@ -257,6 +258,8 @@ class WeakLaxScreen(Screen[None]):
         self._show()
 
     def action_determine(self) -> None:
+        from .dialogs.common import ConfirmDialog
+
         ticks = [CriterionTick(criterion_id=k, evidence=v) for k, v in self.draft.items()]
 
         def do() -> WeakLaxDetermination:
@@ -266,7 +269,28 @@ class WeakLaxScreen(Screen[None]):
             self.draft = {}
             return det
 
-        self._step(do)
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._step(do)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"按勾选的 {len(ticks)} 项标准认定本支部为软弱涣散党组织？认定记入台账，可按 u 撤销并写明理由。"
+            ),
+            confirmed,
+        )
+
+    def action_withdraw(self) -> None:
+        from .dialogs.common import PromptDialog
+
+        det = self.det
+        assert det is not None
+
+        def got(reason: str | None) -> None:
+            if reason is not None:
+                self._step(lambda: wl.withdraw(self.app.store, det, reason, self.app.today()))
+
+        self.app.push_screen(PromptDialog("撤销认定", "撤销理由（记入台账）：", ""), got)
 
     def action_plan(self) -> None:
         det = self.det
@@ -279,9 +303,16 @@ class WeakLaxScreen(Screen[None]):
         self.app.push_screen(PlanEditor(det, is_new=False), got)
 
     def action_rectify(self) -> None:
+        from .dialogs.common import ConfirmDialog
+
         det = self.det
         assert det is not None
-        self._step(lambda: wl.start_rectification(self.app.store, det))
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._step(lambda: wl.start_rectification(self.app.store, det))
+
+        self.app.push_screen(ConfirmDialog("按整顿方案开始整顿？开始后进入整顿中，整顿完成后验收。"), confirmed)
 
     def action_accept(self) -> None:
         det = self.det

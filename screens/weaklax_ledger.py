@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from inspector.errors import UserError
 from inspector.labels import label
 from inspector.ledger.weaklax import WeakLaxRow, weaklax_rows
-from inspector.models import WeakLaxStatus
+from inspector.models import WEAKLAX_ENDED, WeakLaxStatus
 
 from .cjk import fullwidth
 from .styles import tcss
@@ -40,6 +40,7 @@ _STATUS_STYLE = {
     WeakLaxStatus.RECTIFYING: "yellow",
     WeakLaxStatus.ACCEPTED: "green",
     WeakLaxStatus.CLOSED: "dim",
+    WeakLaxStatus.WITHDRAWN: "dim",
 }
 
 
@@ -135,7 +136,7 @@ class WeakLaxLedgerScreen(TableScreen):
         self.cells = cells
         self.rows = {r.branch_id: r for r in rows}
         self.loaded = True
-        weak = sum(1 for r in rows if r.status is not WeakLaxStatus.CLOSED)
+        weak = sum(1 for r in rows if r.status not in WEAKLAX_ENDED)
         text = (
             f"共 {len(rows)} 个党支部被认定为软弱涣散，其中未销号 {weak} 个"
             if rows

@@ -36,7 +36,7 @@ async def test_determination_flow_to_closing(root):
         await pilot.pause()
         screen = pilot.app.screen
         assert isinstance(screen, WeakLaxScreen)
-        await pilot.press("d")  # nothing ticked: refused
+        await pilot.press("d", "y")  # nothing ticked: refused
         await pilot.pause()
         assert "至少勾选一项" in message(screen)
         await pilot.press("down", "down", "down", "space")  # WL04
@@ -46,12 +46,12 @@ async def test_determination_flow_to_closing(root):
         await pilot.pause()
         assert str(screen.query_one("#criteria").get_cell("WL04", "tick")) == "☑"
         assert stored(root) is None  # a draft until 认定
-        await pilot.press("d")
+        await pilot.press("d", "y")
         await pilot.pause()
         det = stored(root)
         assert det.status == WeakLaxStatus.IDENTIFIED
         assert [(t.criterion_id, t.evidence) for t in det.criteria] == [("WL04", "全年未召开支部党员大会")]
-        await pilot.press("z")  # plan incomplete: refused
+        await pilot.press("z", "y")  # plan incomplete: refused
         await pilot.pause()
         assert "整顿方案缺少" in message(screen)
         await pilot.press("m")
@@ -74,7 +74,7 @@ async def test_determination_flow_to_closing(root):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert stored(root).plan.deadline == date(2027, 5, 31)
-        await pilot.press("z")
+        await pilot.press("z", "y")
         await pilot.pause()
         assert stored(root).status == WeakLaxStatus.RECTIFYING
         await pilot.press("a")
@@ -154,7 +154,7 @@ async def test_plan_being_typed_is_kept_when_the_app_is_closed(root):
         pilot.app.screen.query_one("#value").value = "全年未召开支部党员大会"
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("d", "m")
+        await pilot.press("d", "y", "m")
         await pilot.pause()
         editor = pilot.app.screen
         assert isinstance(editor, PlanEditor)

@@ -113,13 +113,13 @@ def test_allowed_steps_follow_the_procedure_and_each_step_keeps_to_them(store, b
     S = wl.Step
     assert wl.allowed_steps(None) == {S.DETERMINE}
     det = wl.determine(store, branch.id, [tick()], CRITERIA, on=ON)
-    assert wl.allowed_steps(det) == {S.PLAN, S.RECTIFY}
+    assert wl.allowed_steps(det) == {S.PLAN, S.RECTIFY, S.WITHDRAW}
     det = wl.start_rectification(store, wl.set_plan(store, det, PLAN))
-    assert wl.allowed_steps(det) == {S.PLAN, S.ACCEPT}
+    assert wl.allowed_steps(det) == {S.PLAN, S.ACCEPT, S.WITHDRAW}
     with pytest.raises(wl.WeakLaxError):  # a step not listed is refused
         wl.start_rectification(store, det)
     failed = wl.accept(store, det, AcceptanceResult.FAILED, date(2027, 6, 1))
-    assert wl.allowed_steps(failed) == {S.PLAN, S.ACCEPT}  # back to 整顿中
+    assert wl.allowed_steps(failed) == {S.PLAN, S.ACCEPT, S.WITHDRAW}  # back to 整顿中
     det = wl.accept(store, failed, AcceptanceResult.PASSED, date(2027, 7, 1))
     assert wl.allowed_steps(det) == {S.CLOSE}
     with pytest.raises(wl.WeakLaxError):
@@ -154,3 +154,20 @@ def test_an_acceptance_form_needs_a_grade_a_real_date_and_a_valid_score():
         date(2027, 6, 1),
         88,
     )
+
+
+def test_a_determination_made_in_error_is_withdrawn_with_a_reason_and_kept_in_history(store, branch):
+    """撤销认定: before 验收 an 认定 can be taken back, with a reason; the record stays."""
+    det = wl.determine(store, branch.id, [tick("WL01")], CRITERIA, on=date(2016, 5, 1))
+    with pytest.raises(wl.WeakLaxError, match="须写明理由"):
+        wl.withdraw(store, det, "  ", date(2016, 5, 3))
+    gone = wl.withdraw(store, det, "书记已到岗，认定依据有误", date(2016, 5, 3))
+    assert (gone.status, gone.withdrawal_reason, gone.withdrawn_on) == (
+        WeakLaxStatus.WITHDRAWN,
+        "书记已到岗，认定依据有误",
+        date(2016, 5, 3),
+    )
+    assert wl.allowed_steps(gone) == {wl.Step.DETERMINE}
+    assert "withdrawn" in [c.new for c in store.history(gone) if c.field == "status"]
+    with pytest.raises(wl.WeakLaxError, match="不能撤销"):
+        wl.withdraw(store, gone, "再撤一次", date(2016, 5, 4))
