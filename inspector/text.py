@@ -24,6 +24,8 @@ _CONTROLS = re.compile(
 )
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Anything `clean` would change, so most text (already clean) costs one search.
+_NEEDS_CLEANING = re.compile(_CONTROLS.pattern[:-1] + "\u2028\u2029]")
 
 
 def _join_surrogate_pairs(text: str) -> str:
@@ -35,6 +37,8 @@ def _join_surrogate_pairs(text: str) -> str:
 
 def clean(text: str, *, multiline: bool = False) -> str:
     """`text` as it may be stored: see the module docstring."""
+    if not _NEEDS_CLEANING.search(text) and (multiline or "\n" not in text):
+        return text
     text = _join_surrogate_pairs(text)
     if multiline:
         text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
