@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from inspector.text import clean
+from inspector.text import clean, is_clean
 
 SCHEMA_VERSION = 2
 
@@ -171,7 +171,7 @@ class Cleaned(BaseModel):
         out = data
         for name, multiline in cls.text_fields:
             value = data.get(name)
-            if value is None:
+            if value is None or (type(value) is str and is_clean(value, multiline=multiline)):
                 continue
             cleaned = _clean_value(value, multiline)
             if cleaned != value:

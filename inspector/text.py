@@ -35,9 +35,17 @@ def _join_surrogate_pairs(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").replace("\ufffd", "")
 
 
+def is_clean(text: str, *, multiline: bool = False) -> bool:
+    """Whether `clean` would leave `text` as it is, cheaply: most stored text
+    is printable (no control, format or line-break character at all)."""
+    if text.isprintable():
+        return True
+    return not _NEEDS_CLEANING.search(text) and (multiline or "\n" not in text)
+
+
 def clean(text: str, *, multiline: bool = False) -> str:
     """`text` as it may be stored: see the module docstring."""
-    if not _NEEDS_CLEANING.search(text) and (multiline or "\n" not in text):
+    if is_clean(text, multiline=multiline):
         return text
     text = _join_surrogate_pairs(text)
     if multiline:
