@@ -60,3 +60,12 @@ def show_controls(text: str) -> str:
     return _CONTROLS.sub(
         lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
     )
+
+
+# Characters JSON leaves as they are but a terminal acts on (C1, bidi), inside JSON strings only.
+_JSON_UNESCAPED = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def escape_json(text: str) -> str:
+    """JSON `text` with the controls JSON itself does not escape written as \\uXXXX (still the same JSON)."""
+    return _JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

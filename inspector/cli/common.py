@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
+from typing import Any, TextIO
+
+from inspector.text import escape_json, show_controls
 
 log = logging.getLogger("inspector")
 
@@ -36,3 +40,16 @@ def setup_logging(args: argparse.Namespace) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+
+
+def say(text: object = "", *, file: TextIO | None = None) -> None:
+    """`print` for lines that may hold typed or imported text: a terminal gets
+    its control characters written out, never acted on."""
+    print(show_controls(str(text)), file=file or sys.stdout)
+
+
+def json_text(data: Any) -> str:
+    """Indented JSON of `data` that is safe on a terminal (see `escape_json`)."""
+    import orjson
+
+    return escape_json(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
