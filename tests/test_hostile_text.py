@@ -188,3 +188,25 @@ def test_listings_printed_raw_escape_bytes(root, capsys):
         out, err = capsys.readouterr()
         assert "\x1b" not in out and "\x1b" not in err and "\u202e" not in out, argv
         assert out, argv
+
+
+@pilot_test
+async def test_controls_typed_in_a_form_were_saved_silently(tmp_path):
+    from screens.pockets import PocketEditor, PocketScreen
+    from screens.widgets.literal import CLEANED_NOTICE
+
+    seed(tmp_path / "data")
+    app = make_app(tmp_path / "data", lambda: PocketScreen(BRANCH_ID))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, PocketEditor)
+        editor.query_one("#name").value = f"张\x00三{TITLE_ESCAPE}"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, PocketEditor)
+        assert any(n.message == CLEANED_NOTICE for n in app._notifications)
+    (member,) = Store(tmp_path / "data", "x").pockets(BRANCH_ID)
+    assert member.name == "张三]0;evil"
