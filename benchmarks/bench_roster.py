@@ -29,9 +29,18 @@ def main() -> None:
         preview = read_roster(csv.encode("utf-8"), store.branches())
         read = time.perf_counter() - t
         marks = [time.perf_counter()]
-        result = import_roster(store, preview, progress=lambda done, total: marks.append(time.perf_counter()))
+
+        def progress(done: int, total: int) -> None:
+            marks.append(time.perf_counter())
+            if len(marks) % 40 == 0:
+                longest = max(b - a for a, b in zip(marks, marks[1:]))
+                print(
+                    f"  {done}/{total}: {marks[-1] - marks[0]:.0f} s, longest batch {longest * 1000:.0f} ms", flush=True
+                )
+
+        result = import_roster(store, preview, progress=progress)
         batches = [b - a for a, b in zip(marks, marks[1:])]
-        print(f"read {rows} rows: {read:.1f} s")
+        print(f"read {rows} rows: {read:.1f} s", flush=True)
         print(f"import {result.saved} branches: {marks[-1] - marks[0]:.1f} s in {len(batches)} batches")
         print(
             f"longest batch (lock hold): {max(batches) * 1000:.0f} ms; median {sorted(batches)[len(batches) // 2] * 1000:.0f} ms"
