@@ -40,6 +40,27 @@ class NewerSchema(CorruptFile):
         )
 
 
+class Unreadable(CorruptFile):
+    """A data file or folder this login may not read: a permission problem, not damage."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.detail = "没有权限"
+        StoreError.__init__(
+            self,
+            f"没有权限读取：{path}；请让管理员检查它的属主、属组和权限（共享目录请按 README 的 Committee server 一节设置）",
+        )
+
+
+class SaveFailed(StoreError):
+    """The system refused a write (full disk, no permission, read-only folder,
+    I/O error); nothing on disk was changed and the caller's input is intact."""
+
+    def __init__(self, message: str, errno: int | None = None):
+        self.errno = errno
+        super().__init__(message)
+
+
 class StoreBusy(StoreError):
     """Another process held the data folder's lock for too long."""
 

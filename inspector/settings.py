@@ -8,6 +8,7 @@ sets, and local practice (a party lesson every quarter) is theirs to set.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -58,8 +59,62 @@ class Settings(BaseModel):
     shared_group: str = ""
 
     def apply_modes(self) -> None:
+        """Shared mode: new files 0660 and folders 2770, in `shared_group`."""
         if self.shared_group:
-            set_modes(0o660, 0o2770)
+            set_modes(0o660, 0o2770, _group_id(self.shared_group))
+
+    def check_shared(self, root: Path) -> None:
+        """In shared mode, a folder another clerk could not use is refused at
+        start with the commands that fix it (not later as a raw error)."""
+        if not self.shared_group:
+            return
+        group = self.shared_group
+        gid = _group_id(group)
+        if hasattr(os, "getgroups") and os.geteuid() != 0 and gid not in {os.getegid(), *os.getgroups()}:
+            raise StoreError(
+                f"当前登录用户不在共享用户组「{group}」中：请管理员执行 sudo usermod -aG {group} <登录名>，然后重新登录"
+            )
+        for path in _shared_paths(root):
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise StoreError(f"没有权限访问 {path}（{exc.strerror}）；{_shared_fix(group, root)}") from exc
+            wanted = 0o2070 if stat.S_ISDIR(st.st_mode) else 0o060
+            if st.st_gid != gid or st.st_mode & wanted != wanted:
+                raise StoreError(
+                    f"共享数据目录的权限不对：{path}（应属用户组 {group}，组内可读写）；{_shared_fix(group, root)}"
+                )
+
+
+def _group_id(group: str) -> int:
+    import grp
+
+    try:
+        return grp.getgrnam(group).gr_gid
+    except KeyError:
+        raise StoreError(
+            f"设置中的共享用户组「{group}」不存在：请管理员执行 sudo groupadd {group}（见 README 的 Committee server 一节）"
+        ) from None
+
+
+def _shared_paths(root: Path) -> list[Path]:
+    """The folder, what lies in it and every branch folder: what any clerk's first save touches."""
+    paths = [root]
+    for folder in (root, root / "branches"):
+        try:
+            paths += [Path(e.path) for e in os.scandir(folder)]
+        except OSError:
+            continue
+    return paths
+
+
+def _shared_fix(group: str, root: Path) -> str:
+    return (
+        f"请管理员执行：sudo chgrp -R {group} '{root}' && sudo chmod -R g+rwX '{root}' && "
+        f"sudo find '{root}' -type d -exec chmod g+s {{}} +"
+    )
 
 
 def settings_path(root: Path) -> Path:

@@ -9,6 +9,7 @@ never changes what an old visit asked.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
@@ -224,6 +225,35 @@ def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Fi
     )
 
 
-def unfinished_visits(store: Store) -> list[tuple[str, str, str]]:
-    """(branch id, branch name, visit id) of every visit still in progress."""
-    return [(s.id, s.name, vid) for s in store.branch_summaries() for vid in s.draft_visits]
+@dataclass(frozen=True)
+class Unfinished:
+    """A visit still in progress, with how far it got (29/62 items answered)."""
+
+    branch_id: str
+    branch_name: str
+    visit: Visit
+    answered: int
+    total: int
+    mine: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.branch_name}　{self.visit.date.isoformat()}　{self.answered}/{self.total}　{'、'.join(self.visit.inspectors)}"
+
+
+def unfinished(store: Store, user: str, limit: int = 100) -> list[Unfinished]:
+    """Visits still in progress: the user's own first, then the newest. A visit
+    whose file or checklist cannot be read is left out (`check` names it)."""
+    found: list[Unfinished] = []
+    for summary in store.branch_summaries():
+        for vid in summary.draft_visits:
+            try:
+                visit = store.visit(vid, summary.id)
+                items = applicable_items(template_of(store, visit), store.branch(summary.id))
+            except (UserError, ValueError):
+                continue
+            ids = {i.id for i in items}
+            answered = sum(1 for item_id in visit.answers if item_id in ids)
+            found.append(Unfinished(summary.id, summary.name, visit, answered, len(items), user in visit.inspectors))
+    found.sort(key=lambda u: (not u.mine, -u.visit.date.toordinal(), u.branch_name))
+    return found[:limit]

@@ -27,7 +27,6 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from inspector import clock
-from inspector.errors import UserError
 from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
@@ -37,6 +36,7 @@ from .watched import DataChanged
 
 if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate, WeakLaxCriterion
+    from inspector.visit import Unfinished
 
     from .ledger import LedgerSource
 
@@ -215,8 +215,9 @@ class InspectorApp(App[int]):
         self.set_keymap(keymap)
 
     def offer_resume(self, *, asked: bool = False) -> None:
-        """Offer the visits still in progress: once per session on start (home
-        calls this when its data is in), or whenever the user asks."""
+        """Find the visits still in progress: on start (home calls this when its
+        data is in) they go to the home screen's panel, never a dialog that would
+        take the user's first keys; when the user asks, a list to pick from."""
         if self._resume_offered and not asked:
             return
         self._resume_offered = True
@@ -224,45 +225,28 @@ class InspectorApp(App[int]):
 
     @work(thread=True, group="resume")
     def _find_unfinished(self, asked: bool) -> None:
-        from inspector.visit import unfinished_visits
+        from inspector.visit import unfinished
 
-        found = []
-        for bid, name, vid in unfinished_visits(self.store)[:100]:
-            try:
-                visit = self.store.visit(vid, bid)
-            except UserError:
-                continue
-            found.append((bid, name, visit))
-        # The user's own visits first, newest first.
-        found.sort(key=lambda f: (self.store.user not in f[2].inspectors, -f[2].date.toordinal(), f[1]))
-        entries = [(bid, v.id, f"{name}　{v.date.isoformat()}　{'、'.join(v.inspectors)}") for bid, name, v in found]
-        if entries:
-            self.call_from_thread(self._ask_resume, entries, asked)
-        elif asked:
-            self.call_from_thread(self.notify, "没有未完成的现场指导")
+        found = unfinished(self.store, self.store.user)
+        self.call_from_thread(self._show_unfinished, found, asked)
 
-    def _ask_resume(self, entries: list[tuple[str, str, str]], asked: bool = False) -> None:
-        from .dialogs.common import ChoiceDialog
-
+    def _show_unfinished(self, found: list[Unfinished], asked: bool) -> None:
         home = self.screen_stack[0]
-        if not asked and (self.screen is not home or (isinstance(home, HomeScreen) and home.touched)):
-            # The user is already busy; a dialog now would take their keys.
-            self.notify(
-                f"有 {len(entries)} 项未完成的现场指导：按 Ctrl+P 选「继续未完成的现场指导」。",
-                title="未完成的现场指导",
-                timeout=10,
-            )
+        if isinstance(home, HomeScreen):
+            home.show_unfinished(found)
+        if not asked:
             return
-
-        labels = [label for _, _, label in entries]
+        if not found:
+            self.notify("没有未完成的现场指导")
+            return
+        from .dialogs.common import ChoiceDialog
 
         def chosen(index: int | None) -> None:
             if index is not None:
-                bid, vid, _ = entries[index]
-                self.open_visit(bid, vid)
+                self.open_visit(found[index].branch_id, found[index].visit.id)
 
         self.push_screen(
-            ChoiceDialog("有未完成的现场指导", "选择一项继续（Esc 以后再说）：", labels),
+            ChoiceDialog("未完成的现场指导", "选择一项继续（Esc 返回）：", [u.label for u in found]),
             chosen,
         )
 

@@ -251,7 +251,27 @@ class BranchScreen(WatchedScreen):
                 return
             self.app.push_screen(VisitScreen(visit.id, self.branch_id))
 
-        self.app.push_screen(NewVisitDialog(self.data.branch), started)
+        under_way = [v for v in self.data.visits if v.status != VisitStatus.COMPLETED and not v.deleted]
+        if not under_way:
+            self.app.push_screen(NewVisitDialog(self.data.branch), started)
+            return
+        visit = max(under_way, key=lambda v: v.date)
+        from .dialogs.common import ChoiceDialog
+
+        def decided(index: int | None) -> None:
+            if index == 0:
+                self.app.open_visit(self.branch_id, visit.id)
+            elif index == 1 and self.data is not None:
+                self.app.push_screen(NewVisitDialog(self.data.branch), started)
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "本支部已有进行中的现场指导",
+                f"{visit.date.isoformat()}　{'、'.join(visit.inspectors)}　已答 {len(visit.answers)} 项。要：",
+                ["继续这次现场指导", "仍然新建一次现场指导"],
+            ),
+            decided,
+        )
 
     def action_pockets(self) -> None:
         try:

@@ -39,7 +39,9 @@ _FLEX = ((0, 18, 40), (1, 8, 17), (6, 12, 20))
 
 
 def row_cells(b: BranchCoverage, limit: int) -> tuple[Text, ...]:
-    if b.never_visited:
+    if b.never_visited and b.in_progress:
+        state, style = Text("指导中", style="bold"), ""
+    elif b.never_visited:
         state, style = Text("从未指导", style="bold red"), "bold red"
     elif b.stale:
         state, style = Text(f"超{limit}天未指导", style="yellow"), "yellow"

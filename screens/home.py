@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -25,6 +25,9 @@ from inspector.labels import label, short_sector
 from inspector.models import WeakLaxStatus
 from inspector.pinyin import matches
 from inspector.store import BranchSummary
+
+if TYPE_CHECKING:
+    from inspector.visit import Unfinished
 
 from .styles import tcss
 from .watched import WatchedScreen
@@ -61,7 +64,7 @@ def row_cells(s: BranchSummary, today: date) -> tuple[Text, ...]:
         Text(short_sector(s.sector)),
         Text(s.secretary),
         Text(str(s.members), justify="right"),
-        Text(s.last_visit.isoformat() if s.last_visit else "未指导", style="" if s.last_visit else "dim"),
+        last_visit_cell(s),
         Text(str(s.open_findings), justify="right"),
         Text(str(overdue), justify="right", style="bold red" if overdue else "dim"),
         Text(
@@ -69,6 +72,13 @@ def row_cells(s: BranchSummary, today: date) -> tuple[Text, ...]:
             style="bold yellow" if s.weaklax and s.weaklax is not WeakLaxStatus.CLOSED else "",
         ),
     )
+
+
+def last_visit_cell(s: BranchSummary) -> Text:
+    """The last completed visit's date; 指导中 while a visit is in progress there."""
+    if s.draft_visits:
+        return Text("指导中", style="bold")
+    return Text(s.last_visit.isoformat(), style="") if s.last_visit else Text("未指导", style="dim")
 
 
 class FilterInput(Input):
@@ -88,6 +98,14 @@ class HomeScreen(WatchedScreen):
         # Ctrl+Q works everywhere (an app binding); the footer names it here only, where there is room.
         Binding("ctrl+q", "app.quit", "退出", id="home.quit"),
         Binding("f3", "ledger", "整改台账", id="home.ledger"),
+        Binding(
+            "ctrl+r",
+            "resume",
+            "继续指导",
+            show=False,
+            tooltip="列出进行中的现场指导，选择一项继续",
+            id="home.resume",
+        ),
         Binding(
             "f5",
             "import_bundle",
@@ -135,12 +153,36 @@ class HomeScreen(WatchedScreen):
         with Horizontal(id="bar"):
             yield FilterInput(placeholder="输入支部名称或拼音首字母筛选（如 dyzb）", id="filter", compact=True)
             yield Static("正在读取…", id="status")
+        yield Static("", id="unfinished")
         for table_id in ("branches", "matches"):
             table = FixedTable(id=table_id, cursor_type="row", zebra_stripes=True)
             table.can_focus = False
             table.display = table_id == "branches"
             yield table
         yield Footer(compact=True)
+
+    def show_unfinished(self, found: list[Unfinished]) -> None:
+        """One line above the table: the user's own visits in progress first, with how far they got."""
+        line = self.query_one("#unfinished", Static)
+        line.display = bool(found)
+        if not found:
+            return
+        mine = [u for u in found if u.mine]
+        text = Text("进行中的现场指导：", style="bold")
+        if mine:
+            text.append("我的 ")
+            text.append("；".join(f"{u.branch_name} {u.answered}/{u.total}" for u in mine[:2]))
+            if len(mine) > 2:
+                text.append(f" 等{len(mine)}项")
+            text.append("；")
+        others = len(found) - len(mine)
+        if others:
+            text.append(f"他人 {others} 项；")
+        text.append("Ctrl+R 继续", style="bold")
+        line.update(text)
+
+    def action_resume(self) -> None:
+        self.app.offer_resume(asked=True)
 
     @property
     def table(self) -> FixedTable:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 from datetime import date
 
@@ -165,7 +166,9 @@ async def test_welcome_add_branch_by_hand(tmp_path):
 
 
 @pilot_test
-async def test_resume_prompt_opens_unfinished_visit(tmp_path):
+async def test_unfinished_visits_show_in_a_panel_never_a_dialog_and_ctrl_r_resumes(tmp_path):
+    """A start never opens a dialog that takes the user's first keys (F3 went to it):
+    the visits in progress are a line on the home screen, own first with progress."""
     from inspector.checklist import load_templates
     from inspector.visit import start_visit
 
@@ -181,6 +184,12 @@ async def test_resume_prompt_opens_unfinished_visit(tmp_path):
     )
     app = make_app(tmp_path / "d", resume=True)
     async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.screen_stack[0].query_one("#unfinished")
+        await wait_for(pilot, lambda: panel.display and "我的" in str(panel.render()))
+        assert app.screen is app.screen_stack[0]
+        assert re.search(r"我的 .+ 0/\d+", str(panel.render()))
+        assert "指导中" in [str(c) for c in app.screen.table.get_row(FIRST)]
+        await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ChoiceDialog")
         await pilot.press("1")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "VisitScreen")
@@ -212,6 +221,28 @@ async def test_new_visit_from_branch_screen(tmp_path):
 
 
 @pilot_test
+async def test_starting_a_second_visit_on_a_branch_with_one_in_progress_asks(tmp_path):
+    seed(tmp_path / "d")
+    app = make_app(tmp_path / "d")
+    async with app.run_test(size=(80, 30)) as pilot:
+        await _loaded(pilot, app, 5)
+        await pilot.press(*"cgsq", "enter")
+        await pilot.pause()
+        await pilot.press("n")
+        app.screen.query_one("#date", Input).value = "2026-11-25"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "VisitScreen")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "BranchScreen")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ChoiceDialog")
+        assert "本支部已有进行中的现场指导" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("1")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "VisitScreen")
+    assert len(Store(tmp_path / "d").visits(BRANCHES[2][0])) == 1
+
+
+@pilot_test
 async def test_help_lists_keys_of_current_screen(tmp_path):
     seed(tmp_path / "d")
     app = make_app(tmp_path / "d")
@@ -222,14 +253,19 @@ async def test_help_lists_keys_of_current_screen(tmp_path):
 
         keys = dict((d, k) for k, d in bindings_of(app.screen.target))
         assert (
-            keys["新增党支部"] == "Ctrl+N" and keys["导入支部名册（CSV）"] == "Ctrl+O" and keys["帮助"].startswith("F1")
+            keys["新增党支部"] == "ctrl+n" and keys["导入支部名册（CSV）"] == "ctrl+o" and keys["帮助"].startswith("F1")
         )
         await pilot.press("escape")
         await pilot.press(*"dydzb", "enter")
         await pilot.pause()
         await pilot.press("f1")
         keys = dict((d, k) for k, d in bindings_of(app.screen.target))
-        assert keys["新建指导"] == "N" and keys["口袋党员"] == "P" and keys["打开"] == "回车"
+        assert keys["新建指导"] == "n" and keys["口袋党员"] == "p" and keys["打开"] == "回车"
+        # each line names the binding id that <data>/keymap.json rebinds
+        from screens.dialogs.help import key_help
+
+        ids = {desc: ids for _, desc, ids in key_help(app.screen.target)}
+        assert ids["新建指导"] == "branch.new_visit" and ids["口袋党员"] == "branch.pockets"
 
 
 @pilot_test
@@ -296,7 +332,7 @@ async def test_bad_keymap_file_is_reported_and_ignored(tmp_path):
 
 
 @pilot_test
-async def test_resume_offer_waits_if_the_user_is_already_typing(tmp_path):
+async def test_unfinished_visits_found_while_the_user_types_do_not_take_their_keys(tmp_path):
     from inspector.checklist import load_templates
     from inspector.visit import start_visit
 
@@ -306,7 +342,7 @@ async def test_resume_offer_waits_if_the_user_is_already_typing(tmp_path):
         store.branch(FIRST),
         load_templates().templates["general"],
         on=date(2026, 11, 20),
-        inspectors=["测试员"],
+        inspectors=["别人"],
         methods=[VisitMethod.REVIEW_RECORDS],
     )
     app = make_app(tmp_path / "d")
@@ -315,7 +351,9 @@ async def test_resume_offer_waits_if_the_user_is_already_typing(tmp_path):
         await pilot.press(*"cg")
         app._resume_offered = False  # as on a start where loading took longer than the user waited
         app.offer_resume()
-        await wait_for(pilot, lambda: any("未完成的现场指导" in str(n.message) for n in app._notifications))
+        panel = app.screen_stack[0].query_one("#unfinished")
+        await wait_for(pilot, lambda: panel.display)
+        assert "他人 1 项" in str(panel.render()) and "我的" not in str(panel.render())
         assert app.screen is app.screen_stack[0]
         assert app.screen_stack[0].filter_text == "cg"
 

@@ -296,4 +296,4 @@ async def test_the_command_palette_opens_each_committee_screen(tmp_path):
         # F1 lists the screen's keys with their Chinese names.
         from screens.dialogs.help import bindings_of
 
-        assert ("L", "整改台账") in bindings_of(app.screen)
+        assert ("l", "整改台账") in bindings_of(app.screen)

@@ -296,10 +296,12 @@ async def test_resume_after_restart_shows_the_saved_answers(root):
         await pilot.press("enter")
         await pilot.pause()
         ids = [i.id for i in screen.items[:2]]
-    # a new process on the same folder: the app offers the unfinished visit
+    # a new process on the same folder: the home panel names the unfinished visit, Ctrl+R lists it
     app = make_app(root)
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(20):
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+r")
+        for _ in range(40):
             await pilot.pause(0.05)
             if type(pilot.app.screen).__name__ == "ChoiceDialog":
                 break

@@ -148,3 +148,16 @@ def test_not_visited_days_must_be_a_whole_number_above_0(text):
 
 def test_not_visited_days_as_typed():
     assert [parse_not_visited_days(t) for t in ("1", " 90 ", "365")] == [1, 90, 365]
+
+
+def test_a_branch_whose_only_visit_is_under_way_reads_in_progress_not_never_visited(store):
+    a = add_branch(store, "城关镇第一村党支部", Sector.RURAL)
+    b = add_branch(store, "东街社区党支部", Sector.COMMUNITY)
+    add_visit(store, a, date(2026, 11, 20), status=VisitStatus.DRAFT)
+    report = coverage(store, TODAY)
+    started = {x.id: x for x in report.branches}
+    assert started[a.id].in_progress and started[a.id].never_visited
+    assert [x.id for x in report.first_in_progress] == [a.id]
+    assert [x.id for x in report.never] == [b.id]
+    assert "从未指导1个" in report.summary() and "首次指导进行中1个" in report.summary()
+    assert not report.complete

@@ -4,7 +4,9 @@ The writer is forked from the test (a separate process with its own Store,
 killed with SIGKILL like a closed lid or a dropped SSH session would). After
 every save returns it appends a line to a report file with an unbuffered
 os.write, so a line on record means "save() had returned". After each kill:
-every data file parses, and every reported save is on disk. Aimed kills use
+every data file parses, `inspector check` runs without writing anything and
+names every temp file the kill left, the next open removes them, and every
+reported save is on disk. Aimed kills use
 storage's INSPECTOR_TEST_PAUSE hook: the writer stops itself (SIGSTOP) at the
 n-th pass of a named point (temp file written / file replaced / journal
 written / first journal rename) and is killed there.
@@ -20,8 +22,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-from storage_samples import branch, data_files, finding, visit
+from storage_samples import branch, data_files, finding, snapshot, visit
 
+from inspector.cli import main
 from inspector.models import Answer, AnswerValue, Finding
 from inspector.store import Store
 from inspector.store.files import Journal
@@ -150,12 +153,29 @@ def _lost_plain_saves(store: Store, report: list[str], v, f) -> list[str]:
     return lost
 
 
+def _temp_files(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.tmp"))
+
+
+def _check_writes_nothing_and_names_leftovers(root: Path, capsys) -> list[str]:
+    """Run `inspector check` on the folder as the kill left it."""
+    problems = []
+    capsys.readouterr()
+    before, temps = snapshot(root), _temp_files(root)
+    main(["--data", str(root), "check"])
+    out = capsys.readouterr().out
+    if snapshot(root) != before:
+        problems.append("check changed the folder")
+    problems += [f"check did not name {p}" for p in temps if f"可清理：{p}" not in out]
+    return problems
+
+
 def _journal_state(store: Store, world: World) -> list[str]:
     values = [store.get(Finding, f.id, f.branch_id).progress for f in world.txn_findings]
     return values + [store.visit(world.txn_visit.id, world.branches[0].id).summary or ""]
 
 
-def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path):
+def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path, capsys):
     rng = random.Random(20161)
     world = World(tmp_path / "data")
     trials = []
@@ -169,7 +189,16 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path):
         trials += [("journal", f"{point}@{rng.randint(1, 9)}") for _ in range(4)]
     rng.shuffle(trials)
 
-    figures = {"trials": 0, "corrupt": 0, "lost": 0, "saves_reported": 0, "journal_left": 0, "mixed_before_recovery": 0}
+    figures = {
+        "trials": 0,
+        "corrupt": 0,
+        "lost": 0,
+        "saves_reported": 0,
+        "journal_left": 0,
+        "mixed_before_recovery": 0,
+        "temp_files_left_by_kills": 0,
+        "temp_files_after_open": 0,
+    }
     problems = []
     for n, (mode, pause) in enumerate(trials):
         trial = world.new_trial() if mode == "plain" else None
@@ -192,8 +221,13 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path):
                 raw = orjson.loads((world.store.branch_dir(f.branch_id) / "branch.json").read_bytes())
                 seen |= {d["progress"] for d in raw["finding"].values() if d["id"] == f.id}
             figures["mixed_before_recovery"] += len(seen) > 1  # the kill landed between two renames
-        fresh = Store(world.root, "检查员")  # takes the lock: finishes a half-done journal
+        problems += [f"trial {n}: {x}" for x in _check_writes_nothing_and_names_leftovers(world.root, capsys)]
+        figures["temp_files_left_by_kills"] += len(_temp_files(world.root))
+        fresh = Store(world.root, "检查员")  # takes the lock: finishes a half-done journal, removes leftovers
         assert not (world.root / Journal.NAME).exists()
+        left = _temp_files(world.root)
+        figures["temp_files_after_open"] += len(left)
+        problems += [f"trial {n}: left after the next open: {p}" for p in left]
         if mode == "plain":
             lost = _lost_plain_saves(fresh, report, *trial)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import grp
 import os
 import stat
 
@@ -100,10 +101,21 @@ def test_files_are_owner_only(tmp_path):
         assert mode == (0o700 if is_dir else 0o600), rel
 
 
+def _other_group() -> grp.struct_group:
+    """A group this process may give files to, other than its primary one."""
+    ids = {g.gr_gid for g in grp.getgrall()} if os.geteuid() == 0 else set(os.getgroups())
+    ids.discard(os.getgid())
+    if not ids:
+        pytest.skip("no second group to give files to (needs root or membership of two groups)")
+    return grp.getgrgid(min(ids))
+
+
 def test_shared_group_widens_modes(tmp_path, monkeypatch):
     monkeypatch.setattr(storage, "_FILE_MODE", storage._FILE_MODE)
     monkeypatch.setattr(storage, "_DIR_MODE", storage._DIR_MODE)
-    Settings(shared_group="dangwei").apply_modes()
+    monkeypatch.setattr(storage, "_GROUP", storage._GROUP)
+    group = _other_group()
+    Settings(shared_group=group.gr_name).apply_modes()
     store = Store(tmp_path / "shared")
     _full_store(store)
     modes = _modes(store.root)
@@ -111,6 +123,7 @@ def test_shared_group_widens_modes(tmp_path, monkeypatch):
     for rel, mode in modes.items():
         is_dir = (store.root / rel).is_dir()
         assert mode == (0o2770 if is_dir else 0o660), rel
+        assert os.stat(store.root / rel).st_gid == group.gr_gid, rel
 
 
 # ------------------------------------------------------------ schema versions
@@ -217,14 +230,14 @@ def test_reload_forgets_tinydb_ids_and_query_cache(store):
     b = store.save(branch())
     path = store.branch_dir(b.id) / "branch.json"
     mine = Shard(path)
-    mine.table("finding").insert({"id": "a", "n": 1})
-    assert mine.table("finding").search(Query().n == 1)
+    mine.table("scratch").insert({"id": "a", "n": 1})
+    assert mine.table("scratch").search(Query().n == 1)
     theirs = Shard(path)
-    theirs.table("finding").insert({"id": "b", "n": 1})
-    assert len(mine.table("finding").search(Query().n == 1)) == 2  # sees the other writer, not a cached result
-    mine.table("finding").insert({"id": "c", "n": 1})  # a fresh id, not the one the other writer took
-    assert sorted(d["id"] for d in Shard(path).docs("finding")) == ["a", "b", "c"]
-    assert len(Shard(path).raw()["finding"]) == 3
+    theirs.table("scratch").insert({"id": "b", "n": 1})
+    assert len(mine.table("scratch").search(Query().n == 1)) == 2  # sees the other writer, not a cached result
+    mine.table("scratch").insert({"id": "c", "n": 1})  # a fresh id, not the one the other writer took
+    assert sorted(d["id"] for d in Shard(path).docs("scratch")) == ["a", "b", "c"]
+    assert len(Shard(path).raw()["scratch"]) == 3
 
 
 def test_unchanged_stat_does_not_hide_another_writer(store):

@@ -48,9 +48,9 @@ def make_app(root: Path, screen: Callable[[], object] | None = None):
     from screens.app import InspectorApp
 
     class OneScreenApp(InspectorApp):
-        def offer_resume(self) -> None:
-            if screen is None:
-                super().offer_resume()
+        def offer_resume(self, *, asked: bool = False) -> None:
+            if screen is None or asked:
+                super().offer_resume(asked=asked)
 
         def on_mount(self) -> None:
             super().on_mount()

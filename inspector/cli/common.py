@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -13,30 +15,80 @@ from inspector.text import escape_json, show_controls
 log = logging.getLogger("inspector")
 
 
-def open_store(args: argparse.Namespace):
-    """The Store for --data/--user, with the committee's file modes applied."""
+def open_store(args: argparse.Namespace, *, read_only: bool = False):
+    """The Store for --data/--user, with the committee's file modes applied
+    (and, in shared mode, checked); `read_only` never takes the lock."""
     from inspector.settings import load_settings, resolve_data_dir
     from inspector.store import Store
 
     root = resolve_data_dir(args.data)
     if root.exists():
-        load_settings(root).apply_modes()
-    return Store(root, args.user)
+        settings = load_settings(root)
+        settings.apply_modes()
+        settings.check_shared(root)
+    return Store(root, args.user, read_only=read_only)
+
+
+def warn_skipped(store) -> int:
+    """Name on stderr every file a listing skipped; the exit status (1 if any)."""
+    for _path, message in sorted(store.errors.items()):
+        say(f"警告：{message}；已跳过该文件，其余照常列出", file=sys.stderr)
+    return 1 if store.errors else 0
 
 
 def checklist_dirs(args: argparse.Namespace, root: Path) -> list[Path]:
     return [root / "checklists", *map(Path, args.checklists)]
 
 
-def setup_logging(args: argparse.Namespace) -> None:
-    from inspector.settings import resolve_data_dir
+class _LogFile(logging.FileHandler):
+    """`logs/<login>.log`, owner-only, made at the first record, so a command
+    that logs nothing (`check`) writes nothing. A log write that fails (a
+    full disk) is dropped: the user's one-line error matters more, and
+    logging's fallback would print "--- Logging error ---" over it."""
+
+    def __init__(self, path: Path):
+        super().__init__(path, encoding="utf-8", delay=True)
+
+    def _open(self):
+        from inspector.store.files import ensure_dir
+
+        ensure_dir(Path(self.baseFilename).parent)
+        os.close(os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        return super()._open()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            super().emit(record)
+        except Exception:
+            self.handleError(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
+def log_name() -> str:
+    """Each login writes its own log (`logs/<login>.log`): on a shared server
+    a log file made by one clerk could not be written by the next."""
+    import getpass
 
     try:
-        logdir = resolve_data_dir(getattr(args, "data", None)) / "logs"
-        logdir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler: logging.Handler = logging.FileHandler(logdir / "inspector.log", encoding="utf-8")
-    except OSError:
-        handler = logging.NullHandler()
+        login = getpass.getuser()
+    except Exception:  # no login name in some containers
+        login = str(os.getuid()) if hasattr(os, "getuid") else "user"
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in login).lstrip(".") or "user"
+
+
+def setup_logging(args: argparse.Namespace) -> None:
+    """Log to `<data>/logs/<login>.log`; its folder gets the committee's modes
+    (group-shared on a server, so the next clerk can add a log)."""
+    from inspector.errors import StoreError
+    from inspector.settings import load_settings, resolve_data_dir
+
+    root = resolve_data_dir(getattr(args, "data", None))
+    with contextlib.suppress(StoreError):  # a bad settings file is reported by the command itself
+        if root.exists():
+            load_settings(root).apply_modes()
+    handler = _LogFile(root / "logs" / f"{log_name()}.log")
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)

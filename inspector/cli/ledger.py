@@ -80,7 +80,7 @@ def _sort_column(name: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from inspector import clock
-    from inspector.cli.common import open_store
+    from inspector.cli.common import open_store, warn_skipped
     from inspector.documents.ledger_export import export_ledger
     from inspector.ledger.rows import Ledger, apply_filter, sort_rows
     from inspector.settings import load_settings
@@ -112,4 +112,4 @@ def run(args: argparse.Namespace) -> int:
         author=store.user,
     )
     print(f"已导出 {len(rows)} 条到 {out}")
-    return 0
+    return warn_skipped(store)

@@ -3,8 +3,8 @@
 Committee staff pull the county-wide picture into spreadsheets and reports
 over SSH: `--json` gives an array of objects with stable English keys (the
 Chinese stays text), otherwise a plain table fit for a terminal. A corrupt
-branch file does not stop the listing: the rest is printed and the file is
-named on stderr.
+branch file does not stop the listing: the rest is printed, the file is
+named on stderr and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def rows_for(store: Store, what: str, today: date, *, open_only: bool = False) -
 
 def run(args: argparse.Namespace) -> int:
     from inspector import clock
-    from inspector.cli.common import json_text, open_store, say
+    from inspector.cli.common import json_text, open_store, warn_skipped
 
     store = open_store(args)
     today = clock.today()
@@ -219,6 +219,4 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # `| head` closed the pipe: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    for _path, message in sorted(store.errors.items()):
-        say(f"警告：{message}；已跳过该文件，其余照常列出", file=sys.stderr)
-    return 0
+    return warn_skipped(store)

@@ -547,7 +547,8 @@ def write_memo(
     payload = render(inputs, today)
     write_new_file(path, payload, force=force)
     record = MemoRecord(file=str(path), sha256=hashlib.sha256(payload).hexdigest(), content_hash=inputs.content_hash())
-    record_memo(store, visit, record)
+    if not store.read_only:  # a read-only data folder still gives memos; they are just not recorded
+        record_memo(store, visit, record)
     return record
 
 

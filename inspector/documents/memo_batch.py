@@ -15,6 +15,7 @@ from inspector.errors import StoreError
 from inspector.models import VisitStatus
 from inspector.settings import load_settings
 from inspector.store import Store
+from inspector.store.files import ensure_dir
 
 if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate
@@ -105,7 +106,7 @@ def write_all(
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     out_dir = Path(out_dir).expanduser().absolute()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    ensure_dir(out_dir)  # owner-only (or the shared group's): memos name people and findings
     today = today or clock.today()
     todo = completed_visits(store)
     workers = workers or os.cpu_count() or 1

@@ -38,6 +38,7 @@ from xml.sax.saxutils import escape
 
 from inspector.documents.docx_compat import paragraph_element, section_element
 from inspector.errors import OutputExists, StoreError
+from inspector.store.files import new_file_mode
 
 if TYPE_CHECKING:  # python-docx is imported lazily: the CLI starts without it
     from docx.document import Document
@@ -175,10 +176,8 @@ def write_new_file(path: Path, payload: bytes, *, force: bool = False) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".memo-", suffix=".tmp", dir=path.parent)
     try:
         try:
-            if hasattr(os, "fchmod"):  # a document to share and print: the usual modes, not mkstemp's 0600
-                mask = os.umask(0)
-                os.umask(mask)
-                os.fchmod(fd, 0o666 & ~mask)
+            if hasattr(os, "fchmod"):  # it names people and findings: the data folder's modes, not world-readable
+                os.fchmod(fd, new_file_mode())
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view) :]

@@ -32,9 +32,12 @@ class BranchCoverage:
     visits_quarter: int
     visits_year: int
     stale: bool  # visited, but longer ago than the committee's limit
+    #: A visit is under way there (started, not finished).
+    in_progress: bool = False
 
     @property
     def never_visited(self) -> bool:
+        """No finished visit (one may be under way: see `in_progress`)."""
         return self.last_visit is None
 
     @property
@@ -59,7 +62,13 @@ class Coverage:
 
     @property
     def never(self) -> list[BranchCoverage]:
-        return [b for b in self.branches if b.never_visited]
+        """Branches nobody has started to visit."""
+        return [b for b in self.branches if b.never_visited and not b.in_progress]
+
+    @property
+    def first_in_progress(self) -> list[BranchCoverage]:
+        """Branches whose first visit is under way."""
+        return [b for b in self.branches if b.never_visited and b.in_progress]
 
     @property
     def stale(self) -> list[BranchCoverage]:
@@ -79,6 +88,7 @@ class Coverage:
         return (
             f"共{n}个党支部，本年已指导{self.visited_this_year}个；"
             f"从未指导{len(self.never)}个，超过{self.not_visited_days}天未指导{len(self.stale)}个"
+            + (f"，首次指导进行中{len(self.first_in_progress)}个" if self.first_in_progress else "")
         )
 
 
@@ -160,6 +170,7 @@ class CoverageReport:
                     visits_quarter=sum(1 for d in year if (d.month - 1) // 3 == quarter),
                     visits_year=len(year),
                     stale=days is not None and days > limit,
+                    in_progress=bool(s.draft_visits),
                 )
             )
             for d in dates:

@@ -9,6 +9,7 @@ the exit status is 1 when anything is wrong, so it can guard a script.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from inspector.errors import CorruptFile, StoreError
 from inspector.models import Branch, Committee, Finding, PocketMember, Record, Visit, WeakLaxDetermination
 from inspector.store.changes import Change
 from inspector.store.core import VISIT_INDEX, Store, validation_message
-from inspector.store.files import META_TABLE, read_json_file
+from inspector.store.files import META_TABLE, Journal, leftovers, read_error, read_json_file, read_tables
 
 BRANCH_FILE_TABLES: dict[str, type[Record]] = {
     "branch": Branch,
@@ -36,6 +37,7 @@ class Report:
     """What a check found: one line per problem, and what was looked at."""
 
     problems: list[str] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)  # harmless; removed by the next save
     templates: int = 0
     branches: int = 0
     visits: int = 0
@@ -99,9 +101,9 @@ class Snapshots:
             self.report.add(f"检查清单快照缺失：{path}（{visits} 次现场指导使用该版本）")
 
 
-def _read(path: Path, report: Report) -> dict[str, Any] | None:
+def _read(path: Path, report: Report, *, tables: bool = True) -> dict[str, Any] | None:
     try:
-        data = read_json_file(path)
+        data = read_tables(path) if tables else read_json_file(path)
     except CorruptFile as exc:
         report.add(str(exc))
         return None
@@ -139,7 +141,11 @@ def _changes(path: Path, data: dict[str, Any], report: Report) -> None:
 
 def check_data(store: Store, report: Report) -> None:
     root = store.root
-    _read(root / "meta.json", report)
+    _read(root / "meta.json", report, tables=False)
+    if (root / Journal.NAME).exists():
+        report.leftovers.append(f"有一次未完成的保存：{root / Journal.NAME}，下次保存时将自动完成")
+    left = leftovers(root, time.time())
+    report.leftovers += [f"可清理：{path}（中断的保存留下的，下次保存时自动删除）" for path in left]
     committee = root / "committee.json"
     if committee.exists():
         data = _read(committee, report)
@@ -155,7 +161,15 @@ def check_data(store: Store, report: Report) -> None:
         except StoreError as exc:
             report.add(str(exc))
     templates = Snapshots(report)
-    for bid in store.branch_ids():
+    try:
+        bids = store.branch_ids()
+    except CorruptFile as exc:
+        report.add(str(exc))
+        bids = []
+    empty = set(left)
+    for bid in bids:
+        if store.branch_dir(bid) in empty:
+            continue
         report.branches += 1
         check_branch(store, bid, report, templates)
     for snapshot in sorted((root / "templates").glob("*.json")):
@@ -203,6 +217,9 @@ def check_visits(
     try:
         names = sorted(e.name for e in os.scandir(vdir) if e.name.endswith(".json") and not e.name.startswith("."))
     except FileNotFoundError:
+        names = []
+    except OSError as exc:
+        report.add(str(read_error(exc, vdir)))
         names = []
     for name in names:
         path = vdir / name

@@ -10,7 +10,8 @@ Layout (each `.json` is a TinyDB file written by `AtomicJSONStorage`)::
     <data>/branches/<branch id>/visits/<visit id>.json   one visit + its changes
     <data>/templates/<id>@<version>-<hash>.json          checklist versions in use
     <data>/cache/summaries.json              derived, rebuilt when stale
-    <data>/logs/inspector.log
+    <data>/logs/<login>.log
+    <data>/.lock, .lock.holder               the folder's lock; who holds it (while held)
 
 A save rewrites one small file (a visit file for an answer, a branch file for
 a finding) under the folder's lock, so a save costs milliseconds at county
@@ -33,7 +34,7 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from inspector.errors import CorruptFile, EditConflict, NotFound, StoreError
+from inspector.errors import CorruptFile, EditConflict, NotFound, SaveFailed, StoreError
 from inspector.models import (
     SCHEMA_VERSION,
     Branch,
@@ -53,26 +54,31 @@ from inspector.models import (
 )
 from inspector.store import changes as ch
 from inspector.store.files import (
+    READ_ONLY_ERRNOS,
     DataLock,
     Journal,
     Shard,
     ensure_dir,
     file_signature,
     read_bytes,
+    read_error,
     read_json_file,
+    read_tables,
     schema_of,
     write_json_file,
 )
+from inspector.store.shape import CHANGES, VISIT_INDEX, check_tables
+from inspector.store.shape import INDEXED as _INDEXED
 from inspector.store.upgrade import upgrade_folder
+
+# The county-wide listings never read the change history (most of a branch
+# file): its documents are checked when a shard reads it, not on every scan.
+_SCAN_SKIPS = frozenset({CHANGES})
 
 R = TypeVar("R", bound=Record)
 B = TypeVar("B", bound=Branch)
 
 BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
-VISIT_INDEX = "visit_index"
-# Visit fields copied into the branch file's visit index.
-_INDEXED = ("date", "status", "template_id", "deleted", "completed_at")
-CHANGES = "changes"
 _SHARD_CACHE_SIZE = 64
 
 
@@ -188,30 +194,64 @@ class Store:
 
     Each `save` is complete when it returns: the file is on disk, synced, and
     the change history written with it in the same atomic replace.
+
+    Reading never needs the lock. `read_only` (asked for, as `check` does, or
+    found because the folder may not be written) opens without it, so
+    nothing is created, recovered or tidied; a save then fails with one line.
     """
 
-    def __init__(self, root: str | Path, user: str | None = None, *, lock_timeout: float = 15.0):
+    def __init__(
+        self, root: str | Path, user: str | None = None, *, lock_timeout: float = 15.0, read_only: bool = False
+    ):
         self.root = Path(root).expanduser().resolve()
         self.user = current_user(user)
-        ensure_dir(self.root)
-        self.lock = DataLock(self.root, timeout=lock_timeout)
+        self.read_only = read_only
+        self.lock = DataLock(self.root, timeout=lock_timeout, user=self.user)
         self._shards: OrderedDict[Path, Shard] = OrderedDict()
         self._journal: Journal | None = None
         self._summary_cache: dict[str, tuple[Any, BranchSummary | None]] | None = None
         self._findings_cache: dict[str, tuple[Any, list[Finding]]] = {}
+        self._installation_id: str | None = None
         self.errors: dict[Path, str] = {}
-        with self.lock():  # taking the lock first finishes a crashed transaction
-            upgrade_folder(self.root)
-            self.installation_id = self._meta()["installation_id"]
+        if read_only:
+            return
+        try:
+            ensure_dir(self.root)
+            with self.lock():  # taking the lock first finishes a crashed transaction
+                upgrade_folder(self.root)
+                self._installation_id = self._meta(create=True)
+        except SaveFailed as exc:
+            if exc.errno not in READ_ONLY_ERRNOS:
+                raise
+            self.read_only = True
 
     # ------------------------------------------------------------------ meta
-    def _meta(self) -> dict[str, Any]:
+    @property
+    def installation_id(self) -> str:
+        found = self._installation_id
+        if found is None:
+            found = self._meta(create=False)
+            if found is None:
+                with self.lock():
+                    found = self._meta(create=True)
+            assert found is not None  # _meta(create=True) writes one when there is none
+            self._installation_id = found
+        return found
+
+    @installation_id.setter
+    def installation_id(self, value: str) -> None:
+        self._installation_id = value
+
+    def _meta(self, *, create: bool) -> str | None:
         path = self.root / "meta.json"
         meta = read_json_file(path)
-        if meta is None or "installation_id" not in meta:
-            meta = {"installation_id": new_id(), "schema": SCHEMA_VERSION, "created": utcnow().isoformat()}
-            write_json_file(path, meta)
-        return meta
+        if meta is not None and isinstance(meta.get("installation_id"), str):
+            return meta["installation_id"]
+        if not create:
+            return None
+        meta = {"installation_id": new_id(), "schema": SCHEMA_VERSION, "created": utcnow().isoformat()}
+        write_json_file(path, meta)
+        return meta["installation_id"]
 
     def change_signature(self) -> bytes | None:
         """Differs from the last call's value once anyone, in any process, has
@@ -298,6 +338,8 @@ class Store:
             return sorted(staged.union(e.name for e in os.scandir(base) if e.is_dir()))
         except FileNotFoundError:
             return sorted(staged)
+        except OSError as exc:  # nothing can be listed without it
+            raise read_error(exc, base) from exc
 
     def committee(self) -> Committee | None:
         found = self._records(Committee, self._shard(self.root / "committee.json"))
@@ -338,6 +380,8 @@ class Store:
             names = {e.name for e in os.scandir(vdir)}
         except FileNotFoundError:
             names = set()
+        except OSError as exc:
+            raise read_error(exc, vdir) from exc
         names |= self._staged_names(vdir)
         return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
 
@@ -390,15 +434,21 @@ class Store:
 
     # --------------------------------------------------------- county scale
     def _scan(self) -> Iterator[tuple[str, Path, Any]]:
+        """Every branch file with its signature; one that cannot even be
+        looked at is named in `errors` and left out."""
         for bid in self.branch_ids():
             path = self.branch_dir(bid) / "branch.json"
-            sig = file_signature(path)
+            try:
+                sig = file_signature(path)
+            except CorruptFile as exc:
+                self.errors[path] = str(exc)
+                continue
             if sig is not None:
                 yield bid, path, sig
 
     def _read_for_scan(self, path: Path) -> dict[str, Any] | None:
         try:
-            data = read_json_file(path)
+            data = read_tables(path, skip=_SCAN_SKIPS)
         except CorruptFile as exc:
             self.errors[path] = str(exc)
             return None
@@ -420,14 +470,16 @@ class Store:
             if hit is not None and tuple(hit[0]) == tuple(sig):
                 fresh[bid] = hit
                 continue
-            data = self._read_for_scan(path)
-            fresh[bid] = (sig, self._summarise(bid, path, data) if data else None)
             changed = True
+            data = self._read_for_scan(path)
+            if data is None and path in self.errors:
+                continue  # damaged: read (and reported) again next time, never cached as absent
+            fresh[bid] = (sig, self._summarise(bid, path, data) if data else None)
         changed = changed or len(fresh) != len(cache)
         self._summary_cache = fresh
-        if changed:
+        if changed and not self.read_only:
             payload = {bid: [list(sig), s.to_json() if s else None] for bid, (sig, s) in fresh.items()}
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(StoreError):  # only a cache: a full disk must not stop a listing
                 write_json_file(cache_path, payload)
         return [s for _, s in fresh.values() if s is not None]
 
@@ -447,10 +499,9 @@ class Store:
                 hit = self._findings_cache.get(bid)
                 if hit is None or hit[0] != sig:
                     try:
-                        found = self.findings_and_visits(bid)[0]
+                        hit = (sig, self.findings_and_visits(bid)[0])
                     except CorruptFile:
-                        found = []
-                    hit = (sig, found)
+                        continue  # named in `errors`; read again next time
                 fresh[bid] = hit
                 out.extend(hit[1])
         self._findings_cache = fresh
@@ -465,7 +516,7 @@ class Store:
             self.errors.pop(path, None)
             return fast
         try:
-            data = read_json_file(path)
+            data = read_tables(path, skip=_SCAN_SKIPS)
             if data is None:  # removed since it was listed
                 return [], []
             found = _validate_file(Finding, path, (data.get("finding") or {}).values())
@@ -486,19 +537,23 @@ class Store:
     # --------------------------------------------- whole files (sync, caches)
     def branch_file(self, bid: str) -> dict[str, Any]:
         """Every table of a branch file as stored (sync merges by raw records and changes)."""
-        return read_json_file(self.branch_dir(bid) / "branch.json") or {}
+        return read_tables(self.branch_dir(bid) / "branch.json") or {}
 
     def committee_file(self) -> dict[str, Any]:
-        return read_json_file(self.root / "committee.json") or {}
+        return read_tables(self.root / "committee.json") or {}
 
     def visit_file(self, bid: str, vid: str) -> dict[str, Any]:
-        return read_json_file(self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json") or {}
+        return read_tables(self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json") or {}
 
     def branch_file_has(self, bid: str, needle: bytes) -> bool:
         """Whether the branch file's bytes hold `needle`, without parsing it (False when absent)."""
+        path = self.branch_dir(bid) / "branch.json"
         try:
-            return needle in (self.branch_dir(bid) / "branch.json").read_bytes()
+            return needle in path.read_bytes()
         except FileNotFoundError:
+            return False
+        except OSError as exc:  # e.g. no permission: named in `errors`, the caller goes on
+            self.errors[path] = str(read_error(exc, path))
             return False
 
     def branch_signatures(self, bids: Iterable[str]) -> dict[str, Any]:
@@ -675,6 +730,10 @@ def _findings_fast(path: Path) -> tuple[list[Finding], list[dict[str, Any]]] | N
     except (OSError, ValidationError):
         return None
     if parsed.meta is not None and parsed.meta.get("1") != {"schema": SCHEMA_VERSION}:
+        return None
+    try:
+        check_tables(path, {VISIT_INDEX: parsed.visit_index})
+    except CorruptFile:
         return None
     return [f for f in parsed.finding.values() if not f.deleted], list(parsed.visit_index.values())
 

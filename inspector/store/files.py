@@ -13,15 +13,22 @@ processes lose updates). This module gives:
 * `DataLock`: the cross-process lock every read-modify-write runs under.
 * `Journal`: all-or-nothing writes across several shards (sync imports),
   rolled forward by the next process that takes the lock after a crash.
+
+Every OSError of a write leaves as `SaveFailed`, one Chinese line, with the
+old file untouched and the temp file removed; a file or folder this login
+may not read is `Unreadable`, never "damaged".
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
+import socket
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,8 +38,9 @@ from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from inspector.errors import CorruptFile, NewerSchema, StoreBusy, StoreError
+from inspector.errors import CorruptFile, NewerSchema, SaveFailed, StoreBusy, StoreError, Unreadable
 from inspector.models import SCHEMA_VERSION
+from inspector.store.shape import check_tables
 from inspector.store.steps import FILE_STEPS
 
 META_TABLE = "_meta"
@@ -61,23 +69,58 @@ def _checkpoint(point: str) -> None:
 
 _FILE_MODE = 0o600
 _DIR_MODE = 0o700
+_GROUP: int | None = None
+
+_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_DENIED = {errno.EACCES, errno.EPERM}
+READ_ONLY_ERRNOS = {*_DENIED, errno.EROFS}
 
 
-def set_modes(file_mode: int, dir_mode: int) -> None:
-    """Committees that share a folder through a group widen these (0660/2770)."""
-    global _FILE_MODE, _DIR_MODE
-    _FILE_MODE, _DIR_MODE = file_mode, dir_mode
+def set_modes(file_mode: int, dir_mode: int, group: int | None = None) -> None:
+    """Committees that share a folder through a group widen these (0660/2770)
+    and give every new file and folder that group."""
+    global _FILE_MODE, _DIR_MODE, _GROUP
+    _FILE_MODE, _DIR_MODE, _GROUP = file_mode, dir_mode, group
+
+
+def new_file_mode() -> int:
+    """The mode of a file the program writes: owner-only, or the shared group's."""
+    return _FILE_MODE
+
+
+def save_error(exc: OSError, path: Path) -> SaveFailed:
+    """One Chinese line for a write the system refused."""
+    code = exc.errno
+    if code in _FULL:
+        message = f"磁盘已满，未能保存：{path}；已输入的内容仍在，请腾出空间后重试"
+    elif code in _DENIED:
+        message = (
+            f"没有权限写入 {path.parent}：未能保存；请让管理员检查该目录的属主、属组和权限"
+            "（共享目录请按 README 的 Committee server 一节设置）"
+        )
+    elif code == errno.EROFS:
+        message = f"数据目录是只读的，未能保存：{path}；请改用可写的数据目录（--data）"
+    else:
+        message = f"未能保存：{path}（{exc.strerror or exc}）；已输入的内容仍在，请检查磁盘后重试"
+    return SaveFailed(message, code)
 
 
 def ensure_dir(path: Path) -> None:
-    """Create `path` and any missing parents owner-only (umask aside)."""
+    """Create `path` and any missing parents owner-only (umask aside), or
+    group-shared with the setgid bit in shared mode."""
     if path.is_dir():
         return
     ensure_dir(path.parent)
-    with contextlib.suppress(FileExistsError):
+    try:
         path.mkdir(mode=_DIR_MODE)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise save_error(exc, path) from exc
     with contextlib.suppress(OSError):
-        os.chmod(path, _DIR_MODE)
+        if _GROUP is not None:
+            os.chown(path, -1, _GROUP)
+        os.chmod(path, _DIR_MODE)  # after chown, which may clear the setgid bit
 
 
 def _fsync_dir(path: Path) -> None:
@@ -103,22 +146,37 @@ def write_json_file(path: Path, data: dict[str, Any]) -> None:
     atomic_write(path, dumps({**data, META_TABLE: {"1": {"schema": SCHEMA_VERSION}}}))
 
 
+TEMP_SUFFIX = ".tmp"
+
+
+def _set_mode(fd: int) -> None:
+    """Owner-only, or the shared group's (umask aside)."""
+    if hasattr(os, "fchmod"):  # POSIX; on Windows the folder's ACL decides
+        with contextlib.suppress(OSError):
+            if _GROUP is not None:
+                os.fchown(fd, -1, _GROUP)
+            os.fchmod(fd, _FILE_MODE)
+
+
 def write_temp(path: Path, payload: bytes) -> Path:
     """Write `payload` to a synced temp file beside `path` and return it."""
     ensure_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        if hasattr(os, "fchmod"):  # POSIX; on Windows the folder's ACL decides
-            with contextlib.suppress(OSError):
-                os.fchmod(fd, _FILE_MODE)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise save_error(exc, path) from exc
+    try:
+        _set_mode(fd)
         view = memoryview(payload)
         while view:
             view = view[os.write(fd, view) :]
         os.fsync(fd)
-    except BaseException:
+    except BaseException as exc:
         os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise save_error(exc, path) from exc
         raise
     os.close(fd)
     return Path(tmp)
@@ -137,19 +195,33 @@ def atomic_write(path: Path, payload: bytes) -> None:
     _checkpoint("before_replace")
     try:
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise save_error(exc, path) from exc
         raise
     _checkpoint("after_replace")
-    _fsync_dir(path.parent)
+    try:
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise save_error(exc, path) from exc
+
+
+def read_error(exc: OSError, path: Path) -> CorruptFile:
+    """A refused read: `Unreadable` for a permission problem, else the system's reason."""
+    if isinstance(exc, PermissionError):
+        return Unreadable(path)
+    return CorruptFile(path, f"无法读取：{exc.strerror or exc}")
 
 
 def file_signature(path: str | Path) -> tuple[int, int, int] | None:
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    except OSError as exc:  # e.g. a folder on the way this login may not enter
+        raise read_error(exc, Path(path)) from exc
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
@@ -160,13 +232,13 @@ def read_bytes(path: Path) -> tuple[bytes, tuple[int, int, int]] | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise CorruptFile(path, f"无法读取：{exc.strerror or exc}") from exc
+        raise read_error(exc, path) from exc
     try:
         st = os.fstat(fd)
         with os.fdopen(fd, "rb", closefd=False) as fh:
             raw = fh.read()
     except OSError as exc:
-        raise CorruptFile(path, f"无法读取：{exc.strerror or exc}") from exc
+        raise read_error(exc, path) from exc
     finally:
         os.close(fd)
     return raw, (st.st_ino, st.st_mtime_ns, st.st_size)
@@ -187,6 +259,13 @@ def read_json_file(path: Path) -> dict[str, Any] | None:
     """Parse one data file, migrating old schemas; None when it does not exist."""
     found = read_bytes(path)
     return None if found is None else parse(path, found[0])
+
+
+def read_tables(path: Path, *, skip: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+    """Like `read_json_file` for a file of tables (a branch, a visit, the
+    committee), whose structure is checked too (see `check_tables` for `skip`)."""
+    data = read_json_file(path)
+    return None if data is None else check_tables(path, data, skip=skip)
 
 
 def schema_of(path: Path, data: dict[str, Any]) -> int:
@@ -260,7 +339,7 @@ class AtomicJSONStorage(Storage):
         if found is not None and self._cache is not None and found[0] == self._raw:
             self._sig = found[1]
             return self._cache
-        data = None if found is None else parse(self.path, found[0])
+        data = None if found is None else check_tables(self.path, parse(self.path, found[0]))
         if self._cache is not None and self._on_reload is not None:
             self._on_reload()
         self._cache = data
@@ -386,15 +465,22 @@ class DataLock:
     """Cross-process, re-entrant lock on the data folder.
 
     Whoever takes it first finishes a transaction that a crashed process left
-    half-applied, before reading anything. Releasing it after a write stamps
+    half-applied, before reading anything; the first time in each process it
+    also removes what killed writers left (`leftovers`). While it holds the
+    lock, the holder's name, process and time stand in a note beside it, so
+    a clerk kept waiting is told by whom. Releasing it after a write stamps
     the change marker (`MARKER`) with a new random token, so a screen learns
     that anything changed by reading a few bytes instead of a stat per branch.
     """
 
     MARKER = ".changed"
 
-    def __init__(self, root: Path, timeout: float = 15.0):
+    HOLDER = ".lock.holder"
+
+    def __init__(self, root: Path, timeout: float = 15.0, user: str = ""):
         self.root = root
+        self.user = user
+        self._tidied = False
         # Saves hold the lock for milliseconds: poll often (filelock's 50 ms
         # default made two busy writers 5x slower).
         self._lock = FileLock(
@@ -406,18 +492,34 @@ class DataLock:
         try:
             self._lock.acquire()
         except Timeout as exc:
-            raise StoreBusy("数据目录正被其他进程长时间占用，请稍后再试") from exc
+            raise StoreBusy(self._busy_message()) from exc
+        except OSError as exc:  # a read-only folder, or one this login may not write
+            raise save_error(exc, self.root / ".lock") from exc
         outermost = self._lock.lock_counter == 1
         writes = _writes
         try:
             if outermost:
-                Journal.recover(self.root)
+                since = time.time()
+                # The note outlives only a holder that died holding the lock.
+                crashed = os.path.exists(self.root / self.HOLDER)
+                self._write_holder(since)
+                try:
+                    Journal.recover(self.root)
+                except OSError as exc:
+                    raise save_error(exc, self.root / Journal.NAME) from exc
+                if crashed or not self._tidied:
+                    self._tidied = True
+                    for path in leftovers(self.root, since, deep=crashed):
+                        remove_leftover(path)
             yield
         finally:
             try:
                 if outermost and _writes != writes:
                     self._stamp()
             finally:
+                if outermost:
+                    with contextlib.suppress(OSError):
+                        os.unlink(self.root / self.HOLDER)
                 self._lock.release()
 
     def _stamp(self) -> None:
@@ -426,8 +528,7 @@ class DataLock:
         with contextlib.suppress(OSError):
             fd = os.open(self.root / self.MARKER, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _FILE_MODE)
             try:
-                if hasattr(os, "fchmod"):  # as in `write_temp`
-                    os.fchmod(fd, _FILE_MODE)
+                _set_mode(fd)
                 os.write(fd, os.urandom(8).hex().encode())
             finally:
                 os.close(fd)
@@ -442,6 +543,87 @@ class DataLock:
     @property
     def held(self) -> bool:
         return self._lock.is_locked
+
+    def _write_holder(self, since: float) -> None:
+        """Best effort and not synced: it only informs a waiting clerk."""
+        info = {"user": self.user, "pid": os.getpid(), "host": socket.gethostname(), "since": since}
+        tmp = self.root / f"{self.HOLDER}.{os.getpid()}{TEMP_SUFFIX}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _FILE_MODE)
+            try:
+                _set_mode(fd)
+                os.write(fd, dumps(info))
+            finally:
+                os.close(fd)
+            os.replace(tmp, self.root / self.HOLDER)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    def _busy_message(self) -> str:
+        try:
+            info = orjson.loads((self.root / self.HOLDER).read_bytes())
+            since = time.strftime("%H:%M:%S", time.localtime(float(info["since"])))
+            who = f"{info['user'] or '某用户'}（进程 {int(info['pid'])}，主机 {info['host']}，自 {since} 起）"
+        except (OSError, ValueError, TypeError, KeyError):
+            who = "其他进程"
+        return f"数据目录正被{who}长时间占用，请稍后再试"
+
+
+def leftovers(root: Path, before: float, *, deep: bool = True) -> list[Path]:
+    """Temp files and empty branch folders that killed writers left, older
+    than `before` (when this process took the lock: every writer that made
+    them had finished or died by then). Without `deep` only the top folders
+    are looked at (where lock-free cache writes land): the branch folders,
+    thousands of them, only hold leftovers after a holder of the lock died."""
+    found: list[Path] = []
+    for folder in (root, root / "templates", root / "cache"):
+        found += _temp_files(Path(folder), before)[0]
+    if not deep:
+        return found
+    try:
+        branches = [e for e in os.scandir(root / "branches") if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        branches = []
+    for entry in branches:
+        temps, others = _temp_files(Path(entry.path), before)
+        visit_temps, visits = _temp_files(Path(entry.path) / "visits", before)
+        found += temps + visit_temps
+        if others <= {"visits"} and not visits and _older(entry, before):
+            found.append(Path(entry.path))
+    return found
+
+
+def _temp_files(folder: Path, before: float) -> tuple[list[Path], set[str]]:
+    """The folder's temp files older than `before`, and the names of everything else in it."""
+    temps: list[Path] = []
+    others: set[str] = set()
+    try:
+        for e in os.scandir(folder):
+            if e.name.startswith(".") and e.name.endswith(TEMP_SUFFIX) and _older(e, before):
+                temps.append(Path(e.path))
+            else:
+                others.add(e.name)
+    except OSError:
+        pass
+    return temps, others
+
+
+def _older(entry: os.DirEntry, before: float) -> bool:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime < before
+    except OSError:
+        return False
+
+
+def remove_leftover(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if path.name.endswith(TEMP_SUFFIX):
+            os.unlink(path)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.rmdir(path / "visits")
+            os.rmdir(path)
 
 
 class Journal:
@@ -470,14 +652,17 @@ class Journal:
         try:
             for dst, payload in self.staged.items():
                 entries.append([str(write_temp(dst, payload)), str(dst)])
+            atomic_write(self.root / self.NAME, dumps(entries))
         except BaseException:
             for tmp, _dst in entries:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
             raise
-        atomic_write(self.root / self.NAME, dumps(entries))
         _checkpoint("journal_written")
-        self._apply(entries)
+        try:
+            self._apply(entries)
+        except OSError as exc:  # the journal is on disk: the next lock finishes the renames
+            raise save_error(exc, self.root / self.NAME) from exc
         self.staged.clear()
 
     def abort(self) -> None:

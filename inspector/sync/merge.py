@@ -625,7 +625,8 @@ def export_bundle(
         seconds=0.0,
     )
     # The start time: what was saved while this export ran goes with the next "--since last".
-    _note_export(store, report, begun)
+    if not store.read_only:  # a read-only data folder still exports; "--since last" then uses the earlier one
+        _note_export(store, report, begun)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,7 +19,7 @@ _KEY_NAMES = {
     "escape": "Esc",
     "space": "空格",
     "tab": "Tab",
-    "shift+tab": "Shift+Tab",
+    "shift+tab": "shift+Tab",
     "up": "↑",
     "down": "↓",
     "left": "←",
@@ -28,18 +30,31 @@ _KEY_NAMES = {
     "delete": "Del",
     "backspace": "退格",
 }
+#: Textual's names of printable keys, shown as the character typed.
+_CHARACTERS = {"slash": "/", "question_mark": "?", "full_stop": ".", "comma": ",", "minus": "-", "plus": "+"}
 
 
 def key_label(key: str) -> str:
-    """Key names as printed on keyboards: ctrl+n → Ctrl+N, f1 → F1."""
+    """Keys as the user types them: n, /, F3, ctrl+p (as in keymap.json), special keys by their name."""
     if key in _KEY_NAMES:
         return _KEY_NAMES[key]
-    parts = key.split("+")
-    return "+".join(p.capitalize() if len(p) > 1 else p.upper() for p in parts)
+    *mods, last = key.split("+")
+    if re.fullmatch(r"f\d+", last):
+        last = last.upper()
+    elif len(last) > 1:
+        last = _KEY_NAMES.get(last) or _CHARACTERS.get(last, last)
+    return "+".join([*mods, last])
 
 
 def bindings_of(screen: Screen) -> list[tuple[str, str]]:
     """(keys, description) of the app's bindings active on `screen`, the screen's own first."""
+    return [(keys, desc) for keys, desc, _ in key_help(screen)]
+
+
+def key_help(screen: Screen) -> list[tuple[str, str, str]]:
+    """(keys, description, binding ids) of the bindings active on `screen`: the ids are
+    what `<data>/keymap.json` rebinds."""
+    ids: dict[str, list[str]] = {}
     seen: dict[str, list[str]] = {}
     order: list[str] = []
     app_descs: set[str] = set()
@@ -54,12 +69,15 @@ def bindings_of(screen: Screen) -> list[tuple[str, str]]:
             app_descs.add(desc)
         if desc not in seen:
             seen[desc] = []
+            ids[desc] = []
             order.append(desc)
+        if binding.id not in ids[desc]:
+            ids[desc].append(binding.id)
         label = key_label(key)
         if label not in seen[desc]:
             seen[desc].append(label)
     order.sort(key=lambda d: d in app_descs)
-    return [("／".join(seen[d]), d) for d in order]
+    return [("／".join(seen[d]), d, "、".join(ids[d])) for d in order]
 
 
 class HelpDialog(ModalScreen[None]):
@@ -73,9 +91,9 @@ class HelpDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table(show_header=True, box=None, padding=(0, 2, 0, 0))
         table.add_column("按键", style="bold", no_wrap=True)
-        table.add_column("作用")
-        for keys, desc in bindings_of(self.target):
-            table.add_row(keys, desc)
+        table.add_column("作用（灰字为 keymap.json 中的按键编号）")
+        for keys, desc, ids in key_help(self.target):
+            table.add_row(Text(keys), Text.assemble(desc, "　", (ids, "dim")))
         with VerticalScroll(classes="dialog-box"):
             yield Static("帮助（Esc 关闭）", classes="dialog-title")
             if self.target.HELP:
