@@ -16,6 +16,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from inspector.text import clean, is_clean
+
 SCHEMA_VERSION = 2
 
 
@@ -132,7 +134,59 @@ class AcceptanceResult(StrEnum):
     FAILED = "failed"
 
 
-class Record(BaseModel):
+_TEXT_TYPES: tuple[object, ...] = (str, str | None, list[str], dict[str, str])
+
+
+def _clean_value(value: object, multiline: bool) -> object:
+    if isinstance(value, str):
+        return clean(value, multiline=multiline)
+    if isinstance(value, list):
+        return [_clean_value(v, multiline) for v in value]
+    if isinstance(value, dict):  # keys are ids (checklist items), kept as they are
+        return {k: _clean_value(v, multiline) for k, v in value.items()}
+    return value
+
+
+class Cleaned(BaseModel):
+    """Base of records and their parts: typed and imported text is stored as
+    `inspector/text.py` allows, whoever built the record.
+
+    Ids and enum codes are never touched: an id that changed would no longer
+    point at its record."""
+
+    #: Fields whose text may run over several lines; every other text field is one line.
+    multiline: ClassVar[frozenset[str]] = frozenset()
+    #: (field, multi-line) of every free-text field, worked out once per class.
+    text_fields: ClassVar[tuple[tuple[str, bool], ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.text_fields = tuple(
+            (name, name in cls.multiline)
+            for name, info in cls.model_fields.items()
+            if info.annotation in _TEXT_TYPES and name != "id" and not name.endswith("_id")
+        )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = data
+        for name, multiline in cls.text_fields:
+            value = data.get(name)
+            if value is None or (type(value) is str and is_clean(value, multiline=multiline)):
+                continue
+            cleaned = _clean_value(value, multiline)
+            if cleaned != value:
+                if out is data:
+                    out = dict(data)  # never change the caller's (or a cache's) dict
+                out[name] = cleaned
+        return out
+
+
+class Record(Cleaned):
     """Base of every stored record: a UUID and a tombstone flag.
 
     `kind` names the table the record lives in; sync and history key on it.
@@ -160,6 +214,7 @@ class Committee(Record):
 
 class Branch(Record):
     kind: ClassVar[str] = "branch"
+    multiline = frozenset({"notes"})
     name: str = Field(min_length=1, max_length=200)
     sector: Sector = Sector.OTHER
     secretary: str = Field(default="", max_length=100)
@@ -175,8 +230,9 @@ class Branch(Record):
     _strip_name = field_validator("name", "secretary", "contact", mode="before")(_strip)
 
 
-class Answer(BaseModel):
+class Answer(Cleaned):
     model_config = ConfigDict(extra="forbid")
+    multiline = frozenset({"note", "evidence"})
     value: AnswerValue
     note: str = ""
     evidence: str = ""
@@ -194,8 +250,9 @@ class MemoRecord(BaseModel):
     content_hash: str = ""
 
 
-class Reopening(BaseModel):
+class Reopening(Cleaned):
     model_config = ConfigDict(extra="forbid")
+    multiline = frozenset({"reason"})
     at: datetime = Field(default_factory=utcnow)
     who: str = ""
     reason: str = Field(min_length=1)
@@ -205,6 +262,7 @@ class Visit(Record):
     """One on-site guidance visit (现场指导) to one branch."""
 
     kind: ClassVar[str] = "visit"
+    multiline = frozenset({"notes", "summary"})
     branch_id: str
     date: date
     inspectors: list[str] = Field(default_factory=list)
@@ -223,7 +281,7 @@ class Visit(Record):
     memos: list[MemoRecord] = Field(default_factory=list)
 
 
-class Responsibility(BaseModel):
+class Responsibility(Cleaned):
     """责任主体: the responsible leader and the named person who does it."""
 
     model_config = ConfigDict(extra="forbid")
@@ -250,6 +308,7 @@ class Finding(Record):
     """A problem (问题) found on a visit, with its 四明确 and rectification state."""
 
     kind: ClassVar[str] = "finding"
+    multiline = frozenset({"basis", "description", "goal", "measures", "progress", "evidence"})
     branch_id: str
     visit_id: str | None = None
     item_id: str | None = None
@@ -290,6 +349,7 @@ class PocketMember(Record):
     """A member outside effective management: 口袋, 失联 or 流动."""
 
     kind: ClassVar[str] = "pocket"
+    multiline = frozenset({"notes"})
     branch_id: str
     name: str = Field(min_length=1, max_length=100)
     member_kind: MemberKind = MemberKind.POCKET
@@ -308,18 +368,20 @@ class PocketMember(Record):
     _strip_name = field_validator("name", mode="before")(_strip)
 
 
-class Plan4(BaseModel):
+class Plan4(Cleaned):
     """The 四明确 of a 整顿方案: 目标任务、整顿措施、时限要求、责任主体."""
 
     model_config = ConfigDict(extra="forbid")
+    multiline = frozenset({"goal", "measures"})
     goal: str = ""
     measures: str = ""
     deadline: date | None = None
     responsible: Responsibility = Field(default_factory=Responsibility)
 
 
-class CriterionTick(BaseModel):
+class CriterionTick(Cleaned):
     model_config = ConfigDict(extra="forbid")
+    multiline = frozenset({"evidence"})
     criterion_id: str
     evidence: str = ""
 
@@ -332,6 +394,7 @@ class WeakLaxDetermination(Record):
     """软弱涣散 determination of one branch and its rectification."""
 
     kind: ClassVar[str] = "weaklax"
+    multiline = frozenset({"notes"})
     branch_id: str
     visit_id: str | None = None
     determined_on: date

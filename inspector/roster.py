@@ -4,19 +4,26 @@ Committees keep the roster in Excel or WPS. Chinese Windows saves "CSV" as
 GBK, "CSV UTF-8" with a byte-order mark, and "Unicode text" as tab-separated
 UTF-16; all three are read. Reading never writes: `read_roster` returns a
 preview (rows to add or update, one error per bad row) and `import_roster`
-saves the good rows in one transaction once the user has confirmed.
+saves the good rows once the user has confirmed, in transactions of
+`BATCH` branches so other clerks' saves never wait long for the lock.
+Each row is saved with the branch as the preview read it as its base: a
+field a clerk changed meanwhile is kept, and one the roster changes too is
+listed as a conflict instead of being overwritten.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from inspector.branches import LABELS, BranchInvalid, branch_from_fields
-from inspector.errors import StoreError
+from inspector.errors import EditConflict, StoreError
 from inspector.models import Branch
+from inspector.pinyin import initials
 from inspector.store import Store
 
 #: Column headings accepted for each field (first is the one we document).
@@ -30,6 +37,14 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "contact": ("联系方式", "联系电话", "电话"),
     "notes": ("备注",),
 }
+
+#: Longest cell accepted, in characters (a roster cell is a name, a phone, a note).
+MAX_CELL = 2000
+#: Most branch rows in one file: a county has a few thousand.
+MAX_ROWS = 20000
+#: Branches saved per transaction: the lock is held for one batch at a time
+#: (each branch costs two fsyncs when the batch commits).
+BATCH = 25
 
 ADD = "新增"
 UPDATE = "更新"
@@ -45,6 +60,8 @@ class RosterRow:
     line: int
     branch: Branch
     action: str  # ADD, UPDATE or SAME
+    #: The branch as stored when the preview was read (None for ADD).
+    base: Branch | None = None
 
 
 @dataclass
@@ -65,6 +82,13 @@ class RosterPreview:
     @property
     def changes(self) -> list[RosterRow]:
         return [r for r in self.rows if r.action != SAME]
+
+
+@dataclass
+class RosterImport:
+    saved: int = 0
+    #: One line per branch whose fields were changed by someone else since the preview.
+    conflicts: list[str] = field(default_factory=list)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -110,10 +134,17 @@ def read_roster(source: Path | bytes, existing: list[Branch]) -> RosterPreview:
     text, encoding = decode(data)
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    lines = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    numbered = [(n, row) for n, row in enumerate(lines, start=1) if any(c.strip() for c in row)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = (row for row in reader if any(c.strip() for c in row))
+    try:
+        # The header and one row past the limit, each with the line it ends on.
+        numbered = [(reader.line_num, row) for row in islice(rows, MAX_ROWS + 2)]
+    except csv.Error as exc:  # a cell over csv's own limit (131,072), or a quote never closed
+        raise RosterFileError(f"第{reader.line_num}行附近无法读取：单元格超过 {MAX_CELL} 字，或引号不成对") from exc
     if not numbered:
         raise RosterFileError("文件是空的")
+    if len(numbered) > MAX_ROWS + 1:
+        raise RosterFileError(f"名册超过 {MAX_ROWS} 行，请分成几个文件分别导入")
     (_, header), body = numbered[0], numbered[1:]
     columns = _columns(header)
     preview = RosterPreview(encoding=encoding)
@@ -121,6 +152,10 @@ def read_roster(source: Path | bytes, existing: list[Branch]) -> RosterPreview:
     seen: dict[str, int] = {}
     for line, row in body:
         fields = {f: (row[i] if i < len(row) else "") for f, i in columns.items()}
+        long = [LABELS[f] for f, v in fields.items() if len(v) > MAX_CELL]
+        if long:
+            preview.errors.append(RosterError(line, f"{'、'.join(long)}超过 {MAX_CELL} 字"))
+            continue
         key = _key(fields["name"])
         if key and key in seen:
             preview.errors.append(RosterError(line, f"支部名称「{fields['name'].strip()}」与第{seen[key]}行重复"))
@@ -131,24 +166,39 @@ def read_roster(source: Path | bytes, existing: list[Branch]) -> RosterPreview:
         except BranchInvalid as exc:
             preview.errors.append(RosterError(line, "；".join(exc.problems.values())))
             continue
+        # Worked out now, so saving (under the lock) does not import pypinyin or compute them.
+        branch = branch.model_copy(update={"initials": initials(branch.name)})
         seen[key] = line
         if old is None:
             preview.rows.append(RosterRow(line, branch, ADD))
         else:
             action = SAME if branch == old else UPDATE
-            preview.rows.append(RosterRow(line, branch, action))
+            preview.rows.append(RosterRow(line, branch, action, base=old))
     if not preview.rows and not preview.errors:
         raise RosterFileError("文件只有表头，没有支部")
     return preview
 
 
-def import_roster(store: Store, preview: RosterPreview) -> int:
-    """Save the good rows all together (or none); returns how many were saved."""
+def import_roster(
+    store: Store, preview: RosterPreview, progress: Callable[[int, int], None] | None = None
+) -> RosterImport:
+    """Save the good rows, `BATCH` branches to a transaction (each batch all
+    or nothing); `progress(done, total)` after each batch."""
     rows = preview.changes
-    with store.transaction():
-        for row in rows:
-            store.save(row.branch)
-    return len(rows)
+    result = RosterImport()
+    for start in range(0, len(rows), BATCH):
+        with store.transaction():
+            for row in rows[start : start + BATCH]:
+                try:
+                    store.save(row.branch, base=row.base)
+                except EditConflict as exc:
+                    names = "、".join(LABELS.get(f, f) for f in sorted(exc.theirs))
+                    result.conflicts.append(f"「{row.branch.name}」：{names}在预览后已被他人修改，名册中的值未导入")
+                    continue
+                result.saved += 1
+        if progress is not None:
+            progress(min(start + BATCH, len(rows)), len(rows))
+    return result
 
 
 def _key(name: str) -> str:

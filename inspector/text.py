@@ -24,6 +24,8 @@ _CONTROLS = re.compile(
 )
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Anything `clean` would change, so most text (already clean) costs one search.
+_NEEDS_CLEANING = re.compile(_CONTROLS.pattern[:-1] + "\u2028\u2029]")
 
 
 def _join_surrogate_pairs(text: str) -> str:
@@ -33,8 +35,18 @@ def _join_surrogate_pairs(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").replace("\ufffd", "")
 
 
+def is_clean(text: str, *, multiline: bool = False) -> bool:
+    """Whether `clean` would leave `text` as it is, cheaply: most stored text
+    is printable (no control, format or line-break character at all)."""
+    if text.isprintable():
+        return True
+    return not _NEEDS_CLEANING.search(text) and (multiline or "\n" not in text)
+
+
 def clean(text: str, *, multiline: bool = False) -> str:
     """`text` as it may be stored: see the module docstring."""
+    if is_clean(text, multiline=multiline):
+        return text
     text = _join_surrogate_pairs(text)
     if multiline:
         text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
@@ -48,3 +60,12 @@ def show_controls(text: str) -> str:
     return _CONTROLS.sub(
         lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
     )
+
+
+# Characters JSON leaves as they are but a terminal acts on (C1, bidi), inside JSON strings only.
+_JSON_UNESCAPED = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def escape_json(text: str) -> str:
+    """JSON `text` with the controls JSON itself does not escape written as \\uXXXX (still the same JSON)."""
+    return _JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -223,7 +223,7 @@ class InspectorApp(App[int]):
                 raise ValueError('应为 {"按键编号": "按键"} 形式')
         except (OSError, ValueError) as exc:
             log.warning("keymap %s: %s", path, exc)
-            self.notify(f"快捷键设置文件 {path.name} 有误，已忽略：{exc}", severity="warning", timeout=10)
+            self.notify(f"快捷键设置文件 {path.name} 有误，已忽略：{exc}", severity="warning", timeout=10, markup=False)
             return
         self.set_keymap(keymap)
 

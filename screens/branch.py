@@ -118,7 +118,7 @@ class BranchScreen(WatchedScreen):
         try:
             data = self.app.store.branch_data(self.branch_id)
         except UserError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         today = self.app.today()
         if (data, today) == self._shown_as:

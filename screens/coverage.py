@@ -176,7 +176,7 @@ class CoverageScreen(TableScreen):
             try:
                 self.days = parse_not_visited_days(value)
             except UserError as exc:
-                self.notify(str(exc), severity="warning")
+                self.notify(str(exc), severity="warning", markup=False)
                 return
             self.load()
 

@@ -47,6 +47,7 @@ from inspector.store import Store
 from .cjk import fullwidth
 from .styles import tcss
 from .watched import WatchedScreen
+from .widgets.literal import literal
 from .widgets.row_table import Column, RowTable
 
 log = logging.getLogger("inspector.ui")
@@ -241,7 +242,7 @@ class LedgerScreen(WatchedScreen):
         self.shown = apply_filter(self.all_rows, self.flt, self._today or self.app.today())
         self.table.set_keys([r.id for r in self.shown])
         self._show_count()
-        self.query_one("#filters", Static).update(f"筛选：{self.flt.describe()}")
+        self.query_one("#filters", Static).update(literal(f"筛选：{self.flt.describe()}"))
 
     def _show_count(self) -> None:
         if not self.loaded:
@@ -324,7 +325,7 @@ class LedgerScreen(WatchedScreen):
             try:
                 due = parse_due_within(value)
             except UserError as exc:
-                self.notify(str(exc), severity="warning")
+                self.notify(str(exc), severity="warning", markup=False)
                 return
             self.set_filter(replace(self.flt, due_within=due))
 
@@ -471,7 +472,7 @@ class LedgerScreen(WatchedScreen):
             if to == S.CLOSED and not failed[0].conflict:  # let them correct the form
                 self._ask_details(rows, to, details, message)
             else:
-                self.notify(message, title="未能修改", severity="error", timeout=12)
+                self.notify(message, title="未能修改", severity="error", timeout=12, markup=False)
             return
         if not failed:
             self.notify(f"已将 {len(done)} 个问题改为「{label(to)}」")
@@ -502,7 +503,7 @@ class LedgerScreen(WatchedScreen):
             finding = store.get(Finding, row.id, row.branch_id)
             history = rx.history(store, finding)
         except UserError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.app.push_screen(
             TextDialog(f"{row.branch_name}　问题详情", finding_text(finding, row.branch_name, history))

@@ -23,6 +23,7 @@ from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from .cjk import fullwidth
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
+from .widgets.literal import LiteralTable
 
 LEVEL_STYLE = {
     pocket.DueLevel.DUE: "bold red",
@@ -93,7 +94,7 @@ class PocketScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="pocket-title")
-        yield DataTable(id="pockets", cursor_type="row", zebra_stripes=True)
+        yield LiteralTable(id="pockets", cursor_type="row", zebra_stripes=True)
         yield Static(id="pocket-detail")
         yield Static(id="pocket-message")
         yield Footer(compact=True)
@@ -209,7 +210,9 @@ class PocketEditor(RecordEditor[PocketMember]):
         m = self.original
         with VerticalScroll(id="pocket-box"):
             title = "新增记录" if self.is_new else f"修改记录：{m.name}"
-            yield Static(f"{title}（Ctrl+S 或 F2 保存，Esc 取消；日期格式 2026-11-26）", id="pocket-editor-title")
+            yield Static(
+                f"{title}（Ctrl+S 或 F2 保存，Esc 取消；日期格式 2026-11-26）", id="pocket-editor-title", markup=False
+            )
             with Horizontal(classes="field-row"):
                 yield Label("姓名")
                 yield Input("" if self.is_new else m.name, placeholder="姓名", id="name", compact=True)

@@ -29,6 +29,7 @@ from .cjk import fullwidth
 from .conflict import conflict_message
 from .styles import tcss
 from .widgets.fixed_table import FixedTable
+from .widgets.literal import LiteralTable
 from .widgets.textual_compat import put_cell
 
 log = logging.getLogger("inspector.ui")
@@ -149,7 +150,7 @@ class VisitScreen(Screen[None]):
         yield Static(id="visit-title")
         yield Static(id="progress")
         with Horizontal(id="visit-main"):
-            yield DataTable(id="sections", cursor_type="row", show_cursor=True, zebra_stripes=False)
+            yield LiteralTable(id="sections", cursor_type="row", show_cursor=True, zebra_stripes=False)
             yield ItemTable(id="items", cursor_type="row", zebra_stripes=True)
         yield Static(id="detail")
         with Horizontal(id="note-row"):
@@ -161,7 +162,10 @@ class VisitScreen(Screen[None]):
     def on_mount(self) -> None:
         if self.load_error is not None or not self.items:
             self.app.notify(
-                self.load_error or "该检查清单没有适用于本支部的条目", title="无法打开现场指导", severity="error"
+                self.load_error or "该检查清单没有适用于本支部的条目",
+                title="无法打开现场指导",
+                severity="error",
+                markup=False,
             )
             self.app.pop_screen()
             return

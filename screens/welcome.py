@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from inspector.errors import UserError
 
 from .styles import tcss
+from .widgets.literal import literal
 
 DEMO_BRANCHES = 60
 log = logging.getLogger("inspector.ui")
@@ -45,7 +46,7 @@ class WelcomeScreen(Screen):
                 Option("4. 导入同步包（县委服务器或另一台电脑导出的 .zip）", id="bundle"),
                 id="choices",
             )
-            yield Static(f"数据目录：{self.app.store.root}", id="where")
+            yield Static(f"数据目录：{self.app.store.root}", id="where", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -101,8 +102,8 @@ class WelcomeScreen(Screen):
 
     def _failed(self, message: str) -> None:
         self.query_one("#choices", OptionList).disabled = False
-        self.query_one("#where", Static).update(message)
-        self.notify(message, severity="error")
+        self.query_one("#where", Static).update(literal(message))
+        self.notify(message, severity="error", markup=False)
 
     def _demo_ready(self) -> None:
         self.app.notify(f"演示数据已生成：{DEMO_BRANCHES} 个党支部")

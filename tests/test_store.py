@@ -26,6 +26,7 @@ from inspector.models import (
 from inspector.store import changes as ch
 from inspector.store.core import _SHARD_CACHE_SIZE, Store
 from inspector.store.files import Journal, write_temp
+from inspector.text import clean
 
 
 # ------------------------------------------------------------ history
@@ -291,7 +292,8 @@ def test_shard_files_are_plain_tinydb_files(store):
 
 # ------------------------------------------------------------ properties
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)  # any text JSON can carry
-NAME = TEXT.filter(lambda s: 0 < len(s.strip()) <= 200)
+# A name left with something once controls are removed (`inspector/text.py`).
+NAME = TEXT.filter(lambda s: 0 < len(clean(s).strip()) <= 200)
 PROPS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -326,6 +328,11 @@ def test_any_text_round_trips(shared_store, name, notes, secretary, desc, goal, 
     assert [c.new for c in fresh.history(f)] == [ch.dump(f)]
 
 
+def as_stored(record):
+    """A dumped record as `save` stores it: validated again, so its text is cleaned."""
+    return ch.dump(type(record).model_validate(ch.dump(record)))
+
+
 FINDING_EDITS = st.fixed_dictionaries(
     {},
     optional={
@@ -348,7 +355,7 @@ def test_history_holds_exactly_the_changed_fields(shared_store, edits):
     expected = [("*", None, ch.dump(f))]
     for edit in edits:
         new = f.model_copy(update=edit)
-        before, after = ch.dump(f), ch.dump(new)
+        before, after = ch.dump(f), as_stored(new)
         f = s.save(new)
         expected += sorted((k, before[k], after[k]) for k in after if before[k] != after[k])
     hist = Store(s.root).history(f)
@@ -397,7 +404,7 @@ def test_merge_keeps_both_or_raises_on_a_real_clash(shared_store, mine, theirs):
     b = s.save(branch())
     base = s.save(finding(b.id))
     their = other.save(base.model_copy(update=theirs), base=base)
-    d0, dm, dt = ch.dump(base), ch.dump(base.model_copy(update=mine)), ch.dump(their)
+    d0, dm, dt = ch.dump(base), as_stored(base.model_copy(update=mine)), ch.dump(their)
     clash = {k for k in d0 if dm[k] != d0[k] and dt[k] != d0[k] and dm[k] != dt[k]}
     if clash:
         with pytest.raises(EditConflict):

@@ -13,7 +13,7 @@ import logging
 import sys
 
 from inspector.cli.app import run_app
-from inspector.cli.common import setup_logging
+from inspector.cli.common import say, setup_logging
 from inspector.errors import UserError
 
 # Subcommand name -> the module that registers it (`register(subparsers)`).
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except UserError as exc:
         log.exception("command failed")
-        print(f"错误：{exc}", file=sys.stderr)
+        say(f"错误：{exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

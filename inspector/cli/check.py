@@ -18,16 +18,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inspector.cli.common import checklist_dirs, open_store
+    from inspector.cli.common import checklist_dirs, open_store, say
 
     store = open_store(args, read_only=True)
     report = Report()
     check_checklists(checklist_dirs(args, store.root), report, required=map(Path, args.checklists))
     check_data(store, report)
     for line in report.problems:
-        print(line)
+        say(line)
     for line in report.leftovers:
-        print(line)
+        say(line)
     scope = (
         f"检查清单模板 {report.templates} 个，党支部 {report.branches} 个，"
         f"现场指导 {report.visits} 次，记录 {report.records} 条"

@@ -6,7 +6,11 @@ import argparse
 import contextlib
 import logging
 import os
+import sys
 from pathlib import Path
+from typing import Any, TextIO
+
+from inspector.text import escape_json, show_controls
 
 log = logging.getLogger("inspector")
 
@@ -27,10 +31,8 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False):
 
 def warn_skipped(store) -> int:
     """Name on stderr every file a listing skipped; the exit status (1 if any)."""
-    import sys
-
     for _path, message in sorted(store.errors.items()):
-        print(f"警告：{message}；已跳过该文件，其余照常列出", file=sys.stderr)
+        say(f"警告：{message}；已跳过该文件，其余照常列出", file=sys.stderr)
     return 1 if store.errors else 0
 
 
@@ -90,3 +92,16 @@ def setup_logging(args: argparse.Namespace) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+
+
+def say(text: object = "", *, file: TextIO | None = None) -> None:
+    """`print` for lines that may hold typed or imported text: a terminal gets
+    its control characters written out, never acted on."""
+    print(show_controls(str(text)), file=file or sys.stdout)
+
+
+def json_text(data: Any) -> str:
+    """Indented JSON of `data` that is safe on a terminal (see `escape_json`)."""
+    import orjson
+
+    return escape_json(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())

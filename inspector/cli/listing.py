@@ -21,6 +21,7 @@ from typing import Any
 from inspector.labels import label
 from inspector.models import FindingStatus, VisitStatus
 from inspector.store import Store
+from inspector.text import show_controls
 
 KINDS = ("branches", "visits", "findings")
 
@@ -147,7 +148,7 @@ def _cell(row: dict[str, Any], key: str) -> str:
     value = row.get(key)
     if key == "overdue_days":
         return f"{value}天" if value else ""
-    return "—" if value is None else str(value)
+    return "—" if value is None else show_controls(str(value))
 
 
 def table(kind: str, rows: Sequence[dict[str, Any]], columns_available: int | None = None) -> str:
@@ -200,16 +201,14 @@ def rows_for(store: Store, what: str, today: date, *, open_only: bool = False) -
 
 
 def run(args: argparse.Namespace) -> int:
-    import orjson
-
     from inspector import clock
-    from inspector.cli.common import open_store, warn_skipped
+    from inspector.cli.common import json_text, open_store, warn_skipped
 
     store = open_store(args)
     today = clock.today()
     rows = rows_for(store, args.what, today, open_only=args.open)
     if args.json:
-        payload = orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n"
+        payload = (json_text(rows) + "\n").encode("utf-8")
     else:
         summary = f"共 {len(rows)} {_NOUN[args.what]}"
         width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None

@@ -60,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from inspector.cli.common import open_store
+    from inspector.cli.common import open_store, say
 
     if args.all == bool(args.visit_id):
         print("错误：请给出一个现场指导编号，或使用 --all", file=sys.stderr)
@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         )
         count = {s: sum(1 for o in outcomes if o.status == s) for s in ("written", "current", "skipped", "failed")}
         for o in [o for o in outcomes if o.status == "failed"][:20]:
-            print(f"失败：{o.visit_id}：{o.message}", file=sys.stderr)
+            say(f"失败：{o.visit_id}：{o.message}", file=sys.stderr)
         skipped = f"，已重新打开而跳过 {count['skipped']} 份" if count["skipped"] else ""
         print(
             f"已生成 {count['written']} 份，已是最新 {count['current']} 份{skipped}，失败 {count['failed']} 份。"
@@ -95,5 +95,5 @@ def run(args: argparse.Namespace) -> int:
         out_dir, target = target, None
     inputs = gather(store, visit, criteria=criteria_texts(store.root, extra))
     rec = write_memo(store, visit, path=target, out_dir=out_dir, force=args.force, inputs=inputs)
-    print(f"已生成：{rec.file}")
+    say(f"已生成：{rec.file}")
     return 0

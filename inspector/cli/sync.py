@@ -50,32 +50,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _print_json(data: Any) -> None:
-    import orjson
+    from inspector.cli.common import json_text
 
-    print(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+    print(json_text(data))
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from inspector.cli.common import open_store
+    from inspector.cli.common import open_store, say
 
     report = export_bundle(open_store(args), args.output, args.branch or None, args.since)
-    _print_json(report.to_json()) if args.json else print(report.line())
+    _print_json(report.to_json()) if args.json else say(report.line())
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from inspector.cli.common import open_store
+    from inspector.cli.common import open_store, say
 
     report = import_bundle(open_store(args), args.file)
     if args.json:
         _print_json(report.to_json())
     else:
-        print("\n".join(report.lines()))
+        say("\n".join(report.lines()))
     return 0
 
 
 def run_conflicts(args: argparse.Namespace) -> int:
-    from inspector.cli.common import open_store
+    from inspector.cli.common import open_store, say
 
     store = open_store(args)
     found = list_conflicts(store)
@@ -89,7 +89,7 @@ def run_conflicts(args: argparse.Namespace) -> int:
             raise StoreError(f"序号应在 1 到 {len(conflict.sides)} 之间")
         side = conflict.sides[int(number) - 1]
         resolve_conflict(store, conflict.id, side.change_id)
-        print(f"已保留：{conflict.label} ＝ {side.shown}（由 {store.user} 选定）")
+        say(f"已保留：{conflict.label} ＝ {side.shown}（由 {store.user} 选定）")
         return 0
     if args.json:
         _print_json([asdict(c) for c in found])
@@ -98,9 +98,9 @@ def run_conflicts(args: argparse.Namespace) -> int:
         print("没有待处理的同步冲突。")
         return 0
     for c in found:
-        print(f"[{c.id[:8]}] {c.branch_name}：{c.label}（当前：{c.current_shown}）")
+        say(f"[{c.id[:8]}] {c.branch_name}：{c.label}（当前：{c.current_shown}）")
         for n, s in enumerate(c.sides, 1):
             where = "本机" if s.local else f"安装 {s.inst[:8]}"
-            print(f"    {n}. {s.shown}　— {s.who}，{local_time(s.at)}，{where}")
+            say(f"    {n}. {s.shown}　— {s.who}，{local_time(s.at)}，{where}")
     print(f"共 {len(found)} 处冲突；用 inspector conflicts --pick 编号 序号 选定保留的值。")
     return 0

@@ -577,6 +577,8 @@ class Store:
         A visit whose date, status or tombstone changes is written together
         with the branch file's visit index, all or nothing."""
         cls = type(record)
+        # Validated again so text from any path (model_copy skips validation) is stored clean.
+        record = cls.model_validate(ch.dump(record))
         if isinstance(record, Branch):
             record = _with_initials(record)
         bid = _branch_of(record)

@@ -12,6 +12,7 @@ from inspector.labels import label
 from inspector.models import Branch, Sector
 
 from ..styles import tcss
+from ..widgets.literal import literal
 from .form import FormDialog
 
 _TEXT_FIELDS = ("name", "secretary", "members", "party_groups", "contact", "notes")
@@ -92,7 +93,7 @@ class BranchForm(FormDialog["Branch | None"]):
     def _show_problems(self, problems: dict[str, str]) -> None:
         for err in self.query(".field-error"):
             message = problems.get((err.id or "")[2:], "")
-            err.update(message)
+            err.update(literal(message))
             err.display = bool(message)
         if problems:
             first = next(iter(problems))
@@ -113,5 +114,5 @@ class BranchForm(FormDialog["Branch | None"]):
             return
         self._show_problems({})
         saved = store.save(branch, base=self.original)
-        self.app.notify(f"已保存：{saved.name}")
+        self.app.notify(f"已保存：{saved.name}", markup=False)
         self.dismiss(saved)

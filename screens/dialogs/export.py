@@ -47,7 +47,7 @@ class ExportDialog(FormDialog["Path | None"]):
         return "导出整改台账"
 
     def fields(self) -> ComposeResult:
-        yield Label(f"导出当前显示的 {len(self.rows)} 条（筛选：{self.filters}）。")
+        yield Label(f"导出当前显示的 {len(self.rows)} 条（筛选：{self.filters}）。", markup=False)
         yield Label("文件路径（.docx 为 Word 横向表格，.csv 可用 Excel/WPS 打开）：")
         yield Input(str(default_path("docx", self.app.today())), id="path")
 

@@ -18,6 +18,8 @@ from textual.widgets import Button, Input, Static
 
 from inspector.errors import UserError
 
+from ..widgets.literal import CLEANED_NOTICE, literal, typed_controls
+
 ResultT = TypeVar("ResultT")
 
 
@@ -46,14 +48,14 @@ class FormDialog(ModalScreen[ResultT]):
         with box(classes="dialog-box"):
             yield Static(self.form_title(), classes="dialog-title", markup=False)
             yield from self.fields()
-            yield Static(self.initial_error(), classes="dialog-error", id="error")
+            yield Static(self.initial_error(), classes="dialog-error", id="error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.OK_LABEL, variant="primary", id="ok", compact=self.COMPACT_BUTTONS)
                 yield from self.extra_buttons()
                 yield Button(self.CANCEL_LABEL, id="cancel", compact=self.COMPACT_BUTTONS)
 
     def show_error(self, text: str) -> None:
-        self.query_one("#error", Static).update(text)
+        self.query_one("#error", Static).update(literal(text))
 
     def submit(self) -> None:
         """Check the fields and dismiss with the result; raise UserError to refuse."""
@@ -64,6 +66,9 @@ class FormDialog(ModalScreen[ResultT]):
             self.submit()
         except UserError as exc:
             self.show_error(str(exc))
+            return
+        if typed_controls(self):
+            self.app.notify(CLEANED_NOTICE, severity="warning")
 
     def action_cancel(self) -> None:
         self.dismiss(None)

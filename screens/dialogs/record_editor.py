@@ -20,6 +20,7 @@ from inspector.errors import EditConflict, UserError
 from inspector.models import Record
 
 from ..conflict import conflict_message
+from ..widgets.literal import CLEANED_NOTICE, typed_controls
 
 log = logging.getLogger("inspector.ui")
 R = TypeVar("R", bound=Record)
@@ -55,6 +56,8 @@ class RecordEditor(ModalScreen["R | None"], Generic[R]):
         except UserError as exc:
             self.error(str(exc))
             return
+        if typed_controls(self):
+            self.app.notify(CLEANED_NOTICE, severity="warning")
         self.dismiss(saved)
 
     def save_pending(self) -> None:

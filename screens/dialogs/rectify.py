@@ -205,7 +205,7 @@ class TextDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.title_text, classes="dialog-title", markup=False)
             with VerticalScroll():
                 yield Static(self.body, id="body", markup=False)
             yield Static("Esc 关闭　↑↓ 滚动", classes="muted")

@@ -22,6 +22,7 @@ from inspector.labels import label
 from inspector.roster import RosterPreview, import_roster, read_roster
 
 from ..styles import tcss
+from ..widgets.literal import LiteralTable
 
 _PLACES = ("", "Desktop", "桌面", "Downloads", "下载", "Documents", "文档")
 
@@ -73,7 +74,7 @@ class RosterDialog(ModalScreen["int | None"]):
                 id="summary",
                 classes="muted",
             )
-            table = DataTable(id="preview", cursor_type="row", zebra_stripes=True)
+            table = LiteralTable(id="preview", cursor_type="row", zebra_stripes=True)
             table.display = False
             yield table
             yield VerticalScroll(Static("", id="error-lines"), id="errors")
@@ -128,7 +129,7 @@ class RosterDialog(ModalScreen["int | None"]):
             table.add_row(str(r.line), r.action, b.name, label(b.sector), b.secretary, str(b.members))
         table.display = True
         self.query_one("#files", OptionList).display = False
-        self.query_one("#error-lines", Static).update("\n".join(str(e) for e in preview.errors))
+        self.query_one("#error-lines", Static).update(Text("\n".join(str(e) for e in preview.errors)))
         errors_box.display = bool(preview.errors)
         confirm.disabled = not preview.changes
         if preview.changes:
@@ -146,12 +147,14 @@ class RosterDialog(ModalScreen["int | None"]):
             self.notify("没有可导入的支部", severity="warning")
             return
         try:
-            saved = import_roster(self.app.store, self.preview)
+            result = import_roster(self.app.store, self.preview)
         except UserError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
-        self.app.notify(f"已导入 {saved} 个党支部")
-        self.dismiss(saved)
+        self.app.notify(f"已导入 {result.saved} 个党支部")
+        if result.conflicts:
+            self.app.notify("\n".join(result.conflicts), severity="warning", timeout=20, markup=False)
+        self.dismiss(result.saved)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

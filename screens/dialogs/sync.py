@@ -140,7 +140,7 @@ class SyncJobDialog(ModalScreen[Outcome]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.title_text, classes="dialog-title", markup=False)
             with VerticalScroll(id="report"):
                 yield Static(self.busy, id="lines", markup=False)
             with Horizontal(classes="dialog-buttons"):

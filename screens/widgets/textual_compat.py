@@ -15,8 +15,10 @@ from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, RowKey
 
+from .literal import LiteralTable, literal_cell
 
-class UnmeasuredTable(DataTable):
+
+class UnmeasuredTable(LiteralTable):
     """A DataTable that does not measure cells while every column has a set width and no row a label."""
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
@@ -36,5 +38,5 @@ class UnmeasuredTable(DataTable):
 
 def put_cell(table: DataTable, row_key: str, column_key: str, value: object) -> None:
     """Change one cell without `update_cell`'s repaint of the whole table; the caller refreshes the row."""
-    table._data[RowKey(row_key)][ColumnKey(column_key)] = value
+    table._data[RowKey(row_key)][ColumnKey(column_key)] = literal_cell(value)
     table._update_count += 1  # part of every render cache key: the row is drawn anew
