@@ -224,6 +224,11 @@ def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Fi
     )
 
 
+def all_visits(store: Store) -> list[Visit]:
+    """Every visit of every branch."""
+    return [v for bid in store.branch_ids() for v in store.visits(bid)]
+
+
 def unfinished_visits(store: Store) -> list[tuple[str, str, str]]:
     """(branch id, branch name, visit id) of every visit still in progress."""
     return [(s.id, s.name, vid) for s in store.branch_summaries() for vid in s.draft_visits]
