@@ -114,7 +114,7 @@ TITLE_MIN_LINE_CHARS = 4  # a line of 1–3 characters reads as a stray word
 
 
 def title_shape(lines: Sequence[str]) -> str:
-    """"trapezoid" (widths never shrinking or never growing down the lines),
+    """ "trapezoid" (widths never shrinking or never growing down the lines),
     "diamond" (three lines, the middle one the widest) or "" (GB/T 9704 7.3.2
     asks for one of the first two)."""
     widths = [text_width_em(line) for line in lines]
