@@ -220,6 +220,8 @@ MEMBERS_THEME = "members"
 LONG_NOTE_CHARS = 500
 MAX_ACHIEVEMENTS = 5
 MAX_REQUIREMENTS = 5
+#: The plan's section on the 组织关系排查 (and weak/lax rectification).
+INVENTORY_BASIS = "四、2"
 
 _THEME_TITLES = {
     FindingCategory.IDEOLOGY: "思想建设方面",
@@ -314,19 +316,27 @@ def _short_note(text: str) -> str:
     return text if len(text) <= LONG_NOTE_CHARS else ""
 
 
+_VERDICTS = ("工作扎实有序", "做法较为规范", "落实情况较好")
+
+
 def suggest_achievements(inputs: MemoInputs) -> list[str]:
     """Up to five achievements, one per checklist section fully met, in
     summary prose: never an item's requirement. A section counts only when
     every applicable item that was due is 符合, no open finding of the branch
-    concerns it, and no ticked weak/lax criterion is tied to one of its items."""
+    concerns it, no ticked weak/lax criterion is tied to one of its items,
+    and (for the plan's 四、2 sections) no 口袋 or 失联 member is open."""
     from inspector.visit import applicable_items
 
     visit = inputs.visit
     applicable = {i.id for i in applicable_items(inputs.template, inputs.branch)}
     flagged = {f.item_id for f in inputs.branch_findings if f.status != FindingStatus.CLOSED and f.item_id}
     flagged |= {f.item_id for f in inputs.findings if f.item_id}
+    inventory = _inventory(inputs, inputs.visit.date)
+    lost = bool(inventory and (inventory[0][MemberKind.POCKET] or inventory[0][MemberKind.LOST_CONTACT]))
     out = []
     for section in inputs.template.sections:
+        if lost and section.basis == INVENTORY_BASIS:  # members out of reach contradict it
+            continue
         items = [i for i in section.items if i.id in applicable and item_due(i, visit.date)]
         answers = [visit.answers.get(i.id) for i in items]
         if not items or any(a is None or a.value != AnswerValue.MET for a in answers):
@@ -334,7 +344,8 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
         if any(i.id in flagged or (i.weaklax and i.weaklax in inputs.criteria) for i in items):
             continue
         facts = [n for n in (_short_note(a.note) for a in answers if a) if n][:2]
-        text = f"{_name(section.title)}方面工作扎实，检查的{len(items)}项内容均符合要求"
+        verdict = _VERDICTS[len(out) % len(_VERDICTS)]
+        text = f"在{_name(section.title)}方面，{verdict}，检查的{len(items)}项内容均符合要求"
         out.append(text + (f"，{'；'.join(facts)}" if facts else "") + "。")
         if len(out) == MAX_ACHIEVEMENTS:
             break
