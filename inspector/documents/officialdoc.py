@@ -83,7 +83,8 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 # --- text -----------------------------------------------------------------
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Form feeds, vertical tabs and separators in records were always dropped, not made line breaks.
+_NOT_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e]")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -92,8 +93,8 @@ def clean_text(value: object) -> str:
     `inspector/text.py` (controls, bidirectional overrides and tabs gone,
     surrogate pairs joined, line ends as \n, which becomes a line break in
     Word), applied again at render for records saved before that policy."""
-    text = clean("" if value is None else str(value), multiline=True)
-    return _XML_BAD.sub("", text)
+    text = _NOT_BREAKS.sub("", "" if value is None else str(value))
+    return _XML_BAD.sub("", clean(text, multiline=True))
 
 
 def chinese_date(d: date) -> str:
