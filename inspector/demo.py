@@ -259,9 +259,10 @@ LEADING_CADRES = {
     Sector.SERVICE_WINDOW: 0.2,
 }
 
-# Share of checklist items a typical first visit finds 不符合: the county-scale
-# figure the benchmarks use is ~25 findings per branch (50,000 for 2000 branches).
-NOT_MET_SHARE = 0.43
+# Problems a completed visit finds: published feedback memos name a handful
+# (a typical first visit 6, a branch in poor health more, never outside 3–10).
+TYPICAL_FINDINGS = 6.0
+FINDINGS_PER_VISIT = (3, 10)
 # How often a branch has had which visits: none yet, one in progress, one
 # completed, a first visit and a return visit (回头看), or a return visit under way.
 VISIT_SHAPES = {"none": 7, "draft": 8, "one": 55, "two": 20, "one+draft": 10}
@@ -635,7 +636,7 @@ class _Builder:
             )
             asked = items[: max(1, round(len(items) * share))]
             # A return visit (回头看) finds fewer problems than the first.
-            expected = NOT_MET_SHARE * len(asked) * health * (0.6 if n else 1.0)
+            expected = TYPICAL_FINDINGS * share * health * (0.6 if n else 1.0)
             answers, not_met = self.answers(asked, expected, on)
             status = VisitStatus.COMPLETED if share >= 1.0 else VisitStatus.DRAFT
             update: dict = {"answers": answers}
@@ -659,7 +660,8 @@ class _Builder:
 
     def answers(self, items: list, expected: float, on: date) -> tuple[dict[str, Answer], list]:
         rng = self.rng
-        k = min(len(items) * 2 // 3, max(0, round(rng.gauss(expected, expected * 0.25))))
+        low, high = FINDINGS_PER_VISIT
+        k = min(len(items) * 2 // 3, high, max(low, round(rng.gauss(expected, expected * 0.25))))
         failing = set(rng.sample(range(len(items)), k))
         answers, not_met = {}, []
         for i, item in enumerate(items):

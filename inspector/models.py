@@ -248,6 +248,11 @@ class MemoRecord(BaseModel):
     file: str
     sha256: str
     content_hash: str = ""
+    # Set when the memo is issued (印发): a snapshot with its 成文日期 and
+    # 文号; a draft has none. A later issue of the same visit needs a reason.
+    issued_on: date | None = None
+    number: str = ""
+    reason: str = ""
 
 
 class Reopening(Cleaned):
@@ -276,6 +281,8 @@ class Visit(Record):
     # loses nothing; they move into the answer when the item is answered.
     notes: dict[str, str] = Field(default_factory=dict)
     summary: str = ""
+    # 主要做法和成效 in the committee's words, one per line; empty: the memo suggests them.
+    achievements: str = ""
     completed_at: datetime | None = None
     reopenings: list[Reopening] = Field(default_factory=list)
     memos: list[MemoRecord] = Field(default_factory=list)

@@ -52,7 +52,12 @@ class Settings(BaseModel):
     committee_name: str = ""
     memo_fonts: MemoFonts = Field(default_factory=MemoFonts)
     memo_show_member_names: bool = False
-    memo_report_back_days: int = Field(default=7, ge=1, le=365)
+    # 请于收到本意见后N日内 (never a date that could precede the 成文日期).
+    memo_report_back_days: int = Field(default=30, ge=1, le=365)
+    # GB/T 9704 7.3.5.1 (sealed) layout of the signature, else 7.3.5.2.
+    memo_sealed: bool = True
+    # 文号 of an issued memo: {year} and {n}, numbered per committee per year.
+    memo_number_pattern: str = "组字〔{year}〕{n}号"
     party_lessons_per_quarter: int = Field(default=1, ge=0, le=12)
     overdue_soon_days: int = Field(default=7, ge=1, le=365)
     not_visited_days: int = Field(default=90, ge=1, le=3650)

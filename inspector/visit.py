@@ -225,6 +225,11 @@ def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Fi
     )
 
 
+def all_visits(store: Store) -> list[Visit]:
+    """Every visit of every branch."""
+    return [v for bid in store.branch_ids() for v in store.visits(bid)]
+
+
 @dataclass(frozen=True)
 class Unfinished:
     """A visit still in progress, with how far it got (29/62 items answered)."""

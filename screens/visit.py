@@ -10,6 +10,7 @@ without a layout pass (a layout pass re-renders the whole screen).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -113,7 +114,10 @@ class VisitScreen(Screen[None]):
         Binding("f", "finding", "问题", id="visit.finding"),
         Binding("c", "finish", "完成", id="visit.finish"),
         Binding("r", "reopen", "重开", id="visit.reopen"),
-        Binding("m", "memo", "反馈", tooltip="生成本次现场指导的反馈意见（Word 公文）", id="visit.memo"),
+        Binding("m", "memo", "反馈", tooltip="生成本次现场指导的反馈意见草稿（Word 公文）", id="visit.memo"),
+        Binding(
+            "i", "issue_memo", "印发", show=False, tooltip="印发反馈意见：确定成文日期和文号", id="visit.issue_memo"
+        ),
         Binding("p", "pockets", "口袋党员", show=False, id="visit.pockets"),
         Binding("escape", "back", "返回", id="visit.back"),
     ]
@@ -565,6 +569,22 @@ class VisitScreen(Screen[None]):
 
         subject = f"{self.branch.name}　{self.visit.date.isoformat()} 现场指导"
         generate_memos(self.app, subject, [(self.branch_id, self.visit_id)], then=done)
+
+    def action_issue_memo(self) -> None:
+        from .dialogs.memo import NOT_COMPLETED, issue_memo
+
+        if not self.completed:
+            self.say(f"{NOT_COMPLETED}（所有条目作答后按 c 完成）", error=True)
+            return
+
+        def done(path: Path) -> None:
+            try:
+                self.visit = self.app.store.visit(self.visit_id, self.branch_id)  # now lists the issued memo
+            except UserError as exc:
+                log.warning("visit %s after issue: %s", self.visit_id, exc)
+            self.say(f"反馈意见已印发：{path}")
+
+        issue_memo(self.app, self.visit, done)
 
     # -------------------------------------------------------------- navigation
     def action_pockets(self) -> None:

@@ -86,7 +86,7 @@ def memo_title(path: Path) -> str:
         if p.text.endswith("："):
             break
         lines.append(p.text)
-    return "".join(lines)
+    return "".join(lines).replace("\n", "")  # the title breaks between words, inside the branch name too
 
 
 def screen_name(pilot) -> str:
@@ -216,7 +216,7 @@ async def test_help_lists_the_memo_keys(root):
 
     async with visit_app(root).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert ("m", "生成本次现场指导的反馈意见（Word 公文）") in bindings_of(pilot.app.screen)
+        assert ("m", "生成本次现场指导的反馈意见草稿（Word 公文）") in bindings_of(pilot.app.screen)
     async with make_app(root, lambda: BranchScreen(BRANCH_ID)).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         keys = dict((desc, key) for key, desc in bindings_of(pilot.app.screen))

@@ -197,6 +197,7 @@ def build_case(
                 last_contact=date(2026, 3, 1),
                 track=LegalTrack.SUSPENDED,
                 notes="电话停机" + t,
+                visit_id=VISIT_ID,  # the inventory was recorded in this visit
             )
         )
         store.save(
@@ -311,15 +312,14 @@ def test_outline_order_and_annex(store, tmp_path):
     paras = texts(document)
     heads = [p.text for p in document.paragraphs if p.style.name == "GB Heading 1"]
     assert heads == ["一、基本情况", "二、主要做法和成效", "三、存在的主要问题", "四、整改意见和要求"]
-    assert paras[0] == "关于对城关镇第一社区党支部“两学一做”\n学习教育现场指导情况的反馈意见"
+    assert paras[0] == "关于城关镇第一社区党支部“两学一做”\n学习教育现场指导情况的反馈意见"
     assert paras[1] == "城关镇第一社区党支部："
     order = [
         "一、基本情况",
         "二、主要做法和成效",
         "三、存在的主要问题",
+        "（三）党员组织关系方面",
         "四、整改意见和要求",
-        "（二）理顺党员组织关系",
-        "（三）整顿软弱涣散基层党组织",
         "附件：问题清单",
         "中共城关镇委员会",
         "2026年11月26日",
@@ -328,38 +328,35 @@ def test_outline_order_and_annex(store, tmp_path):
     ]
     positions = [paras.index(t) for t in order]
     assert positions == sorted(positions)
+    # the annex title is on the line right after 附件
+    assert paras.index("问题清单") == paras.index("附件") + 1
     # the signature never stands alone on a page: the last body line, the
     # 附件说明 and the signer are kept with the date
     last = paras.index("2026年11月26日")
-    tail = document.paragraphs[paras.index("请于2027年1月7日前将整改落实情况书面报送中共城关镇委员会。") : last]
+    tail = document.paragraphs[paras.index("请于收到本意见后30日内将整改落实情况书面报送中共城关镇委员会。") : last]
     assert all(p.paragraph_format.keep_with_next for p in tail)
     signer, when = document.paragraphs[last - 1], document.paragraphs[last]
     assert signer.style.name == when.style.name == "GB Signature"
     assert signer.style.paragraph_format.alignment == 2  # right
-    assert when.paragraph_format.right_indent == Pt(32)  # date two characters from the right
-    assert signer.paragraph_format.right_indent > when.paragraph_format.right_indent
-    # 附件 starts a new page
+    assert when.paragraph_format.right_indent == Pt(64)  # sealed: date four characters from the right
+    # the signer (8 characters) centred over the date (7 characters wide)
+    assert signer.paragraph_format.right_indent == Pt(16 * 3.5)
     annex = document.paragraphs[paras.index("附件")]
     assert annex.paragraph_format.page_break_before
-    # the annex table: header + one row per finding of this visit, in the numbering of 三、
     (table,) = document.tables
     rows = [[c.text for c in r.cells] for r in table.rows]
-    assert rows[0] == ["序号", "问题类别", "问题描述", "整改措施", "责任\n领导", "具体\n责任人", "整改\n时限"]
+    assert rows[0] == ["序号", "问题类别", "问题描述", "整改目标", "整改措施", "责任领导", "具体\n责任人", "整改时限"]
     assert [r[:3] for r in rows[1:]] == [
         ["1", "思想", "部分党员自学笔记缺失"],
         ["2", "组织", "专题组织生活会未征求群众意见"],
     ]
-    assert rows[2][3:] == ["会前广泛征求意见，形成问题清单", "李华", "孙强", "2026年\n12月31日"]
-    assert "别次指导的问题" not in "\n".join(paras)
-    # findings with their basis, 四明确, report back after the latest deadline + 7 days
+    assert rows[2][4:] == ["会前广泛征求意见，形成问题清单", "李华", "孙强", "2026年\n12月31日"]
     joined = "\n".join(paras)
-    assert "1. 部分党员自学笔记缺失（依据：《方案》二、1“学党章党规”）。" in paras
-    assert "2. 专题组织生活会未征求群众意见（问题程度：较重；依据：《方案》三、3“召开党支部专题组织生活会”）。" in paras
-    assert "整改时限：2026年12月31日前；责任领导：李华；具体责任人：孙强。" in joined
-    assert "整改目标：待明确" in joined  # f-2 has no goal: said, not left blank
-    assert "请于2027年1月7日前将整改落实情况书面报送中共城关镇委员会。" in paras
-    assert "共检查5项内容，其中符合1项、基本符合1项、不符合2项、不适用1项。" in joined
-    assert "你支部属社区领域，现有党员23名，设党小组2个，支部书记为李华同志。" in paras
+    assert "别次指导的问题" not in joined
+    assert "依据" not in joined and "问题程度" not in joined  # the basis is the annex's and the ledger's
+    assert "检查5项内容，其中符合1项、基本符合1项、不符合2项、不适用1项。" in joined
+    assert "1.抓好问题整改。对照问题清单逐项整改，完成一项、销号一项，整改情况及时记入整改台账。" in paras
+    assert "经排查，你支部有口袋党员1名、失联党员1名尚未纳入党组织有效管理。" in paras
 
 
 def test_header_row_repeats_and_table_has_borders(store, tmp_path):
@@ -427,14 +424,13 @@ def test_member_names_only_when_enabled(store, tmp_path):
     visit = build_case(store)
     _, hidden = make(store, visit, tmp_path, "a.docx")
     joined = "\n".join(texts(hidden))
-    assert "经排查，你支部尚未理顺组织关系的有口袋党员1名、失联党员1名，另有1名已处置。" in joined
+    assert "经排查，你支部有口袋党员1名、失联党员1名尚未纳入党组织有效管理。" in joined
     assert "周某" not in joined and "吴某" not in joined
     save_settings(store.root, Settings(memo_show_member_names=True))
     _, shown = make(store, store.visit(VISIT_ID, BRANCH_ID), tmp_path, "b.docx")
     joined = "\n".join(texts(shown))
     assert "周某（失联党员）" in joined and "吴某（口袋党员）" in joined
-    assert "郑某" not in joined  # settled: nothing due
-    assert "2026年9月1日已满" in joined  # dates in the memo are Chinese dates, not ISO
+    assert "郑某" not in joined  # settled, and 流动 is information, not a problem
 
 
 def test_sections_with_nothing_say_so(store, tmp_path):
@@ -442,7 +438,7 @@ def test_sections_with_nothing_say_so(store, tmp_path):
     _, document = make(store, visit, tmp_path)
     paras = texts(document)
     assert "本次指导未发现需要整改的问题。" in paras
-    assert any(p.startswith("经排查，你支部未登记口袋党员") for p in paras)
+    assert not any("经排查" in p for p in paras)  # no inventory recorded in this visit: nothing said
     assert "附件：问题清单" not in paras and not document.tables
     assert not any(p.startswith("请于") for p in paras)
     assert not any("软弱涣散" in p for p in paras)
@@ -470,7 +466,9 @@ def test_hostile_text_everywhere(store, tmp_path):
     store.save(finding.model_copy(update={"measures": long_note + "🎉"}))
     rec, document = make(store, store.visit(VISIT_ID, BRANCH_ID), tmp_path)
     everything = "\n".join(texts(document)) + "\n".join(c.text for r in document.tables[0].rows for c in r.cells)
-    assert "🎉𠮷\U0002a6a5" in everything and long_note in everything
+    assert "🎉𠮷\U0002a6a5" in everything and long_note in everything  # the annex's measures
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "长" * 501 not in body  # a note over 500 characters is not pasted: the inspector summarises it
     assert not any(c in everything for c in "\x00\x01\x08\x0b\x0c\x0e\x1f\ufffe\uffff")
     assert not any("\ud800" <= c <= "\udfff" for c in everything)
     # pasted line breaks never become manual breaks in justified body text
@@ -491,9 +489,10 @@ def test_lone_surrogates_in_inputs(store, tmp_path):
 
 def test_clean_text():
     assert clean_text("a\x00b\x0bc\x0cd\x1fe\ufffef\uffffg") == "abcdefg"
+    assert clean_text("a\u202eb\x85c") == "ab\nc"  # bidi overrides gone, NEL a line break
     assert clean_text("x\ud83d\ude00y") == "x😀y"  # a pair arriving as two code points is joined
     assert clean_text("x\ud800y\udc00") == "xy"
-    assert clean_text("a\r\nb\rc\td") == "a\nb\nc\td"
+    assert clean_text("a\r\nb\rc\td") == "a\nb\nc d"  # a tab is a space
     assert clean_text(None) == ""
 
 
@@ -507,7 +506,7 @@ def test_clean_text():
     ],
 )
 def test_title_lines_fit_and_keep_words(name):
-    segments = ["关于对", name, "“两学一做”", "学习教育", "现场指导", "情况的", "反馈意见"]
+    segments = ["关于", name, "“两学一做”", "学习教育", "现场指导", "情况的", "反馈意见"]
     lines = title_lines(segments)
     assert "".join(lines) == "".join(segments)
     assert all(text_width_em(line) <= TITLE_LINE_CHARS for line in lines)
@@ -601,15 +600,6 @@ def test_landscape_page_keeps_the_text_area():
     assert round(Emu(s.page_width - s.left_margin - s.right_margin).mm) == 225
     assert round(Emu(s.page_height - s.top_margin - s.bottom_margin).mm) == 156
     assert round(s.page_width.mm) == 297 and round(s.left_margin.mm) == 37
-
-
-def test_report_back_rule():
-    f = [
-        Finding(branch_id="b", description="x", found_on=VISIT_DAY, deadline=date(2026, 12, 1)),
-        Finding(branch_id="b", description="y", found_on=VISIT_DAY, deadline=date(2027, 1, 10)),
-    ]
-    assert memo.report_back_date(f, TODAY, 7) == date(2027, 1, 17)
-    assert memo.report_back_date([], TODAY, 7) == date(2026, 12, 3)
 
 
 def test_cli_single_and_all(store, tmp_path, capsys):

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from inspector.documents.memo import criteria_texts, gather, write_memo
+from inspector.documents.memo import criteria_texts, gather, issue_memo, long_notes, write_memo
 from inspector.documents.memo_batch import write_all
 
 
@@ -50,7 +50,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="生成现场指导反馈意见（Word 公文格式）",
         description="按 GB/T 9704-2012 公文格式生成现场指导反馈意见（.docx）。",
     )
-    p.add_argument("visit_id", nargs="?", metavar="VISIT_ID", help="现场指导记录编号")
+    p.add_argument(
+        "visit_id",
+        nargs="*",
+        metavar="VISIT_ID",
+        help="现场指导记录编号（生成草稿）；或 issue VISIT_ID：印发，确定成文日期",
+    )
+    p.add_argument("--number", action="store_true", help="与 issue 同用：按设置的文号格式编号")
+    p.add_argument("--reason", default="", help="与 issue 同用：重新印发的理由（已印发过时必填）")
     p.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认在当前目录按支部名称命名）；也可为已有目录")
     p.add_argument("--all", action="store_true", help="为所有已完成、尚无最新反馈意见的现场指导生成")
     p.add_argument("--out-dir", metavar="DIR", help="与 --all 同用：输出目录")
@@ -62,8 +69,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from inspector.cli.common import open_store, say
 
-    if args.all == bool(args.visit_id):
-        print("错误：请给出一个现场指导编号，或使用 --all", file=sys.stderr)
+    words = list(args.visit_id)
+    issuing = bool(words) and words[0] == "issue"
+    if issuing:
+        words = words[1:]
+    if args.all == bool(words) or len(words) > 1 or (issuing and args.all):
+        print("错误：请给出一个现场指导编号（印发：memo issue 编号），或使用 --all", file=sys.stderr)
         return 2
     if args.all and not args.out_dir:
         print("错误：--all 需要用 --out-dir 指定输出目录", file=sys.stderr)
@@ -79,21 +90,31 @@ def run(args: argparse.Namespace) -> int:
             workers=args.jobs,
             progress=ProgressBar("生成反馈意见"),
         )
-        count = {s: sum(1 for o in outcomes if o.status == s) for s in ("written", "current", "skipped", "failed")}
+        statuses = ("written", "current", "issued", "skipped", "failed")
+        count = {s: sum(1 for o in outcomes if o.status == s) for s in statuses}
         for o in [o for o in outcomes if o.status == "failed"][:20]:
             say(f"失败：{o.visit_id}：{o.message}", file=sys.stderr)
+        issued = f"，已印发（不重新生成）{count['issued']} 份" if count["issued"] else ""
         skipped = f"，已重新打开而跳过 {count['skipped']} 份" if count["skipped"] else ""
         print(
-            f"已生成 {count['written']} 份，已是最新 {count['current']} 份{skipped}，失败 {count['failed']} 份。"
+            f"已生成 {count['written']} 份，已是最新 {count['current']} 份{issued}{skipped}，失败 {count['failed']} 份。"
             f"输出目录：{Path(args.out_dir).absolute()}"
         )
         return 1 if count["failed"] else 0
-    visit = store.visit(args.visit_id)
+    visit = store.visit(words[0])
     target = Path(args.output).expanduser() if args.output else None
     out_dir = None
     if target is not None and target.is_dir():
         out_dir, target = target, None
     inputs = gather(store, visit, criteria=criteria_texts(store.root, extra))
-    rec = write_memo(store, visit, path=target, out_dir=out_dir, force=args.force, inputs=inputs)
-    say(f"已生成：{rec.file}")
+    for where in long_notes(inputs):
+        say(f"提示：{where} 的记录超过 500 字，未写入反馈意见，请概括后写入", file=sys.stderr)
+    common = {"path": target, "out_dir": out_dir, "force": args.force, "inputs": inputs}
+    if issuing:
+        rec = issue_memo(store, visit, numbered=args.number, reason=args.reason, **common)
+        number = f"，文号：{rec.number}" if rec.number else ""
+        say(f"已印发（成文日期 {rec.issued_on}{number}）：{rec.file}")
+        return 0
+    rec = write_memo(store, visit, **common)
+    say(f"已生成草稿：{rec.file}")
     return 0

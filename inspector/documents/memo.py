@@ -1,25 +1,27 @@
-"""The inspection memo (督导检查反馈意见) a branch receives after a visit.
+"""The inspection memo (现场指导反馈意见) a branch receives after a visit.
 
-Written from the visit's own records in the outline seen in practice:
-一、基本情况 → 二、主要做法和成效 → 三、存在的主要问题 →
-四、整改意见和要求 (each finding's 四明确, the 组织关系 check, the 软弱涣散
-determination when there is one, the report-back date) → 附件说明 →
-signature and date → 附件：问题清单 on a new page. A section with nothing to
-say gets one honest sentence, never an empty heading.
+Written from the visit's own records in the outline of published memos:
+一、基本情况 (the facts, once) → 二、主要做法和成效 (3–5 achievements the
+inspector wrote on the visit, else a suggestion from the sections fully met)
+→ 三、存在的主要问题 (findings grouped into at most six themes, one paragraph
+each, every finding once) → 四、整改意见和要求 (3–5 general requirements; the
+item-by-item detail is the annex) → 附件说明 → signature and 成文日期 →
+附件：问题清单 on a new page.
 
 Rules chosen here (no source fixes them):
 
-* Report-back date: `memo_report_back_days` after the latest deadline of the
-  visit's open findings; with no deadline, that many days after the memo date.
-  Nothing to rectify, no pocket member due and no weak/lax rectification →
-  no report-back sentence.
-* The memo date (signature) is the day it is made; it is not an input of the
-  content hash, so a memo stays "current" until the records change.
+* Report-back: "请于收到本意见后N日内" (`memo_report_back_days`), so it can
+  never fall before the 成文日期.
+* Generating makes a draft dated the day it is made; issuing (`issue_memo`)
+  fixes the 成文日期, an optional 文号 and the content hash, and the issued
+  file is never regenerated; issuing again needs a reason and is a new version.
 * A visit with no findings gets no annex (an empty 问题清单 says nothing).
+* The 组织关系 paragraph appears only when the visit recorded an inventory
+  (a member registered in this visit): 口袋 and 失联 count as problems, 流动
+  is information.
 
 Each memo written is recorded on the visit (`Visit.memos`: time, file,
-SHA-256 of the file, content hash of the inputs); a memo is *current* when
-its content hash equals the hash of the inputs today.
+SHA-256 of the file, content hash of the inputs, 成文日期 and 文号 once issued).
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from inspector import clock
 from inspector.documents.officialdoc import (
@@ -59,6 +62,7 @@ from inspector.documents.officialdoc import (
 from inspector.errors import StoreError
 from inspector.labels import label
 from inspector.models import (
+    WEAKLAX_ENDED,
     AnswerValue,
     Branch,
     Finding,
@@ -81,10 +85,10 @@ from inspector.store import Store
 if TYPE_CHECKING:
     from docx.document import Document
 
-    from inspector.checklist import ChecklistTemplate
+    from inspector.checklist import ChecklistTemplate, Item
 
 # Bump when the layout or wording changes, so existing memos stop being current.
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2
 PLAN_NAME = "《关于在全体党员中开展“学党章党规、学系列讲话，做合格党员”学习教育方案》"
 DEFAULT_SIGNER = "基层党委"
 
@@ -134,6 +138,7 @@ class MemoInputs:
     weaklax: WeakLaxDetermination | None
     criteria: dict[str, str]  # ticked criterion id -> text
     settings: Settings
+    branch_findings: list[Finding] = field(default_factory=list)  # every visit's: achievements must not contradict them
 
     def content_hash(self) -> str:
         payload = {
@@ -146,8 +151,12 @@ class MemoInputs:
             "pockets": [_dumped(p) for p in self.pockets],
             "weaklax": _dumped(self.weaklax) if self.weaklax else None,
             "criteria": self.criteria,
+            "open_items": sorted(
+                {f.item_id for f in self.branch_findings if f.item_id and f.status != FindingStatus.CLOSED}
+            ),
             "settings": self.settings.model_dump(
-                mode="json", include={"memo_fonts", "memo_show_member_names", "memo_report_back_days"}
+                mode="json",
+                include={"memo_fonts", "memo_show_member_names", "memo_report_back_days", "memo_sealed"},
             ),
         }
         return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
@@ -176,20 +185,21 @@ def gather(
     settings = settings or load_settings(store.root)
     branch = store.branch(visit.branch_id)
     template = template or template_of(store, visit)
-    findings = [f for f in store.findings(visit.branch_id) if f.visit_id == visit.id]
+    branch_findings = store.findings(visit.branch_id)
+    findings = [f for f in branch_findings if f.visit_id == visit.id]
     pockets = sorted(store.pockets(visit.branch_id), key=lambda p: (label(p.member_kind), p.name, p.id))
     dets = store.weaklax(visit.branch_id)
     det = next((d for d in dets if d.visit_id == visit.id), None)
     if det is None:
         latest = wl.current(dets)
-        if latest and latest.status != WeakLaxStatus.CLOSED and latest.determined_on <= visit.date:
+        if latest and latest.status not in WEAKLAX_ENDED and latest.determined_on <= visit.date:
             det = latest
     if criteria is None:
         criteria = criteria_texts(store.root)
     ticked = {t.criterion_id: criteria.get(t.criterion_id, t.criterion_id) for t in det.criteria} if det else {}
     committee = store.committee()
     signer = (committee.name if committee else "") or settings.committee_name or DEFAULT_SIGNER
-    return MemoInputs(signer, branch, visit, template, findings, pockets, det, ticked, settings)
+    return MemoInputs(signer, branch, visit, template, findings, pockets, det, ticked, settings, branch_findings)
 
 
 def criteria_texts(root: Path, extra_dirs: Sequence[Path] = ()) -> dict[str, str]:
@@ -205,12 +215,40 @@ def is_current(visit: Visit, content_hash: str) -> bool:
 # ------------------------------------------------------------------- content
 _CATEGORY_ORDER = {c: i for i, c in enumerate(FindingCategory)}
 _SEVERITY_ORDER = {Severity.SERIOUS: 0, Severity.MAJOR: 1, Severity.MINOR: 2}
-_AREAS = {FindingCategory.IDEOLOGY, FindingCategory.ORGANISATION, FindingCategory.CONDUCT, FindingCategory.DISCIPLINE}
+_AREAS = (FindingCategory.IDEOLOGY, FindingCategory.ORGANISATION, FindingCategory.CONDUCT, FindingCategory.DISCIPLINE)
+#: The five member problem types of the plan form one theme: they describe members, not the branch.
+MEMBERS_THEME = "members"
+#: Notes longer than this are not pasted into a memo: the inspector summarises them.
+LONG_NOTE_CHARS = 500
+MAX_ACHIEVEMENTS = 5
+MAX_REQUIREMENTS = 5
+#: The plan's section on the 组织关系排查 (and weak/lax rectification).
+INVENTORY_BASIS = "四、2"
+
+_THEME_TITLES = {
+    FindingCategory.IDEOLOGY: "思想建设方面",
+    FindingCategory.ORGANISATION: "组织生活和基础工作方面",
+    FindingCategory.CONDUCT: "工作作风方面",
+    FindingCategory.DISCIPLINE: "纪律执行方面",
+    MEMBERS_THEME: "党员队伍方面",
+}
+# 四、: one general requirement per theme present, the item detail stays in the annex.
+_REQUIREMENTS = {
+    FindingCategory.IDEOLOGY: "加强思想政治建设。坚持学用结合，把学党章党规、学系列讲话与做合格党员结合起来，"
+    "引导党员坚定理想信念、增强党的意识。",
+    FindingCategory.ORGANISATION: "严格党的组织生活。认真落实“三会一课”等制度，规范会议记录和工作台账，"
+    "按时召开专题组织生活会、开展民主评议党员。",
+    FindingCategory.CONDUCT: "改进工作作风。认真开展批评和自我批评，引导党员立足岗位发挥先锋模范作用，密切联系服务群众。",
+    FindingCategory.DISCIPLINE: "严明党的纪律。加强党员日常教育管理，督促党员按时足额交纳党费，严格遵守党的纪律和规矩。",
+    MEMBERS_THEME: "加强党员教育管理。对存在问题的党员逐一谈心谈话，帮助查找原因、限期改正；"
+    "经教育仍不改正的，按照有关规定稳妥处置。",
+}
+_RECTIFY = "抓好问题整改。对照问题清单逐项整改，完成一项、销号一项，整改情况及时记入整改台账。"
+_CONSOLIDATE = "巩固学习教育成果。坚持问题导向，推动学习教育常态化、制度化，确保取得实效。"
 
 
-def category_heading(category: FindingCategory) -> str:
-    """思想方面 for the four areas; 党员…问题 for the five member problem types."""
-    return f"{label(category)}方面" if category in _AREAS else f"党员{label(category)}问题"
+def theme_of(category: FindingCategory) -> FindingCategory | str:
+    return category if category in _AREAS else MEMBERS_THEME
 
 
 def basis_text(basis: str) -> str:
@@ -222,11 +260,28 @@ def basis_text(basis: str) -> str:
     return f"《方案》{basis}“{title}”" if title else basis
 
 
+def item_due(item: Item, on: date) -> bool:
+    """Whether a time-bound duty (七一 lesson, year-end meetings) had fallen due by `on`."""
+    if not item.due:
+        return True
+    month, day = map(int, item.due.split("-"))
+    return on >= date(on.year, month, day)
+
+
+def _key(text: str) -> str:
+    return "".join(_sentence(text).split())
+
+
 def ordered_findings(inputs: MemoInputs) -> list[Finding]:
-    """Numbering shared by 三、, 四、 and the annex: by category, then the
-    checklist's item order, then severity."""
-    position = {item.id: n for n, item in enumerate(inputs.template.items())}
-    return sorted(
+    """The visit's findings as the memo states them, numbered alike in the
+    body and the annex: by category, then checklist order, then severity;
+    findings of items not yet due left out, duplicates (same item, same
+    fact) given once."""
+    items = {item.id: item for item in inputs.template.items()}
+    position = {item_id: n for n, item_id in enumerate(items)}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in sorted(
         inputs.findings,
         key=lambda f: (
             _CATEGORY_ORDER[f.category],
@@ -235,21 +290,90 @@ def ordered_findings(inputs: MemoInputs) -> list[Finding]:
             f.description,
             f.id,
         ),
-    )
+    ):
+        item = items.get(f.item_id or "")
+        if item is not None and not item_due(item, inputs.visit.date):
+            continue
+        key = (f.item_id or "", _key(f.description))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
-def report_back_date(findings: Sequence[Finding], today: date, days: int) -> date:
-    deadlines = [f.deadline for f in findings if f.deadline and f.status != FindingStatus.CLOSED]
-    return (max(deadlines) if deadlines else today) + timedelta(days=days)
+def problem_text(finding: Finding) -> str:
+    """A finding as a clause of prose: "problem：fact" reads "problem，fact"."""
+    text = _sentence(finding.description).replace("：", "，", 1)
+    return text + ("（已整改）" if finding.status == FindingStatus.CLOSED else "")
 
 
-def _short(text: str, limit: int = 24) -> str:
+def long_notes(inputs: MemoInputs) -> list[str]:
+    """Item ids (and "summary") whose notes are too long to paste into the memo: the inspector summarises them."""
+    out = [i for i, a in inputs.visit.answers.items() if len(_sentence(a.note)) > LONG_NOTE_CHARS]
+    return out + (["summary"] if len(_sentence(inputs.visit.summary)) > LONG_NOTE_CHARS else [])
+
+
+def _short_note(text: str) -> str:
     text = _sentence(text)
-    return text if len(text) <= limit else text[:limit] + "……"
+    return text if len(text) <= LONG_NOTE_CHARS else ""
 
 
-def _or_pending(text: str) -> str:
-    return _sentence(text) or "待明确"
+_VERDICTS = ("工作扎实有序", "做法较为规范", "落实情况较好")
+
+
+def suggest_achievements(inputs: MemoInputs) -> list[str]:
+    """Up to five achievements, one per checklist section fully met, in
+    summary prose: never an item's requirement. A section counts only when
+    every applicable item that was due is 符合, no open finding of the branch
+    concerns it, no ticked weak/lax criterion is tied to one of its items,
+    and (for the plan's 四、2 sections) no 口袋 or 失联 member is open."""
+    from inspector.visit import applicable_items
+
+    visit = inputs.visit
+    applicable = {i.id for i in applicable_items(inputs.template, inputs.branch)}
+    flagged = {f.item_id for f in inputs.branch_findings if f.status != FindingStatus.CLOSED and f.item_id}
+    flagged |= {f.item_id for f in inputs.findings if f.item_id}
+    inventory = _inventory(inputs, inputs.visit.date)
+    lost = bool(inventory and (inventory[0][MemberKind.POCKET] or inventory[0][MemberKind.LOST_CONTACT]))
+    out: list[str] = []
+    for section in inputs.template.sections:
+        if lost and section.basis == INVENTORY_BASIS:  # members out of reach contradict it
+            continue
+        items = [i for i in section.items if i.id in applicable and item_due(i, visit.date)]
+        answers = [visit.answers.get(i.id) for i in items]
+        if not items or any(a is None or a.value != AnswerValue.MET for a in answers):
+            continue
+        if any(i.id in flagged or (i.weaklax and i.weaklax in inputs.criteria) for i in items):
+            continue
+        facts = [n for n in (_short_note(a.note) for a in answers if a) if n][:2]
+        verdict = _VERDICTS[len(out) % len(_VERDICTS)]
+        text = f"在{_name(section.title)}方面，{verdict}，检查的{len(items)}项内容均符合要求"
+        out.append(text + (f"，{'；'.join(facts)}" if facts else "") + "。")
+        if len(out) == MAX_ACHIEVEMENTS:
+            break
+    return out
+
+
+def achievements(inputs: MemoInputs) -> list[str]:
+    """What the inspector wrote in the visit, one per line; else the suggestion."""
+    written = [_sentence(line) for line in clean_text(inputs.visit.achievements).split("\n")]
+    written = [line + "。" for line in written if line and len(line) <= LONG_NOTE_CHARS]
+    return written[:MAX_ACHIEVEMENTS] or suggest_achievements(inputs)
+
+
+_Inventory = tuple[dict[MemberKind, int], list[PocketMember]]
+
+
+def _inventory(inputs: MemoInputs, today: date) -> _Inventory | None:
+    """Members not yet settled, counted by kind and listed; None when no
+    组织关系排查 was recorded in this visit."""
+    from inspector.pocket import DueLevel, due_next
+
+    if not any(p.visit_id == inputs.visit.id for p in inputs.pockets):
+        return None
+    open_ = [p for p in inputs.pockets if due_next(p, today).level != DueLevel.SETTLED]
+    counts = {k: sum(1 for p in open_ if p.member_kind == k) for k in MemberKind}
+    return counts, open_
 
 
 @dataclass
@@ -274,30 +398,52 @@ class _Writer:
         add_body(self.doc, text, fonts=self.fonts)
 
 
-def build_document(inputs: MemoInputs, today: date):
-    """The memo as a python-docx Document."""
-    w = _Writer(inputs, today)
-    branch, visit = inputs.branch, inputs.visit
-    name = _name(branch.name)
-    findings = ordered_findings(inputs)
+_NAME_WORDS = re.compile(r"(?:(?<=[镇乡村局所站厂司校院])|(?<=街道|社区|中心))(?=..)|(?=党支部$|党总支$|党委$|支部$)")
 
-    segments = ["关于对", name, "“两学一做”", "学习教育", "现场指导", "情况的", "反馈意见"]
-    add_title(w.doc, title_lines(segments), fonts=w.fonts)
+
+def memo_title(branch_name: str) -> list[str]:
+    """关于××党支部“两学一做”学习教育现场指导情况的反馈意见, in lines."""
+    words = [w for w in _NAME_WORDS.split(branch_name) if w]
+    return title_lines(["关于", *words, "“两学一做”", "学习教育", "现场指导", "情况的", "反馈意见"])
+
+
+def build_document(inputs: MemoInputs, today: date, *, number: str = ""):
+    """The memo as a python-docx Document; `today` is its 成文日期."""
+    w = _Writer(inputs, today)
+    name = _name(inputs.branch.name)
+    findings = ordered_findings(inputs)
+    if number:
+        add_paragraph(w.doc, number, PLAIN, fonts=w.fonts).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_blank(w.doc)
+    add_title(w.doc, memo_title(name), fonts=w.fonts)
     add_paragraph(w.doc, f"{name}：", PLAIN, fonts=w.fonts)
+    visit = inputs.visit
+    inspectors = "、".join(_name(i) for i in visit.inspectors if _name(i))
+    methods = "、".join(label(m) for m in visit.methods)
     w.p(
-        f"根据{PLAN_NAME}关于基层党委对所辖党支部进行全覆盖、全过程现场指导的要求，"
-        f"{chinese_date(visit.date)}，{_name(inputs.signer)}指导组到你支部开展现场指导。现将有关情况反馈如下。"
+        f"根据{PLAN_NAME}关于基层党委对所辖党支部进行全覆盖、全过程现场指导的要求，{chinese_date(visit.date)}，"
+        f"{_name(inputs.signer)}指导组"
+        + (f"（{inspectors}）" if inspectors else "")
+        + "到你支部"
+        + (f"，采取{methods}等方式" if methods else "")
+        + "，对“两学一做”学习教育开展情况进行现场指导。现将有关情况反馈如下。"
     )
     _basic_facts(w, inputs)
-    _good_practice(w, inputs)
-    _problems(w, findings)
-    _requirements(w, inputs, findings)
+    w.h1(2, "主要做法和成效")
+    done = achievements(inputs)
+    for text in done:
+        w.p(text)
+    if not done:
+        w.p("你支部能够按照学习教育安排推进各项工作，但检查的各方面均有需要改进之处，详见下文。")
+    inventory = _inventory(inputs, today)
+    _problems(w, findings, inventory)
+    _requirements(w, inputs, findings, inventory)
     if findings:
         add_blank(w.doc)
         add_body(w.doc, "附件：问题清单", fonts=w.fonts)
-    add_signature(w.doc, _name(inputs.signer), today, fonts=w.fonts)
+    add_signature(w.doc, _name(inputs.signer), today, fonts=w.fonts, sealed=inputs.settings.memo_sealed)
     if findings:
-        _annex(w, name, findings)
+        _annex(w, findings)
     set_properties(w.doc, title=f"{name}现场指导反馈意见", author=_name(inputs.signer), when=today)
     return w.doc
 
@@ -307,223 +453,169 @@ def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
 
     branch, visit, template = inputs.branch, inputs.visit, inputs.template
     w.h1(1, "基本情况")
-    inspectors = "、".join(_name(i) for i in visit.inspectors if _name(i))
-    who = f"指导组（{inspectors}）" if inspectors else "指导组"
-    methods = "、".join(label(m) for m in visit.methods)
-    how = f"，采取{methods}等方式" if methods else ""
-    w.p(
-        f"{chinese_date(visit.date)}，{_name(inputs.signer)}{who}到你支部{how}，对“两学一做”学习教育开展情况进行现场指导。"
-    )
     facts = [f"你支部属{label(branch.sector)}领域，现有党员{branch.members}名"]
     if branch.party_groups:
         facts.append(f"设党小组{branch.party_groups}个")
     if _name(branch.secretary):
         facts.append(f"支部书记为{_name(branch.secretary)}同志")
-    w.p("，".join(facts) + "。")
     items = applicable_items(template, branch)
+    due = [i for i in items if item_due(i, visit.date)]
     counts = {v: 0 for v in AnswerValue}
-    for item in items:
+    for item in due:
         answer = visit.answers.get(item.id)
         if answer is not None:
             counts[answer.value] += 1
     tally = "、".join(f"{label(v)}{counts[v]}项" for v in AnswerValue if counts[v])
-    w.p(
-        f"本次指导对照《{_name(template.title)}》（{_name(template.version)}版），"
-        f"共检查{len(items)}项内容" + (f"，其中{tally}" if tally else "") + "。"
-    )
-    if _sentence(visit.summary):
-        w.p(_sentence(visit.summary) + "。")
-
-
-def _good_practice(w: _Writer, inputs: MemoInputs) -> None:
-    from inspector.visit import applicable_items
-
-    w.h1(2, "主要做法和成效")
-    applicable = {i.id for i in applicable_items(inputs.template, inputs.branch)}
-    n = 0
-    for section in inputs.template.sections:
-        met, partly = [], []
-        for item in section.items:
-            answer = inputs.visit.answers.get(item.id)
-            if item.id not in applicable or answer is None:
-                continue
-            text = _sentence(item.text)
-            if _sentence(answer.note):
-                text += f"（{_sentence(answer.note)}）"
-            if answer.value == AnswerValue.MET:
-                met.append(text)
-            elif answer.value == AnswerValue.PARTLY_MET:
-                partly.append(text)
-        if not met and not partly:
-            continue
-        n += 1
-        w.h2(n, _name(section.title))
-        if met:
-            w.p("；".join(met) + "。")
-        if partly:
-            w.p("以下方面基本落实，仍需进一步完善：" + "；".join(partly) + "。")
-    if n == 0:
-        w.p("本次指导检查的项目中，没有完全或基本符合要求的项目。")
-
-
-def _problems(w: _Writer, findings: list[Finding]) -> None:
-    w.h1(3, "存在的主要问题")
-    if not findings:
-        w.p("本次指导未发现需要整改的问题。")
-        return
-    by_severity = [(s, sum(1 for f in findings if f.severity == s)) for s in Severity]
-    detail = "、".join(f"{label(s)}问题{k}个" for s, k in reversed(by_severity) if k)
-    w.p(f"本次指导共发现问题{len(findings)}个，其中{detail}。")
-    number, group = 0, 0
-    current: FindingCategory | None = None
-    for f in findings:
-        if f.category != current:
-            current = f.category
-            group += 1
-            w.h2(group, category_heading(f.category))
-        number += 1
-        notes = []
-        if f.severity != Severity.MINOR:
-            notes.append(f"问题程度：{label(f.severity)}")
-        if basis_text(f.basis):
-            notes.append(f"依据：{basis_text(f.basis)}")
-        w.p(f"{number}. {_sentence(f.description)}" + (f"（{'；'.join(notes)}）" if notes else "") + "。")
-
-
-def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding]) -> None:
-    from inspector.pocket import DueLevel, due_next
-
-    w.h1(4, "整改意见和要求")
-    today = w.today
-    if findings:
-        w.p(
-            "请你支部对照问题清单（见附件），逐项明确整改目标、整改措施、整改时限和责任主体，"
-            "照单整改、对账销号，完成一项、销号一项。"
-        )
-    group = 1
-    w.h2(group, "抓好问题整改")
-    if not findings:
-        w.p("本次指导未发现需要整改的问题，请你支部巩固学习教育成果，推动学习教育常态化、制度化。")
-    for n, f in enumerate(findings, 1):
-        deadline = f"{chinese_date(f.deadline)}前" if f.deadline else "待明确"
-        w.p(
-            f"{n}. 关于“{_short(f.description)}”的问题。整改目标：{_or_pending(f.goal)}；"
-            f"整改措施：{_or_pending(f.measures)}；整改时限：{deadline}；"
-            f"责任领导：{_or_pending(f.responsible.leader)}；具体责任人：{_or_pending(f.responsible.person)}。"
-        )
-
-    group += 1
-    w.h2(group, "理顺党员组织关系")
-    notices = [(p, due_next(p, today)) for p in inputs.pockets]
-    open_ = [(p, d) for p, d in notices if d.level != DueLevel.SETTLED]
-    settled = len(notices) - len(open_)
-    if not notices:
-        w.p(
-            "经排查，你支部未登记口袋党员、失联党员和流动党员。请继续做好党员组织关系日常管理，确保每名党员都纳入党组织有效管理。"
-        )
-    else:
-        per_kind = [(k, sum(1 for p, _ in open_ if p.member_kind == k)) for k in MemberKind]
-        kinds = "、".join(f"{label(k)}{n}名" for k, n in per_kind if n)
-        if kinds:
-            text = f"经排查，你支部尚未理顺组织关系的有{kinds}" + (f"，另有{settled}名已处置" if settled else "") + "。"
-        else:
-            text = f"经排查，你支部登记的{settled}名口袋、失联、流动党员均已处置。"
-        levels = {lv: sum(1 for _, d in open_ if d.level == lv) for lv in DueLevel}
-        due = [
-            f"已到处置时限的{levels[DueLevel.DUE]}名" if levels[DueLevel.DUE] else "",
-            f"30天内到期的{levels[DueLevel.SOON]}名" if levels[DueLevel.SOON] else "",
-            f"缺少日期、需补充核实的{levels[DueLevel.MISSING]}名" if levels[DueLevel.MISSING] else "",
-        ]
-        due = [d for d in due if d]
-        if due:
-            text += "其中，" + "，".join(due) + "。"
-        if open_:
-            text += (
-                "请按照党章第九条和《中国共产党党员教育管理工作条例》第二十四条的规定，逐人查找联系、明确处置措施，"
-                "按期办理，努力使每名党员都纳入党组织有效管理。"
-            )
-        w.p(text)
-        if inputs.settings.memo_show_member_names:
-            for n, (p, d) in enumerate(open_, 1):
-                w.p(f"{n}. {_name(p.name)}（{label(p.member_kind)}）：{_sentence(_chinese_dates(d.text))}。")
-
+    text = "，".join(facts) + "。"
+    text += f"本次指导对照《{_name(template.title)}》检查{len(due)}项内容" + (f"，其中{tally}" if tally else "")
+    not_due = len(items) - len(due)
+    text += f"；另有{not_due}项未到时间节点，未作评价。" if not_due else "。"
     det = inputs.weaklax
     if det is not None:
-        group += 1
-        w.h2(group, "整顿软弱涣散基层党组织")
-        _weaklax(w, det, inputs.criteria)
-
-    pockets_due = any(d.level in (DueLevel.DUE, DueLevel.SOON) for _, d in open_)
-    rectifying = det is not None and det.status in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING)
-    if findings or pockets_due or rectifying:
-        back = report_back_date(findings, today, inputs.settings.memo_report_back_days)
-        w.p(f"请于{chinese_date(back)}前将整改落实情况书面报送{_name(inputs.signer)}。")
-
-
-def _weaklax(w: _Writer, det: WeakLaxDetermination, criteria: dict[str, str]) -> None:
-    each = [
-        _sentence(criteria.get(t.criterion_id, t.criterion_id))
-        + (f"（{_sentence(t.evidence)}）" if _sentence(t.evidence) else "")
-        for t in det.criteria
-    ]
-    situations = each[0] if len(each) == 1 else "；".join(f"{n}. {s}" for n, s in enumerate(each, 1))
-    text = f"{chinese_date(det.determined_on)}，你支部被认定为软弱涣散基层党组织"
-    text += f"，主要情形：{situations}。" if situations else "。"
+        situations = "；".join(_sentence(c) for c in inputs.criteria.values())
+        text += f"{chinese_date(det.determined_on)}，你支部被认定为软弱涣散基层党组织" + (
+            f"，主要情形为{situations}。" if situations else "。"
+        )
     w.p(text)
-    if det.status in (WeakLaxStatus.ACCEPTED, WeakLaxStatus.CLOSED):
-        result = label(det.acceptance_result) if det.acceptance_result else "已验收"
-        when = f"于{chinese_date(det.accepted_on)}" if det.accepted_on else ""
-        w.p(f"你支部整顿工作已{when}通过验收（{result}），请巩固整顿成果，防止问题反弹。")
+    summary = _short_note(visit.summary)
+    if summary:
+        w.p(summary + "。")
+
+
+def _problems(w: _Writer, findings: list[Finding], inventory: _Inventory | None) -> None:
+    w.h1(3, "存在的主要问题")
+    show_names = w.inputs.settings.memo_show_member_names
+    lost = inventory[0][MemberKind.POCKET] + inventory[0][MemberKind.LOST_CONTACT] if inventory else 0
+    if not findings and not lost:
+        w.p("本次指导未发现需要整改的问题。")
         return
-    plan = det.plan
-    deadline = f"{chinese_date(plan.deadline)}前" if plan.deadline else "待明确"
-    who = "、".join(x for x in (_name(plan.responsible.leader), _name(plan.responsible.person)) if x) or "待明确"
-    w.p(
-        f"请按整顿方案抓好整顿。目标任务：{_or_pending(plan.goal)}；整顿措施：{_or_pending(plan.measures)}；"
-        f"时限要求：{deadline}；责任主体：{who}。整顿完成后申请验收，验收合格后予以销号。"
-    )
+    themes: dict[FindingCategory | str, list[Finding]] = {}
+    for f in findings:
+        themes.setdefault(theme_of(f.category), []).append(f)
+    n = 0
+    for theme, group in themes.items():
+        n += 1
+        w.h2(n, _THEME_TITLES[theme])
+        facts = [problem_text(f) for f in group]
+        if len(facts) == 1:
+            w.p(facts[0] + "。")
+        else:
+            w.p("；".join(f"{cn_number(k)}是{fact}" for k, fact in enumerate(facts, 1)) + "。")
+    if inventory and lost:
+        counts, open_ = inventory
+        kinds = "、".join(f"{label(k)}{counts[k]}名" for k in (MemberKind.POCKET, MemberKind.LOST_CONTACT) if counts[k])
+        mobile = f"另有流动党员{counts[MemberKind.MOBILE]}名，已登记管理。" if counts[MemberKind.MOBILE] else ""
+        names = ""
+        if show_names:
+            names = "、".join(
+                f"{_name(p.name)}（{label(p.member_kind)}）" for p in open_ if p.member_kind != MemberKind.MOBILE
+            )
+            names = f"具体为{names}。"
+        w.h2(n + 1, "党员组织关系方面")
+        w.p(f"经排查，你支部有{kinds}尚未纳入党组织有效管理。{names}{mobile}")
+
+
+def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inventory: _Inventory | None) -> None:
+    w.h1(4, "整改意见和要求")
+    fixed = [_RECTIFY] if findings else []
+    lost = inventory[0][MemberKind.POCKET] + inventory[0][MemberKind.LOST_CONTACT] if inventory else 0
+    if lost:
+        fixed.append(
+            "理顺党员组织关系。对口袋党员、失联党员逐人查找联系、明确处置措施，按照党章第九条和有关规定按期办理，"
+            "努力使每名党员都纳入党组织有效管理。"
+        )
+    det = inputs.weaklax
+    rectifying = det is not None and det.status in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING)
+    if det is not None and rectifying:
+        deadline = f"，于{chinese_date(det.plan.deadline)}前完成" if det.plan.deadline else ""
+        fixed.append(
+            f"抓好软弱涣散党组织整顿。按照整顿方案明确的目标任务、整顿措施和责任主体推进整顿{deadline}，"
+            "整顿完成后申请验收。"
+        )
+    themed = [_REQUIREMENTS[t] for t in dict.fromkeys(theme_of(f.category) for f in findings)]
+    items = fixed[:1] + themed[: MAX_REQUIREMENTS - len(fixed)] + fixed[1:]
+    if len(items) < 3:
+        items.append(_CONSOLIDATE)
+    for k, text in enumerate(items, 1):
+        w.p(f"{k}.{text}")
+    if findings or lost or rectifying:
+        days = inputs.settings.memo_report_back_days
+        w.p(f"请于收到本意见后{days}日内将整改落实情况书面报送{_name(inputs.signer)}。")
 
 
 ANNEX_COLUMNS = (
-    Column("序号", 10, "center"),
-    Column("问题类别", 18, "center"),
-    Column("问题描述", 42),
-    Column("整改措施", 39),
-    Column("责任\n领导", 14, "center"),
-    Column("具体\n责任人", 14, "center"),
-    Column("整改\n时限", 19, "center"),
+    Column("序号", 9, "center"),
+    Column("问题类别", 14, "center"),
+    Column("问题描述", 33),
+    Column("整改目标", 22),
+    Column("整改措施", 26),
+    Column("责任领导", 16, "center"),
+    Column("具体\n责任人", 16, "center"),
+    Column("整改时限", 20, "center"),
 )
 
 
-def _annex(w: _Writer, name: str, findings: list[Finding]) -> None:
+def _annex(w: _Writer, findings: list[Finding]) -> None:
     add_annex_mark(w.doc, fonts=w.fonts)
-    add_blank(w.doc)
     add_title(w.doc, ["问题清单"], fonts=w.fonts)
     rows = (
         (
             str(n),
             label(f.category),
             _sentence(f.description),
+            _sentence(f.goal),
             _sentence(f.measures),
             _name(f.responsible.leader),
             _name(f.responsible.person),
-            chinese_date(f.deadline).replace("年", "年\n", 1) if f.deadline else "",
+            "已整改"
+            if f.status == FindingStatus.CLOSED
+            else (chinese_date(f.deadline).replace("年", "年\n", 1) if f.deadline else ""),
         )
         for n, f in enumerate(findings, 1)
     )
     add_table(w.doc, ANNEX_COLUMNS, rows, fonts=w.fonts, size=10.5)
 
 
-def render(inputs: MemoInputs, today: date) -> bytes:
-    return to_bytes(build_document(inputs, today))
+def render(inputs: MemoInputs, today: date, *, number: str = "") -> bytes:
+    return to_bytes(build_document(inputs, today, number=number))
+
+
+def memo_text(doc) -> list[str]:
+    """The memo's paragraphs and annex rows as plain text, in order (tests, review)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    out = []
+    for block in doc.iter_inner_content():
+        if isinstance(block, Paragraph):
+            out.append(block.text)
+        elif isinstance(block, Table):
+            out.extend(" | ".join(c.text for c in row.cells) for row in block.rows)
+    return out
 
 
 # ------------------------------------------------------------------- writing
-def memo_filename(branch: Branch, visit: Visit) -> str:
+def memo_filename(branch: Branch, visit: Visit, *, issued: bool = False) -> str:
     """<branch>现场指导反馈意见-<date>-<visit id prefix>.docx: readable, and
-    unique per visit so that `--all` never writes two memos to one name."""
-    stem = f"{branch.name}现场指导反馈意见-{visit.date:%Y%m%d}-{visit.id[:8]}"
+    unique per visit so that `--all` never writes two memos to one name; an
+    issued memo is 印发 and numbered by version, so drafts never overwrite it."""
+    version = sum(1 for m in visit.memos if m.issued_on is not None) + 1 if issued else 0
+    tag = f"-印发{version}" if issued else "-草稿"
+    stem = f"{branch.name}现场指导反馈意见-{visit.date:%Y%m%d}-{visit.id[:8]}{tag}"
     return safe_filename(stem)
+
+
+def issued(visit: Visit) -> MemoRecord | None:
+    """The latest issued memo of a visit, if any."""
+    return next((m for m in reversed(visit.memos) if m.issued_on is not None), None)
+
+
+class MemoIssued(StoreError):
+    def __init__(self, record: MemoRecord):
+        self.record = record
+        super().__init__(
+            f"该反馈意见已于{chinese_date(record.issued_on or date.min)}印发，不再重新生成；如需修改，请填写理由重新印发"
+        )
 
 
 def write_memo(
@@ -536,18 +628,86 @@ def write_memo(
     today: date | None = None,
     inputs: MemoInputs | None = None,
 ) -> MemoRecord:
-    """Write the memo of a completed visit and record it on the visit."""
+    """Write a draft memo of a completed visit not yet issued, and record it on the visit."""
+    if issued(visit) is not None:
+        raise MemoIssued(issued(visit))  # type: ignore[arg-type]
+    return _write(store, visit, path=path, out_dir=out_dir, force=force, today=today, inputs=inputs)
+
+
+def issue_memo(
+    store: Store,
+    visit: Visit,
+    *,
+    numbered: bool = False,
+    reason: str = "",
+    path: Path | None = None,
+    out_dir: Path | None = None,
+    force: bool = False,
+    today: date | None = None,
+    inputs: MemoInputs | None = None,
+) -> MemoRecord:
+    """Issue (印发) the memo: its 成文日期 is `today`, with a 文号 when
+    `numbered`; the file and its content hash are recorded as a snapshot
+    that `memo --all` never touches. Issuing again is a new version and
+    needs a reason."""
+    reason = clean_text(reason).strip()
+    if issued(visit) is not None and not reason:
+        raise StoreError("该反馈意见已印发；重新印发需要填写理由")
+    return _write(
+        store, visit, path=path, out_dir=out_dir, force=force, today=today, inputs=inputs, issue=(numbered, reason)
+    )
+
+
+def next_number(store: Store, year: int, pattern: str) -> str:
+    """The next 文号 of `year`, counting every numbered memo the committee issued that year."""
+    from inspector.visit import all_visits
+
+    used = sum(1 for v in all_visits(store) for m in v.memos if m.number and m.issued_on and m.issued_on.year == year)
+    return pattern.format(year=year, n=used + 1)
+
+
+def _write(
+    store: Store,
+    visit: Visit,
+    *,
+    path: Path | None,
+    out_dir: Path | None,
+    force: bool,
+    today: date | None,
+    inputs: MemoInputs | None,
+    issue: tuple[bool, str] | None = None,
+) -> MemoRecord:
     if visit.status != VisitStatus.COMPLETED:
         raise StoreError("该现场指导尚未完成，完成后才能生成反馈意见")
     today = today or clock.today()
     inputs = inputs or gather(store, visit)
     if path is None:
-        path = Path(out_dir or Path.cwd()) / memo_filename(inputs.branch, visit)
+        path = Path(out_dir or Path.cwd()) / memo_filename(inputs.branch, visit, issued=issue is not None)
     path = Path(path).expanduser().absolute()
-    payload = render(inputs, today)
-    write_new_file(path, payload, force=force)
-    record = MemoRecord(file=str(path), sha256=hashlib.sha256(payload).hexdigest(), content_hash=inputs.content_hash())
-    if not store.read_only:  # a read-only data folder still gives memos; they are just not recorded
+    if store.read_only:
+        # A read-only data folder still gives drafts; they are just not recorded.
+        # Issuing is refused: the 成文日期 and 文号 live in the data folder.
+        if issue is not None:
+            raise StoreError("数据目录只读，不能印发反馈意见（印发须记入数据目录），可先生成草稿")
+        payload = render(inputs, today)
+        write_new_file(path, payload, force=force)
+        return MemoRecord(
+            file=str(path), sha256=hashlib.sha256(payload).hexdigest(), content_hash=inputs.content_hash()
+        )
+    with store.lock():
+        number = ""
+        if issue is not None and issue[0]:
+            number = next_number(store, today.year, inputs.settings.memo_number_pattern)
+        payload = render(inputs, today, number=number)
+        write_new_file(path, payload, force=force)
+        record = MemoRecord(
+            file=str(path),
+            sha256=hashlib.sha256(payload).hexdigest(),
+            content_hash=inputs.content_hash(),
+            issued_on=today if issue is not None else None,
+            number=number,
+            reason=issue[1] if issue is not None else "",
+        )
         record_memo(store, visit, record)
     return record
 

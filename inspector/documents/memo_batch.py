@@ -1,4 +1,4 @@
-"""Memos for every completed visit without a current one, on every core (`memo --all`, the app's `a`)."""
+"""Draft memos for every completed visit without a current one and not issued, on every core (`memo --all`, the app's `a`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inspector import clock
-from inspector.documents.memo import criteria_texts, gather, is_current, write_memo
+from inspector.documents.memo import criteria_texts, gather, is_current, issued, write_memo
 from inspector.errors import StoreError
 from inspector.models import VisitStatus
 from inspector.settings import load_settings
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 @dataclass
 class Outcome:
     visit_id: str
-    status: str  # written / current / skipped / failed
+    status: str  # written / current / issued / skipped / failed
     file: str = ""
     message: str = ""
 
@@ -63,6 +63,9 @@ class _Batch:
             visit = self.store.visit(vid, bid)
             if visit.status != VisitStatus.COMPLETED:  # reopened since the index was read
                 return Outcome(vid, "skipped", message="未完成")
+            done = issued(visit)
+            if done is not None:  # a signed snapshot: never regenerated
+                return Outcome(vid, "issued", done.file)
             key = (visit.template_id, visit.template_version, visit.template_hash)
             if key not in self.templates:
                 self.templates[key] = template_of(self.store, visit)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -39,6 +40,7 @@ from xml.sax.saxutils import escape
 from inspector.documents.docx_compat import paragraph_element, section_element
 from inspector.errors import OutputExists, StoreError
 from inspector.store.files import new_file_mode
+from inspector.text import clean
 
 if TYPE_CHECKING:  # python-docx is imported lazily: the CLI starts without it
     from docx.document import Document
@@ -82,20 +84,18 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 # --- text -----------------------------------------------------------------
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Form feeds, vertical tabs and separators in records were always dropped, not made line breaks.
+_NOT_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e]")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(value: object) -> str:
-    """`value` as text XML 1.0 can hold: control characters and lone
-    surrogates dropped, surrogate pairs joined into their character, line
-    ends normalised to \\n (which becomes a line break in Word)."""
-    text = "" if value is None else str(value)
-    if _SURROGATE.search(text):
-        # A pair that arrived as two code points is one real character.
-        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace").replace("\ufffd", "")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_BAD.sub("", text)
+    """`value` as a Word file may hold it: the stored-text policy of
+    `inspector/text.py` (controls, bidirectional overrides and tabs gone,
+    surrogate pairs joined, line ends as \n, which becomes a line break in
+    Word), applied again at render for records saved before that policy."""
+    text = _NOT_BREAKS.sub("", "" if value is None else str(value))
+    return _XML_BAD.sub("", clean(text, multiline=True))
 
 
 def chinese_date(d: date) -> str:
@@ -112,11 +112,49 @@ def text_width_em(text: str) -> float:
 TITLE_LINE_CHARS = 19  # a 2号 line holds 20; one spare for wide punctuation
 
 
+TITLE_MIN_LINE_CHARS = 4  # a line of 1–3 characters reads as a stray word
+
+
+def title_shape(lines: Sequence[str]) -> str:
+    """ "trapezoid" (widths never shrinking or never growing down the lines),
+    "diamond" (three lines, the middle one the widest) or "" (GB/T 9704 7.3.2
+    asks for one of the first two)."""
+    widths = [text_width_em(line) for line in lines]
+    pairs = list(zip(widths, widths[1:]))
+    if all(a <= b for a, b in pairs) or all(a >= b for a, b in pairs):
+        return "trapezoid"
+    if len(widths) == 3 and widths[1] > max(widths[0], widths[2]):
+        return "diamond"
+    return ""
+
+
 def title_lines(segments: Sequence[str], limit: float = TITLE_LINE_CHARS) -> list[str]:
     """Break a title between meaningful segments (no word is split) into
-    as few lines as possible, as even as possible, so it stands as a block
-    rather than a full line and a stray word; a segment longer than a line
-    (a very long branch name) may break between any of its characters."""
+    one line when it fits, else 2–3 lines of trapezoid or diamond shape with
+    no line shorter than four characters, as even as possible; a title
+    that allows no such shape falls back to the fewest, most even lines (a
+    segment longer than a line may then break between any characters)."""
+    pieces = [seg for seg in segments if seg]
+    if text_width_em("".join(pieces)) <= limit:
+        return ["".join(pieces)]
+    best: tuple[tuple[int, float, int], list[str]] | None = None
+    for count in (2, 3):
+        for cuts in itertools.combinations(range(1, len(pieces)), count - 1):
+            bounds = [0, *cuts, len(pieces)]
+            lines = ["".join(pieces[a:b]) for a, b in zip(bounds, bounds[1:])]
+            widths = [text_width_em(line) for line in lines]
+            if max(widths) > limit or min(map(len, lines)) < TITLE_MIN_LINE_CHARS or not title_shape(lines):
+                continue
+            # Fewest lines, then most even, then widening downwards (正梯形).
+            key = (count, max(widths) - min(widths), 0 if widths[0] <= widths[-1] else 1)
+            if best is None or key < best[0]:
+                best = (key, lines)
+    return best[1] if best else _even_lines(pieces, limit)
+
+
+def _even_lines(segments: Sequence[str], limit: float) -> list[str]:
+    """As few lines as possible, as even as possible, breaking between
+    segments (inside one only when it is longer than a line)."""
     pieces: list[str] = []
     for seg in filter(None, segments):
         pieces.extend(seg if text_width_em(seg) > limit else [seg])
@@ -291,7 +329,43 @@ def _blank_document(fonts_json: str, landscape: bool) -> bytes:
     _page_setup(doc, landscape)
     _styles(doc, fonts)
     _page_numbers(doc, fonts)
+    _language_and_font_table(doc, fonts)
     return to_bytes(doc)
+
+
+# Substitutes Word and LibreOffice use where the official font is not installed.
+FONT_SUBSTITUTES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体", "小标宋": "宋体"}
+
+
+def _language_and_font_table(doc: Document, fonts: MemoFonts) -> None:
+    """Chinese (zh-CN) as the East Asian language, for line breaking and
+    punctuation, and a font table naming the memo's fonts with their
+    substitutes instead of the template's Japanese and Latin fonts."""
+    from docx.oxml.ns import qn
+
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+        _sort_children(rpr, _RPR_ORDER)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    names = dict.fromkeys([fonts.body, fonts.title, fonts.heading1, fonts.heading2, fonts.page_number])
+    entries = []
+    for name in names:
+        alt = FONT_SUBSTITUTES.get(name, "")
+        entries.append(
+            f'<w:font w:name="{escape(name, {chr(34): "&quot;"})}">'
+            + (f'<w:altName w:val="{alt}"/>' if alt else "")
+            + '<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+        )
+    latin = escape(fonts.latin, {'"': "&quot;"})
+    entries.append(f'<w:font w:name="{latin}"><w:charset w:val="00"/><w:family w:val="roman"/></w:font>')
+    xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts xmlns:w="{W_NS}">{"".join(entries)}</w:fonts>'
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            rel.target_part._blob = xml.encode()
 
 
 # Styles kept from python-docx's template: the defaults Word expects.
@@ -640,17 +714,22 @@ def add_annex_mark(doc: Document, text: str = "附件", *, fonts: MemoFonts) -> 
     return para
 
 
-def add_signature(doc: Document, signer: str, on: date, *, fonts: MemoFonts) -> None:
-    """Signer and date without a seal (GB/T 9704 7.3.5.2): one blank line
-    after the body, the signer two characters from the right, the date on
-    the next line starting two characters to the right of the signer; a
+def add_signature(doc: Document, signer: str, on: date, *, fonts: MemoFonts, sealed: bool = True) -> None:
+    """Signer and date after one blank line. Sealed (GB/T 9704 7.3.5.1):
+    the date four characters from the right, the signer centred over it.
+    Unsealed (7.3.5.2): the signer two characters from the right, the date
+    on the next line starting two characters to the right of the signer; a
     longer date keeps two characters from the right and pushes the signer."""
     from docx.shared import Pt
 
     when = chinese_date(on)
     ls, ld = text_width_em(signer), text_width_em(when)
-    date_in = max(2.0, ls - ld)
-    signer_in = date_in + ld + 2 - ls
+    if sealed:
+        date_in = 4.0
+        signer_in = max(0.0, date_in + (ld - ls) / 2)
+    else:
+        date_in = max(2.0, ls - ld)
+        signer_in = date_in + ld + 2 - ls
     # No page may hold the signature alone (GB/T 9704 7.3.5): the last lines
     # of the body and the 附件说明 travel with it to the next page.
     for para in reversed(doc.paragraphs):

@@ -60,6 +60,7 @@ class MemoResult:
     failed: list[str]
     kept: int = 0  # existing files the user chose not to overwrite
     stopped: bool = False
+    issued: int = 0  # issued memos: never regenerated
 
 
 @dataclass
@@ -122,7 +123,7 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
         criteria = memo.criteria_texts(store.root, app.checklist_dirs)
         settings = load_settings(store.root)
         jobs: list[_Job] = []
-        current = skipped = 0
+        current = skipped = issued = 0
         failed: list[str] = []
         for bid, vid in self.refs:
             if self._stop.is_set():
@@ -131,6 +132,9 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
                 visit = store.visit(vid, bid)
                 if visit.status != VisitStatus.COMPLETED:
                     skipped += 1
+                    continue
+                if memo.issued(visit) is not None:
+                    issued += 1
                     continue
                 inputs = memo.gather(store, visit, settings=settings, criteria=criteria)
                 if self.only_stale and memo.is_current(visit, inputs.content_hash()):
@@ -141,7 +145,8 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
                 failed.append(f"现场指导 {vid[:8]}：{_reason(exc)}")
                 continue
             jobs.append(_Job(visit, inputs, self.folder / memo.memo_filename(inputs.branch, visit)))
-        app.call_from_thread(self._planned, jobs, MemoResult([], current, skipped, failed, stopped=self._stop.is_set()))
+        result = MemoResult([], current, skipped, failed, stopped=self._stop.is_set(), issued=issued)
+        app.call_from_thread(self._planned, jobs, result)
 
     @work(thread=True, exclusive=True, group="memo")
     def write(self, jobs: list[_Job], force: bool, result: MemoResult) -> None:
@@ -233,6 +238,8 @@ def summary(result: MemoResult, folder: Path) -> tuple[str, str, str, float]:
         lines.append(f"已生成 {len(result.written)} 份，保存在：{folder}")
     if result.current:
         lines.append(f"{result.current} 份已是最新，未重新生成。")
+    if result.issued:
+        lines.append(f"{result.issued} 份已印发，不再重新生成（如需修改请重新印发）。")
     if result.kept:
         lines.append(f"未覆盖已有的文件，{result.kept} 份未生成。")
     if result.skipped:
@@ -273,3 +280,50 @@ def generate_memos(
         ),
         chosen,
     )
+
+
+def issue_memo(app: App, visit: Visit, then: Callable[[Path], None]) -> None:
+    """Issue (印发) a visit's memo: a reason first when it was issued before,
+    then the folder, then whether to give it a 文号; `then` gets the file."""
+    from inspector.documents import memo
+
+    def write(folder: Path, reason: str, numbered: bool) -> None:
+        try:
+            rec = memo.issue_memo(
+                app.store, app.store.visit(visit.id, visit.branch_id), numbered=numbered, reason=reason, out_dir=folder
+            )
+        except (UserError, OSError) as exc:
+            app.notify(
+                _reason(exc) if isinstance(exc, UserError) else f"无法写入：{folder}", severity="error", markup=False
+            )
+            return
+        number = f"（{rec.number}）" if rec.number else ""
+        app.notify(f"已印发{number}，成文日期 {rec.issued_on}：{rec.file}", title="印发反馈意见", markup=False)
+        then(Path(rec.file))
+
+    def folder_chosen(reason: str, text: str | None) -> None:
+        if not text:
+            return
+        folder = Path(text).expanduser().absolute()
+        app.memo_folder = folder
+        app.push_screen(
+            ConfirmDialog("是否编发文号（按设置的文号格式，本党委当年顺序编号）？", yes="编号（Y）", no="不编号（N）"),
+            lambda numbered: write(folder, reason, bool(numbered)),
+        )
+
+    def ask_folder(reason: str | None) -> None:
+        if reason is None:
+            return
+        app.push_screen(
+            PromptDialog(
+                "印发反馈意见", "印发后成文日期定为今天，不再重新生成。\n保存到文件夹：", str(default_folder(app))
+            ),
+            lambda text: folder_chosen(reason, text),
+        )
+
+    if memo.issued(visit) is None:
+        ask_folder("")
+    else:
+        app.push_screen(
+            PromptDialog("重新印发反馈意见", "该反馈意见已印发，重新印发将形成新版本。请填写理由："), ask_folder
+        )
