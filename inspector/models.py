@@ -267,7 +267,7 @@ class Visit(Record):
     """One on-site guidance visit (现场指导) to one branch."""
 
     kind: ClassVar[str] = "visit"
-    multiline = frozenset({"notes", "summary"})
+    multiline = frozenset({"notes", "summary", "achievements"})
     branch_id: str
     date: date
     inspectors: list[str] = Field(default_factory=list)
