@@ -29,6 +29,7 @@ class FindingEditor(RecordEditor[Finding]):
 
     FIELD_LABELS = FIELD_LABELS
     ERROR_ID = "finding-error"
+    LAST_FIELD = "person"
 
     DEFAULT_CSS = tcss("finding_editor")
 
@@ -90,13 +91,8 @@ class FindingEditor(RecordEditor[Finding]):
             parts.append(f"依据 方案{f.basis}「{PLAN_SECTIONS.get(f.basis, '')}」")
         return "　".join(parts)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves on, as people filling a form expect; the last field saves."""
-        event.stop()
-        if event.input.id == "person":
-            self.action_save()
-        else:
-            self.focus_next()
+    def draft_title(self) -> str:
+        return f"问题「{self.original.description[:12]}」"
 
     def edited(self) -> Finding:
         q = self.query_one

@@ -73,6 +73,8 @@ VISIT_INDEX = "visit_index"
 # Visit fields copied into the branch file's visit index.
 _INDEXED = ("date", "status", "template_id", "deleted", "completed_at")
 CHANGES = "changes"
+#: Forms that could not be saved, per user: `<data>/drafts/<user>/<kind>.<id>.json`.
+DRAFTS = "drafts"
 _SHARD_CACHE_SIZE = 64
 
 
@@ -512,6 +514,57 @@ class Store:
 
     def write_state(self, name: str, data: dict[str, Any]) -> None:
         write_json_file(self.root / name, data)
+
+    # ---------------------------------------------------------------- drafts
+    def _draft_path(self, kind: str, record_id: str) -> Path:
+        return self.root / DRAFTS / _safe_id(self.user) / f"{_safe_id(kind)}.{_safe_id(record_id)}.json"
+
+    def save_draft(self, kind: str, record_id: str, fields: dict[str, str], *, title: str, reason: str) -> None:
+        """Keep a form that could not be saved (its fields by widget id), for this user only."""
+        draft = {
+            "kind": kind,
+            "record_id": record_id,
+            "title": title,
+            "reason": reason,
+            "saved": utcnow().isoformat(),
+            "fields": fields,
+        }
+        with self.lock():
+            write_json_file(self._draft_path(kind, record_id), draft)
+
+    def draft(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        """This user's draft of that record, if one was kept."""
+        try:
+            draft = read_json_file(self._draft_path(kind, record_id))
+        except CorruptFile:
+            return None
+        return draft if draft is not None and isinstance(draft.get("fields"), dict) else None
+
+    def drafts(self) -> list[dict[str, Any]]:
+        """This user's drafts, oldest first."""
+        folder = self.root / DRAFTS / _safe_id(self.user)
+        try:
+            names = sorted(
+                e.name for e in os.scandir(folder) if e.name.endswith(".json") and not e.name.startswith(".")
+            )
+        except FileNotFoundError:
+            return []
+        found = []
+        for name in names:
+            try:
+                draft = read_json_file(folder / name)
+            except CorruptFile:  # a torn draft must not hide the others
+                continue
+            if draft is not None and isinstance(draft.get("fields"), dict):
+                found.append(draft)
+        return sorted(found, key=lambda d: str(d.get("saved")))
+
+    def discard_draft(self, kind: str, record_id: str) -> None:
+        path = self._draft_path(kind, record_id)
+        if not path.exists():
+            return
+        with self.lock():
+            path.unlink(missing_ok=True)
 
     # ---------------------------------------------------------------- writes
     def save(self, record: R, *, base: R | None = None, at=None) -> R:

@@ -2,9 +2,11 @@
 
 Ctrl+S/F2 saves through `persist` (with the record the form opened as the
 base, so someone else's change to another field is kept and a clash is
-named, never overwritten); Esc leaves; and when the app is closing (SIGHUP,
-SIGTERM, Ctrl+Q) `save_pending` keeps whatever already validates, so a
-dropped SSH link or a closed lid does not cost what was typed.
+shown, never overwritten); Esc asks before typing is lost (`form_screen.py`).
+Whatever cannot be saved — an invalid field, an edit conflict, a disk
+error, or the app closing (SIGHUP, SIGTERM, Ctrl+Q) with such a form — is
+kept as a draft in the data folder (`Store.save_draft`) and put back, with a
+notice, when the record's form is next opened.
 """
 
 from __future__ import annotations
@@ -13,23 +15,25 @@ import logging
 from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from inspector.errors import EditConflict, UserError
 from inspector.models import Record
 
 from ..conflict import conflict_message
+from .form_screen import FormScreen
 
 log = logging.getLogger("inspector.ui")
 R = TypeVar("R", bound=Record)
 
 
-class RecordEditor(ModalScreen["R | None"], Generic[R]):
+class RecordEditor(FormScreen["R | None"], Generic[R]):
     #: On-screen names of the record's fields, for conflict messages.
     FIELD_LABELS: ClassVar[dict[str, str]] = {}
     #: Id of the Static that shows errors.
     ERROR_ID: ClassVar[str]
+    #: Id of the Input where Enter saves rather than moving on.
+    LAST_FIELD: ClassVar[str]
 
     def __init__(self, record: R, *, is_new: bool) -> None:
         super().__init__()
@@ -40,31 +44,77 @@ class RecordEditor(ModalScreen["R | None"], Generic[R]):
         """The record as the form now says; UserError with a Chinese line if it cannot be."""
         raise NotImplementedError
 
+    def draft_title(self) -> str:
+        """What the draft is of, as the start-up notice names it."""
+        raise NotImplementedError
+
     def persist(self, record: R) -> R:
         return self.app.store.save(record, base=None if self.is_new else self.original)
 
     def error(self, message: str) -> None:
         self.query_one(f"#{self.ERROR_ID}", Static).update(Text(message))
 
+    # ------------------------------------------------------------------ drafts
+    def form_ready(self) -> None:
+        draft = self.app.store.draft(self.original.kind, self.original.id)
+        if draft is None:
+            return
+        self.set_form_values(draft["fields"])
+        self.error(f"已恢复 {draft['saved'][:16].replace('T', ' ')} 未能保存的内容（{draft['reason']}）；Esc 可放弃")
+
+    def keep_draft(self, reason: str) -> None:
+        try:
+            self.app.store.save_draft(
+                self.original.kind, self.original.id, self.form_values(), title=self.draft_title(), reason=reason
+            )
+        except (UserError, OSError) as exc:
+            log.error("draft not kept: %s", exc)
+
+    def _forget_draft(self) -> None:
+        try:
+            self.app.store.discard_draft(self.original.kind, self.original.id)
+        except (UserError, OSError) as exc:
+            log.warning("draft not removed: %s", exc)
+
+    # ------------------------------------------------------------------ saving
     def action_save(self) -> None:
         try:
             saved = self.persist(self.edited())
         except EditConflict as exc:
+            self.keep_draft("与他人的修改冲突")
             self.error(conflict_message(exc, self.FIELD_LABELS, "请按 Esc 放弃后重新打开查看"))
             return
         except UserError as exc:
+            self.keep_draft(str(exc))
             self.error(str(exc))
             return
+        self._forget_draft()
         self.dismiss(saved)
 
+    def save_form(self) -> None:
+        self.action_save()
+
+    def enter_in(self, field: Input) -> None:
+        """Enter moves on, as people filling a form expect; the last field saves."""
+        if field.id == self.LAST_FIELD:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def leave(self) -> None:
+        self._forget_draft()
+        self.dismiss(None)
+
     def save_pending(self) -> None:
-        """The app is closing: keep what was typed if it can be saved."""
+        """The app is closing: save what was typed, or keep it as a draft."""
+        if not self.form_changed():
+            return
         try:
             saved = self.persist(self.edited())
         except UserError as exc:
-            log.warning("unsaved form dropped on exit: %s", exc)
+            log.warning("unsaved form kept as a draft on exit: %s", exc)
+            self.keep_draft(str(exc))
             return
+        self._forget_draft()
         self.original, self.is_new = saved, False
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._initial = self.form_values()

@@ -1,0 +1,197 @@
+"""Forms keep what was typed: Esc asks, drafts survive a dropped link, Enter moves on in a burst."""
+
+from __future__ import annotations
+
+import pytest
+
+from inspector.models import Finding
+from inspector.store import Store
+from tests.test_app_visit import burst
+from tests.visit_fixtures import BRANCH_ID, VISIT_ID, make_app, pilot_test, seed
+
+
+@pytest.fixture
+def root(tmp_path):
+    root = tmp_path / "data"
+    seed(root)
+    return root
+
+
+def a_finding(root) -> Finding:
+    from inspector.visit import finding_from_item, template_of
+
+    store = Store(root, "测试员")
+    visit = store.visit(VISIT_ID, BRANCH_ID)
+    return store.save(finding_from_item(visit, template_of(store, visit).item("PLAN-01")))
+
+
+def editor_app(root, finding: Finding, *, is_new: bool = False):
+    from screens.finding import FindingEditor
+
+    return make_app(root, lambda: FindingEditor(finding, is_new=is_new))
+
+
+def stored(root, finding: Finding) -> Finding:
+    return Store(root, "测试员").get(Finding, finding.id, BRANCH_ID)
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    pilot.app.screen.query_one(selector).focus()
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+@pilot_test
+async def test_esc_without_changes_closes_at_once(root):
+    from screens.finding import FindingEditor
+
+    app = editor_app(root, a_finding(root))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, FindingEditor)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, FindingEditor)
+
+
+@pilot_test
+async def test_esc_with_changes_asks_and_each_choice_does_what_it_says(root):
+    from screens.dialogs.form_screen import LeaveDialog
+    from screens.finding import FindingEditor
+
+    finding = a_finding(root)
+    app = editor_app(root, finding)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = pilot.app.screen
+        await type_into(pilot, "#goal", "建立制度")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, LeaveDialog)
+        # 继续编辑 (Esc): back in the form, the typing still there
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is editor
+        assert editor.query_one("#goal").value.endswith("建立制度")
+        # 保存
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, FindingEditor)
+    assert stored(root, finding).goal.endswith("建立制度")
+
+
+@pilot_test
+async def test_esc_then_discard_leaves_the_record_as_it_was(root):
+    from screens.finding import FindingEditor
+
+    finding = a_finding(root)
+    app = editor_app(root, finding)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_into(pilot, "#goal", "不要了")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, FindingEditor)
+    assert stored(root, finding).goal == finding.goal
+
+
+@pilot_test
+async def test_form_dialog_asks_before_dropping_typing(root):
+    from screens.dialogs.common import PromptDialog
+    from screens.dialogs.form_screen import LeaveDialog
+
+    app = make_app(root, lambda: PromptDialog("理由", "理由："))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"已核实")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, LeaveDialog)
+
+
+@pilot_test
+async def test_sighup_with_an_invalid_field_keeps_a_draft_that_is_offered_back(root):
+    from screens.finding import FindingEditor
+
+    finding = a_finding(root)
+    app = editor_app(root, finding)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        deadline = pilot.app.screen.query_one("#deadline")
+        deadline.value = ""
+        await type_into(pilot, "#deadline", "2020-01-01")  # before the finding: refused
+        await type_into(pilot, "#person", "李明")
+        pilot.app.save_pending()  # what the SIGHUP/SIGTERM handler does
+    assert stored(root, finding).responsible.person == finding.responsible.person
+    (draft,) = Store(root, "测试员").drafts()
+    assert draft["fields"]["deadline"] == "2020-01-01"
+    assert "整改时限" in draft["reason"]
+    assert Store(root, "别人").drafts() == []  # per user
+
+    notes: list[str] = []
+    app = editor_app(root, finding)
+    original = app.notify
+    app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))[1]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = pilot.app.screen
+        assert isinstance(editor, FindingEditor)
+        assert editor.query_one("#deadline").value == "2020-01-01"
+        assert editor.query_one("#person").value.endswith("李明")
+        assert "已恢复" in str(editor.query_one("#finding-error").render())
+        # fixed and saved: the draft is gone
+        editor.query_one("#deadline").value = "2026-12-31"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, FindingEditor)
+    assert stored(root, finding).responsible.person.endswith("李明")
+    assert Store(root, "测试员").drafts() == []
+
+
+@pilot_test
+async def test_drafts_are_named_at_start(root):
+    from tests.home_fixtures import make_app as home_app
+    from tests.home_fixtures import wait_for
+
+    finding = a_finding(root)
+    Store(root, "测试员").save_draft("finding", finding.id, {"goal": "x"}, title="问题「测试」", reason="整改时限有误")
+    app = home_app(root)
+    notes: list[str] = []
+    original = app.notify
+    app.notify = lambda message, **kw: (notes.append(str(message)), original(message, **kw))[1]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: any("草稿" in n for n in notes))
+    assert any("问题「测试」" in n for n in notes)
+
+
+@pilot_test
+async def test_keys_typed_right_after_enter_land_in_the_next_field(root):
+    app = editor_app(root, a_finding(root))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = pilot.app.screen
+        editor.query_one("#goal").focus()
+        await pilot.pause()
+        burst(pilot.app, ["a", "b", "c", "enter", "x", "y", "z"])
+        await pilot.pause(0.3)
+        assert editor.query_one("#goal").value.endswith("abc")
+        assert editor.query_one("#measures").text.endswith("xyz")
+        assert pilot.app.focused is editor.query_one("#measures")
+
+
+@pilot_test
+async def test_enter_in_a_text_area_still_starts_a_new_line(root):
+    app = editor_app(root, a_finding(root))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = pilot.app.screen
+        area = editor.query_one("#measures")
+        area.text = ""
+        area.focus()
+        await pilot.pause()
+        await pilot.press("a", "enter", "b")
+        assert area.text == "a\nb"
