@@ -91,6 +91,22 @@ class FindingEditor(RecordEditor[Finding]):
             parts.append(f"依据 方案{f.basis}「{PLAN_SECTIONS.get(f.basis, '')}」")
         return "　".join(parts)
 
+    def form_ready(self) -> None:
+        super().form_ready()
+        self.record_changed(self.original)
+
+    def record_changed(self, current: Finding) -> None:
+        """A closed finding is shown, not edited: reopening goes through the ledger, with a reason."""
+        if rx.is_editable(current):
+            return
+        for field in self.query("Input, TextArea, Select"):
+            field.disabled = True
+        self.query_one("#finding-title", Static).update("查看问题（已销号，只读；Esc 返回）")
+        self.error(rx.CLOSED_NOTICE)
+
+    def persist(self, record: Finding) -> Finding:
+        return rx.save_edit(self.app.store, record, base=None if self.is_new else self.original)
+
     def draft_title(self) -> str:
         return f"问题「{self.original.description[:12]}」"
 

@@ -195,3 +195,91 @@ async def test_enter_in_a_text_area_still_starts_a_new_line(root):
         await pilot.pause()
         await pilot.press("a", "enter", "b")
         assert area.text == "a\nb"
+
+
+@pilot_test
+async def test_conflict_dialog_shows_both_values_and_merges_per_field(root):
+    from datetime import date
+
+    from screens.dialogs.edit_conflict import EditConflictDialog
+    from screens.finding import FindingEditor
+
+    finding = a_finding(root)
+    app = editor_app(root, finding)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = pilot.app.screen
+        # a colleague, in another process, saves the goal and the deadline first
+        Store(root, "张三").save(
+            finding.model_copy(update={"goal": "对方的目标", "deadline": date(2027, 1, 15)}), base=finding
+        )
+        editor.query_one("#goal").value = "我的目标"
+        editor.query_one("#deadline").value = "2027-02-01"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, EditConflictDialog)
+        shown = " ".join(str(s.render()) for s in dialog.query(".clash-line"))
+        assert "对方的目标" in shown and "我的目标" in shown and "张三" in shown
+        assert "2027-01-15" in shown and "2027-02-01" in shown
+        # keep mine for the goal (the first, default), theirs for the deadline
+        fields = [c.field for c in dialog.clashes]
+        dialog.query_one(f"#choice-{fields.index('deadline')}").value = "theirs"
+        dialog.query_one("#chosen").press()
+        await pilot.pause()
+        assert not isinstance(pilot.app.screen, (EditConflictDialog, FindingEditor))
+    saved = stored(root, finding)
+    assert saved.goal == "我的目标"
+    assert saved.deadline == date(2027, 1, 15)
+
+
+@pilot_test
+async def test_open_form_says_at_once_who_changed_the_record(root):
+    finding = a_finding(root)
+    app = editor_app(root, finding)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = pilot.app.screen
+        Store(root, "张三").save(finding.model_copy(update={"goal": "对方的目标"}), base=finding)
+        pilot.app._watch_data()  # the app's one-second change watcher
+        await pilot.pause()
+        assert "张三 刚修改了本条记录（字段：整改目标）" in str(editor.query_one("#finding-error").render())
+
+
+@pilot_test
+async def test_a_finding_closed_by_another_store_refuses_edits(root):
+    from inspector import rectification as rx
+    from inspector.models import FindingStatus
+    from screens.branch import BranchScreen
+    from screens.finding import FindingEditor
+
+    finding = a_finding(root)
+    app = make_app(root, lambda: BranchScreen(BRANCH_ID))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        branch = pilot.app.screen
+        assert "已销号" not in str(branch.query_one("#findings-caption").render())
+        branch._open_row("findings", finding.id)
+        await pilot.pause()
+        editor = pilot.app.screen
+        assert isinstance(editor, FindingEditor)
+        other = Store(root, "张三")
+        current = other.get(Finding, finding.id, BRANCH_ID)
+        current = rx.advance(other, current, FindingStatus.IN_PROGRESS)
+        current = rx.advance(other, current, FindingStatus.AWAITING_CHECK)
+        rx.close(other, current, verifier="李四", on=current.found_on, evidence="整改报告")
+        pilot.app._watch_data()
+        await pilot.pause()
+        assert editor.query_one("#goal").disabled
+        assert "已销号" in str(editor.query_one("#finding-error").render())
+        # even typed around the disabled fields, the save is refused and nothing changes
+        editor.query_one("#goal").value = "改一下"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is editor
+        assert "已销号" in str(editor.query_one("#finding-error").render())
+        assert stored(root, finding).goal == finding.goal
+        editor.dismiss(None)
+        await pilot.pause()
+        assert pilot.app.screen is branch
+        assert "已销号 1 个" in str(branch.query_one("#findings-caption").render())

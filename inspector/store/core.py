@@ -26,7 +26,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -100,6 +100,18 @@ class BranchData:
     findings: list[Finding] = field(default_factory=list)
     pockets: list[PocketMember] = field(default_factory=list)
     weaklax: list[WeakLaxDetermination] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """One field two people changed: its value before (`old`), `theirs` (by `who`, `at`) and `mine`."""
+
+    field: str
+    old: Any
+    theirs: Any
+    mine: Any
+    who: str
+    at: datetime | None
 
 
 @dataclass
@@ -386,6 +398,41 @@ class Store:
         shard = self._shard_for(record.kind, record.id, getattr(record, "branch_id", None))
         docs = [d for d in shard.docs(CHANGES) if d["record_id"] == record.id]
         return [ch.Change.model_validate(d) for d in docs]
+
+    def changed_since(self, record: R) -> tuple[R, dict[str, tuple[Any, Any]], str] | None:
+        """If the stored record differs from `record` (the version a form opened):
+        the stored one, its changed fields as {field: (then, now)} and who changed them last."""
+        try:
+            current = self.get(type(record), record.id, _branch_of(record))
+        except NotFound:
+            return None
+        fields = ch.diff(ch.dump(record), ch.dump(current))
+        if not fields:
+            return None
+        heads = {f.split(".")[0] for f in fields}
+        names = [c.who for c in sorted(self.history(current), key=lambda c: c.at) if c.field.split(".")[0] in heads]
+        return current, fields, names[-1] if names else ""
+
+    def clashes(self, conflict: EditConflict) -> list[Clash]:
+        """Each clashing field of an `EditConflict`: its value when the form opened,
+        theirs (who saved it, when) and mine."""
+        history = sorted(self.history(conflict.current), key=lambda c: c.at)
+        mine = ch.dump(conflict.record)
+        out = []
+        for path, (old, theirs) in sorted(conflict.theirs.items()):
+            last = next((c for c in reversed(history) if c.field == path or c.field == ch.CREATED), None)
+            who, at = (last.who, last.at) if last is not None and last.field == path else ("", None)
+            out.append(Clash(path, old, theirs, ch.get_path(mine, path), who, at))
+        return out
+
+    @staticmethod
+    def resolved(conflict: EditConflict, keep_theirs: Iterable[str]) -> Record:
+        """My record with their values for the fields in `keep_theirs`: saved with
+        the stored record (`conflict.current`) as its base, it clashes no more."""
+        data = ch.dump(conflict.record)
+        for path in keep_theirs:
+            ch.set_path(data, path, conflict.theirs[path][1])
+        return type(conflict.record).model_validate(data)
 
     def visit_index(self, bid: str) -> list[dict[str, Any]]:
         return self._shard_for("branch", bid, None).docs(VISIT_INDEX)

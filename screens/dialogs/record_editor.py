@@ -6,7 +6,9 @@ shown, never overwritten); Esc asks before typing is lost (`form_screen.py`).
 Whatever cannot be saved — an invalid field, an edit conflict, a disk
 error, or the app closing (SIGHUP, SIGTERM, Ctrl+Q) with such a form — is
 kept as a draft in the data folder (`Store.save_draft`) and put back, with a
-notice, when the record's form is next opened.
+notice, when the record's form is next opened. When anyone saves the record
+while its form is open (the app's change watcher, `watched.py`), the form
+says who changed which fields at once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from inspector.errors import EditConflict, UserError
 from inspector.models import Record
 
 from ..conflict import conflict_message
+from ..watched import DataChanged
 from .form_screen import FormScreen
 
 log = logging.getLogger("inspector.ui")
@@ -57,10 +60,31 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
     # ------------------------------------------------------------------ drafts
     def form_ready(self) -> None:
         draft = self.app.store.draft(self.original.kind, self.original.id)
-        if draft is None:
+        if draft is not None:
+            self.set_form_values(draft["fields"])
+            self.error(
+                f"已恢复 {draft['saved'][:16].replace('T', ' ')} 未能保存的内容（{draft['reason']}）；Esc 可放弃"
+            )
+        self._check_fresh()
+
+    # ------------------------------------------------------------ staleness
+    def on_data_changed(self, _event: DataChanged) -> None:
+        self._check_fresh()
+
+    def _check_fresh(self) -> None:
+        """Say at once when the stored record is no longer the one the form opened."""
+        if self.is_new:
             return
-        self.set_form_values(draft["fields"])
-        self.error(f"已恢复 {draft['saved'][:16].replace('T', ' ')} 未能保存的内容（{draft['reason']}）；Esc 可放弃")
+        found = self.app.store.changed_since(self.original)
+        if found is None:
+            return
+        current, fields, who = found
+        names = "、".join(dict.fromkeys(self.FIELD_LABELS.get(f.split(".")[0], f) for f in sorted(fields)))
+        self.error(f"{who or '他人'} 刚修改了本条记录（字段：{names}）")
+        self.record_changed(current)
+
+    def record_changed(self, current: R) -> None:
+        """The stored record is now `current` (a hook: a form may stop editing)."""
 
     def keep_draft(self, reason: str) -> None:
         try:
@@ -82,7 +106,7 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
             saved = self.persist(self.edited())
         except EditConflict as exc:
             self.keep_draft("与他人的修改冲突")
-            self.error(conflict_message(exc, self.FIELD_LABELS, "请按 Esc 放弃后重新打开查看"))
+            self._resolve(exc)
             return
         except UserError as exc:
             self.keep_draft(str(exc))
@@ -90,6 +114,28 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
             return
         self._forget_draft()
         self.dismiss(saved)
+
+    def _resolve(self, conflict: EditConflict) -> None:
+        """Ask which value of each clashing field to keep, then save on top of the stored record."""
+        from .edit_conflict import EditConflictDialog
+
+        store = self.app.store
+
+        def chosen(keep_theirs: frozenset[str] | None) -> None:
+            if keep_theirs is None:
+                self.error(conflict_message(conflict, self.FIELD_LABELS, "你的内容仍在表单中，可再次保存"))
+                return
+            resolved = store.resolved(conflict, keep_theirs)
+            self.original = conflict.current  # the record now stored is the new base
+            try:
+                saved = self.persist(resolved)
+            except UserError as exc:
+                self.error(str(exc))
+                return
+            self._forget_draft()
+            self.dismiss(saved)
+
+        self.app.push_screen(EditConflictDialog(self.original.kind, store.clashes(conflict), self.FIELD_LABELS), chosen)
 
     def save_form(self) -> None:
         self.action_save()
