@@ -105,7 +105,11 @@ class FindingEditor(RecordEditor[Finding]):
         self.error(rx.CLOSED_NOTICE)
 
     def persist(self, record: Finding) -> Finding:
-        return rx.save_edit(self.app.store, record, base=None if self.is_new else self.original)
+        saved = rx.save_edit(self.app.store, record, base=None if self.is_new else self.original)
+        missing = rx.missing_clarity(saved)
+        if missing:
+            self.app.notify(f"已保存为「待完善」：尚缺{'、'.join(missing)}", title="四明确不完整", timeout=8)
+        return saved
 
     def draft_title(self) -> str:
         return f"问题「{self.original.description[:12]}」"

@@ -283,3 +283,79 @@ async def test_a_finding_closed_by_another_store_refuses_edits(root):
         await pilot.pause()
         assert pilot.app.screen is branch
         assert "已销号 1 个" in str(branch.query_one("#findings-caption").render())
+
+
+def test_a_finding_without_its_four_clarities_is_saved_as_incomplete(root):
+    from inspector import rectification as rx
+    from inspector.models import Responsibility
+
+    finding = a_finding(root)
+    assert not rx.is_complete(finding)
+    assert "整改目标" in rx.missing_clarity(finding)
+    done = finding.model_copy(
+        update={"goal": "目标", "measures": "措施", "responsible": Responsibility(leader="书记", person="李明")}
+    )
+    assert rx.missing_clarity(done) == []
+    assert rx.is_complete(Store(root, "测试员").save(done))
+
+
+def test_a_reason_not_to_record_a_finding_leaves_old_answers_as_stored(root):
+    from inspector.models import Answer, AnswerValue
+
+    plain = Answer(value=AnswerValue.NOT_MET)
+    assert "no_finding_reason" not in plain.model_dump(mode="json")
+    given = plain.model_copy(update={"no_finding_reason": "当场已整改"})
+    assert given.model_dump(mode="json")["no_finding_reason"] == "当场已整改"
+    assert Answer.model_validate(given.model_dump(mode="json")) == given
+
+
+@pilot_test
+async def test_finishing_asks_for_a_finding_or_a_reason_for_an_escaped_not_met(root):
+    from inspector.models import AnswerValue, VisitStatus
+    from screens.dialogs.common import ChoiceDialog, PromptDialog
+    from screens.visit import VisitScreen
+    from tests.test_app_visit import answer_all_but
+
+    ids = answer_all_but(root, 1)
+    app = make_app(root, lambda: VisitScreen(VISIT_ID, BRANCH_ID))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen._goto(ids[-1])
+        await pilot.pause()
+        await pilot.press("3")  # 不符合; the finding form opens
+        await pilot.pause()
+        await pilot.press("escape")  # escaped: no finding
+        await pilot.pause()
+        assert pilot.app.screen is screen
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ChoiceDialog)
+        await pilot.press("2")  # 不登记，说明理由
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PromptDialog)
+        await pilot.press(*"当场已整改到位", "enter")
+        await pilot.pause()
+        await pilot.press("y")  # the usual confirmation
+        await pilot.pause()
+    visit = Store(root, "测试员").visit(VISIT_ID, BRANCH_ID)
+    assert visit.status == VisitStatus.COMPLETED
+    assert visit.answers[ids[-1]].value == AnswerValue.NOT_MET
+    assert visit.answers[ids[-1]].no_finding_reason == "当场已整改到位"
+
+
+def test_finish_refuses_a_not_met_without_finding_or_reason(root):
+    from inspector import visit as visits
+    from inspector.models import AnswerValue
+    from tests.test_app_visit import answer_all_but
+
+    ids = answer_all_but(root, 1)
+    store = Store(root, "测试员")
+    visit = store.visit(VISIT_ID, BRANCH_ID)
+    template = visits.template_of(store, visit)
+    visit = visits.answer(store, visit, ids[-1], AnswerValue.NOT_MET)
+    with pytest.raises(visits.FindingsMissing) as caught:
+        visits.finish(store, visit, template, store.branch(BRANCH_ID))
+    assert caught.value.item_ids == [ids[-1]]
+    store.save(visits.finding_from_item(visit, template.item(ids[-1])))
+    assert visits.finish(store, visit, template, store.branch(BRANCH_ID)).status.value == "completed"

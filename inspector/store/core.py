@@ -420,8 +420,8 @@ class Store:
         mine = ch.dump(conflict.record)
         out = []
         for path, (old, theirs) in sorted(conflict.theirs.items()):
-            last = next((c for c in reversed(history) if c.field == path or c.field == ch.CREATED), None)
-            who, at = (last.who, last.at) if last is not None and last.field == path else ("", None)
+            last = next((c for c in reversed(history) if c.field == path), None)
+            who, at = (last.who, last.at) if last is not None else ("", None)
             out.append(Clash(path, old, theirs, ch.get_path(mine, path), who, at))
         return out
 
