@@ -14,6 +14,7 @@ says who changed which fields at once.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -62,9 +63,8 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
         draft = self.app.store.draft(self.original.kind, self.original.id)
         if draft is not None:
             self.set_form_values(draft["fields"])
-            self.error(
-                f"已恢复 {draft['saved'][:16].replace('T', ' ')} 未能保存的内容（{draft['reason']}）；Esc 可放弃"
-            )
+            kept = datetime.fromisoformat(draft["saved"]).astimezone().strftime("%m-%d %H:%M")
+            self.error(f"已恢复 {kept} 未能保存的内容（{draft['reason']}）；Esc 可放弃")
         self._check_fresh()
 
     # ------------------------------------------------------------ staleness
