@@ -275,6 +275,17 @@ def field_value(kind: str, path: str, value: Any) -> Any:
     return map_enum_field(kind, path, value, _shown)
 
 
+def shown_value(value: Any) -> str:
+    """A stored value (after `field_value`) as one short line: empty as （空）, a person's two names joined."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, dict):
+        return "，".join(f"{v}" for v in value.values() if v) or "（空）"
+    if isinstance(value, list):
+        return f"{len(value)}条"
+    return str(value)
+
+
 def _shown(enum: type[StrEnum], code: str) -> str:
     try:
         return VALUES[enum][enum(code)]

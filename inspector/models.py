@@ -14,7 +14,15 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from inspector.text import clean, is_clean
 
@@ -238,6 +246,16 @@ class Answer(Cleaned):
     evidence: str = ""
     who: str = ""
     at: datetime = Field(default_factory=utcnow)
+    #: Why an item answered 不符合 has no finding, as the inspector stated it on finishing.
+    no_finding_reason: str = ""
+
+    @model_serializer(mode="wrap")
+    def _without_empty_reason(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Stored answers from before the field compare equal to the same answer now."""
+        data = handler(self)
+        if not self.no_finding_reason:
+            data.pop("no_finding_reason", None)
+        return data
 
 
 class MemoRecord(BaseModel):

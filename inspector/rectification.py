@@ -24,6 +24,7 @@ from inspector.dates import parse_date
 from inspector.errors import EditConflict, StoreError
 from inspector.labels import FINDING_FIELDS as FIELD_LABELS
 from inspector.labels import field_value, label
+from inspector.labels import shown_value as _show
 from inspector.models import Finding, FindingStatus, Reopening, deadline_problem, utcnow
 from inspector.store import Store, validation_message
 from inspector.store import changes as ch
@@ -57,16 +58,6 @@ class FindingConflict(EditConflict):
             for k, (old, new) in sorted(theirs.items())
         )
         self.args = (f"该问题已被{who or '他人'}修改（{shown}），请刷新后再操作",)
-
-
-def _show(value: Any) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, dict):
-        return "，".join(f"{v}" for v in value.values() if v) or "（空）"
-    if isinstance(value, list):
-        return f"{len(value)}条"
-    return str(value)
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -130,6 +121,46 @@ def edited_finding(original: Finding, *, description: str, deadline: str, **fiel
         return Finding.model_validate(data)
     except ValidationError as exc:
         raise RectificationError(validation_message(exc)) from exc
+
+
+#: How a closed finding's form says why it cannot be changed, and how to change it.
+CLOSED_NOTICE = "本问题已销号，不能修改；如需修改，请在整改台账中按 m 改回「整改中」（须填写理由）"
+
+
+class FindingClosed(RectificationError):
+    """An edit to a finding that is 已销号: it is reopened first, with a reason."""
+
+    def __init__(self) -> None:
+        super().__init__(CLOSED_NOTICE)
+
+
+def missing_clarity(finding: Finding) -> list[str]:
+    """Which of the 四明确 the finding still lacks (目标, 措施, 时限, 责任领导, 具体责任人)."""
+    wanted = {
+        "整改目标": finding.goal,
+        "整改措施": finding.measures,
+        "整改时限": finding.deadline,
+        "责任领导": finding.responsible.leader,
+        "具体责任人": finding.responsible.person,
+    }
+    return [name for name, value in wanted.items() if not (value.strip() if isinstance(value, str) else value)]
+
+
+def is_complete(finding: Finding) -> bool:
+    """A finding lacking any of the 四明确 is kept, but as 待完善 until it has them."""
+    return not missing_clarity(finding)
+
+
+def is_editable(finding: Finding) -> bool:
+    return finding.status != S.CLOSED
+
+
+def save_edit(store: Store, finding: Finding, *, base: Finding | None) -> Finding:
+    """Save the finding's form: refused when the stored finding is closed, by anyone meanwhile."""
+    with store.lock():
+        if base is not None and not is_editable(store.get(Finding, base.id, base.branch_id)):
+            raise FindingClosed()
+        return store.save(finding, base=base)
 
 
 def _save(store: Store, old: Finding, new: Finding, fields: Iterable[str]) -> Finding:

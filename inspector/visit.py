@@ -29,6 +29,7 @@ from inspector.models import (
     VisitStatus,
     utcnow,
 )
+from inspector.rectification import is_complete
 from inspector.store import Store
 
 
@@ -61,6 +62,15 @@ class VisitIncomplete(StoreError):
         self.items = items
         ids = "、".join(i.id for i in items[:8]) + ("等" if len(items) > 8 else "")
         super().__init__(f"还有 {len(items)} 项未作答（{ids}），全部作答后才能完成")
+
+
+class FindingsMissing(UserError):
+    """Items answered 不符合 with neither a finding nor a stated reason not to record one."""
+
+    def __init__(self, item_ids: list[str]):
+        self.item_ids = item_ids
+        ids = "、".join(item_ids[:8]) + ("等" if len(item_ids) > 8 else "")
+        super().__init__(f"{len(item_ids)} 项答「不符合」但未登记问题（{ids}）：请登记问题，或说明不登记的理由")
 
 
 def start_visit(
@@ -171,10 +181,47 @@ def unanswered(template: ChecklistTemplate, branch: Branch, visit: Visit) -> lis
     return [i for i in applicable_items(template, branch) if i.id not in visit.answers]
 
 
+def visit_findings(store: Store, visit: Visit) -> list[Finding]:
+    return [f for f in store.findings(visit.branch_id) if f.visit_id == visit.id]
+
+
+def without_finding(visit: Visit, findings: list[Finding]) -> list[str]:
+    """Items answered 不符合 that have no finding and no reason for none, in answer order."""
+    found = {f.item_id for f in findings}
+    return [
+        item_id
+        for item_id, a in visit.answers.items()
+        if a.value == AnswerValue.NOT_MET and item_id not in found and not a.no_finding_reason.strip()
+    ]
+
+
+def incomplete_findings(findings: list[Finding]) -> list[Finding]:
+    """The visit's findings still 待完善 (short of their 四明确): listed when finishing."""
+    return [f for f in findings if not is_complete(f)]
+
+
+def set_no_finding_reason(store: Store, visit: Visit, item_id: str, reason: str) -> Visit:
+    """Keep, on the answer, why a 不符合 item gets no finding."""
+    if visit.status == VisitStatus.COMPLETED:
+        raise VisitLocked()
+    reason = reason.strip()
+    if not reason:
+        raise UserError("请说明不登记问题的理由")
+    old = visit.answers.get(item_id)
+    if old is None or old.value != AnswerValue.NOT_MET:
+        raise UserError(f"条目「{item_id}」未答「不符合」，无需说明")
+    answers = {**visit.answers, item_id: old.model_copy(update={"no_finding_reason": reason})}
+    return store.save(visit.model_copy(update={"answers": answers}), base=visit)
+
+
 def finish(store: Store, visit: Visit, template: ChecklistTemplate, branch: Branch) -> Visit:
+    """Every applicable item answered, and every 不符合 with a finding or a reason for none."""
     missing = unanswered(template, branch, visit)
     if missing:
         raise VisitIncomplete(missing)
+    lacking = without_finding(visit, visit_findings(store, visit))
+    if lacking:
+        raise FindingsMissing(lacking)
     if visit.status == VisitStatus.COMPLETED:
         return visit
     done = visit.model_copy(update={"status": VisitStatus.COMPLETED, "completed_at": utcnow()})

@@ -195,6 +195,19 @@ class InspectorApp(App[int]):
         from .conflicts import notify_open_conflicts
 
         notify_open_conflicts(self)
+        self.notify_drafts()
+
+    def notify_drafts(self) -> None:
+        """Name the forms kept as drafts: each comes back when its record is opened."""
+        drafts = self.store.drafts()
+        if drafts:
+            names = "、".join(str(d.get("title", "")) for d in drafts[:5])
+            more = f"等 {len(drafts)} 份" if len(drafts) > 5 else ""
+            self.notify(
+                f"{names}{more}有未能保存的内容，已留作草稿；打开该记录即可恢复。",
+                title="未保存的草稿",
+                timeout=15,
+            )
 
     @work(thread=True, group="checklists")
     def _load_checklists_in_background(self) -> None:

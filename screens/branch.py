@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from inspector import labels
+from inspector import rectification as rx
 from inspector.errors import UserError
 from inspector.models import Finding, FindingStatus, VisitStatus
 from inspector.pocket import DueLevel, due_next
@@ -189,8 +190,10 @@ class BranchScreen(WatchedScreen):
         for f in open_:
             days = f.overdue_days(today)
             overdue += bool(days)
+            # A finding short of its 四明确 says so before its description.
+            draft = "" if rx.is_complete(f) else "待完善 "
             table.add_row(
-                fullwidth(f.description),
+                Text.assemble((draft, "bold yellow"), fullwidth(f.description)),
                 labels.label(f.category),
                 f.deadline.isoformat() if f.deadline else "未定",
                 labels.label(f.status),

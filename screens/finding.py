@@ -29,6 +29,7 @@ class FindingEditor(RecordEditor[Finding]):
 
     FIELD_LABELS = FIELD_LABELS
     ERROR_ID = "finding-error"
+    LAST_FIELD = "person"
 
     DEFAULT_CSS = tcss("finding_editor")
 
@@ -90,13 +91,28 @@ class FindingEditor(RecordEditor[Finding]):
             parts.append(f"依据 方案{f.basis}「{PLAN_SECTIONS.get(f.basis, '')}」")
         return "　".join(parts)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves on, as people filling a form expect; the last field saves."""
-        event.stop()
-        if event.input.id == "person":
-            self.action_save()
-        else:
-            self.focus_next()
+    def form_ready(self) -> None:
+        super().form_ready()
+        self.record_changed(self.original)
+
+    def record_changed(self, current: Finding) -> None:
+        """A closed finding is shown, not edited: reopening goes through the ledger, with a reason."""
+        if rx.is_editable(current):
+            return
+        for field in self.query("Input, TextArea, Select"):
+            field.disabled = True
+        self.query_one("#finding-title", Static).update("查看问题（已销号，只读；Esc 返回）")
+        self.error(rx.CLOSED_NOTICE)
+
+    def persist(self, record: Finding) -> Finding:
+        saved = rx.save_edit(self.app.store, record, base=None if self.is_new else self.original)
+        missing = rx.missing_clarity(saved)
+        if missing:
+            self.app.notify(f"已保存为「待完善」：尚缺{'、'.join(missing)}", title="四明确不完整", timeout=8)
+        return saved
+
+    def draft_title(self) -> str:
+        return f"问题「{self.original.description[:12]}」"
 
     def edited(self) -> Finding:
         q = self.query_one

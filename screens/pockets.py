@@ -198,6 +198,7 @@ class PocketEditor(RecordEditor[PocketMember]):
 
     FIELD_LABELS = FIELD_LABELS
     ERROR_ID = "pocket-error"
+    LAST_FIELD = "notes"
 
     DEFAULT_CSS = tcss("pocket_editor")
 
@@ -259,12 +260,8 @@ class PocketEditor(RecordEditor[PocketMember]):
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "notes":
-            self.action_save()
-        else:
-            self.focus_next()
+    def draft_title(self) -> str:
+        return f"党员记录「{self.original.name}」"
 
     def edited(self) -> PocketMember:
         q = self.query_one

@@ -502,6 +502,11 @@ class VisitScreen(Screen[None]):
         if missing:
             self._refuse_finish(missing)
             return
+        self.findings = self._visit_findings()
+        lacking = visits.without_finding(self.visit, self.findings)
+        if lacking:
+            self._ask_finding_or_reason(lacking)
+            return
         from .dialogs.common import ConfirmDialog
 
         def confirmed(yes: bool | None) -> None:
@@ -512,6 +517,9 @@ class VisitScreen(Screen[None]):
             except visits.VisitIncomplete as exc:
                 self._refuse_finish(exc.items)
                 return
+            except visits.FindingsMissing as exc:
+                self._ask_finding_or_reason(exc.item_ids)
+                return
             except UserError as exc:
                 self._failed(exc)
                 return
@@ -520,7 +528,44 @@ class VisitScreen(Screen[None]):
             self._show_item()
             self.say("现场指导已完成，记录已转为只读")
 
-        self.app.push_screen(ConfirmDialog("完成后本次现场指导将转为只读，确定完成吗？"), confirmed)
+        pending = visits.incomplete_findings(self.findings)
+        listed = "、".join(f.item_id or f.description[:8] for f in pending)
+        warning = f"问题 {listed} 的四明确尚不完整（待完善），完成后仍可在台账中补充。\n" if pending else ""
+        self.app.push_screen(ConfirmDialog(f"{warning}完成后本次现场指导将转为只读，确定完成吗？"), confirmed)
+
+    def _ask_finding_or_reason(self, item_ids: list[str]) -> None:
+        """Each 不符合 item without a finding gets one, or a stated reason for none; then finishing goes on."""
+        from .dialogs.common import ChoiceDialog, PromptDialog
+
+        item_id = item_ids[0]
+        self._goto(item_id)
+        self.say(str(visits.FindingsMissing(item_ids)), error=True)
+
+        def reason_given(reason: str | None) -> None:
+            if not reason:
+                return
+            try:
+                saved = visits.set_no_finding_reason(self.app.store, self.visit, item_id, reason)
+            except UserError as exc:
+                self._failed(exc)
+                return
+            self._apply(saved)
+            self.action_finish()
+
+        def chosen(index: int | None) -> None:
+            if index == 0:
+                self._edit_finding(visits.finding_from_item(self.visit, self.template.item(item_id)), is_new=True)
+            elif index == 1:
+                self.app.push_screen(PromptDialog("不登记问题", f"{item_id} 不登记问题的理由："), reason_given)
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "答「不符合」但未登记问题",
+                f"条目 {item_id}（共 {len(item_ids)} 项）：",
+                ["登记问题", "不登记，说明理由"],
+            ),
+            chosen,
+        )
 
     def _refuse_finish(self, missing: list[Item]) -> None:
         """One line that fits 80 columns, most important first; the cursor goes to the first gap."""

@@ -352,6 +352,7 @@ class PlanEditor(RecordEditor[WeakLaxDetermination]):
 
     FIELD_LABELS = {"plan": "整顿方案"}
     ERROR_ID = "plan-error"
+    LAST_FIELD = "plan-person"
 
     DEFAULT_CSS = tcss("plan_editor")
     BINDINGS = [
@@ -387,12 +388,8 @@ class PlanEditor(RecordEditor[WeakLaxDetermination]):
     def on_mount(self) -> None:
         self.query_one("#plan-goal", TextArea).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "plan-person":
-            self.action_save()
-        else:
-            self.focus_next()
+    def draft_title(self) -> str:
+        return "整顿方案"
 
     def edited(self) -> WeakLaxDetermination:
         q = self.query_one

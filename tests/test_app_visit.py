@@ -334,8 +334,11 @@ async def test_finding_editor_shows_a_clash_with_someone_elses_save(root):
         editor.query_one("#goal").value = "我写的目标"
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await pilot.press("escape")  # back from the conflict dialog to the form
+        await pilot.pause()
         assert pilot.app.screen is editor
         assert "整改目标已被他人修改，与你的修改冲突" in text_of(editor, "#finding-error")
+        assert editor.query_one("#goal").value == "我写的目标"
         assert Store(root, "x").findings(BRANCH_ID)[0].goal == "同事写的目标"
 
 

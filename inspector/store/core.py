@@ -27,7 +27,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -79,6 +79,8 @@ R = TypeVar("R", bound=Record)
 B = TypeVar("B", bound=Branch)
 
 BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
+#: Forms that could not be saved, per user: `<data>/drafts/<user>/<kind>.<id>.json`.
+DRAFTS = "drafts"
 _SHARD_CACHE_SIZE = 64
 
 
@@ -104,6 +106,18 @@ class BranchData:
     findings: list[Finding] = field(default_factory=list)
     pockets: list[PocketMember] = field(default_factory=list)
     weaklax: list[WeakLaxDetermination] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """One field two people changed: its value before (`old`), `theirs` (by `who`, `at`) and `mine`."""
+
+    field: str
+    old: Any
+    theirs: Any
+    mine: Any
+    who: str
+    at: datetime | None
 
 
 @dataclass
@@ -429,6 +443,41 @@ class Store:
         docs = [d for d in shard.docs(CHANGES) if d["record_id"] == record.id]
         return [ch.Change.model_validate(d) for d in docs]
 
+    def changed_since(self, record: R) -> tuple[R, dict[str, tuple[Any, Any]], str] | None:
+        """If the stored record differs from `record` (the version a form opened):
+        the stored one, its changed fields as {field: (then, now)} and who changed them last."""
+        try:
+            current = self.get(type(record), record.id, _branch_of(record))
+        except NotFound:
+            return None
+        fields = ch.diff(ch.dump(record), ch.dump(current))
+        if not fields:
+            return None
+        heads = {f.split(".")[0] for f in fields}
+        names = [c.who for c in sorted(self.history(current), key=lambda c: c.at) if c.field.split(".")[0] in heads]
+        return current, fields, names[-1] if names else ""
+
+    def clashes(self, conflict: EditConflict) -> list[Clash]:
+        """Each clashing field of an `EditConflict`: its value when the form opened,
+        theirs (who saved it, when) and mine."""
+        history = sorted(self.history(conflict.current), key=lambda c: c.at)
+        mine = ch.dump(conflict.record)
+        out = []
+        for path, (old, theirs) in sorted(conflict.theirs.items()):
+            last = next((c for c in reversed(history) if c.field == path), None)
+            who, at = (last.who, last.at) if last is not None else ("", None)
+            out.append(Clash(path, old, theirs, ch.get_path(mine, path), who, at))
+        return out
+
+    @staticmethod
+    def resolved(conflict: EditConflict, keep_theirs: Iterable[str]) -> Record:
+        """My record with their values for the fields in `keep_theirs`: saved with
+        the stored record (`conflict.current`) as its base, it clashes no more."""
+        data = ch.dump(conflict.record)
+        for path in keep_theirs:
+            ch.set_path(data, path, conflict.theirs[path][1])
+        return type(conflict.record).model_validate(data)
+
     def visit_index(self, bid: str) -> list[dict[str, Any]]:
         return self._shard_for("branch", bid, None).docs(VISIT_INDEX)
 
@@ -567,6 +616,57 @@ class Store:
 
     def write_state(self, name: str, data: dict[str, Any]) -> None:
         write_json_file(self.root / name, data)
+
+    # ---------------------------------------------------------------- drafts
+    def _draft_path(self, kind: str, record_id: str) -> Path:
+        return self.root / DRAFTS / _safe_id(self.user) / f"{_safe_id(kind)}.{_safe_id(record_id)}.json"
+
+    def save_draft(self, kind: str, record_id: str, fields: dict[str, str], *, title: str, reason: str) -> None:
+        """Keep a form that could not be saved (its fields by widget id), for this user only."""
+        draft = {
+            "kind": kind,
+            "record_id": record_id,
+            "title": title,
+            "reason": reason,
+            "saved": utcnow().isoformat(),
+            "fields": fields,
+        }
+        with self.lock():
+            write_json_file(self._draft_path(kind, record_id), draft)
+
+    def draft(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        """This user's draft of that record, if one was kept."""
+        try:
+            draft = read_json_file(self._draft_path(kind, record_id))
+        except CorruptFile:
+            return None
+        return draft if draft is not None and isinstance(draft.get("fields"), dict) else None
+
+    def drafts(self) -> list[dict[str, Any]]:
+        """This user's drafts, oldest first."""
+        folder = self.root / DRAFTS / _safe_id(self.user)
+        try:
+            names = sorted(
+                e.name for e in os.scandir(folder) if e.name.endswith(".json") and not e.name.startswith(".")
+            )
+        except FileNotFoundError:
+            return []
+        found = []
+        for name in names:
+            try:
+                draft = read_json_file(folder / name)
+            except CorruptFile:  # a torn draft must not hide the others
+                continue
+            if draft is not None and isinstance(draft.get("fields"), dict):
+                found.append(draft)
+        return sorted(found, key=lambda d: str(d.get("saved")))
+
+    def discard_draft(self, kind: str, record_id: str) -> None:
+        path = self._draft_path(kind, record_id)
+        if not path.exists():
+            return
+        with self.lock():
+            path.unlink(missing_ok=True)
 
     # ---------------------------------------------------------------- writes
     def save(self, record: R, *, base: R | None = None, at=None) -> R:

@@ -1,8 +1,8 @@
 """The base of the form dialogs: a box with a title, the fields, an error
 line and OK / cancel buttons.
 
-Enter in a field and the OK button submit, Esc and the cancel button leave.
-A subclass gives its fields (`fields`) and `submit`, which reads them and
+Enter in a field and the OK button submit, Esc and the cancel button leave
+(asking first when something was typed, see `form_screen.py`). A subclass gives its fields (`fields`) and `submit`, which reads them and
 dismisses with the result; a `UserError` it raises is shown on the error
 line and the form stays open.
 """
@@ -13,17 +13,17 @@ from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from inspector.errors import UserError
 
 from ..widgets.literal import CLEANED_NOTICE, literal, typed_controls
+from .form_screen import FormScreen
 
 ResultT = TypeVar("ResultT")
 
 
-class FormDialog(ModalScreen[ResultT]):
+class FormDialog(FormScreen[ResultT]):
     OK_LABEL: ClassVar[str] = "确定（回车）"
     CANCEL_LABEL: ClassVar[str] = "取消（Esc）"
     COMPACT_BUTTONS: ClassVar[bool] = False
@@ -70,8 +70,8 @@ class FormDialog(ModalScreen[ResultT]):
         if typed_controls(self):
             self.app.notify(CLEANED_NOTICE, severity="warning")
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def save_form(self) -> None:
+        self.action_submit()
 
     def enter_in(self, field: Input) -> None:
         """Enter in `field`: submit the form (a form may move to the next field instead)."""
@@ -79,10 +79,6 @@ class FormDialog(ModalScreen[ResultT]):
 
     def button_pressed(self, button_id: str) -> None:
         """One of the `extra_buttons` was pressed."""
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.enter_in(event.input)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
