@@ -98,6 +98,7 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
         Disposition.SUSPENDED: "停止党籍",
         Disposition.PROBATION_CANCELLED: "取消预备党员资格",
         Disposition.TRANSFERRED: "已转接组织关系",
+        Disposition.RESTORED: "恢复党籍",
     },
     WeakLaxStatus: {
         WeakLaxStatus.IDENTIFIED: "已认定",
@@ -214,10 +215,19 @@ POCKET_FIELDS: dict[str, str] = {
     "letter_issued": "介绍信开具日期",
     "letter_valid_days": "有效期",
     "receiving_org": "接收单位",
+    "receipt_returned_on": "回执退回日期",
+    "probationary": "预备党员",
+    "last_attended": "最后参加组织生活日期",
+    "last_dues_paid": "最后交纳党费日期",
+    "assigned_work": "党组织分配的工作",
     "last_contact": "最后联系日期",
     "track": "适用程序",
     "disposition": "处置",
     "disposition_on": "处置日期",
+    "applied_on": "书面申请日期",
+    "meeting_on": "支部大会日期",
+    "approved_on": "党委批准日期",
+    "filed_on": "报县委组织部备案日期",
     "notes": "备注",
 }
 
