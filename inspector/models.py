@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def new_id() -> str:
@@ -482,6 +482,8 @@ SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
         "suspended": "停止党籍",
         "probation_cancelled": "取消预备党员资格",
         "transferred": "已转接组织关系",
+        # Added in schema 3: spelt as its label, so the hash form stays one to one.
+        "restored": "恢复党籍",
     },
     WeakLaxStatus: {
         "identified": "已认定",
