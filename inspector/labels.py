@@ -142,6 +142,7 @@ FINDING_FIELDS: dict[str, str] = {
     "progress": "进展",
     "evidence": "佐证材料",
     "verifier": "验收人",
+    "verifier_reason": "名单外验收理由",
     "verified_on": "验收日期",
     "reopenings": "重新打开",
     "deleted": "删除",

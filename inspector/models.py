@@ -263,6 +263,8 @@ class Finding(Record):
     progress: str = ""
     evidence: str = ""
     verifier: str = ""
+    # Why someone outside the committee's staff list verified the 销号 ("" for staff).
+    verifier_reason: str = ""
     verified_on: date | None = None
     reopenings: list[Reopening] = Field(default_factory=list)
 

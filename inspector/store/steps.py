@@ -1,7 +1,8 @@
 """Schema steps: how a record, a change and a whole file of schema N become N+1.
 
 Schema 3 adds optional fields to pocket records (attendance and dues dated
-apart, the deciders of a decision, the 回执, 预备党员) and the code
+apart, the deciders of a decision, the 回执, 预备党员), a finding's reason for
+a verifier outside the staff list, and the code
 "restored": a schema-2 file reads as it is, the new fields not yet known, so
 its step only restamps it. The bump keeps a file or bundle written by this
 version away from an older program, which would refuse the unknown fields.
