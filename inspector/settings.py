@@ -62,8 +62,14 @@ class Campaign(BaseModel):
         return self
 
     def line(self) -> str:
-        """One line naming the campaign and its dates, as the welcome and home screens show it."""
+        """The campaign and its dates in full, as the welcome screen shows it."""
         return f"{self.name}（{self.start.isoformat()} 至 {self.end.isoformat()}）"
+
+    def short(self) -> str:
+        """The campaign and its months, short enough for a header at 80 columns (「两学一做」学习教育 2016.2–12)."""
+        start, end = self.start, self.end
+        until = f"{end.month}" if end.year == start.year else f"{end.year}.{end.month}"
+        return f"{self.name} {start.year}.{start.month}–{until}"
 
 
 def _name(text: str) -> str:
