@@ -87,7 +87,7 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
     LegalTrack: {
         LegalTrack.NONE: "暂不适用",
         LegalTrack.LAPSED: "自行脱党（党章第九条）",
-        LegalTrack.SUSPENDED: "停止党籍（党员教育管理工作条例第二十四条）",
+        LegalTrack.SUSPENDED: "停止党籍（失去联系满6个月）",
     },
     Disposition: {
         Disposition.PENDING: "排查中",

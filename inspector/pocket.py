@@ -145,6 +145,12 @@ def fitting_track(member: PocketMember, today: date) -> LegalTrack:
     return LegalTrack.NONE
 
 
+def track_for(member: PocketMember, today: date) -> LegalTrack:
+    """The track to follow: what the dates call for, else the one the branch recorded."""
+    fits = fitting_track(member, today)
+    return member.track if fits == LegalTrack.NONE else fits
+
+
 def strike_off_due(member: PocketMember) -> date | None:
     """Day 停止党籍 has lasted two years: still unreachable → 除名."""
     if member.disposition != Disposition.SUSPENDED or member.disposition_on is None:
@@ -232,7 +238,7 @@ def due_next(member: PocketMember, today: date) -> DueNotice:
     fits = fitting_track(member, today)
     if fits != LegalTrack.NONE and member.track not in (LegalTrack.NONE, fits):
         return DueNotice(DueLevel.DUE, f"按现有日期应适用{labels.label(fits)}，请核对适用程序")
-    track = fits if fits != LegalTrack.NONE else member.track
+    track = track_for(member, today)
     if track == LegalTrack.LAPSED:
         return _lapsed(member, today)
     if track == LegalTrack.SUSPENDED:
