@@ -706,12 +706,13 @@ class _Builder:
         deadline = visit.date + timedelta(days=rng.choice(days))
         age = (self.today - visit.date).days
         status = self.finding_status(visit.date, deadline)
+        responsible = Responsibility(leader=leader, person=rng.choice(people))
         fields = {
             "id": self.uid(),
             "goal": rng.choice(GOALS[draft.category]),
             "measures": rng.choice(MEASURES),
             "deadline": deadline,
-            "responsible": Responsibility(leader=leader, person=rng.choice(people)),
+            "responsible": responsible,
             "status": status,
             "progress": rng.choice(PROGRESS[status]),
         }
@@ -720,7 +721,7 @@ class _Builder:
         if status is FindingStatus.CLOSED:
             soonest = min(7, age)
             latest = max(soonest, (min(self.today, deadline + timedelta(days=20)) - visit.date).days)
-            fields["verifier"] = rng.choice([s for s in self.staff if s != fields["responsible"].person])
+            fields["verifier"] = rng.choice([s for s in self.staff if s != responsible.person])
             fields["verified_on"] = visit.date + timedelta(days=rng.randint(soonest, latest))
         finding = Finding.model_validate({**draft.model_dump(), **fields})
         self.store.save(finding, at=self.moment(visit.date, 15, 17))
@@ -823,7 +824,12 @@ class _Builder:
         meeting = min(self.today, last_contact + timedelta(days=190 + rng.randint(0, 40)))
         approved = min(self.today, meeting + timedelta(days=rng.randint(5, 20)))
         filed = min(self.today, approved + timedelta(days=rng.randint(3, 15)))
-        steps = {"disposition_on": approved, "meeting_on": meeting, "approved_on": approved, "filed_on": filed}
+        steps: dict[str, date | None] = {
+            "disposition_on": approved,
+            "meeting_on": meeting,
+            "approved_on": approved,
+            "filed_on": filed,
+        }
         if rng.random() < 0.2:
             steps["filed_on"] = None
         return steps
