@@ -45,6 +45,7 @@ from inspector.models import (
     WeakLaxDetermination,
     WeakLaxStatus,
 )
+from inspector.settings import Campaign, load_settings, update_settings
 from inspector.store import Store
 
 # Entries the program itself puts in a data folder before any record exists
@@ -396,6 +397,18 @@ def ensure_empty(root: Path) -> None:
         raise DemoRefused(f"数据目录已有内容（{found[0]} 等），演示数据只能生成到空目录：{root}")
 
 
+def reference_day(campaign: Campaign, year: int | None = None) -> date:
+    """The demo's "today": the campaign's last day, moved to `year` (default the
+    campaign's own), so every visit and its time-bound items (七一, year end)
+    belong to that campaign year and not to the day the demo is made."""
+    end = campaign.end
+    if year is None or year == end.year:
+        return end
+    if not 1900 < year < 3000:
+        raise DemoRefused(f"年份无效：{year}")
+    return end.replace(year=year, day=min(end.day, 28)) if end.month == 2 else end.replace(year=year)
+
+
 def generate(
     store: Store,
     branches: int,
@@ -408,9 +421,10 @@ def generate(
     """Fill an empty store with a committee of `branches` branches.
 
     `today` is the reference date every generated date is placed against
-    (default: `clock.today()`); saving branches in transactions of ten keeps
+    (default: the campaign's last day, `reference_day`), so the visits fall
+    inside the campaign; the committee's staff list is written to the
+    settings (verifiers of 销号 come from it); saving branches in transactions of ten keeps
     the bulk build fast and leaves no half-written branch behind."""
-    from inspector import clock
     from inspector.checklist import load_templates, load_weaklax_criteria
 
     if branches < 1:
@@ -422,9 +436,11 @@ def generate(
     if not loaded.templates:
         raise DemoRefused("没有可用的检查清单模板，无法生成演示数据")
     criteria = [c.id for c in load_weaklax_criteria(dirs)]
-    builder = _Builder(store, random.Random(seed), today or clock.today(), loaded.templates, criteria)
+    campaign = load_settings(store.root).campaign
+    builder = _Builder(store, random.Random(seed), today or reference_day(campaign), loaded.templates, criteria)
     started = time.perf_counter()
     builder.committee()
+    update_settings(store.root, store.lock, lambda s: s.model_copy(update={"staff": builder.staff}))
     plan = builder.plan_branches(branches)
     for start in range(0, branches, _BRANCHES_PER_TRANSACTION):
         group = plan[start : start + _BRANCHES_PER_TRANSACTION]
@@ -692,12 +708,13 @@ class _Builder:
         deadline = visit.date + timedelta(days=rng.choice(days))
         age = (self.today - visit.date).days
         status = self.finding_status(visit.date, deadline)
+        responsible = Responsibility(leader=leader, person=rng.choice(people))
         fields = {
             "id": self.uid(),
             "goal": rng.choice(GOALS[draft.category]),
             "measures": rng.choice(MEASURES),
             "deadline": deadline,
-            "responsible": Responsibility(leader=leader, person=rng.choice(people)),
+            "responsible": responsible,
             "status": status,
             "progress": rng.choice(PROGRESS[status]),
         }
@@ -706,7 +723,7 @@ class _Builder:
         if status is FindingStatus.CLOSED:
             soonest = min(7, age)
             latest = max(soonest, (min(self.today, deadline + timedelta(days=20)) - visit.date).days)
-            fields["verifier"] = rng.choice(self.staff)
+            fields["verifier"] = rng.choice([s for s in self.staff if s != responsible.person])
             fields["verified_on"] = visit.date + timedelta(days=rng.randint(soonest, latest))
         finding = Finding.model_validate({**draft.model_dump(), **fields})
         self.store.save(finding, at=self.moment(visit.date, 15, 17))
@@ -758,36 +775,66 @@ class _Builder:
         months = rng.choice((3, 5, 6, 6, 6, 7, 12, 26))  # 6 ± a few days is the interesting edge
         last = self.months_before(months, 4)
         over = (self.today - last).days > 183
+        # Attendance and dues are dated apart: one of them is often more recent.
+        dates = {"last_attended": last, "last_dues_paid": last}
+        dates[rng.choice(("last_attended", "last_dues_paid"))] = self.months_before(
+            max(0, months - rng.randint(0, 3)), 4
+        )
         if kind is MemberKind.POCKET:
             issued = self.months_before(months + rng.randint(0, 3), 10)
-            return {
+            return dates | {
                 "letter_issued": issued,
                 "letter_valid_days": rng.choice((30, 60, 90)),
                 "receiving_org": f"{rng.choice(CITIES)}市{rng.choice(COMMUNITY_HEAD)}街道党工委",
-                "last_contact": last,
+                "last_contact": self.months_before(rng.randint(0, 2), 10),  # reachable, not taking part
                 "track": LegalTrack.LAPSED if over else LegalTrack.NONE,
                 "disposition": rng.choice((Disposition.PENDING, Disposition.CORRECT_WITHIN_TERM))
                 if over
                 else rng.choice((Disposition.PENDING, Disposition.TRANSFERRED, Disposition.BACK_TO_NORMAL)),
             }
         if kind is MemberKind.LOST_CONTACT:
-            if months >= 24:
-                disposition = rng.choice((Disposition.SUSPENDED, Disposition.STRUCK_OFF))
-            elif over:
-                disposition = rng.choice((Disposition.PENDING, Disposition.SUSPENDED, Disposition.PROBATION_CANCELLED))
-            else:
+            probationary = rng.random() < 0.15
+            if not over:
                 disposition = Disposition.PENDING
-            return {
+            elif probationary:
+                disposition = rng.choice((Disposition.PENDING, Disposition.PROBATION_CANCELLED))
+            elif months >= 24:
+                disposition = rng.choice((Disposition.SUSPENDED, Disposition.STRUCK_OFF))
+            else:
+                disposition = rng.choice((Disposition.PENDING, Disposition.SUSPENDED))
+            fields = dates | {
                 "last_contact": last,
+                "probationary": probationary,
                 "track": LegalTrack.SUSPENDED if over else LegalTrack.NONE,
                 "disposition": disposition,
             }
-        return {
+            return fields | self.decision(last, disposition)
+        return dates | {
             "receiving_org": f"{rng.choice(CITIES)}市流动党员党支部",
             "last_contact": last,
             "track": LegalTrack.LAPSED if over and rng.random() < 0.3 else LegalTrack.NONE,
             "disposition": Disposition.BACK_TO_NORMAL if not over else Disposition.PENDING,
         }
+
+    def decision(self, last_contact: date, disposition: Disposition) -> dict:
+        """The branch meeting, the committee's approval and the filing of a decided
+        disposition, after the six months without contact; the latest step is
+        sometimes still to come."""
+        if disposition not in (Disposition.SUSPENDED, Disposition.STRUCK_OFF, Disposition.PROBATION_CANCELLED):
+            return {}
+        rng = self.rng
+        meeting = min(self.today, last_contact + timedelta(days=190 + rng.randint(0, 40)))
+        approved = min(self.today, meeting + timedelta(days=rng.randint(5, 20)))
+        filed = min(self.today, approved + timedelta(days=rng.randint(3, 15)))
+        steps: dict[str, date | None] = {
+            "disposition_on": approved,
+            "meeting_on": meeting,
+            "approved_on": approved,
+            "filed_on": filed,
+        }
+        if rng.random() < 0.2:
+            steps["filed_on"] = None
+        return steps
 
     # -------------------------------------------------------------- weak/lax
     def weaklax(self, branch: Branch, status: WeakLaxStatus, visit: Visit | None) -> None:

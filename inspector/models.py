@@ -26,7 +26,7 @@ from pydantic import (
 
 from inspector.text import clean, is_clean
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def new_id() -> str:
@@ -122,6 +122,7 @@ class Disposition(StrEnum):
     SUSPENDED = "suspended"
     PROBATION_CANCELLED = "probation_cancelled"
     TRANSFERRED = "transferred"
+    RESTORED = "restored"
 
 
 class WeakLaxStatus(StrEnum):
@@ -351,6 +352,8 @@ class Finding(Record):
     progress: str = ""
     evidence: str = ""
     verifier: str = ""
+    # Why someone outside the committee's staff list verified the 销号 ("" for staff).
+    verifier_reason: str = ""
     verified_on: date | None = None
     reopenings: list[Reopening] = Field(default_factory=list)
 
@@ -381,11 +384,27 @@ class PocketMember(Record):
     letter_issued: date | None = None
     letter_valid_days: int | None = Field(default=None, ge=1, le=MAX_LETTER_DAYS)
     receiving_org: str = ""
+    # The letter's 回执 came back from the receiving organisation: the member registered there.
+    receipt_returned_on: date | None = None
+    # 预备党员: never 停止党籍; the outcome is 取消预备党员资格.
+    probationary: bool = False
+    # 党章第九条 counts attendance and dues apart (a record of the first
+    # release has neither: it reads as not yet known, see `inspector/pocket.py`).
+    last_attended: date | None = None
+    last_dues_paid: date | None = None
+    assigned_work: str = ""
+    # Last time the organisation reached the member: the 失联 (停止党籍) track only.
     last_contact: date | None = None
     track: LegalTrack = LegalTrack.NONE
     disposition: Disposition = Disposition.PENDING
     # When the disposition was decided: 停止党籍 starts the two-year clock of `inspector/pocket.py`.
     disposition_on: date | None = None
+    # Who decided and approved 停止党籍, 除名, 取消预备党员资格 or 恢复党籍:
+    # the branch meeting, the committee's approval, the filing with the 县委组织部.
+    applied_on: date | None = None
+    meeting_on: date | None = None
+    approved_on: date | None = None
+    filed_on: date | None = None
     notes: str = ""
     found_on: date | None = None
     visit_id: str | None = None
@@ -560,6 +579,8 @@ SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
         "suspended": "停止党籍",
         "probation_cancelled": "取消预备党员资格",
         "transferred": "已转接组织关系",
+        # Added in schema 3: spelt as its label, so the hash form stays one to one.
+        "restored": "恢复党籍",
     },
     WeakLaxStatus: {
         "identified": "已认定",

@@ -1,8 +1,10 @@
 """Status rules of a finding's rectification (照单整改、对账销号).
 
 A finding moves one step at a time: 未启动 → 整改中 → 待验收 → 已销号. Closing
-(销号) is the committee's acceptance, so it needs a verifier who is not the
-person who did the work, the date of the check and a note of the evidence.
+(销号) is the committee's acceptance, so it needs a verifier who is neither
+the 具体责任人 nor the 责任领导, chosen from the committee's staff list
+(`inspector/settings.py`) or named with the reason someone outside it
+verified, the date of the check and a note of the evidence.
 Going back is a reopening to 整改中 with a reason, kept on the finding.
 
 Every move is saved through `Store.save(new, base=old)`: the history records
@@ -26,6 +28,7 @@ from inspector.labels import FINDING_FIELDS as FIELD_LABELS
 from inspector.labels import field_value, label
 from inspector.labels import shown_value as _show
 from inspector.models import Finding, FindingStatus, Reopening, deadline_problem, utcnow
+from inspector.settings import load_settings
 from inspector.store import Store, validation_message
 from inspector.store import changes as ch
 
@@ -198,26 +201,48 @@ def advance(store: Store, finding: Finding, to: FindingStatus, *, progress: str 
     return _save(store, finding, finding.model_copy(update=update), update)
 
 
-def close(store: Store, finding: Finding, *, verifier: str, on: date, evidence: str | None = None) -> Finding:
-    """待验收 → 已销号: verified by someone other than the 具体责任人, on a real past date, with evidence."""
+def close(
+    store: Store,
+    finding: Finding,
+    *,
+    verifier: str,
+    on: date,
+    evidence: str | None = None,
+    outside_reason: str = "",
+) -> Finding:
+    """待验收 → 已销号: verified by committee staff who is neither the 具体责任人 nor the
+    责任领导 (someone outside the staff list only with the reason recorded), on a real
+    past date, with evidence."""
     check_move(finding, S.CLOSED)
-    verifier = verifier.strip()
+    verifier, outside_reason = verifier.strip(), outside_reason.strip()
     evidence = (finding.evidence if evidence is None else evidence).strip()
     if not verifier:
         raise RectificationError(_NO_VERIFIER)
     if _same_person(verifier, finding.responsible.person):
         raise RectificationError(f"验收人不能是具体责任人本人（{finding.responsible.person}）")
+    if _same_person(verifier, finding.responsible.leader):
+        raise RectificationError(f"验收人不能是责任领导本人（{finding.responsible.leader}）")
+    if load_settings(store.root).is_staff(verifier):
+        outside_reason = ""
+    elif not outside_reason:
+        raise RectificationError(f"{verifier}不在党委工作人员名单中：应从名单中选择验收人，或注明由其验收的理由")
     if on > clock.today():
         raise RectificationError(f"验收日期不能晚于今天（{on.isoformat()}）")
     if on < finding.found_on:
         raise RectificationError(f"验收日期不能早于发现日期（{finding.found_on.isoformat()}）")
     if not evidence:
         raise RectificationError(_NO_EVIDENCE)
-    update = {"status": S.CLOSED, "verifier": verifier, "verified_on": on, "evidence": evidence}
+    update = {
+        "status": S.CLOSED,
+        "verifier": verifier,
+        "verifier_reason": outside_reason,
+        "verified_on": on,
+        "evidence": evidence,
+    }
     return _save(store, finding, finding.model_copy(update=update), update)
 
 
-def close_details(verifier: str, on: str, evidence: str) -> dict[str, Any]:
+def close_details(verifier: str, on: str, evidence: str, outside_reason: str = "") -> dict[str, Any]:
     """销号 as typed on its form: a verifier, a real date and the evidence, as `close` takes them
     (who the verifier may be and which dates are allowed are checked there, against the finding)."""
     verifier, evidence = verifier.strip(), evidence.strip()
@@ -226,7 +251,7 @@ def close_details(verifier: str, on: str, evidence: str) -> dict[str, Any]:
     day = parse_date(on)
     if not evidence:
         raise RectificationError(_NO_EVIDENCE)
-    return {"verifier": verifier, "on": day, "evidence": evidence}
+    return {"verifier": verifier, "on": day, "evidence": evidence, "outside_reason": outside_reason.strip()}
 
 
 def reopen(store: Store, finding: Finding, reason: str) -> Finding:
@@ -241,7 +266,7 @@ def reopen(store: Store, finding: Finding, reason: str) -> Finding:
         "reopenings": [*finding.reopenings, Reopening(who=store.user, reason=reason, at=utcnow())],
     }
     if finding.status == S.CLOSED:
-        update |= {"verifier": "", "verified_on": None}
+        update |= {"verifier": "", "verifier_reason": "", "verified_on": None}
     return _save(store, finding, finding.model_copy(update=update), update)
 
 
@@ -253,6 +278,7 @@ def move(
     verifier: str = "",
     on: date | None = None,
     evidence: str | None = None,
+    outside_reason: str = "",
     reason: str = "",
     progress: str | None = None,
 ) -> Finding:
@@ -261,7 +287,7 @@ def move(
     if to == S.CLOSED:
         if on is None:
             raise RectificationError("销号须填写验收日期")
-        return close(store, finding, verifier=verifier, on=on, evidence=evidence)
+        return close(store, finding, verifier=verifier, on=on, evidence=evidence, outside_reason=outside_reason)
     if is_reopening(finding.status, to):
         return reopen(store, finding, reason)
     return advance(store, finding, to, progress=progress)

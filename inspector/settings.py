@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import date
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from inspector.errors import CorruptFile, StoreError
 from inspector.store.files import read_json_file, set_modes, write_json_file
@@ -45,6 +48,36 @@ class MemoFonts(BaseModel):
     latin: str = "Times New Roman"
 
 
+class Campaign(BaseModel):
+    """The campaign the visits belong to; its dates bound the demo's visits and are shown on every start."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(default="「两学一做」学习教育", min_length=1, max_length=100)
+    start: date = date(2016, 2, 1)
+    end: date = date(2016, 12, 31)
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Campaign:
+        if self.end < self.start:
+            raise ValueError("结束日期不能早于开始日期")
+        return self
+
+    def line(self) -> str:
+        """The campaign and its dates in full, as the welcome screen shows it."""
+        return f"{self.name}（{self.start.isoformat()} 至 {self.end.isoformat()}）"
+
+    def short(self) -> str:
+        """The campaign and its months, short enough for a header at 80 columns (「两学一做」学习教育 2016.2–12)."""
+        start, end = self.start, self.end
+        until = f"{end.month}" if end.year == start.year else f"{end.year}.{end.month}"
+        return f"{self.name} {start.year}.{start.month}–{until}"
+
+
+def _name(text: str) -> str:
+    """A person's name as typed, spaces (full-width ones included) removed."""
+    return "".join(text.split())
+
+
 class Settings(BaseModel):
     """Committee settings; the defaults need no settings file (fonts: the usual GB/T 9704-2012 names)."""
 
@@ -62,6 +95,25 @@ class Settings(BaseModel):
     overdue_soon_days: int = Field(default=7, ge=1, le=365)
     not_visited_days: int = Field(default=90, ge=1, le=3650)
     shared_group: str = ""
+    campaign: Campaign = Field(default_factory=Campaign)
+    # The committee's staff: a 销号 is verified by one of them (`inspector/rectification.py`).
+    staff: list[str] = Field(default_factory=list)
+
+    def is_staff(self, name: str) -> bool:
+        return bool(_name(name)) and _name(name) in {_name(n) for n in self.staff}
+
+    def with_staff_added(self, name: str) -> Settings:
+        name = _name(name)
+        if not name:
+            raise StoreError("请填写姓名")
+        if self.is_staff(name):
+            raise StoreError(f"{name}已在工作人员名单中")
+        return self.model_copy(update={"staff": [*self.staff, name]})
+
+    def with_staff_removed(self, name: str) -> Settings:
+        if not self.is_staff(name):
+            raise StoreError(f"工作人员名单中没有{_name(name)}")
+        return self.model_copy(update={"staff": [n for n in self.staff if _name(n) != _name(name)]})
 
     def apply_modes(self) -> None:
         """Shared mode: new files 0660 and folders 2770, in `shared_group`."""
@@ -142,3 +194,14 @@ def load_settings(root: Path) -> Settings:
 
 def save_settings(root: Path, settings: Settings) -> None:
     write_json_file(settings_path(root), settings.model_dump(mode="json"))
+
+
+def update_settings(
+    root: Path, lock: Callable[[], AbstractContextManager[object]], change: Callable[[Settings], Settings]
+) -> Settings:
+    """Read, change and write the settings under the data folder's lock, so
+    two people editing them at once never lose each other's change."""
+    with lock():
+        settings = change(load_settings(root))
+        save_settings(root, settings)
+    return settings

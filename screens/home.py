@@ -198,7 +198,7 @@ class HomeScreen(WatchedScreen):
         return self.query_one("#filter", Input).value
 
     def on_mount(self) -> None:
-        self.sub_title = "党支部列表"
+        self.sub_title = self.app.settings.campaign.short()
         for table in self._tables():
             for column, width in zip(COLUMNS, _FIXED):
                 table.add_column(column.label, key=column.key, width=width)

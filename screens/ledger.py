@@ -42,6 +42,7 @@ from inspector.ledger.rows import (
     sort_rows,
 )
 from inspector.models import Finding, FindingStatus
+from inspector.settings import load_settings
 from inspector.store import Store
 
 from .cjk import fullwidth
@@ -444,7 +445,13 @@ class LedgerScreen(WatchedScreen):
             d = details or {}
             evidence = d.get("evidence") or (rows[0].evidence if len(rows) == 1 else "")
             dialog = CloseDialog(
-                what, on=d.get("on") or self.app.today(), verifier=d.get("verifier", ""), evidence=evidence, error=error
+                what,
+                on=d.get("on") or self.app.today(),
+                staff=load_settings(self.app.store.root).staff,
+                verifier=d.get("verifier", ""),
+                evidence=evidence,
+                outside_reason=d.get("outside_reason", ""),
+                error=error,
             )
             self.app.push_screen(dialog, lambda d: d and self.run_move(rows, to, d))
         elif any(rx.is_reopening(S(r.status), to) for r in rows):

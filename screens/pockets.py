@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
 
 from inspector import labels, pocket
 from inspector.labels import POCKET_FIELDS as FIELD_LABELS
@@ -69,7 +69,7 @@ def row_cells(member: PocketMember, today: date) -> tuple[object, ...]:
         _count(pocket.days_since(member.letter_issued, today)),
         _day(member.last_contact),
         _count(pocket.days_since(member.last_contact, today)),
-        short_track(member.track),
+        short_track(pocket.track_for(member, today)),
         labels.label(member.disposition),
         Text(notice.level.value, style=LEVEL_STYLE[notice.level]),
     )
@@ -139,9 +139,18 @@ class PocketScreen(Screen[None]):
         text.append(fullwidth(notice.text), style=LEVEL_STYLE[notice.level])
         expires = pocket.letter_expires(member)
         decided = f"（{member.disposition_on.isoformat()}）" if member.disposition_on else ""
-        extra = [f"处置：{labels.label(member.disposition)}{decided}", f"适用程序：{labels.label(member.track)}"]
+        extra = [
+            f"处置：{labels.label(member.disposition)}{decided}",
+            f"适用程序：{labels.label(pocket.track_for(member, self.app.today()))}",
+            f"组织生活 {_day(member.last_attended)}",
+            f"党费 {_day(member.last_dues_paid)}",
+        ]
+        if member.probationary:
+            extra.insert(0, "预备党员")
         if expires:
             extra.append(f"介绍信有效至 {expires.isoformat()}")
+        if member.receipt_returned_on:
+            extra.append(f"回执 {member.receipt_returned_on.isoformat()} 退回")
         if member.receiving_org:
             extra.append(f"接收单位：{member.receiving_org}")
         if member.notes:
@@ -222,21 +231,21 @@ class PocketEditor(RecordEditor[PocketMember]):
                     labels.choices(MemberKind), value=m.member_kind, allow_blank=False, compact=True, id="kind"
                 )
             with Horizontal(classes="field-row"):
-                yield Label("介绍信开具日期")
-                yield Input(_iso(m.letter_issued), placeholder="未开具可空", id="letter_issued", compact=True)
-                yield Label("有效期（天）", classes="second")
+                yield Label("预备党员")
+                yield Checkbox("是（不适用停止党籍）", m.probationary, id="probationary", compact=True)
+            yield from _dates(m, ("letter_issued", "未开具可空"), ("receipt_returned_on", "回执未退回可空"))
+            with Horizontal(classes="field-row"):
+                yield Label("有效期（天）")
                 yield Input(str(m.letter_valid_days or ""), placeholder="如 90", id="valid_days", compact=True)
-            with Horizontal(classes="field-row"):
-                yield Label("接收单位")
+                yield Label("接收单位", classes="second")
                 yield Input(m.receiving_org, placeholder="组织关系转入的党组织", id="receiving_org", compact=True)
+            yield from _dates(m, ("last_attended", "最后参加的日期"), ("last_dues_paid", "最后交纳的日期"))
             with Horizontal(classes="field-row"):
-                yield Label("最后联系日期")
+                yield Label("分配的工作")
                 yield Input(
-                    _iso(m.last_contact),
-                    placeholder="最后参加组织生活、交党费或联系上的日期",
-                    id="last_contact",
-                    compact=True,
+                    m.assigned_work, placeholder="党组织分配的工作及完成情况，可空", id="assigned_work", compact=True
                 )
+            yield from _dates(m, ("last_contact", "最后一次联系上本人"))
             with Horizontal(classes="field-row"):
                 yield Label("适用程序")
                 yield Select(labels.choices(LegalTrack), value=m.track, allow_blank=False, compact=True, id="track")
@@ -249,8 +258,9 @@ class PocketEditor(RecordEditor[PocketMember]):
                     compact=True,
                     id="disposition",
                 )
-                yield Label("处置日期", classes="second")
-                yield Input(_iso(m.disposition_on), placeholder="作出决定的日期", id="disposition_on", compact=True)
+            yield from _dates(m, ("disposition_on", "作出决定的日期"), ("applied_on", "恢复党籍的申请"))
+            yield from _dates(m, ("meeting_on", "支部大会讨论"), ("approved_on", "党委批准"))
+            yield from _dates(m, ("filed_on", "报县委组织部备案"))
             with Horizontal(classes="field-row"):
                 yield Label("备注")
                 yield Input(m.notes, id="notes", compact=True)
@@ -269,11 +279,11 @@ class PocketEditor(RecordEditor[PocketMember]):
             self.original,
             name=q("#name", Input).value,
             letter_valid_days=q("#valid_days", Input).value,
-            letter_issued=q("#letter_issued", Input).value,
-            last_contact=q("#last_contact", Input).value,
-            disposition_on=q("#disposition_on", Input).value,
+            **{field: q(f"#{field}", Input).value for field in pocket.DATE_LABELS},
             member_kind=q("#kind", Select).value,
+            probationary=q("#probationary", Checkbox).value,
             receiving_org=q("#receiving_org", Input).value.strip(),
+            assigned_work=q("#assigned_work", Input).value.strip(),
             track=q("#track", Select).value,
             disposition=q("#disposition", Select).value,
             notes=q("#notes", Input).value.strip(),
@@ -285,3 +295,19 @@ class PocketEditor(RecordEditor[PocketMember]):
 
 def _iso(d: date | None) -> str:
     return d.isoformat() if d else ""
+
+
+def _dates(member: PocketMember, *fields: tuple[str, str]) -> ComposeResult:
+    """One row of up to two date inputs, labelled as `pocket.DATE_LABELS` names them."""
+    with Horizontal(classes="field-row"):
+        for n, (field, hint) in enumerate(fields):
+            yield Label(_SHORT_LABELS.get(field, pocket.DATE_LABELS[field]), classes="second" if n else "")
+            yield Input(_iso(getattr(member, field)), placeholder=hint, id=field, compact=True)
+
+
+# Labels that would not fit the form's label column at 80 columns.
+_SHORT_LABELS = {
+    "last_attended": "最后组织生活",
+    "last_dues_paid": "最后交纳党费",
+    "filed_on": "县委组织部备案",
+}

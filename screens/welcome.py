@@ -38,6 +38,7 @@ class WelcomeScreen(Screen):
         yield Header()
         with Vertical(id="box"):
             yield Static("欢迎使用「两学一做」现场指导", id="title")
+            yield Static(f"学习教育：{self.app.settings.campaign.line()}", id="campaign", markup=False)
             yield Static("还没有党支部。请选择开始的方式（↑↓ 选择，回车确定，或按数字键）：")
             yield OptionList(
                 Option("1. 导入支部名册（Excel/WPS 另存的 CSV 文件）", id="import"),
@@ -50,7 +51,7 @@ class WelcomeScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "欢迎"
+        self.sub_title = f"欢迎 · {self.app.settings.campaign.short()}"
         self.query_one(OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from inspector import rectification as rx
 from inspector.models import Finding, FindingStatus, Severity, WeakLaxStatus
+from inspector.settings import Settings, save_settings
 from inspector.store import Store
 from screens.coverage import CoverageScreen
 from screens.dialogs.common import ChoiceDialog, PromptDialog
@@ -113,6 +114,7 @@ async def test_sort_by_column_and_again_reverses(tmp_path):
 @pilot_test
 async def test_close_several_rows_records_who_and_refuses_the_responsible_person(tmp_path):
     store = seed_ledger(tmp_path / "d")
+    save_settings(store.root, Settings(staff=["刘老师"]))
     app = make_app(tmp_path / "d", "组织委员")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_ledger(pilot)

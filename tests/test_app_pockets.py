@@ -42,7 +42,14 @@ async def test_add_a_pocket_member_with_checked_dates(root):
         editor = pilot.app.screen
         assert isinstance(editor, PocketEditor)
         await pilot.press(*"张三")
-        fill(editor, letter_issued="2026-02-30", valid_days="90", last_contact="2026-05-20")
+        fill(
+            editor,
+            letter_issued="2026-02-30",
+            valid_days="90",
+            last_contact="2026-09-20",
+            last_attended="2026-06-01",
+            last_dues_paid="2026-10-05",
+        )
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert pilot.app.screen is editor
@@ -58,12 +65,14 @@ async def test_add_a_pocket_member_with_checked_dates(root):
         (member,) = Store(root, "x").pockets(BRANCH_ID)
         assert (member.name, member.letter_issued, member.letter_valid_days) == ("张三", date(2026, 8, 1), 90)
         assert member.found_on == date(2026, 11, 26)
+        assert (member.last_attended, member.last_dues_paid) == (date(2026, 6, 1), date(2026, 10, 5))
         table = screen.query_one("#pockets")
         row = [str(c) for c in table.get_row(member.id)]
-        assert row[2:6] == ["2026-08-01", "117", "2026-05-20", "190"]
+        assert row[2:6] == ["2026-08-01", "117", "2026-09-20", "67"]
         assert row[8] == "已到期"
         detail = str(screen.query_one("#pocket-detail").render())
         assert "介绍信已于2026-10-30过期未报到" in detail
+        assert "组织生活 2026-06-01" in detail and "党费 2026-10-05" in detail
 
 
 @pilot_test
@@ -71,7 +80,12 @@ async def test_edit_shows_the_next_step_of_the_chosen_track(root):
     store = Store(root, "测试员")
     member = store.save(
         PocketMember(
-            branch_id=BRANCH_ID, name="李四", member_kind=MemberKind.LOST_CONTACT, last_contact=date(2026, 6, 10)
+            branch_id=BRANCH_ID,
+            name="李四",
+            member_kind=MemberKind.MOBILE,
+            last_attended=date(2026, 6, 10),
+            last_dues_paid=date(2026, 7, 1),
+            last_contact=date(2026, 10, 1),
         )
     )
     async with pockets_app(root).run_test(size=(80, 24)) as pilot:
@@ -96,6 +110,12 @@ async def test_edit_shows_the_next_step_of_the_chosen_track(root):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "须填写决定日期" in str(editor.query_one("#pocket-error").render())
+        # a 预备党员 is never given 停止党籍
+        editor.query_one("#probationary").value = True
+        fill(editor, disposition_on="2026-11-20")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "预备党员不适用停止党籍" in str(editor.query_one("#pocket-error").render())
 
 
 @pilot_test

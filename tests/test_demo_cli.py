@@ -249,3 +249,25 @@ def test_app_refuses_to_start_without_a_terminal(tmp_path):
     assert out.returncode == 2
     assert out.stdout == b""
     assert "ssh -t" in out.stderr.decode() and b"\x1b" not in out.stderr
+
+
+def test_the_demo_happens_inside_the_campaign_year_by_default(tmp_path):
+    """No visit of the demo falls outside the 2016 campaign, so "纪念建党95周年" is never asked in 2026."""
+    from inspector.settings import Campaign, load_settings
+
+    store = Store(tmp_path / "data", "演示")
+    generate(store, 12, 3)
+    campaign = Campaign()
+    visits = [v for b in store.branches() for v in store.visits(b.id)]
+    assert visits
+    assert all(campaign.start <= v.date <= campaign.end for v in visits), sorted(v.date for v in visits)[:3]
+    staff = load_settings(store.root).staff
+    closed = [f for b in store.branches() for f in store.findings(b.id) if f.status is FindingStatus.CLOSED]
+    assert staff and closed and all(f.verifier in staff and f.verifier != f.responsible.person for f in closed)
+
+
+def test_demo_year_moves_the_demo(tmp_path, capsys):
+    assert main(["--data", str(tmp_path / "d"), "demo", "--branches", "3", "--year", "2017"]) == 0
+    assert "日期截至 2017-12-31" in capsys.readouterr().out
+    store = Store(tmp_path / "d")
+    assert all(v.date.year == 2017 for b in store.branches() for v in store.visits(b.id))

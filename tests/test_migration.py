@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+from datetime import date
 from pathlib import Path
 
 import orjson
@@ -15,6 +16,7 @@ import pytest
 from inspector.cli import main
 from inspector.errors import NewerSchema
 from inspector.models import RECORD_TYPES, SCHEMA_VERSION, map_enum_field, map_enum_record
+from inspector.pocket import due_next
 from inspector.store import Store
 from inspector.store.upgrade import BACKUP_DIR, folder_schema, upgrade_folder
 from inspector.sync.merge import import_bundle
@@ -165,3 +167,31 @@ def test_a_folder_of_a_newer_schema_is_refused_untouched(old_folder):
     with pytest.raises(NewerSchema):
         Store(old_folder)
     assert _files(old_folder) == before
+
+
+def test_release_pocket_records_open_with_attendance_and_dues_not_yet_known(old_folder):
+    """The release kept one date per member; it stays the contact date and
+    the two dates 党章第九条 counts read as unknown, so each record still has a next step."""
+    store = Store(old_folder)
+    members = [m for b in store.branches() for m in store.pockets(b.id)]
+    assert members and any(m.last_contact for m in members)
+    for m in members:
+        assert (m.last_attended, m.last_dues_paid, m.probationary) == (None, None, False)
+        assert due_next(m, date(2026, 11, 26)).text
+
+
+def test_a_schema2_folder_is_restamped_with_a_backup(old_folder, capsys):
+    Store(old_folder)
+    for path in [old_folder / "meta.json", *(p for p in old_folder.rglob("*.json") if BACKUP_DIR not in p.parts)]:
+        data = orjson.loads(path.read_bytes())
+        if "cache" in path.parts:
+            continue
+        if path.name == "meta.json":
+            data["schema"] = 2
+        data["_meta"] = {"1": {"schema": 2}}
+        path.write_bytes(orjson.dumps(data))
+    assert folder_schema(old_folder) == 2
+    Store(old_folder)
+    assert folder_schema(old_folder) == SCHEMA_VERSION
+    assert (old_folder / BACKUP_DIR / "schema-2" / "meta.json").exists()
+    _assert_listings_as_released(capsys, old_folder)

@@ -17,11 +17,11 @@ from inspector.pocket import (
     due_next,
     edited_member,
     is_pocket,
+    lapse_deadline,
     letter_expires,
     parse_valid_days,
-    restore_deadline,
     save_member,
-    track_deadline,
+    strike_off_due,
 )
 
 TODAY = date(2026, 11, 26)
@@ -61,16 +61,19 @@ def test_letter_still_valid_is_not_due():
     assert notice.level == DueLevel.OK and "2027-01-30" in notice.text
 
 
+DECIDED = {"meeting_on": date(2024, 11, 20), "approved_on": date(2024, 11, 26), "filed_on": date(2024, 11, 30)}
+
+
 def test_track1_lapsed_six_months_in_a_row_goes_to_branch_meeting():
-    m = member(track=LegalTrack.LAPSED, last_contact=date(2026, 5, 26))
-    assert track_deadline(m) == TODAY
+    m = member(track=LegalTrack.LAPSED, last_attended=date(2026, 5, 26), last_dues_paid=date(2026, 10, 1))
+    assert lapse_deadline(m) == TODAY
     notice = due_next(m, TODAY)
     assert notice.level == DueLevel.DUE
-    assert "支部大会讨论除名" in notice.text
+    assert "限期改正" in notice.text and "支部大会讨论除名" in notice.text
 
 
 def test_track1_coming_up_within_thirty_days():
-    m = member(track=LegalTrack.LAPSED, last_contact=date(2026, 6, 10))
+    m = member(track=LegalTrack.LAPSED, last_attended=date(2026, 9, 1), last_dues_paid=date(2026, 6, 10))
     notice = due_next(m, TODAY)
     assert notice.level == DueLevel.SOON
     assert notice.text.startswith("还有14天（2026-12-10）")
@@ -88,8 +91,9 @@ def test_track2_suspended_two_years_then_struck_off():
         last_contact=date(2024, 1, 1),
         disposition=Disposition.SUSPENDED,
         disposition_on=date(2024, 11, 26),
+        **DECIDED,
     )
-    assert restore_deadline(m) == TODAY
+    assert strike_off_due(m) == TODAY
     assert due_next(m, TODAY).level == DueLevel.DUE
     assert "除名" in due_next(m, TODAY).text
     earlier = m.model_copy(update={"disposition_on": date(2025, 6, 1)})
@@ -100,18 +104,31 @@ def test_track2_suspended_two_years_then_struck_off():
 def test_missing_dates_are_asked_for():
     assert due_next(member(), TODAY).level == DueLevel.MISSING
     assert due_next(member(track=LegalTrack.LAPSED), TODAY).level == DueLevel.MISSING
-    suspended = member(disposition=Disposition.SUSPENDED)
+    suspended = member(disposition=Disposition.SUSPENDED, **DECIDED)
     assert "决定日期" in due_next(suspended, TODAY).text
 
 
-def test_no_track_yet_six_months_asks_to_pick_one():
+def test_a_release_record_with_one_date_asks_for_attendance_and_dues_apart():
+    """A record of the first release kept one date; on the 自行脱党 track it reads as
+    contact only, and the two dates 党章第九条 counts are asked for."""
+    old = PocketMember.model_validate(
+        {"id": "p1", "branch_id": "b1", "name": "张三", "track": "lapsed", "last_contact": "2026-11-01"}
+    )
+    assert (old.last_attended, old.last_dues_paid, old.last_contact) == (None, None, date(2026, 11, 1))
+    notice = due_next(old, TODAY)
+    assert notice.level == DueLevel.MISSING and "最后参加组织生活日期和最后交纳党费日期" in notice.text
+
+
+def test_unreachable_six_months_without_a_track_calls_for_suspension():
     notice = due_next(member(last_contact=date(2026, 1, 5)), TODAY)
-    assert notice.level == DueLevel.DUE and "自行脱党或停止党籍" in notice.text
+    assert notice.level == DueLevel.DUE and "停止党籍" in notice.text
 
 
 def test_settled_cases_have_nothing_due():
-    for d in (Disposition.BACK_TO_NORMAL, Disposition.STRUCK_OFF, Disposition.TRANSFERRED):
+    for d in (Disposition.BACK_TO_NORMAL, Disposition.TRANSFERRED):
         assert due_next(member(disposition=d, last_contact=date(2020, 1, 1)), TODAY).level == DueLevel.SETTLED
+    struck = member(disposition=Disposition.STRUCK_OFF, last_contact=date(2020, 1, 1), **DECIDED)
+    assert due_next(struck, TODAY).level == DueLevel.SETTLED
 
 
 def test_save_member_refuses_future_dates_and_missing_decision_date(store):

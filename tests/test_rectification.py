@@ -10,7 +10,8 @@ from ledger_data import add_branch, add_finding
 
 from inspector import rectification as rx
 from inspector.errors import EditConflict, UserError
-from inspector.models import Finding, FindingStatus
+from inspector.models import Finding, FindingStatus, Responsibility
+from inspector.settings import Settings, load_settings, save_settings, update_settings
 from inspector.store import Store
 
 S = FindingStatus
@@ -18,6 +19,7 @@ S = FindingStatus
 
 @pytest.fixture
 def branch(store):
+    save_settings(store.root, Settings(staff=["赵组织委员", "钱宣传委员"]))
     return add_branch(store, "城关镇第一村党支部")
 
 
@@ -277,7 +279,62 @@ def test_close_details_as_typed_need_a_verifier_a_real_date_and_evidence(typed, 
 def test_close_details_are_what_close_takes(store, branch):
     f = add_finding(store, branch, "问题", status=S.AWAITING_CHECK)
     details = rx.close_details(" 赵组织委员 ", "2026-11-20", " 会议记录 ")
-    assert details == {"verifier": "赵组织委员", "on": date(2026, 11, 20), "evidence": "会议记录"}
+    assert details == {"verifier": "赵组织委员", "on": date(2026, 11, 20), "evidence": "会议记录", "outside_reason": ""}
     with pytest.raises(rx.RectificationError, match="销号须填写验收人"):  # the same words as the form
         rx.close(store, f, verifier=" ", on=date(2026, 11, 20), evidence="会议记录")
     assert rx.close(store, f, **details).status == S.CLOSED
+
+
+def test_xiaohao_verifier_is_neither_the_person_responsible_nor_the_leader_responsible(store, branch):
+    """销号即验收：验收人不能是具体责任人，也不能是责任领导."""
+    f = add_finding(store, branch, "问题", status=S.AWAITING_CHECK, found_on=date(2026, 9, 1))
+    f = f.model_copy(update={"responsible": Responsibility(leader="赵组织委员", person="张委员")})
+    for who, words in (("赵组织委员", "不能是责任领导本人"), ("张委员", "不能是具体责任人本人")):
+        with pytest.raises(rx.RectificationError, match=words):
+            rx.close(store, f, verifier=who, on=date(2026, 11, 26), evidence="报告")
+
+
+def test_xiaohao_verifier_comes_from_the_committee_staff_list_or_with_a_reason_kept(store, branch):
+    """验收人从党委工作人员中选择；名单外人员验收的，须注明理由并留存."""
+    f = add_finding(store, branch, "问题", status=S.AWAITING_CHECK, found_on=date(2026, 9, 1))
+    with pytest.raises(rx.RectificationError, match="不在党委工作人员名单中"):
+        rx.close(store, f, verifier="孙书记", on=date(2026, 11, 26), evidence="报告")
+    closed = rx.close(
+        store, f, verifier="孙书记", on=date(2026, 11, 26), evidence="报告", outside_reason="县委组织部派员验收"
+    )
+    assert store.get(Finding, f.id, branch.id).verifier_reason == "县委组织部派员验收"
+    reopened = rx.reopen(store, closed, "复查")
+    assert reopened.verifier_reason == ""
+    staff_closed = rx.close(
+        store,
+        rx.advance(store, reopened, S.AWAITING_CHECK),
+        verifier=" 钱 宣传委员",
+        on=date(2026, 11, 26),
+        evidence="报告",
+        outside_reason="多余的理由",
+    )
+    assert staff_closed.verifier_reason == ""  # staff need no reason: none is kept
+
+
+def test_the_staff_list_is_edited_under_the_lock_and_refuses_twins(store):
+    added = update_settings(store.root, store.lock, lambda s: s.with_staff_added(" 李 干事 "))
+    assert added.staff == ["李干事"] and load_settings(store.root).is_staff("李干事")
+    with pytest.raises(UserError, match="已在工作人员名单中"):
+        update_settings(store.root, store.lock, lambda s: s.with_staff_added("李干事"))
+    removed = update_settings(store.root, store.lock, lambda s: s.with_staff_removed("李干事"))
+    assert removed.staff == []
+    with pytest.raises(UserError, match="名单中没有"):
+        removed.with_staff_removed("李干事")
+
+
+def test_settings_staff_command_adds_lists_and_removes(tmp_path, capsys):
+    from inspector.cli import main
+
+    data = str(tmp_path / "data")
+    assert main(["--data", data, "settings", "staff", "add", "李干事"]) == 0
+    assert main(["--data", data, "settings", "staff"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "李干事"
+    assert main(["--data", data, "settings", "staff", "add", "李干事"]) == 1
+    assert "已在工作人员名单中" in capsys.readouterr().err
+    assert main(["--data", data, "settings", "staff", "remove", "李干事"]) == 0
+    assert load_settings(tmp_path / "data").staff == []

@@ -74,7 +74,9 @@ def test_pocket_screen(snap_compare, root, size):
             letter_issued=date(2026, 8, 1),
             letter_valid_days=90,
             receiving_org="县人社局党支部",
-            last_contact=date(2026, 5, 20),
+            last_attended=date(2026, 5, 20),
+            last_dues_paid=date(2026, 9, 1),
+            last_contact=date(2026, 9, 20),
         )
     )
     store.save(

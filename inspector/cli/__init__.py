@@ -28,6 +28,7 @@ COMMANDS = {
     "export": "inspector.cli.sync",
     "import": "inspector.cli.sync",
     "conflicts": "inspector.cli.sync",
+    "settings": "inspector.cli.settings",
 }
 
 log = logging.getLogger("inspector")

@@ -1,5 +1,12 @@
 """Schema steps: how a record, a change and a whole file of schema N become N+1.
 
+Schema 3 adds optional fields to pocket records (attendance and dues dated
+apart, the deciders of a decision, the 回执, 预备党员), a finding's reason for
+a verifier outside the staff list, and the code
+"restored": a schema-2 file reads as it is, the new fields not yet known, so
+its step only restamps it. The bump keeps a file or bundle written by this
+version away from an older program, which would refuse the unknown fields.
+
 Schema 2 stores enum values as ASCII codes where schema 1 stored the Chinese
 labels of the time (`SCHEMA1_VALUES` in `inspector/models.py`). The same
 steps serve data files (`MIGRATIONS` in `inspector/store/files.py`, and the
@@ -65,9 +72,15 @@ def file_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def file_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    """Nothing to rewrite: the fields schema 3 adds default to unknown."""
+    return data
+
+
+# A record or change of schema 2 needs no step (see `file_2_to_3`).
 RECORD_STEPS: dict[int, Callable[[str, Any], Any]] = {1: record_1_to_2}
 CHANGE_STEPS: dict[int, Callable[[Any], Any]] = {1: change_1_to_2}
-FILE_STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: file_1_to_2}
+FILE_STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: file_1_to_2, 2: file_2_to_3}
 
 
 def upgrade_record(kind: str, doc: Any, version: int) -> Any:

@@ -1,7 +1,7 @@
 """Dialogs of the rectification ledger: 销号, the ledger's filters, a finding with its history.
 
-They only collect input and show text; the rules (verifier ≠ 具体责任人, the
-date, the evidence) are applied by `inspector.rectification` when saving,
+They only collect input and show text; the rules (verifier ≠ 具体责任人 or
+责任领导, from the staff list or with a reason, the date, the evidence) are applied by `inspector.rectification` when saving,
 and a refusal comes back here as the dialog's error line.
 """
 
@@ -36,10 +36,23 @@ class CloseDialog(FormDialog["dict | None"]):
     ]
     OK_LABEL = "销号（Ctrl+S）"
 
-    def __init__(self, what: str, *, on: date, verifier: str = "", evidence: str = "", error: str = "") -> None:
+    FIELDS = ("verifier", "outside_reason", "on", "evidence")
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        on: date,
+        staff: list[str],
+        verifier: str = "",
+        evidence: str = "",
+        outside_reason: str = "",
+        error: str = "",
+    ) -> None:
         super().__init__()
         self.what = what
-        self.initial = (verifier, on.isoformat(), evidence)
+        self.staff = staff
+        self.initial = (verifier, outside_reason, on.isoformat(), evidence)
         self.error = error
 
     def form_title(self) -> str:
@@ -49,9 +62,12 @@ class CloseDialog(FormDialog["dict | None"]):
         return self.error
 
     def fields(self) -> ComposeResult:
-        verifier, on, evidence = self.initial
-        yield Label("验收人（不能是具体责任人本人）：")
+        verifier, outside_reason, on, evidence = self.initial
+        yield Label("验收人（党委工作人员，不能是具体责任人或责任领导）：")
+        yield Static(f"名单：{'、'.join(self.staff) or '（未登记）'}", id="staff", markup=False)
         yield Input(verifier, id="verifier")
+        yield Label("名单外人员验收的理由（名单内的不填）：")
+        yield Input(outside_reason, placeholder="如：县委组织部派员验收", id="outside_reason")
         yield Label("验收日期：")
         yield Input(on, placeholder="2026-11-26", id="on")
         yield Label("佐证材料：")
@@ -61,17 +77,15 @@ class CloseDialog(FormDialog["dict | None"]):
         self.query_one("#verifier", Input).focus()
 
     def enter_in(self, field: Input) -> None:
-        ids = ["verifier", "on", "evidence"]
-        index = ids.index(field.id or "verifier")
-        if index < len(ids) - 1:
-            self.query_one(f"#{ids[index + 1]}", Input).focus()
+        index = self.FIELDS.index(field.id or "verifier")
+        if index < len(self.FIELDS) - 1:
+            self.query_one(f"#{self.FIELDS[index + 1]}", Input).focus()
         else:
             self.action_submit()
 
     def submit(self) -> None:
-        self.dismiss(
-            rx.close_details(*(self.query_one(f"#{name}", Input).value for name in ("verifier", "on", "evidence")))
-        )
+        typed = {name: self.query_one(f"#{name}", Input).value for name in self.FIELDS}
+        self.dismiss(rx.close_details(**typed))
 
 
 _ANY = "any"
