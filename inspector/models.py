@@ -587,6 +587,7 @@ SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
         "rectifying": "整顿中",
         "accepted": "已验收",
         "closed": "已销号",
+        "withdrawn": "已撤销",  # added later; never stored by schema 1, spelt as its label
     },
     AcceptanceResult: {
         "passed": "合格",

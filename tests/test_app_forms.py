@@ -267,7 +267,14 @@ async def test_a_finding_closed_by_another_store_refuses_edits(root):
         current = other.get(Finding, finding.id, BRANCH_ID)
         current = rx.advance(other, current, FindingStatus.IN_PROGRESS)
         current = rx.advance(other, current, FindingStatus.AWAITING_CHECK)
-        rx.close(other, current, verifier="李四", on=current.found_on, evidence="整改报告")
+        rx.close(
+            other,
+            current,
+            verifier="李四",
+            on=current.found_on,
+            evidence="整改报告",
+            outside_reason="县委组织部派员验收",
+        )
         pilot.app._watch_data()
         await pilot.pause()
         assert editor.query_one("#goal").disabled
