@@ -197,15 +197,20 @@ async def test_unfinished_visits_show_in_a_panel_never_a_dialog_and_ctrl_r_resum
         assert app.screen.visit_id == visit.id
 
 
+async def _new_visit_dialog(pilot, app) -> None:
+    """From home, open the third branch (by its pinyin initials) and press n."""
+    await _loaded(pilot, app, 5)
+    await pilot.press(*"cgsq", "enter")
+    await pilot.pause()
+    await pilot.press("n")
+
+
 @pilot_test
 async def test_new_visit_from_branch_screen(tmp_path):
     seed(tmp_path / "d")
     app = make_app(tmp_path / "d")
     async with app.run_test(size=(80, 30)) as pilot:
-        await _loaded(pilot, app, 5)
-        await pilot.press(*"cgsq", "enter")
-        await pilot.pause()
-        await pilot.press("n")
+        await _new_visit_dialog(pilot, app)
         dialog = app.screen
         assert dialog.query_one("#date", Input).value == "2026-11-26"
         dialog.query_one("#date", Input).value = "2026-02-30"
@@ -225,10 +230,7 @@ async def test_starting_a_second_visit_on_a_branch_with_one_in_progress_asks(tmp
     seed(tmp_path / "d")
     app = make_app(tmp_path / "d")
     async with app.run_test(size=(80, 30)) as pilot:
-        await _loaded(pilot, app, 5)
-        await pilot.press(*"cgsq", "enter")
-        await pilot.pause()
-        await pilot.press("n")
+        await _new_visit_dialog(pilot, app)
         app.screen.query_one("#date", Input).value = "2026-11-25"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "VisitScreen")
