@@ -18,7 +18,15 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from inspector.errors import UserError
 from inspector.labels import short_sector
-from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, parse_not_visited_days, sparkline
+from inspector.ledger.coverage import (
+    BranchCoverage,
+    Coverage,
+    CoverageReport,
+    attended_stages,
+    parse_not_visited_days,
+    sparkline,
+    stages_line,
+)
 
 from .ledger import LedgerSource
 from .styles import tcss
@@ -112,6 +120,7 @@ class CoverageScreen(TableScreen):
         yield Static("正在统计…", id="cov-summary")
         yield Static("", id="cov-trend")
         yield FixedTable(id="cov-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="cov-stages")
         yield Footer(compact=True)
 
     def prepare(self) -> None:
@@ -182,6 +191,21 @@ class CoverageScreen(TableScreen):
 
         current = str(self.coverage.not_visited_days) if self.coverage else ""
         self.app.push_screen(PromptDialog("长期未指导", "超过多少天未指导算作长期未指导：", current, "如 90"), chosen)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        bid = self.current_id()
+        if bid is not None:
+            self._show_stages(bid)
+
+    @work(thread=True, exclusive=True, group="coverage-stages")
+    def _show_stages(self, bid: str) -> None:
+        """The highlighted branch's 全过程: which key points the committee attended."""
+        try:
+            line = stages_line(attended_stages(self.app.store, bid))
+        except UserError as exc:
+            line = str(exc)
+        self.app.call_from_thread(self.query_one("#cov-stages", Static).update, Text(line))
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
