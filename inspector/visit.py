@@ -24,6 +24,7 @@ from inspector.models import (
     FindingCategory,
     Reopening,
     Severity,
+    Stage,
     Visit,
     VisitMethod,
     VisitStatus,
@@ -82,9 +83,11 @@ def start_visit(
     on: date,
     inspectors: list[str],
     methods: list[VisitMethod],
+    stages: list[Stage] | None = None,
 ) -> Visit:
     """A new visit in progress: someone must be named as inspector, and at least one method used.
-    The visit keeps the checklist as the committee's settings word it (`with_settings`)."""
+    The visit keeps the checklist as the committee's settings word it (`with_settings`);
+    `stages` are the key points of the branch's campaign it attends (全过程)."""
     if not inspectors:
         raise VisitInvalid("inspectors", "请填写指导人员")
     if not methods:
@@ -97,6 +100,7 @@ def start_visit(
         date=on,
         inspectors=inspectors,
         methods=methods,
+        stages=stages or [],
         template_id=template.id,
         template_version=template.version,
         template_hash=template.content_hash,

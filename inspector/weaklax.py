@@ -333,7 +333,7 @@ def step_problems(det: WeakLaxDetermination, rules: WeakLaxRules) -> list[str]:
         out.append("提出日期晚于认定日期")
     started = det.status not in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.WITHDRAWN)
     if started and plan_problems(det.plan):
-        out.append("整顿方案缺少" + "、".join(plan_problems(det.plan)) + f"却已{label(det.status)}")
+        out.append("整顿方案缺少" + "、".join(plan_problems(det.plan)) + f"，状态却已是{label(det.status)}")
     accepted = det.status in (WeakLaxStatus.ACCEPTED, WeakLaxStatus.CLOSED)
     if accepted and (det.acceptance_result is None or det.accepted_on is None):
         out.append(f"状态为{label(det.status)}却没有验收结果和日期")

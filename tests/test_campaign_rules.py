@@ -321,3 +321,110 @@ def test_not_met_items_suggest_their_criterion_but_never_tick_it(store, general,
     got = [(c.id, items) for c, items in wl.suggestions(general, v, branch.sectors, criteria)]
     assert got == [("WL01", ["ORG-01"]), ("WL04", ["PLAN-01", "STUDY-06"])]
     assert store.weaklax(branch.id) == []
+
+
+# ------------------------------------------------- 全过程
+
+
+def test_coverage_shows_which_key_points_the_committee_attended(store, general):
+    """Plan 四、1: the committee sends someone to the branch's key activities, not only once."""
+    from inspector.ledger.coverage import attended_stages, stages_line
+    from inspector.models import Stage
+
+    b = store.save(Branch(name="第一党支部", sector=Sector.RURAL, members=12))
+    plan = visits.start_visit(
+        store,
+        b,
+        general,
+        on=date(2016, 3, 2),
+        inspectors=["张"],
+        methods=[VisitMethod.ATTEND],
+        stages=[Stage.STUDY_PLAN],
+    )
+    later = visits.start_visit(
+        store,
+        b,
+        general,
+        on=date(2016, 12, 20),
+        inspectors=["张"],
+        methods=[VisitMethod.ATTEND],
+        stages=[Stage.SPECIAL_MEETING, Stage.STUDY_PLAN],
+    )
+    assert attended_stages(store, b.id) == {}  # visits under way do not count yet
+    for v in (plan, later):
+        for item in visits.applicable_items(general, b):
+            value = AnswerValue.MET if item.is_due(v.date) else AnswerValue.NOT_DUE
+            v = visits.answer(store, v, item.id, value, template=general)
+        visits.finish(store, v, general, b)
+    got = attended_stages(store, b.id)
+    assert got == {Stage.STUDY_PLAN: date(2016, 3, 2), Stage.SPECIAL_MEETING: date(2016, 12, 20)}
+    assert stages_line(got) == (
+        "全过程（2/4）：制定学习教育计划 2016-03-02｜“七一”党课 未参加｜专题组织生活会 2016-12-20｜民主评议党员 未参加"
+    )
+
+
+# ------------------------------------------------- inspector check
+
+
+def _check(store):
+    from inspector.store.check import Report, check_data
+
+    report = Report()
+    check_data(store, report)
+    return report.problems
+
+
+def test_check_reports_rule_breaks_in_stored_data_one_line_each(store, general):
+    """A finding on a 符合 item, a deadline before the visit, 销号 by the responsible
+    person, 未到时间节点 once due, and a weak/lax step out of order: each one line."""
+    from inspector.models import Answer, Finding, FindingStatus, Responsibility, WeakLaxDetermination
+
+    branch, v = _visit(store, general, date(2016, 8, 1))
+    assert _check(store) == []
+    answers = {
+        "PLAN-01": Answer(value=AnswerValue.MET),
+        "LESSON-04": Answer(value=AnswerValue.NOT_DUE),  # due 07-31: already due on 08-01
+    }
+    store.save(v.model_copy(update={"answers": answers}), base=v)
+    common = {"branch_id": branch.id, "visit_id": v.id, "description": "问题", "found_on": date(2016, 7, 1)}
+    on_met = store.save(Finding(item_id="PLAN-01", **common))
+    early = store.save(Finding(deadline=date(2016, 7, 15), **common))
+    closed = store.save(
+        Finding(
+            status=FindingStatus.CLOSED,
+            verifier="王 芳",
+            verified_on=date(2016, 9, 1),
+            responsible=Responsibility(leader="李明", person="王芳"),
+            **common,
+        )
+    )
+    det = store.save(
+        WeakLaxDetermination(
+            branch_id=branch.id,
+            determined_on=date(2016, 6, 1),
+            status="closed",
+            acceptance_result="failed",
+            accepted_on=date(2016, 9, 1),
+            closed_on=date(2016, 9, 2),
+        )
+    )
+    problems = _check(store)
+    text = "\n".join(problems)
+    assert len(problems) == 6, text
+    assert f"问题 {on_met.id}（PLAN-01）登记在答「符合」的条目上" in text
+    assert f"问题 {early.id}（无条目）的整改时限 2016-07-15 早于现场指导日期 2016-08-01" in text
+    assert f"问题 {closed.id}（无条目）由具体责任人本人（王芳）验收销号" in text
+    assert "条目 LESSON-04 在指导日期已到时间节点，却答「未到时间节点」" in text
+    assert f"软弱涣散认定 {det.id}：整顿方案缺少目标任务" in text
+    assert f"软弱涣散认定 {det.id}：验收不合格却已销号" in text
+
+
+def test_check_cli_exits_1_on_a_rule_break(store, general, capsys):
+    from inspector.cli import main
+    from inspector.models import Answer, Finding
+
+    branch, v = _visit(store, general, date(2016, 8, 1))
+    store.save(v.model_copy(update={"answers": {"PLAN-01": Answer(value=AnswerValue.MET)}}), base=v)
+    store.save(Finding(branch_id=branch.id, visit_id=v.id, item_id="PLAN-01", description="问题", found_on=v.date))
+    assert main(["--data", str(store.root), "check"]) == 1
+    assert "登记在答「符合」的条目上" in capsys.readouterr().out
