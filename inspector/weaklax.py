@@ -325,6 +325,22 @@ def suggestions(
     return [(by_id[cid], items) for cid, items in sorted(found.items())]
 
 
+def branch_suggestions(
+    store: Store, branch_id: str, criteria: Sequence[WeakLaxCriterion], visit_id: str | None = None
+) -> tuple[Visit | None, list[tuple[WeakLaxCriterion, list[str]]]]:
+    """`suggestions` from the given visit, else from the branch's latest one (None: no visit yet)."""
+    from inspector.visit import template_of
+
+    if visit_id is not None:
+        visit: Visit | None = store.visit(visit_id, branch_id)
+    else:
+        visit = max(store.visits(branch_id), key=lambda v: (v.date, v.id), default=None)
+    if visit is None:
+        return None, []
+    sectors = store.branch(branch_id).sectors
+    return visit, suggestions(template_of(store, visit), visit, sectors, criteria)
+
+
 def step_problems(det: WeakLaxDetermination, rules: WeakLaxRules) -> list[str]:
     """Stored states the procedure never produces (edited by hand, or merged
     from an old bundle), one Chinese line each, for `inspector check`."""

@@ -17,7 +17,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
 
-from inspector import visit as visits
 from inspector import weaklax as wl
 from inspector.errors import EditConflict, UserError
 from inspector.labels import WEAKLAX_FIELDS as FIELD_LABELS
@@ -85,6 +84,8 @@ class WeakLaxScreen(Screen[None]):
         table.add_column("事实依据", key="evidence", width=evidence_width)
         for c in self.app.criteria:
             text = fullwidth(c.text) + ("（本地）" if c.local else "")
+            if not c.applies_to(branch.sectors):
+                text += "（不适用于本支部）"
             table.add_row("", c.id, text, "", key=c.id)
         self._refresh_ticks()
         self._show()
@@ -92,17 +93,16 @@ class WeakLaxScreen(Screen[None]):
         self._suggest()
 
     def _suggest(self) -> None:
-        """From a visit: the criteria its 不符合 items point to, as a hint; nothing is ticked."""
-        if self.visit_id is None or not self.editing_draft:
+        """The criteria the latest visit's 不符合 items point to, as a hint; nothing is ticked."""
+        if not self.editing_draft:
             return
-        store = self.app.store
-        visit = store.visit(self.visit_id, self.branch_id)
-        found = wl.suggestions(
-            visits.template_of(store, visit), visit, store.branch(self.branch_id).sectors, self.app.criteria
-        )
-        if found:
+        try:
+            visit, found = wl.branch_suggestions(self.app.store, self.branch_id, self.app.criteria, self.visit_id)
+        except UserError:
+            return  # the visit or its checklist cannot be read: `inspector check` names it
+        if visit is not None and found:
             hints = "；".join(f"{c.id}（{'、'.join(items)}不符合）" for c, items in found)
-            self.say(f"建议对照：{hints}。请核实事实后自行勾选")
+            self.say(f"{visit.date.isoformat()}现场指导提示对照：{hints}。请核实事实后自行勾选")
 
     def _widths(self) -> tuple[int, int]:
         """Criterion text and evidence columns: evidence gets a third of a wide terminal."""

@@ -320,6 +320,8 @@ def test_not_met_items_suggest_their_criterion_but_never_tick_it(store, general,
     v = visits.answer(store, v, "MEET-01", AnswerValue.MET, template=general)
     got = [(c.id, items) for c, items in wl.suggestions(general, v, branch.sectors, criteria)]
     assert got == [("WL01", ["ORG-01"]), ("WL04", ["PLAN-01", "STUDY-06"])]
+    latest, found = wl.branch_suggestions(store, branch.id, criteria)  # the weak/lax screen: the latest visit
+    assert latest == v and [(c.id, items) for c, items in found] == got
     assert store.weaklax(branch.id) == []
 
 
