@@ -58,6 +58,13 @@ def parse_sector(text: str) -> Sector:
     raise ValueError(f"所属领域「{text}」无法识别，应为：{choices}")
 
 
+def parse_sectors(text: str) -> list[Sector]:
+    """Further sector tags as typed: labels or codes separated by 、，, ; or spaces."""
+    import re
+
+    return list(dict.fromkeys(parse_sector(t) for t in re.split(r"[、，,;；\s]+", text.strip()) if t))
+
+
 def _count(label: str, text: str) -> int:
     text = text.strip().replace(",", "").replace("，", "")
     if not text:
@@ -105,7 +112,9 @@ def branch_from_fields(fields: Mapping[str, str | bool], base: Branch | None = N
         try:
             if key == "sector":
                 values[key] = parse_sector(str(raw))
-            elif key in ("members", "party_groups"):
+            elif key == "other_sectors":
+                values[key] = parse_sectors(str(raw))
+            elif key in ("members", "probationary_members", "party_groups"):
                 values[key] = _count(LABELS[key], str(raw))
             elif key == "has_leading_cadres":
                 values[key] = raw if isinstance(raw, bool) else _flag(LABELS[key], str(raw))
@@ -113,6 +122,8 @@ def branch_from_fields(fields: Mapping[str, str | bool], base: Branch | None = N
                 values[key] = str(raw).strip()
         except ValueError as exc:
             problems[key] = str(exc)
+    if int(str(values.get("probationary_members") or 0)) > int(str(values.get("members") or 0)):
+        problems.setdefault("probationary_members", "其中预备党员不能多于党员人数")
     try:
         # Fields that failed to parse keep their old value here, so that the
         # other fields are still checked and every problem is reported at once.

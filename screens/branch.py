@@ -136,9 +136,9 @@ class BranchScreen(WatchedScreen):
         b = data.branch
         parts = [
             f"[b]{_esc(b.name)}[/b]",
-            f"领域：{_esc(labels.label(b.sector))}",
+            f"领域：{_esc('、'.join(labels.label(s) for s in b.sectors))}",
             f"书记：{_esc(b.secretary) or '未填'}",
-            f"党员 {b.members} 名",
+            f"党员 {b.members} 名" + (f"（预备 {b.probationary_members} 名）" if b.probationary_members else ""),
             f"党小组 {b.party_groups} 个",
         ]
         if b.has_leading_cadres:

@@ -21,6 +21,7 @@ from inspector.models import (
     Responsibility,
     Sector,
     VisitMethod,
+    WeakLaxDetermination,
     WeakLaxStatus,
 )
 from inspector.settings import Settings, WeakLaxRules, save_settings
@@ -430,3 +431,40 @@ def test_check_cli_exits_1_on_a_rule_break(store, general, capsys):
     store.save(Finding(branch_id=branch.id, visit_id=v.id, item_id="PLAN-01", description="问题", found_on=v.date))
     assert main(["--data", str(store.root), "check"]) == 1
     assert "登记在答「符合」的条目上" in capsys.readouterr().out
+
+
+def test_the_branch_form_takes_further_sector_tags_and_probationary_members():
+    from inspector.branches import BranchInvalid, branch_from_fields
+
+    b = branch_from_fields(
+        {
+            "name": "卫生院党支部",
+            "sector": "窗口单位/服务行业",
+            "other_sectors": "机关事业单位、农村",
+            "members": "9",
+            "probationary_members": "2",
+        }
+    )
+    assert b.sectors == [Sector.SERVICE_WINDOW, Sector.PUBLIC_INSTITUTION, Sector.RURAL] and b.full_members == 7
+    with pytest.raises(BranchInvalid) as exc:
+        branch_from_fields({"name": "支部", "members": "3", "probationary_members": "4", "other_sectors": "月球"})
+    assert exc.value.problems["probationary_members"] == "其中预备党员不能多于党员人数"
+    assert "所属领域「月球」无法识别" in exc.value.problems["other_sectors"]
+
+
+def test_check_reports_a_village_criterion_ticked_for_a_school(store, criteria):
+    from inspector.store.check import Report, check_data
+
+    b = store.save(Branch(name="实验小学党支部", sector=Sector.SCHOOL))
+    det = store.save(
+        WeakLaxDetermination(
+            branch_id=b.id,
+            determined_on=date(2016, 6, 1),
+            criteria=[CriterionTick(criterion_id="WL07", evidence="事实")],
+        )
+    )
+    report = Report()
+    check_data(store, report, {c.id: c for c in criteria})
+    assert [p.split("：/")[0] for p in report.problems] == [
+        f"软弱涣散认定 {det.id}：勾选的认定标准 WL07 不适用于本支部的领域"
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +38,7 @@ from inspector.store.files import META_TABLE, Journal, leftovers, read_error, re
 from inspector.weaklax import step_problems
 
 if TYPE_CHECKING:
-    from inspector.checklist import ChecklistTemplate
+    from inspector.checklist import ChecklistTemplate, WeakLaxCriterion
 
 BRANCH_FILE_TABLES: dict[str, type[Record]] = {
     "branch": Branch,
@@ -164,7 +164,9 @@ def _changes(path: Path, data: dict[str, Any], report: Report) -> None:
             return  # one line per file is enough to send someone to it
 
 
-def check_data(store: Store, report: Report) -> None:
+def check_data(store: Store, report: Report, criteria: Mapping[str, WeakLaxCriterion] | None = None) -> None:
+    """Every data file, and the rules its records must keep; `criteria` (the
+    weak/lax list by id) lets ticks be checked against the branch's sectors."""
     root = store.root
     _read(root / "meta.json", report, tables=False)
     if (root / Journal.NAME).exists():
@@ -194,13 +196,20 @@ def check_data(store: Store, report: Report) -> None:
         if store.branch_dir(bid) in empty:
             continue
         report.branches += 1
-        check_branch(store, bid, report, templates, rules)
+        check_branch(store, bid, report, templates, rules, criteria or {})
     for snapshot in sorted((root / "templates").glob("*.json")):
         templates.get(snapshot, used=False)
     templates.report_missing()
 
 
-def check_branch(store: Store, bid: str, report: Report, templates: Snapshots, rules: WeakLaxRules) -> None:
+def check_branch(
+    store: Store,
+    bid: str,
+    report: Report,
+    templates: Snapshots,
+    rules: WeakLaxRules,
+    criteria: Mapping[str, WeakLaxCriterion],
+) -> None:
     folder = store.branch_dir(bid)
     path = folder / "branch.json"
     data = _read(path, report)
@@ -222,7 +231,7 @@ def check_branch(store: Store, bid: str, report: Report, templates: Snapshots, r
                 report.add(f"数据文件 {path} 中的记录 {r.id} 属于另一个党支部（{owner}）")
     index = {v.get("id"): v for v in (data.get(VISIT_INDEX) or {}).values() if isinstance(v, dict)}
     visit_ids = check_visits(store, bid, index, report, templates)
-    check_rules(path, live, visit_ids, report, rules)
+    check_rules(path, live, visit_ids, report, rules, criteria)
     for vid, entry in index.items():
         if not entry.get("deleted") and vid not in visit_ids:
             report.add(f"数据文件 {path} 的现场指导索引列有 {vid}，但找不到对应的现场指导文件")
@@ -286,6 +295,7 @@ def check_rules(
     visits: dict[str, tuple[Visit, ChecklistTemplate | None]],
     report: Report,
     rules: WeakLaxRules,
+    criteria: Mapping[str, WeakLaxCriterion],
 ) -> None:
     """Stored data that breaks the campaign's rules (edited by hand, merged from
     an old bundle, or saved before a rule existed), one line each."""
@@ -312,10 +322,15 @@ def check_rules(
             report.add(f"{where}登记在答「{label(given.value)}」的条目上：{path}")
         if f.deadline is not None and f.deadline < visit.date:
             report.add(f"{where}的整改时限 {f.deadline} 早于现场指导日期 {visit.date}：{path}")
+    sectors = [s for b in live["branch"] if isinstance(b, Branch) for s in b.sectors]
     for det in live["weaklax"]:
         assert isinstance(det, WeakLaxDetermination)
         for problem in step_problems(det, rules):
             report.add(f"软弱涣散认定 {det.id}：{problem}：{path}")
+        for tick in det.criteria:
+            criterion = criteria.get(tick.criterion_id)
+            if sectors and criterion is not None and not criterion.applies_to(sectors):
+                report.add(f"软弱涣散认定 {det.id}：勾选的认定标准 {criterion.id} 不适用于本支部的领域：{path}")
 
 
 # -------------------------------------------------------------------- CLI
