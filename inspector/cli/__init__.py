@@ -24,6 +24,7 @@ COMMANDS = {
     "check": "inspector.cli.check",
     "list": "inspector.cli.listing",
     "ledger": "inspector.cli.ledger",
+    "report": "inspector.cli.report",
     "memo": "inspector.cli.memo",
     "export": "inspector.cli.sync",
     "import": "inspector.cli.sync",
