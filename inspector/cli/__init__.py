@@ -25,6 +25,7 @@ COMMANDS = {
     "list": "inspector.cli.listing",
     "ledger": "inspector.cli.ledger",
     "report": "inspector.cli.report",
+    "checklist": "inspector.cli.checklist",
     "memo": "inspector.cli.memo",
     "export": "inspector.cli.sync",
     "import": "inspector.cli.sync",

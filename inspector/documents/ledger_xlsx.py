@@ -81,7 +81,9 @@ def _widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[fl
     for row in rows:
         for i, value in enumerate(row):
             if isinstance(value, str):
-                w = max((display_width(line) for line in value.split("\n")), default=0)
+                if 2 * len(value) <= widest[i] or widest[i] >= MAX_WIDTH:  # cannot widen it: skip the measuring
+                    continue
+                w = max(display_width(line) for line in value.split("\n"))
             elif isinstance(value, date):
                 w = 10
             else:
