@@ -223,3 +223,10 @@ def test_docx_headers_fit_their_columns_on_one_line():
     for header, width in [(SEQ_HEADER, SEQ_WIDTH), *((COLUMNS[c], w) for c, w in DOCX_COLUMNS)]:
         assert text_width_em(header) * em_mm + DOCX_CELL_MARGINS_MM <= width, header
     assert sum(w for _, w in DOCX_COLUMNS) + SEQ_WIDTH == pytest.approx(225)  # the landscape 版心
+
+
+def test_subtitle_names_the_filtered_branch(county, tmp_path, capsys):
+    out = tmp_path / "一村.docx"
+    assert cli.main(["--data", str(county.root), "ledger", "-o", str(out), "--branch", "dyc"]) == 0
+    doc, _ = _docx_table(out)
+    assert any("党支部：城关镇第一村党支部" in p.text for p in doc.paragraphs)

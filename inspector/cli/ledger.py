@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
         fonts=settings.memo_fonts,
         committee=committee.name if committee else settings.committee_name,
-        filters=flt.describe(),
+        filters=flt.describe({s.id: s.name for s in ledger.summaries.values()}),
         when=today,
         author=store.user,
         progress=_progress,

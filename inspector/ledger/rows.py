@@ -13,7 +13,7 @@ completed visit dates ride along, so coverage needs no second pass.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -398,13 +398,18 @@ class LedgerFilter:
         checks = self.checks(today)
         return lambda r: all(c(r) for c in checks)
 
-    def describe(self) -> str:
-        """The filters in one Chinese line (export titles, status bars)."""
+    def describe(self, branch_names: Mapping[str, str] | None = None) -> str:
+        """The filters in one Chinese line (export titles, status bars); with
+        `branch_names` (id → name) up to three filtered branches are named."""
         parts = []
         if self.statuses:
             parts.append("状态：" + "、".join(labels.label(s) for s in STATUS_ORDER if s in self.statuses))
         if self.branches:
-            parts.append(f"党支部：{len(self.branches)}个")
+            names = sorted(branch_names[b] for b in self.branches if b in branch_names) if branch_names else []
+            if names and len(names) == len(self.branches) <= 3:
+                parts.append("党支部：" + "、".join(names))
+            else:
+                parts.append(f"党支部：{len(self.branches)}个")
         if self.sectors:
             parts.append("领域：" + "、".join(sorted(labels.label(s) for s in self.sectors)))
         if self.categories:

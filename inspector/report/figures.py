@@ -138,8 +138,10 @@ def compute(
     ledger: Ledger | None = None,
     anonymise: bool = False,
     cases_per_category: int = 1,
+    members: bool = True,
 ) -> Figures:
-    """The 通报's figures: visits and findings dated in the period; statuses as of `as_of`."""
+    """The 通报's figures: visits and findings dated in the period; statuses as of `as_of`.
+    Without `members` the 口袋/失联 counts (a read of every branch file) are left empty."""
     ledger = ledger or Ledger(store)
     rows = ledger.rows(as_of)
     out = Figures(period, as_of)
@@ -174,7 +176,8 @@ def compute(
         for s in summaries
         if s.weaklax not in (None, WeakLaxStatus.WITHDRAWN)
     ]
-    _members(store, summaries, period, out)
+    if members:
+        _members(store, summaries, period, out)
     return out
 
 
