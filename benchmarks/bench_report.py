@@ -1,6 +1,7 @@
 """Figures for the committee reports: the Excel ledger (rows repeated up to
---rows), the 通报 of a period, against the csv export of the same rows as an
-anchor measured in the same run (timings on a shared machine are noisy).
+--rows), the 通报 of a period and five branches' paper checklists, against the
+csv export of the same rows as an anchor measured in the same run (timings on
+a shared machine are noisy: CPU time is printed beside wall time).
 
     python benchmarks/bench_report.py --data DIR [--rows 50000] [--period 2016]
 """
@@ -47,6 +48,14 @@ def main() -> None:
     period = parse_period(args.period)
     fig = timed(f"通报 figures {period.label}", lambda: compute(store, period, today, ledger=ledger))
     timed("通报 document with charts", lambda: render(fig, committee="演示党委", when=today, fonts=MemoFonts()))
+    from inspector.documents.paper_checklist import paper_checklist
+
+    summaries = store.branch_summaries()[:5]
+    for s in summaries:
+        timed(
+            f"paper checklist {s.name}",
+            lambda s=s: paper_checklist(store, s, [store.root / "checklists"], fonts=MemoFonts(), when=today),
+        )
     print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -3,6 +3,8 @@ committees), and the Word file with its charts as inline pictures of the text bl
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -127,3 +129,28 @@ def test_missing_cjk_font_is_named(monkeypatch):
             charts.cjk_font()
     finally:
         charts.cjk_font.cache_clear()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_renders_the_report_with_its_charts(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("INSPECTOR_TODAY", TODAY.isoformat())
+    out = tmp_path / "tb.docx"
+    assert cli.main(["--data", str(demo), "report", "--period", "2016", "-o", str(out)]) == 0
+    profile = (tmp_path / "lo").as_uri()
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation={profile}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = (tmp_path / "tb.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Subtype /Image") + pdf.count(b"/Subtype/Image") >= 3

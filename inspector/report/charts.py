@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 from collections.abc import Sequence
 
 from inspector import labels
@@ -77,6 +78,9 @@ def _setup():
     import matplotlib.pyplot as plt
 
     family, weight = cjk_font()
+    # Labels ask for weight "normal"; a CJK font with one weight (文泉驿 is 500) is the
+    # right substitute, which matplotlib would announce on stderr for every label.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     plt.rcParams.update(
         {
             "font.family": family,
