@@ -49,7 +49,7 @@ class ExportDialog(FormDialog["Path | None"]):
 
     def fields(self) -> ComposeResult:
         yield Label(f"导出当前显示的 {len(self.rows)} 条（筛选：{self.filters}）。", markup=False)
-        yield Label("文件路径（.xlsx 为 Excel 工作簿，.docx 为 Word 横向表格，.csv 为通用表格）：")
+        yield Label("文件路径（.xlsx 为 Excel，.docx 为 Word 横向表格，.csv 为通用表格）：")
         yield Input(str(default_path("xlsx", self.app.today())), id="path")
 
     def extra_buttons(self) -> ComposeResult:
