@@ -238,6 +238,7 @@ class CoverageScreen(TableScreen):
 
     def action_report(self) -> None:
         """The 通报 of a period (this quarter by default) as a Word file with charts."""
+        from inspector.documents.officialdoc import safe_filename
         from inspector.documents.report import render
         from inspector.report.figures import compute, parse_period
 
@@ -265,7 +266,7 @@ class CoverageScreen(TableScreen):
             DocumentDialog(
                 "生成现场指导情况通报",
                 "按公文格式生成通报（含统计表和图表），党支部较多时需要十几秒。",
-                default_folder(app) / f"现场指导情况通报-{quarter}.docx",
+                lambda period: default_folder(app) / safe_filename(f"现场指导情况通报-{period}"),
                 make,
                 period=quarter,
             )

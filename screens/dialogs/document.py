@@ -24,17 +24,26 @@ log = logging.getLogger("inspector.ui")
 
 
 class DocumentDialog(FormDialog["Path | None"]):
-    """Ask a .docx path (and, with `period`, the period); `make(period)` builds the bytes in a thread."""
+    """Ask a .docx path (and, with `period`, the period); `make(period)` builds the bytes in a thread.
+    `default` may be a function of the period: the suggested name follows the period typed until the path is edited."""
 
     DEFAULT_CSS = tcss("dialog", "export_dialog")
     BINDINGS = [Binding("escape", "cancel", "取消", id="document.cancel")]
     OK_LABEL = "生成（回车）"
 
     def __init__(
-        self, title: str, note: str, default: Path, make: Callable[[str], bytes], *, period: str | None = None
+        self,
+        title: str,
+        note: str,
+        default: Path | Callable[[str], Path],
+        make: Callable[[str], bytes],
+        *,
+        period: str | None = None,
     ) -> None:
         super().__init__()
-        self.title_text, self.note, self.default, self.make, self.period = title, note, default, make, period
+        self.title_text, self.note, self.make, self.period = title, note, make, period
+        self.suggest = default if callable(default) else (lambda _period: default)
+        self.default = self.suggest(period or "")
         self._confirmed: str | None = None
         self.written: Path | None = None
 
@@ -51,6 +60,14 @@ class DocumentDialog(FormDialog["Path | None"]):
 
     def on_mount(self) -> None:
         self.query_one("#period" if self.period is not None else "#path", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "period":
+            return
+        path = self.query_one("#path", Input)
+        if path.value == str(self.default):  # not edited by hand: follow the period
+            self.default = self.suggest(event.value.strip())
+            path.value = str(self.default)
 
     def submit(self) -> None:
         text = self.query_one("#path", Input).value.strip()
