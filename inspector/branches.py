@@ -8,12 +8,17 @@ Chinese messages.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from inspector import labels
+from inspector.errors import StoreError
 from inspector.labels import BRANCH_FIELDS as LABELS
 from inspector.models import Branch, Sector
+
+if TYPE_CHECKING:
+    from inspector.store import BranchSummary
 
 #: Short forms seen in committees' own rosters.
 SECTOR_ALIASES: dict[str, Sector] = {
@@ -146,3 +151,21 @@ def name_taken(name: str, others: Iterable[tuple[str, str]], own_id: str | None 
 
 def _name_key(name: str) -> str:
     return "".join(name.split())
+
+
+def find_branch(summaries: Iterable[BranchSummary], query: str) -> BranchSummary:
+    """The one branch a command names: its exact name, else the only one whose
+    name or pinyin initials contain `query`; a Chinese error otherwise."""
+    from inspector.pinyin import matches
+
+    summaries = list(summaries)
+    exact = [s for s in summaries if s.name == query.strip()]
+    if len(exact) == 1:
+        return exact[0]
+    hits = [s for s in summaries if matches(query, s.name, s.initials)]
+    if not hits:
+        raise StoreError(f"没有名称或拼音首字母包含「{query.strip()}」的党支部")
+    if len(hits) > 1:
+        shown = "、".join(s.name for s in hits[:5]) + ("等" if len(hits) > 5 else "")
+        raise StoreError(f"「{query.strip()}」对应{len(hits)}个党支部（{shown}），请写全名称")
+    return hits[0]

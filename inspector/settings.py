@@ -114,6 +114,8 @@ class Settings(BaseModel):
     weaklax: WeakLaxRules = Field(default_factory=WeakLaxRules)
     # The committee's staff: a 销号 is verified by one of them (`inspector/rectification.py`).
     staff: list[str] = Field(default_factory=list)
+    # The 通报 names typical cases' branches as 某农村党支部 instead of by name.
+    report_anonymise: bool = False
 
     def is_staff(self, name: str) -> bool:
         return bool(_name(name)) and _name(name) in {_name(n) for n in self.staff}
