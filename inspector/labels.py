@@ -16,10 +16,12 @@ from inspector.models import (
     Disposition,
     FindingCategory,
     FindingStatus,
+    FollowUpResult,
     LegalTrack,
     MemberKind,
     Sector,
     Severity,
+    VisitKind,
     VisitMethod,
     VisitStatus,
     WeakLaxStatus,
@@ -112,6 +114,15 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
         AcceptanceResult.BASICALLY_PASSED: "基本合格",
         AcceptanceResult.FAILED: "不合格",
     },
+    VisitKind: {
+        VisitKind.GUIDANCE: "现场指导",
+        VisitKind.RETURN: "回头看",
+    },
+    FollowUpResult: {
+        FollowUpResult.DONE: "已整改",
+        FollowUpResult.PARTLY: "部分整改",
+        FollowUpResult.NOT_DONE: "未整改",
+    },
 }
 
 # Branch fields: form labels and roster column names.
@@ -193,6 +204,8 @@ SYNC_FIELDS: dict[str, str] = {
     "methods": "指导方式",
     "reopenings": "重新打开记录",
     "completed_at": "完成时间",
+    "visit_kind": "指导类型",
+    "followups": "回头看结果",
 }
 
 

@@ -64,6 +64,22 @@ class VisitStatus(StrEnum):
     COMPLETED = "completed"
 
 
+class VisitKind(StrEnum):
+    """现场指导 walks a checklist; 回头看 walks the branch's open findings and 整顿
+    (`inspector/followup.py`)."""
+
+    GUIDANCE = "guidance"
+    RETURN = "return"
+
+
+class FollowUpResult(StrEnum):
+    """What a 回头看 found of one open finding or 整顿 item."""
+
+    DONE = "done"
+    PARTLY = "partly"
+    NOT_DONE = "not_done"
+
+
 class AnswerValue(StrEnum):
     MET = "met"
     PARTLY_MET = "partly_met"
@@ -259,6 +275,17 @@ class Answer(Cleaned):
         return data
 
 
+class FollowUp(Cleaned):
+    """The 回头看 result of one finding or 整顿 item, keyed on the visit by `followup.target_key`."""
+
+    model_config = ConfigDict(extra="forbid")
+    multiline = frozenset({"evidence"})
+    value: FollowUpResult
+    evidence: str = Field(min_length=1)
+    who: str = ""
+    at: datetime = Field(default_factory=utcnow)
+
+
 class MemoRecord(BaseModel):
     """A Word memo generated for a visit."""
 
@@ -305,6 +332,18 @@ class Visit(Record):
     completed_at: datetime | None = None
     reopenings: list[Reopening] = Field(default_factory=list)
     memos: list[MemoRecord] = Field(default_factory=list)
+    # A 回头看 keeps the checklist of the visit it follows up, and no answers.
+    visit_kind: VisitKind = VisitKind.GUIDANCE
+    followups: dict[str, FollowUp] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _without_guidance_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A 现场指导 is stored as before 回头看 existed, so its file and hashes stay as they were."""
+        data = handler(self)
+        if self.visit_kind == VisitKind.GUIDANCE and not self.followups:
+            data.pop("visit_kind", None)
+            data.pop("followups", None)
+        return data
 
 
 class Responsibility(Cleaned):
@@ -459,10 +498,17 @@ RECORD_TYPES: dict[str, type[Record]] = {
 }
 
 # Stored enum fields of each record kind. A visit's "answers" holds one
-# Answer per item, whose "value" is an AnswerValue; "methods" is a list.
+# Answer per item, whose "value" is an AnswerValue, and "followups" one
+# FollowUp per target, whose "value" is a FollowUpResult; "methods" is a list.
 ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
     "branch": {"sector": Sector},
-    "visit": {"methods": VisitMethod, "status": VisitStatus, "answers": AnswerValue},
+    "visit": {
+        "methods": VisitMethod,
+        "status": VisitStatus,
+        "answers": AnswerValue,
+        "visit_kind": VisitKind,
+        "followups": FollowUpResult,
+    },
     "finding": {"category": FindingCategory, "severity": Severity, "status": FindingStatus},
     "pocket": {"member_kind": MemberKind, "track": LegalTrack, "disposition": Disposition},
     "weaklax": {"status": WeakLaxStatus, "acceptance_result": AcceptanceResult},
@@ -484,13 +530,17 @@ def map_enum_field(kind: str, path: str, value: Any, fn: Callable[[type[StrEnum]
     if enum is None or value is None:
         return value
     head, dot, _key = path.partition(".")
-    if head == "answers":
+    if head in _KEYED_VALUES:
         if dot:
             return _map_answer(enum, value, fn)
         return {k: _map_answer(enum, a, fn) for k, a in value.items()} if isinstance(value, dict) else value
     if isinstance(value, list):
         return [fn(enum, v) if isinstance(v, str) else v for v in value]
     return fn(enum, value) if isinstance(value, str) else value
+
+
+#: Dict fields holding one record with a coded "value" per key.
+_KEYED_VALUES = frozenset({"answers", "followups"})
 
 
 def _map_answer(enum: type[StrEnum], answer: Any, fn: Callable[[type[StrEnum], str], Any]) -> Any:
@@ -593,6 +643,16 @@ SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
         "passed": "合格",
         "basically_passed": "基本合格",
         "failed": "不合格",
+    },
+    # Added later; never stored by schema 1, spelt as their labels.
+    VisitKind: {
+        "guidance": "现场指导",
+        "return": "回头看",
+    },
+    FollowUpResult: {
+        "done": "已整改",
+        "partly": "部分整改",
+        "not_done": "未整改",
     },
 }
 

@@ -25,6 +25,7 @@ from inspector.models import (
     Reopening,
     Severity,
     Visit,
+    VisitKind,
     VisitMethod,
     VisitStatus,
     utcnow,
@@ -301,11 +302,16 @@ def unfinished(store: Store, user: str, limit: int = 100) -> list[Unfinished]:
         for vid in summary.draft_visits:
             try:
                 visit = store.visit(vid, summary.id)
-                items = applicable_items(template_of(store, visit), store.branch(summary.id))
+                if visit.visit_kind == VisitKind.RETURN:
+                    from inspector.followup import targets
+
+                    keys = {t.key for t in targets(store, visit)}
+                else:
+                    keys = {i.id for i in applicable_items(template_of(store, visit), store.branch(summary.id))}
             except (UserError, ValueError):
                 continue
-            ids = {i.id for i in items}
-            answered = sum(1 for item_id in visit.answers if item_id in ids)
-            found.append(Unfinished(summary.id, summary.name, visit, answered, len(items), user in visit.inspectors))
+            given = visit.followups if visit.visit_kind == VisitKind.RETURN else visit.answers
+            answered = sum(1 for key in given if key in keys)
+            found.append(Unfinished(summary.id, summary.name, visit, answered, len(keys), user in visit.inspectors))
     found.sort(key=lambda u: (not u.mine, -u.visit.date.toordinal(), u.branch_name))
     return found[:limit]
