@@ -38,6 +38,7 @@ from inspector.models import (
     FindingStatus,
     FollowUp,
     FollowUpResult,
+    Responsibility,
     Visit,
     VisitKind,
     VisitMethod,
@@ -86,6 +87,13 @@ class Target:
         record = self.finding or self.weaklax
         assert record is not None
         return label(record.status)
+
+    @property
+    def responsible(self) -> Responsibility:
+        if self.finding is not None:
+            return self.finding.responsible
+        assert self.weaklax is not None
+        return self.weaklax.plan.responsible
 
     @property
     def deadline(self) -> date | None:

@@ -36,6 +36,7 @@ from inspector.labels import label
 from inspector.models import FollowUpResult, Visit, VisitStatus
 from inspector.settings import load_settings
 from inspector.store import Store
+from inspector.store.files import ensure_dir
 
 
 def _line(text: str) -> str:
@@ -123,10 +124,12 @@ def memo_filename(branch_name: str, visit: Visit) -> str:
 def write_followup_memo(
     store: Store, visit: Visit, *, path: Path | None = None, out_dir: Path | None = None, force: bool = False
 ) -> Path:
-    """Write the memo of a completed 回头看 (dated today) and return where it went."""
+    """Write the memo of a completed 回头看 (dated today) and return where it went (`out_dir` is made if missing)."""
     payload = render(store, visit, clock.today())
     if path is None:
-        path = Path(out_dir or Path.cwd()) / memo_filename(store.branch(visit.branch_id).name, visit)
+        folder = Path(out_dir or Path.cwd())
+        ensure_dir(folder)
+        path = folder / memo_filename(store.branch(visit.branch_id).name, visit)
     path = Path(path).expanduser().absolute()
     write_new_file(path, payload, force=force)
     return path
