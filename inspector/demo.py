@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+from inspector import followup_demo
 from inspector.errors import StoreError
 from inspector.models import (
     AcceptanceResult,
@@ -449,6 +450,7 @@ def generate(
                 builder.branch(spec)
         if progress:
             progress(start + len(group), branches)
+    followup_demo.add(store, seed, builder.today, builder.staff, builder.stats.visits)
     builder.stats.seconds = time.perf_counter() - started
     return builder.stats
 
