@@ -286,6 +286,24 @@ class FollowUp(Cleaned):
     at: datetime = Field(default_factory=utcnow)
 
 
+class RectificationReport(Cleaned):
+    """整改报告: the branch's written report on its rectification, as received by the committee.
+
+    The file (if one came) is kept in the data folder by its SHA-256
+    (`inspector/store/attachments.py`); `file_name` is its name as received."""
+
+    model_config = ConfigDict(extra="forbid")
+    multiline = frozenset({"conclusion"})
+    received_on: date
+    file_name: str = ""
+    attachment: str = ""  # SHA-256 of the file, "" when none was attached
+    size: int = Field(default=0, ge=0)
+    reviewer: str = ""
+    conclusion: str = ""
+    who: str = ""
+    at: datetime = Field(default_factory=utcnow)
+
+
 class MemoRecord(BaseModel):
     """A Word memo generated for a visit."""
 
@@ -335,14 +353,18 @@ class Visit(Record):
     # A 回头看 keeps the checklist of the visit it follows up, and no answers.
     visit_kind: VisitKind = VisitKind.GUIDANCE
     followups: dict[str, FollowUp] = Field(default_factory=dict)
+    # The branch's 整改报告 answering this visit's memo.
+    report: RectificationReport | None = None
 
     @model_serializer(mode="wrap")
     def _without_guidance_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """A 现场指导 is stored as before 回头看 existed, so its file and hashes stay as they were."""
+        """A visit without 回头看 or 整改报告 is stored as before they existed, so its file and hashes stay as they were."""
         data = handler(self)
         if self.visit_kind == VisitKind.GUIDANCE and not self.followups:
             data.pop("visit_kind", None)
             data.pop("followups", None)
+        if self.report is None:
+            data.pop("report", None)
         return data
 
 
