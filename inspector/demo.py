@@ -450,7 +450,7 @@ def generate(
                 builder.branch(spec)
         if progress:
             progress(start + len(group), branches)
-    followup_demo.add(store, seed, builder.today, builder.staff, builder.stats.visits)
+    builder.stats.overdue = followup_demo.add(store, seed, builder.today, builder.staff, builder.stats.visits)
     builder.stats.seconds = time.perf_counter() - started
     return builder.stats
 

@@ -11,6 +11,7 @@ day it came, the file (copied into the data folder, size-limited, see
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -131,15 +132,30 @@ class Awaited:
         return self.received is None and today > self.due
 
 
-def awaited(store: Store, bid: str, settings: Settings | None = None) -> Awaited | None:
-    """The report the branch owes for its latest visit with an issued memo, if any."""
-    settings = settings or load_settings(store.root)
+def latest_awaited(bid: str, visits: Iterable[Visit], settings: Settings) -> Awaited | None:
+    """Of these visits of one branch, the latest whose issued memo asks for a report."""
     best: Awaited | None = None
-    for visit in store.visits(bid):
+    for visit in visits:
         due = None if visit.deleted else report_due(visit, settings)
         if due is not None and (best is None or (visit.date, visit.id) > (best.visit.date, best.visit.id)):
             best = Awaited(bid, visit, due)
     return best
+
+
+def awaited(store: Store, bid: str, settings: Settings | None = None) -> Awaited | None:
+    """The report the branch owes for its latest visit with an issued memo, if any."""
+    return latest_awaited(bid, store.visits(bid), settings or load_settings(store.root))
+
+
+def state_line(awaiting: Awaited | None, today: date) -> str:
+    """The branch's report in a few words (branch screen, ledger): "" when none is asked for."""
+    if awaiting is None:
+        return ""
+    if awaiting.received is not None:
+        return f"整改报告{awaiting.received.isoformat()}收到"
+    if awaiting.missing(today):
+        return f"整改报告逾期{awaiting.days_late(today)}天未报"
+    return f"整改报告{awaiting.due.isoformat()}前报送"
 
 
 def missing_reports(store: Store, today: date | None = None) -> list[Awaited]:

@@ -14,6 +14,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from inspector import followup as fu
 from inspector import labels
 from inspector import rectification as rx
+from inspector import report as rp
 from inspector.errors import UserError
 from inspector.models import Finding, FindingStatus, VisitStatus
 from inspector.pocket import DueLevel, due_next
@@ -45,6 +46,14 @@ class BranchScreen(WatchedScreen):
         Binding("p", "pockets", "口袋党员", id="branch.pockets"),
         Binding("w", "weaklax", "软弱涣散", id="branch.weaklax"),
         Binding("e", "edit_branch", "修改支部", id="branch.edit"),
+        Binding(
+            "b",
+            "report",
+            "整改报告",
+            show=False,
+            tooltip="登记所选（或最近一次要求报送的）现场指导的整改报告",
+            id="branch.report",
+        ),
         Binding(
             "h",
             "follow_up",
@@ -166,7 +175,11 @@ class BranchScreen(WatchedScreen):
             weak = "软弱涣散：未认定"
         else:
             weak = f"软弱涣散：[b yellow]{labels.label(det.status)}[/]（{det.determined_on.isoformat()} 认定）"
-        self.query_one("#status", Static).update(f"{pocket}　{weak}")
+        awaiting = rp.latest_awaited(self.branch_id, data.visits, self.app.settings)
+        report = rp.state_line(awaiting, self.app.today())
+        if awaiting is not None and awaiting.missing(self.app.today()):
+            report = f"[b red]{report}[/]"
+        self.query_one("#status", Static).update("　".join(x for x in (pocket, weak, report) if x))
 
     def _show_visits(self, data: BranchData) -> None:
         table = self.query_one("#visits", FixedTable)
@@ -300,6 +313,26 @@ class BranchScreen(WatchedScreen):
                 self.app.push_visit(self.branch_id, visit.id)
 
         self.app.push_screen(ScheduleFollowUpDialog(self.data.branch), scheduled)
+
+    def action_report(self) -> None:
+        """The report answering the highlighted visit, else the latest memo that asks for one."""
+        if self.data is None:
+            return
+        table = self.query_one("#visits", FixedTable)
+        visit = None
+        if table.has_focus and table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            visit = next((v for v in self.data.visits if v.id == key), None)
+        if visit is None:
+            awaiting = rp.latest_awaited(self.branch_id, self.data.visits, self.app.settings)
+            done = [v for v in self.data.visits if v.status == VisitStatus.COMPLETED and not fu.is_return(v)]
+            visit = awaiting.visit if awaiting else max(done, key=lambda v: (v.date, v.id), default=None)
+        if visit is None:
+            self.notify("本支部还没有已完成的现场指导，无从登记整改报告", severity="warning")
+            return
+        from .dialogs.report import ReportDialog
+
+        self.app.push_screen(ReportDialog(visit), lambda saved: self.reload() if saved else None)
 
     def action_pockets(self) -> None:
         try:

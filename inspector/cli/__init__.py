@@ -29,6 +29,7 @@ COMMANDS = {
     "import": "inspector.cli.sync",
     "conflicts": "inspector.cli.sync",
     "settings": "inspector.cli.settings",
+    "reportback": "inspector.cli.reportback",
 }
 
 log = logging.getLogger("inspector")
