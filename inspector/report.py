@@ -142,9 +142,25 @@ def latest_awaited(bid: str, visits: Iterable[Visit], settings: Settings) -> Awa
     return best
 
 
+#: How an issued memo's 成文日期 is stored in a visit file (a draft memo stores null).
+_ISSUED = b'"issued_on":"'
+
+
+def _issued_visits(store: Store, bid: str) -> list[Visit]:
+    """The branch's completed visits with an issued memo. Their files are searched as bytes and
+    only those few are read: at county scale most visits have none."""
+    return [
+        store.visit(entry["id"], bid)
+        for entry in store.visit_index(bid)
+        if not entry.get("deleted")
+        and entry.get("status") == VisitStatus.COMPLETED
+        and store.visit_file_has(bid, entry["id"], _ISSUED)
+    ]
+
+
 def awaited(store: Store, bid: str, settings: Settings | None = None) -> Awaited | None:
     """The report the branch owes for its latest visit with an issued memo, if any."""
-    return latest_awaited(bid, store.visits(bid), settings or load_settings(store.root))
+    return latest_awaited(bid, _issued_visits(store, bid), settings or load_settings(store.root))
 
 
 def state_line(awaiting: Awaited | None, today: date) -> str:

@@ -315,17 +315,17 @@ class BranchScreen(WatchedScreen):
         self.app.push_screen(ScheduleFollowUpDialog(self.data.branch), scheduled)
 
     def action_report(self) -> None:
-        """The report answering the highlighted visit, else the latest memo that asks for one."""
+        """The report answering the highlighted 现场指导, else the latest memo that asks for one."""
         if self.data is None:
             return
         table = self.query_one("#visits", FixedTable)
         visit = None
+        done = [v for v in self.data.visits if v.status == VisitStatus.COMPLETED and not fu.is_return(v)]
         if table.has_focus and table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            visit = next((v for v in self.data.visits if v.id == key), None)
+            visit = next((v for v in done if v.id == key), None)
         if visit is None:
             awaiting = rp.latest_awaited(self.branch_id, self.data.visits, self.app.settings)
-            done = [v for v in self.data.visits if v.status == VisitStatus.COMPLETED and not fu.is_return(v)]
             visit = awaiting.visit if awaiting else max(done, key=lambda v: (v.date, v.id), default=None)
         if visit is None:
             self.notify("本支部还没有已完成的现场指导，无从登记整改报告", severity="warning")

@@ -19,11 +19,13 @@ from textual.widgets import DataTable, Footer, Header, Static
 from inspector.errors import UserError
 from inspector.labels import short_sector
 from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, parse_not_visited_days, sparkline
+from inspector.report import Awaited, missing_reports
 
 from .ledger import LedgerSource
 from .styles import tcss
 from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
+from .widgets.literal import literal
 
 COLUMNS = (
     ("name", "党支部"),
@@ -104,6 +106,8 @@ class CoverageScreen(TableScreen):
         self.only_needing = True
         self.days: int | None = None  # None: the committee's setting
         self.coverage: Coverage | None = None
+        #: Who is past the report-back date without a 整改报告 (None until read, after the table).
+        self.late_reports: list[Awaited] | None = None
         self.shown: list[str] = []
         self._cells: dict[str, tuple[Text, ...]] = {}
 
@@ -111,6 +115,7 @@ class CoverageScreen(TableScreen):
         yield Header()
         yield Static("正在统计…", id="cov-summary")
         yield Static("", id="cov-trend")
+        yield Static("", id="cov-reports")
         yield FixedTable(id="cov-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
@@ -126,6 +131,24 @@ class CoverageScreen(TableScreen):
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.show, cov)
+        try:  # after the table: it reads the visits that asked for a report
+            late = missing_reports(self.app.store, cov.today)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.show_reports, late)
+
+    def show_reports(self, late: list[Awaited]) -> None:
+        """Who is past the report-back date without a 整改报告, longest late first."""
+        self.late_reports = late
+        line = self.query_one("#cov-reports", Static)
+        if not late:
+            line.update(literal("整改报告：没有逾期未报送的党支部"))
+            return
+        today = self.coverage.today if self.coverage else self.app.today()
+        names = "、".join(f"{self.app.store.branch(a.branch_id).name}{a.days_late(today)}天" for a in late[:3])
+        more = "等" if len(late) > 3 else ""
+        line.update(literal(f"逾期未报送整改报告 {len(late)} 个：{names}{more}"))
 
     def show(self, cov: Coverage) -> None:
         """Redraw what changed: summary, trend, and rows by key (a new set of rows refills)."""
