@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from inspector.models import (
     AcceptanceResult,
     AnswerValue,
+    AssignmentRole,
     Disposition,
     FindingCategory,
     FindingStatus,
@@ -122,6 +123,10 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
         FollowUpResult.DONE: "已整改",
         FollowUpResult.PARTLY: "部分整改",
         FollowUpResult.NOT_DONE: "未整改",
+    },
+    AssignmentRole: {
+        AssignmentRole.GUIDE: "指导员",
+        AssignmentRole.LEADER: "包联领导",
     },
 }
 

@@ -72,6 +72,13 @@ class VisitKind(StrEnum):
     RETURN = "return"
 
 
+class AssignmentRole(StrEnum):
+    """How a committee member is tied to a branch (`inspector/assignments.py`)."""
+
+    GUIDE = "guide"  # 指导员
+    LEADER = "leader"  # 包联领导
+
+
 class FollowUpResult(StrEnum):
     """What a 回头看 found of one open finding or 整顿 item."""
 
@@ -675,6 +682,10 @@ SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
         "done": "已整改",
         "partly": "部分整改",
         "not_done": "未整改",
+    },
+    AssignmentRole: {
+        "guide": "指导员",
+        "leader": "包联领导",
     },
 }
 

@@ -20,6 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--reviewer", default="", help="审阅人")
     p.add_argument("--conclusion", default="", help="审阅结论")
     p.add_argument("--save-file", metavar="DIR", help="把该整改报告的附件取出到 DIR")
+    p.add_argument("--person", metavar="NAME", help="列表只含此人任指导员或包联领导的党支部")
     p.add_argument("--json", action="store_true", help="列表以 JSON 输出")
     p.set_defaults(func=run)
 
@@ -29,13 +30,18 @@ def run(args: argparse.Namespace) -> int:
 
     from inspector import clock
     from inspector import report as rp
+    from inspector.assignments import branch_ids_of
     from inspector.cli.common import open_store, say
     from inspector.dates import parse_date
+    from inspector.settings import load_settings
 
     store = open_store(args)
     if args.visit_id is None:
         today = clock.today()
         late = rp.missing_reports(store, today)
+        if args.person:
+            mine = branch_ids_of(load_settings(store.root), args.person)
+            late = [a for a in late if a.branch_id in mine]
         rows = [
             {
                 "branch_id": a.branch_id,
