@@ -125,6 +125,9 @@ class HomeScreen(WatchedScreen):
         ),
         Binding("f7", "conflicts", "冲突处理", show=False, tooltip="处理同步时两边改法不同的字段", id="home.conflicts"),
         Binding(
+            "f8", "calendar", "日历", show=False, tooltip="学习教育日历：时间节点和本周到期事项", id="home.calendar"
+        ),
+        Binding(
             "f4",
             "my_branches",
             "我的支部",
@@ -342,6 +345,11 @@ class HomeScreen(WatchedScreen):
         return self._shown[table.cursor_row]
 
     # ----------------------------------------------------------- actions
+    def action_calendar(self) -> None:
+        from .calendar import CalendarScreen
+
+        self.app.push_screen(CalendarScreen())
+
     def action_my_branches(self) -> None:
         if self._mine is not None:
             self._mine = None

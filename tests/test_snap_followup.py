@@ -46,3 +46,20 @@ def test_schedule_dialog(snap_compare, tmp_path):
         await no_blink(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_dialog)
+
+
+def test_calendar(snap_compare, tmp_path, monkeypatch):
+    from screens.calendar import CalendarScreen
+
+    monkeypatch.setenv("INSPECTOR_TODAY", "2026-11-18")
+    root = tmp_path / "data"
+    fu.schedule(Store(root, "测试员"), seed(root), on=RETURN_DAY, inspectors=["赵组织委员"])
+    app = make_app(root, CalendarScreen)
+
+    async def loaded(pilot) -> None:
+        await pilot.pause()
+        while pilot.app.screen.events is None:
+            await pilot.pause(0.05)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=loaded)
