@@ -132,7 +132,7 @@ class HomeScreen(WatchedScreen):
             "my_branches",
             "我的支部",
             show=False,
-            tooltip="只看本人任指导员或包联领导的党支部（再按一次看全部）",
+            tooltip="只看本人指导或包联的党支部，再按看全部",
             id="home.my_branches",
         ),
         Binding("escape", "clear_filter", "清除筛选", show=False, id="home.clear_filter"),
