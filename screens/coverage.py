@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
+from inspector.assignments import branch_ids_of
 from inspector.errors import UserError
 from inspector.labels import short_sector
 from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, parse_not_visited_days, sparkline
@@ -95,6 +96,14 @@ class CoverageScreen(TableScreen):
     BINDINGS = [
         Binding("a", "toggle_all", "全部／需指导", id="coverage.toggle_all"),
         Binding("n", "set_days", "天数", id="coverage.days"),
+        Binding(
+            "f4",
+            "my_branches",
+            "我的支部",
+            show=False,
+            tooltip="只看本人指导或包联的党支部，再按看全部",
+            id="coverage.my_branches",
+        ),
         Binding("enter", "open_branch", "打开支部", id="coverage.open_branch"),
         Binding("l", "ledger", "整改台账", id="coverage.ledger"),
         Binding("escape", "back", "返回", id="coverage.back"),
@@ -106,6 +115,8 @@ class CoverageScreen(TableScreen):
         self.only_needing = True
         self.days: int | None = None  # None: the committee's setting
         self.coverage: Coverage | None = None
+        #: Only the user's branches as 指导员 or 包联领导 (F4), else None: all.
+        self.mine: set[str] | None = None
         #: Who is past the report-back date without a 整改报告 (None until read, after the table).
         self.late_reports: list[Awaited] | None = None
         self.shown: list[str] = []
@@ -163,6 +174,8 @@ class CoverageScreen(TableScreen):
         branches = order(cov.branches)
         if self.only_needing:
             branches = [b for b in branches if b.needs_visit]
+        if self.mine is not None:
+            branches = [b for b in branches if b.id in self.mine]
         cells = {b.id: row_cells(b, cov.not_visited_days) for b in branches}
         table = self.table
         ids = list(cells)
@@ -187,6 +200,21 @@ class CoverageScreen(TableScreen):
     def action_toggle_all(self) -> None:
         self.only_needing = not self.only_needing
         self.notify("只看需要指导的党支部" if self.only_needing else "显示全部党支部", timeout=3)
+        if self.coverage is not None:
+            self.show(self.coverage)
+
+    def action_my_branches(self) -> None:
+        if self.mine is None:
+            mine = branch_ids_of(self.app.settings, self.app.store.user)
+            if not mine:
+                self.notify(
+                    f"{self.app.store.user}尚未被指派为任何党支部的指导员或包联领导", severity="warning", markup=False
+                )
+                return
+            self.mine = mine
+        else:
+            self.mine = None
+        self.notify("只看我的支部" if self.mine is not None else "显示全部党支部", timeout=3)
         if self.coverage is not None:
             self.show(self.coverage)
 

@@ -101,3 +101,33 @@ async def test_h_on_the_branch_schedules_then_continues(tmp_path):
         await pilot.press("escape", "h")
         await pilot.pause()
         assert isinstance(app.screen, FollowUpScreen) and app.screen.visit_id == first
+
+
+@pilot_test
+async def test_f4_shows_my_branches_on_home_and_coverage(tmp_path):
+    from inspector.assignments import assign
+    from inspector.models import Branch, Sector
+    from inspector.settings import Settings, save_settings
+
+    root = tmp_path / "data"
+    store = Store(root, "测试员")
+    save_settings(root, Settings(staff=["测试员"]))
+    mine, other = (store.save(Branch(name=n, sector=Sector.RURAL, members=9)) for n in ("红星村党支部", "东风村党支部"))
+    assign(store, mine.id, "测试员")
+    app = make_app(root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        from tests.home_fixtures import wait_for
+
+        await wait_for(pilot, lambda: app.screen_stack[0]._loaded)
+        home = app.screen
+        await pilot.press("f4")
+        await pilot.pause()
+        assert home._shown == [mine.id] and "我的支部 1／2" in str(home.query_one("#status").render())
+        await pilot.press("f4")
+        await pilot.pause()
+        assert set(home._shown) == {mine.id, other.id}
+        app.open_committee_screen("coverage")
+        await wait_for(pilot, lambda: getattr(app.screen, "late_reports", None) is not None)
+        await pilot.press("a", "f4")  # every branch, then mine only
+        await pilot.pause()
+        assert app.screen.shown == [mine.id]
