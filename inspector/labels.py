@@ -211,6 +211,7 @@ SYNC_FIELDS: dict[str, str] = {
     "completed_at": "完成时间",
     "visit_kind": "指导类型",
     "followups": "回头看结果",
+    "report": "整改报告",
 }
 
 

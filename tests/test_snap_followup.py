@@ -63,3 +63,18 @@ def test_calendar(snap_compare, tmp_path, monkeypatch):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=loaded)
+
+
+def test_report_dialog(snap_compare, tmp_path):
+    from screens.branch import BranchScreen
+
+    root = tmp_path / "data"
+    seed(root)
+    app = make_app(root, lambda: BranchScreen(BRANCH_ID))
+
+    async def open_dialog(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("b")
+        await no_blink(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_dialog)
