@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from inspector import followup_demo
 from inspector.errors import StoreError
 from inspector.models import (
     AcceptanceResult,
@@ -452,6 +453,7 @@ def generate(
                 builder.branch(spec)
         if progress:
             progress(start + len(group), branches)
+    builder.stats.overdue = followup_demo.add(store, seed, builder.today, builder.staff, builder.stats.visits)
     builder.stats.seconds = time.perf_counter() - started
     return builder.stats
 

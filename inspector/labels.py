@@ -13,14 +13,17 @@ from typing import Any, TypeVar
 from inspector.models import (
     AcceptanceResult,
     AnswerValue,
+    AssignmentRole,
     Disposition,
     FindingCategory,
     FindingStatus,
+    FollowUpResult,
     LegalTrack,
     MemberKind,
     Sector,
     Severity,
     Stage,
+    VisitKind,
     VisitMethod,
     VisitStatus,
     WeakLaxStatus,
@@ -120,6 +123,19 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
         AcceptanceResult.BASICALLY_PASSED: "基本合格",
         AcceptanceResult.FAILED: "不合格",
     },
+    VisitKind: {
+        VisitKind.GUIDANCE: "现场指导",
+        VisitKind.RETURN: "回头看",
+    },
+    FollowUpResult: {
+        FollowUpResult.DONE: "已整改",
+        FollowUpResult.PARTLY: "部分整改",
+        FollowUpResult.NOT_DONE: "未整改",
+    },
+    AssignmentRole: {
+        AssignmentRole.GUIDE: "指导员",
+        AssignmentRole.LEADER: "包联领导",
+    },
 }
 
 # Branch fields: form labels and roster column names.
@@ -211,6 +227,9 @@ SYNC_FIELDS: dict[str, str] = {
     "satisfaction": "满意率",
     "reopenings": "重新打开记录",
     "completed_at": "完成时间",
+    "visit_kind": "指导类型",
+    "followups": "回头看结果",
+    "report": "整改报告",
 }
 
 

@@ -25,6 +25,7 @@ from inspector.checklist import PLAN_SECTIONS, Item, citation_text
 from inspector.errors import EditConflict, UserError
 from inspector.labels import label, short_answer
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
+from inspector.templates import template_of
 
 from .cjk import fullwidth
 from .conflict import conflict_message
@@ -138,7 +139,7 @@ class VisitScreen(Screen[None]):
         try:
             self.branch = store.branch(branch_id)
             self.visit: Visit = store.visit(visit_id, branch_id)
-            self.template = visits.template_of(store, self.visit)
+            self.template = template_of(store, self.visit)
         except (UserError, ValueError) as exc:  # ValueError: a snapshot whose hash does not match
             log.warning("visit %s cannot be opened: %s", visit_id, exc)
             self.load_error = str(exc)

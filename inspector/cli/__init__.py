@@ -31,6 +31,7 @@ COMMANDS = {
     "import": "inspector.cli.sync",
     "conflicts": "inspector.cli.sync",
     "settings": "inspector.cli.settings",
+    "reportback": "inspector.cli.reportback",
 }
 
 log = logging.getLogger("inspector")

@@ -605,6 +605,17 @@ class Store:
             self.errors[path] = str(read_error(exc, path))
             return False
 
+    def visit_file_has(self, bid: str, vid: str, needle: bytes) -> bool:
+        """Whether the visit file's bytes hold `needle`, without parsing it (as `branch_file_has`)."""
+        path = self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json"
+        try:
+            return needle in path.read_bytes()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            self.errors[path] = str(read_error(exc, path))
+            return False
+
     def branch_signatures(self, bids: Iterable[str]) -> dict[str, Any]:
         """The (inode, mtime, size) of each branch file, for callers that keep derived rows."""
         base = os.path.join(self.root, "branches")  # plain strings: 2000 Path joins cost ~0.1 s

@@ -42,6 +42,7 @@ from inspector.labels import KINDS as KIND_LABELS
 from inspector.labels import SYNC_FIELDS as FIELD_LABELS
 from inspector.labels import field_value
 from inspector.models import RECORD_TYPES, utcnow
+from inspector.store import attachments
 from inspector.store import changes as ch
 from inspector.store.core import CHANGES, Store, validation_message
 from inspector.sync.bundle import BRANCH_KINDS, BranchPart, Bundle, BundleError, read_bundle, write_bundle
@@ -418,6 +419,8 @@ def import_bundle(store: Store, path: str | Path) -> ImportReport:
         for snap in templates:
             store.keep_template(snap["id"], snap["version"], snap["content_hash"], snap)
         report.templates = len(templates)
+        for data in bundle.attachments.values():  # content-addressed too: kept once, never changed
+            attachments.keep(store, data)
         if plans or marks:
             _note_import(store, bundle, report)
     report.seconds = time.perf_counter() - started
@@ -567,6 +570,17 @@ def _export_branch(
     return part
 
 
+def _attached(store: Store, parts: list[BranchPart]) -> dict[str, bytes]:
+    """The files the exported visits' 整改报告 point at, by SHA-256 (one this folder lacks stays behind)."""
+    out: dict[str, bytes] = {}
+    for part in parts:
+        for doc in part.records.get("visit", []):
+            sha = (doc.get("report") or {}).get("attachment") or ""
+            if sha and sha not in out and (data := attachments.read(store.root, sha)) is not None:
+                out[sha] = data
+    return out
+
+
 def _export_committee(store: Store) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
     data = store.committee_file()
     live = [d for d in _docs(data, "committee") if not d.get("deleted")]
@@ -611,6 +625,7 @@ def export_bundle(
         templates=snaps,
         since=since_at.isoformat() if since_at else None,
         committee=_export_committee(store),
+        attachments=_attached(store, parts),
     )
     counts = manifest["counts"]
     report = ExportReport(
