@@ -29,6 +29,7 @@ COMMANDS = {
     "import": "inspector.cli.sync",
     "conflicts": "inspector.cli.sync",
     "settings": "inspector.cli.settings",
+    "roster": "inspector.cli.roster",
 }
 
 log = logging.getLogger("inspector")

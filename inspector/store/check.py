@@ -18,7 +18,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from inspector.errors import CorruptFile, StoreError
-from inspector.models import Branch, Committee, Finding, PocketMember, Record, Visit, WeakLaxDetermination
+from inspector.models import (
+    Branch,
+    Committee,
+    Finding,
+    Member,
+    PocketMember,
+    Record,
+    Visit,
+    WeakLaxDetermination,
+)
 from inspector.store.changes import Change
 from inspector.store.core import VISIT_INDEX, Store, validation_message
 from inspector.store.files import META_TABLE, Journal, leftovers, read_error, read_json_file, read_tables
@@ -28,6 +37,7 @@ BRANCH_FILE_TABLES: dict[str, type[Record]] = {
     "finding": Finding,
     "pocket": PocketMember,
     "weaklax": WeakLaxDetermination,
+    "member": Member,
 }
 _KNOWN_BRANCH_TABLES = {*BRANCH_FILE_TABLES, VISIT_INDEX, "changes", META_TABLE}
 
@@ -192,7 +202,7 @@ def check_branch(store: Store, bid: str, report: Report, templates: Snapshots) -
     branches = live["branch"]
     if len(branches) != 1 or branches[0].id != bid:
         report.add(f"数据文件 {path} 应当恰好含有编号为 {bid} 的一个党支部记录")
-    for table in ("finding", "pocket", "weaklax"):
+    for table in ("finding", "pocket", "weaklax", "member"):
         for r in live[table]:
             owner = getattr(r, "branch_id", bid)
             if owner != bid:

@@ -41,6 +41,7 @@ from inspector.models import (
     Committee,
     Finding,
     FindingStatus,
+    Member,
     PocketMember,
     Record,
     Sector,
@@ -78,7 +79,7 @@ _SCAN_SKIPS = frozenset({CHANGES})
 R = TypeVar("R", bound=Record)
 B = TypeVar("B", bound=Branch)
 
-BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
+BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax", "member")
 #: Forms that could not be saved, per user: `<data>/drafts/<user>/<kind>.<id>.json`.
 DRAFTS = "drafts"
 _SHARD_CACHE_SIZE = 64
@@ -384,6 +385,10 @@ class Store:
 
     def pockets(self, bid: str) -> list[PocketMember]:
         return self._records(PocketMember, self._shard_for("branch", bid, None))
+
+    def members(self, bid: str) -> list[Member]:
+        """The branch's 党员花名册 (empty for a branch without one)."""
+        return self._records(Member, self._shard_for("branch", bid, None))
 
     def weaklax(self, bid: str) -> list[WeakLaxDetermination]:
         return self._records(WeakLaxDetermination, self._shard_for("branch", bid, None))

@@ -541,7 +541,7 @@ def _export_branch(
     data = store.branch_file(bid)
     changes = _by_record(_docs(data, CHANGES))
     items: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = []
-    for kind in ("branch", "finding", "pocket", "weaklax"):
+    for kind in ("branch", "finding", "pocket", "weaklax", "member"):
         items.extend((kind, d, changes.get(d["id"], [])) for d in _docs(data, kind))
     for vid in store.visit_ids(bid):
         vdata = store.visit_file(bid, vid)

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from inspector.errors import UserError
 from inspector.labels import label
+from inspector.models import Branch
 from inspector.roster import RosterPreview, import_roster, read_roster
 
 from ..styles import tcss
@@ -125,7 +126,8 @@ class RosterDialog(ModalScreen["int | None"]):
         table.clear(columns=True)
         table.add_columns("行", "操作", "支部名称", "领域", "书记", "党员")
         for r in preview.rows:
-            b = r.branch
+            b = r.record
+            assert isinstance(b, Branch)
             table.add_row(str(r.line), r.action, b.name, label(b.sector), b.secretary, str(b.members))
         table.display = True
         self.query_one("#files", OptionList).display = False
