@@ -316,3 +316,14 @@ def test_mark_a_member_as_mobile_links_the_record(store, branch):
     assert store.get(Member, member.id, branch.id).mobile
     with pytest.raises(StoreError, match="已登记"):
         mark_out_of_reach(store, store.get(Member, member.id, branch.id), MemberKind.POCKET, date(2016, 11, 1))
+
+
+def test_demo_branches_have_their_rosters(store):
+    from inspector.demo import generate
+
+    generate(store, 3, seed=7, today=date(2016, 12, 31))
+    for b in store.branches():
+        members = store.members(b.id)
+        assert len(members) == b.members
+        assert all(m.joined_on and m.birth_date and m.joined_on < date(2016, 12, 31) for m in members)
+        assert {m.status for m in members} <= set(MemberStatus)
