@@ -265,6 +265,29 @@ def probation_ends(member: Member) -> date | None:
     return add_months(member.joined_on, PROBATION_MONTHS)
 
 
+_NUMERALS = "一二三四五六七八九十"
+_GROUP_NUMBER = re.compile(r"第?([0-9]+|[一二三四五六七八九十]+)")
+
+
+def _group_number(group: str) -> int:
+    """第三党小组 → 3, 第12党小组 → 12 (一 to 十九 in Chinese numerals); 0 when it names no number."""
+    m = _GROUP_NUMBER.match(unicodedata.normalize("NFKC", group))
+    if not m:
+        return 0
+    text = m.group(1)
+    if text.isdigit():
+        return int(text)
+    tens, _, units = text.rpartition("十")
+    if "十" not in text:
+        return _NUMERALS.index(text) + 1 if len(text) == 1 else 0
+    return (_NUMERALS.index(tens) + 1 if tens else 1) * 10 + (_NUMERALS.index(units) + 1 if units else 0)
+
+
+def roster_order(member: Member) -> tuple[int, str, date, str]:
+    """How a roster is listed: by party group in its number's order, then joined date, then name."""
+    return (_group_number(member.party_group), member.party_group, member.joined_on or date.max, member.name)
+
+
 def merge_key(name: str, joined_on: date | None) -> tuple[str, date | None]:
     """How a roster row finds its member: the name (spaces removed) and the joined date."""
     return "".join(name.split()), joined_on

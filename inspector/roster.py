@@ -41,7 +41,7 @@ from typing import Any
 from inspector.branches import LABELS, BranchInvalid, branch_from_fields
 from inspector.errors import EditConflict, SaveFailed, StoreError
 from inspector.labels import MEMBER_FIELDS, label
-from inspector.members import MemberInvalid, member_from_cells, merge_key
+from inspector.members import MemberInvalid, member_from_cells, merge_key, roster_order
 from inspector.models import Branch, Member, Record
 from inspector.pinyin import initials
 from inspector.store import Store
@@ -591,7 +591,7 @@ def member_rows(store: Store, branch_ids: Iterable[str]) -> Iterator[list[Any]]:
     """The export's rows: the branch name, then each field of `MEMBER_FIELDS`."""
     for bid in branch_ids:
         name = store.branch(bid).name
-        for member in sorted(store.members(bid), key=lambda m: (m.party_group, m.joined_on or date.max, m.name)):
+        for member in sorted(store.members(bid), key=roster_order):
             yield [name, *(_export_cell(member, f) for f in MEMBER_FIELDS)]
 
 

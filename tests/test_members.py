@@ -327,3 +327,17 @@ def test_demo_branches_have_their_rosters(store):
         assert len(members) == b.members
         assert all(m.joined_on and m.birth_date and m.joined_on < date(2016, 12, 31) for m in members)
         assert {m.status for m in members} <= set(MemberStatus)
+
+
+@pytest.mark.parametrize(
+    ("groups", "listed"),
+    [
+        (["第三党小组", "第一党小组", "第二党小组"], ["第一党小组", "第二党小组", "第三党小组"]),
+        (["第十二党小组", "第十党小组", "第2党小组", ""], ["", "第2党小组", "第十党小组", "第十二党小组"]),
+    ],
+)
+def test_roster_lists_party_groups_in_number_order(groups, listed):
+    from inspector.members import roster_order
+
+    found = sorted((Member(branch_id="b", name="某", party_group=g) for g in groups), key=roster_order)
+    assert [m.party_group for m in found] == listed

@@ -1,0 +1,92 @@
+"""The member roster screen: listing, adding with checked cells, marking a member as out of reach."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from inspector.models import Member, MemberKind, MemberStatus
+from inspector.store import Store
+from tests.visit_fixtures import BRANCH_ID, make_app, pilot_test, seed
+
+
+@pytest.fixture
+def root(tmp_path):
+    root = tmp_path / "data"
+    seed(root)
+    store = Store(root, "测试员")
+    for n, (name, group) in enumerate([("王芳", "第二党小组"), ("李建国", "第一党小组"), ("赵敏", "第一党小组")]):
+        store.save(
+            Member(
+                branch_id=BRANCH_ID,
+                name=name,
+                party_group=group,
+                joined_on=date(1990 + n, 7, 1),
+                last_attended=date(2026, 10, 1),
+                dues_base=6000,
+            )
+        )
+    return root
+
+
+def members_app(root):
+    from screens.members import MemberScreen
+
+    return make_app(root, lambda: MemberScreen(BRANCH_ID))
+
+
+def cells(screen) -> list[list[str]]:
+    table = screen.query_one("#members")
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+@pilot_test
+async def test_roster_lists_by_party_group(root):
+    async with members_app(root).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        rows = cells(pilot.app.screen)
+        assert [r[0] for r in rows] == ["李建国", "赵敏", "王芳"]
+        assert rows[0][3:5] == ["第一", "90.00元"]
+        assert "李建国" in str(pilot.app.screen.query_one("#member-detail").render())
+
+
+@pilot_test
+async def test_add_a_member_with_checked_cells(root):
+    from screens.members import MemberEditor
+
+    async with members_app(root).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        editor = pilot.app.screen
+        assert isinstance(editor, MemberEditor)
+        await pilot.press(*"孙丽")
+        editor.query_one("#joined_on").value = "2026-02-30"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is editor
+        assert "入党日期：日期无效" in str(editor.query_one("#member-error").render())
+        editor.query_one("#joined_on").value = "２０２６年３月１日"
+        editor.query_one("#status").value = MemberStatus.PROBATIONARY
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is not editor
+        stored = {m.name: m for m in Store(root, "测试员").members(BRANCH_ID)}
+        assert stored["孙丽"].joined_on == date(2026, 3, 1) and stored["孙丽"].status == MemberStatus.PROBATIONARY
+        assert "孙丽" in [r[0] for r in cells(pilot.app.screen)]
+
+
+@pilot_test
+async def test_mark_a_member_lost_contact(root):
+    async with members_app(root).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        await pilot.press("2")
+        await pilot.pause()
+        store = Store(root, "测试员")
+        [record] = store.pockets(BRANCH_ID)
+        first = next(m for m in store.members(BRANCH_ID) if m.name == "李建国")
+        assert record.member_kind == MemberKind.LOST_CONTACT and record.member_id == first.id
+        assert cells(pilot.app.screen)[0][-1] == "失联"
