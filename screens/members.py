@@ -63,14 +63,17 @@ class MemberScreen(Screen[None]):
         Binding("a", "add", "新增", id="members.add"),
         Binding("enter,e", "edit", "修改", id="members.edit"),
         Binding("k", "mark", "标为口袋/失联/流动", id="members.mark"),
+        Binding("i", "import_roster", "导入", id="members.import"),
         Binding("escape", "back", "返回", id="members.back"),
     ]
 
     def __init__(self, branch_id: str) -> None:
         super().__init__()
         self.branch_id = branch_id
+        self.branch_name = ""
         self.members: dict[str, Member] = {}
         self.linked: dict[str, PocketMember] = {}
+        self._order: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="member-title")
@@ -80,8 +83,16 @@ class MemberScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        table = self.query_one("#members", DataTable)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        self._fill()
+        table.focus()
+
+    def _fill(self) -> None:
         store = self.app.store
         branch = store.branch(self.branch_id)
+        self.branch_name = branch.name
         found = sorted(store.members(self.branch_id), key=members.roster_order)
         self.linked = members.linked_records(store.pockets(self.branch_id))
         probationary = sum(1 for m in found if m.status == MemberStatus.PROBATIONARY)
@@ -89,14 +100,12 @@ class MemberScreen(Screen[None]):
             Text(f"{branch.name}　党员花名册　{len(found)}名（预备党员{probationary}名）")
         )
         table = self.query_one("#members", DataTable)
-        for key, label, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
+        table.clear()
         self.members = {m.id: m for m in found}
+        # Rows are added in one call (fast for 300 members); `_order` maps a row back to its member.
         table.add_rows([row_cells(m, self.linked.get(m.id)) for m in found])
-        # Rows were added in bulk (fast for 300 members); keys map rows back to members.
         self._order = [m.id for m in found]
         self._show_detail()
-        table.focus()
 
     @property
     def current(self) -> Member | None:
@@ -109,7 +118,7 @@ class MemberScreen(Screen[None]):
         detail = self.query_one("#member-detail", Static)
         m = self.current
         if m is None:
-            detail.update("本支部尚无花名册。按 a 逐个新增，或在首页按 Ctrl+O 导入 Excel/CSV 名册。")
+            detail.update("本支部尚无花名册。按 a 逐个新增，或按 i 导入 Excel/CSV 名册。")
             return
         parts = [
             labels.label(m.sex) if m.sex else "",
@@ -194,6 +203,11 @@ class MemberScreen(Screen[None]):
         table.move_cursor(row=row, animate=False)
         self._show_detail()
         self.say(f"已保存：{member.name}")
+
+    def action_import_roster(self) -> None:
+        from .dialogs.roster import RosterDialog
+
+        self.app.push_screen(RosterDialog(branch=self.branch_name), lambda saved: saved and self._fill())
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -90,3 +90,35 @@ async def test_mark_a_member_lost_contact(root):
         first = next(m for m in store.members(BRANCH_ID) if m.name == "李建国")
         assert record.member_kind == MemberKind.LOST_CONTACT and record.member_id == first.id
         assert cells(pilot.app.screen)[0][-1] == "失联"
+
+
+@pilot_test
+async def test_import_a_member_workbook_from_the_roster(root, tmp_path):
+    from openpyxl import Workbook
+
+    from screens.dialogs.roster import RosterDialog
+    from tests.home_fixtures import wait_for
+
+    book = Workbook()
+    book.active.append(["姓名", "性别", "入党日期", "所在党小组", "身份"])
+    book.active.append(["钱伟", "男", "2001.07", "第二党小组", "在职"])
+    book.active.append(["孙静", "女", 36708, "第一党小组", "退休"])
+    book.active.append(["李建国", "", "1991-07-01", "", ""])  # on file: nothing new
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+    async with members_app(root).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RosterDialog)
+        dialog.query_one("#path").value = str(path)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.preview is not None)
+        assert dialog.query_one("#preview").row_count == 3
+        assert "新增 2，更新 0，无变化 1" in str(dialog.query_one("#summary").render())
+        bar = dialog.query_one("#progress")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: pilot.app.screen is not dialog)
+        assert (bar.progress, bar.total) == (2, 2)
+        assert [r[0] for r in cells(pilot.app.screen)] == ["李建国", "赵敏", "孙静", "王芳", "钱伟"]
