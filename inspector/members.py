@@ -83,13 +83,20 @@ class MemberInvalid(UserError):
         super().__init__("；".join(problems.values()))
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+def cell_text(value: Any) -> str:
+    """A cell as text: a whole number read as a float (Excel stores every number so) without its .0."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
 
 
 def _normal(value: Any) -> str:
     """Text with full-width digits and punctuation made half-width (input methods type them)."""
-    return unicodedata.normalize("NFKC", _text(value)).replace(" ", "")
+    return unicodedata.normalize("NFKC", cell_text(value)).replace(" ", "")
 
 
 def cell_date(value: Any) -> date | None:
@@ -128,7 +135,7 @@ def _money(label: str, value: Any) -> float | None:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"{label}应为金额（元），现为「{_text(value)}」") from None
+        raise ValueError(f"{label}应为金额（元），现为「{cell_text(value)}」") from None
 
 
 def _flag(label: str, value: Any) -> bool:
@@ -139,7 +146,7 @@ def _flag(label: str, value: Any) -> bool:
         return True
     if text in _NO:
         return False
-    raise ValueError(f"{label}应填「是」或「否」（现为「{_text(value)}」）")
+    raise ValueError(f"{label}应填「是」或「否」（现为「{cell_text(value)}」）")
 
 
 def _choice(enum: type, aliases: Mapping[str, Any], label: str, value: Any) -> Any:
@@ -154,7 +161,7 @@ def _choice(enum: type, aliases: Mapping[str, Any], label: str, value: Any) -> A
         return labels.parse(enum, text)
     except ValueError:
         allowed = "、".join(labels.labels(enum))
-        raise ValueError(f"{label}「{_text(value)}」无法识别，应为：{allowed}") from None
+        raise ValueError(f"{label}「{cell_text(value)}」无法识别，应为：{allowed}") from None
 
 
 def _parse(field: str, value: Any) -> Any:
@@ -178,9 +185,7 @@ def _parse(field: str, value: Any) -> Any:
         return _choice(AppraisalGrade, {}, label, value)
     if field == "contact":
         return _normal(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return _text(value)
+    return cell_text(value)
 
 
 def member_from_cells(branch_id: str, cells: Mapping[str, Any], base: Member | None = None) -> Member:
