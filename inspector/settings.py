@@ -98,6 +98,8 @@ class Settings(BaseModel):
     campaign: Campaign = Field(default_factory=Campaign)
     # The committee's staff: a 销号 is verified by one of them (`inspector/rectification.py`).
     staff: list[str] = Field(default_factory=list)
+    # 优秀 in 民主评议党员: at most this share of the members appraised (one third is local practice).
+    excellent_cap: float = Field(default=1 / 3, gt=0, le=1)
 
     def is_staff(self, name: str) -> bool:
         return bool(_name(name)) and _name(name) in {_name(n) for n in self.staff}

@@ -122,3 +122,20 @@ async def test_import_a_member_workbook_from_the_roster(root, tmp_path):
         await wait_for(pilot, lambda: pilot.app.screen is not dialog)
         assert (bar.progress, bar.total) == (2, 2)
         assert [r[0] for r in cells(pilot.app.screen)] == ["李建国", "赵敏", "孙静", "王芳", "钱伟"]
+
+
+@pilot_test
+async def test_visit_items_show_the_roster_facts(root):
+    from screens.visit import VisitScreen
+    from tests.visit_fixtures import VISIT_ID
+
+    async with make_app(root, lambda: VisitScreen(VISIT_ID, BRANCH_ID)).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen._goto("MEET-04")
+        await pilot.pause()
+        detail = str(screen.query_one("#detail").render())
+        assert "花名册：" in detail and "3名党员" in detail
+        screen._goto("PLAN-01")
+        await pilot.pause()
+        assert "花名册" not in str(screen.query_one("#detail").render())
