@@ -34,6 +34,8 @@ COLUMNS = (
     ("mark", "状态", 4),
 )
 _KINDS = list(MemberKind)
+#: Rows added before the screen is first drawn (more than a 24-line terminal shows).
+FIRST_ROWS = 40
 
 
 def _day(d: date | None) -> str:
@@ -102,9 +104,13 @@ class MemberScreen(Screen[None]):
         table = self.query_one("#members", DataTable)
         table.clear()
         self.members = {m.id: m for m in found}
-        # Rows are added in one call (fast for 300 members); `_order` maps a row back to its member.
-        table.add_rows([row_cells(m, self.linked.get(m.id)) for m in found])
-        self._order = [m.id for m in found]
+        self._order = [m.id for m in found]  # row n is member _order[n]
+        rows = [row_cells(m, self.linked.get(m.id)) for m in found]
+        # The table measures every cell it is given: a screenful first, so the
+        # roster shows at once, the rest once that is drawn.
+        table.add_rows(rows[:FIRST_ROWS])
+        if rows[FIRST_ROWS:]:
+            self.call_after_refresh(table.add_rows, rows[FIRST_ROWS:])
         self._show_detail()
 
     @property
