@@ -70,6 +70,8 @@ _CATEGORY = {
 _YEAR_MONTH = re.compile(r"(\d{4})(?:[-/.年])(\d{1,2})月?")
 # Excel's day 0 for serial dates (the 1900 system, with its leap-year slip before March 1900).
 _EXCEL_EPOCH = date(1899, 12, 30)
+# Numbers in a date column read as years (with a month after the point), not serials.
+_YEARS = (1900, 2100)
 _BOOLS = ("leading_cadre", "mobile", "frail")
 _DATES = ("birth_date", "joined_on", "full_on", "last_attended", "last_dues_paid", "last_talk")
 _MONEY = ("dues_base", "dues_override")
@@ -109,6 +111,13 @@ def cell_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if _YEARS[0] <= value < _YEARS[1]:
+            # 2001.07 typed into Excel or Calc becomes the number 2001.07 (2001.10 becomes
+            # 2001.1): a year and month, not day 2001 of Excel's calendar (1905).
+            year, month = int(value), round((value - int(value)) * 100)
+            if 1 <= month <= 12:
+                return date(year, month, 1)
+            raise ValueError(f"日期无效：{value}（年月请写作 {year}-07 或 {year}年7月）")
         if 1 <= value < 2958466:  # Excel's serial range (to 9999-12-31)
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise ValueError(f"日期无效：{value}")

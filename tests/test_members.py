@@ -77,6 +77,8 @@ def preview_of(store, data: bytes, **kw):
         ("１９９８年７月１日", date(1998, 7, 1)),  # full-width digits
         ("1998.07", date(1998, 7, 1)),  # year and month only
         ("1998/7/1", date(1998, 7, 1)),
+        (1998.07, date(1998, 7, 1)),  # 1998.07 typed into a spreadsheet becomes a number
+        (1998.1, date(1998, 10, 1)),  # and 1998.10 becomes 1998.1
         ("", None),
         (None, None),
     ],
