@@ -592,7 +592,12 @@ def export_members(store: Store, branch_ids: Iterable[str], path: Path) -> int:
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("党员花名册")
-    sheet.append([MEMBER_HEADINGS["branch"][0], *MEMBER_FIELDS.values()])
+    headings = [MEMBER_HEADINGS["branch"][0], *MEMBER_FIELDS.values()]
+    for index, heading in enumerate(headings):  # wide enough for a date, a branch name, a unit and post
+        wide = {"所在党支部": 26, "工作单位及职务": 24, "备注": 20}.get(heading, max(11, 2 * len(heading) + 2))
+        sheet.column_dimensions[_column_name(index)].width = wide
+    sheet.freeze_panes = "C2"
+    sheet.append(headings)
     count = 0
     for row in member_rows(store, branch_ids):
         sheet.append(row)
