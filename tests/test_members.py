@@ -343,3 +343,25 @@ def test_roster_lists_party_groups_in_number_order(groups, listed):
 
     found = sorted((Member(branch_id="b", name="某", party_group=g) for g in groups), key=roster_order)
     assert [m.party_group for m in found] == listed
+
+
+def test_save_many_merges_like_save_and_returns_clashes_in_place(store, branch):
+    from inspector.errors import EditConflict
+    from inspector.store import Store
+
+    on_file = store.save(Member(branch_id=branch.id, name="张三", contact="1"))
+    other = Store(store.root, "另一位")
+    other.save(on_file.model_copy(update={"contact": "2", "notes": "他人修改"}), base=on_file)
+    pairs = [
+        (on_file.model_copy(update={"contact": "3"}), on_file),  # both changed the phone: a clash
+        (Member(branch_id=branch.id, name="李四"), None),
+        (Member(branch_id=branch.id, name="王五"), None),
+    ]
+    clash, *added = store.save_many(pairs)
+    assert isinstance(clash, EditConflict) and set(clash.theirs) == {"contact"}
+    members = {m.name: m for m in store.members(branch.id)}
+    assert members["张三"].contact == "2" and members["张三"].notes == "他人修改"
+    assert {m.name for m in added} == {"李四", "王五"} <= set(members)
+    assert len(store.history(members["李四"])) == 1  # created, with its history entry
+    store.save(members["李四"].model_copy(update={"contact": "139"}), base=members["李四"])  # ids still unique
+    assert len(store.members(branch.id)) == 3
