@@ -100,6 +100,8 @@ HEADER_SEARCH = 10
 #: batch commits, so the lock is held well under a second.
 BATCH = 25
 BATCH_SECONDS = 0.4
+#: Records of one branch file saved in one pass: a branch of thousands is saved over several batches.
+PER_SAVE = 300
 
 ADD = "新增"
 UPDATE = "更新"
@@ -517,9 +519,14 @@ def import_roster(
     store: Store, preview: RosterPreview, progress: Callable[[int, int], None] | None = None
 ) -> RosterImport:
     """Save the good rows, each batch one transaction (all or nothing) that ends
-    after `BATCH` branch files or `BATCH_SECONDS`; `progress(done, total)` after each."""
+    after `BATCH` passes over a branch file (of up to `PER_SAVE` records each) or
+    `BATCH_SECONDS`; `progress(done, total)` after each."""
     rows = sorted(preview.changes, key=lambda r: _branch_of(r.record))
-    files = [list(group) for _bid, group in groupby(rows, key=lambda r: _branch_of(r.record))]
+    files = [
+        chunk
+        for _bid, group in groupby(rows, key=lambda r: _branch_of(r.record))
+        for chunk in _chunks(list(group), PER_SAVE)
+    ]
     result = RosterImport()
     done = 0
     pending = iter(files)
@@ -542,6 +549,11 @@ def import_roster(
         if progress is not None:
             progress(done, len(rows))
     return result
+
+
+def _chunks(rows: list[RosterRow], size: int) -> Iterator[list[RosterRow]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 def _count(row: RosterRow, outcome: Record | EditConflict, result: RosterImport) -> None:

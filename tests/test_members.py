@@ -365,3 +365,17 @@ def test_save_many_merges_like_save_and_returns_clashes_in_place(store, branch):
     assert len(store.history(members["李四"])) == 1  # created, with its history entry
     store.save(members["李四"].model_copy(update={"contact": "139"}), base=members["李四"])  # ids still unique
     assert len(store.members(branch.id)) == 3
+
+
+def test_a_large_branch_is_saved_over_several_batches(store, branch, monkeypatch):
+    import inspector.roster as roster
+
+    monkeypatch.setattr(roster, "PER_SAVE", 4)
+    monkeypatch.setattr(roster, "BATCH", 1)
+    data = workbook([["姓名", "入党日期"], *([f"党员{n}", f"2000-01-{n + 1:02d}"] for n in range(10))])
+    seen: list[tuple[int, int]] = []
+    result = import_roster(
+        store, preview_of(store, data, branch="城关社区党支部"), progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(4, 10), (8, 10), (10, 10)] and result.batches == 3 and result.saved == 10
+    assert len(store.members(branch.id)) == 10
