@@ -379,3 +379,13 @@ def test_a_large_branch_is_saved_over_several_batches(store, branch, monkeypatch
     )
     assert seen == [(4, 10), (8, 10), (10, 10)] and result.batches == 3 and result.saved == 10
     assert len(store.members(branch.id)) == 10
+
+
+def test_a_sync_conflict_names_a_member_field_as_the_roster_does():
+    from inspector.sync.merge import Conflict
+
+    def label(kind: str) -> str:
+        return Conflict("c", "b", "支部", kind, "r", "张三", "category", "farmer", ()).label
+
+    assert label("member") == "党员「张三」的人员类别"
+    assert label("finding") == "问题「张三」的问题类别"
