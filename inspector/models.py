@@ -142,6 +142,37 @@ class MemberKind(StrEnum):
     MOBILE = "mobile"
 
 
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class MemberStatus(StrEnum):
+    """正式党员 or 预备党员 (党章第七条: a year of probation from admission)."""
+
+    FULL = "full"
+    PROBATIONARY = "probationary"
+
+
+class MemberCategory(StrEnum):
+    """人员类别 as the 2008 党费 rules group members (see `inspector/members.py`)."""
+
+    EMPLOYED = "employed"
+    RETIRED = "retired"
+    FARMER = "farmer"
+    STUDENT = "student"
+    UNEMPLOYED = "unemployed"
+
+
+class AppraisalGrade(StrEnum):
+    """民主评议党员 grades (plan 三、4)."""
+
+    EXCELLENT = "excellent"
+    PASSED = "passed"
+    BASICALLY_PASSED = "basically_passed"
+    FAILED = "failed"
+
+
 class LegalTrack(StrEnum):
     """The two legal tracks for members out of reach (see `inspector/pocket.py`)."""
 
@@ -506,8 +537,43 @@ class PocketMember(Record):
     notes: str = ""
     found_on: date | None = None
     visit_id: str | None = None
+    # The roster entry (`Member`) this record is about, when the branch has a roster.
+    member_id: str | None = None
 
     _strip_name = field_validator("name", mode="before")(_strip)
+
+
+class Member(Record):
+    """One entry of a branch's 党员花名册. No ID number is kept (data minimisation)."""
+
+    kind: ClassVar[str] = "member"
+    multiline = frozenset({"notes"})
+    branch_id: str
+    name: str = Field(min_length=1, max_length=100)
+    sex: Sex | None = None
+    birth_date: date | None = None
+    status: MemberStatus = MemberStatus.FULL
+    joined_on: date | None = None
+    # 转正日期 of a full member; a 预备党员's probation runs a year from `joined_on`.
+    full_on: date | None = None
+    party_group: str = Field(default="", max_length=100)
+    unit_post: str = Field(default="", max_length=200)
+    category: MemberCategory = MemberCategory.EMPLOYED
+    leading_cadre: bool = False
+    mobile: bool = False
+    frail: bool = False
+    contact: str = Field(default="", max_length=100)
+    # 党费: monthly after-tax fixed income in 元, and an agreed monthly amount replacing the derived one.
+    dues_base: float | None = Field(default=None, ge=0, le=10_000_000)
+    dues_override: float | None = Field(default=None, ge=0, le=1_000_000)
+    last_attended: date | None = None
+    last_dues_paid: date | None = None
+    # 谈心谈话 and 民主评议 of the current round.
+    last_talk: date | None = None
+    appraisal: AppraisalGrade | None = None
+    notes: str = ""
+
+    _strip_name = field_validator("name", "party_group", "unit_post", "contact", mode="before")(_strip)
 
 
 class Plan4(Cleaned):
@@ -561,7 +627,7 @@ class WeakLaxDetermination(Record):
 
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.kind: cls for cls in (Committee, Branch, Visit, Finding, PocketMember, WeakLaxDetermination)
+    cls.kind: cls for cls in (Committee, Branch, Visit, Finding, PocketMember, WeakLaxDetermination, Member)
 }
 
 # Stored enum fields of each record kind. A visit's "answers" holds one
@@ -580,6 +646,7 @@ ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
     "finding": {"category": FindingCategory, "severity": Severity, "status": FindingStatus},
     "pocket": {"member_kind": MemberKind, "track": LegalTrack, "disposition": Disposition},
     "weaklax": {"status": WeakLaxStatus, "acceptance_result": AcceptanceResult},
+    "member": {"sex": Sex, "status": MemberStatus, "category": MemberCategory, "appraisal": AppraisalGrade},
 }
 
 
@@ -733,6 +800,22 @@ SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
     AssignmentRole: {
         "guide": "指导员",
         "leader": "包联领导",
+    },
+    # The roster's enums came after schema 1 (never stored by it): spelt as their labels.
+    Sex: {"male": "男", "female": "女"},
+    MemberStatus: {"full": "正式党员", "probationary": "预备党员"},
+    MemberCategory: {
+        "employed": "在职",
+        "retired": "离退休",
+        "farmer": "农民",
+        "student": "学生",
+        "unemployed": "无固定收入",
+    },
+    AppraisalGrade: {
+        "excellent": "优秀",
+        "passed": "合格",
+        "basically_passed": "基本合格",
+        "failed": "不合格",
     },
 }
 

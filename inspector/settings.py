@@ -128,6 +128,8 @@ class Settings(BaseModel):
     report_anonymise: bool = False
     # Who guides which branch, from the staff (`inspector/assignments.py`).
     assignments: list[Assignment] = Field(default_factory=list)
+    # 优秀 in 民主评议党员: at most this share of the members appraised (one third is local practice).
+    excellent_cap: float = Field(default=1 / 3, gt=0, le=1)
 
     def is_staff(self, name: str) -> bool:
         return bool(_name(name)) and _name(name) in {_name(n) for n in self.staff}

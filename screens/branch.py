@@ -88,6 +88,14 @@ class BranchScreen(WatchedScreen):
             id="branch.paper_checklist",
         ),
         Binding(
+            "r",
+            "members",
+            "花名册",
+            show=False,
+            tooltip="本支部的党员花名册：新增、修改，标为口袋/失联/流动党员",
+            id="branch.members",
+        ),
+        Binding(
             "f6",
             "export_bundle",
             "导出同步包",
@@ -349,6 +357,11 @@ class BranchScreen(WatchedScreen):
             self.notify("口袋党员界面尚未就绪", severity="warning")
             return
         self.app.push_screen(PocketScreen(self.branch_id))
+
+    def action_members(self) -> None:
+        from .members import MemberScreen
+
+        self.app.push_screen(MemberScreen(self.branch_id))
 
     def action_weaklax(self) -> None:
         try:

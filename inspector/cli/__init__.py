@@ -32,6 +32,7 @@ COMMANDS = {
     "conflicts": "inspector.cli.sync",
     "settings": "inspector.cli.settings",
     "reportback": "inspector.cli.reportback",
+    "roster": "inspector.cli.roster",
 }
 
 log = logging.getLogger("inspector")

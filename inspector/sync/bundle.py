@@ -45,7 +45,7 @@ FORMAT = "inspector-sync"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 # Kinds a branch part may hold.
-BRANCH_KINDS = ("branch", "finding", "pocket", "weaklax", "visit")
+BRANCH_KINDS = ("branch", "finding", "pocket", "weaklax", "member", "visit")
 # Zip-bomb limits, on declared and on actual sizes.
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024

@@ -39,8 +39,8 @@ from pydantic import ValidationError
 
 from inspector.errors import NotFound, StoreError
 from inspector.labels import KINDS as KIND_LABELS
+from inspector.labels import MEMBER_FIELDS, field_value
 from inspector.labels import SYNC_FIELDS as FIELD_LABELS
-from inspector.labels import field_value
 from inspector.models import RECORD_TYPES, utcnow
 from inspector.store import attachments
 from inspector.store import changes as ch
@@ -163,7 +163,8 @@ class Conflict:
     @property
     def label(self) -> str:
         head, _, key = self.field.partition(".")
-        name = FIELD_LABELS.get(head, head)
+        # The roster's own names first: its 类别 is 人员类别, not a finding's 问题类别.
+        name = (MEMBER_FIELDS.get(head) if self.kind == "member" else None) or FIELD_LABELS.get(head, head)
         return f"{KIND_LABELS.get(self.kind, self.kind)}「{self.title}」的{name}" + (f"（{key}）" if key else "")
 
     @property
@@ -544,7 +545,7 @@ def _export_branch(
     data = store.branch_file(bid)
     changes = _by_record(_docs(data, CHANGES))
     items: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = []
-    for kind in ("branch", "finding", "pocket", "weaklax"):
+    for kind in ("branch", "finding", "pocket", "weaklax", "member"):
         items.extend((kind, d, changes.get(d["id"], [])) for d in _docs(data, kind))
     for vid in store.visit_ids(bid):
         vdata = store.visit_file(bid, vid)
