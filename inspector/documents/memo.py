@@ -38,6 +38,8 @@ import orjson
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from inspector import clock
+from inspector.achievements import MAX_ACHIEVEMENTS, MAX_LINE_CHARS, contradicted, phrase
+from inspector.achievements import lines as written_lines
 from inspector.documents.officialdoc import (
     PLAIN,
     Column,
@@ -88,7 +90,7 @@ if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate, Item
 
 # Bump when the layout or wording changes, so existing memos stop being current.
-MEMO_FORMAT = 2
+MEMO_FORMAT = 3
 PLAN_NAME = "《关于在全体党员中开展“学党章党规、学系列讲话，做合格党员”学习教育方案》"
 DEFAULT_SIGNER = "基层党委"
 
@@ -220,7 +222,6 @@ _AREAS = (FindingCategory.IDEOLOGY, FindingCategory.ORGANISATION, FindingCategor
 MEMBERS_THEME = "members"
 #: Notes longer than this are not pasted into a memo: the inspector summarises them.
 LONG_NOTE_CHARS = 500
-MAX_ACHIEVEMENTS = 5
 MAX_REQUIREMENTS = 5
 #: The plan's section on the 组织关系排查 (and weak/lax rectification).
 INVENTORY_BASIS = "四、2"
@@ -318,15 +319,15 @@ def _short_note(text: str) -> str:
     return text if len(text) <= LONG_NOTE_CHARS else ""
 
 
-_VERDICTS = ("工作扎实有序", "做法较为规范", "落实情况较好")
-
-
 def suggest_achievements(inputs: MemoInputs) -> list[str]:
-    """Up to five achievements, one per checklist section fully met, in
-    summary prose: never an item's requirement. A section counts only when
-    every applicable item that was due is 符合, no open finding of the branch
-    concerns it, no ticked weak/lax criterion is tied to one of its items,
-    and (for the plan's 四、2 sections) no 口袋 or 失联 member is open."""
+    """Up to five achievements, one per checklist section fully met, in the
+    section's phrase (`inspector/achievements.py`): never an item's
+    requirement. A section counts only when every applicable item that was
+    due is 符合, no open finding of the branch concerns it, no ticked
+    weak/lax criterion is tied to one of its items, and (for the plan's 四、2
+    sections) no 口袋 or 失联 member is open, and no ticked criterion or member
+    out of reach contradicts it (`achievements.contradicted`). A section
+    without a phrase (a committee's own checklist) is named plainly."""
     from inspector.visit import applicable_items
 
     visit = inputs.visit
@@ -335,9 +336,10 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
     flagged |= {f.item_id for f in inputs.findings if f.item_id}
     inventory = _inventory(inputs, inputs.visit.date)
     lost = bool(inventory and (inventory[0][MemberKind.POCKET] or inventory[0][MemberKind.LOST_CONTACT]))
+    excluded = contradicted(inputs.criteria, out_of_reach=lost)
     out: list[str] = []
     for section in inputs.template.sections:
-        if lost and section.basis == INVENTORY_BASIS:  # members out of reach contradict it
+        if section.id in excluded or (lost and section.basis == INVENTORY_BASIS):
             continue
         items = [i for i in section.items if i.id in applicable and item_due(i, visit.date)]
         answers = [visit.answers.get(i.id) for i in items]
@@ -346,8 +348,7 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
         if any(i.id in flagged or (i.weaklax and i.weaklax in inputs.criteria) for i in items):
             continue
         facts = [n for n in (_short_note(a.note) for a in answers if a) if n][:2]
-        verdict = _VERDICTS[len(out) % len(_VERDICTS)]
-        text = f"在{_name(section.title)}方面，{verdict}，检查的{len(items)}项内容均符合要求"
+        text = phrase(section.id, visit.id) or f"在{_name(section.title)}方面，检查的{len(items)}项内容均符合要求"
         out.append(text + (f"，{'；'.join(facts)}" if facts else "") + "。")
         if len(out) == MAX_ACHIEVEMENTS:
             break
@@ -356,8 +357,8 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
 
 def achievements(inputs: MemoInputs) -> list[str]:
     """What the inspector wrote in the visit, one per line; else the suggestion."""
-    written = [_sentence(line) for line in clean_text(inputs.visit.achievements).split("\n")]
-    written = [line + "。" for line in written if line and len(line) <= LONG_NOTE_CHARS]
+    written = [_sentence(line) for line in written_lines(inputs.visit.achievements)]
+    written = [line + "。" for line in written if line and len(line) <= MAX_LINE_CHARS]
     return written[:MAX_ACHIEVEMENTS] or suggest_achievements(inputs)
 
 
