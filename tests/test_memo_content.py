@@ -32,6 +32,7 @@ from inspector.models import (
     VisitStatus,
     WeakLaxDetermination,
 )
+from inspector.store import Store
 from inspector.visit import applicable_items, finding_from_item
 
 VISIT_DAY = date(2016, 11, 20)
@@ -248,3 +249,20 @@ def test_typical_memo_fits_six_pages(store, tmp_path, case, most):
     )
     pdf = (tmp_path / f"{case}.pdf").read_bytes()
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type/Page>") + pdf.count(b"/Type /Page>") <= most
+
+
+def test_number_sits_in_a_masthead_under_the_issuer(store, tmp_path):
+    """GB/T 9704-2012 7.2: the organ's mark in red, the 文号 centred two lines under it
+    with a red line under the number, the title two lines under the line."""
+    rec = memo.issue_memo(store, build(store, 5), numbered=True, out_dir=tmp_path, today=TODAY)
+    paras = docx.Document(rec.file).paragraphs
+    texts = [p.text for p in paras]
+    assert texts[:6] == ["中共城关镇委员会", "", "", "组字〔2016〕1号", "", ""]
+    assert texts[6].startswith("关于城关镇第一社区党支部")
+    mark, number = paras[0], paras[3]
+    assert mark.alignment == number.alignment == 1  # centred
+    assert {str(r.font.color.rgb) for r in mark.runs} == {"FF0000"}
+    assert 'w:color="FF0000"' in number._p.xml and "<w:bottom " in number._p.xml
+    other = Store(tmp_path / "other", "测试员")
+    draft = memo.write_memo(other, build(other, 0), path=tmp_path / "draft.docx", today=TODAY)
+    assert docx.Document(draft.file).paragraphs[0].text.startswith("关于")  # no 版头 without a number

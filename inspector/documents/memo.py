@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from inspector import clock
 from inspector.achievements import MAX_ACHIEVEMENTS, MAX_LINE_CHARS, contradicted, phrase
@@ -48,6 +47,7 @@ from inspector.documents.officialdoc import (
     add_body,
     add_heading1,
     add_heading2,
+    add_masthead,
     add_paragraph,
     add_signature,
     add_table,
@@ -414,8 +414,7 @@ def build_document(inputs: MemoInputs, today: date, *, number: str = ""):
     name = _name(inputs.branch.name)
     findings = ordered_findings(inputs)
     if number:
-        add_paragraph(w.doc, number, PLAIN, fonts=w.fonts).alignment = WD_ALIGN_PARAGRAPH.CENTER
-        add_blank(w.doc)
+        add_masthead(w.doc, _name(inputs.signer), number, fonts=w.fonts)
     add_title(w.doc, memo_title(name), fonts=w.fonts)
     add_paragraph(w.doc, f"{name}：", PLAIN, fonts=w.fonts)
     visit = inputs.visit

@@ -707,6 +707,41 @@ def add_blank(doc: Document) -> Paragraph:
     return Paragraph(p, doc)
 
 
+# 版头 (GB/T 9704-2012 7.2): the issuing organ's mark in red, at most this
+# size, shrunk so that a long name stays on one line of the 版心 (156 mm).
+MASTHEAD_MAX_SIZE = 30.0
+TEXT_WIDTH_PT = 156 / 25.4 * 72
+RED = "FF0000"
+
+
+def add_masthead(doc: Document, issuer: str, number: str, *, fonts: MemoFonts) -> None:
+    """The 版头 of a numbered document (GB/T 9704-2012 7.2.4, 7.2.5, 7.2.7):
+    the 发文机关标志 (the organ's full name, red 小标宋, centred); the
+    发文字号 centred two lines under it (3号 仿宋, a 下行文); a red
+    separator line as wide as the 版心 about 4 mm under the number. The
+    title follows two lines under the line (7.3.1)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml import parse_xml
+    from docx.shared import Pt, RGBColor
+
+    size = min(MASTHEAD_MAX_SIZE, float(int(TEXT_WIDTH_PT * 0.95 / max(1.0, text_width_em(issuer)))))
+    mark = add_paragraph(doc, issuer, PLAIN, fonts=fonts, font="title", size=size)
+    mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    mark.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    mark.paragraph_format.line_spacing = Pt(max(LINE_PITCH, size * 1.4))  # a grid line would clip it
+    for run in mark.runs:
+        run.font.color.rgb = RGBColor.from_string(RED)
+    add_blank(doc)
+    add_blank(doc)
+    line = add_paragraph(doc, number, PLAIN, fonts=fonts, size=SIZE_3)
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # The border sits under the line box; 4 pt more puts it ~4 mm under the glyphs.
+    border = f'<w:pBdr xmlns:w="{W_NS}"><w:bottom w:val="single" w:sz="12" w:space="4" w:color="{RED}"/></w:pBdr>'
+    paragraph_element(line).get_or_add_pPr().append(parse_xml(border))
+    add_blank(doc)
+    add_blank(doc)
+
+
 def add_annex_mark(doc: Document, text: str = "附件", *, fonts: MemoFonts) -> Paragraph:
     """ "附件" at the top left of a new page, in 3号 黑体 (GB/T 9704 8)."""
     para = add_paragraph(doc, text, PLAIN, fonts=fonts, font="heading1", size=SIZE_3)
