@@ -20,7 +20,7 @@ from inspector.models import Visit, VisitStatus
 from inspector.text import clean
 
 #: Published memos state 3–5 achievements.
-MAX_ACHIEVEMENTS = 5
+MIN_ACHIEVEMENTS, MAX_ACHIEVEMENTS = 3, 5
 #: A longer line is a note pasted in, not an achievement: the inspector summarises it.
 MAX_LINE_CHARS = 500
 PHRASES_FILE = "phrases/achievements.toml"

@@ -304,7 +304,7 @@ ITEM_NOTES: dict[str, tuple[str, ...]] = {
     "ORG-04": ("组织委员调走后一直未补选，支委只有2人",),
     "ORG-05": ("重要事项由书记一人决定，没有支委会记录",),
     "ORG-06": ("工作制度只上墙、不执行，近半年无执行记录",),
-    "REL-01": ("党员名册与实际不符，有2名党员信息未更新",),
+    "REL-01": ("有2名党员已迁出仍在名册中",),
     "REL-04": ("流动党员未纳入学习安排，联系记录空白",),
     "DUES-01": ("党费收缴登记簿只有总数，没有逐人记录",),
     "DUES-02": ("有3名党员交纳基数仍按2014年工资核定",),
@@ -320,10 +320,10 @@ ITEM_NOTES: dict[str, tuple[str, ...]] = {
 }
 # A fact any item can carry, by how it was checked.
 CHECKED_NOTES = {
-    VisitMethod.REVIEW_RECORDS: "查阅今年以来的资料核实",
-    VisitMethod.DISCUSSION: "座谈中党员反映属实",
-    VisitMethod.HEAR_REPORT: "听取汇报时未能说明落实情况",
-    VisitMethod.ATTEND: "列席会议时核实",
+    VisitMethod.REVIEW_RECORDS: "经查阅资料核实",
+    VisitMethod.DISCUSSION: "经座谈核实",
+    VisitMethod.HEAR_REPORT: "经听取汇报核实",
+    VisitMethod.ATTEND: "经列席会议核实",
 }
 # The 整改目标 and 整改措施 written for a problem of each checklist section,
 # so that a finding's goal and measures answer its own problem.
@@ -726,7 +726,7 @@ class _Builder:
             elif sector is Sector.PUBLIC_INSTITUTION:
                 if late or rng.random() < 0.3:
                     return self.numbered(f"{town}机关")
-                name = f"{town}{rng.choice(OFFICE_UNITS)}党支部"
+                name = f"{town}{rng.choice(OFFICE_UNITS[1:])}党支部"  # 机关 is numbered above
             elif sector is Sector.SCHOOL:
                 unit = rng.choice(SCHOOL_UNITS)
                 name = f"{self.place()}{unit}党支部" if late or not unit.startswith("中") else f"{town}{unit}党支部"
@@ -907,7 +907,7 @@ class _Builder:
                 value, note = AnswerValue.MET, ""
             else:
                 roll = rng.random()
-                partly = AnswerValue.PARTLY_MET in item.allowed_answers and roll < 0.15
+                partly = AnswerValue.PARTLY_MET in item.allowed_answers and roll < 0.08
                 value = (
                     AnswerValue.PARTLY_MET
                     if partly

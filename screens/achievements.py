@@ -27,7 +27,7 @@ from .styles import tcss
 
 log = logging.getLogger("inspector.ui")
 
-HINT = f"每行一条，写{ach.MAX_ACHIEVEMENTS - 2}–{ach.MAX_ACHIEVEMENTS}条，先概括、再写做法。"
+HINT = f"每行一条，写{ach.MIN_ACHIEVEMENTS}–{ach.MAX_ACHIEVEMENTS}条，先概括、再写做法。"
 
 
 class AchievementsEditor(RecordEditor[Visit]):

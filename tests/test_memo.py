@@ -345,7 +345,16 @@ def test_outline_order_and_annex(store, tmp_path):
     assert annex.paragraph_format.page_break_before
     (table,) = document.tables
     rows = [[c.text for c in r.cells] for r in table.rows]
-    assert rows[0] == ["序号", "问题类别", "问题描述", "整改目标", "整改措施", "责任领导", "具体\n责任人", "整改时限"]
+    assert rows[0] == [
+        "序号",
+        "问题\n类别",
+        "问题描述",
+        "整改目标",
+        "整改措施",
+        "责任\n领导",
+        "具体\n责任人",
+        "整改时限",
+    ]
     assert [r[:3] for r in rows[1:]] == [
         ["1", "思想", "部分党员自学笔记缺失"],
         ["2", "组织", "专题组织生活会未征求群众意见"],

@@ -266,3 +266,14 @@ def test_number_sits_in_a_masthead_under_the_issuer(store, tmp_path):
     other = Store(tmp_path / "other", "测试员")
     draft = memo.write_memo(other, build(other, 0), path=tmp_path / "draft.docx", today=TODAY)
     assert docx.Document(draft.file).paragraphs[0].text.startswith("关于")  # no 版头 without a number
+
+
+def test_the_paragraph_after_the_annex_table_cannot_spill_onto_a_blank_page(store, tmp_path):
+    """Word needs a paragraph after a table that ends the document; at one point high and
+    off the line grid it stays on the table's page even when the table fills it."""
+    _, document = document_of(store, tmp_path, "five")
+    body = document.element.body
+    last = body[-2]  # the element before the section properties
+    assert last.tag.endswith("}p") and last.getprevious().tag.endswith("}tbl")
+    xml = last.xml
+    assert 'w:snapToGrid w:val="0"' in xml and 'w:line="20" w:lineRule="exact"' in xml and 'w:sz w:val="2"' in xml

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from inspector import clock
-from inspector.achievements import MAX_ACHIEVEMENTS, MAX_LINE_CHARS, contradicted, phrase
+from inspector.achievements import MAX_ACHIEVEMENTS, MAX_LINE_CHARS, MIN_ACHIEVEMENTS, contradicted, phrase
 from inspector.achievements import lines as written_lines
 from inspector.documents.officialdoc import (
     PLAIN,
@@ -320,14 +320,16 @@ def _short_note(text: str) -> str:
 
 
 def suggest_achievements(inputs: MemoInputs) -> list[str]:
-    """Up to five achievements, one per checklist section fully met, in the
+    """Up to five achievements, one per checklist section met, in the
     section's phrase (`inspector/achievements.py`): never an item's
-    requirement. A section counts only when every applicable item that was
-    due is 符合, no open finding of the branch concerns it, no ticked
-    weak/lax criterion is tied to one of its items, and (for the plan's 四、2
-    sections) no 口袋 or 失联 member is open, and no ticked criterion or member
-    out of reach contradicts it (`achievements.contradicted`). A section
-    without a phrase (a committee's own checklist) is named plainly."""
+    requirement. A section counts when every applicable item that was due
+    is 符合, no open finding of the branch concerns it, no ticked weak/lax
+    criterion is tied to one of its items or contradicts it
+    (`achievements.contradicted`), and (for the plan's 四、2 sections) no
+    口袋 or 失联 member is open. When fewer than three sections are fully
+    met, sections of three or more items with one 基本符合 fill up to three
+    (published memos name 3–5). A section without a phrase (a committee's
+    own checklist) is named plainly."""
     from inspector.visit import applicable_items
 
     visit = inputs.visit
@@ -337,22 +339,27 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
     inventory = _inventory(inputs, inputs.visit.date)
     lost = bool(inventory and (inventory[0][MemberKind.POCKET] or inventory[0][MemberKind.LOST_CONTACT]))
     excluded = contradicted(inputs.criteria, out_of_reach=lost)
-    out: list[str] = []
-    for section in inputs.template.sections:
+    full: list[tuple[int, str]] = []
+    mostly: list[tuple[int, str]] = []
+    for n, section in enumerate(inputs.template.sections):
         if section.id in excluded or (lost and section.basis == INVENTORY_BASIS):
             continue
         items = [i for i in section.items if i.id in applicable and item_due(i, visit.date)]
-        answers = [visit.answers.get(i.id) for i in items]
-        if not items or any(a is None or a.value != AnswerValue.MET for a in answers):
+        answers = [a for a in (visit.answers.get(i.id) for i in items) if a is not None]
+        if not items or len(answers) < len(items) or any(i.id in flagged for i in items):
             continue
-        if any(i.id in flagged or (i.weaklax and i.weaklax in inputs.criteria) for i in items):
+        if any(i.weaklax and i.weaklax in inputs.criteria for i in items):
             continue
-        facts = [n for n in (_short_note(a.note) for a in answers if a) if n][:2]
-        text = phrase(section.id, visit.id) or f"在{_name(section.title)}方面，检查的{len(items)}项内容均符合要求"
-        out.append(text + (f"，{'；'.join(facts)}" if facts else "") + "。")
-        if len(out) == MAX_ACHIEVEMENTS:
-            break
-    return out
+        met = [a for a in answers if a.value == AnswerValue.MET]
+        partly = sum(1 for a in answers if a.value == AnswerValue.PARTLY_MET)
+        if len(met) + partly < len(items) or partly > (1 if len(items) >= 3 else 0):
+            continue
+        facts = [t for t in (_short_note(a.note) for a in met) if t][:2]
+        plain = f"在{_name(section.title)}方面，检查的{len(items)}项内容{'基本' if partly else '均'}符合要求"
+        text = (phrase(section.id, visit.id) or plain) + (f"，{'；'.join(facts)}" if facts else "") + "。"
+        (mostly if partly else full).append((n, text))
+    chosen = full[:MAX_ACHIEVEMENTS] + mostly[: max(0, MIN_ACHIEVEMENTS - len(full))]
+    return [text for _, text in sorted(chosen)]
 
 
 def achievements(inputs: MemoInputs) -> list[str]:
@@ -545,11 +552,11 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inven
 
 ANNEX_COLUMNS = (
     Column("序号", 9, "center"),
-    Column("问题类别", 14, "center"),
-    Column("问题描述", 33),
+    Column("问题\n类别", 12, "center"),
+    Column("问题描述", 35),
     Column("整改目标", 22),
     Column("整改措施", 26),
-    Column("责任领导", 16, "center"),
+    Column("责任\n领导", 16, "center"),
     Column("具体\n责任人", 16, "center"),
     Column("整改时限", 20, "center"),
 )

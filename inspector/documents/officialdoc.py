@@ -849,8 +849,16 @@ def add_table(
         out.append("</w:tr>")
     out.append("</w:tbl>")
     _append_block(doc, parse_xml("".join(out)))
-    # Word wants a paragraph after a table that ends a document or section.
-    add_blank(doc)
+    # Word wants a paragraph after a table that ends a document or section;
+    # one point high, so that a table filling its last page leaves no blank page after it.
+    _append_block(
+        doc,
+        parse_xml(
+            f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{style_id(PLAIN)}"/>'
+            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+            '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
+        ),
+    )
 
 
 def set_properties(doc: Document, *, title: str, author: str, when: date) -> None:
