@@ -623,7 +623,7 @@ class _Builder:
         self.county = rng.choice(COUNTIES)
         self.town = rng.choice(TOWNS)
         self.staff = [self.person() for _ in range(12)]
-        self.leaders = [f"党委委员{self.person()}" for _ in range(5)]
+        self.leaders = [self.person() for _ in range(5)]  # committee members, named as in the annex
 
     # -------------------------------------------------------------- helpers
     def uid(self) -> str:

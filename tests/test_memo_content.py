@@ -208,11 +208,22 @@ def test_24_character_title_is_a_trapezoid():
 
 
 @pytest.mark.parametrize(
-    "name", ["松湾村党支部", "城关镇第一社区党支部", "城关镇人民政府机关第二党支部", "城关镇财政所党支部"]
+    "name",
+    [
+        "松湾村党支部",
+        "城关镇第一社区党支部",
+        "城关镇人民政府机关第二党支部",
+        "城关镇财政所党支部",
+        "石桥镇农商银行支行党支部",
+        "驻广州李寨流动党员党支部",
+        "车站里社区第二党支部",
+    ],
 )
 def test_memo_titles_take_shape(name):
     lines = memo.memo_title(name)
     assert 2 <= len(lines) <= 3 and title_shape(lines) and min(map(len, lines)) >= 4
+    unit = name[name.rindex("第") :] if "第二党支部" in name else "党支部"
+    assert any(unit in line for line in lines)  # 党支部 (with its number) is never broken
     assert "".join(lines) == f"关于{name}“两学一做”学习教育现场指导情况的反馈意见"
 
 

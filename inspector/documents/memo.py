@@ -406,7 +406,13 @@ class _Writer:
         add_body(self.doc, text, fonts=self.fonts)
 
 
-_NAME_WORDS = re.compile(r"(?:(?<=[镇乡村局所站厂司校院])|(?<=街道|社区|中心))(?=..)|(?=党支部$|党总支$|党委$|支部$)")
+# A branch name's words: the town (…镇, …乡, …街道) and the unit stay whole,
+# and 党支部 with its number (第二党支部) is one word, never broken.
+_NUMERAL = "[一二三四五六七八九十]"
+_NAME_WORDS = re.compile(
+    rf"(?:(?<=[镇乡])|(?<=街道))(?=..)"
+    rf"|(?<!第{_NUMERAL})(?<!第{_NUMERAL}{_NUMERAL})(?=(?:第{_NUMERAL}+)?(?:党支部|党总支|党委)$)"
+)
 
 
 def memo_title(branch_name: str) -> list[str]:
@@ -551,14 +557,15 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inven
 
 
 ANNEX_COLUMNS = (
-    Column("序号", 9, "center"),
+    Column("序号", 8, "center"),
     Column("问题\n类别", 12, "center"),
-    Column("问题描述", 35),
-    Column("整改目标", 22),
-    Column("整改措施", 26),
-    Column("责任\n领导", 16, "center"),
-    Column("具体\n责任人", 16, "center"),
-    Column("整改时限", 20, "center"),
+    Column("问题描述", 36),
+    Column("整改目标", 24),
+    Column("整改措施", 30),
+    # A three-character name at 10.5 pt is 11 mm, plus the cell margins.
+    Column("责任\n领导", 14, "center"),
+    Column("具体\n责任人", 14, "center"),
+    Column("整改时限", 18, "center"),
 )
 
 
