@@ -245,7 +245,7 @@ _REQUIREMENTS = {
     "经教育仍不改正的，按照有关规定稳妥处置。",
 }
 _RECTIFY = "抓好问题整改。对照问题清单逐项整改，完成一项、销号一项，整改情况及时记入整改台账。"
-_CONSOLIDATE = "巩固学习教育成果。坚持问题导向，推动学习教育常态化、制度化，确保取得实效。"
+_CONSOLIDATE = "巩固学习教育成果。坚持问题导向，推动学习教育常态化、制度化。"
 
 
 def theme_of(category: FindingCategory) -> FindingCategory | str:
@@ -547,6 +547,9 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inven
         )
     themed = [_REQUIREMENTS[t] for t in dict.fromkeys(theme_of(f.category) for f in findings)]
     items = fixed[:1] + themed[: MAX_REQUIREMENTS - len(fixed)] + fixed[1:]
+    upcoming = _upcoming(inputs)
+    if upcoming and len(items) < MAX_REQUIREMENTS:
+        items.append(f"抓好后续工作。{upcoming}等工作尚未到时间节点，要提前谋划、按时完成，确保取得实效。")
     if len(items) < 3:
         items.append(_CONSOLIDATE)
     for k, text in enumerate(items, 1):
@@ -556,16 +559,25 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inven
         w.p(f"请于收到本意见后{days}日内将整改落实情况书面报送{_name(inputs.signer)}。")
 
 
+def _upcoming(inputs: MemoInputs) -> str:
+    """The sections of the time-bound duties not yet due at the visit (七一 lessons, year-end meetings)."""
+    from inspector.visit import applicable_items
+
+    items = applicable_items(inputs.template, inputs.branch)
+    titles = (_name(inputs.template.section_of(i.id).title) for i in items if not item_due(i, inputs.visit.date))
+    return "、".join(dict.fromkeys(titles))
+
+
 ANNEX_COLUMNS = (
     Column("序号", 8, "center"),
     Column("问题\n类别", 12, "center"),
-    Column("问题描述", 36),
+    Column("问题描述", 34),
     Column("整改目标", 24),
     Column("整改措施", 30),
     # A three-character name at 10.5 pt is 11 mm, plus the cell margins.
     Column("责任\n领导", 14, "center"),
     Column("具体\n责任人", 14, "center"),
-    Column("整改时限", 18, "center"),
+    Column("整改时限", 20, "center"),
 )
 
 
