@@ -66,12 +66,14 @@ def section_phrases() -> dict[str, tuple[str, ...]]:
     return {sid: tuple(p.strip() for p in texts if p.strip()) for sid, texts in _data().get("sections", {}).items()}
 
 
-def contradicted(criteria: Iterable[str], *, out_of_reach: bool) -> set[str]:
+def contradicted(keys: Iterable[str], *, out_of_reach: bool) -> set[str]:
     """Sections no achievement may be drawn from: those a ticked weak/lax
-    criterion (by id) contradicts, and with members out of reach, those
-    about members (a 软弱涣散 branch does not read as a model of organisation life)."""
+    criterion or an open finding (by criterion or item id) contradicts, and
+    with members out of reach, those about members (a 软弱涣散 branch does
+    not read as a model of organisation life, nor 作风 as good while 群众
+    complain of members)."""
     table = _data().get("contradicted", {})
-    keys = [*criteria, *([OUT_OF_REACH] if out_of_reach else [])]
+    keys = [*keys, *([OUT_OF_REACH] if out_of_reach else [])]
     return {sid for key in keys for sid in table.get(key, ())}
 
 

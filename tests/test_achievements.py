@@ -138,3 +138,17 @@ def test_a_weak_lax_criterion_and_members_out_of_reach_take_their_sections_out(t
     for sid in excluded:
         assert not any(a.startswith(p) for p in ach.section_phrases().get(sid, ()) for a in suggested), sid
     assert suggested  # sections not concerned still count
+
+
+def test_an_open_finding_takes_out_the_sections_it_contradicts(root):
+    """作风建设取得成效 does not sit next to an open finding that members harm the people's interests."""
+    store = Store(root, "测试员")
+    visit = store.visit("v-1", "b-1")
+    before = memo.suggest_achievements(memo.gather(store, visit))
+    duties = ach.section_phrases()["duties"]
+    assert any(a.startswith(p) for p in duties for a in before)
+    f = store.get(memo.Finding, "f-00", "b-1")
+    store.save(f.model_copy(update={"id": "f-prob", "item_id": "PROB-03", "visit_id": "v-0"}))
+    after = memo.suggest_achievements(memo.gather(store, visit))
+    assert {"conduct", "duties"} <= ach.contradicted(["PROB-03"], out_of_reach=False)
+    assert not any(a.startswith(p) for p in duties for a in after)

@@ -338,7 +338,7 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
     flagged |= {f.item_id for f in inputs.findings if f.item_id}
     inventory = _inventory(inputs, inputs.visit.date)
     lost = bool(inventory and (inventory[0][MemberKind.POCKET] or inventory[0][MemberKind.LOST_CONTACT]))
-    excluded = contradicted(inputs.criteria, out_of_reach=lost)
+    excluded = contradicted([*inputs.criteria, *flagged], out_of_reach=lost)
     full: list[tuple[int, str]] = []
     mostly: list[tuple[int, str]] = []
     for n, section in enumerate(inputs.template.sections):
