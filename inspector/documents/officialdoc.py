@@ -743,10 +743,27 @@ def add_masthead(doc: Document, issuer: str, number: str, *, fonts: MemoFonts) -
 
 
 def add_annex_mark(doc: Document, text: str = "附件", *, fonts: MemoFonts) -> Paragraph:
-    """ "附件" at the top left of a new page, in 3号 黑体 (GB/T 9704 8)."""
-    para = add_paragraph(doc, text, PLAIN, fonts=fonts, font="heading1", size=SIZE_3)
-    para.paragraph_format.page_break_before = True
-    return para
+    """ "附件" at the top left of a new page, in 3号 黑体 (GB/T 9704 8).
+
+    The annex is a section of its own (a new page; footers and page numbers
+    carry on) without the body's line grid: on the grid LibreOffice gives
+    the paragraph Word needs after the annex table a full line, which is a
+    blank last page whenever the table fills its page."""
+    from copy import deepcopy
+
+    from docx.oxml.ns import qn
+
+    # The body's section ends with its last paragraph (python-docx's
+    # add_section would add an empty one, which can spill onto a page of its own).
+    body = doc.element.body
+    ending = body.find(qn("w:sectPr"))
+    annex = deepcopy(ending)
+    for child in list(annex):
+        if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:docGrid")):
+            annex.remove(child)  # footers carry on from the body's section
+    paragraph_element(doc.paragraphs[-1]).get_or_add_pPr().append(ending)
+    body.append(annex)
+    return add_paragraph(doc, text, PLAIN, fonts=fonts, font="heading1", size=SIZE_3)
 
 
 def add_signature(doc: Document, signer: str, on: date, *, fonts: MemoFonts, sealed: bool = True) -> None:
