@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from inspector.errors import StoreError
 from inspector.models import (
@@ -47,6 +47,9 @@ from inspector.models import (
 )
 from inspector.settings import Campaign, load_settings, update_settings
 from inspector.store import Store
+
+if TYPE_CHECKING:
+    from inspector.checklist import WeakLaxCriterion
 
 # Entries the program itself puts in a data folder before any record exists
 # (the log, the lock and its change marker, the installation id) or that hold
@@ -476,8 +479,6 @@ WEAKLAX_EVIDENCE = {
     "WLQ03": "近3年无发展对象",
     "WLQ04": "群众满意率测评为52%",
 }
-# Criteria that only make sense for villages and residential communities (types 5–9).
-_VILLAGE_ONLY = frozenset({"WL05", "WL06", "WL07", "WL08", "WL09"})
 # Items whose answer follows from the branch's own records, never drawn at
 # random (by template): a vacant secretary (ORG-01, answered from the branch),
 # fewer than three full members, members out of reach.
@@ -580,7 +581,8 @@ def generate(
     loaded = load_templates(dirs)
     if not loaded.templates:
         raise DemoRefused("没有可用的检查清单模板，无法生成演示数据")
-    criteria = [c.id for c in load_weaklax_criteria(dirs)]
+    # Each criterion with the sectors it applies to (types 5–9: villages and communities only).
+    criteria = {c.id: c for c in load_weaklax_criteria(dirs)}
     campaign = load_settings(store.root).campaign
     builder = _Builder(store, random.Random(seed), today or reference_day(campaign), loaded.templates, criteria)
     started = time.perf_counter()
@@ -610,7 +612,7 @@ class _BranchSpec:
 class _Builder:
     """Draws every record from one random generator, in a fixed order."""
 
-    def __init__(self, store: Store, rng: random.Random, today: date, templates, criteria: list[str]):
+    def __init__(self, store: Store, rng: random.Random, today: date, templates, criteria: dict[str, WeakLaxCriterion]):
         self.store = store
         self.rng = rng
         self.today = today
@@ -1064,17 +1066,16 @@ class _Builder:
 
     # -------------------------------------------------------------- weak/lax
     def ticks(self, branch: Branch) -> list[str]:
-        """1–3 weak/lax situations that can hold for the branch: the village
-        types only for villages and communities, 书记不胜任 only with a
-        secretary, 书记出缺 always (and only) without one."""
-        village = branch.sector in (Sector.RURAL, Sector.COMMUNITY)
+        """1–3 weak/lax situations that can hold for the branch: each in its
+        sectors (`checklists/weaklax.toml`), 书记不胜任 only with a secretary,
+        书记出缺 always (and only) without one."""
         vacancy = {"WL01", "WLQ01"}
         pool = [
-            c
-            for c in self.criteria
-            if (village or c not in _VILLAGE_ONLY)
-            and (c != "WL02" or branch.secretary)
-            and (c != "WLQ01" or not branch.secretary)
+            cid
+            for cid, c in self.criteria.items()
+            if c.applies_to(branch.sectors)
+            and (cid != "WL02" or branch.secretary)
+            and (cid != "WLQ01" or not branch.secretary)
         ]
         if not pool:
             return []

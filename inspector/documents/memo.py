@@ -87,7 +87,7 @@ from inspector.store import Store
 if TYPE_CHECKING:
     from docx.document import Document
 
-    from inspector.checklist import ChecklistTemplate, Item
+    from inspector.checklist import ChecklistTemplate
 
 # Bump when the layout or wording changes, so existing memos stop being current.
 MEMO_FORMAT = 3
@@ -261,14 +261,6 @@ def basis_text(basis: str) -> str:
     return f"《方案》{basis}“{title}”" if title else basis
 
 
-def item_due(item: Item, on: date) -> bool:
-    """Whether a time-bound duty (七一 lesson, year-end meetings) had fallen due by `on`."""
-    if not item.due:
-        return True
-    month, day = map(int, item.due.split("-"))
-    return on >= date(on.year, month, day)
-
-
 def _key(text: str) -> str:
     return "".join(_sentence(text).split())
 
@@ -293,7 +285,7 @@ def ordered_findings(inputs: MemoInputs) -> list[Finding]:
         ),
     ):
         item = items.get(f.item_id or "")
-        if item is not None and not item_due(item, inputs.visit.date):
+        if item is not None and not item.is_due(inputs.visit.date):
             continue
         key = (f.item_id or "", _key(f.description))
         if key not in seen:
@@ -344,7 +336,7 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
     for n, section in enumerate(inputs.template.sections):
         if section.id in excluded or (lost and section.basis == INVENTORY_BASIS):
             continue
-        items = [i for i in section.items if i.id in applicable and item_due(i, visit.date)]
+        items = [i for i in section.items if i.id in applicable and i.is_due(visit.date)]
         answers = [a for a in (visit.answers.get(i.id) for i in items) if a is not None]
         if not items or len(answers) < len(items) or any(i.id in flagged for i in items):
             continue
@@ -472,7 +464,7 @@ def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
     if _name(branch.secretary):
         facts.append(f"支部书记为{_name(branch.secretary)}同志")
     items = applicable_items(template, branch)
-    due = [i for i in items if item_due(i, visit.date)]
+    due = [i for i in items if i.is_due(visit.date)]
     counts = {v: 0 for v in AnswerValue}
     for item in due:
         answer = visit.answers.get(item.id)
@@ -564,7 +556,7 @@ def _upcoming(inputs: MemoInputs) -> str:
     from inspector.visit import applicable_items
 
     items = applicable_items(inputs.template, inputs.branch)
-    titles = (_name(inputs.template.section_of(i.id).title) for i in items if not item_due(i, inputs.visit.date))
+    titles = (_name(inputs.template.section_of(i.id).title) for i in items if not i.is_due(inputs.visit.date))
     return "、".join(dict.fromkeys(titles))
 
 
