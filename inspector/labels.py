@@ -217,6 +217,7 @@ SYNC_FIELDS: dict[str, str] = {
     "category": "问题类别",
     "deleted": "删除",
     "summary": "指导小结",
+    "achievements": "主要做法和成效",
     "disposition": "处置方式",
     "track": "处置依据",
     "last_contact": "最后联系",

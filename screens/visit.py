@@ -123,6 +123,9 @@ class VisitScreen(Screen[None]):
         Binding(
             "i", "issue_memo", "印发", show=False, tooltip="印发反馈意见：确定成文日期和文号", id="visit.issue_memo"
         ),
+        Binding(
+            "a", "achievements", "成效", show=False, tooltip="填写反馈意见的主要做法和成效", id="visit.achievements"
+        ),
         Binding("p", "pockets", "口袋党员", show=False, id="visit.pockets"),
         Binding("escape", "back", "返回", id="visit.back"),
     ]
@@ -546,7 +549,7 @@ class VisitScreen(Screen[None]):
             self._apply(saved)
             self._show_status()
             self._show_item()
-            self.say("现场指导已完成，记录已转为只读")
+            self.say("现场指导已完成，记录已转为只读；按 a 填写主要做法和成效，按 m 生成反馈意见")
 
         pending = visits.incomplete_findings(self.findings)
         listed = "、".join(f.item_id or f.description[:8] for f in pending)
@@ -650,6 +653,22 @@ class VisitScreen(Screen[None]):
             self.say(f"反馈意见已印发：{path}")
 
         issue_memo(self.app, self.visit, done)
+
+    def action_achievements(self) -> None:
+        from inspector.achievements import NOT_COMPLETED
+
+        from .achievements import AchievementsEditor
+
+        if not self.completed:
+            self.say(f"{NOT_COMPLETED}（所有条目作答后按 c 完成）", error=True)
+            return
+
+        def done(saved: Visit | None) -> None:
+            if saved is not None:
+                self.visit = saved
+                self.say("主要做法和成效已保存，生成反馈意见时采用")
+
+        self.app.push_screen(AchievementsEditor(self.visit, self.branch.name), done)
 
     # -------------------------------------------------------------- navigation
     def action_pockets(self) -> None:
