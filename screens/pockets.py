@@ -23,6 +23,7 @@ from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from .cjk import fullwidth
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
+from .tone import tone
 from .widgets.literal import LiteralTable
 
 LEVEL_STYLE = {
@@ -71,7 +72,7 @@ def row_cells(member: PocketMember, today: date) -> tuple[object, ...]:
         _count(pocket.days_since(member.last_contact, today)),
         short_track(pocket.track_for(member, today)),
         labels.label(member.disposition),
-        Text(notice.level.value, style=LEVEL_STYLE[notice.level]),
+        Text(notice.level.value, style=tone(LEVEL_STYLE[notice.level])),
     )
 
 
@@ -136,7 +137,7 @@ class PocketScreen(Screen[None]):
         notice = pocket.due_next(member, self.app.today())
         text = Text()
         text.append(f"{member.name}（{labels.label(member.member_kind)}）下一步：", style="bold")
-        text.append(fullwidth(notice.text), style=LEVEL_STYLE[notice.level])
+        text.append(fullwidth(notice.text), style=tone(LEVEL_STYLE[notice.level]))
         expires = pocket.letter_expires(member)
         decided = f"（{member.disposition_on.isoformat()}）" if member.disposition_on else ""
         extra = [

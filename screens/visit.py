@@ -29,6 +29,7 @@ from inspector.models import AnswerValue, Finding, Visit, VisitStatus
 from .cjk import fullwidth
 from .conflict import conflict_message
 from .styles import tcss
+from .tone import tone
 from .widgets.fixed_table import FixedTable
 from .widgets.literal import LiteralTable
 from .widgets.textual_compat import put_cell
@@ -56,7 +57,7 @@ def answer_cell(visit: Visit, item_id: str) -> Text:
     given = visit.answers.get(item_id)
     if given is None:
         return Text("未答", style="dim italic")
-    return Text(label(given.value), style=ANSWER_STYLE[given.value])
+    return Text(label(given.value), style=tone(ANSWER_STYLE[given.value]))
 
 
 class ItemTable(FixedTable):
@@ -269,20 +270,20 @@ class VisitScreen(Screen[None]):
         text = Text()
         text.append(f"第{n}项·{item.id}：", style="bold")  # no space: Rich would break the line there
         text.append(fullwidth(item.text), style="bold")
-        text.append("\n检查：", style="bold cyan")
+        text.append("\n检查：", style=tone("bold cyan"))
         text.append(fullwidth(item.check))
-        text.append("\n方式：", style="bold cyan")
+        text.append("\n方式：", style=tone("bold cyan"))
         text.append("、".join(label(m) for m in item.methods))
-        text.append("　依据：", style="bold cyan")
+        text.append("　依据：", style=tone("bold cyan"))
         text.append(f"方案{item.basis}「{PLAN_SECTIONS.get(item.basis, '')}」")
         if item.source:
             text.append(f"；{fullwidth(item.source)}")
         if item.local:
             text.append("（本党委做法）", style="italic")
         given = self.visit.answers.get(item.id)
-        text.append("\n作答：", style="bold cyan")
+        text.append("\n作答：", style=tone("bold cyan"))
         if given:
-            text.append(label(given.value), style=ANSWER_STYLE[given.value])
+            text.append(label(given.value), style=tone(ANSWER_STYLE[given.value]))
             text.append(f"（{given.who}）　")
         else:
             text.append("未答　", style="dim")

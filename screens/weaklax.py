@@ -34,6 +34,7 @@ from .cjk import fullwidth
 from .conflict import conflict_message
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
+from .tone import tone
 from .widgets.fixed_table import FixedTable
 
 _FIXED_COLUMNS = 2 + 6 + 2 * 4 + 2  # tick, id, cell padding, scrollbar
@@ -157,7 +158,7 @@ class WeakLaxScreen(Screen[None]):
         else:
             missing = wl.plan_problems(plan)
             if missing:
-                text.append("　尚缺：" + "、".join(missing), style="red")
+                text.append("　尚缺：" + "、".join(missing), style=tone("red"))
             text.append(f"\n目标任务：{fullwidth(plan.goal) or '—'}")
             text.append(f"\n整顿措施：{fullwidth(plan.measures) or '—'}")
             deadline = plan.deadline.isoformat() if plan.deadline else "—"

@@ -130,6 +130,7 @@ class BranchSummary:
     secretary: str
     members: int
     initials: str
+    pinyin: str
     last_visit: date | None
     draft_visits: list[str]
     open_findings: int
@@ -185,6 +186,7 @@ def _summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
         secretary=branch.get("secretary", ""),
         members=branch.get("members", 0),
         initials=branch.get("initials", ""),
+        pinyin=branch.get("pinyin", ""),
         last_visit=date.fromisoformat(max(dates)) if dates else None,
         draft_visits=[v["id"] for v in visits if v.get("status") != VisitStatus.COMPLETED],
         open_findings=len(open_f),
@@ -774,10 +776,12 @@ class Store:
 
 
 def _with_initials(branch: B) -> B:
-    from inspector.pinyin import initials
+    from inspector.pinyin import full, initials
 
-    wanted = initials(branch.name)
-    return branch if branch.initials == wanted else branch.model_copy(update={"initials": wanted})
+    wanted = {"initials": initials(branch.name), "pinyin": full(branch.name)}
+    if all(getattr(branch, k) == v for k, v in wanted.items()):
+        return branch
+    return branch.model_copy(update=wanted)
 
 
 def _branch_of(record: Record) -> str | None:
