@@ -57,12 +57,13 @@ FREEZE_ROWS = 5000
 S = FindingStatus
 
 # The ledger's columns (COLUMNS in inspector/ledger/rows.py); at 80 columns some headers are shortened (the full one shows once it fits).
+# Both name columns hold a three-character name (6 cells) at 80 columns; longer names end in "…".
 TABLE_COLUMNS = (
-    Column("branch", "党支部", 10, 24),
+    Column("branch", "党支部", 9, 24),
     Column("category", "类别", 4, 8, full="问题类别"),
-    Column("description", "问题描述", 11, 44),
+    Column("description", "问题描述", 10, 44),
     Column("measures", "措施", 6, 30, full="整改措施"),
-    Column("leader", "领导", 4, 8, full="责任领导"),
+    Column("leader", "领导", 6, 8, full="责任领导"),
     Column("person", "责任人", 6, 10, full="具体责任人"),
     Column("deadline", "整改时限", 10),
     Column("status", "状态", 6),

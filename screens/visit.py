@@ -87,12 +87,21 @@ class ItemTable(FixedTable):
 
 
 class NoteInput(Input):
-    """The note of the current item; Esc leaves it (saving) instead of leaving the visit."""
+    """The note of the current item; Enter or Esc leaves it (saving) instead of leaving the visit.
 
-    BINDINGS = [Binding("escape", "leave", "完成备注", id="visit.note.leave")]
+    Both are priority bindings, so the focus is back on the items before the
+    keys that came in the same burst are forwarded: `e`, a note, Enter and `1`
+    typed in one go (a paste, a laggy SSH link) answer the item rather than
+    ending the note in "1" (see `screens/dialogs/form_screen.py`).
+    """
+
+    BINDINGS = [
+        Binding("escape", "leave", "完成备注", priority=True, id="visit.note.leave"),
+        Binding("enter", "leave", "保存备注", show=False, priority=True, id="visit.note.enter"),
+    ]
 
     def action_leave(self) -> None:
-        self.screen.query_one("#items", DataTable).focus()
+        self.screen.set_focus(self.screen.query_one("#items", DataTable))
 
 
 class VisitScreen(Screen[None]):
@@ -381,11 +390,6 @@ class VisitScreen(Screen[None]):
         if self._note_timer is not None:
             self._note_timer.stop()
         self._note_timer = self.set_timer(NOTE_SAVE_DELAY, self._save_note)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "note":
-            event.stop()
-            self.query_one("#items", DataTable).focus()
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         if event.input.id == "note":

@@ -14,10 +14,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
 
 from inspector import weaklax as wl
+from inspector.dates import hint
 from inspector.errors import EditConflict, UserError
 from inspector.labels import WEAKLAX_FIELDS as FIELD_LABELS
 from inspector.labels import choices, label
@@ -32,6 +33,7 @@ from inspector.visit import parse_date
 
 from .cjk import fullwidth
 from .conflict import conflict_message
+from .dialogs.form_screen import FormScreen
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
 from .tone import tone
@@ -324,7 +326,7 @@ class WeakLaxScreen(Screen[None]):
                 grade, on, score = result
                 self._step(lambda: wl.accept(self.app.store, det, grade, on, score=score))
 
-        self.app.push_screen(AcceptanceDialog(self.app.today()), got)
+        self.app.push_screen(AcceptanceDialog(det, self.app.today()), got)
 
     def action_close(self) -> None:
         from .dialogs.common import PromptDialog
@@ -375,8 +377,9 @@ class PlanEditor(RecordEditor[WeakLaxDetermination]):
                 yield Label("时限要求")
                 yield Input(
                     p.deadline.isoformat() if p.deadline else "",
-                    placeholder="2027-05-31",
+                    placeholder=hint(self.app.today()),
                     id="plan-deadline",
+                    classes="date",
                     compact=True,
                 )
                 yield Label("责任领导", classes="second")
@@ -409,7 +412,7 @@ class PlanEditor(RecordEditor[WeakLaxDetermination]):
         return wl.set_plan(self.app.store, self.original, det.plan)
 
 
-class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] | None"]):
+class AcceptanceDialog(FormScreen["tuple[AcceptanceResult, date, float | None] | None"]):
     """验收: a grade and a date (the score is optional: pass marks are local practice)."""
 
     DEFAULT_CSS = tcss("acceptance_dialog")
@@ -418,8 +421,9 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
         Binding("escape", "cancel", "取消", id="accept.cancel"),
     ]
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, det: WeakLaxDetermination, today: date) -> None:
         super().__init__()
+        self.det = det
         self.today = today
 
     def compose(self) -> ComposeResult:
@@ -430,7 +434,9 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
                 yield Select(choices(AcceptanceResult), prompt="请选择", compact=True, id="accept-result")
             with Horizontal(classes="field-row"):
                 yield Label("验收日期")
-                yield Input(self.today.isoformat(), id="accept-date", compact=True)
+                yield Input(
+                    self.today.isoformat(), placeholder=hint(self.today), id="accept-date", classes="date", compact=True
+                )
             with Horizontal(classes="field-row"):
                 yield Label("得分")
                 yield Input("", placeholder="可空，0–100", id="accept-score", compact=True)
@@ -440,12 +446,24 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
     def on_mount(self) -> None:
         self.query_one("#accept-result", Select).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "accept-score":
+    def draft_key(self) -> tuple[str, str]:
+        return ("acceptance", self.det.id)
+
+    def draft_title(self) -> str:
+        return "软弱涣散党组织整顿验收"
+
+    def form_message(self, text: str) -> None:
+        self.query_one("#accept-error", Static).update(Text(text))
+
+    def enter_in(self, field: Input) -> None:
+        """Enter moves on; in the last field it saves."""
+        if field.id == "accept-score":
             self.action_save()
         else:
             self.focus_next()
+
+    def save_form(self) -> None:
+        self.action_save()
 
     def action_save(self) -> None:
         q = self.query_one
@@ -457,9 +475,7 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
                 q("#accept-score", Input).value,
             )
         except UserError as exc:
-            q("#accept-error", Static).update(Text(str(exc)))
+            self.form_message(str(exc))
             return
+        self.forget_draft()
         self.dismiss(accepted)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

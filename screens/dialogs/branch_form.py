@@ -18,10 +18,10 @@ from .form import FormDialog
 _TEXT_FIELDS = ("name", "secretary", "members", "party_groups", "contact", "notes")
 _PLACEHOLDERS = {
     "name": "如：城关镇第一党支部",
-    "secretary": "姓名",
-    "members": "正式和预备党员合计",
+    "secretary": "填写姓名",
+    "members": "填写正式和预备党员合计人数",
     "party_groups": "没有党小组填 0",
-    "contact": "电话或其他联系方式",
+    "contact": "填写电话或其他联系方式",
     "notes": "",
 }
 
@@ -44,6 +44,12 @@ class BranchForm(FormDialog["Branch | None"]):
 
     def form_title(self) -> str:
         return "修改党支部" if self.original else "新增党支部"
+
+    def draft_key(self) -> tuple[str, str] | None:
+        return ("BranchForm", self.original.id if self.original else "new")
+
+    def draft_title(self) -> str:
+        return f"修改党支部：{self.original.name}" if self.original else "新增党支部"
 
     def fields(self) -> ComposeResult:
         b = self.original
