@@ -542,18 +542,22 @@ class LedgerScreen(WatchedScreen):
 
 
 def move_targets(rows: list[LedgerRow]) -> list[tuple[FindingStatus, str]]:
-    """The statuses the rows may move to, each with its label (a reopening says so)."""
+    """The statuses the rows may move to, each with its label (a reopening says so):
+    the steps forward first, so Enter after `m` takes the usual next step
+    (整改中 → 待验收, 待验收 → 已销号), and reopening last."""
     out: dict[FindingStatus, str] = {}
+    reopening: set[FindingStatus] = set()
     for r in rows:
         status = r.status
         for to in rx.allowed_moves(status):
             if rx.is_reopening(status, to):
                 out[to] = "整改中（重新打开，须填写理由）"
+                reopening.add(to)
             else:
                 out.setdefault(to, label(to))
     if S.CLOSED in out:
         out[S.CLOSED] = "已销号（须填写验收人、验收日期、佐证材料）"
-    return sorted(out.items(), key=lambda kv: STATUS_ORDER.index(kv[0]))
+    return sorted(out.items(), key=lambda kv: (kv[0] in reopening, STATUS_ORDER.index(kv[0])))
 
 
 def finding_text(f, branch_name: str, history: list[rx.HistoryEntry]) -> str:

@@ -285,6 +285,22 @@ async def test_command_palette_jumps_to_branch_by_initials(tmp_path):
 
 
 @pilot_test
+async def test_command_palette_says_in_chinese_when_nothing_matches(tmp_path):
+    seed(tmp_path / "d")
+    app = make_app(tmp_path / "d")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _loaded(pilot, app, 5)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"qqqq")
+        await pilot.pause(1.0)  # past the palette's own half-second wait for "No matches found"
+        shown = " ".join(str(line.text) for line in app.screen._compositor.render_strips())
+        assert "没有名称或拼音首字母含「qqqq」的支部或功能" in shown and "No matches" not in shown
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+
+
+@pilot_test
 async def test_keymap_file_rebinds_keys(tmp_path):
     seed(tmp_path / "d")
     (tmp_path / "d" / "keymap.json").write_text(json.dumps({"home.add_branch": "ctrl+t"}), encoding="utf-8")

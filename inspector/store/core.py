@@ -25,7 +25,7 @@ import gc
 import getpass
 import os
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -81,6 +81,7 @@ B = TypeVar("B", bound=Branch)
 BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
 #: Forms that could not be saved, per user: `<data>/drafts/<user>/<kind>.<id>.json`.
 DRAFTS = "drafts"
+SETTINGS = "settings.json"
 _SHARD_CACHE_SIZE = 64
 
 
@@ -862,6 +863,24 @@ def _merge(record: Record, base: Record, current: dict[str, Any], new: dict[str,
     for path, (_old, value) in mine.items():
         ch.set_path(merged, path, value)
     return merged
+
+
+def read_settings_data(root: Path) -> dict[str, Any] | None:
+    """settings.json of the folder at `root`, before a Store is opened on it (the
+    shared-group modes it names apply to the files the Store creates)."""
+    return read_json_file(root / SETTINGS)
+
+
+def change_settings_data(
+    root: Path,
+    lock: Callable[[], contextlib.AbstractContextManager[object]],
+    change: Callable[[dict[str, Any] | None], dict[str, Any]],
+) -> dict[str, Any]:
+    """Read, change and write settings.json of `root` atomically under the folder's `lock`."""
+    with lock():
+        data = change(read_settings_data(root))
+        write_json_file(root / SETTINGS, data)
+    return data
 
 
 def _safe_id(value: str) -> str:
