@@ -112,6 +112,14 @@ class FindingEditor(RecordEditor[Finding]):
             self.app.notify(f"已保存为「待完善」：尚缺{'、'.join(missing)}", title="四明确不完整", timeout=8)
         return saved
 
+    def draft_key(self) -> tuple[str, str]:
+        """A new finding gets a new id each time its form opens: its draft is
+        kept under the visit and item it comes from, so it comes back there."""
+        f = self.original
+        if self.is_new and f.visit_id and f.item_id:
+            return ("new-finding", f"{f.visit_id}.{f.item_id}")
+        return super().draft_key()
+
     def draft_title(self) -> str:
         return f"问题「{self.original.description[:12]}」"
 

@@ -441,3 +441,32 @@ async def test_a_typed_date_is_echoed_as_understood(root):
         editor.query_one("#deadline").value = ""
         await type_into(pilot, "#deadline", "2017年2月30日")
         assert str(editor.query_one("#deadline-echo").render()) == "→ 无法识别为日期"
+
+
+@pilot_test
+async def test_a_new_finding_kept_at_exit_comes_back_on_the_same_item(root):
+    from inspector.visit import finding_from_item, template_of
+
+    def new_finding() -> Finding:  # each call has a new id, as each press of f does
+        store = Store(root, "测试员")
+        visit = store.visit(VISIT_ID, BRANCH_ID)
+        return finding_from_item(visit, template_of(store, visit).item("PLAN-01"))
+
+    first = new_finding()
+    async with editor_app(root, first, is_new=True).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_into(pilot, "#goal", "年底前报党委审核")
+        pilot.app.save_pending()  # what the SIGHUP/SIGTERM handler does (the deadline is fine: it saves)
+    again = new_finding()
+    assert again.id != first.id
+    assert Store(root, "测试员").drafts() == []  # saved, not kept
+    async with editor_app(root, again, is_new=True).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pilot.app.screen.query_one("#deadline").value = "2001-01-01"  # before the finding: cannot be saved
+        await type_into(pilot, "#goal", "补齐计划")
+        pilot.app.save_pending()
+    (draft,) = Store(root, "测试员").drafts()
+    assert draft["kind"] == "new-finding"
+    async with editor_app(root, new_finding(), is_new=True).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert pilot.app.screen.query_one("#goal").value.endswith("补齐计划")
