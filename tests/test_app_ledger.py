@@ -298,7 +298,7 @@ async def test_the_command_palette_opens_each_committee_screen(tmp_path):
         # F1 lists the screen's keys with their Chinese names.
         from screens.dialogs.help import bindings_of
 
-        assert ("l", "整改台账") in bindings_of(app.screen)
+        assert ("l", "打开整改台账。") in bindings_of(app.screen)
 
 
 def test_m_offers_the_step_forward_first_and_reopening_last():
