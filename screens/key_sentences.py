@@ -45,11 +45,13 @@ SENTENCES: dict[str, str] = {
     "branch.memo": "生成所选（或最近一次）已完成现场指导的反馈意见。",
     "branch.memo_all": "为本支部尚无最新反馈意见的全部已完成现场指导生成反馈意见。",
     "branch.export_bundle": "把本支部导出为同步包，带到另一台电脑。",
+    "branch.paper_checklist": "生成本支部适用的纸质检查表（Word），附未销号问题和签字栏，供现场指导时填写。",
     "branch.back": "回到党支部列表。",
     # a visit
     "visit.met": "把光标所在条目答为「符合」，并移到下一条。",
     "visit.partly_met": "把光标所在条目答为「基本符合」，并移到下一条。",
     "visit.not_met": "把光标所在条目答为「不符合」，并接着登记问题。",
+    "visit.not_due": "把光标所在条目答为「未到时间节点」，并移到下一条。",
     "visit.not_applicable": "把光标所在条目答为「不适用」，并移到下一条。",
     "visit.next_unanswered": "跳到下一个尚未作答的条目。",
     "visit.down": "移到下一个条目。",
@@ -101,6 +103,7 @@ SENTENCES: dict[str, str] = {
     "ledger.export": "把当前列出的问题导出为 Word 或 CSV 文件。",
     "ledger.weaklax": "打开软弱涣散党组织台账。",
     "ledger.coverage": "查看现场指导的覆盖情况。",
+    "ledger.charts": "按状态、类别等查看当前列出问题的图表。",
     "ledger.back": "回到上一页。",
     "wlledger.show": "查看光标所在党组织的认定与整顿详情。",
     "wlledger.ledger": "打开整改台账。",
@@ -110,6 +113,8 @@ SENTENCES: dict[str, str] = {
     "coverage.days": "设定超过多少天未指导算作长期未指导。",
     "coverage.open_branch": "打开光标所在的党支部。",
     "coverage.ledger": "打开整改台账。",
+    "coverage.charts": "查看现场指导和问题整改的逐月图表。",
+    "coverage.report": "生成一个时期（默认本季度）带图表的通报（Word）。",
     "coverage.back": "回到上一页。",
     # sync
     "conflicts.choose": "列出光标所在字段各方的值，选择保留哪一个。",
@@ -141,6 +146,7 @@ SENTENCES: dict[str, str] = {
     "form.enter": "移到下一栏；在最后一栏时保存。",
     "help.close": "关闭帮助。",
     "memo.stop": "写完当前这份后停止生成。",
+    "document.cancel": "不生成，关闭本窗口。",
     "text.close": "关闭本窗口。",
 }
 

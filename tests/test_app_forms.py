@@ -375,7 +375,7 @@ async def test_acceptance_dialog_keeps_the_order_of_a_burst(root):
     from screens.weaklax import AcceptanceDialog
 
     det = SimpleNamespace(id="00000000-0000-4000-8000-0000000000d1")  # the dialog needs only its id
-    app = make_app(root, lambda: AcceptanceDialog(det, VISIT_DAY))
+    app = make_app(root, lambda: AcceptanceDialog(det, VISIT_DAY, "县委组织部"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         dialog = pilot.app.screen
