@@ -307,6 +307,8 @@ class Branch(Record):
     # Pinyin initials of the name, computed when the branch is saved so that
     # filtering at start-up does not pay for importing pypinyin.
     initials: str = ""
+    # Full pinyin of the name (`inspector/pinyin.py`), saved with it for the same reason: sorting.
+    pinyin: str = ""
 
     _strip_name = field_validator("name", "secretary", "contact", mode="before")(_strip)
 

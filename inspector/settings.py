@@ -3,6 +3,8 @@
 Settings are per data folder (`<data>/settings.json`) because they belong to
 the committee, not to one login: font names differ between committees' font
 sets, and local practice (a party lesson every quarter) is theirs to set.
+The file is read and written by the store, like every data file (atomically,
+under the folder's lock); this module gives it its meaning.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from inspector.checklist import SETTING_DEFAULTS
-from inspector.errors import CorruptFile, StoreError
+from inspector.errors import StoreError
 from inspector.models import AssignmentRole
-from inspector.store.files import read_json_file, set_modes, write_json_file
+from inspector.store.core import SETTINGS, change_settings_data, read_settings_data
+from inspector.store.files import DataLock, set_modes
 
 APP_NAME = "inspector"
 
@@ -207,14 +210,10 @@ def _shared_fix(group: str, root: Path) -> str:
 
 
 def settings_path(root: Path) -> Path:
-    return root / "settings.json"
+    return root / SETTINGS
 
 
-def load_settings(root: Path) -> Settings:
-    try:
-        raw = read_json_file(settings_path(root))
-    except CorruptFile:
-        raise
+def _validated(root: Path, raw: dict | None) -> Settings:
     if raw is None:
         return Settings()
     raw = {k: v for k, v in raw.items() if not k.startswith("_")}
@@ -224,8 +223,12 @@ def load_settings(root: Path) -> Settings:
         raise StoreError(f"设置文件有误：{settings_path(root)}（{exc.errors()[0]['loc']}）") from exc
 
 
+def load_settings(root: Path) -> Settings:
+    return _validated(root, read_settings_data(root))
+
+
 def save_settings(root: Path, settings: Settings) -> None:
-    write_json_file(settings_path(root), settings.model_dump(mode="json"))
+    update_settings(root, DataLock(root), lambda _old: settings)
 
 
 def update_settings(
@@ -233,7 +236,11 @@ def update_settings(
 ) -> Settings:
     """Read, change and write the settings under the data folder's lock, so
     two people editing them at once never lose each other's change."""
-    with lock():
-        settings = change(load_settings(root))
-        save_settings(root, settings)
-    return settings
+    changed: list[Settings] = []
+
+    def apply(raw: dict | None) -> dict:
+        changed.append(change(_validated(root, raw)))
+        return changed[0].model_dump(mode="json")
+
+    change_settings_data(root, lock, apply)
+    return changed[0]

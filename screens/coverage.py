@@ -34,6 +34,7 @@ from inspector.reportback import Awaited, missing_reports
 from .ledger import LedgerSource
 from .styles import tcss
 from .table_screen import TableScreen
+from .tone import tone
 from .widgets.bars import Series, bar_chart
 from .widgets.fixed_table import FixedTable
 from .widgets.literal import literal
@@ -55,9 +56,11 @@ def row_cells(b: BranchCoverage, limit: int) -> tuple[Text, ...]:
     if b.never_visited and b.in_progress:
         state, style = Text("指导中", style="bold"), ""
     elif b.never_visited:
-        state, style = Text("从未指导", style="bold red"), "bold red"
+        style = tone("bold red")
+        state = Text("从未指导", style=style)
     elif b.stale:
-        state, style = Text(f"超{limit}天未指导", style="yellow"), "yellow"
+        style = tone("yellow")
+        state = Text(f"超{limit}天未指导", style=style)
     else:
         state, style = Text("正常", style="dim"), ""
     return (

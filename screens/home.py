@@ -24,13 +24,14 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from inspector.assignments import branch_ids_of
 from inspector.labels import label, short_sector
 from inspector.models import WEAKLAX_ENDED
-from inspector.pinyin import matches
+from inspector.pinyin import matches, sort_key
 from inspector.store import BranchSummary
 
 if TYPE_CHECKING:
     from inspector.visit import Unfinished
 
 from .styles import tcss
+from .tone import tone
 from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
 
@@ -44,7 +45,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "支部名称", lambda s, t: s.initials or s.name),
+    Column("name", "支部名称", lambda s, t: sort_key(s.name, s.pinyin)),
     Column("sector", "领域", lambda s, t: label(s.sector)),
     Column("secretary", "书记", lambda s, t: s.secretary),
     Column("members", "党员", lambda s, t: s.members, True),
@@ -67,10 +68,10 @@ def row_cells(s: BranchSummary, today: date) -> tuple[Text, ...]:
         Text(str(s.members), justify="right"),
         last_visit_cell(s),
         Text(str(s.open_findings), justify="right"),
-        Text(str(overdue), justify="right", style="bold red" if overdue else "dim"),
+        Text(str(overdue), justify="right", style=tone("bold red") if overdue else "dim"),
         Text(
             label(s.weaklax) if s.weaklax else "",
-            style="bold yellow" if s.weaklax and s.weaklax not in WEAKLAX_ENDED else "",
+            style=tone("bold yellow") if s.weaklax and s.weaklax not in WEAKLAX_ENDED else "",
         ),
     )
 
@@ -268,7 +269,7 @@ class HomeScreen(WatchedScreen):
     def _resort(self) -> None:
         column = COLUMNS[self._sort_index]
         today = self._today or self.app.today()
-        ordered = sorted(self.summaries, key=lambda s: s.initials or s.name)
+        ordered = sorted(self.summaries, key=lambda s: sort_key(s.name, s.pinyin))
         ordered.sort(key=lambda s: column.sort(s, today), reverse=self._sort_reverse)
         self._ordered = [s.id for s in ordered]
         self.apply_filter(force=True)

@@ -31,6 +31,7 @@ from inspector.templates import template_of
 from .cjk import fullwidth
 from .conflict import conflict_message
 from .styles import tcss
+from .tone import tone
 from .widgets.fixed_table import FixedTable
 from .widgets.literal import LiteralTable
 from .widgets.textual_compat import put_cell
@@ -60,7 +61,7 @@ def answer_cell(visit: Visit, item_id: str) -> Text:
     given = visit.answers.get(item_id)
     if given is None:
         return Text("未答", style="dim italic")
-    return Text(short_answer(given.value), style=ANSWER_STYLE[given.value])
+    return Text(short_answer(given.value), style=tone(ANSWER_STYLE[given.value]))
 
 
 class ItemTable(FixedTable):
@@ -90,12 +91,21 @@ class ItemTable(FixedTable):
 
 
 class NoteInput(Input):
-    """The note of the current item; Esc leaves it (saving) instead of leaving the visit."""
+    """The note of the current item; Enter or Esc leaves it (saving) instead of leaving the visit.
 
-    BINDINGS = [Binding("escape", "leave", "完成备注", id="visit.note.leave")]
+    Both are priority bindings, so the focus is back on the items before the
+    keys that came in the same burst are forwarded: `e`, a note, Enter and `1`
+    typed in one go (a paste, a laggy SSH link) answer the item rather than
+    ending the note in "1" (see `screens/dialogs/form_screen.py`).
+    """
+
+    BINDINGS = [
+        Binding("escape", "leave", "完成备注", priority=True, id="visit.note.leave"),
+        Binding("enter", "leave", "保存备注", show=False, priority=True, id="visit.note.enter"),
+    ]
 
     def action_leave(self) -> None:
-        self.screen.query_one("#items", DataTable).focus()
+        self.screen.set_focus(self.screen.query_one("#items", DataTable))
 
 
 class VisitScreen(Screen[None]):
@@ -282,11 +292,11 @@ class VisitScreen(Screen[None]):
         text = Text()
         text.append(f"第{n}项·{item.id}：", style="bold")  # no space: Rich would break the line there
         text.append(fullwidth(item.text), style="bold")
-        text.append("\n检查：", style="bold cyan")
+        text.append("\n检查：", style=tone("bold cyan"))
         text.append(fullwidth(item.check))
-        text.append("\n方式：", style="bold cyan")
+        text.append("\n方式：", style=tone("bold cyan"))
         text.append("、".join(label(m) for m in item.methods))
-        text.append("　依据：", style="bold cyan")
+        text.append("　依据：", style=tone("bold cyan"))
         text.append(f"方案{item.basis}「{PLAN_SECTIONS.get(item.basis, '')}」")
         cited = citation_text(item.cites, item.source, self.visit.date, self.app.sources)
         if cited:
@@ -294,9 +304,9 @@ class VisitScreen(Screen[None]):
         if item.local:
             text.append("（本党委做法）", style="italic")
         given = self.visit.answers.get(item.id)
-        text.append("\n作答：", style="bold cyan")
+        text.append("\n作答：", style=tone("bold cyan"))
         if given:
-            text.append(label(given.value), style=ANSWER_STYLE[given.value])
+            text.append(label(given.value), style=tone(ANSWER_STYLE[given.value]))
             text.append(f"（{given.who}）　")
         else:
             text.append("未答　", style="dim")
@@ -398,11 +408,6 @@ class VisitScreen(Screen[None]):
         if self._note_timer is not None:
             self._note_timer.stop()
         self._note_timer = self.set_timer(NOTE_SAVE_DELAY, self._save_note)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "note":
-            event.stop()
-            self.query_one("#items", DataTable).focus()
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         if event.input.id == "note":

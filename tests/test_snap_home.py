@@ -106,3 +106,10 @@ STEPS = {
 def test_screen_snapshot(snap_compare, tmp_path, monkeypatch, name, size):
     monkeypatch.setenv("HOME", str(tmp_path))
     assert _run(snap_compare, tmp_path / f"{name}-{size[0]}", name, size, STEPS[name])
+
+
+def test_home_without_colour(snap_compare, tmp_path, monkeypatch):
+    """NO_COLOR: the cursor row is reversed and the 逾期 figure stands out by reverse, not a grey."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert _run(snap_compare, tmp_path / "nocolor", "home", (80, 24), _nothing)

@@ -17,6 +17,7 @@ from inspector.errors import UserError
 from inspector.labels import label
 from inspector.ledger.rows import Ledger, LedgerRow
 from inspector.models import FindingStatus, Sector, Stage, VisitStatus
+from inspector.pinyin import sort_key
 from inspector.store import Store
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -175,7 +176,7 @@ class CoverageReport:
         counts = {k: MonthCount(k) for k in keys}
         quarter = (today.month - 1) // 3
         out = Coverage(today=today, not_visited_days=limit)
-        for s in sorted(self.ledger.summaries.values(), key=lambda s: (s.initials, s.name)):
+        for s in sorted(self.ledger.summaries.values(), key=lambda s: sort_key(s.name, s.pinyin)):
             dates = [date.fromisoformat(d) for d in self.ledger.visit_dates(s.id)]
             past = [d for d in dates if d <= today]
             last = past[-1] if past else None

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from inspector import clock, labels
 from inspector.errors import StoreError, UserError
 from inspector.models import Finding, FindingCategory, FindingStatus, Sector, Severity, VisitStatus, overdue_days
-from inspector.pinyin import matches
+from inspector.pinyin import matches, sort_key
 from inspector.store import BranchSummary, Store
 
 E = TypeVar("E", bound=StrEnum)
@@ -239,7 +239,7 @@ class Ledger:
         changed = [bid for bid, sig in sigs.items() if bid not in self._branches or self._branches[bid].sig != sig]
         fresh: dict[str, _Branch] = {}
         out: list[LedgerRow] = []
-        for summary in sorted(self.summaries.values(), key=lambda s: (s.initials, s.name, s.id)):
+        for summary in sorted(self.summaries.values(), key=lambda s: (sort_key(s.name, s.pinyin), s.id)):
             bid = summary.id
             entry = self._branches.get(bid)
             if entry is None or entry.sig != sigs[bid]:
@@ -437,7 +437,7 @@ def apply_filter(rows: Iterable[LedgerRow], flt: LedgerFilter, today: date | Non
 
 
 _SORT_KEYS: dict[str, Callable[[LedgerRow], Any]] = {
-    "branch": lambda r: (r.initials, r.branch_name),
+    "branch": lambda r: sort_key(r.branch_name, ""),
     "category": lambda r: _CATEGORY_RANK[r.category],
     "description": lambda r: r.description,
     "goal": lambda r: r.goal,

@@ -26,7 +26,7 @@ import getpass
 import itertools
 import os
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -83,6 +83,7 @@ B = TypeVar("B", bound=Branch)
 BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax", "member")
 #: Forms that could not be saved, per user: `<data>/drafts/<user>/<kind>.<id>.json`.
 DRAFTS = "drafts"
+SETTINGS = "settings.json"
 _SHARD_CACHE_SIZE = 64
 
 
@@ -132,6 +133,7 @@ class BranchSummary:
     secretary: str
     members: int
     initials: str
+    pinyin: str
     last_visit: date | None
     draft_visits: list[str]
     open_findings: int
@@ -187,6 +189,7 @@ def _summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
         secretary=branch.get("secretary", ""),
         members=branch.get("members", 0),
         initials=branch.get("initials", ""),
+        pinyin=branch.get("pinyin", ""),
         last_visit=date.fromisoformat(max(dates)) if dates else None,
         draft_visits=[v["id"] for v in visits if v.get("status") != VisitStatus.COMPLETED],
         open_findings=len(open_f),
@@ -838,10 +841,12 @@ def _merged(record: R, base: R | None, current: dict[str, Any] | None) -> tuple[
 
 
 def _with_initials(branch: B) -> B:
-    from inspector.pinyin import initials
+    from inspector.pinyin import full, initials
 
-    wanted = initials(branch.name)
-    return branch if branch.initials == wanted else branch.model_copy(update={"initials": wanted})
+    wanted = {"initials": initials(branch.name), "pinyin": full(branch.name)}
+    if all(getattr(branch, k) == v for k, v in wanted.items()):
+        return branch
+    return branch.model_copy(update=wanted)
 
 
 def _branch_of(record: Record) -> str | None:
@@ -922,6 +927,24 @@ def _merge(record: Record, base: Record, current: dict[str, Any], new: dict[str,
     for path, (_old, value) in mine.items():
         ch.set_path(merged, path, value)
     return merged
+
+
+def read_settings_data(root: Path) -> dict[str, Any] | None:
+    """settings.json of the folder at `root`, before a Store is opened on it (the
+    shared-group modes it names apply to the files the Store creates)."""
+    return read_json_file(root / SETTINGS)
+
+
+def change_settings_data(
+    root: Path,
+    lock: Callable[[], contextlib.AbstractContextManager[object]],
+    change: Callable[[dict[str, Any] | None], dict[str, Any]],
+) -> dict[str, Any]:
+    """Read, change and write settings.json of `root` atomically under the folder's `lock`."""
+    with lock():
+        data = change(read_settings_data(root))
+        write_json_file(root / SETTINGS, data)
+    return data
 
 
 def _safe_id(value: str) -> str:

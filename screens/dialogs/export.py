@@ -37,6 +37,10 @@ class ExportDialog(FormDialog["Path | None"]):
     BINDINGS = [Binding("escape", "cancel", "取消", id="export.cancel")]
     OK_LABEL = "导出（回车）"
 
+    def draft_key(self) -> None:
+        """A query, not data: nothing to keep when the app closes."""
+        return None
+
     def __init__(self, rows: Sequence[LedgerRow], filters: str) -> None:
         super().__init__()
         self.rows = list(rows)
