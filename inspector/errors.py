@@ -61,6 +61,16 @@ class SaveFailed(StoreError):
         super().__init__(message)
 
 
+class ImportInterrupted(StoreError):
+    """A bundle import that failed after some branches were committed (each whole)."""
+
+    def __init__(self, committed: int, total: int, reason: str):
+        super().__init__(
+            f"导入未完成：{total} 个党支部中已导入 {committed} 个（每个都完整），其余未导入：{reason}；"
+            "问题解决后再导入同一个同步包即可补全，已导入的不会重复"
+        )
+
+
 class StoreBusy(StoreError):
     """Another process held the data folder's lock for too long."""
 
