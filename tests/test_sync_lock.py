@@ -70,3 +70,39 @@ def test_import_failing_midway_keeps_whole_branches_and_completes_when_run_again
     merge.import_bundle(laptop, bundle)
     assert records(laptop) == records(server)
     assert change_ids(laptop) >= change_ids(server)
+
+
+def test_save_made_while_an_import_prepared_was_reverted(tmp_path, monkeypatch):
+    """A clerk saves to a finding after the import planned it and before its
+    turn of the lock: the turn sees the file changed and merges again, so
+    both the clerk's field and the bundle's are kept."""
+    from sync_fixtures import seed
+
+    from inspector.models import Finding
+    from inspector.sync import merge
+
+    server = Store(tmp_path / "server", "县委张")
+    ids = seed(server)
+    laptop = Store(tmp_path / "laptop", "王干事")
+    merge.import_bundle(laptop, _export(server, tmp_path / "first.zip"))
+    finding = server.get(Finding, ids["f1"], ids["branch"])
+    server.save(finding.model_copy(update={"description": "三会一课记录缺两次"}))
+    bundle = _export(server, tmp_path / "second.zip")
+    real, clerk = merge._stage, Store(tmp_path / "laptop", "李干事")
+
+    def clerk_saves_first(store, plans, marks):
+        if any(p.record_id == ids["f1"] for p in plans):
+            monkeypatch.setattr(merge, "_stage", real)  # the clerk saves once
+            mine = clerk.get(Finding, ids["f1"], ids["branch"])
+            clerk.save(mine.model_copy(update={"progress": "已补记两次"}))
+        real(store, plans, marks)
+
+    monkeypatch.setattr(merge, "_stage", clerk_saves_first)
+    merge.import_bundle(laptop, bundle)
+    stored = laptop.get(Finding, ids["f1"], ids["branch"])
+    assert stored.description == "三会一课记录缺两次" and stored.progress == "已补记两次"
+
+
+def _export(store: Store, path):
+    export_bundle(store, path)
+    return path
