@@ -58,6 +58,9 @@ class SaveFailed(StoreError):
 
     def __init__(self, message: str, errno: int | None = None):
         self.errno = errno
+        #: The record `Store.save` could not write, with the caller's change:
+        #: a screen keeps showing it (and keeps it as a draft) instead of losing it.
+        self.unsaved: Record | None = None
         super().__init__(message)
 
 

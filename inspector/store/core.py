@@ -231,6 +231,7 @@ class Store:
         self._installation_id: str | None = None
         self.errors: dict[Path, str] = {}
         if read_only:
+            self.lock.read_only = True
             return
         try:
             ensure_dir(self.root)
@@ -240,7 +241,7 @@ class Store:
         except SaveFailed as exc:
             if exc.errno not in READ_ONLY_ERRNOS:
                 raise
-            self.read_only = True
+            self.read_only = self.lock.read_only = True
 
     # ------------------------------------------------------------------ meta
     @property
@@ -727,6 +728,14 @@ class Store:
         if isinstance(record, Branch):
             record = _with_initials(record)
         bid = _branch_of(record)
+        try:
+            return self._save(record, bid, base, at)
+        except SaveFailed as exc:
+            exc.unsaved = record
+            raise
+
+    def _save(self, record: R, bid: str | None, base: R | None, at: Any) -> R:
+        cls = type(record)
         with self.lock():
             shard = self._shard_for(record.kind, record.id, bid)
             current = _find(self._load(shard, fresh=True).get(record.kind), record.id)

@@ -488,9 +488,13 @@ class DataLock:
 
     HOLDER = ".lock.holder"
 
+    #: Set on a store opened read-only: every write is refused with this line.
+    READ_ONLY = "数据目录以只读方式打开（只读磁盘或没有写入权限），不能修改；请改用可写的数据目录（--data）"
+
     def __init__(self, root: Path, timeout: float = 15.0, user: str = ""):
         self.root = root
         self.user = user
+        self.read_only = False
         self._tidied = False
         # Saves hold the lock for milliseconds: poll often (filelock's 50 ms
         # default made two busy writers 5x slower).
@@ -500,6 +504,8 @@ class DataLock:
 
     @contextlib.contextmanager
     def __call__(self) -> Iterator[None]:
+        if self.read_only:
+            raise SaveFailed(self.READ_ONLY, errno.EROFS)
         try:
             self._lock.acquire()
         except Timeout as exc:
