@@ -106,6 +106,14 @@ class InspectorApp(App[int]):
             self.sub_title = self.settings.committee_name
         if store.read_only:
             self.sub_title = f"【只读】{self.sub_title}"
+        self._cursor_blinks = self.settings.cursor_blinks()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Text cursors blink only where the settings allow (by default not over SSH)."""
+        from textual.widgets import Input, TextArea
+
+        if isinstance(event.widget, Input | TextArea) and not self._cursor_blinks:
+            event.widget.cursor_blink = False
 
     # ------------------------------------------------------------ shared state
     def today(self) -> date:
