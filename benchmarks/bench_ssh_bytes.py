@@ -86,8 +86,9 @@ class Terminal:
 def measure(data: Path, *, ssh: bool) -> dict[str, float]:
     term = Terminal(data, ssh=ssh)
     try:
-        term.settle()
-        idle = term.bytes_during(lambda: None, 5.0) / 5.0
+        time.sleep(8.0)  # start-up, checklists loaded in the background, notices
+        term.settle(3.0)
+        idle = term.bytes_during(lambda: None, 10.0) / 10.0
         for _ in range(30):  # to the bottom of the visible rows and past it
             term.press("down")
             time.sleep(0.15)
