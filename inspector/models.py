@@ -632,6 +632,18 @@ RECORD_TYPES: dict[str, type[Record]] = {
     cls.kind: cls for cls in (Committee, Branch, Visit, Finding, PocketMember, WeakLaxDetermination, Member)
 }
 
+
+def clean_change_value(kind: str, path: str, value: Any) -> Any:
+    """A change's old or new value of field `path` as the text policy stores it
+    (history imported from a bundle is shown like any other text).
+
+    Nested parts (an answer, the 四明确) may keep line breaks: their notes do."""
+    cls = RECORD_TYPES.get(kind)
+    head = path.partition(".")[0]
+    multiline = cls is None or head in cls.multiline or isinstance(value, dict)
+    return _clean_value(value, multiline)
+
+
 # Stored enum fields of each record kind. A visit's "answers" holds one
 # Answer per item, whose "value" is an AnswerValue, and "followups" one
 # FollowUp per target, whose "value" is a FollowUpResult; "methods" is a list.

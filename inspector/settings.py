@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -133,6 +134,15 @@ class Settings(BaseModel):
     assignments: list[Assignment] = Field(default_factory=list)
     # 优秀 in 民主评议党员: at most this share of the members appraised (one third is local practice).
     excellent_cap: float = Field(default=1 / 3, gt=0, le=1)
+    # "auto": no blinking cursor over SSH, where every blink is a repaint sent
+    # down the link to each clerk (README, "Committee server"); "on" or "off" always.
+    cursor_blink: Literal["auto", "on", "off"] = "auto"
+
+    def cursor_blinks(self, env: Mapping[str, str] = os.environ) -> bool:
+        """Whether text cursors blink in this session."""
+        if self.cursor_blink == "auto":
+            return not (env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
+        return self.cursor_blink == "on"
 
     def is_staff(self, name: str) -> bool:
         return bool(_name(name)) and _name(name) in {_name(n) for n in self.staff}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,10 +23,11 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item, citation_text
-from inspector.errors import EditConflict, UserError
+from inspector.errors import EditConflict, SaveFailed, UserError
 from inspector.labels import label, short_answer
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
 from inspector.roster_checks import facts_for
+from inspector.store import Store
 from inspector.templates import template_of
 
 from .cjk import fullwidth
@@ -149,6 +151,9 @@ class VisitScreen(Screen[None]):
         self._note_item: str | None = None
         self._note_timer: Timer | None = None
         self._stale_sections: set[str] = set()
+        #: While a save the system refused is pending: the visit as last stored
+        #: (`self.visit` then holds the unsaved answers and notes on top of it).
+        self._stored: Visit | None = None
         store = self.app.store
         try:
             self.branch = store.branch(branch_id)
@@ -213,6 +218,7 @@ class VisitScreen(Screen[None]):
             table.move_cursor(row=self.row_of[first[0].id], animate=False)
         self._show_item()
         table.focus()
+        self._restore_draft()
 
     def on_resize(self) -> None:
         if not self.items:
@@ -344,12 +350,77 @@ class VisitScreen(Screen[None]):
         self._update_rows(before)
 
     def _failed(self, exc: UserError) -> None:
-        """A save refused: say why in one line and show what is on disk now."""
+        """A save refused: say why in one line and show what is on disk now;
+        a save the system refused (full disk, no permission) keeps the change."""
+        if isinstance(exc, SaveFailed) and isinstance(exc.unsaved, Visit) and not self.app.store.read_only:
+            self._keep_unsaved(exc, exc.unsaved)
+            return
         if isinstance(exc, EditConflict):
             self.say(conflict_message(exc, {"status": "完成状态"}, "已显示最新内容，请核对"), error=True)
         else:
             self.say(str(exc), error=True)
         self._reload()
+
+    def _keep_unsaved(self, exc: SaveFailed, unsaved: Visit) -> None:
+        """Show the change as made, keep it as a draft where the disk allows,
+        and save it with the next answer or note (`_save_unsaved`)."""
+        if self._stored is None:
+            self._stored = self.visit
+        self._apply(unsaved)
+        self._show_progress()
+        store = self.app.store
+        kept = "本屏"
+        try:
+            store.save_draft(
+                "visit",
+                self.visit_id,
+                {"visit": unsaved.model_dump_json(), "stored": self._stored.model_dump_json()},
+                title=f"{self.branch.name}{self.visit.date.isoformat()}的现场指导",
+                reason=str(exc),
+            )
+            kept = "本屏和草稿"
+        except UserError:
+            log.warning("visit %s: draft not kept either", self.visit_id, exc_info=True)
+        self.say(f"{exc}（未保存的作答和备注留在{kept}，下次作答或改备注时一并保存）", error=True)
+
+    def _saver(self) -> Store:
+        """The store to save through: while a change is pending, each save
+        carries it too (its base is the visit as last stored)."""
+        if self._stored is None:
+            return self.app.store
+        return _WithPending(self.app.store, self._stored)  # type: ignore[return-value]
+
+    def _saved_unsaved(self) -> None:
+        """A save went through: whatever was pending went with it."""
+        if self._stored is None:
+            return
+        self._stored = None
+        try:
+            self.app.store.discard_draft("visit", self.visit_id)
+        except UserError:
+            log.warning("visit %s: draft not removed", self.visit_id, exc_info=True)
+
+    def _restore_draft(self) -> None:
+        """Answers and notes a refused save kept as a draft: saved now if the disk allows."""
+        draft = self.app.store.draft("visit", self.visit_id)
+        if draft is None or self.completed:
+            return
+        try:
+            unsaved = Visit.model_validate_json(draft["fields"]["visit"])
+            stored = Visit.model_validate_json(draft["fields"]["stored"])
+        except (KeyError, ValueError):
+            log.warning("visit %s: unreadable draft ignored", self.visit_id, exc_info=True)
+            return
+        self._stored = stored
+        try:
+            saved = self._saver().save(unsaved)
+        except UserError as exc:
+            self._failed(exc)
+            return
+        self._saved_unsaved()
+        self._apply(saved)
+        self._show_item()
+        self.say("已保存上次未能保存的作答和备注")
 
     def _reload(self) -> None:
         """After a clash with someone else's save: show what is on disk now."""
@@ -389,10 +460,11 @@ class VisitScreen(Screen[None]):
         if value == (given.note if given else self.visit.notes.get(item_id, "")):
             return
         try:
-            self._apply(visits.set_note(self.app.store, self.visit, item_id, value))
+            self._apply(visits.set_note(self._saver(), self.visit, item_id, value))
         except UserError as exc:
             self._failed(exc)
             return
+        self._saved_unsaved()
         self.say(f"已保存 {item_id} 的备注")
 
     def save_pending(self) -> None:
@@ -431,13 +503,14 @@ class VisitScreen(Screen[None]):
             self.say(str(visits.VisitLocked()), error=True)
             return
         try:
-            saved = visits.answer(self.app.store, self.visit, item.id, value, template=self.template)
+            saved = visits.answer(self._saver(), self.visit, item.id, value, template=self.template)
         except visits.AnswerNotAllowed as exc:
             self.say(str(exc), error=True)
             return
         except UserError as exc:
             self._failed(exc)
             return
+        self._saved_unsaved()
         self._apply(saved)
         self.say(f"已保存：{item.id} {label(value)}")
         if value == AnswerValue.NOT_MET:
@@ -684,4 +757,26 @@ class VisitScreen(Screen[None]):
 
     def action_back(self) -> None:
         self._save_note()
+        if self._stored is not None:
+            self.app.notify(
+                "本次现场指导有未能保存的作答和备注：已尽量留作草稿，再次打开时保存。",
+                title="未保存",
+                severity="warning",
+                timeout=15,
+            )
         self.app.pop_screen()
+
+
+class _WithPending:
+    """A store whose saves of one visit use `stored` as their base, so that
+    changes a refused save left in the visit are saved along with the next."""
+
+    def __init__(self, store: Store, stored: Visit) -> None:
+        self._store = store
+        self._stored = stored
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def save(self, record: Visit, *, base: Visit | None = None, at: Any = None) -> Visit:
+        return self._store.save(record, base=self._stored, at=at)

@@ -15,6 +15,7 @@ import io
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from inspector.errors import StoreError
 from inspector.ledger.rows import COLUMNS, LedgerRow
@@ -137,3 +138,37 @@ def export_ledger(
         raise StoreError(f"不支持的导出格式：{fmt}（可选：{'、'.join(FORMATS)}）")
     write_new_file(path, payload, force=force)
     return path
+
+
+def export_ledger_apart(rows: Sequence[LedgerRow], path: str | Path, fmt: str, **kwargs: Any) -> Path:
+    """`export_ledger` in a process of its own: a Word ledger of 50,000 rows
+    takes hundreds of MB while it is built, which a long-running app (several
+    clerks' on one server) would otherwise keep after the export. Errors come
+    back as `export_ledger` raises them."""
+    import pickle
+    import subprocess
+    import sys
+
+    job = pickle.dumps((list(rows), str(path), fmt, kwargs))
+    code = "from inspector.documents.ledger_export import _export_job; _export_job()"
+    done = subprocess.run([sys.executable, "-c", code], input=job, capture_output=True, check=False)
+    try:
+        ok, result = pickle.loads(done.stdout)
+    except (pickle.UnpicklingError, EOFError, ValueError) as exc:
+        raise StoreError(f"导出进程意外退出（{done.stderr.decode(errors='replace').strip()[-200:]}）") from exc
+    if not ok:
+        raise result
+    return Path(result)
+
+
+def _export_job() -> None:
+    """The child side of `export_ledger_apart`: the job on stdin, (ok, path or error) on stdout."""
+    import pickle
+    import sys
+
+    rows, path, fmt, kwargs = pickle.loads(sys.stdin.buffer.read())
+    try:
+        answer: tuple[bool, Any] = (True, str(export_ledger(rows, path, fmt, **kwargs)))
+    except Exception as exc:  # handed to the parent, which raises it
+        answer = (False, exc)
+    sys.stdout.buffer.write(pickle.dumps(answer))

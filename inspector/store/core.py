@@ -60,8 +60,11 @@ from inspector.store.files import (
     DataLock,
     Journal,
     Shard,
+    digest,
     ensure_dir,
     file_signature,
+    json_payload,
+    parse,
     read_bytes,
     read_error,
     read_json_file,
@@ -233,6 +236,7 @@ class Store:
         self._installation_id: str | None = None
         self.errors: dict[Path, str] = {}
         if read_only:
+            self.lock.read_only = True
             return
         try:
             ensure_dir(self.root)
@@ -242,7 +246,7 @@ class Store:
         except SaveFailed as exc:
             if exc.errno not in READ_ONLY_ERRNOS:
                 raise
-            self.read_only = True
+            self.read_only = self.lock.read_only = True
 
     # ------------------------------------------------------------------ meta
     @property
@@ -337,11 +341,46 @@ class Store:
                 journal.abort()
                 raise
             finally:
-                self._journal = None
-                for shard in self._shards.values():
-                    shard.storage.end_transaction(committed)
-                while len(self._shards) > _SHARD_CACHE_SIZE:
-                    self._shards.popitem(last=False)
+                self._end_journal(committed)
+
+    def _end_journal(self, committed: bool) -> None:
+        self._journal = None
+        for shard in self._shards.values():
+            shard.storage.end_transaction(committed)
+        while len(self._shards) > _SHARD_CACHE_SIZE:
+            self._shards.popitem(last=False)
+
+    @contextlib.contextmanager
+    def staging(self, seen: dict[Path, bytes | None] | None = None) -> Iterator[Journal]:
+        """Saves and ingests made inside are only built, in the journal this
+        yields, without the lock and without writing anything: a long write (a
+        county bundle) prepares so, then commits in short turns of the lock
+        (`commit_staged`). The journal notes a digest of every file read
+        (`seen`, starting from the given one) and whether one changed while
+        it was read (`stale`)."""
+        assert self._journal is None, "staging inside a transaction"
+        journal = self._journal = Journal(self.root, seen)
+        try:
+            yield journal
+        finally:
+            self._end_journal(committed=False)
+
+    def unchanged(self, journal: Journal) -> bool:
+        """Whether every file `journal` read is still as it was (call under the lock)."""
+        for path, seen in journal.seen.items():
+            found = read_bytes(path)
+            if digest(found[0] if found else None) != seen:
+                return False
+        return True
+
+    def commit_staged(self, journals: Iterable[Journal]) -> None:
+        """Write what several `staging` journals built, all or nothing. The
+        caller holds the lock and has checked each with `unchanged`."""
+        assert self.lock.held, "commit_staged needs the lock"
+        combined = Journal(self.root)
+        for journal in journals:
+            combined.staged.update(journal.staged)
+        combined.commit()
 
     def _staged_names(self, folder: Path) -> set[str]:
         """Files created inside the running transaction, not yet on disk."""
@@ -595,13 +634,20 @@ class Store:
     # --------------------------------------------- whole files (sync, caches)
     def branch_file(self, bid: str) -> dict[str, Any]:
         """Every table of a branch file as stored (sync merges by raw records and changes)."""
-        return read_tables(self.branch_dir(bid) / "branch.json") or {}
+        return self._file_tables(self.branch_dir(bid) / "branch.json")
 
     def committee_file(self) -> dict[str, Any]:
-        return read_tables(self.root / "committee.json") or {}
+        return self._file_tables(self.root / "committee.json")
 
     def visit_file(self, bid: str, vid: str) -> dict[str, Any]:
-        return read_tables(self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json") or {}
+        return self._file_tables(self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json")
+
+    def _file_tables(self, path: Path) -> dict[str, Any]:
+        """A file of tables as stored; inside `staging`, what was read is noted."""
+        found = read_bytes(path)
+        if self._journal is not None:
+            self._journal.saw(path, found[0] if found else None)
+        return {} if found is None else check_tables(path, parse(path, found[0]))
 
     def branch_file_has(self, bid: str, needle: bytes) -> bool:
         """Whether the branch file's bytes hold `needle`, without parsing it (False when absent)."""
@@ -698,6 +744,13 @@ class Store:
         with the branch file's visit index, all or nothing."""
         record = _revalidated(record)
         bid = _branch_of(record)
+        try:
+            return self._save(record, bid, base, at)
+        except SaveFailed as exc:
+            exc.unsaved = record
+            raise
+
+    def _save(self, record: R, bid: str | None, base: R | None, at: Any) -> R:
         with self.lock():
             shard = self._shard_for(record.kind, record.id, bid)
             current = _find(self._load(shard, fresh=True).get(record.kind), record.id)
@@ -813,9 +866,13 @@ class Store:
 
     def keep_template(self, template_id: str, version: str, content_hash: str, snapshot: dict[str, Any]) -> None:
         path = self.template_path(template_id, version, content_hash)
-        if not path.exists():
-            with self.lock():
-                write_json_file(path, snapshot)
+        if path.exists():
+            return
+        if self._journal is not None:
+            self._journal.stage(path, json_payload(snapshot))
+            return
+        with self.lock():
+            write_json_file(path, snapshot)
 
     def template_snapshot(self, template_id: str, version: str, content_hash: str) -> dict[str, Any] | None:
         return read_json_file(self.template_path(template_id, version, content_hash))

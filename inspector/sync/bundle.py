@@ -33,11 +33,12 @@ import orjson
 from pydantic import ValidationError
 
 from inspector.errors import StoreError
-from inspector.models import RECORD_TYPES, SCHEMA_VERSION, utcnow
+from inspector.models import RECORD_TYPES, SCHEMA_VERSION, clean_change_value, utcnow
 from inspector.store import attachments
 from inspector.store.changes import CREATED, Change
 from inspector.store.files import dumps, ensure_dir
 from inspector.store.steps import upgrade_change, upgrade_record
+from inspector.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -351,10 +352,18 @@ def _change(name: str, doc: Any) -> Change:
         raise BundleError(f"同步包内容无效：{name} 中有变更记录未通过校验（{validation_message(exc)}）") from exc
     if change.field == CREATED:
         try:
-            RECORD_TYPES[change.kind].model_validate(change.new)
+            created = RECORD_TYPES[change.kind].model_validate(change.new).model_dump(mode="json")
         except (KeyError, ValidationError) as exc:
             raise BundleError(f"同步包内容无效：{name} 中记录 {change.record_id} 的创建内容未通过校验") from exc
-    return change
+        return change.model_copy(update={"who": clean(change.who), "new": created})
+    # History values are shown in the history view and in conflicts: cleaned like the records.
+    return change.model_copy(
+        update={
+            "who": clean(change.who),
+            "old": clean_change_value(change.kind, change.field, change.old),
+            "new": clean_change_value(change.kind, change.field, change.new),
+        }
+    )
 
 
 def _template(name: str, data: bytes) -> dict[str, Any]:

@@ -92,13 +92,13 @@ class ExportDialog(FormDialog["Path | None"]):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path, fmt: str, force: bool) -> None:
-        from inspector.documents.ledger_export import export_ledger
+        from inspector.documents.ledger_export import export_ledger_apart
 
         app = self.app
         store = app.store
         try:
             committee = store.committee()
-            written = export_ledger(
+            written = export_ledger_apart(
                 self.rows,
                 path,
                 fmt,
