@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from inspector.labels import label
-from inspector.models import FindingStatus, VisitStatus
+from inspector.models import FindingStatus
 from inspector.store import Store
 from inspector.text import show_controls
 
@@ -55,13 +55,13 @@ def visit_rows(store: Store) -> list[dict[str, Any]]:
     names = _names(store)
     rows = [
         {
-            "id": v["id"],
-            "branch_id": v.get("branch_id"),
-            "branch": names.get(v.get("branch_id", ""), ("", ""))[1],
-            "date": v.get("date"),
-            "status": label(VisitStatus(v["status"])) if v.get("status") else None,
-            "template_id": v.get("template_id"),
-            "completed_at": v.get("completed_at"),
+            "id": v.id,
+            "branch_id": v.branch_id,
+            "branch": names.get(v.branch_id, ("", ""))[1],
+            "date": v.date.isoformat(),
+            "status": label(v.status),
+            "template_id": v.template_id,
+            "completed_at": v.completed_at,  # written as stored, UTC as Z (see `json_text`)
         }
         for v in store.all_visit_index()
     ]

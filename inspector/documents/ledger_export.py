@@ -78,7 +78,7 @@ def ledger_docx(rows: Sequence[LedgerRow], *, fonts, title: str, subtitle: str, 
 
     def cell(row: LedgerRow, column: str) -> str:  # dates as GB/T 9704 writes them
         if column == "deadline" and row.deadline:
-            return od.chinese_date(date.fromisoformat(row.deadline))
+            return od.chinese_date(row.deadline)
         return row.cell(column)
 
     table = ([n, *(cell(r, c) for c, _ in DOCX_COLUMNS)] for n, r in enumerate(rows, 1))

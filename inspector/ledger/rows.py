@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from inspector import clock, labels
@@ -119,9 +120,9 @@ class LedgerRow:
     person: str
     evidence: str
     verifier: str
-    verified_on: str
-    found_on: str
-    deadline: str
+    verified_on: date | None
+    found_on: date
+    deadline: date | None
     deadline_ord: int
     overdue: int
     search: str
@@ -137,9 +138,12 @@ class LedgerRow:
             case "verifier":
                 if not self.verifier:
                     return ""
-                return f"{self.verifier}（{self.verified_on}）" if self.verified_on else self.verifier
+                return f"{self.verifier}（{self.verified_on.isoformat()}）" if self.verified_on else self.verifier
             case "category" | "severity" | "status":
                 return labels.label(getattr(self, column))
+            case "found_on" | "deadline":
+                day = getattr(self, column)
+                return day.isoformat() if day else ""
         if column not in COLUMNS:
             raise KeyError(column)
         return getattr(self, column)
@@ -164,7 +168,7 @@ def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Fin
         deadline,
     ) = values
     status_ = _STATUS_OF[status]
-    due = date.fromisoformat(deadline) if deadline else None
+    due = _day(deadline)
     deadline_ord = due.toordinal() if due else _NO_DATE
     overdue = overdue_days(due, today, closed=status_ is _CLOSED)
     # \x00 keeps a query from matching across two fields.
@@ -186,9 +190,9 @@ def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Fin
         person,
         evidence,
         verifier,
-        verified_on,
-        found_on,
-        deadline,
+        _day(verified_on),
+        date.fromisoformat(found_on),
+        due,
         deadline_ord,
         overdue,
         search,
@@ -196,11 +200,26 @@ def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Fin
     )
 
 
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date | None:
+    """A stored ISO date as a `date` (None for ""): a county's rows share a few hundred dates."""
+    return date.fromisoformat(text) if text else None
+
+
+def _shown_values(row: LedgerRow) -> dict[str, str]:
+    """The row's shown fields as `_values` gives them, to compare with the stored finding."""
+    out = {name: getattr(row, name) for name in _SHOWN}
+    for name in ("verified_on", "found_on", "deadline"):
+        out[name] = out[name].isoformat() if out[name] else ""
+    out.update(category=row.category.value, severity=row.severity.value, status=row.status.value)
+    return out
+
+
 @dataclass
 class _Branch:
     sig: Any
     values: list[list[str]]
-    visits: list[str]  # dates of completed visits, for coverage
+    visits: list[date]  # dates of completed visits, for coverage
     findings: dict[str, Finding] | None = None  # validated when read this session
     rows: list[LedgerRow] | None = None
 
@@ -263,7 +282,7 @@ class Ledger:
             findings, index = self.store.findings_and_visits(bid)
         except StoreError:  # unreadable: the store keeps the message in store.errors
             return None
-        visits = sorted(v["date"] for v in index if v.get("status") == _COMPLETED and not v.get("deleted"))
+        visits = sorted(v.date for v in index if v.status == _COMPLETED)
         return _Branch(sig, [_values(f) for f in findings], visits, {f.id: f for f in findings})
 
     def _load_cache(self) -> dict[str, _Branch]:
@@ -274,7 +293,10 @@ class Ledger:
         if raw.get("version") != _CACHE_VERSION:
             return {}
         try:
-            out = {bid: _Branch(tuple(sig), values, visits) for bid, (sig, values, visits) in raw["branches"].items()}
+            out = {
+                bid: _Branch(tuple(sig), values, [date.fromisoformat(d) for d in visits])
+                for bid, (sig, values, visits) in raw["branches"].items()
+            }
         except (KeyError, TypeError, ValueError, AttributeError):
             return {}
         width = len(_FIELDS)
@@ -294,8 +316,8 @@ class Ledger:
     def row(self, finding_id: str) -> LedgerRow | None:
         return self._rows.get(finding_id)
 
-    def visit_dates(self, branch_id: str) -> list[str]:
-        """ISO dates of the branch's completed visits, oldest first, as of the last `rows()`."""
+    def visit_dates(self, branch_id: str) -> list[date]:
+        """Dates of the branch's completed visits, oldest first, as of the last `rows()`."""
         entry = (self._branches or {}).get(branch_id)
         return entry.visits if entry else []
 
@@ -310,10 +332,11 @@ class Ledger:
             return row.loaded
         current = self.store.get(Finding, row.id, row.branch_id)
         now = dict(zip(_FIELDS, _values(current)))
+        shown = _shown_values(row)
         theirs = {
-            "responsible" if name in ("leader", "person") else name: (getattr(row, name), now[name])
+            "responsible" if name in ("leader", "person") else name: (shown[name], now[name])
             for name in _SHOWN
-            if getattr(row, name) != now[name]
+            if shown[name] != now[name]
         }
         if theirs:
             raise FindingConflict(current, theirs, current, changed_by(self.store, current, theirs))

@@ -120,6 +120,34 @@ class Clash:
     at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class VisitEntry:
+    """One visit as its branch file's index lists it (no answers): what
+    county-wide listings need without opening the visit files."""
+
+    id: str
+    branch_id: str
+    date: date
+    status: VisitStatus
+    template_id: str
+    completed_at: datetime | None
+    deleted: bool
+
+    @classmethod
+    def from_index(cls, bid: str, doc: dict[str, Any]) -> VisitEntry:
+        """From a stored index entry (its shape checked by `store/shape.py` on read)."""
+        done = doc.get("completed_at")
+        return cls(
+            id=doc["id"],
+            branch_id=bid,
+            date=date.fromisoformat(doc["date"]),
+            status=VisitStatus(doc["status"]),
+            template_id=doc.get("template_id") or "",
+            completed_at=datetime.fromisoformat(done) if done else None,
+            deleted=bool(doc.get("deleted")),
+        )
+
+
 @dataclass
 class BranchSummary:
     """What the branch table shows, derived from the branch file alone."""
@@ -478,8 +506,9 @@ class Store:
             ch.set_path(data, path, conflict.theirs[path][1])
         return type(conflict.record).model_validate(data)
 
-    def visit_index(self, bid: str) -> list[dict[str, Any]]:
-        return self._shard_for("branch", bid, None).docs(VISIT_INDEX)
+    def visit_index(self, bid: str) -> list[VisitEntry]:
+        """The branch's visits as its file lists them, deleted ones included."""
+        return [VisitEntry.from_index(bid, d) for d in self._shard_for("branch", bid, None).docs(VISIT_INDEX)]
 
     # --------------------------------------------------------- county scale
     def _scan(self) -> Iterator[tuple[str, Path, Any]]:
@@ -556,14 +585,14 @@ class Store:
         self._findings_cache = fresh
         return out
 
-    def findings_and_visits(self, bid: str) -> tuple[list[Finding], list[dict[str, Any]]]:
-        """One branch's live findings and visit index, read the fast way when
+    def findings_and_visits(self, bid: str) -> tuple[list[Finding], list[VisitEntry]]:
+        """One branch's live findings and live visits, read the fast way when
         the file is sound (county-scale listings); CorruptFile names a bad one."""
         path = self.branch_dir(bid) / "branch.json"
         fast = _findings_fast(path)
         if fast is not None:
             self.errors.pop(path, None)
-            return fast
+            return fast[0], _live_visits(bid, fast[1])
         try:
             data = read_tables(path, skip=_SCAN_SKIPS)
             if data is None:  # removed since it was listed
@@ -573,14 +602,14 @@ class Store:
             self.errors[path] = str(exc)
             raise
         self.errors.pop(path, None)
-        return found, list((data.get(VISIT_INDEX) or {}).values())
+        return found, _live_visits(bid, (data.get(VISIT_INDEX) or {}).values())
 
-    def all_visit_index(self) -> list[dict[str, Any]]:
-        """Branch, date, status and template of every visit, from the branch files' index."""
-        out: list[dict[str, Any]] = []
+    def all_visit_index(self) -> list[VisitEntry]:
+        """Every live visit of every branch, from the branch files' index."""
+        out: list[VisitEntry] = []
         for bid, path, _sig in self._scan():
             data = self._read_for_scan(path) or {}
-            out.extend({**v, "branch_id": bid} for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted"))
+            out.extend(_live_visits(bid, (data.get(VISIT_INDEX) or {}).values()))
         return out
 
     # --------------------------------------------- whole files (sync, caches)
@@ -792,6 +821,10 @@ def _find(table: dict[str, Any] | None, record_id: str) -> dict[str, Any] | None
         if doc.get("id") == record_id:
             return dict(doc)
     return None
+
+
+def _live_visits(bid: str, docs: Iterable[dict[str, Any]]) -> list[VisitEntry]:
+    return [VisitEntry.from_index(bid, d) for d in docs if not d.get("deleted")]
 
 
 def _index_entry(visit: dict[str, Any]) -> dict[str, Any]:
