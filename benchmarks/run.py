@@ -116,8 +116,10 @@ class Row:
 
 
 def env() -> dict[str, str]:
+    """As an installed copy runs: with bytecode (pip compiles on install)."""
+    out = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return {
-        **os.environ,
+        **out,
         "INSPECTOR_TODAY": TODAY,
         "INSPECTOR_USER": "bench",
         "TEXTUAL_DISABLE_KITTY_KEY": "1",
@@ -155,6 +157,7 @@ def timed_process(argv: list[str], runs: int) -> float:
 
 # ------------------------------------------------------------------ rows
 def launch(data: Path, runs: int) -> list[Row]:
+    os.environ.clear()
     os.environ.update(env())  # bench_ui spawns with os.environ
     count = sum(1 for _ in (data / "branches").iterdir())
     expect = f"共 {count} 个支部".encode()
@@ -273,6 +276,7 @@ def _wait_text(fd: int, text: bytes, timeout: float = 60.0) -> None:
 
 
 def rss(data: Path) -> list[Row]:
+    os.environ.clear()
     os.environ.update(env())
     count = sum(1 for _ in (data / "branches").iterdir())
     expect = f"共 {count} 个支部".encode()
@@ -332,6 +336,7 @@ def main() -> int:
     parser.add_argument("--suite", action="store_true", help="also time the whole test suite")
     args = parser.parse_args()
     data = (args.data or Path(tempfile.gettempdir()) / "inspector-bench-county").resolve()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "inspector", "screens"], cwd=REPO, check=True)
     build(data)
     wanted = [w for w in args.only.split(",") if w] or [r for r in ROWS if r != "suite" or args.suite]
     unknown = set(wanted) - set(ROWS)

@@ -13,7 +13,7 @@ completed visit dates ride along, so coverage needs no second pass.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -54,7 +54,7 @@ _NO_DATE = 10**7  # sorts after every real date ordinal
 
 
 # Finding fields a row keeps, in the order the ledger cache stores them.
-_FIELDS = (
+FIELDS = (
     "id",
     "category",
     "severity",
@@ -70,9 +70,11 @@ _FIELDS = (
     "verified_on",
     "found_on",
     "deadline",
+    "visit_id",
+    "item_id",
 )
-_CACHE_VERSION = [3, *_FIELDS, *sorted(Finding.model_fields)]  # a model change discards the cache
-_SHOWN = tuple(f for f in _FIELDS if f not in ("id", "goal", "progress"))
+_CACHE_VERSION = [3, *FIELDS, *sorted(Finding.model_fields)]  # a model change discards the cache
+_SHOWN = tuple(f for f in FIELDS if f not in ("id", "goal", "progress", "visit_id", "item_id"))
 _CLOSED = FindingStatus.CLOSED
 _COMPLETED = VisitStatus.COMPLETED
 # Stored code -> member by a dict lookup: a row is built per finding (~50,000 at county scale).
@@ -98,6 +100,8 @@ def _values(f: Finding) -> list[str]:
         f.verified_on.isoformat() if f.verified_on else "",
         f.found_on.isoformat(),
         f.deadline.isoformat() if f.deadline else "",
+        f.visit_id or "",
+        f.item_id or "",
     ]
 
 
@@ -166,6 +170,8 @@ def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Fin
         verified_on,
         found_on,
         deadline,
+        _visit_id,
+        _item_id,
     ) = values
     status_ = _STATUS_OF[status]
     due = _day(deadline)
@@ -244,6 +250,28 @@ class Ledger:
         """Every live finding of every live branch, unfiltered: branches in
         pinyin order, each branch's findings by deadline."""
         today = today or clock.today()
+        out: list[LedgerRow] = []
+        for summary, entry in self._refresh(today):
+            if entry.rows is None:
+                found = entry.findings or {}
+                entry.rows = sorted(
+                    (make_row(v, summary, today, found.get(v[0])) for v in entry.values),
+                    key=lambda r: (r.deadline_ord, r.found_on),
+                )
+            out.extend(entry.rows)
+        self._rows = {r.id: r for r in out}
+        return out
+
+    def stored(self, today: date | None = None) -> Iterator[tuple[BranchSummary, dict[str, str]]]:
+        """Every live finding's stored fields as text (`FIELDS`; "" for none)
+        with its branch, branches in pinyin order: for listings that print
+        them, without building a row or a Finding each."""
+        for summary, entry in self._refresh(today or clock.today()):
+            for v in entry.values:
+                yield summary, dict(zip(FIELDS, v))
+
+    def _refresh(self, today: date) -> list[tuple[BranchSummary, _Branch]]:
+        """Each live branch (pinyin order) with its entry, re-read where its file changed."""
         if today != self._today:
             self._today = today
             for b in (self._branches or {}).values():
@@ -251,10 +279,10 @@ class Ledger:
         if self._branches is None:
             self._branches = self._load_cache()
         self.summaries = {s.id: s for s in self.store.branch_summaries()}
-        sigs = self.store.branch_signatures(self.summaries)
+        sigs = self.store.summary_signatures()
         changed = [bid for bid, sig in sigs.items() if bid not in self._branches or self._branches[bid].sig != sig]
         fresh: dict[str, _Branch] = {}
-        out: list[LedgerRow] = []
+        out: list[tuple[BranchSummary, _Branch]] = []
         for summary in sorted(self.summaries.values(), key=lambda s: (s.initials, s.name, s.id)):
             bid = summary.id
             entry = self._branches.get(bid)
@@ -262,16 +290,9 @@ class Ledger:
                 entry = self._read_branch(bid, sigs[bid])
                 if entry is None:
                     continue
-            if entry.rows is None:
-                found = entry.findings or {}
-                entry.rows = sorted(
-                    (make_row(v, summary, today, found.get(v[0])) for v in entry.values),
-                    key=lambda r: (r.deadline_ord, r.found_on),
-                )
             fresh[bid] = entry
-            out.extend(entry.rows)
+            out.append((summary, entry))
         self._branches = fresh
-        self._rows = {r.id: r for r in out}
         if len(changed) > max(20, len(fresh) // 100):  # a few changes are cheap to re-read next time
             self.save_cache()
         return out
@@ -299,7 +320,7 @@ class Ledger:
             }
         except (KeyError, TypeError, ValueError, AttributeError):
             return {}
-        width = len(_FIELDS)
+        width = len(FIELDS)
         if not all(isinstance(v, list) and len(v) == width for b in out.values() for v in b.values):
             return {}
         return out
@@ -331,7 +352,7 @@ class Ledger:
         if row.loaded is not None:
             return row.loaded
         current = self.store.get(Finding, row.id, row.branch_id)
-        now = dict(zip(_FIELDS, _values(current)))
+        now = dict(zip(FIELDS, _values(current)))
         shown = _shown_values(row)
         theirs = {
             "responsible" if name in ("leader", "person") else name: (shown[name], now[name])

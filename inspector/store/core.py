@@ -511,18 +511,20 @@ class Store:
         return [VisitEntry.from_index(bid, d) for d in self._shard_for("branch", bid, None).docs(VISIT_INDEX)]
 
     # --------------------------------------------------------- county scale
-    def _scan(self) -> Iterator[tuple[str, Path, Any]]:
-        """Every branch file with its signature; one that cannot even be
-        looked at is named in `errors` and left out."""
-        for bid in self.branch_ids():
-            path = self.branch_dir(bid) / "branch.json"
+    def _scan(self) -> Iterator[tuple[str, str, Any]]:
+        """Every branch file (as a plain string: 2,000 Path joins cost more
+        than the stats) with its signature; one that cannot even be looked at
+        is named in `errors` and left out."""
+        base = os.path.join(self.root, "branches")
+        for bid in self.branch_ids():  # directory names: no separator to escape the folder
+            name = os.path.join(base, bid, "branch.json")
             try:
-                sig = file_signature(path)
+                sig = file_signature(name)
             except CorruptFile as exc:
-                self.errors[path] = str(exc)
+                self.errors[Path(name)] = str(exc)
                 continue
             if sig is not None:
-                yield bid, path, sig
+                yield bid, name, sig
 
     def _read_for_scan(self, path: Path) -> dict[str, Any] | None:
         try:
@@ -543,12 +545,13 @@ class Store:
         cache = self._summary_cache
         fresh: dict[str, tuple[Any, BranchSummary | None]] = {}
         changed = False
-        for bid, path, sig in self._scan():
+        for bid, name, sig in self._scan():
             hit = cache.get(bid)
             if hit is not None and tuple(hit[0]) == tuple(sig):
                 fresh[bid] = hit
                 continue
             changed = True
+            path = Path(name)
             data = self._read_for_scan(path)
             if data is None and path in self.errors:
                 continue  # damaged: read (and reported) again next time, never cached as absent
@@ -607,8 +610,8 @@ class Store:
     def all_visit_index(self) -> list[VisitEntry]:
         """Every live visit of every branch, from the branch files' index."""
         out: list[VisitEntry] = []
-        for bid, path, _sig in self._scan():
-            data = self._read_for_scan(path) or {}
+        for bid, name, _sig in self._scan():
+            data = self._read_for_scan(Path(name)) or {}
             out.extend(_live_visits(bid, (data.get(VISIT_INDEX) or {}).values()))
         return out
 
@@ -634,10 +637,10 @@ class Store:
             self.errors[path] = str(read_error(exc, path))
             return False
 
-    def branch_signatures(self, bids: Iterable[str]) -> dict[str, Any]:
-        """The (inode, mtime, size) of each branch file, for callers that keep derived rows."""
-        base = os.path.join(self.root, "branches")  # plain strings: 2000 Path joins cost ~0.1 s
-        return {bid: file_signature(os.path.join(base, bid, "branch.json")) for bid in bids}
+    def summary_signatures(self) -> dict[str, Any]:
+        """The (inode, mtime, size) of the branch file each summary of the last
+        `branch_summaries()` was made from, for callers that keep derived rows."""
+        return {bid: sig for bid, (sig, s) in (self._summary_cache or {}).items() if s is not None}
 
     def read_state(self, name: str) -> dict[str, Any] | None:
         """A file of derived or bookkeeping state (`cache/ledger.json`, `sync/peers.json`); None when absent."""
