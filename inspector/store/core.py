@@ -724,13 +724,14 @@ class Store:
             if not fields:  # nothing of mine to write; return what is stored (others' edits included)
                 return record if base is None else cls.model_validate(new)
             saved = cls.model_validate(new)
-            entry = _index_entry(ch.dump(saved)) if record.kind == "visit" else None
+            doc = ch.dump(saved)  # once: a visit's ~60 answers make each dump cost a good part of a save
+            entry = _index_entry(doc) if record.kind == "visit" else None
             if entry is not None and current is not None and _index_entry(current) == entry:
                 entry = None
             with self.transaction() if entry is not None else contextlib.nullcontext():
                 shard = self._shard_for(record.kind, record.id, bid)  # joins the transaction
                 with shard.batch():
-                    self._write(shard, saved, fields, at=at)
+                    self._write(shard, saved, doc, fields, at=at)
                 if entry is not None:
                     assert bid is not None  # a visit always names its branch
                     self._put_index(bid, entry)
@@ -740,11 +741,14 @@ class Store:
         """Deletion is a tombstone, so it can travel to other installations."""
         return self.save(record.model_copy(update={"deleted": True}))
 
-    def _write(self, shard: Shard, record: Record, fields: dict[str, tuple[Any, Any]], *, at=None) -> None:
+    def _write(
+        self, shard: Shard, record: Record, doc: dict[str, Any], fields: dict[str, tuple[Any, Any]], *, at=None
+    ) -> None:
+        """Store `record` as `doc` (its dump) with a change per field of `fields`."""
         data = shard.raw()
         previous = ch.last_change_ids(list((data.get(CHANGES) or {}).values()), record.id)
         changes = ch.make_changes(record, fields, who=self.user, inst=self.installation_id, previous=previous, at=at)
-        self.put_raw(shard, record.kind, ch.dump(record))
+        self.put_raw(shard, record.kind, doc)
         shard.table(CHANGES).insert_multiple([c.model_dump(mode="json") for c in changes])
 
     @staticmethod
