@@ -8,12 +8,17 @@ Chinese messages.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from inspector import labels
+from inspector.errors import StoreError
 from inspector.labels import BRANCH_FIELDS as LABELS
 from inspector.models import Branch, Sector
+
+if TYPE_CHECKING:
+    from inspector.store import BranchSummary
 
 #: Short forms seen in committees' own rosters.
 SECTOR_ALIASES: dict[str, Sector] = {
@@ -56,6 +61,13 @@ def parse_sector(text: str) -> Sector:
         return SECTOR_ALIASES[text]
     choices = "、".join(labels.labels(Sector))
     raise ValueError(f"所属领域「{text}」无法识别，应为：{choices}")
+
+
+def parse_sectors(text: str) -> list[Sector]:
+    """Further sector tags as typed: labels or codes separated by 、，, ; or spaces."""
+    import re
+
+    return list(dict.fromkeys(parse_sector(t) for t in re.split(r"[、，,;；\s]+", text.strip()) if t))
 
 
 def _count(label: str, text: str) -> int:
@@ -105,7 +117,9 @@ def branch_from_fields(fields: Mapping[str, str | bool], base: Branch | None = N
         try:
             if key == "sector":
                 values[key] = parse_sector(str(raw))
-            elif key in ("members", "party_groups"):
+            elif key == "other_sectors":
+                values[key] = parse_sectors(str(raw))
+            elif key in ("members", "probationary_members", "party_groups"):
                 values[key] = _count(LABELS[key], str(raw))
             elif key == "has_leading_cadres":
                 values[key] = raw if isinstance(raw, bool) else _flag(LABELS[key], str(raw))
@@ -113,6 +127,8 @@ def branch_from_fields(fields: Mapping[str, str | bool], base: Branch | None = N
                 values[key] = str(raw).strip()
         except ValueError as exc:
             problems[key] = str(exc)
+    if int(str(values.get("probationary_members") or 0)) > int(str(values.get("members") or 0)):
+        problems.setdefault("probationary_members", "其中预备党员不能多于党员人数")
     try:
         # Fields that failed to parse keep their old value here, so that the
         # other fields are still checked and every problem is reported at once.
@@ -135,3 +151,21 @@ def name_taken(name: str, others: Iterable[tuple[str, str]], own_id: str | None 
 
 def _name_key(name: str) -> str:
     return "".join(name.split())
+
+
+def find_branch(summaries: Iterable[BranchSummary], query: str) -> BranchSummary:
+    """The one branch a command names: its exact name, else the only one whose
+    name or pinyin initials contain `query`; a Chinese error otherwise."""
+    from inspector.pinyin import matches
+
+    summaries = list(summaries)
+    exact = [s for s in summaries if s.name == query.strip()]
+    if len(exact) == 1:
+        return exact[0]
+    hits = [s for s in summaries if matches(query, s.name, s.initials)]
+    if not hits:
+        raise StoreError(f"没有名称或拼音首字母包含「{query.strip()}」的党支部")
+    if len(hits) > 1:
+        shown = "、".join(s.name for s in hits[:5]) + ("等" if len(hits) > 5 else "")
+        raise StoreError(f"「{query.strip()}」对应{len(hits)}个党支部（{shown}），请写全名称")
+    return hits[0]

@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
@@ -46,19 +46,27 @@ from inspector.models import SCHEMA1_VALUES, AnswerValue, FindingCategory, Secto
 
 __all__ = [
     "PLAN_SECTIONS",
+    "SETTING_DEFAULTS",
     "SNAPSHOT_FORMAT",
+    "SOURCES_FILE",
     "WEAKLAX_FILE",
     "ChecklistError",
     "ChecklistTemplate",
     "Item",
     "LoadResult",
+    "RuleSource",
     "Section",
     "WeakLaxCriterion",
+    "citation_problems",
+    "citation_text",
+    "cited_on",
+    "load_sources",
     "load_templates",
     "load_weaklax_criteria",
     "pick_template",
     "template_from_snapshot",
     "template_snapshot",
+    "with_settings",
 ]
 
 #: Sections of the 2016 plan that an item may cite (``basis``), with their titles.
@@ -82,6 +90,12 @@ _PLAN_SECTIONS_HINT = "应为 一、二、1–3、三、1–6、四、1–4 之�
 
 #: File name reserved for 软弱涣散 criteria in every checklist directory.
 WEAKLAX_FILE = "weaklax.toml"
+#: File name reserved for the dated rule sources items and criteria cite.
+SOURCES_FILE = "sources.toml"
+#: Settings an item's text may name as {name}, with their defaults: local
+#: practice the committee sets (`inspector/settings.py`).
+SETTING_DEFAULTS = {"party_lessons_per_quarter": 1}
+SETTING_PLACEHOLDERS = tuple(SETTING_DEFAULTS)
 #: Version of the snapshot layout written by :func:`template_snapshot`.
 SNAPSHOT_FORMAT = 1
 _SHIPPED_PACKAGE = "checklists"
@@ -142,6 +156,17 @@ def _no_duplicates(values: list[Any]) -> list[Any]:
     return values
 
 
+def _known_sources(v: list[str], info: ValidationInfo) -> list[str]:
+    """A field validator: cited source ids must be in the sources list being loaded (not checked on snapshots)."""
+    known = (info.context or {}).get("source_ids")
+    for sid in _no_duplicates(v):
+        if known is not None and sid not in known:
+            raise PydanticCustomError(
+                "unknown_source", "「{value}」不是依据清单（sources.toml）中的依据", {"value": sid}
+            )
+    return v
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -157,7 +182,10 @@ class Item(_Model):
     check: Text
     methods: list[VisitMethod] = Field(min_length=1)
     basis: str
+    #: Free-text source (a committee's own, or a checklist from before `cites`).
     source: str = ""
+    #: Ids of the dated sources (`RuleSource`) beyond the plan the item rests on.
+    cites: list[str] = Field(default_factory=list)
     sectors: list[Sector] = Field(default_factory=list)
     requires: Requirement = ""
     answer: AnswerKind = "graded"
@@ -179,6 +207,18 @@ class Item(_Model):
     _severity_label = field_validator("severity", mode="before")(_from_label(Severity))
     _category_label = field_validator("category", mode="before")(_from_label(FindingCategory))
 
+    @field_validator("text", "problem")
+    @classmethod
+    def _placeholders(cls, v: str) -> str:
+        for name in re.findall(r"\{(\w*)\}", v):
+            if name not in SETTING_PLACEHOLDERS:
+                raise PydanticCustomError(
+                    "placeholder",
+                    "「{{{value}}}」不是可用的设置项（可用：{allowed}）",
+                    {"value": name, "allowed": "、".join(SETTING_PLACEHOLDERS)},
+                )
+        return v
+
     @field_validator("due")
     @classmethod
     def _due(cls, v: str) -> str:
@@ -198,6 +238,8 @@ class Item(_Model):
     def _unique(cls, v: list[Any]) -> list[Any]:
         return _no_duplicates(v)
 
+    _cites = field_validator("cites")(_known_sources)
+
     @field_validator("weaklax")
     @classmethod
     def _weaklax(cls, v: str, info: ValidationInfo) -> str:
@@ -214,20 +256,37 @@ class Item(_Model):
 
     @property
     def allowed_answers(self) -> tuple[AnswerValue, ...]:
-        """Answers the inspector may give: graded items allow 基本符合, yes/no items do not."""
+        """Answers the inspector may give to a duty that is due: graded items allow 基本符合, yes/no items do not."""
         if self.answer == "yesno":
             return (AnswerValue.MET, AnswerValue.NOT_MET, AnswerValue.NOT_APPLICABLE)
-        return tuple(AnswerValue)
+        return (AnswerValue.MET, AnswerValue.PARTLY_MET, AnswerValue.NOT_MET, AnswerValue.NOT_APPLICABLE)
+
+    def is_due(self, on: date) -> bool:
+        """Whether a time-bound duty (七一 lesson, year-end meetings) had fallen due by `on`."""
+        if not self.due:
+            return True
+        month, day = map(int, self.due.split("-"))
+        return on >= date(on.year, month, day)
+
+    def answers_on(self, on: date) -> tuple[AnswerValue, ...]:
+        """Answers allowed on a visit dated `on`: before its due date a duty can
+        also be 未到时间节点, which is neither met nor a shortfall."""
+        return self.allowed_answers if self.is_due(on) else (*self.allowed_answers, AnswerValue.NOT_DUE)
 
     def applies_to(
         self,
-        sector: Sector | str,
+        sector: Sector | str | Iterable[Sector | str],
         has_leading_cadres: bool = False,
         members: int = 0,
         party_groups: int = 0,
     ) -> bool:
-        """Whether the item applies to a branch with these characteristics."""
-        if self.sectors and Sector(sector) not in self.sectors:
+        """Whether the item applies to a branch with these characteristics.
+
+        A branch may carry several sector tags (a 卫生院 is 窗口单位 and 事业单位):
+        a sector-bound item applies when any of them is named. `members` counts
+        正式党员 only (a branch of 7 or more full members has a 支委会)."""
+        tags = {Sector(sector)} if isinstance(sector, str) else {Sector(s) for s in sector}
+        if self.sectors and not tags & set(self.sectors):
             return False
         if self.requires == "leading_cadres":
             return has_leading_cadres
@@ -264,6 +323,8 @@ class ChecklistTemplate(_Model):
 
     _index: dict[str, Item] = PrivateAttr(default_factory=dict)
     _hash: str = PrivateAttr(default="")
+    #: The template as written, {settings} unfilled, when this one was filled in by `with_settings`.
+    _unfilled: ChecklistTemplate | None = PrivateAttr(default=None)
 
     _sectors_label = field_validator("sectors", mode="before")(_from_label(Sector))
 
@@ -322,6 +383,13 @@ class ChecklistTemplate(_Model):
         )
         self._hash = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
+    def __eq__(self, other: object) -> bool:
+        """Same content, whatever was filled in to get it (see `with_settings`)."""
+        return isinstance(other, ChecklistTemplate) and other._hash == self._hash
+
+    def __hash__(self) -> int:
+        return hash(self._hash)
+
     @property
     def content_hash(self) -> str:
         """sha256 (hex) of the canonical JSON of the validated content, enum
@@ -349,14 +417,98 @@ class ChecklistTemplate(_Model):
 
     def applicable_items(
         self,
-        sector: Sector | str,
+        sector: Sector | str | Iterable[Sector | str],
         has_leading_cadres: bool = False,
         members: int = 0,
         party_groups: int = 0,
     ) -> list[Item]:
-        """Items that apply to a branch of this sector and make-up, in order."""
-        sector = Sector(sector)
-        return [i for i in self.items() if i.applies_to(sector, has_leading_cadres, members, party_groups)]
+        """Items that apply to a branch of these sectors and make-up, in order."""
+        tags = [Sector(sector)] if isinstance(sector, str) else [Sector(s) for s in sector]
+        return [i for i in self.items() if i.applies_to(tags, has_leading_cadres, members, party_groups)]
+
+
+SourceKind = Literal["rule", "practice", "local"]
+_MONTH = r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"
+
+
+def _month_or_day(text: str) -> date:
+    """2016-05 (a month: its first day) or 2016-05-06."""
+    parts = [int(p) for p in text.split("-")]
+    return date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+
+
+class RuleSource(_Model):
+    """A rule an item or criterion cites (党章第九条, the 2016 排查 notice), with
+    the dates it was in force, so that a visit cites what applied on its day.
+
+    Rules carry the date they took effect (a month when the day is not known)
+    and, once replaced, the date and the source that replaced them; common and
+    local practice has no date of its own."""
+
+    id: SlugId
+    title: Text
+    kind: SourceKind = "rule"
+    effective: Annotated[str, StringConstraints(pattern=_MONTH)] | Literal[""] = ""
+    replaced_on: Annotated[str, StringConstraints(pattern=_MONTH)] | Literal[""] = ""
+    replaced_by: str = ""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _dates(self) -> RuleSource:
+        for name in ("effective", "replaced_on"):
+            value = getattr(self, name)
+            try:
+                if value:
+                    _month_or_day(value)
+            except ValueError:
+                raise PydanticCustomError(
+                    "source_date", "「{value}」不是有效的日期", {"value": value, "at": (name,)}
+                ) from None
+        if self.kind == "rule" and not self.effective:
+            raise PydanticCustomError("source_date", "法规依据须填写施行日期 effective", {"at": ("effective",)})
+        if bool(self.replaced_on) != bool(self.replaced_by):
+            raise PydanticCustomError("source_date", "replaced_on 与 replaced_by 须同时填写", {"at": ("replaced_by",)})
+        return self
+
+    @property
+    def starts(self) -> date | None:
+        return _month_or_day(self.effective) if self.effective else None
+
+    @property
+    def ends(self) -> date | None:
+        return _month_or_day(self.replaced_on) if self.replaced_on else None
+
+    def in_force(self, on: date) -> bool:
+        return (self.starts is None or self.starts <= on) and (self.ends is None or on < self.ends)
+
+
+def cited_on(cites: Sequence[str], on: date, sources: Mapping[str, RuleSource]) -> list[RuleSource]:
+    """The sources in force on `on` for these citations: a replaced source gives
+    way to its successor, one not yet in force to its predecessor, else to
+    nothing (an item citing the 2016 排查 notice cites only the 党章 before 2016-05)."""
+    out: list[RuleSource] = []
+    for sid in cites:
+        source = sources.get(sid)
+        seen: set[str] = set()
+        while source is not None and source.id not in seen and not source.in_force(on):
+            seen.add(source.id)
+            ends, starts = source.ends, source.starts
+            if ends is not None and on >= ends:
+                source = sources.get(source.replaced_by)
+            elif starts is not None and on < starts:
+                source = next((s for s in sources.values() if s.replaced_by == source.id), None)
+            else:
+                source = None
+        if source is not None and source.in_force(on) and source not in out:
+            out.append(source)
+    return out
+
+
+def citation_text(cites: Sequence[str], free: str, on: date, sources: Mapping[str, RuleSource]) -> str:
+    """What an item or criterion cites on `on`, as one line: the dated sources in
+    force then, and any free-text source (a committee's own, or an old snapshot's)."""
+    titles = [s.title for s in cited_on(cites, on, sources)]
+    return "；".join([*titles, *([free] if free else [])])
 
 
 class WeakLaxCriterion(_Model):
@@ -365,9 +517,39 @@ class WeakLaxCriterion(_Model):
     id: CriterionId
     text: Text
     source: str = ""
+    #: Ids of the dated sources (`RuleSource`) the criterion rests on.
+    cites: list[str] = Field(default_factory=list)
     local: StrictBool = False
     #: Id of the central criterion this local, quantified test makes concrete.
     refines: str = ""
+    #: Sectors the criterion applies to (empty: all); types 5–9 of the list are for villages and communities.
+    sectors: list[Sector] = Field(default_factory=list)
+
+    _sectors_label = field_validator("sectors", mode="before")(_from_label(Sector))
+    _cites = field_validator("cites")(_known_sources)
+
+    def applies_to(self, sectors: Iterable[Sector]) -> bool:
+        return not self.sectors or bool(set(self.sectors) & set(sectors))
+
+
+class _SourcesFile(_Model):
+    version: str = ""
+    title: str = ""
+    description: str = ""
+    sources: list[RuleSource] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> _SourcesFile:
+        seen: dict[str, int] = {}
+        for k, c in enumerate(self.sources):
+            if c.id in seen:
+                raise PydanticCustomError(
+                    "duplicate_item",
+                    "依据编号 {value} 重复",
+                    {"value": c.id, "at": ("sources", k, "id"), "first": ("sources", seen[c.id], "id")},
+                )
+            seen[c.id] = k
+        return self
 
 
 class _WeakLaxFile(_Model):
@@ -425,6 +607,8 @@ class LoadResult:
     errors: list[ChecklistError] = field(default_factory=list)
     #: The 软弱涣散 criteria the templates were validated against.
     criteria: list[WeakLaxCriterion] = field(default_factory=list)
+    #: Dated rule sources by id (`sources.toml`), for citing by visit date.
+    sources: dict[str, RuleSource] = field(default_factory=dict)
     #: Template id → the file it was finally loaded from.
     origins: dict[str, str] = field(default_factory=dict)
 
@@ -588,7 +772,7 @@ def _subject(kind: str, ident: Any, index: int | None, parent: Any = None) -> st
         return "模板信息 [template]"
     if kind == "file":
         return "文件"
-    label = {"item": "条目", "section": "章节", "criterion": "认定标准"}[kind]
+    label = {"item": "条目", "section": "章节", "criterion": "认定标准", "source": "依据"}[kind]
     if isinstance(ident, str) and ident:
         return f"{label} {ident}"
     where = f"（章节 {parent}）" if kind == "item" and isinstance(parent, str) and parent else ""
@@ -611,9 +795,10 @@ class _Reporter:
         self, loc: tuple[Any, ...]
     ) -> tuple[str, list[tuple[str, int | None]], str | None, Any, Any, int | None]:
         """(kind, header path, field, id of the thing, parent id, index) for a loc in file layout."""
-        if loc and loc[0] == "criteria" and len(loc) >= 2 and isinstance(loc[1], int):
-            ident = _subscript(self.raw, "criteria", loc[1], "id")
-            return "criterion", [("criteria", loc[1])], (loc[2] if len(loc) > 2 else None), ident, None, loc[1]
+        if loc and loc[0] in ("criteria", "sources") and len(loc) >= 2 and isinstance(loc[1], int):
+            ident = _subscript(self.raw, loc[0], loc[1], "id")
+            kind = "criterion" if loc[0] == "criteria" else "source"
+            return kind, [(loc[0], loc[1])], (loc[2] if len(loc) > 2 else None), ident, None, loc[1]
         if loc and loc[0] == "sections" and len(loc) >= 2 and isinstance(loc[1], int):
             si = loc[1]
             sid = _subscript(self.raw, "sections", si, "id")
@@ -637,7 +822,7 @@ class _Reporter:
             loc = to_file_loc(loc)
             kind, path, fld, ident, parent, index = self._where(loc)
             subject = _subject(kind, ident, index, parent)
-            item_id = ident if isinstance(ident, str) and kind in ("item", "criterion") else None
+            item_id = ident if isinstance(ident, str) and kind in ("item", "criterion", "source") else None
             line = self._line(path, fld if isinstance(fld, str) else None, ident)
             etype = err["type"]
             if etype.startswith("duplicate_") and etype != "duplicate_value":
@@ -646,11 +831,12 @@ class _Reporter:
                 first_line = self._line(p2, f2, i2)
                 also = f"（已在第{first_line}行使用）" if first_line else ""
                 self.add(f"{err['msg']}{also}", line=line, item=item_id, fld=fld, code="duplicate")
-            elif etype == "missing" and fld in ("items", "sections", "criteria"):
+            elif etype == "missing" and fld in ("items", "sections", "criteria", "sources"):
                 what = {
                     "items": "没有任何条目（缺少 [[sections.items]]）",
                     "sections": "没有任何章节（缺少 [[sections]]）",
                     "criteria": "没有任何认定标准（缺少 [[criteria]]）",
+                    "sources": "没有任何依据（缺少 [[sources]]）",
                 }[fld]
                 self.add(
                     f"{'文件' if kind in ('template', 'file') else subject + ' '}{what}",
@@ -659,8 +845,13 @@ class _Reporter:
                     fld=fld,
                     code="empty",
                 )
-            elif etype == "too_short" and fld in ("items", "sections", "criteria"):
-                what = {"items": "没有任何条目", "sections": "没有任何章节", "criteria": "没有任何认定标准"}[fld]
+            elif etype == "too_short" and fld in ("items", "sections", "criteria", "sources"):
+                what = {
+                    "items": "没有任何条目",
+                    "sections": "没有任何章节",
+                    "criteria": "没有任何认定标准",
+                    "sources": "没有任何依据",
+                }[fld]
                 self.add(
                     f"{'文件' if kind in ('template', 'file') else subject + ' '}{what}",
                     line=line,
@@ -691,6 +882,7 @@ class _Reporter:
             "section": Section.model_fields,
             "template": {k: None for k in ChecklistTemplate.model_fields if k != "sections"},
             "criterion": WeakLaxCriterion.model_fields,
+            "source": RuleSource.model_fields,
         }
         known = fields_of.get(kind, {})
         hint = ""
@@ -777,7 +969,7 @@ def _read(f: _File) -> tuple[bytes | None, ChecklistError | None]:
 
 
 def _template_from_raw(
-    display: str, raw: dict[str, Any], text: str, weaklax_ids: set[str] | None
+    display: str, raw: dict[str, Any], text: str, weaklax_ids: set[str] | None, source_ids: set[str] | None
 ) -> tuple[ChecklistTemplate | None, list[ChecklistError]]:
     rep = _Reporter(display, text, raw)
     for key in raw:
@@ -808,19 +1000,25 @@ def _template_from_raw(
         return ("template", *loc) if loc else ("template",)
 
     try:
-        template = ChecklistTemplate.model_validate(data, context={"weaklax_ids": weaklax_ids})
+        template = ChecklistTemplate.model_validate(
+            data, context={"weaklax_ids": weaklax_ids, "source_ids": source_ids}
+        )
     except ValidationError as exc:
         rep.pydantic(exc, to_file_loc)
         return None, rep.errors
     return template, []
 
 
-def _load_weaklax(extra_dirs: Sequence[Path | str]) -> tuple[list[WeakLaxCriterion], list[ChecklistError]]:
-    merged: dict[str, WeakLaxCriterion] = {}
+def _load_by_id(
+    extra_dirs: Sequence[Path | str], name: str, model: type[_Model], context: dict[str, Any]
+) -> tuple[dict[str, Any], list[ChecklistError]]:
+    """The entries of a reserved file (`weaklax.toml`, `sources.toml`) merged by
+    id over every source, later ones overriding; a malformed file is skipped."""
+    merged: dict[str, Any] = {}
     errors: list[ChecklistError] = []
     for group in _sources(extra_dirs):
         for f in group:
-            if f.name != WEAKLAX_FILE:
+            if f.name != name:
                 continue
             data, err = _read(f)
             if data is None:
@@ -831,15 +1029,33 @@ def _load_weaklax(extra_dirs: Sequence[Path | str]) -> tuple[list[WeakLaxCriteri
                 errors.extend(errs)
                 continue
             try:
-                parsed = _WeakLaxFile.model_validate(raw, context={"known_ids": set(merged)})
+                parsed = model.model_validate(raw, context={**context, "known_ids": set(merged)})
             except ValidationError as exc:
                 rep = _Reporter(f.display, text, raw)
                 rep.pydantic(exc, lambda loc: loc)
                 errors.extend(rep.errors)
                 continue
-            for c in parsed.criteria:
-                merged[c.id] = c
+            entries = parsed.criteria if isinstance(parsed, _WeakLaxFile) else parsed.sources  # type: ignore[attr-defined]
+            for entry in entries:
+                merged[entry.id] = entry
+    return merged, errors
+
+
+def _load_weaklax(
+    extra_dirs: Sequence[Path | str], source_ids: set[str] | None = None
+) -> tuple[list[WeakLaxCriterion], list[ChecklistError]]:
+    merged, errors = _load_by_id(extra_dirs, WEAKLAX_FILE, _WeakLaxFile, {"source_ids": source_ids})
     return list(merged.values()), errors
+
+
+def load_sources(
+    extra_dirs: Sequence[Path | str] = (), errors: list[ChecklistError] | None = None
+) -> dict[str, RuleSource]:
+    """Dated rule sources: shipped ``sources.toml``, overridden by id from ``extra_dirs``."""
+    merged, errs = _load_by_id(extra_dirs, SOURCES_FILE, _SourcesFile, {})
+    if errors is not None:
+        errors.extend(errs)
+    return merged
 
 
 def load_weaklax_criteria(
@@ -862,13 +1078,15 @@ def load_templates(extra_dirs: Sequence[Path | str] = ()) -> LoadResult:
     two files with the same id in one source are an error (the first wins).
     Directories that do not exist are skipped.
     """
-    criteria, errors = _load_weaklax(extra_dirs)
-    result = LoadResult(criteria=criteria, errors=errors)
+    errors: list[ChecklistError] = []
+    sources = load_sources(extra_dirs, errors)
+    criteria, errs = _load_weaklax(extra_dirs, set(sources))
+    result = LoadResult(criteria=criteria, errors=errors + errs, sources=sources)
     weaklax_ids = {c.id for c in criteria}
     for group in _sources(extra_dirs):
         seen_here: dict[str, str] = {}
         for f in group:
-            if f.name == WEAKLAX_FILE:
+            if f.name in (WEAKLAX_FILE, SOURCES_FILE):
                 continue
             data, err = _read(f)
             if data is None:
@@ -878,7 +1096,7 @@ def load_templates(extra_dirs: Sequence[Path | str] = ()) -> LoadResult:
             if raw is None:
                 result.errors.extend(errs)
                 continue
-            template, errs = _template_from_raw(f.display, raw, text, weaklax_ids)
+            template, errs = _template_from_raw(f.display, raw, text, weaklax_ids, set(sources))
             if template is None:
                 result.errors.extend(errs)
                 continue
@@ -896,15 +1114,23 @@ def load_templates(extra_dirs: Sequence[Path | str] = ()) -> LoadResult:
                 )
                 continue
             seen_here[template.id] = f.display
+            template = with_settings(template, SETTING_DEFAULTS)  # never a {placeholder} on screen
             (result.committee if template.scope == "committee" else result.templates)[template.id] = template
             result.origins[template.id] = f.display
     return result
 
 
-def pick_template(templates: Mapping[str, ChecklistTemplate], sector: Sector | str) -> ChecklistTemplate:
-    """The template meant for this sector (the most specific one), else ``general``."""
-    sector = Sector(sector)
-    specific = [t for t in templates.values() if sector in t.sectors]
+def pick_template(
+    templates: Mapping[str, ChecklistTemplate], sector: Sector | str | Sequence[Sector | str]
+) -> ChecklistTemplate:
+    """The template meant for this sector (the most specific one), else ``general``;
+    a branch with several sector tags gets the one meant for its first tag that has one."""
+    tags = [Sector(sector)] if isinstance(sector, str) else [Sector(s) for s in sector]
+    specific: list[ChecklistTemplate] = []
+    for tag in tags:
+        specific = [t for t in templates.values() if tag in t.sectors]
+        if specific:
+            break
     if specific:
         return min(specific, key=lambda t: (len(t.sectors), t.id))
     if "general" in templates:
@@ -912,7 +1138,68 @@ def pick_template(templates: Mapping[str, ChecklistTemplate], sector: Sector | s
     generic = sorted((t for t in templates.values() if not t.sectors), key=lambda t: t.id)
     if generic:
         return generic[0]
-    raise LookupError(f"没有适用于「{labels.label(sector)}」的检查清单模板")
+    raise LookupError(f"没有适用于「{labels.label(tags[0])}」的检查清单模板")
+
+
+def citation_problems(loaded: LoadResult, start: date, end: date) -> list[str]:
+    """Citations a campaign from `start` to `end` cannot make, one Chinese line each:
+    a source unknown to the sources list, or one that took effect only after the
+    campaign ended (a source taking effect during the campaign is cited from its
+    date on, see `cited_on`)."""
+    cites = [
+        (f"检查清单 {t.id} 条目 {i.id}", i.cites)
+        for t in [*loaded.templates.values(), *loaded.committee.values()]
+        for i in t.items()
+    ]
+    cites += [(f"软弱涣散认定标准 {c.id}", c.cites) for c in loaded.criteria]
+    out = []
+    for where, ids in cites:
+        for sid in ids:
+            source = loaded.sources.get(sid)
+            if source is None:
+                out.append(f"{where} 引用的依据「{sid}」不在依据清单中")
+            elif source.starts is not None and source.starts > end:
+                out.append(
+                    f"{where} 引用的「{source.title}」施行于{source.effective}，晚于活动结束（{end.isoformat()}）"
+                )
+            elif source.ends is not None and source.ends <= start:
+                out.append(f"{where} 引用的「{source.title}」在活动开始前已被取代（{source.replaced_on}）")
+    return out
+
+
+# ------------------------------------------------------------ committee settings
+
+_CN_COUNTS = ("零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+
+
+def with_settings(template: ChecklistTemplate, values: Mapping[str, int]) -> ChecklistTemplate:
+    """The template as this committee asks it: each {setting} in an item's text
+    and problem written out as a Chinese count (每季度至少讲一次党课); an item
+    whose setting is 0 is not asked. A visit keeps this version, so a later
+    change of the setting never rewrites what an old visit asked."""
+
+    def fill(text: str) -> str:
+        for name in SETTING_PLACEHOLDERS:
+            text = text.replace("{" + name + "}", _CN_COUNTS[values[name]])
+        return text
+
+    def named(item: dict[str, Any]) -> list[str]:
+        return [n for n in SETTING_PLACEHOLDERS if "{" + n + "}" in item["text"] + item["problem"]]
+
+    raw = template._unfilled or template
+    data = raw.model_dump(mode="json")
+    if not any(named(i) for sec in data["sections"] for i in sec["items"]):
+        return template
+    for sec in data["sections"]:
+        sec["items"] = [
+            {**i, "text": fill(i["text"]), "problem": fill(i["problem"])}
+            for i in sec["items"]
+            if all(values[n] for n in named(i))
+        ]
+    data["sections"] = [sec for sec in data["sections"] if sec["items"]]
+    filled = ChecklistTemplate.model_validate(data)
+    filled._unfilled = raw
+    return filled
 
 
 # ---------------------------------------------------------------------- snapshots
@@ -920,7 +1207,7 @@ def pick_template(templates: Mapping[str, ChecklistTemplate], sector: Sector | s
 
 #: Fields added after the first release, left out of the hash while at their
 #: default so that a template (and a visit's snapshot of it) keeps its hash.
-_LATER_ITEM_FIELDS = {"problem": "", "due": ""}
+_LATER_ITEM_FIELDS: dict[str, Any] = {"problem": "", "due": "", "cites": []}
 _LATER_TEMPLATE_FIELDS = {"scope": "branch"}
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from inspector.errors import StoreError
 from inspector.models import (
@@ -47,6 +48,9 @@ from inspector.models import (
 )
 from inspector.settings import Campaign, load_settings, update_settings
 from inspector.store import Store
+
+if TYPE_CHECKING:
+    from inspector.checklist import WeakLaxCriterion
 
 # Entries the program itself puts in a data folder before any record exists
 # (the log, the lock and its change marker, the installation id) or that hold
@@ -349,8 +353,6 @@ WEAKLAX_EVIDENCE = {
     "WLQ04": "群众满意率测评为52%",
 }
 # Criteria that only make sense for villages and residential communities.
-_VILLAGE_ONLY = frozenset({"WL05", "WL06", "WL07"})
-
 # What an inspector might write as the visit's overall impression.
 SUMMARIES = (
     "支部班子重视学习教育，资料归档较为规范，个别制度执行还需加强",
@@ -435,7 +437,8 @@ def generate(
     loaded = load_templates(dirs)
     if not loaded.templates:
         raise DemoRefused("没有可用的检查清单模板，无法生成演示数据")
-    criteria = [c.id for c in load_weaklax_criteria(dirs)]
+    # Each criterion with the sectors it applies to (types 5–9: villages and communities only).
+    criteria = {c.id: c for c in load_weaklax_criteria(dirs)}
     campaign = load_settings(store.root).campaign
     builder = _Builder(store, random.Random(seed), today or reference_day(campaign), loaded.templates, criteria)
     started = time.perf_counter()
@@ -465,7 +468,7 @@ class _BranchSpec:
 class _Builder:
     """Draws every record from one random generator, in a fixed order."""
 
-    def __init__(self, store: Store, rng: random.Random, today: date, templates, criteria: list[str]):
+    def __init__(self, store: Store, rng: random.Random, today: date, templates, criteria: dict[str, WeakLaxCriterion]):
         self.store = store
         self.rng = rng
         self.today = today
@@ -839,7 +842,7 @@ class _Builder:
     # -------------------------------------------------------------- weak/lax
     def weaklax(self, branch: Branch, status: WeakLaxStatus, visit: Visit | None) -> None:
         rng = self.rng
-        pool = [c for c in self.criteria if c not in _VILLAGE_ONLY or branch.sector in (Sector.RURAL, Sector.COMMUNITY)]
+        pool = [cid for cid, c in self.criteria.items() if c.applies_to(branch.sectors)]
         if not pool:
             return
         ticks = rng.sample(pool, min(len(pool), rng.randint(1, 3)))

@@ -86,3 +86,7 @@ class OutputExists(UserError):
     def __init__(self, path: Path):
         self.path = path
         super().__init__(f"文件已存在，未覆盖：{path}（如需覆盖请加 --force）")
+
+
+class ReportInvalid(UserError):
+    """A 通报 cannot be made as asked (a period that does not parse, no Chinese font for its charts)."""

@@ -20,6 +20,7 @@ from inspector.models import (
     MemberKind,
     Sector,
     Severity,
+    Stage,
     VisitMethod,
     VisitStatus,
     WeakLaxStatus,
@@ -47,6 +48,12 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
         VisitMethod.DISCUSSION: "座谈",
         VisitMethod.ATTEND: "列席",
     },
+    Stage: {
+        Stage.STUDY_PLAN: "制定学习教育计划",
+        Stage.JULY_LESSON: "“七一”党课",
+        Stage.SPECIAL_MEETING: "专题组织生活会",
+        Stage.APPRAISAL: "民主评议党员",
+    },
     VisitStatus: {
         VisitStatus.DRAFT: "进行中",
         VisitStatus.COMPLETED: "已完成",
@@ -56,6 +63,7 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
         AnswerValue.PARTLY_MET: "基本符合",
         AnswerValue.NOT_MET: "不符合",
         AnswerValue.NOT_APPLICABLE: "不适用",
+        AnswerValue.NOT_DUE: "未到时间节点",
     },
     Severity: {
         Severity.MINOR: "一般",
@@ -119,7 +127,9 @@ BRANCH_FIELDS: dict[str, str] = {
     "name": "支部名称",
     "sector": "所属领域",
     "secretary": "支部书记",
+    "other_sectors": "其他领域",
     "members": "党员人数",
+    "probationary_members": "其中预备党员",
     "party_groups": "党小组数",
     "has_leading_cadres": "有领导干部党员",
     "contact": "联系方式",
@@ -191,6 +201,14 @@ SYNC_FIELDS: dict[str, str] = {
     "answers": "作答",
     "inspectors": "指导人员",
     "methods": "指导方式",
+    "stages": "参加的关键环节",
+    "other_sectors": "其他领域",
+    "probationary_members": "预备党员数",
+    "proposed_by": "提出单位",
+    "proposed_on": "提出日期",
+    "decided_by": "认定单位",
+    "acceptance_body": "验收单位",
+    "satisfaction": "满意率",
     "reopenings": "重新打开记录",
     "completed_at": "完成时间",
 }
@@ -252,6 +270,11 @@ WEAKLAX_FIELDS: dict[str, str] = {
     "acceptance_result": "验收结果",
     "accepted_on": "验收日期",
     "acceptance_score": "验收得分",
+    "acceptance_body": "验收单位",
+    "satisfaction": "满意率",
+    "proposed_by": "提出单位",
+    "proposed_on": "提出日期",
+    "decided_by": "认定单位",
     "closed_on": "销号日期",
 }
 
@@ -276,6 +299,14 @@ def labels(enum: type[E]) -> list[str]:
 def choices(enum: type[E]) -> list[tuple[str, E]]:
     """(label, member) pairs for a select box."""
     return [(VALUES[enum][m], m) for m in enum]
+
+
+#: Answers too long for a narrow 作答 column.
+SHORT_ANSWERS: dict[AnswerValue, str] = {AnswerValue.NOT_DUE: "未到节点"}
+
+
+def short_answer(value: AnswerValue) -> str:
+    return SHORT_ANSWERS.get(value) or label(value)
 
 
 def short_sector(sector: Sector) -> str:

@@ -59,6 +59,17 @@ class VisitMethod(StrEnum):
     ATTEND = "attend"
 
 
+class Stage(StrEnum):
+    """Key points of a branch's campaign the committee sends someone to attend
+    (全过程, plan 四、1): the study plan, the 七一 lesson (三、2), the year-end
+    专题组织生活会 (三、3) and 民主评议党员 (三、4)."""
+
+    STUDY_PLAN = "study_plan"
+    JULY_LESSON = "july_lesson"
+    SPECIAL_MEETING = "special_meeting"
+    APPRAISAL = "appraisal"
+
+
 class VisitStatus(StrEnum):
     DRAFT = "draft"
     COMPLETED = "completed"
@@ -69,6 +80,9 @@ class AnswerValue(StrEnum):
     PARTLY_MET = "partly_met"
     NOT_MET = "not_met"
     NOT_APPLICABLE = "not_applicable"
+    # 未到时间节点: a time-bound duty (see `Item.due` in `inspector/checklist.py`)
+    # asked before it fell due; neither met nor a shortfall.
+    NOT_DUE = "not_due"
 
 
 class Severity(StrEnum):
@@ -226,8 +240,12 @@ class Branch(Record):
     multiline = frozenset({"notes"})
     name: str = Field(min_length=1, max_length=200)
     sector: Sector = Sector.OTHER
+    # Further sector tags (a 卫生院 is 窗口单位 and 事业单位); `sector` stays the first.
+    other_sectors: list[Sector] = Field(default_factory=list)
     secretary: str = Field(default="", max_length=100)
     members: int = Field(default=0, ge=0, le=100000)
+    # 预备党员 among `members`: rules that count members count 正式党员 only.
+    probationary_members: int = Field(default=0, ge=0, le=100000)
     party_groups: int = Field(default=0, ge=0, le=10000)
     has_leading_cadres: bool = False
     contact: str = Field(default="", max_length=200)
@@ -237,6 +255,16 @@ class Branch(Record):
     initials: str = ""
 
     _strip_name = field_validator("name", "secretary", "contact", mode="before")(_strip)
+
+    @property
+    def sectors(self) -> list[Sector]:
+        """Every sector tag, the main one first, each once."""
+        return list(dict.fromkeys([self.sector, *self.other_sectors]))
+
+    @property
+    def full_members(self) -> int:
+        """正式党员: members less the 预备党员 (a branch needs 3, a 支委会 7)."""
+        return max(0, self.members - self.probationary_members)
 
 
 class Answer(Cleaned):
@@ -291,6 +319,8 @@ class Visit(Record):
     date: date
     inspectors: list[str] = Field(default_factory=list)
     methods: list[VisitMethod] = Field(default_factory=list)
+    # Key points of the branch's campaign this visit attended (全过程).
+    stages: list[Stage] = Field(default_factory=list)
     template_id: str
     template_version: str
     template_hash: str
@@ -441,12 +471,20 @@ class WeakLaxDetermination(Record):
     multiline = frozenset({"notes"})
     branch_id: str
     visit_id: str | None = None
+    # 认定: the 基层党委 screens and proposes, the 县委组织部 reviews and decides
+    # (`determined_on` is the day of the decision).
+    proposed_by: str = ""
+    proposed_on: date | None = None
+    decided_by: str = ""
     determined_on: date
     criteria: list[CriterionTick] = Field(default_factory=list)
     plan: Plan4 = Field(default_factory=Plan4)
     status: WeakLaxStatus = WeakLaxStatus.IDENTIFIED
     acceptance_result: AcceptanceResult | None = None
     acceptance_score: float | None = Field(default=None, ge=0, le=MAX_SCORE)
+    # 验收: who accepted (the 县委组织部 or its team) and the 民主测评 满意率 in percent.
+    acceptance_body: str = ""
+    satisfaction: float | None = Field(default=None, ge=0, le=100)
     accepted_on: date | None = None
     closed_on: date | None = None
     notes: str = ""
@@ -461,8 +499,8 @@ RECORD_TYPES: dict[str, type[Record]] = {
 # Stored enum fields of each record kind. A visit's "answers" holds one
 # Answer per item, whose "value" is an AnswerValue; "methods" is a list.
 ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
-    "branch": {"sector": Sector},
-    "visit": {"methods": VisitMethod, "status": VisitStatus, "answers": AnswerValue},
+    "branch": {"sector": Sector, "other_sectors": Sector},
+    "visit": {"methods": VisitMethod, "stages": Stage, "status": VisitStatus, "answers": AnswerValue},
     "finding": {"category": FindingCategory, "severity": Severity, "status": FindingStatus},
     "pocket": {"member_kind": MemberKind, "track": LegalTrack, "disposition": Disposition},
     "weaklax": {"status": WeakLaxStatus, "acceptance_result": AcceptanceResult},
@@ -528,6 +566,13 @@ SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
         "discussion": "座谈",
         "attend": "列席",
     },
+    # Added later; never stored by schema 1, spelt as their labels.
+    Stage: {
+        "study_plan": "制定学习教育计划",
+        "july_lesson": "“七一”党课",
+        "special_meeting": "专题组织生活会",
+        "appraisal": "民主评议党员",
+    },
     VisitStatus: {
         "draft": "进行中",
         "completed": "已完成",
@@ -537,6 +582,7 @@ SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
         "partly_met": "基本符合",
         "not_met": "不符合",
         "not_applicable": "不适用",
+        "not_due": "未到时间节点",  # added later; never stored by schema 1, spelt as its label
     },
     Severity: {
         "minor": "一般",

@@ -63,7 +63,7 @@ class FindingConflict(EditConflict):
         self.args = (f"该问题已被{who or '他人'}修改（{shown}），请刷新后再操作",)
 
 
-def _same_person(a: str, b: str) -> bool:
+def same_person(a: str, b: str) -> bool:
     """Names compared without spaces (full-width ones included), as typed with an IME."""
     a, b = "".join(a.split()), "".join(b.split())
     return bool(a) and a == b
@@ -218,9 +218,9 @@ def close(
     evidence = (finding.evidence if evidence is None else evidence).strip()
     if not verifier:
         raise RectificationError(_NO_VERIFIER)
-    if _same_person(verifier, finding.responsible.person):
+    if same_person(verifier, finding.responsible.person):
         raise RectificationError(f"验收人不能是具体责任人本人（{finding.responsible.person}）")
-    if _same_person(verifier, finding.responsible.leader):
+    if same_person(verifier, finding.responsible.leader):
         raise RectificationError(f"验收人不能是责任领导本人（{finding.responsible.leader}）")
     if load_settings(store.root).is_staff(verifier):
         outside_reason = ""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from inspector.checklist import SETTING_DEFAULTS
 from inspector.errors import CorruptFile, StoreError
 from inspector.store.files import read_json_file, set_modes, write_json_file
 
@@ -73,6 +74,19 @@ class Campaign(BaseModel):
         return f"{self.name} {start.year}.{start.month}–{until}"
 
 
+class WeakLaxRules(BaseModel):
+    """Local practice of the 软弱涣散 procedure: who decides and accepts, and
+    the 验收 pass marks (70 points, more than half 不满意 fails: seen in practice)."""
+
+    model_config = ConfigDict(extra="forbid")
+    decider: str = Field(default="县委组织部", min_length=1, max_length=100)
+    acceptance_body: str = Field(default="县委组织部", min_length=1, max_length=100)
+    pass_score: float = Field(default=70, ge=0, le=100)
+    min_satisfaction: float = Field(default=50, ge=0, le=100)
+    # Whether a 基本合格 acceptance lets the branch be struck off (销号); places differ.
+    basic_may_close: bool = False
+
+
 def _name(text: str) -> str:
     """A person's name as typed, spaces (full-width ones included) removed."""
     return "".join(text.split())
@@ -91,13 +105,17 @@ class Settings(BaseModel):
     memo_sealed: bool = True
     # 文号 of an issued memo: {year} and {n}, numbered per committee per year.
     memo_number_pattern: str = "组字〔{year}〕{n}号"
-    party_lessons_per_quarter: int = Field(default=1, ge=0, le=12)
+    # 每季度党课次数 (local practice): written into the party-lesson items when a visit starts (`inspector/visit.py`).
+    party_lessons_per_quarter: int = Field(default=SETTING_DEFAULTS["party_lessons_per_quarter"], ge=0, le=12)
     overdue_soon_days: int = Field(default=7, ge=1, le=365)
     not_visited_days: int = Field(default=90, ge=1, le=3650)
     shared_group: str = ""
     campaign: Campaign = Field(default_factory=Campaign)
+    weaklax: WeakLaxRules = Field(default_factory=WeakLaxRules)
     # The committee's staff: a 销号 is verified by one of them (`inspector/rectification.py`).
     staff: list[str] = Field(default_factory=list)
+    # The 通报 names typical cases' branches as 某农村党支部 instead of by name.
+    report_anonymise: bool = False
 
     def is_staff(self, name: str) -> bool:
         return bool(_name(name)) and _name(name) in {_name(n) for n in self.staff}

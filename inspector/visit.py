@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot
+from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot, with_settings
 from inspector.dates import parse_date  # noqa: F401  (screens import it from here)
 from inspector.errors import StoreError, UserError
 from inspector.labels import label
@@ -24,12 +24,14 @@ from inspector.models import (
     FindingCategory,
     Reopening,
     Severity,
+    Stage,
     Visit,
     VisitMethod,
     VisitStatus,
     utcnow,
 )
 from inspector.rectification import is_complete
+from inspector.settings import load_settings
 from inspector.store import Store
 
 
@@ -41,10 +43,10 @@ class VisitLocked(StoreError):
 class AnswerNotAllowed(UserError):
     """An answer the item does not offer (a yes/no item has no 基本符合)."""
 
-    def __init__(self, item: Item, value: AnswerValue):
+    def __init__(self, item: Item, value: AnswerValue, on: date):
         self.item = item
         self.value = value
-        allowed = [label(a) for a in item.allowed_answers]
+        allowed = [label(a) for a in item.answers_on(on)]
         choices = "、".join(allowed[:-1]) + "或" + allowed[-1]
         super().__init__(f"本条只能回答{choices}，不能选「{label(value)}」")
 
@@ -81,18 +83,24 @@ def start_visit(
     on: date,
     inspectors: list[str],
     methods: list[VisitMethod],
+    stages: list[Stage] | None = None,
 ) -> Visit:
-    """A new visit in progress: someone must be named as inspector, and at least one method used."""
+    """A new visit in progress: someone must be named as inspector, and at least one method used.
+    The visit keeps the checklist as the committee's settings word it (`with_settings`);
+    `stages` are the key points of the branch's campaign it attends (全过程)."""
     if not inspectors:
         raise VisitInvalid("inspectors", "请填写指导人员")
     if not methods:
         raise VisitInvalid("methods", "请至少勾选一种指导方式")
+    lessons = load_settings(store.root).party_lessons_per_quarter
+    template = with_settings(template, {"party_lessons_per_quarter": lessons})
     store.keep_template(template.id, template.version, template.content_hash, template_snapshot(template))
     visit = Visit(
         branch_id=branch.id,
         date=on,
         inspectors=inspectors,
         methods=methods,
+        stages=stages or [],
         template_id=template.id,
         template_version=template.version,
         template_hash=template.content_hash,
@@ -114,7 +122,10 @@ def template_of(store: Store, visit: Visit) -> ChecklistTemplate:
 
 
 def applicable_items(template: ChecklistTemplate, branch: Branch) -> list[Item]:
-    return template.applicable_items(branch.sector, branch.has_leading_cadres, branch.members, branch.party_groups)
+    """The items asked of this branch: any of its sector tags, its 正式党员 for the member counts."""
+    return template.applicable_items(
+        branch.sectors, branch.has_leading_cadres, branch.full_members, branch.party_groups
+    )
 
 
 def answer(
@@ -129,15 +140,15 @@ def answer(
 ) -> Visit:
     """Record one answer and save it at once. Keeps an existing note unless a new one is given.
 
-    Only the item's `allowed_answers` are accepted. `template` is the visit's
+    Only the item's answers on the visit date are accepted (`Item.answers_on`). `template` is the visit's
     checklist when the caller holds it already (a screen answering at reading
     speed); otherwise it is read from the data folder.
     """
     if visit.status == VisitStatus.COMPLETED:
         raise VisitLocked()
     item = _item(template or template_of(store, visit), item_id)
-    if value not in item.allowed_answers:
-        raise AnswerNotAllowed(item, value)
+    if value not in item.answers_on(visit.date):
+        raise AnswerNotAllowed(item, value, visit.date)
     old = visit.answers.get(item_id)
     notes = dict(visit.notes)
     held = notes.pop(item_id, "")
@@ -179,6 +190,11 @@ def set_note(store: Store, visit: Visit, item_id: str, note: str) -> Visit:
 
 def unanswered(template: ChecklistTemplate, branch: Branch, visit: Visit) -> list[Item]:
     return [i for i in applicable_items(template, branch) if i.id not in visit.answers]
+
+
+def not_due_count(visit: Visit) -> int:
+    """Items answered 未到时间节点: answered, but neither met nor a shortfall, so counted apart."""
+    return sum(1 for a in visit.answers.values() if a.value == AnswerValue.NOT_DUE)
 
 
 def visit_findings(store: Store, visit: Visit) -> list[Finding]:
@@ -253,10 +269,20 @@ def shortfall(item: Item, note: str = "") -> str:
     return f"{problem}：{note}" if note else problem
 
 
+class NotYetDue(UserError):
+    """A finding asked for on an item answered 未到时间节点: a duty not yet due is no problem."""
+
+    def __init__(self, item: Item):
+        super().__init__(f"{item.id} 未到时间节点（{item.due}），不登记问题")
+
+
 def finding_from_item(visit: Visit, item: Item, *, default_days: int = 30) -> Finding:
     """A finding prefilled from a 不符合 item: the inspector edits, then saves."""
     from datetime import timedelta
 
+    given = visit.answers.get(item.id)
+    if given is not None and given.value == AnswerValue.NOT_DUE:
+        raise NotYetDue(item)
     note = visit.answers[item.id].note if item.id in visit.answers else ""
     description = shortfall(item, note)
     return Finding(

@@ -35,7 +35,7 @@ from .palette import NavigationCommands
 from .watched import DataChanged
 
 if TYPE_CHECKING:
-    from inspector.checklist import ChecklistTemplate, WeakLaxCriterion
+    from inspector.checklist import ChecklistTemplate, RuleSource, WeakLaxCriterion
     from inspector.visit import Unfinished
 
     from .ledger import LedgerSource
@@ -155,6 +155,11 @@ class InspectorApp(App[int]):
         self._load_checklists()
         assert self._criteria is not None
         return self._criteria
+
+    @property
+    def sources(self) -> dict[str, RuleSource]:
+        """Dated rule sources, for citing what was in force on a visit's date."""
+        return self._load_checklists().sources
 
     @property
     def checklist_errors(self) -> list[Any]:

@@ -62,6 +62,14 @@ class BranchScreen(WatchedScreen):
             id="branch.memo_all",
         ),
         Binding(
+            "t",
+            "paper_checklist",
+            "纸质检查表",
+            show=False,
+            tooltip="生成本支部适用的纸质检查表（Word），附未销号问题和签字栏，供现场指导时填写",
+            id="branch.paper_checklist",
+        ),
+        Binding(
             "f6",
             "export_bundle",
             "导出同步包",
@@ -136,9 +144,9 @@ class BranchScreen(WatchedScreen):
         b = data.branch
         parts = [
             f"[b]{_esc(b.name)}[/b]",
-            f"领域：{_esc(labels.label(b.sector))}",
+            f"领域：{_esc('、'.join(labels.label(s) for s in b.sectors))}",
             f"书记：{_esc(b.secretary) or '未填'}",
-            f"党员 {b.members} 名",
+            f"党员 {b.members} 名" + (f"（预备 {b.probationary_members} 名）" if b.probationary_members else ""),
             f"党小组 {b.party_groups} 个",
         ]
         if b.has_leading_cadres:
@@ -320,6 +328,38 @@ class BranchScreen(WatchedScreen):
             self.notify("本支部还没有已完成的现场指导，无法生成反馈意见", severity="warning")
             return
         generate_memos(self.app, f"{self.branch_name}　{visit.date.isoformat()} 现场指导", [(self.branch_id, visit.id)])
+
+    def action_paper_checklist(self) -> None:
+        from inspector.documents.officialdoc import safe_filename
+        from inspector.documents.paper_checklist import paper_checklist
+
+        from .dialogs.document import DocumentDialog
+        from .dialogs.memo import default_folder
+
+        app = self.app
+        summary = next((s for s in app.store.branch_summaries() if s.id == self.branch_id), None)
+        if summary is None:
+            return
+        committee = app.store.committee()
+
+        def make(_period: str) -> bytes:
+            return paper_checklist(
+                app.store,
+                summary,
+                app.checklist_dirs,
+                fonts=app.settings.memo_fonts,
+                when=app.today(),
+                committee=committee.name if committee else app.settings.committee_name,
+            )
+
+        app.push_screen(
+            DocumentDialog(
+                "生成纸质检查表",
+                f"{summary.name}：适用的检查项、未销号问题和签字栏。",
+                default_folder(app) / safe_filename(f"检查表-{summary.name}"),
+                make,
+            )
+        )
 
     def action_memo_all(self) -> None:
         from .dialogs.memo import generate_memos

@@ -18,11 +18,21 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from inspector.errors import UserError
 from inspector.labels import short_sector
-from inspector.ledger.coverage import BranchCoverage, Coverage, CoverageReport, parse_not_visited_days, sparkline
+from inspector.ledger.coverage import (
+    BranchCoverage,
+    Coverage,
+    CoverageReport,
+    attended_stages,
+    parse_not_visited_days,
+    sparkline,
+    stages_line,
+)
+from inspector.report.figures import Figures, compute, parse_period
 
 from .ledger import LedgerSource
 from .styles import tcss
 from .table_screen import TableScreen
+from .widgets.bars import Series, bar_chart
 from .widgets.fixed_table import FixedTable
 
 COLUMNS = (
@@ -79,6 +89,21 @@ def trend_text(cov: Coverage) -> str:
     return "\n".join(lines)
 
 
+def charts_text(figures: Figures, width: int) -> Text:
+    """Coverage and 销号 by sector as bars, the 通报's figure 1 in the terminal."""
+    sectors = list(figures.by_sector.values())
+    chart = bar_chart(
+        [short_sector(s.sector) for s in sectors],
+        [
+            Series("指导覆盖率（已指导/支部）", [(s.visited, s.branches) for s in sectors], "red"),
+            Series("整改销号率（已销号/问题）", [(s.findings.closed, s.findings.total) for s in sectors], "yellow"),
+        ],
+        width=width,
+        label_width=9,
+    )
+    return Text.assemble(Text(f"{figures.period.label}，按领域（c 返回表格；r 生成通报）：\n", style="bold"), chart)
+
+
 class CoverageScreen(TableScreen):
     COLUMNS = COLUMNS
     FIXED = _FIXED
@@ -87,7 +112,7 @@ class CoverageScreen(TableScreen):
     SUBTITLE = "指导覆盖情况"
     HELP = (
         "指导覆盖情况：每个党支部的上次指导日期、本季度和本年的指导次数；从未指导（红）和长期未指导（黄）排在前面。"
-        "a 切换只看需指导的／全部，n 设置天数。"
+        "a 切换只看需指导的／全部，n 设置天数，c 切换为按领域的覆盖率和销号率条形图，r 生成通报。"
     )
     DEFAULT_CSS = tcss("coverage_screen")
     BINDINGS = [
@@ -95,6 +120,8 @@ class CoverageScreen(TableScreen):
         Binding("n", "set_days", "天数", id="coverage.days"),
         Binding("enter", "open_branch", "打开支部", id="coverage.open_branch"),
         Binding("l", "ledger", "整改台账", id="coverage.ledger"),
+        Binding("c", "charts", "图表", id="coverage.charts"),
+        Binding("r", "report", "通报", id="coverage.report"),
         Binding("escape", "back", "返回", id="coverage.back"),
     ]
 
@@ -104,6 +131,7 @@ class CoverageScreen(TableScreen):
         self.only_needing = True
         self.days: int | None = None  # None: the committee's setting
         self.coverage: Coverage | None = None
+        self.charts = False  # `c`: bars by sector instead of the table
         self.shown: list[str] = []
         self._cells: dict[str, tuple[Text, ...]] = {}
 
@@ -112,6 +140,8 @@ class CoverageScreen(TableScreen):
         yield Static("正在统计…", id="cov-summary")
         yield Static("", id="cov-trend")
         yield FixedTable(id="cov-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="cov-stages")
+        yield Static("", id="cov-charts")
         yield Footer(compact=True)
 
     def prepare(self) -> None:
@@ -122,10 +152,21 @@ class CoverageScreen(TableScreen):
         try:
             with self.source.lock:
                 cov = self.report.build(self.app.today(), not_visited_days=self.days)
+                figures = self._figures() if self.charts else None
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.show, cov)
+        if figures is not None:
+            self.app.call_from_thread(self.show_charts, figures)
+
+    def _figures(self) -> Figures:
+        """This year's figures as the 通报 counts them, from the shared ledger."""
+        today = self.app.today()
+        return compute(self.app.store, parse_period(str(today.year)), today, ledger=self.source.ledger, members=False)
+
+    def show_charts(self, figures: Figures) -> None:
+        self.query_one("#cov-charts", Static).update(charts_text(figures, self.size.width - 2))
 
     def show(self, cov: Coverage) -> None:
         """Redraw what changed: summary, trend, and rows by key (a new set of rows refills)."""
@@ -161,6 +202,15 @@ class CoverageScreen(TableScreen):
         row = self.table.cursor_row
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
+    def action_charts(self) -> None:
+        self.charts = not self.charts
+        self.set_class(self.charts, "charts")
+        if self.charts:
+            self.query_one("#cov-charts", Static).update("正在统计…")
+            self.load()
+        else:
+            self.table.focus()
+
     def action_toggle_all(self) -> None:
         self.only_needing = not self.only_needing
         self.notify("只看需要指导的党支部" if self.only_needing else "显示全部党支部", timeout=3)
@@ -183,6 +233,21 @@ class CoverageScreen(TableScreen):
         current = str(self.coverage.not_visited_days) if self.coverage else ""
         self.app.push_screen(PromptDialog("长期未指导", "超过多少天未指导算作长期未指导：", current, "如 90"), chosen)
 
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        bid = self.current_id()
+        if bid is not None:
+            self._show_stages(bid)
+
+    @work(thread=True, exclusive=True, group="coverage-stages")
+    def _show_stages(self, bid: str) -> None:
+        """The highlighted branch's 全过程: which key points the committee attended."""
+        try:
+            line = stages_line(attended_stages(self.app.store, bid))
+        except UserError as exc:
+            line = str(exc)
+        self.app.call_from_thread(self.query_one("#cov-stages", Static).update, Text(line))
+
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
         self.action_open_branch()
@@ -194,6 +259,42 @@ class CoverageScreen(TableScreen):
 
     def action_ledger(self) -> None:
         self.app.open_committee_screen("ledger")
+
+    def action_report(self) -> None:
+        """The 通报 of a period (this quarter by default) as a Word file with charts."""
+        from inspector.documents.officialdoc import safe_filename
+        from inspector.documents.report import render
+        from inspector.report.figures import compute, parse_period
+
+        from .dialogs.document import DocumentDialog
+        from .dialogs.memo import default_folder
+
+        app = self.app
+        today = app.today()
+        settings = app.settings
+
+        def make(period_text: str) -> bytes:
+            period = parse_period(period_text)
+            committee = app.store.committee()
+            figures = compute(app.store, period, today, anonymise=settings.report_anonymise)
+            return render(
+                figures,
+                committee=committee.name if committee else settings.committee_name,
+                when=today,
+                fonts=settings.memo_fonts,
+                sealed=settings.memo_sealed,
+            )
+
+        quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+        app.push_screen(
+            DocumentDialog(
+                "生成现场指导情况通报",
+                "按公文格式生成通报（含统计表和图表），党支部较多时需要十几秒。",
+                lambda period: default_folder(app) / safe_filename(f"现场指导情况通报-{period}"),
+                make,
+                period=quarter,
+            )
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -41,7 +41,7 @@ from inspector.ledger.rows import (
     parse_due_within,
     sort_rows,
 )
-from inspector.models import Finding, FindingStatus
+from inspector.models import Finding, FindingCategory, FindingStatus
 from inspector.settings import load_settings
 from inspector.store import Store
 
@@ -102,11 +102,35 @@ class LedgerSource:
         return rows
 
 
+def ledger_charts(rows: list[LedgerRow], width: int) -> str:
+    """Counts by status and by category as bars, with their shares."""
+    from inspector.ledger.summary import count_by
+
+    from .widgets.bars import count_chart
+
+    by_status = count_by(rows, lambda r: r.status)
+    by_category = count_by(rows, lambda r: r.category)
+    categories = [c for c in FindingCategory if c in by_category]
+    overdue = sum(1 for r in rows if r.overdue)
+    parts = [
+        count_chart(
+            [label(s) for s in STATUS_ORDER],
+            [by_status[s].total if s in by_status else 0 for s in STATUS_ORDER],
+            title=f"按状态（共{len(rows)}条，逾期{overdue}条）",
+            width=width,
+        ),
+        count_chart(
+            [label(c) for c in categories], [by_category[c].total for c in categories], title="按问题类别", width=width
+        ),
+    ]
+    return "\n\n".join(p.plain for p in parts)
+
+
 class LedgerScreen(WatchedScreen):
     HELP = (
         "整改台账：全部党支部的全部问题。/ 输入文字筛选，s 切换状态，o 只看逾期，d 几天内到期，f 全部筛选条件，"
         "x 清除筛选；空格多选，m 改状态（销号须填验收人、日期和佐证材料；重新打开须填理由）；回车查看问题及变更记录；"
-        "Ctrl+E 导出 Word 或 CSV。其他人的修改约 2 秒内自动显示。"
+        "Ctrl+E 导出 Excel、Word 或 CSV；c 以条形图显示当前各条按状态、类别的分布。其他人的修改约 2 秒内自动显示。"
     )
     DEFAULT_CSS = tcss("ledger_screen")
     BINDINGS = [
@@ -123,6 +147,7 @@ class LedgerScreen(WatchedScreen):
         Binding("ctrl+e", "export", "导出", priority=True, id="ledger.export"),  # the filter line would take it
         Binding("w", "weaklax", "软弱涣散台账", show=False, id="ledger.weaklax"),
         Binding("g", "coverage", "覆盖情况", show=False, id="ledger.coverage"),
+        Binding("c", "charts", "图表", show=False, id="ledger.charts"),
         Binding("escape", "back", "返回", id="ledger.back"),
     ]
 
@@ -517,12 +542,22 @@ class LedgerScreen(WatchedScreen):
         )
 
     # ------------------------------------------------------------ navigation
+    def action_charts(self) -> None:
+        """The rows on screen by status and by category, as bars (the 通报's figure 2 in the terminal)."""
+        from .dialogs.rectify import TextDialog
+
+        width = min(self.app.size.width, 100) - 8
+        self.app.push_screen(
+            TextDialog(f"整改台账图表（筛选：{self.flt.describe()}）", ledger_charts(self.shown, width))
+        )
+
     def action_export(self) -> None:
         from .dialogs.export import ExportDialog
 
         if not self.loaded:
             return
-        self.app.push_screen(ExportDialog(list(self.shown), self.flt.describe()))
+        names = {s.id: s.name for s in self.source.ledger.summaries.values()}
+        self.app.push_screen(ExportDialog(list(self.shown), self.flt.describe(names)))
 
     def action_weaklax(self) -> None:
         self.app.open_committee_screen("weaklax")

@@ -21,9 +21,9 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from inspector import visit as visits
-from inspector.checklist import PLAN_SECTIONS, Item
+from inspector.checklist import PLAN_SECTIONS, Item, citation_text
 from inspector.errors import EditConflict, UserError
-from inspector.labels import label
+from inspector.labels import label, short_answer
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
 
 from .cjk import fullwidth
@@ -40,12 +40,14 @@ ANSWER_STYLE = {
     AnswerValue.PARTLY_MET: "yellow",
     AnswerValue.NOT_MET: "bold red",
     AnswerValue.NOT_APPLICABLE: "dim",
+    AnswerValue.NOT_DUE: "cyan",
 }
 ANSWER_KEY = {
     AnswerValue.MET: "1",
     AnswerValue.PARTLY_MET: "2",
     AnswerValue.NOT_MET: "3",
     AnswerValue.NOT_APPLICABLE: "0",
+    AnswerValue.NOT_DUE: "4",
 }
 SIDE_LIST_MIN_WIDTH = 100
 NOTE_SAVE_DELAY = 0.4  # seconds after the last keystroke in the note field
@@ -56,7 +58,7 @@ def answer_cell(visit: Visit, item_id: str) -> Text:
     given = visit.answers.get(item_id)
     if given is None:
         return Text("未答", style="dim italic")
-    return Text(label(given.value), style=ANSWER_STYLE[given.value])
+    return Text(short_answer(given.value), style=ANSWER_STYLE[given.value])
 
 
 class ItemTable(FixedTable):
@@ -106,6 +108,7 @@ class VisitScreen(Screen[None]):
         Binding("2", "answer('PARTLY_MET')", "作答", show=False, id="visit.partly_met"),
         Binding("3", "answer('NOT_MET')", "作答", show=False, id="visit.not_met"),
         Binding("0", "answer('NOT_APPLICABLE')", "作答", show=False, id="visit.not_applicable"),
+        Binding("4", "answer('NOT_DUE')", "作答", show=False, id="visit.not_due"),
         Binding("n", "next_unanswered", "未答项", id="visit.next_unanswered"),
         Binding("j", "move(1)", "下一项", show=False, id="visit.down"),
         Binding("k", "move(-1)", "上一项", show=False, id="visit.up"),
@@ -255,9 +258,12 @@ class VisitScreen(Screen[None]):
         item = self.current_item
         section = self.section_of[item.id]
         answered = sum(1 for i in self.items if i.id in self.visit.answers)
+        not_due = visits.not_due_count(self.visit)
         line = (
             f"{fullwidth(section.title)} {self._section_count(section.id)}"
-            f"　｜　全部 {answered}/{len(self.items)}　｜　问题 {len(self.findings)} 项"
+            f"　｜　全部 {answered}/{len(self.items)}"
+            + (f"（未到节点 {not_due}）" if not_due else "")
+            + f"　｜　问题 {len(self.findings)} 项"
         )
         self.query_one("#progress", Static).update(Text(line), layout=False)
 
@@ -275,8 +281,9 @@ class VisitScreen(Screen[None]):
         text.append("、".join(label(m) for m in item.methods))
         text.append("　依据：", style="bold cyan")
         text.append(f"方案{item.basis}「{PLAN_SECTIONS.get(item.basis, '')}」")
-        if item.source:
-            text.append(f"；{fullwidth(item.source)}")
+        cited = citation_text(item.cites, item.source, self.visit.date, self.app.sources)
+        if cited:
+            text.append(f"；{fullwidth(cited)}")
         if item.local:
             text.append("（本党委做法）", style="italic")
         given = self.visit.answers.get(item.id)
@@ -286,7 +293,7 @@ class VisitScreen(Screen[None]):
             text.append(f"（{given.who}）　")
         else:
             text.append("未答　", style="dim")
-        keys = "　".join(f"〔{ANSWER_KEY[a]}〕{label(a)}" for a in item.allowed_answers)
+        keys = "　".join(f"〔{ANSWER_KEY[a]}〕{label(a)}" for a in item.answers_on(self.visit.date))
         text.append(keys, style="dim")
         self.query_one("#detail", Static).update(text, layout=False)
         # Answering moves to the next item: the label says whose note this is.
@@ -473,8 +480,13 @@ class VisitScreen(Screen[None]):
         existing = [f for f in self.findings if f.item_id == item.id]
         if existing:
             self._edit_finding(existing[0], is_new=False)
-        else:
-            self._edit_finding(visits.finding_from_item(self.visit, item), is_new=True)
+            return
+        try:
+            finding = visits.finding_from_item(self.visit, item)
+        except visits.NotYetDue as exc:
+            self.say(str(exc), error=True)
+            return
+        self._edit_finding(finding, is_new=True)
 
     def _edit_finding(self, finding: Finding, *, is_new: bool, then_advance: bool = False) -> None:
         from .finding import FindingEditor

@@ -84,10 +84,25 @@ class WeakLaxScreen(Screen[None]):
         table.add_column("事实依据", key="evidence", width=evidence_width)
         for c in self.app.criteria:
             text = fullwidth(c.text) + ("（本地）" if c.local else "")
+            if not c.applies_to(branch.sectors):
+                text += "（不适用于本支部）"
             table.add_row("", c.id, text, "", key=c.id)
         self._refresh_ticks()
         self._show()
         table.focus()
+        self._suggest()
+
+    def _suggest(self) -> None:
+        """The criteria the latest visit's 不符合 items point to, as a hint; nothing is ticked."""
+        if not self.editing_draft:
+            return
+        try:
+            visit, found = wl.branch_suggestions(self.app.store, self.branch_id, self.app.criteria, self.visit_id)
+        except UserError:
+            return  # the visit or its checklist cannot be read: `inspector check` names it
+        if visit is not None and found:
+            hints = "；".join(f"{c.id}（{'、'.join(items)}不符合）" for c, items in found)
+            self.say(f"{visit.date.isoformat()}现场指导提示对照：{hints}。请核实事实后自行勾选")
 
     def _widths(self) -> tuple[int, int]:
         """Criterion text and evidence columns: evidence gets a third of a wide terminal."""
@@ -139,11 +154,14 @@ class WeakLaxScreen(Screen[None]):
             status.update(Text(line, style="bold"))
         else:
             assert det is not None
-            line = f"状态：{label(det.status)}　认定日期 {det.determined_on.isoformat()}　勾选 {len(det.criteria)} 项"
+            by = f"（{det.decided_by}）" if det.decided_by else ""
+            line = f"状态：{label(det.status)}　认定 {det.determined_on.isoformat()}{by}　勾选 {len(det.criteria)} 项"
             if det.acceptance_result is not None:
                 line += f"　验收：{label(det.acceptance_result)}（{det.accepted_on}）"
                 if det.acceptance_score is not None:
                     line += f" {det.acceptance_score:g}分"
+                if det.satisfaction is not None:
+                    line += f" 满意率{det.satisfaction:g}%"
             status.update(Text(line, style="bold"))
         self._show_plan()
         self._show_evidence()
@@ -183,7 +201,8 @@ class WeakLaxScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Footer shows the steps that make sense in the current status."""
-        return action not in set(wl.Step) or action in wl.allowed_steps(self.det)
+        basic = self.app.settings.weaklax.basic_may_close
+        return action not in set(wl.Step) or action in wl.allowed_steps(self.det, basic_may_close=basic)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_evidence()
@@ -318,12 +337,21 @@ class WeakLaxScreen(Screen[None]):
         det = self.det
         assert det is not None
 
-        def got(result: tuple[AcceptanceResult, date, float | None] | None) -> None:
-            if result is not None:
-                grade, on, score = result
-                self._step(lambda: wl.accept(self.app.store, det, grade, on, score=score))
+        def got(typed: wl.Acceptance | None) -> None:
+            if typed is not None:
+                self._step(
+                    lambda: wl.accept(
+                        self.app.store,
+                        det,
+                        typed.result,
+                        typed.on,
+                        score=typed.score,
+                        satisfaction=typed.satisfaction,
+                        body=typed.body,
+                    )
+                )
 
-        self.app.push_screen(AcceptanceDialog(self.app.today()), got)
+        self.app.push_screen(AcceptanceDialog(self.app.today(), self.app.settings.weaklax.acceptance_body), got)
 
     def action_close(self) -> None:
         from .dialogs.common import PromptDialog
@@ -417,9 +445,10 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
         Binding("escape", "cancel", "取消", id="accept.cancel"),
     ]
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, body: str) -> None:
         super().__init__()
         self.today = today
+        self.body = body
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="accept-box"):
@@ -433,6 +462,12 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
             with Horizontal(classes="field-row"):
                 yield Label("得分")
                 yield Input("", placeholder="可空，0–100", id="accept-score", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label("满意率%")
+                yield Input("", placeholder="民主测评满意率，可空", id="accept-satisfaction", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label("验收单位")
+                yield Input(self.body, id="accept-body", compact=True)
             yield Static("", id="accept-error")
         yield Footer(compact=True)
 
@@ -441,7 +476,7 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "accept-score":
+        if event.input.id == "accept-body":
             self.action_save()
         else:
             self.focus_next()
@@ -454,6 +489,8 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
                 result if isinstance(result, AcceptanceResult) else None,
                 q("#accept-date", Input).value,
                 q("#accept-score", Input).value,
+                q("#accept-satisfaction", Input).value,
+                q("#accept-body", Input).value,
             )
         except UserError as exc:
             q("#accept-error", Static).update(Text(str(exc)))

@@ -234,7 +234,7 @@ async def test_export_writes_the_filtered_rows_to_csv(tmp_path):
         raw = target.read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert [r[3] for r in rows[1:]] == ["三会一课记录不全", "流动党员失去联系"]
+        assert [r[4] for r in rows[1:]] == ["三会一课记录不全", "流动党员失去联系"]
         assert any(str(target) in n for n in notes(app))
         # A second export to the same path asks before overwriting.
         await pilot.press("ctrl+e")
@@ -242,6 +242,15 @@ async def test_export_writes_the_filtered_rows_to_csv(tmp_path):
         app.screen.query_one("#path", Input).value = str(target)
         await pilot.press("enter")
         assert "文件已存在" in str(app.screen.query_one("#error").render())
+        # The workbook, by its suffix.
+        book = tmp_path / "台账.xlsx"
+        app.screen.query_one("#path", Input).value = str(book)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(book)["整改台账"]
+        assert [r[5] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["三会一课记录不全", "流动党员失去联系"]
 
 
 @pilot_test

@@ -84,15 +84,27 @@ async def test_determination_flow_to_closing(root):
         await pilot.press("ctrl+s")  # no result chosen
         await pilot.pause()
         assert "须选择结果" in str(dialog.query_one("#accept-error").render())
-        dialog.query_one("#accept-result").value = AcceptanceResult.BASICALLY_PASSED
+        dialog.query_one("#accept-result").value = AcceptanceResult.PASSED
+        dialog.query_one("#accept-score").value = "65"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "低于合格线70分" in str(screen.query_one("#wl-message").render())  # refused, nothing saved
+        assert stored(root).acceptance_result is None
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        dialog.query_one("#accept-result").value = AcceptanceResult.PASSED
         dialog.query_one("#accept-score").value = "78"
+        dialog.query_one("#accept-satisfaction").value = "82"
         await pilot.press("ctrl+s")
         await pilot.pause()
         det = stored(root)
-        assert (det.status, det.acceptance_result, det.acceptance_score) == (
+        assert (det.status, det.acceptance_result, det.acceptance_score, det.satisfaction, det.acceptance_body) == (
             WeakLaxStatus.ACCEPTED,
-            AcceptanceResult.BASICALLY_PASSED,
+            AcceptanceResult.PASSED,
             78.0,
+            82.0,
+            "县委组织部",
         )
         await pilot.press("x")
         await pilot.pause()

@@ -50,7 +50,7 @@ def build(store, n_findings: int, *, weaklax: bool = False) -> Visit:
     )
     store.keep_template(TEMPLATE.id, TEMPLATE.version, TEMPLATE.content_hash, template_snapshot(TEMPLATE))
     items = applicable_items(TEMPLATE, branch)
-    due = [i for i in items if memo.item_due(i, VISIT_DAY)]
+    due = [i for i in items if i.is_due(VISIT_DAY)]
     failing = {i.id: NOTES[k % len(NOTES)] for k, i in enumerate(due[:n_findings])}
     answers = {
         i.id: Answer(

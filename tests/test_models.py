@@ -75,7 +75,7 @@ def test_stored_values_are_ascii_codes_and_users_see_the_chinese_labels():
         assert all(re.fullmatch(r"[a-z_]+", m.value) for m in enum), enum
         assert set(labels.VALUES[enum]) == set(enum), enum  # every member has its label
     assert [labels.label(s) for s in FindingStatus] == ["未启动", "整改中", "待验收", "已销号"]
-    assert labels.labels(AnswerValue) == ["符合", "基本符合", "不符合", "不适用"]
+    assert labels.labels(AnswerValue) == ["符合", "基本符合", "不符合", "不适用", "未到时间节点"]
     assert {
         "农村",
         "社区",

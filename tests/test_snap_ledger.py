@@ -69,3 +69,25 @@ def test_weaklax_ledger(snap_compare, tmp_path, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_coverage(snap_compare, tmp_path, size):
     assert _run(snap_compare, tmp_path, "coverage", size)
+
+
+async def _coverage_charts(pilot, screen) -> None:
+    await pilot.press("c")
+    for _ in range(50):  # the figures are counted in a worker
+        await pilot.pause(0.05)
+        if "按领域" in str(screen.query_one("#cov-charts").render()):
+            break
+
+
+def test_coverage_charts(snap_compare, tmp_path):
+    """`c`: coverage and 销号 by sector as bars at 80x24."""
+    assert _run(snap_compare, tmp_path, "coverage", (80, 24), _coverage_charts)
+
+
+async def _ledger_charts(pilot, screen) -> None:
+    await pilot.press("c")
+
+
+def test_ledger_charts(snap_compare, tmp_path):
+    """`c`: the rows on screen by status and by category as bars at 80x24."""
+    assert _run(snap_compare, tmp_path, "ledger", (80, 24), _ledger_charts)

@@ -63,13 +63,13 @@ def test_full_flow_to_closing(store, branch):
     det = wl.set_plan(store, det, PLAN)
     det = wl.start_rectification(store, det)
     assert det.status == WeakLaxStatus.RECTIFYING
-    with pytest.raises(wl.WeakLaxError, match="验收合格或基本合格后才能销号"):
+    with pytest.raises(wl.WeakLaxError, match="验收合格后才能销号"):
         wl.close(store, det, date(2027, 6, 1))
     with pytest.raises(wl.WeakLaxError, match="选择结果"):
         wl.accept(store, det, None, date(2027, 6, 1))
     with pytest.raises(wl.WeakLaxError, match="填写日期"):
         wl.accept(store, det, AcceptanceResult.PASSED, None)
-    det = wl.accept(store, det, AcceptanceResult.BASICALLY_PASSED, date(2027, 6, 1), score=75)
+    det = wl.accept(store, det, AcceptanceResult.PASSED, date(2027, 6, 1), score=75)
     assert det.status == WeakLaxStatus.ACCEPTED
     with pytest.raises(wl.WeakLaxError, match="不能再修改"):
         wl.set_plan(store, det, PLAN)
@@ -149,11 +149,13 @@ def test_an_acceptance_form_needs_a_grade_a_real_date_and_a_valid_score():
         wl.acceptance_from_form(AcceptanceResult.PASSED, "2027-06-31", "")
     with pytest.raises(wl.WeakLaxError, match="得分"):
         wl.acceptance_from_form(AcceptanceResult.PASSED, "2027-06-01", "101")
-    assert wl.acceptance_from_form(AcceptanceResult.PASSED, "2027-06-01", "88") == (
-        AcceptanceResult.PASSED,
-        date(2027, 6, 1),
-        88,
+    assert wl.acceptance_from_form(AcceptanceResult.PASSED, "2027-06-01", "88") == wl.Acceptance(
+        AcceptanceResult.PASSED, date(2027, 6, 1), 88
     )
+    with pytest.raises(wl.WeakLaxError, match="满意率应为"):
+        wl.acceptance_from_form(AcceptanceResult.PASSED, "2027-06-01", "88", "120")
+    typed = wl.acceptance_from_form(AcceptanceResult.PASSED, "2027-06-01", "88", "76%", " 县委组织部验收组 ")
+    assert (typed.satisfaction, typed.body) == (76, "县委组织部验收组")
 
 
 def test_a_determination_made_in_error_is_withdrawn_with_a_reason_and_kept_in_history(store, branch):

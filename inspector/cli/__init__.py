@@ -24,6 +24,8 @@ COMMANDS = {
     "check": "inspector.cli.check",
     "list": "inspector.cli.listing",
     "ledger": "inspector.cli.ledger",
+    "report": "inspector.cli.report",
+    "checklist": "inspector.cli.checklist",
     "memo": "inspector.cli.memo",
     "export": "inspector.cli.sync",
     "import": "inspector.cli.sync",

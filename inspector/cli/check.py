@@ -18,12 +18,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from inspector.checklist import load_weaklax_criteria
     from inspector.cli.common import checklist_dirs, open_store, say
+    from inspector.errors import StoreError
+    from inspector.settings import load_settings
 
     store = open_store(args, read_only=True)
     report = Report()
-    check_checklists(checklist_dirs(args, store.root), report, required=map(Path, args.checklists))
-    check_data(store, report)
+    try:
+        campaign = load_settings(store.root).campaign
+    except StoreError:
+        campaign = None  # check_data names the broken settings file
+    dirs = checklist_dirs(args, store.root)
+    check_checklists(dirs, report, required=map(Path, args.checklists), campaign=campaign)
+    check_data(store, report, {c.id: c for c in load_weaklax_criteria(dirs)})
     for line in report.problems:
         say(line)
     for line in report.leftovers:

@@ -1,8 +1,9 @@
-"""`inspector ledger`: the rectification ledger to a .csv or .docx file, with the screen's filters."""
+"""`inspector ledger`: the rectification ledger to an .xlsx, .csv or .docx file, with the screen's filters."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from inspector.errors import StoreError
@@ -19,10 +20,10 @@ def _split(values: list[str] | None) -> list[str]:
 def register(sub) -> None:
     p = sub.add_parser(
         "ledger",
-        help="导出整改台账（csv 或 Word）",
-        description="按筛选条件把整改台账导出为 .csv（带 BOM，Excel/WPS 可直接打开）或横向 A4 的 Word 表格。",
+        help="导出整改台账（Excel、csv 或 Word）",
+        description="按筛选条件把整改台账导出为 Excel 工作簿（.xlsx）、.csv（带 BOM，Excel/WPS 可直接打开）或横向 A4 的 Word 表格。",
     )
-    p.add_argument("--format", choices=("csv", "docx"), help="导出格式（默认按文件后缀）")
+    p.add_argument("--format", choices=("xlsx", "csv", "docx"), help="导出格式（默认按文件后缀）")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="输出文件")
     p.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     p.add_argument(
@@ -78,17 +79,23 @@ def _sort_column(name: str) -> str:
     raise StoreError(f"不能按「{name}」排序（可选：{'、'.join(COLUMNS.values())}）")
 
 
+def _progress(done: int, total: int) -> None:
+    """Rows written so far, on one line of a terminal's stderr."""
+    if sys.stderr.isatty():
+        print(f"\r已写入 {done}/{total} 条", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     from inspector import clock
     from inspector.cli.common import open_store, warn_skipped
-    from inspector.documents.ledger_export import export_ledger
+    from inspector.documents.ledger_export import DOCX_ADVISED_ROWS, FORMATS, export_ledger
     from inspector.ledger.rows import Ledger, apply_filter, sort_rows
     from inspector.settings import load_settings
 
     out = Path(args.output).expanduser()
     fmt = args.format or out.suffix.lower().lstrip(".")
-    if fmt not in ("csv", "docx"):
-        raise StoreError("请用 --format 指定导出格式（csv 或 docx），或使用 .csv/.docx 后缀")
+    if fmt not in FORMATS:
+        raise StoreError("请用 --format 指定导出格式（xlsx、csv 或 docx），或使用 .xlsx/.csv/.docx 后缀")
     if out.exists() and not args.force:
         raise StoreError(f"文件已存在，未覆盖：{out}（如需覆盖请加 --force）")
     column = _sort_column(args.sort)
@@ -100,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
     rows = sort_rows(apply_filter(rows, flt, today), column, descending=args.desc)
     settings = load_settings(store.root)
     committee = store.committee()
+    if fmt == "docx" and len(rows) > DOCX_ADVISED_ROWS:
+        print(f"提示：{len(rows)} 条的 Word 台账篇幅很长，建议改用 Excel 工作簿（--format xlsx）。", file=sys.stderr)
     export_ledger(
         rows,
         out,
@@ -107,9 +116,10 @@ def run(args: argparse.Namespace) -> int:
         force=args.force,
         fonts=settings.memo_fonts,
         committee=committee.name if committee else settings.committee_name,
-        filters=flt.describe(),
+        filters=flt.describe({s.id: s.name for s in ledger.summaries.values()}),
         when=today,
         author=store.user,
+        progress=_progress,
     )
     print(f"已导出 {len(rows)} 条到 {out}")
     return warn_skipped(store)

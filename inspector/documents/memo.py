@@ -85,7 +85,7 @@ from inspector.store import Store
 if TYPE_CHECKING:
     from docx.document import Document
 
-    from inspector.checklist import ChecklistTemplate, Item
+    from inspector.checklist import ChecklistTemplate
 
 # Bump when the layout or wording changes, so existing memos stop being current.
 MEMO_FORMAT = 2
@@ -260,14 +260,6 @@ def basis_text(basis: str) -> str:
     return f"《方案》{basis}“{title}”" if title else basis
 
 
-def item_due(item: Item, on: date) -> bool:
-    """Whether a time-bound duty (七一 lesson, year-end meetings) had fallen due by `on`."""
-    if not item.due:
-        return True
-    month, day = map(int, item.due.split("-"))
-    return on >= date(on.year, month, day)
-
-
 def _key(text: str) -> str:
     return "".join(_sentence(text).split())
 
@@ -292,7 +284,7 @@ def ordered_findings(inputs: MemoInputs) -> list[Finding]:
         ),
     ):
         item = items.get(f.item_id or "")
-        if item is not None and not item_due(item, inputs.visit.date):
+        if item is not None and not item.is_due(inputs.visit.date):
             continue
         key = (f.item_id or "", _key(f.description))
         if key not in seen:
@@ -339,7 +331,7 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
     for section in inputs.template.sections:
         if lost and section.basis == INVENTORY_BASIS:  # members out of reach contradict it
             continue
-        items = [i for i in section.items if i.id in applicable and item_due(i, visit.date)]
+        items = [i for i in section.items if i.id in applicable and i.is_due(visit.date)]
         answers = [visit.answers.get(i.id) for i in items]
         if not items or any(a is None or a.value != AnswerValue.MET for a in answers):
             continue
@@ -459,7 +451,7 @@ def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
     if _name(branch.secretary):
         facts.append(f"支部书记为{_name(branch.secretary)}同志")
     items = applicable_items(template, branch)
-    due = [i for i in items if item_due(i, visit.date)]
+    due = [i for i in items if i.is_due(visit.date)]
     counts = {v: 0 for v in AnswerValue}
     for item in due:
         answer = visit.answers.get(item.id)

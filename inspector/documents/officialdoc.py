@@ -834,3 +834,17 @@ def to_bytes(doc: Document) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def add_picture(doc: Document, png: bytes, width_mm: float, caption: str, *, fonts: MemoFonts) -> None:
+    """A picture centred on a line of its own with its caption below. The
+    line is single-spaced: the body's exact line pitch would crop the picture."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Mm
+
+    para = add_blank(doc)
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    para.paragraph_format.keep_with_next = True
+    para.add_run().add_picture(io.BytesIO(png), width=Mm(width_mm))
+    add_paragraph(doc, caption, TABLE_HEAD, fonts=fonts, font="heading1", size=SIZE_SMALL_4)

@@ -14,8 +14,9 @@ from datetime import date, datetime
 
 from inspector import clock
 from inspector.errors import UserError
+from inspector.labels import label
 from inspector.ledger.rows import Ledger, LedgerRow
-from inspector.models import FindingStatus, Sector
+from inspector.models import FindingStatus, Sector, Stage, VisitStatus
 from inspector.store import Store
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -90,6 +91,26 @@ class Coverage:
             f"从未指导{len(self.never)}个，超过{self.not_visited_days}天未指导{len(self.stale)}个"
             + (f"，首次指导进行中{len(self.first_in_progress)}个" if self.first_in_progress else "")
         )
+
+
+def attended_stages(store: Store, branch_id: str) -> dict[Stage, date]:
+    """全过程 (plan 四、1): the key points of the branch's campaign a completed
+    visit attended, each with the first such visit's date (from the branch's visit index)."""
+    out: dict[Stage, date] = {}
+    for entry in store.visit_index(branch_id):
+        if entry.deleted or entry.status != VisitStatus.COMPLETED:
+            continue
+        on = entry.date
+        for stage in entry.stages:
+            if stage not in out or on < out[stage]:
+                out[stage] = on
+    return out
+
+
+def stages_line(attended: dict[Stage, date]) -> str:
+    """One line: each key point with the date the committee attended it, or 未参加."""
+    parts = [f"{label(s)} {attended[s].isoformat()}" if s in attended else f"{label(s)} 未参加" for s in Stage]
+    return f"全过程（{len(attended)}/{len(Stage)}）：" + "｜".join(parts)
 
 
 def parse_not_visited_days(text: str) -> int:

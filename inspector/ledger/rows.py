@@ -13,7 +13,7 @@ completed visit dates ride along, so coverage needs no second pass.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -38,6 +38,7 @@ COLUMNS: dict[str, str] = {
     "branch": "党支部",
     "category": "问题类别",
     "description": "问题描述",
+    "goal": "整改目标",
     "measures": "整改措施",
     "leader": "责任领导",
     "person": "具体责任人",
@@ -74,7 +75,7 @@ FIELDS = (
     "item_id",
 )
 _CACHE_VERSION = [3, *FIELDS, *sorted(Finding.model_fields)]  # a model change discards the cache
-_SHOWN = tuple(f for f in FIELDS if f not in ("id", "goal", "progress", "visit_id", "item_id"))
+_SHOWN = tuple(f for f in FIELDS if f not in ("id", "progress", "visit_id", "item_id"))
 _CLOSED = FindingStatus.CLOSED
 _COMPLETED = VisitStatus.COMPLETED
 # Stored code -> member by a dict lookup: a row is built per finding (~50,000 at county scale).
@@ -119,6 +120,7 @@ class LedgerRow:
     severity: Severity
     status: FindingStatus
     description: str
+    goal: str
     measures: str
     leader: str
     person: str
@@ -191,6 +193,7 @@ def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Fin
         _SEVERITY_OF[severity],
         status_,
         description,
+        goal,
         measures,
         leader,
         person,
@@ -439,13 +442,18 @@ class LedgerFilter:
         checks = self.checks(today)
         return lambda r: all(c(r) for c in checks)
 
-    def describe(self) -> str:
-        """The filters in one Chinese line (export titles, status bars)."""
+    def describe(self, branch_names: Mapping[str, str] | None = None) -> str:
+        """The filters in one Chinese line (export titles, status bars); with
+        `branch_names` (id → name) up to three filtered branches are named."""
         parts = []
         if self.statuses:
             parts.append("状态：" + "、".join(labels.label(s) for s in STATUS_ORDER if s in self.statuses))
         if self.branches:
-            parts.append(f"党支部：{len(self.branches)}个")
+            names = sorted(branch_names[b] for b in self.branches if b in branch_names) if branch_names else []
+            if names and len(names) == len(self.branches) <= 3:
+                parts.append("党支部：" + "、".join(names))
+            else:
+                parts.append(f"党支部：{len(self.branches)}个")
         if self.sectors:
             parts.append("领域：" + "、".join(sorted(labels.label(s) for s in self.sectors)))
         if self.categories:
@@ -476,6 +484,7 @@ _SORT_KEYS: dict[str, Callable[[LedgerRow], Any]] = {
     "branch": lambda r: (r.initials, r.branch_name),
     "category": lambda r: _CATEGORY_RANK[r.category],
     "description": lambda r: r.description,
+    "goal": lambda r: r.goal,
     "measures": lambda r: r.measures,
     "leader": lambda r: r.leader,
     "person": lambda r: r.person,

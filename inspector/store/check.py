@@ -10,18 +10,35 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from inspector.errors import CorruptFile, StoreError
-from inspector.models import Branch, Committee, Finding, PocketMember, Record, Visit, WeakLaxDetermination
+from inspector.labels import label
+from inspector.models import (
+    AnswerValue,
+    Branch,
+    Committee,
+    Finding,
+    FindingStatus,
+    PocketMember,
+    Record,
+    Visit,
+    WeakLaxDetermination,
+)
+from inspector.rectification import same_person
+from inspector.settings import Campaign, WeakLaxRules, load_settings
 from inspector.store.changes import Change
 from inspector.store.core import VISIT_INDEX, Store, validation_message
 from inspector.store.files import META_TABLE, Journal, leftovers, read_error, read_json_file, read_tables
+from inspector.weaklax import step_problems
+
+if TYPE_CHECKING:
+    from inspector.checklist import ChecklistTemplate, WeakLaxCriterion
 
 BRANCH_FILE_TABLES: dict[str, type[Record]] = {
     "branch": Branch,
@@ -48,8 +65,11 @@ class Report:
 
 
 # -------------------------------------------------------------- checklists
-def check_checklists(dirs: Iterable[Path], report: Report, *, required: Iterable[Path] = ()) -> None:
-    from inspector.checklist import load_templates
+def check_checklists(
+    dirs: Iterable[Path], report: Report, *, required: Iterable[Path] = (), campaign: Campaign | None = None
+) -> None:
+    """Every checklist file loads, and no item or criterion cites a rule the campaign could not cite."""
+    from inspector.checklist import citation_problems, load_templates
 
     for d in required:
         if not Path(d).is_dir():
@@ -58,6 +78,9 @@ def check_checklists(dirs: Iterable[Path], report: Report, *, required: Iterable
     report.templates = len(loaded.templates)
     for err in loaded.errors:
         report.add(f"检查清单：{err}")
+    campaign = campaign or Campaign()
+    for line in citation_problems(loaded, campaign.start, campaign.end):
+        report.add(f"检查清单：{line}")
     if not loaded.templates:
         report.add("没有任何可用的检查清单模板")
 
@@ -69,6 +92,7 @@ class Snapshots:
     def __init__(self, report: Report):
         self.report = report
         self.items: dict[Path, set[str] | None] = {}
+        self.templates: dict[Path, ChecklistTemplate | None] = {}
         self.missing: dict[Path, int] = {}
 
     def get(self, path: Path, *, used: bool = True) -> set[str] | None:
@@ -92,6 +116,7 @@ class Snapshots:
                 if template is None:
                     self.missing[path] = 0
             self.items[path] = {i.id for i in template.items()} if template else None
+            self.templates[path] = template
         if used and path in self.missing:
             self.missing[path] += 1
         return self.items[path]
@@ -139,7 +164,9 @@ def _changes(path: Path, data: dict[str, Any], report: Report) -> None:
             return  # one line per file is enough to send someone to it
 
 
-def check_data(store: Store, report: Report) -> None:
+def check_data(store: Store, report: Report, criteria: Mapping[str, WeakLaxCriterion] | None = None) -> None:
+    """Every data file, and the rules its records must keep; `criteria` (the
+    weak/lax list by id) lets ticks be checked against the branch's sectors."""
     root = store.root
     _read(root / "meta.json", report, tables=False)
     if (root / Journal.NAME).exists():
@@ -152,12 +179,10 @@ def check_data(store: Store, report: Report) -> None:
         if data is not None:
             list(_records(committee, data, "committee", Committee, report))
             _changes(committee, data, report)
-    settings = root / "settings.json"
-    if settings.exists():
-        from inspector.settings import load_settings
-
+    rules = WeakLaxRules()
+    if (root / "settings.json").exists():
         try:
-            load_settings(root)
+            rules = load_settings(root).weaklax
         except StoreError as exc:
             report.add(str(exc))
     templates = Snapshots(report)
@@ -171,13 +196,20 @@ def check_data(store: Store, report: Report) -> None:
         if store.branch_dir(bid) in empty:
             continue
         report.branches += 1
-        check_branch(store, bid, report, templates)
+        check_branch(store, bid, report, templates, rules, criteria or {})
     for snapshot in sorted((root / "templates").glob("*.json")):
         templates.get(snapshot, used=False)
     templates.report_missing()
 
 
-def check_branch(store: Store, bid: str, report: Report, templates: Snapshots) -> None:
+def check_branch(
+    store: Store,
+    bid: str,
+    report: Report,
+    templates: Snapshots,
+    rules: WeakLaxRules,
+    criteria: Mapping[str, WeakLaxCriterion],
+) -> None:
     folder = store.branch_dir(bid)
     path = folder / "branch.json"
     data = _read(path, report)
@@ -199,6 +231,7 @@ def check_branch(store: Store, bid: str, report: Report, templates: Snapshots) -
                 report.add(f"数据文件 {path} 中的记录 {r.id} 属于另一个党支部（{owner}）")
     index = {v.get("id"): v for v in (data.get(VISIT_INDEX) or {}).values() if isinstance(v, dict)}
     visit_ids = check_visits(store, bid, index, report, templates)
+    check_rules(path, live, visit_ids, report, rules, criteria)
     for vid, entry in index.items():
         if not entry.get("deleted") and vid not in visit_ids:
             report.add(f"数据文件 {path} 的现场指导索引列有 {vid}，但找不到对应的现场指导文件")
@@ -210,9 +243,9 @@ def check_branch(store: Store, bid: str, report: Report, templates: Snapshots) -
 
 def check_visits(
     store: Store, bid: str, index: dict[str | None, dict[str, Any]], report: Report, templates: Snapshots
-) -> set[str]:
-    """Check every visit file of a branch against the index; return the ids found."""
-    found: set[str] = set()
+) -> dict[str, tuple[Visit, ChecklistTemplate | None]]:
+    """Check every visit file of a branch against the index; return the visits found, with their checklists."""
+    found: dict[str, tuple[Visit, ChecklistTemplate | None]] = {}
     vdir = store.branch_dir(bid) / "visits"
     try:
         names = sorted(e.name for e in os.scandir(vdir) if e.name.endswith(".json") and not e.name.startswith("."))
@@ -230,7 +263,7 @@ def check_visits(
         for visit in _records(path, data, "visit", Visit, report):
             assert isinstance(visit, Visit)
             report.visits += 1
-            found.add(visit.id)
+            found[visit.id] = (visit, None)
             if f"{visit.id}.json" != name or visit.branch_id != bid:
                 report.add(f"现场指导文件 {path} 的编号或所属党支部与所在位置不符")
             entry = index.get(visit.id)
@@ -244,16 +277,60 @@ def check_visits(
                 report.add(f"现场指导 {visit.id} 的日期或状态与党支部索引不一致：{path}")
             if visit.deleted:
                 continue
-            template = templates.get(
-                store.template_path(visit.template_id, visit.template_version, visit.template_hash)
-            )
-            if template is not None:
-                unknown = [i for i in visit.answers if i not in template]
+            snapshot = store.template_path(visit.template_id, visit.template_version, visit.template_hash)
+            item_ids = templates.get(snapshot)
+            if item_ids is not None:
+                unknown = [i for i in visit.answers if i not in item_ids]
                 if unknown:
                     report.add(
                         f"现场指导 {visit.id} 的答案中有检查清单里没有的条目（{'、'.join(unknown[:5])}）：{path}"
                     )
+            found[visit.id] = (visit, templates.templates.get(snapshot))
     return found
+
+
+def check_rules(
+    path: Path,
+    live: dict[str, list[Record]],
+    visits: dict[str, tuple[Visit, ChecklistTemplate | None]],
+    report: Report,
+    rules: WeakLaxRules,
+    criteria: Mapping[str, WeakLaxCriterion],
+) -> None:
+    """Stored data that breaks the campaign's rules (edited by hand, merged from
+    an old bundle, or saved before a rule existed), one line each."""
+    for visit, template in visits.values():
+        if template is None or visit.deleted:
+            continue
+        due = {i.id for i in template.items() if i.is_due(visit.date)}
+        for item_id, answer in visit.answers.items():
+            if answer.value == AnswerValue.NOT_DUE and item_id in due:
+                report.add(f"现场指导 {visit.id} 的条目 {item_id} 在指导日期已到时间节点，却答「未到时间节点」：{path}")
+    for f in live["finding"]:
+        assert isinstance(f, Finding)
+        where = f"问题 {f.id}（{f.item_id or '无条目'}）"
+        if f.status == FindingStatus.CLOSED:
+            for who, name in (("具体责任人", f.responsible.person), ("责任领导", f.responsible.leader)):
+                if same_person(f.verifier, name):
+                    report.add(f"{where}由{who}本人（{name}）验收销号：{path}")
+        found_on = visits.get(f.visit_id or "")
+        if found_on is None:
+            continue
+        visit = found_on[0]
+        given = visit.answers.get(f.item_id or "")
+        if given is not None and given.value != AnswerValue.NOT_MET:
+            report.add(f"{where}登记在答「{label(given.value)}」的条目上：{path}")
+        if f.deadline is not None and f.deadline < visit.date:
+            report.add(f"{where}的整改时限 {f.deadline} 早于现场指导日期 {visit.date}：{path}")
+    sectors = [s for b in live["branch"] if isinstance(b, Branch) for s in b.sectors]
+    for det in live["weaklax"]:
+        assert isinstance(det, WeakLaxDetermination)
+        for problem in step_problems(det, rules):
+            report.add(f"软弱涣散认定 {det.id}：{problem}：{path}")
+        for tick in det.criteria:
+            criterion = criteria.get(tick.criterion_id)
+            if sectors and criterion is not None and not criterion.applies_to(sectors):
+                report.add(f"软弱涣散认定 {det.id}：勾选的认定标准 {criterion.id} 不适用于本支部的领域：{path}")
 
 
 # -------------------------------------------------------------------- CLI

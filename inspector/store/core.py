@@ -44,6 +44,7 @@ from inspector.models import (
     PocketMember,
     Record,
     Sector,
+    Stage,
     Visit,
     VisitStatus,
     WeakLaxDetermination,
@@ -132,6 +133,7 @@ class VisitEntry:
     template_id: str
     completed_at: datetime | None
     deleted: bool
+    stages: tuple[Stage, ...]
 
     @classmethod
     def from_index(cls, bid: str, doc: dict[str, Any]) -> VisitEntry:
@@ -145,6 +147,7 @@ class VisitEntry:
             template_id=doc.get("template_id") or "",
             completed_at=datetime.fromisoformat(done) if done else None,
             deleted=bool(doc.get("deleted")),
+            stages=tuple(Stage(code) for code in doc.get("stages") or ()),
         )
 
 

@@ -27,7 +27,7 @@ from inspector.store.changes import Change
 CHANGES = "changes"
 # Visit fields copied into the branch file's visit index.
 VISIT_INDEX = "visit_index"
-INDEXED = ("date", "status", "template_id", "deleted", "completed_at")
+INDEXED = ("date", "status", "template_id", "deleted", "completed_at", "stages")
 
 _NONE = type(None)
 

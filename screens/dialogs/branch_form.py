@@ -15,11 +15,22 @@ from ..styles import tcss
 from ..widgets.literal import literal
 from .form import FormDialog
 
-_TEXT_FIELDS = ("name", "secretary", "members", "party_groups", "contact", "notes")
+_TEXT_FIELDS = (
+    "name",
+    "secretary",
+    "other_sectors",
+    "members",
+    "probationary_members",
+    "party_groups",
+    "contact",
+    "notes",
+)
 _PLACEHOLDERS = {
     "name": "如：城关镇第一党支部",
     "secretary": "姓名",
+    "other_sectors": "兼属的领域，如：机关事业单位（可空）",
     "members": "正式和预备党员合计",
+    "probationary_members": "预备党员人数，没有填 0",
     "party_groups": "没有党小组填 0",
     "contact": "电话或其他联系方式",
     "notes": "",
@@ -59,7 +70,7 @@ class BranchForm(FormDialog["Branch | None"]):
                 id="f-sector",
             )
         yield Static("", classes="field-error", id="e-sector")
-        for fld in _TEXT_FIELDS[2:4]:
+        for fld in _TEXT_FIELDS[2:6]:
             yield from self._text_row(fld, b)
         with Horizontal(classes="row"):
             yield Label("")
@@ -69,13 +80,13 @@ class BranchForm(FormDialog["Branch | None"]):
                 compact=True,
                 id="f-has_leading_cadres",
             )
-        for fld in _TEXT_FIELDS[4:]:
+        for fld in _TEXT_FIELDS[6:]:
             yield from self._text_row(fld, b)
 
     def _text_row(self, fld: str, b: Branch | None) -> ComposeResult:
         value = "" if b is None else str(getattr(b, fld))
-        if b is None and fld in ("members", "party_groups"):
-            value = ""
+        if b is not None and fld == "other_sectors":
+            value = "、".join(label(s) for s in b.other_sectors)
         with Horizontal(classes="row"):
             yield Label(LABELS[fld] + ("＊" if fld == "name" else ""))
             yield Input(value, placeholder=_PLACEHOLDERS[fld], compact=True, id=f"f-{fld}")

@@ -1,4 +1,4 @@
-"""Ctrl+E on the ledger: the rows on screen (with their filters) to a .docx or .csv file.
+"""Ctrl+E on the ledger: the rows on screen (with their filters) to an .xlsx, .docx or .csv file.
 
 The file is written by `inspector.documents.ledger_export` in a thread, so a Word table of
 thousands of rows does not freeze the screen; the dialog says where it went.
@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Input, Label
 
+from inspector.documents.ledger_export import DOCX_ADVISED_ROWS, FORMATS
 from inspector.errors import OutputExists, UserError
 from inspector.ledger.rows import LedgerRow
 
@@ -30,7 +31,7 @@ def default_path(fmt: str, today) -> Path:
 
 
 class ExportDialog(FormDialog["Path | None"]):
-    """Ask a path (.docx or .csv by its suffix), export in a worker; dismisses the written path."""
+    """Ask a path (.xlsx, .docx or .csv by its suffix), export in a worker; dismisses the written path."""
 
     DEFAULT_CSS = tcss("dialog", "export_dialog")
     BINDINGS = [Binding("escape", "cancel", "取消", id="export.cancel")]
@@ -48,10 +49,11 @@ class ExportDialog(FormDialog["Path | None"]):
 
     def fields(self) -> ComposeResult:
         yield Label(f"导出当前显示的 {len(self.rows)} 条（筛选：{self.filters}）。", markup=False)
-        yield Label("文件路径（.docx 为 Word 横向表格，.csv 可用 Excel/WPS 打开）：")
-        yield Input(str(default_path("docx", self.app.today())), id="path")
+        yield Label("文件路径（.xlsx 为 Excel，.docx 为 Word 横向表格，.csv 为通用表格）：")
+        yield Input(str(default_path("xlsx", self.app.today())), id="path")
 
     def extra_buttons(self) -> ComposeResult:
+        yield Button("改为 Word", id="docx")
         yield Button("改为 CSV", id="csv")
 
     def on_mount(self) -> None:
@@ -59,7 +61,11 @@ class ExportDialog(FormDialog["Path | None"]):
 
     def button_pressed(self, button_id: str) -> None:
         path = self.query_one("#path", Input)
-        path.value = str(Path(path.value.strip() or default_path("csv", self.app.today())).with_suffix(".csv"))
+        path.value = str(
+            Path(path.value.strip() or default_path(button_id, self.app.today())).with_suffix(f".{button_id}")
+        )
+        if button_id == "docx" and len(self.rows) > DOCX_ADVISED_ROWS:
+            self.show_error(f"{len(self.rows)} 条的 Word 台账篇幅很长，建议导出 Excel 工作簿（.xlsx）。")
         path.focus()
 
     def submit(self) -> None:
@@ -68,8 +74,8 @@ class ExportDialog(FormDialog["Path | None"]):
             raise UserError("请填写文件路径。")
         path = Path(text).expanduser()
         fmt = path.suffix.lower().lstrip(".")
-        if fmt not in ("docx", "csv"):
-            raise UserError("文件名须以 .docx 或 .csv 结尾。")
+        if fmt not in FORMATS:
+            raise UserError("文件名须以 .xlsx、.docx 或 .csv 结尾。")
         if path.is_dir():
             raise UserError(f"这是一个文件夹，请写上文件名：{path}")
         force = self._confirmed == str(path)
@@ -98,6 +104,7 @@ class ExportDialog(FormDialog["Path | None"]):
                 filters=self.filters,
                 when=app.today(),
                 author=store.user,
+                progress=lambda done, total: app.call_from_thread(self.show_error, f"正在导出… {done}/{total} 条"),
             )
         except OutputExists:
             app.call_from_thread(self._failed, "文件已存在；再按回车覆盖，或改一个文件名。")

@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, Select, SelectionList
 from inspector.checklist import pick_template
 from inspector.errors import UserError
 from inspector.labels import label
-from inspector.models import Branch, VisitMethod
+from inspector.models import Branch, Stage, VisitMethod
 from inspector.visit import VisitInvalid, parse_date, split_names, start_visit
 
 from ..cjk import fullwidth
@@ -41,7 +41,7 @@ class NewVisitDialog(FormDialog["Visit | None"]):
     def fields(self) -> ComposeResult:
         templates = self.app.templates
         try:
-            default = pick_template(templates, self.branch.sector).id
+            default = pick_template(templates, self.branch.sectors).id
         except LookupError:
             default = None
         with Horizontal(classes="row"):
@@ -67,6 +67,8 @@ class NewVisitDialog(FormDialog["Visit | None"]):
         yield SelectionList[str](
             *[(label(m), m.value, m in _DEFAULT_METHODS) for m in VisitMethod], id="methods", compact=True
         )
+        yield Label("本次参加的关键环节（全过程，可不选）：")
+        yield SelectionList[str](*[(label(s), s.value, False) for s in Stage], id="stages", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#date", Input).focus()
@@ -81,12 +83,15 @@ class NewVisitDialog(FormDialog["Visit | None"]):
             raise
         inspectors = split_names(self.query_one("#inspectors", Input).value)
         methods = [VisitMethod(m) for m in self.query_one("#methods", SelectionList).selected]
+        stages = [Stage(s) for s in self.query_one("#stages", SelectionList).selected]
         template_id = self.query_one("#template", Select).value
         template = self.app.templates.get(str(template_id)) if template_id is not Select.BLANK else None
         if template is None:
             raise UserError("请选择检查清单")
         try:
-            visit = start_visit(self.app.store, self.branch, template, on=on, inspectors=inspectors, methods=methods)
+            visit = start_visit(
+                self.app.store, self.branch, template, on=on, inspectors=inspectors, methods=methods, stages=stages
+            )
         except VisitInvalid as exc:
             self.query_one(f"#{exc.field}").focus()
             raise

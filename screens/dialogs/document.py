@@ -1,0 +1,119 @@
+"""A Word document made in a worker and written to a path the user picks:
+the 通报 (from the coverage screen, with its period) and a branch's paper
+checklist (from the branch screen). What goes into the file is the domain's
+(`inspector/documents/`); the dialog asks, waits and says where it went.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Button, Input, Label
+
+from inspector.errors import OutputExists, UserError
+
+from ..styles import tcss
+from .form import FormDialog
+
+log = logging.getLogger("inspector.ui")
+
+
+class DocumentDialog(FormDialog["Path | None"]):
+    """Ask a .docx path (and, with `period`, the period); `make(period)` builds the bytes in a thread.
+    `default` may be a function of the period: the suggested name follows the period typed until the path is edited."""
+
+    DEFAULT_CSS = tcss("dialog", "export_dialog")
+    BINDINGS = [Binding("escape", "cancel", "取消", id="document.cancel")]
+    OK_LABEL = "生成（回车）"
+
+    def __init__(
+        self,
+        title: str,
+        note: str,
+        default: Path | Callable[[str], Path],
+        make: Callable[[str], bytes],
+        *,
+        period: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text, self.note, self.make, self.period = title, note, make, period
+        self.suggest = default if callable(default) else (lambda _period: default)
+        self.default = self.suggest(period or "")
+        self._confirmed: str | None = None
+        self.written: Path | None = None
+
+    def form_title(self) -> str:
+        return self.title_text
+
+    def fields(self) -> ComposeResult:
+        yield Label(self.note, markup=False)
+        if self.period is not None:
+            yield Label("时段（2016Q3 季度、2016-07..2016-09 月份起止、2016 全年）：")
+            yield Input(self.period, id="period")
+        yield Label("文件路径（.docx）：")
+        yield Input(str(self.default), id="path")
+
+    def on_mount(self) -> None:
+        self.query_one("#period" if self.period is not None else "#path", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "period":
+            return
+        path = self.query_one("#path", Input)
+        if path.value == str(self.default):  # not edited by hand: follow the period
+            self.default = self.suggest(event.value.strip())
+            path.value = str(self.default)
+
+    def submit(self) -> None:
+        text = self.query_one("#path", Input).value.strip()
+        if not text:
+            raise UserError("请填写文件路径。")
+        path = Path(text).expanduser()
+        if path.suffix.lower() != ".docx":
+            raise UserError("文件名须以 .docx 结尾。")
+        if path.is_dir():
+            raise UserError(f"这是一个文件夹，请写上文件名：{path}")
+        force = self._confirmed == str(path)
+        if path.exists() and not force:
+            self._confirmed = str(path)
+            raise UserError("文件已存在；再按回车覆盖，或改一个文件名。")
+        period = self.query_one("#period", Input).value if self.period is not None else ""
+        self.show_error("正在生成…")
+        self.query_one("#ok", Button).disabled = True
+        self.build(path, period, force)
+
+    @work(thread=True, exclusive=True, group="document")
+    def build(self, path: Path, period: str, force: bool) -> None:
+        from inspector.documents.officialdoc import write_new_file
+
+        app = self.app
+        try:
+            if path.parent == self.default.parent:  # the data folder's memos/ may not exist yet
+                path.parent.mkdir(exist_ok=True)
+            write_new_file(path, self.make(period), force=force)
+        except OutputExists:
+            app.call_from_thread(self._failed, "文件已存在；再按回车覆盖，或改一个文件名。")
+        except UserError as exc:
+            app.call_from_thread(self._failed, f"未能生成：{exc}")
+        except OSError as exc:
+            log.warning("document to %s failed: %s", path, exc)
+            app.call_from_thread(self._failed, f"未能生成：无法写入 {path}（没有权限或磁盘已满）")
+        else:
+            app.call_from_thread(self._done, path)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#ok", Button).disabled = False
+        self.show_error(message)
+
+    def _done(self, path: Path) -> None:
+        self.written = path
+        self.app.notify(f"已生成：{path}", title=self.title_text, timeout=12)
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.written)

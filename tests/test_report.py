@@ -1,0 +1,151 @@
+"""The 通报: its periods, its figures against the ledger rows (random demo
+committees), and the Word file with its charts as inline pictures of the text block's width."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from inspector import cli
+from inspector.demo import generate
+from inspector.errors import ReportInvalid
+from inspector.ledger.rows import Ledger
+from inspector.models import FindingStatus
+from inspector.report.figures import compute, parse_period
+from inspector.store import Store
+
+TODAY = date(2016, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "label"),
+    [
+        ("2016Q3", date(2016, 7, 1), date(2016, 9, 30), "2016年第三季度"),
+        ("2016q1", date(2016, 1, 1), date(2016, 3, 31), "2016年第一季度"),
+        ("2016-07..2016-09", date(2016, 7, 1), date(2016, 9, 30), "2016年7月至9月"),
+        ("2016-02", date(2016, 2, 1), date(2016, 2, 29), "2016年2月"),
+        ("2016-11..2017-01", date(2016, 11, 1), date(2017, 1, 31), "2016年11月至2017年1月"),
+        ("2016", date(2016, 1, 1), date(2016, 12, 31), "2016年"),
+    ],
+)
+def test_periods_as_typed(text, start, end, label):
+    period = parse_period(text)
+    assert (period.start, period.end, period.label) == (start, end, label)
+
+
+@pytest.mark.parametrize("text", ["2016Q5", "2016-13", "2016-09..2016-07", "上季度", ""])
+def test_a_period_that_does_not_parse_is_one_chinese_line(text):
+    with pytest.raises(ReportInvalid, match="可写 2016Q3"):
+        parse_period(text)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), branches=st.integers(1, 8), period=st.sampled_from(["2016Q2", "2016Q3", "2016"]))
+def test_figures_equal_the_ledger(seed, branches, period):
+    """Every number the 通报 prints, recounted from the ledger rows and visit dates by another route."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "d", "测试员")
+        generate(store, branches, seed, today=TODAY)
+        p = parse_period(period)
+        fig = compute(store, p, TODAY)
+        ledger = Ledger(store)
+        rows = ledger.rows(TODAY)
+        inside = [r for r in rows if p.start <= r.found_on <= p.end]
+        assert fig.branches == len(store.branch_summaries()) == sum(s.branches for s in fig.by_sector.values())
+        visited = {s.id for s in store.branch_summaries() if any(p.holds(d) for d in ledger.visit_dates(s.id))}
+        assert fig.visited == len(visited) == sum(s.visited for s in fig.by_sector.values())
+        assert fig.findings.total == len(inside) == sum(c.total for c in fig.by_category.values())
+        assert fig.findings.total == sum(s.findings.total for s in fig.by_sector.values())
+        closed = [r for r in inside if r.status == FindingStatus.CLOSED]
+        assert fig.findings.closed == len(closed) == sum(c.closed for c in fig.by_category.values())
+        assert fig.findings.overdue == sum(1 for r in inside if r.overdue > 0)
+        assert fig.overdue_all == sum(1 for r in rows if r.overdue > 0)
+        assert sum(o for _, o, _ in fig.months) == len(inside)
+        assert sum(c for _, _, c in fig.months) == sum(1 for r in rows if r.verified_on and p.holds(r.verified_on))
+        for category, counts in fig.by_category.items():
+            assert counts.total == sum(1 for r in inside if r.category == category)
+        assert {c.category for c in fig.cases} == set(fig.by_category)
+        members = [m for s in store.branch_summaries() for m in store.pockets(s.id) if p.holds(m.found_on)]
+        assert sum(fig.members.values()) == len(members) == sum(fig.outcomes.values())
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("report") / "d"
+    generate(Store(root, "演示"), 12, 3, today=TODAY)
+    return root
+
+
+def test_cli_report_has_title_sections_tables_and_charts_sized_to_the_text_block(demo, tmp_path, monkeypatch, capsys):
+    import docx
+    from docx.shared import Mm
+
+    monkeypatch.setenv("INSPECTOR_TODAY", TODAY.isoformat())
+    out = tmp_path / "通报.docx"
+    assert cli.main(["--data", str(demo), "report", "--period", "2016Q3", "-o", str(out), "--anonymise"]) == 0
+    assert "2016年第三季度" in capsys.readouterr().out
+    doc = docx.Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0].replace("\n", "") == "关于2016年第三季度“两学一做”学习教育现场指导情况的通报"
+    for heading in ("一、总体情况", "二、指导覆盖情况", "三、发现的主要问题", "四、整改落实情况", "七、下一步工作"):
+        assert heading in texts
+    assert len(doc.tables) >= 2
+    shapes = doc.inline_shapes
+    assert len(shapes) == 3
+    for shape in shapes:
+        assert abs(shape.width - Mm(156)) < Mm(0.5)
+    blobs = [r.target_part.blob for r in doc.part.rels.values() if "image" in r.reltype]
+    assert all(b.startswith(b"\x89PNG") for b in blobs) and len(blobs) == 3
+    body = "\n".join(texts)
+    names = [s.name for s in Store(demo, "x").branch_summaries()]
+    cases = body.split("典型问题举例如下：")[1].split("四、整改落实情况")[0]
+    assert "某" in cases and not any(n in cases for n in names)  # anonymised
+    before = out.read_bytes()
+    assert cli.main(["--data", str(demo), "report", "--period", "2016Q3", "-o", str(out)]) == 1
+    assert "文件已存在" in capsys.readouterr().err and out.read_bytes() == before
+
+
+def test_missing_cjk_font_is_named(monkeypatch):
+    from matplotlib import font_manager
+
+    from inspector.report import charts
+
+    charts.cjk_font.cache_clear()
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    try:
+        with pytest.raises(ReportInvalid, match="fonts-wqy-zenhei"):
+            charts.cjk_font()
+    finally:
+        charts.cjk_font.cache_clear()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_renders_the_report_with_its_charts(demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("INSPECTOR_TODAY", TODAY.isoformat())
+    out = tmp_path / "tb.docx"
+    assert cli.main(["--data", str(demo), "report", "--period", "2016", "-o", str(out)]) == 0
+    profile = (tmp_path / "lo").as_uri()
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation={profile}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = (tmp_path / "tb.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Subtype /Image") + pdf.count(b"/Subtype/Image") >= 3
