@@ -21,6 +21,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from inspector import followup_demo
+from inspector.demo_roster import add_roster
 from inspector.errors import StoreError
 from inspector.models import (
     AcceptanceResult,
@@ -452,6 +454,7 @@ def generate(
                 builder.branch(spec)
         if progress:
             progress(start + len(group), branches)
+    builder.stats.overdue = followup_demo.add(store, seed, builder.today, builder.staff, builder.stats.visits)
     builder.stats.seconds = time.perf_counter() - started
     return builder.stats
 
@@ -601,6 +604,7 @@ class _Builder:
             notes="书记出缺，由组织委员主持工作" if vacant else "",
         )
         branch = self.store.save(branch, at=self.moment(self.days_ago(330, 360)))
+        add_roster(self.store, branch, self.today, SURNAMES, GIVEN, committee_members)
         self.stats.branches += 1
         self.stats.count(self.stats.sectors, sector.value)
         leader = branch.secretary or rng.choice(self.leaders)

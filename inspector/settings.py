@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from inspector.checklist import SETTING_DEFAULTS
 from inspector.errors import CorruptFile, StoreError
+from inspector.models import AssignmentRole
 from inspector.store.files import read_json_file, set_modes, write_json_file
 
 APP_NAME = "inspector"
@@ -92,6 +93,15 @@ def _name(text: str) -> str:
     return "".join(text.split())
 
 
+class Assignment(BaseModel):
+    """One committee member tied to one branch: its 指导员 or its 包联领导."""
+
+    model_config = ConfigDict(extra="forbid")
+    branch_id: str
+    person: str
+    role: AssignmentRole = AssignmentRole.GUIDE
+
+
 class Settings(BaseModel):
     """Committee settings; the defaults need no settings file (fonts: the usual GB/T 9704-2012 names)."""
 
@@ -116,6 +126,10 @@ class Settings(BaseModel):
     staff: list[str] = Field(default_factory=list)
     # The 通报 names typical cases' branches as 某农村党支部 instead of by name.
     report_anonymise: bool = False
+    # Who guides which branch, from the staff (`inspector/assignments.py`).
+    assignments: list[Assignment] = Field(default_factory=list)
+    # 优秀 in 民主评议党员: at most this share of the members appraised (one third is local practice).
+    excellent_cap: float = Field(default=1 / 3, gt=0, le=1)
 
     def is_staff(self, name: str) -> bool:
         return bool(_name(name)) and _name(name) in {_name(n) for n in self.staff}

@@ -27,6 +27,8 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from inspector import clock
+from inspector.errors import UserError
+from inspector.models import VisitKind
 from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
@@ -318,6 +320,19 @@ class InspectorApp(App[int]):
 
     def open_visit(self, branch_id: str, visit_id: str) -> None:
         self.open_branch(branch_id)
+        self.push_visit(branch_id, visit_id)
+
+    def push_visit(self, branch_id: str, visit_id: str) -> None:
+        """The visit's screen on top: the checklist walk, or the 回头看 walk."""
+        try:
+            kind = self.store.visit(visit_id, branch_id).visit_kind
+        except (UserError, ValueError):  # the visit screen says why it cannot open
+            kind = VisitKind.GUIDANCE
+        if kind == VisitKind.RETURN:
+            from .followup import FollowUpScreen
+
+            self.push_screen(FollowUpScreen(visit_id, branch_id))
+            return
         try:
             from .visit import VisitScreen
         except ImportError:

@@ -40,6 +40,7 @@ class NavigationCommands(Provider):
             for title, action in (
                 ("新建现场指导", "new_visit"),
                 ("口袋党员", "pockets"),
+                ("党员花名册", "members"),
                 ("软弱涣散", "weaklax"),
                 ("导出本支部同步包", "export_bundle"),
             ):

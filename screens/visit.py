@@ -25,6 +25,8 @@ from inspector.checklist import PLAN_SECTIONS, Item, citation_text
 from inspector.errors import EditConflict, UserError
 from inspector.labels import label, short_answer
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
+from inspector.roster_checks import facts_for
+from inspector.templates import template_of
 
 from .cjk import fullwidth
 from .conflict import conflict_message
@@ -138,11 +140,13 @@ class VisitScreen(Screen[None]):
         try:
             self.branch = store.branch(branch_id)
             self.visit: Visit = store.visit(visit_id, branch_id)
-            self.template = visits.template_of(store, self.visit)
+            self.template = template_of(store, self.visit)
         except (UserError, ValueError) as exc:  # ValueError: a snapshot whose hash does not match
             log.warning("visit %s cannot be opened: %s", visit_id, exc)
             self.load_error = str(exc)
             return
+        # Read once: the roster's facts are then counted in memory as the cursor moves.
+        self.roster = store.members(branch_id)
         self.items = visits.applicable_items(self.template, self.branch)
         self.row_of = {item.id: n for n, item in enumerate(self.items)}
         self.section_of = {item.id: self.template.section_of(item.id) for item in self.items}
@@ -295,6 +299,10 @@ class VisitScreen(Screen[None]):
             text.append("未答　", style="dim")
         keys = "　".join(f"〔{ANSWER_KEY[a]}〕{label(a)}" for a in item.answers_on(self.visit.date))
         text.append(keys, style="dim")
+        fact = facts_for(self.template.id, item.id, self.roster, self.visit.date, self.app.settings.excellent_cap)
+        if fact:
+            text.append("\n花名册：", style="bold cyan")
+            text.append(fullwidth(fact))
         self.query_one("#detail", Static).update(text, layout=False)
         # Answering moves to the next item: the label says whose note this is.
         self.query_one("#note-label", Label).update(f"第{n}项备注：")

@@ -6,6 +6,7 @@ import pytest
 
 from inspector.models import Finding
 from inspector.store import Store
+from inspector.templates import template_of
 from tests.test_app_visit import burst
 from tests.visit_fixtures import BRANCH_ID, VISIT_ID, make_app, pilot_test, seed
 
@@ -359,7 +360,7 @@ def test_finish_refuses_a_not_met_without_finding_or_reason(root):
     ids = answer_all_but(root, 1)
     store = Store(root, "测试员")
     visit = store.visit(VISIT_ID, BRANCH_ID)
-    template = visits.template_of(store, visit)
+    template = template_of(store, visit)
     visit = visits.answer(store, visit, ids[-1], AnswerValue.NOT_MET)
     with pytest.raises(visits.FindingsMissing) as caught:
         visits.finish(store, visit, template, store.branch(BRANCH_ID))

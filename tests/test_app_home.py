@@ -117,6 +117,7 @@ async def _import(tmp_path, encoding: str) -> list[str]:
         dialog = app.screen
         dialog.query_one("#path", Input).value = f"'{csv}'"
         await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.preview is not None)
         errors = str(dialog.query_one("#error-lines").render()).splitlines()
         assert dialog.query_one("#preview").row_count == 2
         assert len(Store(tmp_path / "d").branches()) == 5  # nothing written before confirming

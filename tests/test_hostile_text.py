@@ -21,6 +21,7 @@ from inspector.models import (
 )
 from inspector.roster import read_roster
 from inspector.store import Store
+from tests.home_fixtures import wait_for
 from tests.visit_fixtures import BRANCH_ID, VISIT_ID, make_app, pilot_test, seed
 
 CLOSE_ALL = "[/]问题"
@@ -160,13 +161,13 @@ async def test_roster_row_with_markup_crashed_the_preview(tmp_path):
         dialog = app.screen
         dialog.query_one("#path").value = str(path)
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: dialog.preview is not None)
         assert app.is_running and app.screen is dialog
         text = shown_text(dialog)
         assert f"{CLOSE_ALL}支部" in text and CLICK_QUIT in text
         assert "第3行：支部书记超过 2000 字" in text
     preview = read_roster(path, [])
-    assert preview.rows[0].branch.secretary == CLICK_QUIT
+    assert preview.rows[0].record.secretary == CLICK_QUIT  # type: ignore[attr-defined]
 
 
 def test_listings_printed_raw_escape_bytes(root, capsys):

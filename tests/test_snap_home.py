@@ -78,8 +78,10 @@ async def _form_errors(pilot, root) -> None:
 
 async def _roster(pilot, root) -> None:
     await pilot.press("ctrl+o")
-    pilot.app.screen.query_one("#path", Input).value = "~/" + _csv(root).name  # HOME is the test's tmp folder
+    dialog = pilot.app.screen
+    dialog.query_one("#path", Input).value = "~/" + _csv(root).name  # HOME is the test's tmp folder
     await pilot.press("enter")
+    await wait_for(pilot, lambda: dialog.preview is not None)  # the file is read in a thread
 
 
 async def _new_visit(pilot, root) -> None:

@@ -180,7 +180,7 @@ def gather(
     `criteria` (weak/lax criterion id -> text) and `template` may be passed
     in by callers that write many memos, to avoid reloading them."""
     from inspector import weaklax as wl
-    from inspector.visit import template_of
+    from inspector.templates import template_of
 
     settings = settings or load_settings(store.root)
     branch = store.branch(visit.branch_id)

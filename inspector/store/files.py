@@ -448,6 +448,19 @@ class Shard:
         tables[table] = docs
         self.storage.write(tables)
 
+    def append(self, table: str, docs: list[dict[str, Any]]) -> None:
+        """Add documents after the table's last one in one write (bulk imports);
+        TinyDB's next id for the table is worked out afresh afterwards."""
+        if not docs:
+            return
+        tables = self.storage.read() or {}
+        found = dict(tables.get(table) or {})
+        first = max(map(int, found), default=0) + 1
+        found.update((str(first + n), dict(doc)) for n, doc in enumerate(docs))
+        tables[table] = found
+        self.storage.write(tables)
+        self._tables.pop(table, None)
+
     def docs(self, table: str) -> list[dict[str, Any]]:
         """Copies of the table's documents (the cached ones change on save)."""
         return [dict(d) for d in (self.raw().get(table) or {}).values()]

@@ -39,9 +39,10 @@ from pydantic import ValidationError
 
 from inspector.errors import NotFound, StoreError
 from inspector.labels import KINDS as KIND_LABELS
+from inspector.labels import MEMBER_FIELDS, field_value
 from inspector.labels import SYNC_FIELDS as FIELD_LABELS
-from inspector.labels import field_value
 from inspector.models import RECORD_TYPES, utcnow
+from inspector.store import attachments
 from inspector.store import changes as ch
 from inspector.store.core import CHANGES, Store, validation_message
 from inspector.sync.bundle import BRANCH_KINDS, BranchPart, Bundle, BundleError, read_bundle, write_bundle
@@ -162,7 +163,8 @@ class Conflict:
     @property
     def label(self) -> str:
         head, _, key = self.field.partition(".")
-        name = FIELD_LABELS.get(head, head)
+        # The roster's own names first: its 类别 is 人员类别, not a finding's 问题类别.
+        name = (MEMBER_FIELDS.get(head) if self.kind == "member" else None) or FIELD_LABELS.get(head, head)
         return f"{KIND_LABELS.get(self.kind, self.kind)}「{self.title}」的{name}" + (f"（{key}）" if key else "")
 
     @property
@@ -418,6 +420,8 @@ def import_bundle(store: Store, path: str | Path) -> ImportReport:
         for snap in templates:
             store.keep_template(snap["id"], snap["version"], snap["content_hash"], snap)
         report.templates = len(templates)
+        for data in bundle.attachments.values():  # content-addressed too: kept once, never changed
+            attachments.keep(store, data)
         if plans or marks:
             _note_import(store, bundle, report)
     report.seconds = time.perf_counter() - started
@@ -541,7 +545,7 @@ def _export_branch(
     data = store.branch_file(bid)
     changes = _by_record(_docs(data, CHANGES))
     items: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = []
-    for kind in ("branch", "finding", "pocket", "weaklax"):
+    for kind in ("branch", "finding", "pocket", "weaklax", "member"):
         items.extend((kind, d, changes.get(d["id"], [])) for d in _docs(data, kind))
     for vid in store.visit_ids(bid):
         vdata = store.visit_file(bid, vid)
@@ -565,6 +569,17 @@ def _export_branch(
         if kind == "visit":
             templates.add((doc["template_id"], doc["template_version"], doc["template_hash"]))
     return part
+
+
+def _attached(store: Store, parts: list[BranchPart]) -> dict[str, bytes]:
+    """The files the exported visits' 整改报告 point at, by SHA-256 (one this folder lacks stays behind)."""
+    out: dict[str, bytes] = {}
+    for part in parts:
+        for doc in part.records.get("visit", []):
+            sha = (doc.get("report") or {}).get("attachment") or ""
+            if sha and sha not in out and (data := attachments.read(store.root, sha)) is not None:
+                out[sha] = data
+    return out
 
 
 def _export_committee(store: Store) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
@@ -611,6 +626,7 @@ def export_bundle(
         templates=snaps,
         since=since_at.isoformat() if since_at else None,
         committee=_export_committee(store),
+        attachments=_attached(store, parts),
     )
     counts = manifest["counts"]
     report = ExportReport(
