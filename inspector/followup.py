@@ -151,9 +151,9 @@ def targets(store: Store, visit: Visit) -> list[Target]:
 def source_visit(store: Store, bid: str) -> Visit | None:
     """The branch's latest completed 现场指导: the visit a 回头看 follows up.
     Visits are read newest first from the branch's index, so usually one is read."""
-    done = [e for e in store.visit_index(bid) if not e.get("deleted") and e.get("status") == VisitStatus.COMPLETED]
-    for entry in sorted(done, key=lambda e: (e["date"], e["id"]), reverse=True):
-        visit = store.visit(entry["id"], bid)
+    done = [e for e in store.visit_index(bid) if not e.deleted and e.status == VisitStatus.COMPLETED]
+    for entry in sorted(done, key=lambda e: (e.date, e.id), reverse=True):
+        visit = store.visit(entry.id, bid)
         if visit.visit_kind == VisitKind.GUIDANCE:
             return visit
     return None

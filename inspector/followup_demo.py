@@ -79,8 +79,8 @@ def add(store: Store, seed: int, today: date, staff: list[str], counts: dict[str
 
 
 def _last_completed(store: Store, bid: str) -> tuple[date, str] | None:
-    done = [e for e in store.visit_index(bid) if not e.get("deleted") and e.get("status") == VisitStatus.COMPLETED]
-    return max(((date.fromisoformat(e["date"]), e["id"]) for e in done), default=None)
+    done = [e for e in store.visit_index(bid) if not e.deleted and e.status == VisitStatus.COMPLETED]
+    return max(((e.date, e.id) for e in done), default=None)
 
 
 def _reports(

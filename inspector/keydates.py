@@ -72,8 +72,8 @@ def data_events(store: Store, settings: Settings, branch_ids: Iterable[str] | No
         if awaited is not None and awaited.received is None:
             out.append(Event(awaited.due, Kind.REPORT, f"{name}：报送整改报告", bid))
         for entry in store.visit_index(bid):
-            if entry.get("status") == VisitStatus.DRAFT and not entry.get("deleted"):
-                visit = store.visit(entry["id"], bid)
+            if entry.status == VisitStatus.DRAFT and not entry.deleted:
+                visit = store.visit(entry.id, bid)
                 if fu.is_return(visit):
                     out.append(Event(visit.date, Kind.RETURN_VISIT, f"{name}：回头看", bid))
         det = wl.current(store.weaklax(bid))

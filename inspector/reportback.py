@@ -150,11 +150,9 @@ def _issued_visits(store: Store, bid: str) -> list[Visit]:
     """The branch's completed visits with an issued memo. Their files are searched as bytes and
     only those few are read: at county scale most visits have none."""
     return [
-        store.visit(entry["id"], bid)
+        store.visit(entry.id, bid)
         for entry in store.visit_index(bid)
-        if not entry.get("deleted")
-        and entry.get("status") == VisitStatus.COMPLETED
-        and store.visit_file_has(bid, entry["id"], _ISSUED)
+        if not entry.deleted and entry.status == VisitStatus.COMPLETED and store.visit_file_has(bid, entry.id, _ISSUED)
     ]
 
 

@@ -263,8 +263,8 @@ class HomeScreen(WatchedScreen):
             self.summaries = summaries
             self._by_id = by_id
             self._resort()
-        if first_load:
-            self.app.home_ready()
+        if first_load:  # its threads (checklists, unfinished visits, conflicts) would slow the first paint
+            self.call_after_refresh(self.app.home_ready)
 
     def _resort(self) -> None:
         column = COLUMNS[self._sort_index]

@@ -296,7 +296,7 @@ class LedgerScreen(WatchedScreen):
             (fullwidth(r.measures), ""),
             (r.leader, ""),
             (r.person, ""),
-            (r.deadline or "未定", "" if r.deadline else "muted"),
+            (r.cell("deadline") or "未定", "" if r.deadline else "muted"),
             (r.cell("status"), _STATUS_STYLE.get(r.status, "")),
             (str(r.overdue) if r.overdue else "", "overdue"),
         )

@@ -233,7 +233,7 @@ def test_county_readers_agree_with_branch_reads(copy):
     fresh = Store(copy, "测试员")
     assert gone.id not in {f.id for f in fresh.all_findings()}
     assert len(fresh.all_findings()) == len(per_branch) - 1
-    assert {v["branch_id"] for v in fresh.all_visit_index()} <= set(fresh.branch_ids())
+    assert {v.branch_id for v in fresh.all_visit_index()} <= set(fresh.branch_ids())
 
 
 def test_app_refuses_to_start_without_a_terminal(tmp_path):

@@ -89,7 +89,7 @@ def ledger_docx(rows: Sequence[LedgerRow], *, fonts, title: str, subtitle: str, 
 
     def cell(row: LedgerRow, column: str) -> str:  # dates as GB/T 9704 writes them
         if column == "deadline" and row.deadline:
-            return od.chinese_date(date.fromisoformat(row.deadline))
+            return od.chinese_date(row.deadline)
         if column == "status" and row.overdue:
             return f"{row.cell(column)}\n逾期{row.overdue}天"
         return row.cell(column)

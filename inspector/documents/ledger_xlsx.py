@@ -36,13 +36,13 @@ XLSX_COLUMNS: tuple[tuple[str, Callable[[LedgerRow], object]], ...] = (
     ("整改措施", lambda r: r.measures),
     ("责任领导", lambda r: r.leader),
     ("具体责任人", lambda r: r.person),
-    ("整改时限", lambda r: _date(r.deadline)),
+    ("整改时限", lambda r: r.deadline),
     ("状态", lambda r: labels.label(r.status)),
     ("逾期天数", lambda r: r.overdue or None),
-    ("发现日期", lambda r: _date(r.found_on)),
+    ("发现日期", lambda r: r.found_on),
     ("佐证材料", lambda r: r.evidence),
     ("验收人", lambda r: r.verifier),
-    ("验收日期", lambda r: _date(r.verified_on)),
+    ("验收日期", lambda r: r.verified_on),
 )
 SUMMARY_HEADERS = ("党支部", "领域", "问题总数", *(labels.label(s) for s in STATUS_ORDER), "逾期", "销号率")
 SEQ_HEADER = "序号"
@@ -52,10 +52,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 PROGRESS_EVERY = 2000
 _FORMULA_START = ("=", "+", "-", "@")
 _WIDE = frozenset("WFA")
-
-
-def _date(iso: str) -> date | None:
-    return date.fromisoformat(iso) if iso else None
 
 
 def _text(value: str) -> str:

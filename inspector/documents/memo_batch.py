@@ -38,9 +38,7 @@ def completed_visits(store: Store) -> list[tuple[str, str]]:
             index = store.visit_index(bid)
         except StoreError:
             continue
-        out.extend(
-            (bid, v["id"]) for v in index if not v.get("deleted") and v.get("status") == VisitStatus.COMPLETED.value
-        )
+        out.extend((bid, v.id) for v in index if not v.deleted and v.status is VisitStatus.COMPLETED)
     return out
 
 

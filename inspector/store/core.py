@@ -46,6 +46,7 @@ from inspector.models import (
     PocketMember,
     Record,
     Sector,
+    Stage,
     Visit,
     VisitStatus,
     WeakLaxDetermination,
@@ -124,6 +125,36 @@ class Clash:
     mine: Any
     who: str
     at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitEntry:
+    """One visit as its branch file's index lists it (no answers): what
+    county-wide listings need without opening the visit files."""
+
+    id: str
+    branch_id: str
+    date: date
+    status: VisitStatus
+    template_id: str
+    completed_at: datetime | None
+    deleted: bool
+    stages: tuple[Stage, ...]
+
+    @classmethod
+    def from_index(cls, bid: str, doc: dict[str, Any]) -> VisitEntry:
+        """From a stored index entry (its shape checked by `store/shape.py` on read)."""
+        done = doc.get("completed_at")
+        return cls(
+            id=doc["id"],
+            branch_id=bid,
+            date=date.fromisoformat(doc["date"]),
+            status=VisitStatus(doc["status"]),
+            template_id=doc.get("template_id") or "",
+            completed_at=datetime.fromisoformat(done) if done else None,
+            deleted=bool(doc.get("deleted")),
+            stages=tuple(Stage(code) for code in doc.get("stages") or ()),
+        )
 
 
 @dataclass
@@ -526,22 +557,25 @@ class Store:
             ch.set_path(data, path, conflict.theirs[path][1])
         return type(conflict.record).model_validate(data)
 
-    def visit_index(self, bid: str) -> list[dict[str, Any]]:
-        return self._shard_for("branch", bid, None).docs(VISIT_INDEX)
+    def visit_index(self, bid: str) -> list[VisitEntry]:
+        """The branch's visits as its file lists them, deleted ones included."""
+        return [VisitEntry.from_index(bid, d) for d in self._shard_for("branch", bid, None).docs(VISIT_INDEX)]
 
     # --------------------------------------------------------- county scale
-    def _scan(self) -> Iterator[tuple[str, Path, Any]]:
-        """Every branch file with its signature; one that cannot even be
-        looked at is named in `errors` and left out."""
-        for bid in self.branch_ids():
-            path = self.branch_dir(bid) / "branch.json"
+    def _scan(self) -> Iterator[tuple[str, str, Any]]:
+        """Every branch file (as a plain string: 2,000 Path joins cost more
+        than the stats) with its signature; one that cannot even be looked at
+        is named in `errors` and left out."""
+        base = os.path.join(self.root, "branches")
+        for bid in self.branch_ids():  # directory names: no separator to escape the folder
+            name = os.path.join(base, bid, "branch.json")
             try:
-                sig = file_signature(path)
+                sig = file_signature(name)
             except CorruptFile as exc:
-                self.errors[path] = str(exc)
+                self.errors[Path(name)] = str(exc)
                 continue
             if sig is not None:
-                yield bid, path, sig
+                yield bid, name, sig
 
     def _read_for_scan(self, path: Path) -> dict[str, Any] | None:
         try:
@@ -562,12 +596,13 @@ class Store:
         cache = self._summary_cache
         fresh: dict[str, tuple[Any, BranchSummary | None]] = {}
         changed = False
-        for bid, path, sig in self._scan():
+        for bid, name, sig in self._scan():
             hit = cache.get(bid)
             if hit is not None and tuple(hit[0]) == tuple(sig):
                 fresh[bid] = hit
                 continue
             changed = True
+            path = Path(name)
             data = self._read_for_scan(path)
             if data is None and path in self.errors:
                 continue  # damaged: read (and reported) again next time, never cached as absent
@@ -604,14 +639,14 @@ class Store:
         self._findings_cache = fresh
         return out
 
-    def findings_and_visits(self, bid: str) -> tuple[list[Finding], list[dict[str, Any]]]:
-        """One branch's live findings and visit index, read the fast way when
+    def findings_and_visits(self, bid: str) -> tuple[list[Finding], list[VisitEntry]]:
+        """One branch's live findings and live visits, read the fast way when
         the file is sound (county-scale listings); CorruptFile names a bad one."""
         path = self.branch_dir(bid) / "branch.json"
         fast = _findings_fast(path)
         if fast is not None:
             self.errors.pop(path, None)
-            return fast
+            return fast[0], _live_visits(bid, fast[1])
         try:
             data = read_tables(path, skip=_SCAN_SKIPS)
             if data is None:  # removed since it was listed
@@ -621,14 +656,14 @@ class Store:
             self.errors[path] = str(exc)
             raise
         self.errors.pop(path, None)
-        return found, list((data.get(VISIT_INDEX) or {}).values())
+        return found, _live_visits(bid, (data.get(VISIT_INDEX) or {}).values())
 
-    def all_visit_index(self) -> list[dict[str, Any]]:
-        """Branch, date, status and template of every visit, from the branch files' index."""
-        out: list[dict[str, Any]] = []
-        for bid, path, _sig in self._scan():
-            data = self._read_for_scan(path) or {}
-            out.extend({**v, "branch_id": bid} for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted"))
+    def all_visit_index(self) -> list[VisitEntry]:
+        """Every live visit of every branch, from the branch files' index."""
+        out: list[VisitEntry] = []
+        for bid, name, _sig in self._scan():
+            data = self._read_for_scan(Path(name)) or {}
+            out.extend(_live_visits(bid, (data.get(VISIT_INDEX) or {}).values()))
         return out
 
     # --------------------------------------------- whole files (sync, caches)
@@ -660,6 +695,11 @@ class Store:
             self.errors[path] = str(read_error(exc, path))
             return False
 
+    def summary_signatures(self) -> dict[str, Any]:
+        """The (inode, mtime, size) of the branch file each summary of the last
+        `branch_summaries()` was made from, for callers that keep derived rows."""
+        return {bid: sig for bid, (sig, s) in (self._summary_cache or {}).items() if s is not None}
+
     def visit_file_has(self, bid: str, vid: str, needle: bytes) -> bool:
         """Whether the visit file's bytes hold `needle`, without parsing it (as `branch_file_has`)."""
         path = self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json"
@@ -670,11 +710,6 @@ class Store:
         except OSError as exc:
             self.errors[path] = str(read_error(exc, path))
             return False
-
-    def branch_signatures(self, bids: Iterable[str]) -> dict[str, Any]:
-        """The (inode, mtime, size) of each branch file, for callers that keep derived rows."""
-        base = os.path.join(self.root, "branches")  # plain strings: 2000 Path joins cost ~0.1 s
-        return {bid: file_signature(os.path.join(base, bid, "branch.json")) for bid in bids}
 
     def read_state(self, name: str) -> dict[str, Any] | None:
         """A file of derived or bookkeeping state (`cache/ledger.json`, `sync/peers.json`); None when absent."""
@@ -757,13 +792,14 @@ class Store:
             saved, fields = _merged(record, base, current)
             if not fields:
                 return saved
-            entry = _index_entry(ch.dump(saved)) if record.kind == "visit" else None
+            doc = ch.dump(saved)  # once: a visit's ~60 answers make each dump cost a good part of a save
+            entry = _index_entry(doc) if record.kind == "visit" else None
             if entry is not None and current is not None and _index_entry(current) == entry:
                 entry = None
             with self.transaction() if entry is not None else contextlib.nullcontext():
                 shard = self._shard_for(record.kind, record.id, bid)  # joins the transaction
                 with shard.batch():
-                    self._write(shard, saved, fields, at=at)
+                    self._write(shard, saved, doc, fields, at=at)
                 if entry is not None:
                     assert bid is not None  # a visit always names its branch
                     self._put_index(bid, entry)
@@ -795,7 +831,7 @@ class Store:
                         if not fields:
                             continue
                         if current is not None:
-                            self._write(shard, saved, fields)
+                            self._write(shard, saved, ch.dump(saved), fields)
                             continue
                         # A new record has no history to chain to: added with the others in one write.
                         changes = ch.make_changes(saved, fields, who=self.user, inst=self.installation_id, previous={})
@@ -809,11 +845,14 @@ class Store:
         """Deletion is a tombstone, so it can travel to other installations."""
         return self.save(record.model_copy(update={"deleted": True}))
 
-    def _write(self, shard: Shard, record: Record, fields: dict[str, tuple[Any, Any]], *, at=None) -> None:
+    def _write(
+        self, shard: Shard, record: Record, doc: dict[str, Any], fields: dict[str, tuple[Any, Any]], *, at=None
+    ) -> None:
+        """Store `record` as `doc` (its dump) with a change per field of `fields`."""
         data = shard.raw()
         previous = ch.last_change_ids(list((data.get(CHANGES) or {}).values()), record.id)
         changes = ch.make_changes(record, fields, who=self.user, inst=self.installation_id, previous=previous, at=at)
-        self.put_raw(shard, record.kind, ch.dump(record))
+        self.put_raw(shard, record.kind, doc)
         shard.table(CHANGES).insert_multiple([c.model_dump(mode="json") for c in changes])
 
     @staticmethod
@@ -918,6 +957,10 @@ def _find(table: dict[str, Any] | None, record_id: str) -> dict[str, Any] | None
         if doc.get("id") == record_id:
             return dict(doc)
     return None
+
+
+def _live_visits(bid: str, docs: Iterable[dict[str, Any]]) -> list[VisitEntry]:
+    return [VisitEntry.from_index(bid, d) for d in docs if not d.get("deleted")]
 
 
 def _index_entry(visit: dict[str, Any]) -> dict[str, Any]:
