@@ -31,7 +31,7 @@ SENTENCES: dict[str, str] = {
     "home.conflicts": "处理同步时两边改法不同的字段。",
     "home.clear_filter": "清除筛选，重新列出全部党支部。",
     # welcome
-    "welcome.import_roster": "从 CSV 文件导入党支部名册，开始使用。",
+    "welcome.import_roster": "从 Excel（.xlsx）或 CSV 文件导入党支部名册，开始使用。",
     "welcome.add_branch": "先手工新增一个党支部。",
     "welcome.demo": "写入一套虚构的演示数据，供熟悉操作。",
     "welcome.import_bundle": "导入县委服务器或另一台电脑导出的同步包。",

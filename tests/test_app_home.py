@@ -257,7 +257,7 @@ async def test_help_lists_keys_of_current_screen(tmp_path):
         keys = dict((d, k) for k, d in bindings_of(app.screen.target))
         assert (
             keys["新增一个党支部。"] == "ctrl+n"
-            and keys["从 CSV 文件导入党支部名册。"] == "ctrl+o"
+            and keys["从 Excel（.xlsx）或 CSV 文件导入党支部名册或党员花名册，先预览再写入。"] == "ctrl+o"
             and keys["打开本帮助，列出当前画面可用的按键。"].startswith("F1")
         )
         await pilot.press("escape")

@@ -43,6 +43,8 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
         super().__init__()
         self.original = record
         self.is_new = is_new
+        # The stored record the form last told the user about (`_check_fresh`).
+        self._told: R | None = None
 
     def edited(self) -> R:
         """The record as the form now says; UserError with a Chinese line if it cannot be."""
@@ -76,6 +78,9 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
         if found is None:
             return
         current, fields, who = found
+        if current == self._told:  # said already, or the conflict dialog showed it
+            return
+        self._told = current
         names = "、".join(dict.fromkeys(self.FIELD_LABELS.get(f.split(".")[0], f) for f in sorted(fields)))
         self.error(f"{who or '他人'} 刚修改了本条记录（字段：{names}）")
         self.record_changed(current)
@@ -89,6 +94,8 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
             saved = self.persist(self.edited())
         except EditConflict as exc:
             self.keep_draft("与他人的修改冲突")
+            found = self.app.store.changed_since(self.original)
+            self._told = found[0] if found else None
             self._resolve(exc)
             return
         except UserError as exc:
