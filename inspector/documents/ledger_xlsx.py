@@ -60,6 +60,8 @@ XLSX_COLUMNS: tuple[tuple[str, Callable[[LedgerRow], object], Kind], ...] = (
 SUMMARY_HEADERS = ("党支部", "领域", "问题总数", *(labels.label(s) for s in STATUS_ORDER), "逾期", "销号率")
 SEQ_HEADER = "序号"
 MAX_WIDTH = 40  # characters: longer texts wrap in the cell instead of widening the sheet
+LONG_WIDTH = 30  # characters a wrapped column shows on a line
+LINE_HEIGHT = 16  # points a wrapped line takes (spreadsheets do not grow rows on opening a file)
 DATE_FORMAT = "yyyy-mm-dd"
 PROGRESS_EVERY = 2000
 _FORMULA_START = ("=", "+", "-", "@")
@@ -84,6 +86,11 @@ def _text(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def _page_text(text: str) -> str:
+    """A text for a printed page's header, where & starts a code."""
+    return clean(text).replace("&", "&&")[:100]
+
+
 def display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet: a Chinese character two, others one."""
     return sum(2 if unicodedata.east_asian_width(c) in _WIDE else 1 for c in text)
@@ -93,12 +100,25 @@ class _Sheet:
     """One sheet: its bold header frozen with the first column and filtered, and
     its text columns widened to their widest line (capped) as rows are written."""
 
-    def __init__(self, wb, formats: _Formats, name: str, headers: Sequence[str], rows: int) -> None:
+    def __init__(
+        self, wb, formats: _Formats, name: str, headers: Sequence[str], rows: int, title: str, note: str
+    ) -> None:
         self.ws = ws = wb.add_worksheet(name)
+        self.formats = formats
         self.widest = [display_width(h) + 4 for h in headers]  # room for the filter button
         self._seen: list[dict[str, str]] = [{} for _ in headers]
         ws.freeze_panes(1, 1)  # the header and the branch stay in sight
         ws.autofilter(0, 0, rows, len(headers) - 1)
+        # Printed: A3 across, all columns on the page's width, the header row on
+        # every page, cell lines, the title above and the page number below.
+        ws.set_paper(8)  # A3: seventeen columns stay readable
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        ws.hide_gridlines(0)
+        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+        ws.set_header(f"&L&9{_page_text(note)}&C&14{_page_text(title)}")
+        ws.set_footer("&C第 &P 页　共 &N 页")
         for i, h in enumerate(headers):
             ws.write_string(0, i, h, formats.header)
 
@@ -107,11 +127,14 @@ class _Sheet:
         shown = self._seen[col].get(value)
         if shown is None:
             shown = self._seen[col][value] = self._measure(col, _text(value))
-        self.ws.write_string(row, col, shown)
+        self.ws.write_string(row, col, shown, self.formats.plain)
 
-    def long(self, row: int, col: int, value: str, wrap) -> None:
-        """A long text (seldom repeated), wrapped inside its column."""
-        self.ws.write_string(row, col, self._measure(col, _text(value)), wrap)
+    def long(self, row: int, col: int, value: str) -> int:
+        """A long text (seldom repeated), wrapped inside its LONG_WIDTH column; the
+        lines it takes (counting every character as a Chinese one: never too few)."""
+        value = _text(value)
+        self.ws.write_string(row, col, value, self.formats.wrap)
+        return sum(-(-2 * len(line) // (LONG_WIDTH + 2)) or 1 for line in value.split("\n"))
 
     def _measure(self, col: int, value: str) -> str:
         widest = self.widest[col]
@@ -128,10 +151,12 @@ class _Formats:
     """The few cell formats the workbook shares (one object each, not one per cell)."""
 
     def __init__(self, wb) -> None:
+        # every cell centred in its row's height, as the wrapped texts make rows tall
         self.header = wb.add_format({"bold": True, "align": "center", "valign": "vcenter"})
-        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        self.date = wb.add_format({"num_format": DATE_FORMAT})
-        self.percent = wb.add_format({"num_format": "0.0%"})
+        self.plain = wb.add_format({"valign": "vcenter"})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "vcenter"})
+        self.date = wb.add_format({"num_format": DATE_FORMAT, "align": "center", "valign": "vcenter"})
+        self.percent = wb.add_format({"num_format": "0.0%", "valign": "vcenter"})
 
 
 def ledger_xlsx(
@@ -154,12 +179,16 @@ def ledger_xlsx(
     formats = _Formats(wb)
     headers = [SEQ_HEADER, *(h for h, _, _ in XLSX_COLUMNS)]
     total = len(rows)
-    sheet = _Sheet(wb, formats, SHEET_ROWS, headers, total)
+    sheet = _Sheet(wb, formats, SHEET_ROWS, headers, total, title, subtitle)
     ws = sheet.ws
     _status_rules(wb, ws, headers, max(total, 1), today)  # the header-only sheet keeps them on row 2
     columns = [(i, get, kind) for i, (_, get, kind) in enumerate(XLSX_COLUMNS, 1)]
+    for c, _, kind in columns:
+        if kind is Kind.LONG:
+            sheet.widest[c] = LONG_WIDTH
     for r, row in enumerate(rows, 1):
-        ws.write_number(r, 0, r)
+        ws.write_number(r, 0, r, formats.plain)
+        lines = 1
         for c, get, kind in columns:
             value = get(row)
             if not value:  # nothing to write: no date, no text, not overdue
@@ -167,15 +196,17 @@ def ledger_xlsx(
             if kind is Kind.DATE:
                 ws.write_number(r, c, _serial(value), formats.date)  # type: ignore[arg-type]
             elif kind is Kind.NUMBER:
-                ws.write_number(r, c, value)
+                ws.write_number(r, c, value, formats.plain)
             elif kind is Kind.LONG:
-                sheet.long(r, c, value, formats.wrap)  # type: ignore[arg-type]
+                lines = max(lines, sheet.long(r, c, value))  # type: ignore[arg-type]
             else:
                 sheet.text(r, c, value)  # type: ignore[arg-type]
+        if lines > 1:
+            ws.set_row(r, LINE_HEIGHT * lines)
         if progress and r % PROGRESS_EVERY == 0:
             progress(r, total)
     sheet.fit()
-    _summary_sheet(wb, formats, rows)
+    _summary_sheet(wb, formats, rows, title, subtitle)
     wb.close()
     if progress:
         progress(total, total)
@@ -215,13 +246,13 @@ def _status_rules(wb, ws, headers: Sequence[str], last: int, today: date) -> Non
     )
 
 
-def _summary_sheet(wb, formats: _Formats, rows: Sequence[LedgerRow]) -> None:
+def _summary_sheet(wb, formats: _Formats, rows: Sequence[LedgerRow], title: str, note: str) -> None:
     by_branch = count_by(rows, lambda r: (r.branch_id, r.branch_name, labels.label(r.sector)))
-    sheet = _Sheet(wb, formats, SHEET_SUMMARY, SUMMARY_HEADERS, len(by_branch))
+    sheet = _Sheet(wb, formats, SHEET_SUMMARY, SUMMARY_HEADERS, len(by_branch), f"{title}（{SHEET_SUMMARY}）", note)
     for r, ((_, name, sector), c) in enumerate(by_branch.items(), 1):
         sheet.text(r, 0, name)
         sheet.text(r, 1, sector)
         for col, value in enumerate((c.total, *(c.by_status[s] for s in STATUS_ORDER), c.overdue), 2):
-            sheet.ws.write_number(r, col, value)
+            sheet.ws.write_number(r, col, value, formats.plain)
         sheet.ws.write_number(r, len(SUMMARY_HEADERS) - 1, rate(c.closed, c.total), formats.percent)
     sheet.fit()
