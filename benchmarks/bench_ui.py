@@ -31,16 +31,19 @@ BUDGET_START = 1.0
 BUDGET_KEY_MS = 50.0
 
 
-def start_time(root: Path, expect: bytes, timeout: float = 20.0) -> tuple[float, float]:
-    """Seconds from spawning `inspector` to `expect` appearing on its terminal,
-    and the CPU seconds the process used (until it was stopped right after)."""
+def start_time(
+    root: Path, expect: bytes, timeout: float = 20.0, argv: list[str] | None = None, probe=None
+) -> tuple[float, float]:
+    """Seconds from spawning `inspector` (or `argv`) to `expect` appearing on its
+    terminal, and the CPU seconds the process used (until it was stopped right
+    after). `probe(proc, master_fd)` runs once `expect` is seen, before the stop."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "TEXTUAL_DISABLE_KITTY_KEY": "1"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "inspector.cli", "--data", str(root)],
+        argv or [sys.executable, "-m", "inspector.cli", "--data", str(root)],
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -61,6 +64,8 @@ def start_time(root: Path, expect: bytes, timeout: float = 20.0) -> tuple[float,
                 seen += chunk
                 if expect in seen:
                     elapsed = time.perf_counter() - started
+                    if probe is not None:
+                        probe(proc, master)
                     break
         else:
             raise RuntimeError("the branch table did not appear in time")

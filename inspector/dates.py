@@ -31,6 +31,29 @@ def chinese(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+_WEEKDAYS = "一二三四五六日"
+
+
+def with_weekday(d: date) -> str:
+    """2017年1月5日 星期四: the echo of a typed date, the weekday catching a slip of a digit."""
+    return f"{chinese(d)} 星期{_WEEKDAYS[d.weekday()]}"
+
+
+def hint(example: date) -> str:
+    """A date field's placeholder, worded as an example so it never passes for a value."""
+    return f"如 {chinese(example)}"
+
+
+def understood(text: str) -> str:
+    """What a date field shows under it while one types: the date read, or that none can be."""
+    if not text.strip():
+        return ""
+    try:
+        return f"→ {with_weekday(parse_date(text))}"
+    except DateInvalid:
+        return "→ 无法识别为日期"
+
+
 def parse_date(text: str) -> date:
     """The date `text` names, in any accepted form; DateInvalid otherwise."""
     typed = text.strip()

@@ -19,8 +19,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from inspector import followup_demo
+from inspector.demo_roster import add_roster
 from inspector.errors import StoreError
 from inspector.models import (
     AcceptanceResult,
@@ -31,7 +33,6 @@ from inspector.models import (
     CriterionTick,
     Disposition,
     Finding,
-    FindingCategory,
     FindingStatus,
     LegalTrack,
     MemberKind,
@@ -156,7 +157,7 @@ COMMUNITY_HEAD = (
     "公园",
     "胜利",
 )
-COMMUNITY_TAIL = ("路", "街", "里", "苑", "小区", "新村", "花园")
+COMMUNITY_TAIL = ("路", "街", "里", "苑", "新村", "花园")
 BRAND_HEAD = "鑫华宏金恒盛绿嘉天瑞永丰泰新富隆聚佳润开"
 BRAND_TAIL = "源兴达穗通野世和宇祥盛利安茂德发鼎诚信康"
 INDUSTRIES = (
@@ -212,7 +213,7 @@ WINDOW_UNITS = (
     "邮政所",
     "税务分局",
     "市场监管所",
-    "派出所户籍窗口",
+    "派出所",
 )
 OFFICE_UNITS = (
     "机关",
@@ -229,7 +230,7 @@ OFFICE_UNITS = (
     "社会事务办",
 )
 SCHOOL_UNITS = ("小学", "中心小学", "初级中学", "中学", "中心幼儿园", "职业学校")
-RETIRED_UNITS = ("机关离退休", "学区离退休教师", "粮食系统离退休", "供销系统离退休", "村老干部", "企业退休职工")
+RETIRED_UNITS = ("机关离退休干部", "学区离退休教师", "粮食系统离退休职工", "供销系统离退休职工", "企业退休职工")
 CITIES = ("深圳", "广州", "东莞", "上海", "苏州", "杭州", "北京", "宁波", "厦门", "佛山")
 
 # Share of each sector among generated branches (a rural town's make-up).
@@ -273,53 +274,181 @@ FINDINGS_PER_VISIT = (3, 10)
 VISIT_SHAPES = {"none": 7, "draft": 8, "one": 55, "two": 20, "one+draft": 10}
 
 # ------------------------------------------------------------ text of records
-NOTES_BY_METHOD = {
-    VisitMethod.REVIEW_RECORDS: (
-        "未见相关记录",
-        "记录不完整，缺少第二季度内容",
-        "台账内容简单，流于形式",
-        "只有计划，没有落实情况的记录",
-        "记录为事后补写，时间对不上",
-    ),
-    VisitMethod.DISCUSSION: ("座谈中多数党员表示不了解", "座谈中党员反映未开展", "党员对要求说不清楚"),
-    VisitMethod.HEAR_REPORT: ("汇报中未能说明开展情况", "汇报内容笼统，没有具体做法"),
-    VisitMethod.ATTEND: ("列席时发现程序不规范", "列席时发现准备不充分，临时凑材料"),
+# What an inspector notes on a 不符合 item of the general checklist: the fact
+# observed, which the finding states after the item's problem.
+ITEM_NOTES: dict[str, tuple[str, ...]] = {
+    "PLAN-01": ("计划照抄上级文件，没有结合本支部实际", "计划只有学习篇目，没有时间安排"),
+    "PLAN-03": ("计划对普通党员和党员领导干部提同样的要求",),
+    "PLAN-04": ("支委会会议记录中没有研究学习教育的内容",),
+    "STUDY-01": ("部分党员没有领到学习资料", "学习笔记内容简单，部分党员没有学习笔记"),
+    "STUDY-02": ("座谈中部分党员说不全入党誓词",),
+    "STUDY-03": ("今年未组织党内法规专题学习",),
+    "STUDY-05": ("集中学习签到表缺失，缺席党员没有补学记录",),
+    "STUDY-06": ("今年只召开过1次支部党员大会", "第二、三季度未召开支部党员大会"),
+    "STUDY-07": ("讨论记录多为表态发言，没有联系本人实际",),
+    "MEET-01": ("今年以来支委会仅召开4次，第三季度无记录", "支委会记录只有议题，没有讨论和决定事项"),
+    "MEET-02": ("党小组会记录只有3次",),
+    "MEET-03": ("多次以业务工作会议代替组织生活",),
+    "MEET-04": ("有2名党员半年以上未参加组织生活，支部未找其谈话",),
+    "LESSON-01": ("党课没有计划，讲课人和时间临时确定",),
+    "LESSON-02": ("今年书记只讲过1次党课，内容为宣读文件",),
+    "LESSON-03": ("党员领导干部今年未在本支部讲党课",),
+    "LESSON-05": ("今年只讲过2次党课",),
+    "SOL-02": ("会前只征求到3条意见，且未向班子成员反馈",),
+    "SOL-03": ("对照检查材料问题罗列笼统，没有具体事例",),
+    "SOL-04": ("批评意见多为工作建议，没有指出具体问题",),
+    "SOL-05": ("整改清单没有责任人和时限",),
+    "EVAL-02": ("民主测评表、组织评定意见等材料缺失",),
+    "EVAL-04": ("谈心谈话记录只有6人，不到党员总数的一半",),
+    "ROLE-02": ("座谈中群众不知道本支部党员的承诺事项",),
+    "ROLE-03": ("党员示范岗只挂牌子，没有具体职责",),
+    "ROLE-04": ("窗口党员未佩戴党员徽章、未设党员标识",),
+    "ROLE-05": ("在职党员到社区报到登记表空白",),
+    "CADRE-01": ("党员领导干部今年参加支部组织生活仅1次",),
+    "ORG-02": ("书记今年未带头讲党课，学习教育主要由组织委员安排",),
+    "ORG-04": ("组织委员调走后一直未补选，支委只有2人",),
+    "ORG-05": ("重要事项由书记一人决定，没有支委会记录",),
+    "ORG-06": ("工作制度只上墙、不执行，近半年无执行记录",),
+    "REL-01": ("有2名党员已迁出仍在名册中",),
+    "REL-04": ("流动党员未纳入学习安排，联系记录空白",),
+    "DUES-01": ("党费收缴登记簿只有总数，没有逐人记录",),
+    "DUES-02": ("有3名党员交纳基数仍按2014年工资核定",),
+    "DUES-03": ("有3名党员连续4个月未交纳党费",),
+    "NET-01": ("支部微信群很少推送学习内容",),
+    "PROB-01": ("座谈中了解到个别党员参加封建迷信活动",),
+    "PROB-02": ("个别党员不愿亮明党员身份，支部未作提醒",),
+    "PROB-03": ("群众反映个别党员在征地补偿中与民争利",),
+    "PROB-04": ("个别党员工作消极，支部未谈话帮助",),
+    "PROB-05": ("群众反映个别党员大操大办婚丧喜事",),
+    "STYLE-02": ("学习心得多为网上摘抄，内容雷同",),
+    "STYLE-03": ("群众反映办事效率低、答复不及时",),
 }
-# What an inspector notes when members show one of the five problem types (一、).
-NOTES_BY_CATEGORY = {
-    FindingCategory.WAVERING_FAITH: ("座谈中了解到个别党员参加封建迷信活动", "个别党员对共产主义信仰说不清楚"),
-    FindingCategory.WEAK_PARTY_AWARENESS: ("个别党员连续3个月以上未交纳党费", "个别党员长期不参加组织生活"),
-    FindingCategory.WEAK_SERVICE_ETHOS: ("群众反映个别党员办事推诿、吃拿卡要", "个别党员在征地补偿中与民争利"),
-    FindingCategory.LOW_MORALE: ("个别党员工作消极懈怠，不起先锋模范作用", "党员承诺事项大多未兑现"),
-    FindingCategory.IMPROPER_CONDUCT: ("群众反映个别党员大操大办婚丧喜事", "个别党员参与赌博"),
+# A fact any item can carry, by how it was checked.
+CHECKED_NOTES = {
+    VisitMethod.REVIEW_RECORDS: "经查阅资料核实",
+    VisitMethod.DISCUSSION: "经座谈核实",
+    VisitMethod.HEAR_REPORT: "经听取汇报核实",
+    VisitMethod.ATTEND: "经列席会议核实",
 }
-PARTLY_NOTES = ("已开展，但记录不够规范", "基本落实，个别环节欠缺", "有安排，执行不够经常")
-GOALS = {
-    FindingCategory.IDEOLOGY: ("党员学习常态化，学习计划逐项落实到位", "党员对党章党规和系列讲话的学习做到入脑入心"),
-    FindingCategory.ORGANISATION: (
-        "严格落实「三会一课」制度，会议记录完整规范",
-        "组织生活按期、按程序开展，资料齐全",
-        "支部班子配齐配强，各项工作制度健全",
+# The 整改目标 and 整改措施 written for a problem of each checklist section,
+# so that a finding's goal and measures answer its own problem.
+REMEDIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "study-plan": (
+        (
+            "学习教育计划具体可行，支委会研究部署、按计划推进",
+            "支委会专题研究修订学习计划，区分普通党员和党员领导干部明确学习重点，报党委组织办审核后按月推进",
+        ),
     ),
-    FindingCategory.CONDUCT: ("党员联系服务群众经常化，群众反映的问题件件有回音", "纠正「四风」，工作作风明显转变"),
-    FindingCategory.DISCIPLINE: (
-        "党员严守政治纪律和政治规矩，按时足额交纳党费",
-        "组织纪律明显增强，按规定参加组织生活",
+    "study": (
+        (
+            "党员自学有要求、有资料，集中学习讨论按计划开展",
+            "为每名党员发放学习资料，集中学习签到登记、缺席补学，每季度检查一次学习笔记",
+        ),
+        (
+            "专题学习讨论联系实际，党员对照标准查找差距",
+            "按季度召开支部党员大会开展专题学习讨论，每名党员结合岗位发言，讨论情况如实记录",
+        ),
     ),
-    FindingCategory.WAVERING_FAITH: ("相关党员理想信念明显坚定，不再参与封建迷信活动",),
-    FindingCategory.WEAK_PARTY_AWARENESS: ("相关党员按时参加组织生活、交纳党费，亮明党员身份",),
-    FindingCategory.WEAK_SERVICE_ETHOS: ("相关党员宗旨意识增强，群众满意度提高",),
-    FindingCategory.LOW_MORALE: ("相关党员工作状态明显改善，在岗位上发挥先锋模范作用",),
-    FindingCategory.IMPROPER_CONDUCT: ("相关党员言行符合党员标准，群众无反映",),
+    "meetings": (
+        (
+            "“三会一课”按期召开，会议记录完整规范",
+            "制定全年“三会一课”计划，组织委员负责会前通知、会后整理记录，每季度报党委检查",
+        ),
+    ),
+    "lessons": (
+        (
+            "党课有计划、有提纲、有记录，书记带头讲党课",
+            "制定党课计划，书记年内再讲1次党课，邀请党委班子成员到支部讲党课，留存讲稿和签到表",
+        ),
+    ),
+    "special-meeting": (
+        (
+            "专题组织生活会程序完整、质量较高",
+            "会前广泛征求意见、开展谈心谈话，党委派人列席，会后列出整改清单，明确责任人和时限",
+        ),
+    ),
+    "appraisal": (
+        (
+            "民主评议党员程序完整、材料齐全",
+            "按个人自评、党员互评、民主测评、组织评定的程序补齐材料，支委分工完成谈心谈话，结果书面报党委",
+        ),
+    ),
+    "duties": (
+        (
+            "党员岗位职责和承诺事项明确、公开，作用得到发挥",
+            "逐人明确党员岗位和承诺事项，在公开栏公示，每季度通报一次，年底组织群众评议",
+        ),
+    ),
+    "leading-cadres": (
+        (
+            "党员领导干部按时参加所在支部组织生活",
+            "建立党员领导干部参加双重组织生活登记制度，每季度向党委报告一次",
+        ),
+    ),
+    "organisation": (
+        (
+            "支部班子配齐配强、分工明确，工作制度落实到位",
+            "召开党员大会补选支委、明确分工，修订工作制度并明确专人负责，党委每季度检查执行情况",
+        ),
+    ),
+    "membership": (
+        (
+            "党员底数清楚，流动党员纳入学习教育",
+            "逐人核对党员信息、更新名册，建立流动党员联系台账，每月联系一次并推送学习资料",
+        ),
+    ),
+    "dues": (
+        (
+            "党员按月足额交纳党费，收缴台账清楚",
+            "逐人核定交纳基数和比例，督促补交，启用逐人逐月登记的收缴簿，每季度公示一次",
+        ),
+    ),
+    "online": (
+        (
+            "利用网络平台及时推送学习内容",
+            "明确专人管理微信群，每周推送学习内容，组织外出党员在线学习",
+        ),
+    ),
+    "member-problems": (
+        (
+            "相关党员受到教育、改正问题，发挥先锋模范作用",
+            "支部书记与相关党员逐一谈心谈话，明确改正要求和期限，跟踪教育转化情况",
+        ),
+    ),
+    "conduct": (
+        (
+            "学习教育务求实效，群众反映的问题件件有回音",
+            "对照问题逐条整改，建立群众诉求登记台账，明确办理时限和责任人，每月公开办理情况",
+        ),
+    ),
 }
-MEASURES = (
-    "支部书记牵头，召开支委会研究整改，明确专人负责，建立台账，完成一项销号一项",
-    "制定整改计划，按季度安排到人，党委包联干部每月跟踪督办",
-    "补齐相关资料，规范记录格式；组织委员每次活动后当场整理记录",
-    "开展一次专题学习，召开支部党员大会通报整改情况，接受党员监督",
-    "与相关党员逐一谈心谈话，提出限期改正要求，跟踪改正情况",
-    "对照方案要求逐条自查，缺项部分在时限内补课，并报党委组织办备案",
+# A section of a committee's own checklist the table does not know.
+OTHER_REMEDY = ("按要求落实并留存记录", "支委会研究整改措施，明确专人负责，完成后报党委验收")
+# How often visits find problems in each section, relative to its size: the
+# records of organisation life, lessons and dues most, online study least.
+SECTION_WEIGHTS = {
+    "study-plan": 1.0,
+    "study": 1.2,
+    "meetings": 2.0,
+    "lessons": 1.5,
+    "special-meeting": 1.2,
+    "appraisal": 1.0,
+    "duties": 1.0,
+    "leading-cadres": 0.6,
+    "organisation": 0.8,
+    "membership": 1.0,
+    "dues": 1.5,
+    "online": 0.3,
+    "member-problems": 0.5,
+    "conduct": 0.7,
+}
+# A vacant secretary, as the visit records it (fact, goal, measures).
+SECRETARY_VACANT = (
+    "书记调离后一直空缺，由组织委员主持工作",
+    "选优配强支部书记，班子运转正常",
+    "党委3个月内选派或选举产生支部书记，空缺期间由包联党委委员指导工作",
 )
+PARTLY_NOTES = ("已开展，但记录不够规范", "基本落实，个别环节欠缺", "有安排，执行不够经常")
 PROGRESS = {
     FindingStatus.NOT_STARTED: ("",),
     FindingStatus.IN_PROGRESS: (
@@ -337,7 +466,7 @@ POCKET_NOTES = {
     MemberKind.MOBILE: ("在外务工，已编入流入地党支部", "常年在外经商，按时网上交纳党费", "季节性外出务工"),
 }
 WEAKLAX_EVIDENCE = {
-    "WL01": "支委仅剩1人，书记调离后一直空缺",
+    "WL01": "支委会仅剩1名委员，工作处于停滞状态",
     "WL02": "书记年龄偏大、身体不好，长期不在状态",
     "WL03": "支委之间矛盾突出，支委会半年未能召开",
     "WL04": "全年未召开党员大会，无党课记录",
@@ -352,7 +481,15 @@ WEAKLAX_EVIDENCE = {
     "WLQ03": "近3年无发展对象",
     "WLQ04": "群众满意率测评为52%",
 }
-# Criteria that only make sense for villages and residential communities.
+# Items whose answer follows from the branch's own records, never drawn at
+# random (by template): a vacant secretary (ORG-01, answered from the branch),
+# fewer than three full members, members out of reach.
+_SECRETARY_ITEM = "ORG-01"
+_NOT_DRAWN = {
+    "general": frozenset({"ORG-01", "ORG-03", "REL-02", "REL-03"}),
+    "nonpublic": frozenset({"ORG-01", "ORG-02", "REL-01"}),
+}
+
 # What an inspector might write as the visit's overall impression.
 SUMMARIES = (
     "支部班子重视学习教育，资料归档较为规范，个别制度执行还需加强",
@@ -378,6 +515,15 @@ class DemoStats:
 
     def count(self, table: dict[str, int], key: str) -> None:
         table[key] = table.get(key, 0) + 1
+
+
+def _ordinal(n: int) -> str:
+    """1 → 一 … 10 → 十, 11 → 十一 … 99 (a town's organs, a community's branches)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens % 10]) + "十" + (digits[ones] if ones else "")
 
 
 class DemoRefused(StoreError):
@@ -452,6 +598,7 @@ def generate(
                 builder.branch(spec)
         if progress:
             progress(start + len(group), branches)
+    builder.stats.overdue = followup_demo.add(store, seed, builder.today, builder.staff, builder.stats.visits)
     builder.stats.seconds = time.perf_counter() - started
     return builder.stats
 
@@ -476,11 +623,12 @@ class _Builder:
         self.criteria = criteria
         self.stats = DemoStats()
         self.used_names: set[str] = set()
+        self.communities: set[str] = set()
         self._items_cache: dict[tuple, list] = {}
         self.county = rng.choice(COUNTIES)
         self.town = rng.choice(TOWNS)
         self.staff = [self.person() for _ in range(12)]
-        self.leaders = [f"党委委员{self.person()}" for _ in range(5)]
+        self.leaders = [self.person() for _ in range(5)]  # committee members, named as in the annex
 
     # -------------------------------------------------------------- helpers
     def uid(self) -> str:
@@ -548,38 +696,66 @@ class _Builder:
 
     # --------------------------------------------------------------- branch
     def branch_name(self, sector: Sector) -> str:
-        rng = self.rng
-        for _ in range(30):
+        """Names as a town's branches are called: villages and communities by
+        their own names (a large community split into 第二、第三党支部), town
+        offices and stations under the town's name, each once (one 财政所 a
+        town), the town organs as 机关第一、第二…党支部, enterprises by their
+        registered names."""
+        rng, town = self.rng, f"{self.town}镇"
+        name = ""
+        for attempt in range(30):
+            late = attempt >= 10  # the town's one-of-a-kind units are used up
             if sector is Sector.RURAL:
                 name = f"{self.place()}村党支部"
             elif sector is Sector.COMMUNITY:
-                name = f"{rng.choice(COMMUNITY_HEAD)}{rng.choice(COMMUNITY_TAIL)}社区党支部"
+                known = sorted(self.communities)
+                base = (
+                    rng.choice(known)
+                    if known and rng.random() < 0.25
+                    else f"{rng.choice(COMMUNITY_HEAD)}{rng.choice(COMMUNITY_TAIL)}社区"
+                )
+                self.communities.add(base)
+                return self.numbered(base)
             elif sector is Sector.STATE_ENTERPRISE:
-                name = f"{self.county}县{self.place()}{rng.choice(STATE_UNITS)}党支部"
+                unit = rng.choice(STATE_UNITS)
+                name = f"{self.county}县{self.place()}{unit}党支部" if late else f"{town}{unit}党支部"
             elif sector is Sector.PRIVATE_ENTERPRISE:
                 brand = rng.choice(BRAND_HEAD) + rng.choice(BRAND_TAIL)
                 name = f"{self.county}{brand}{rng.choice(INDUSTRIES)}有限公司党支部"
             elif sector is Sector.SOCIAL_ORG:
-                name = f"{self.place()}{rng.choice(SOCIAL_UNITS)}党支部"
+                unit = rng.choice(SOCIAL_UNITS)
+                name = f"{self.place()}村{unit}党支部" if late else f"{town}{unit}党支部"
             elif sector is Sector.SERVICE_WINDOW:
-                name = f"{self.place()}{rng.choice(WINDOW_UNITS)}党支部"
+                unit = rng.choice(WINDOW_UNITS)
+                name = f"{town}{self.place()}{unit}党支部" if late else f"{town}{unit}党支部"
             elif sector is Sector.PUBLIC_INSTITUTION:
-                name = f"{self.town}镇{self.place()}{rng.choice(OFFICE_UNITS)}党支部"
+                if late or rng.random() < 0.3:
+                    return self.numbered(f"{town}机关")
+                name = f"{town}{rng.choice(OFFICE_UNITS[1:])}党支部"  # 机关 is numbered above
             elif sector is Sector.SCHOOL:
-                name = f"{self.place()}{rng.choice(SCHOOL_UNITS)}党支部"
+                unit = rng.choice(SCHOOL_UNITS)
+                name = f"{self.place()}{unit}党支部" if late or not unit.startswith("中") else f"{town}{unit}党支部"
             elif sector is Sector.RETIRED:
-                name = f"{self.place()}{rng.choice(RETIRED_UNITS)}党支部"
+                return self.numbered(f"{town}{rng.choice(RETIRED_UNITS)}")
             else:
                 name = rng.choice(
-                    (f"驻{rng.choice(CITIES)}{self.place()}流动党员党支部", f"{self.place()}个体工商户联合党支部")
+                    (f"驻{rng.choice(CITIES)}{self.place()}流动党员党支部", f"{town}个体工商户联合党支部")
                 )
             if name not in self.used_names:
                 break
         else:  # pools exhausted at huge N: number the namesakes
-            base, n = name[: -len("党支部")], 2
-            while f"{base}第{n}党支部" in self.used_names:
-                n += 1
-            name = f"{base}第{n}党支部"
+            return self.numbered(name[: -len("党支部")])
+        self.used_names.add(name)
+        return name
+
+    def numbered(self, unit: str) -> str:
+        """The unit's first free branch name: ××党支部 once, then 第一/第二…党支部
+        (a unit numbering its branches numbers them all, so 第一 comes before 第二)."""
+        if unit.endswith("机关"):
+            names = [f"{unit}第{_ordinal(n)}党支部" for n in range(1, 1000)]
+        else:
+            names = [f"{unit}党支部"] + [f"{unit}第{_ordinal(n)}党支部" for n in range(2, 1000)]
+        name = next(n for n in names if n not in self.used_names)
         self.used_names.add(name)
         return name
 
@@ -601,15 +777,19 @@ class _Builder:
             notes="书记出缺，由组织委员主持工作" if vacant else "",
         )
         branch = self.store.save(branch, at=self.moment(self.days_ago(330, 360)))
+        add_roster(self.store, branch, self.today, SURNAMES, GIVEN, committee_members)
         self.stats.branches += 1
         self.stats.count(self.stats.sectors, sector.value)
         leader = branch.secretary or rng.choice(self.leaders)
         health = rng.lognormvariate(0, 0.35) * (1.8 if spec.weaklax else 1.0)
-        visits = self.visits(branch, spec.visits, health, leader, committee_members)
+        # The weak/lax situations come first, so that the visit that led to the
+        # determination finds the problems its evidence names.
+        ticks = self.ticks(branch) if spec.weaklax is not None else []
+        visits, seen = self.visits(branch, spec.visits, health, leader, committee_members, ticks)
         completed = [v for v in visits if v.status is VisitStatus.COMPLETED]
         self.pockets(branch, completed, spec.min_pockets)
         if spec.weaklax is not None:
-            self.weaklax(branch, spec.weaklax, completed[0] if completed else None)
+            self.weaklax(branch, spec.weaklax, completed[0] if completed else None, ticks, seen)
 
     # --------------------------------------------------------------- visits
     def visit_plan(self, shape: str) -> list[tuple[int, float]]:
@@ -635,13 +815,22 @@ class _Builder:
             items = self._items_cache[key] = applicable_items(template, branch)
         return items
 
-    def visits(self, branch: Branch, shape: str, health: float, leader: str, people: list[str]) -> list[Visit]:
+    def visits(
+        self, branch: Branch, shape: str, health: float, leader: str, people: list[str], ticks: list[str]
+    ) -> tuple[list[Visit], dict[str, str]]:
+        """The branch's visits, and for each weak/lax criterion ticked, the
+        finding of the first visit that shows it (its evidence)."""
         from inspector.checklist import pick_template
-        from inspector.visit import start_visit, unanswered
+        from inspector.visit import shortfall, start_visit, unanswered
 
         template = pick_template(self.templates, branch.sector)
         items = self.items_for(template, branch)
-        out = []
+        never = set(_NOT_DRAWN.get(template.id, ()))
+        secretary_gone = not branch.secretary and any(i.id == _SECRETARY_ITEM for i in items)
+        if secretary_gone:
+            never.discard(_SECRETARY_ITEM)
+        out: list[Visit] = []
+        seen: dict[str, str] = {}
         for n, (ago, share) in enumerate(self.visit_plan(shape)):
             on = self.today - timedelta(days=ago)
             rng = self.rng
@@ -654,9 +843,11 @@ class _Builder:
                 methods=sorted(rng.sample(list(VisitMethod), rng.randint(2, 4)), key=list(VisitMethod).index),
             )
             asked = items[: max(1, round(len(items) * share))]
+            forced = self.shown(asked, ticks, never) if n == 0 else {}
+            failing = set(forced.values()) | ({_SECRETARY_ITEM} if secretary_gone else set())
             # A return visit (回头看) finds fewer problems than the first.
             expected = TYPICAL_FINDINGS * share * health * (0.6 if n else 1.0)
-            answers, not_met = self.answers(asked, expected, on)
+            answers, not_met = self.answers(template, asked, expected, on, failing, never)
             status = VisitStatus.COMPLETED if share >= 1.0 else VisitStatus.DRAFT
             update: dict = {"answers": answers}
             if status is VisitStatus.COMPLETED:
@@ -670,28 +861,59 @@ class _Builder:
                 assert not unanswered(template, branch, done), "a completed demo visit answers every item"
             visit = self.store.save(done, base=visit, at=self.moment(on, 11, 16))
             self.stats.count(self.stats.visits, status.value)
+            for criterion, item_id in forced.items():
+                if item_id in answers:
+                    seen[criterion] = shortfall(template.item(item_id), answers[item_id].note)
             # Every 不符合 of a completed visit is written up; during a visit, some are.
-            for item in not_met:
+            for item, fact in not_met:
                 if status is VisitStatus.COMPLETED or rng.random() < 0.5:
-                    self.finding(visit, item, leader, people)
+                    self.finding(visit, item, fact, leader, people)
             out.append(visit)
+        return out, seen
+
+    def shown(self, items: list, ticks: list[str], never: set[str]) -> dict[str, str]:
+        """Criterion -> one item of `items` tied to it, which the visit finds 不符合."""
+        out = {}
+        for criterion in ticks:
+            tied = [i.id for i in items if i.weaklax == criterion and i.id not in never]
+            if tied:
+                out[criterion] = self.rng.choice(tied)
         return out
 
-    def answers(self, items: list, expected: float, on: date) -> tuple[dict[str, Answer], list]:
+    def answers(
+        self, template, items: list, expected: float, on: date, forced: set[str], never: set[str]
+    ) -> tuple[dict[str, Answer], list[tuple[Any, tuple[str, str, str]]]]:
+        """Answers to `items`: `forced` 不符合, others drawn by section weight
+        (`SECTION_WEIGHTS`), none of `never`; each 不符合 with the fact seen."""
         rng = self.rng
         low, high = FINDINGS_PER_VISIT
         k = min(len(items) * 2 // 3, high, max(low, round(rng.gauss(expected, expected * 0.25))))
-        failing = set(rng.sample(range(len(items)), k))
+        sections = {i.id: template.section_of(i.id).id for i in items}
+        size: dict[str, int] = {}
+        for sid in sections.values():
+            size[sid] = size.get(sid, 0) + 1
+        drawable = [i.id for i in items if i.id not in forced and i.id not in never]
+        # Weighted sampling without replacement: the k largest u^(1/w).
+        keyed = sorted(
+            drawable,
+            key=lambda iid: rng.random() ** (size[sections[iid]] / SECTION_WEIGHTS.get(sections[iid], 1.0)),
+            reverse=True,
+        )
+        failing = {i for i in forced if i in sections} | set(keyed[: max(0, k - len(forced))])
         answers, not_met = {}, []
-        for i, item in enumerate(items):
-            if i in failing:
+        for item in items:
+            if item.id in failing:
                 value = AnswerValue.NOT_MET
-                notes = NOTES_BY_CATEGORY.get(item.category) or NOTES_BY_METHOD[rng.choice(item.methods)]
-                note = rng.choice(notes)
-                not_met.append(item)
+                fact = (
+                    SECRETARY_VACANT if item.id == _SECRETARY_ITEM else self.fact(template.id, item, sections[item.id])
+                )
+                note = fact[0]
+                not_met.append((item, fact))
+            elif item.id in never:
+                value, note = AnswerValue.MET, ""
             else:
                 roll = rng.random()
-                partly = AnswerValue.PARTLY_MET in item.allowed_answers and roll < 0.15
+                partly = AnswerValue.PARTLY_MET in item.allowed_answers and roll < 0.08
                 value = (
                     AnswerValue.PARTLY_MET
                     if partly
@@ -701,8 +923,15 @@ class _Builder:
             answers[item.id] = Answer(value=value, note=note, who=self.store.user, at=self.moment(on))
         return answers, not_met
 
+    def fact(self, template_id: str, item, section_id: str) -> tuple[str, str, str]:
+        """What was seen on a 不符合 item, with the goal and measures for it."""
+        rng = self.rng
+        notes = ITEM_NOTES.get(item.id, ()) if template_id == "general" else ()
+        note = rng.choice(notes) if notes else CHECKED_NOTES[rng.choice(item.methods)]
+        return (note, *rng.choice(REMEDIES.get(section_id, (OTHER_REMEDY,))))
+
     # ------------------------------------------------------------- findings
-    def finding(self, visit: Visit, item, leader: str, people: list[str]) -> None:
+    def finding(self, visit: Visit, item, fact: tuple[str, str, str], leader: str, people: list[str]) -> None:
         from inspector.visit import finding_from_item
 
         rng = self.rng
@@ -714,8 +943,8 @@ class _Builder:
         responsible = Responsibility(leader=leader, person=rng.choice(people))
         fields = {
             "id": self.uid(),
-            "goal": rng.choice(GOALS[draft.category]),
-            "measures": rng.choice(MEASURES),
+            "goal": fact[1],
+            "measures": fact[2],
             "deadline": deadline,
             "responsible": responsible,
             "status": status,
@@ -840,14 +1069,33 @@ class _Builder:
         return steps
 
     # -------------------------------------------------------------- weak/lax
-    def weaklax(self, branch: Branch, status: WeakLaxStatus, visit: Visit | None) -> None:
-        rng = self.rng
-        pool = [cid for cid, c in self.criteria.items() if c.applies_to(branch.sectors)]
+    def ticks(self, branch: Branch) -> list[str]:
+        """1–3 weak/lax situations that can hold for the branch: each in its
+        sectors (`checklists/weaklax.toml`), 书记不胜任 only with a secretary,
+        书记出缺 always (and only) without one."""
+        vacancy = {"WL01", "WLQ01"}
+        pool = [
+            cid
+            for cid, c in self.criteria.items()
+            if c.applies_to(branch.sectors)
+            and (cid != "WL02" or branch.secretary)
+            and (cid != "WLQ01" or not branch.secretary)
+        ]
         if not pool:
-            return
-        ticks = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
-        if not branch.secretary and "WL01" in pool and "WL01" not in ticks:
+            return []
+        ticks = self.rng.sample(pool, min(len(pool), self.rng.randint(1, 3)))
+        if not branch.secretary and "WL01" in pool and not vacancy & set(ticks):
             ticks[0] = "WL01"
+        return ticks
+
+    def weaklax(
+        self, branch: Branch, status: WeakLaxStatus, visit: Visit | None, ticks: list[str], seen: dict[str, str]
+    ) -> None:
+        """The determination, its evidence the findings of the visit that showed
+        each situation (`seen`), else what the 排查 found."""
+        rng = self.rng
+        if not ticks:
+            return
         determined = visit.date if visit else self.days_ago(60, 240)
         if status is WeakLaxStatus.IDENTIFIED:
             determined = self.days_ago(3, 30)
@@ -857,7 +1105,13 @@ class _Builder:
             branch_id=branch.id,
             visit_id=visit.id if visit and status is not WeakLaxStatus.IDENTIFIED else None,
             determined_on=determined,
-            criteria=[CriterionTick(criterion_id=c, evidence=WEAKLAX_EVIDENCE.get(c, "经排查属实")) for c in ticks],
+            criteria=[
+                CriterionTick(
+                    criterion_id=c,
+                    evidence=f"现场指导发现：{seen[c]}" if c in seen else WEAKLAX_EVIDENCE.get(c, "经排查属实"),
+                )
+                for c in ticks
+            ],
             plan=Plan4(
                 goal="用半年时间完成整顿，配齐配强班子，健全「三会一课」等制度，群众满意率达到80%以上",
                 measures="党委班子成员包联，选派驻村（驻点）指导员；每月召开一次整顿推进会；"

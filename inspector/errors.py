@@ -58,7 +58,20 @@ class SaveFailed(StoreError):
 
     def __init__(self, message: str, errno: int | None = None):
         self.errno = errno
+        #: The record `Store.save` could not write, with the caller's change:
+        #: a screen keeps showing it (and keeps it as a draft) instead of losing it.
+        self.unsaved: Record | None = None
         super().__init__(message)
+
+
+class ImportInterrupted(StoreError):
+    """A bundle import that failed after some branches were committed (each whole)."""
+
+    def __init__(self, committed: int, total: int, reason: str):
+        super().__init__(
+            f"导入未完成：{total} 个党支部中已导入 {committed} 个（每个都完整），其余未导入：{reason}；"
+            "问题解决后再导入同一个同步包即可补全，已导入的不会重复"
+        )
 
 
 class StoreBusy(StoreError):

@@ -13,14 +13,21 @@ from typing import Any, TypeVar
 from inspector.models import (
     AcceptanceResult,
     AnswerValue,
+    AppraisalGrade,
+    AssignmentRole,
     Disposition,
     FindingCategory,
     FindingStatus,
+    FollowUpResult,
     LegalTrack,
+    MemberCategory,
     MemberKind,
+    MemberStatus,
     Sector,
     Severity,
+    Sex,
     Stage,
+    VisitKind,
     VisitMethod,
     VisitStatus,
     WeakLaxStatus,
@@ -120,6 +127,34 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
         AcceptanceResult.BASICALLY_PASSED: "基本合格",
         AcceptanceResult.FAILED: "不合格",
     },
+    VisitKind: {
+        VisitKind.GUIDANCE: "现场指导",
+        VisitKind.RETURN: "回头看",
+    },
+    FollowUpResult: {
+        FollowUpResult.DONE: "已整改",
+        FollowUpResult.PARTLY: "部分整改",
+        FollowUpResult.NOT_DONE: "未整改",
+    },
+    AssignmentRole: {
+        AssignmentRole.GUIDE: "指导员",
+        AssignmentRole.LEADER: "包联领导",
+    },
+    Sex: {Sex.MALE: "男", Sex.FEMALE: "女"},
+    MemberStatus: {MemberStatus.FULL: "正式党员", MemberStatus.PROBATIONARY: "预备党员"},
+    MemberCategory: {
+        MemberCategory.EMPLOYED: "在职",
+        MemberCategory.RETIRED: "离退休",
+        MemberCategory.FARMER: "农民",
+        MemberCategory.STUDENT: "学生",
+        MemberCategory.UNEMPLOYED: "无固定收入",
+    },
+    AppraisalGrade: {
+        AppraisalGrade.EXCELLENT: "优秀",
+        AppraisalGrade.PASSED: "合格",
+        AppraisalGrade.BASICALLY_PASSED: "基本合格",
+        AppraisalGrade.FAILED: "不合格",
+    },
 }
 
 # Branch fields: form labels and roster column names.
@@ -182,6 +217,7 @@ SYNC_FIELDS: dict[str, str] = {
     "category": "问题类别",
     "deleted": "删除",
     "summary": "指导小结",
+    "achievements": "主要做法和成效",
     "disposition": "处置方式",
     "track": "处置依据",
     "last_contact": "最后联系",
@@ -211,6 +247,9 @@ SYNC_FIELDS: dict[str, str] = {
     "satisfaction": "满意率",
     "reopenings": "重新打开记录",
     "completed_at": "完成时间",
+    "visit_kind": "指导类型",
+    "followups": "回头看结果",
+    "report": "整改报告",
 }
 
 
@@ -222,6 +261,32 @@ KINDS: dict[str, str] = {
     "pocket": "口袋党员",
     "weaklax": "软弱涣散认定",
     "visit": "现场指导",
+    "member": "党员",
+}
+
+
+# Roster (党员花名册) fields, in the order of its form and its .xlsx export.
+MEMBER_FIELDS: dict[str, str] = {
+    "name": "姓名",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "status": "党员类别",
+    "joined_on": "入党日期",
+    "full_on": "转正日期",
+    "party_group": "所在党小组",
+    "unit_post": "工作单位及职务",
+    "category": "人员类别",
+    "leading_cadre": "党员领导干部",
+    "mobile": "流动党员",
+    "frail": "年老体弱",
+    "contact": "联系电话",
+    "dues_base": "党费基数",
+    "dues_override": "约定月交党费",
+    "last_attended": "最后参加组织生活日期",
+    "last_dues_paid": "最后交纳党费日期",
+    "last_talk": "谈心谈话日期",
+    "appraisal": "评议等次",
+    "notes": "备注",
 }
 
 

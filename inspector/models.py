@@ -26,7 +26,7 @@ from pydantic import (
 
 from inspector.text import clean, is_clean
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def new_id() -> str:
@@ -75,6 +75,29 @@ class VisitStatus(StrEnum):
     COMPLETED = "completed"
 
 
+class VisitKind(StrEnum):
+    """现场指导 walks a checklist; 回头看 walks the branch's open findings and 整顿
+    (`inspector/followup.py`)."""
+
+    GUIDANCE = "guidance"
+    RETURN = "return"
+
+
+class AssignmentRole(StrEnum):
+    """How a committee member is tied to a branch (`inspector/assignments.py`)."""
+
+    GUIDE = "guide"  # 指导员
+    LEADER = "leader"  # 包联领导
+
+
+class FollowUpResult(StrEnum):
+    """What a 回头看 found of one open finding or 整顿 item."""
+
+    DONE = "done"
+    PARTLY = "partly"
+    NOT_DONE = "not_done"
+
+
 class AnswerValue(StrEnum):
     MET = "met"
     PARTLY_MET = "partly_met"
@@ -117,6 +140,37 @@ class MemberKind(StrEnum):
     POCKET = "pocket"
     LOST_CONTACT = "lost_contact"
     MOBILE = "mobile"
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class MemberStatus(StrEnum):
+    """正式党员 or 预备党员 (党章第七条: a year of probation from admission)."""
+
+    FULL = "full"
+    PROBATIONARY = "probationary"
+
+
+class MemberCategory(StrEnum):
+    """人员类别 as the 2008 党费 rules group members (see `inspector/members.py`)."""
+
+    EMPLOYED = "employed"
+    RETIRED = "retired"
+    FARMER = "farmer"
+    STUDENT = "student"
+    UNEMPLOYED = "unemployed"
+
+
+class AppraisalGrade(StrEnum):
+    """民主评议党员 grades (plan 三、4)."""
+
+    EXCELLENT = "excellent"
+    PASSED = "passed"
+    BASICALLY_PASSED = "basically_passed"
+    FAILED = "failed"
 
 
 class LegalTrack(StrEnum):
@@ -253,6 +307,8 @@ class Branch(Record):
     # Pinyin initials of the name, computed when the branch is saved so that
     # filtering at start-up does not pay for importing pypinyin.
     initials: str = ""
+    # Full pinyin of the name (`inspector/pinyin.py`), saved with it for the same reason: sorting.
+    pinyin: str = ""
 
     _strip_name = field_validator("name", "secretary", "contact", mode="before")(_strip)
 
@@ -285,6 +341,35 @@ class Answer(Cleaned):
         if not self.no_finding_reason:
             data.pop("no_finding_reason", None)
         return data
+
+
+class FollowUp(Cleaned):
+    """The 回头看 result of one finding or 整顿 item, keyed on the visit by `followup.target_key`."""
+
+    model_config = ConfigDict(extra="forbid")
+    multiline = frozenset({"evidence"})
+    value: FollowUpResult
+    evidence: str = Field(min_length=1)
+    who: str = ""
+    at: datetime = Field(default_factory=utcnow)
+
+
+class RectificationReport(Cleaned):
+    """整改报告: the branch's written report on its rectification, as received by the committee.
+
+    The file (if one came) is kept in the data folder by its SHA-256
+    (`inspector/store/attachments.py`); `file_name` is its name as received."""
+
+    model_config = ConfigDict(extra="forbid")
+    multiline = frozenset({"conclusion"})
+    received_on: date
+    file_name: str = ""
+    attachment: str = ""  # SHA-256 of the file, "" when none was attached
+    size: int = Field(default=0, ge=0)
+    reviewer: str = ""
+    conclusion: str = ""
+    who: str = ""
+    at: datetime = Field(default_factory=utcnow)
 
 
 class MemoRecord(BaseModel):
@@ -335,6 +420,22 @@ class Visit(Record):
     completed_at: datetime | None = None
     reopenings: list[Reopening] = Field(default_factory=list)
     memos: list[MemoRecord] = Field(default_factory=list)
+    # A 回头看 keeps the checklist of the visit it follows up, and no answers.
+    visit_kind: VisitKind = VisitKind.GUIDANCE
+    followups: dict[str, FollowUp] = Field(default_factory=dict)
+    # The branch's 整改报告 answering this visit's memo.
+    report: RectificationReport | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_guidance_defaults(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A visit without 回头看 or 整改报告 is stored as before they existed, so its file and hashes stay as they were."""
+        data = handler(self)
+        if self.visit_kind == VisitKind.GUIDANCE and not self.followups:
+            data.pop("visit_kind", None)
+            data.pop("followups", None)
+        if self.report is None:
+            data.pop("report", None)
+        return data
 
 
 class Responsibility(Cleaned):
@@ -438,8 +539,43 @@ class PocketMember(Record):
     notes: str = ""
     found_on: date | None = None
     visit_id: str | None = None
+    # The roster entry (`Member`) this record is about, when the branch has a roster.
+    member_id: str | None = None
 
     _strip_name = field_validator("name", mode="before")(_strip)
+
+
+class Member(Record):
+    """One entry of a branch's 党员花名册. No ID number is kept (data minimisation)."""
+
+    kind: ClassVar[str] = "member"
+    multiline = frozenset({"notes"})
+    branch_id: str
+    name: str = Field(min_length=1, max_length=100)
+    sex: Sex | None = None
+    birth_date: date | None = None
+    status: MemberStatus = MemberStatus.FULL
+    joined_on: date | None = None
+    # 转正日期 of a full member; a 预备党员's probation runs a year from `joined_on`.
+    full_on: date | None = None
+    party_group: str = Field(default="", max_length=100)
+    unit_post: str = Field(default="", max_length=200)
+    category: MemberCategory = MemberCategory.EMPLOYED
+    leading_cadre: bool = False
+    mobile: bool = False
+    frail: bool = False
+    contact: str = Field(default="", max_length=100)
+    # 党费: monthly after-tax fixed income in 元, and an agreed monthly amount replacing the derived one.
+    dues_base: float | None = Field(default=None, ge=0, le=10_000_000)
+    dues_override: float | None = Field(default=None, ge=0, le=1_000_000)
+    last_attended: date | None = None
+    last_dues_paid: date | None = None
+    # 谈心谈话 and 民主评议 of the current round.
+    last_talk: date | None = None
+    appraisal: AppraisalGrade | None = None
+    notes: str = ""
+
+    _strip_name = field_validator("name", "party_group", "unit_post", "contact", mode="before")(_strip)
 
 
 class Plan4(Cleaned):
@@ -493,17 +629,38 @@ class WeakLaxDetermination(Record):
 
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.kind: cls for cls in (Committee, Branch, Visit, Finding, PocketMember, WeakLaxDetermination)
+    cls.kind: cls for cls in (Committee, Branch, Visit, Finding, PocketMember, WeakLaxDetermination, Member)
 }
 
+
+def clean_change_value(kind: str, path: str, value: Any) -> Any:
+    """A change's old or new value of field `path` as the text policy stores it
+    (history imported from a bundle is shown like any other text).
+
+    Nested parts (an answer, the 四明确) may keep line breaks: their notes do."""
+    cls = RECORD_TYPES.get(kind)
+    head = path.partition(".")[0]
+    multiline = cls is None or head in cls.multiline or isinstance(value, dict)
+    return _clean_value(value, multiline)
+
+
 # Stored enum fields of each record kind. A visit's "answers" holds one
-# Answer per item, whose "value" is an AnswerValue; "methods" is a list.
+# Answer per item, whose "value" is an AnswerValue, and "followups" one
+# FollowUp per target, whose "value" is a FollowUpResult; "methods" is a list.
 ENUM_FIELDS: dict[str, dict[str, type[StrEnum]]] = {
     "branch": {"sector": Sector, "other_sectors": Sector},
-    "visit": {"methods": VisitMethod, "stages": Stage, "status": VisitStatus, "answers": AnswerValue},
+    "visit": {
+        "methods": VisitMethod,
+        "stages": Stage,
+        "status": VisitStatus,
+        "answers": AnswerValue,
+        "visit_kind": VisitKind,
+        "followups": FollowUpResult,
+    },
     "finding": {"category": FindingCategory, "severity": Severity, "status": FindingStatus},
     "pocket": {"member_kind": MemberKind, "track": LegalTrack, "disposition": Disposition},
     "weaklax": {"status": WeakLaxStatus, "acceptance_result": AcceptanceResult},
+    "member": {"sex": Sex, "status": MemberStatus, "category": MemberCategory, "appraisal": AppraisalGrade},
 }
 
 
@@ -522,13 +679,17 @@ def map_enum_field(kind: str, path: str, value: Any, fn: Callable[[type[StrEnum]
     if enum is None or value is None:
         return value
     head, dot, _key = path.partition(".")
-    if head == "answers":
+    if head in _KEYED_VALUES:
         if dot:
             return _map_answer(enum, value, fn)
         return {k: _map_answer(enum, a, fn) for k, a in value.items()} if isinstance(value, dict) else value
     if isinstance(value, list):
         return [fn(enum, v) if isinstance(v, str) else v for v in value]
     return fn(enum, value) if isinstance(value, str) else value
+
+
+#: Dict fields holding one record with a coded "value" per key.
+_KEYED_VALUES = frozenset({"answers", "followups"})
 
 
 def _map_answer(enum: type[StrEnum], answer: Any, fn: Callable[[type[StrEnum], str], Any]) -> Any:
@@ -636,6 +797,36 @@ SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
         "withdrawn": "已撤销",  # added later; never stored by schema 1, spelt as its label
     },
     AcceptanceResult: {
+        "passed": "合格",
+        "basically_passed": "基本合格",
+        "failed": "不合格",
+    },
+    # Added later; never stored by schema 1, spelt as their labels.
+    VisitKind: {
+        "guidance": "现场指导",
+        "return": "回头看",
+    },
+    FollowUpResult: {
+        "done": "已整改",
+        "partly": "部分整改",
+        "not_done": "未整改",
+    },
+    AssignmentRole: {
+        "guide": "指导员",
+        "leader": "包联领导",
+    },
+    # The roster's enums came after schema 1 (never stored by it): spelt as their labels.
+    Sex: {"male": "男", "female": "女"},
+    MemberStatus: {"full": "正式党员", "probationary": "预备党员"},
+    MemberCategory: {
+        "employed": "在职",
+        "retired": "离退休",
+        "farmer": "农民",
+        "student": "学生",
+        "unemployed": "无固定收入",
+    },
+    AppraisalGrade: {
+        "excellent": "优秀",
         "passed": "合格",
         "basically_passed": "基本合格",
         "failed": "不合格",

@@ -3,22 +3,27 @@
 Settings are per data folder (`<data>/settings.json`) because they belong to
 the committee, not to one login: font names differ between committees' font
 sets, and local practice (a party lesson every quarter) is theirs to set.
+The file is read and written by the store, like every data file (atomically,
+under the folder's lock); this module gives it its meaning.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from inspector.checklist import SETTING_DEFAULTS
-from inspector.errors import CorruptFile, StoreError
-from inspector.store.files import read_json_file, set_modes, write_json_file
+from inspector.errors import StoreError
+from inspector.models import AssignmentRole
+from inspector.store.core import SETTINGS, change_settings_data, read_settings_data
+from inspector.store.files import DataLock, set_modes
 
 APP_NAME = "inspector"
 
@@ -92,6 +97,15 @@ def _name(text: str) -> str:
     return "".join(text.split())
 
 
+class Assignment(BaseModel):
+    """One committee member tied to one branch: its 指导员 or its 包联领导."""
+
+    model_config = ConfigDict(extra="forbid")
+    branch_id: str
+    person: str
+    role: AssignmentRole = AssignmentRole.GUIDE
+
+
 class Settings(BaseModel):
     """Committee settings; the defaults need no settings file (fonts: the usual GB/T 9704-2012 names)."""
 
@@ -116,6 +130,19 @@ class Settings(BaseModel):
     staff: list[str] = Field(default_factory=list)
     # The 通报 names typical cases' branches as 某农村党支部 instead of by name.
     report_anonymise: bool = False
+    # Who guides which branch, from the staff (`inspector/assignments.py`).
+    assignments: list[Assignment] = Field(default_factory=list)
+    # 优秀 in 民主评议党员: at most this share of the members appraised (one third is local practice).
+    excellent_cap: float = Field(default=1 / 3, gt=0, le=1)
+    # "auto": no blinking cursor over SSH, where every blink is a repaint sent
+    # down the link to each clerk (README, "Committee server"); "on" or "off" always.
+    cursor_blink: Literal["auto", "on", "off"] = "auto"
+
+    def cursor_blinks(self, env: Mapping[str, str] = os.environ) -> bool:
+        """Whether text cursors blink in this session."""
+        if self.cursor_blink == "auto":
+            return not (env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
+        return self.cursor_blink == "on"
 
     def is_staff(self, name: str) -> bool:
         return bool(_name(name)) and _name(name) in {_name(n) for n in self.staff}
@@ -193,14 +220,10 @@ def _shared_fix(group: str, root: Path) -> str:
 
 
 def settings_path(root: Path) -> Path:
-    return root / "settings.json"
+    return root / SETTINGS
 
 
-def load_settings(root: Path) -> Settings:
-    try:
-        raw = read_json_file(settings_path(root))
-    except CorruptFile:
-        raise
+def _validated(root: Path, raw: dict | None) -> Settings:
     if raw is None:
         return Settings()
     raw = {k: v for k, v in raw.items() if not k.startswith("_")}
@@ -210,8 +233,12 @@ def load_settings(root: Path) -> Settings:
         raise StoreError(f"设置文件有误：{settings_path(root)}（{exc.errors()[0]['loc']}）") from exc
 
 
+def load_settings(root: Path) -> Settings:
+    return _validated(root, read_settings_data(root))
+
+
 def save_settings(root: Path, settings: Settings) -> None:
-    write_json_file(settings_path(root), settings.model_dump(mode="json"))
+    update_settings(root, DataLock(root), lambda _old: settings)
 
 
 def update_settings(
@@ -219,7 +246,11 @@ def update_settings(
 ) -> Settings:
     """Read, change and write the settings under the data folder's lock, so
     two people editing them at once never lose each other's change."""
-    with lock():
-        settings = change(load_settings(root))
-        save_settings(root, settings)
-    return settings
+    changed: list[Settings] = []
+
+    def apply(raw: dict | None) -> dict:
+        changed.append(change(_validated(root, raw)))
+        return changed[0].model_dump(mode="json")
+
+    change_settings_data(root, lock, apply)
+    return changed[0]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from inspector.checklist import ChecklistTemplate, Item, template_from_snapshot, template_snapshot, with_settings
+from inspector.checklist import ChecklistTemplate, Item, template_snapshot, with_settings
 from inspector.dates import parse_date  # noqa: F401  (screens import it from here)
 from inspector.errors import StoreError, UserError
 from inspector.labels import label
@@ -26,6 +26,7 @@ from inspector.models import (
     Severity,
     Stage,
     Visit,
+    VisitKind,
     VisitMethod,
     VisitStatus,
     utcnow,
@@ -33,6 +34,7 @@ from inspector.models import (
 from inspector.rectification import is_complete
 from inspector.settings import load_settings
 from inspector.store import Store
+from inspector.templates import template_of
 
 
 class VisitLocked(StoreError):
@@ -111,14 +113,6 @@ def start_visit(
 def split_names(text: str) -> list[str]:
     """Inspectors as typed: separated by 、，, or spaces."""
     return [n for n in re.split(r"[、，,;；\s]+", text.strip()) if n]
-
-
-def template_of(store: Store, visit: Visit) -> ChecklistTemplate:
-    """The checklist exactly as it was when the visit started."""
-    snap = store.template_snapshot(visit.template_id, visit.template_version, visit.template_hash)
-    if snap is None:
-        raise StoreError(f"找不到该现场指导所用的检查清单版本：{visit.template_id} {visit.template_version}")
-    return template_from_snapshot(snap)
 
 
 def applicable_items(template: ChecklistTemplate, branch: Branch) -> list[Item]:
@@ -327,11 +321,16 @@ def unfinished(store: Store, user: str, limit: int = 100) -> list[Unfinished]:
         for vid in summary.draft_visits:
             try:
                 visit = store.visit(vid, summary.id)
-                items = applicable_items(template_of(store, visit), store.branch(summary.id))
+                if visit.visit_kind == VisitKind.RETURN:
+                    from inspector.followup import targets
+
+                    keys = {t.key for t in targets(store, visit)}
+                else:
+                    keys = {i.id for i in applicable_items(template_of(store, visit), store.branch(summary.id))}
             except (UserError, ValueError):
                 continue
-            ids = {i.id for i in items}
-            answered = sum(1 for item_id in visit.answers if item_id in ids)
-            found.append(Unfinished(summary.id, summary.name, visit, answered, len(items), user in visit.inspectors))
+            given = visit.followups if visit.visit_kind == VisitKind.RETURN else visit.answers
+            answered = sum(1 for key in given if key in keys)
+            found.append(Unfinished(summary.id, summary.name, visit, answered, len(keys), user in visit.inspectors))
     found.sort(key=lambda u: (not u.mine, -u.visit.date.toordinal(), u.branch_name))
     return found[:limit]

@@ -329,7 +329,7 @@ def branch_suggestions(
     store: Store, branch_id: str, criteria: Sequence[WeakLaxCriterion], visit_id: str | None = None
 ) -> tuple[Visit | None, list[tuple[WeakLaxCriterion, list[str]]]]:
     """`suggestions` from the given visit, else from the branch's latest one (None: no visit yet)."""
-    from inspector.visit import template_of
+    from inspector.templates import template_of
 
     if visit_id is not None:
         visit: Visit | None = store.visit(visit_id, branch_id)

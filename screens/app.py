@@ -27,6 +27,8 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from inspector import clock
+from inspector.errors import UserError
+from inspector.models import VisitKind
 from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
@@ -104,6 +106,16 @@ class InspectorApp(App[int]):
         self._data_state = (store.change_signature(), self.today())
         if self.settings.committee_name:
             self.sub_title = self.settings.committee_name
+        if store.read_only:
+            self.sub_title = f"【只读】{self.sub_title}"
+        self._cursor_blinks = self.settings.cursor_blinks()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Text cursors blink only where the settings allow (by default not over SSH)."""
+        from textual.widgets import Input, TextArea
+
+        if isinstance(event.widget, Input | TextArea) and not self._cursor_blinks:
+            event.widget.cursor_blink = False
 
     # ------------------------------------------------------------ shared state
     def today(self) -> date:
@@ -182,6 +194,13 @@ class InspectorApp(App[int]):
             self.pop_screen()
 
     def on_mount(self) -> None:
+        if self.store.read_only:
+            self.notify(
+                "数据目录只读（只读磁盘或没有写入权限）：可以查看、导出和生成草稿，不能修改。",
+                title="只读打开",
+                severity="warning",
+                timeout=30,
+            )
         self._apply_keymap()
         self._install_signal_handlers()
         self.set_interval(WATCH_SECONDS, self._watch_data)
@@ -318,6 +337,19 @@ class InspectorApp(App[int]):
 
     def open_visit(self, branch_id: str, visit_id: str) -> None:
         self.open_branch(branch_id)
+        self.push_visit(branch_id, visit_id)
+
+    def push_visit(self, branch_id: str, visit_id: str) -> None:
+        """The visit's screen on top: the checklist walk, or the 回头看 walk."""
+        try:
+            kind = self.store.visit(visit_id, branch_id).visit_kind
+        except (UserError, ValueError):  # the visit screen says why it cannot open
+            kind = VisitKind.GUIDANCE
+        if kind == VisitKind.RETURN:
+            from .followup import FollowUpScreen
+
+            self.push_screen(FollowUpScreen(visit_id, branch_id))
+            return
         try:
             from .visit import VisitScreen
         except ImportError:

@@ -11,8 +11,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
+from inspector import followup as fu
 from inspector import labels
 from inspector import rectification as rx
+from inspector import reportback as rp
 from inspector.errors import UserError
 from inspector.models import Finding, FindingStatus, VisitStatus
 from inspector.pocket import DueLevel, due_next
@@ -44,6 +46,22 @@ class BranchScreen(WatchedScreen):
         Binding("p", "pockets", "口袋党员", id="branch.pockets"),
         Binding("w", "weaklax", "软弱涣散", id="branch.weaklax"),
         Binding("e", "edit_branch", "修改支部", id="branch.edit"),
+        Binding(
+            "b",
+            "report",
+            "整改报告",
+            show=False,
+            tooltip="登记所选（或最近一次要求报送的）现场指导的整改报告",
+            id="branch.report",
+        ),
+        Binding(
+            "h",
+            "follow_up",
+            "回头看",
+            show=False,
+            tooltip="安排或继续回头看：查看未销号的问题和整顿事项的整改落实情况",
+            id="branch.follow_up",
+        ),
         # Not in the footer (80 columns are full); F1 and the visit list's caption show them.
         Binding(
             "m",
@@ -68,6 +86,14 @@ class BranchScreen(WatchedScreen):
             show=False,
             tooltip="生成本支部适用的纸质检查表（Word），附未销号问题和签字栏，供现场指导时填写",
             id="branch.paper_checklist",
+        ),
+        Binding(
+            "r",
+            "members",
+            "花名册",
+            show=False,
+            tooltip="本支部的党员花名册：新增、修改，标为口袋/失联/流动党员",
+            id="branch.members",
         ),
         Binding(
             "f6",
@@ -165,7 +191,11 @@ class BranchScreen(WatchedScreen):
             weak = "软弱涣散：未认定"
         else:
             weak = f"软弱涣散：[b yellow]{labels.label(det.status)}[/]（{det.determined_on.isoformat()} 认定）"
-        self.query_one("#status", Static).update(f"{pocket}　{weak}")
+        awaiting = rp.latest_awaited(self.branch_id, data.visits, self.app.settings)
+        report = rp.state_line(awaiting, self.app.today())
+        if awaiting is not None and awaiting.missing(self.app.today()):
+            report = f"[b red]{report}[/]"
+        self.query_one("#status", Static).update("　".join(x for x in (pocket, weak, report) if x))
 
     def _show_visits(self, data: BranchData) -> None:
         table = self.query_one("#visits", FixedTable)
@@ -176,6 +206,8 @@ class BranchScreen(WatchedScreen):
             status = Text(labels.label(v.status), style="bold" if v.status == VisitStatus.DRAFT else "")
             template = templates.get(v.template_id)
             title = fullwidth(template.title) if template else v.template_id
+            if fu.is_return(v):
+                title = f"{labels.label(v.visit_kind)}（{len(v.followups)} 项已查看）"
             table.add_row(v.date.isoformat(), status, "、".join(v.inspectors), title, key=v.id)
         _move_to(table, keep)
         drafts = sum(1 for v in data.visits if v.status == VisitStatus.DRAFT)
@@ -228,12 +260,7 @@ class BranchScreen(WatchedScreen):
         if key is None:
             return
         if table_id == "visits":
-            try:
-                from .visit import VisitScreen
-            except ImportError:
-                self.notify("现场指导界面尚未就绪", severity="warning")
-                return
-            self.app.push_screen(VisitScreen(key, self.branch_id))
+            self.app.push_visit(self.branch_id, key)
         else:
             finding = next((f for f in self._findings if f.id == key), None)
             if finding is None:
@@ -262,7 +289,9 @@ class BranchScreen(WatchedScreen):
                 return
             self.app.push_screen(VisitScreen(visit.id, self.branch_id))
 
-        under_way = [v for v in self.data.visits if v.status != VisitStatus.COMPLETED and not v.deleted]
+        under_way = [
+            v for v in self.data.visits if v.status != VisitStatus.COMPLETED and not v.deleted and not fu.is_return(v)
+        ]
         if not under_way:
             self.app.push_screen(NewVisitDialog(self.data.branch), started)
             return
@@ -284,6 +313,43 @@ class BranchScreen(WatchedScreen):
             decided,
         )
 
+    def action_follow_up(self) -> None:
+        """Continue the 回头看 under way, else schedule one (the domain refuses when nothing is open)."""
+        if self.data is None:
+            return
+        under_way = [v for v in self.data.visits if fu.is_return(v) and v.status == VisitStatus.DRAFT and not v.deleted]
+        if under_way:
+            self.app.push_visit(self.branch_id, max(under_way, key=lambda v: v.date).id)
+            return
+        from .dialogs.followup import ScheduleFollowUpDialog
+
+        def scheduled(visit) -> None:
+            if visit is not None:
+                self.reload()
+                self.app.push_visit(self.branch_id, visit.id)
+
+        self.app.push_screen(ScheduleFollowUpDialog(self.data.branch), scheduled)
+
+    def action_report(self) -> None:
+        """The report answering the highlighted 现场指导, else the latest memo that asks for one."""
+        if self.data is None:
+            return
+        table = self.query_one("#visits", FixedTable)
+        visit = None
+        done = [v for v in self.data.visits if v.status == VisitStatus.COMPLETED and not fu.is_return(v)]
+        if table.has_focus and table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            visit = next((v for v in done if v.id == key), None)
+        if visit is None:
+            awaiting = rp.latest_awaited(self.branch_id, self.data.visits, self.app.settings)
+            visit = awaiting.visit if awaiting else max(done, key=lambda v: (v.date, v.id), default=None)
+        if visit is None:
+            self.notify("本支部还没有已完成的现场指导，无从登记整改报告", severity="warning")
+            return
+        from .dialogs.reportback import ReportDialog
+
+        self.app.push_screen(ReportDialog(visit), lambda saved: self.reload() if saved else None)
+
     def action_pockets(self) -> None:
         try:
             from .pockets import PocketScreen
@@ -291,6 +357,11 @@ class BranchScreen(WatchedScreen):
             self.notify("口袋党员界面尚未就绪", severity="warning")
             return
         self.app.push_screen(PocketScreen(self.branch_id))
+
+    def action_members(self) -> None:
+        from .members import MemberScreen
+
+        self.app.push_screen(MemberScreen(self.branch_id))
 
     def action_weaklax(self) -> None:
         try:
@@ -316,13 +387,16 @@ class BranchScreen(WatchedScreen):
         if table.has_focus and table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
             visit = next((v for v in self.data.visits if v.id == key), None)
+            if visit is not None and fu.is_return(visit):
+                self.notify("回头看的反馈意见请打开该回头看后按 m 生成", severity="warning")
+                return
             if visit is not None and visit.status != VisitStatus.COMPLETED:
                 self.notify(
                     f"所选的现场指导（{visit.date.isoformat()}）尚未完成，完成后才能生成反馈意见", severity="warning"
                 )
                 return
         else:
-            done = [v for v in self.data.visits if v.status == VisitStatus.COMPLETED]
+            done = [v for v in self.data.visits if v.status == VisitStatus.COMPLETED and not fu.is_return(v)]
             visit = max(done, key=lambda v: (v.date, v.id), default=None)
         if visit is None:
             self.notify("本支部还没有已完成的现场指导，无法生成反馈意见", severity="warning")
@@ -366,7 +440,10 @@ class BranchScreen(WatchedScreen):
 
         if self.data is None:
             return
-        done = sorted((v for v in self.data.visits if v.status == VisitStatus.COMPLETED), key=lambda v: (v.date, v.id))
+        done = sorted(
+            (v for v in self.data.visits if v.status == VisitStatus.COMPLETED and not fu.is_return(v)),
+            key=lambda v: (v.date, v.id),
+        )
         if not done:
             self.notify("本支部还没有已完成的现场指导，无法生成反馈意见", severity="warning")
             return

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
+from inspector.assignments import branch_ids_of
 from inspector.errors import UserError
 from inspector.labels import short_sector
 from inspector.ledger.coverage import (
@@ -28,12 +29,15 @@ from inspector.ledger.coverage import (
     stages_line,
 )
 from inspector.report.figures import Figures, compute, parse_period
+from inspector.reportback import Awaited, missing_reports
 
 from .ledger import LedgerSource
 from .styles import tcss
 from .table_screen import TableScreen
+from .tone import tone
 from .widgets.bars import Series, bar_chart
 from .widgets.fixed_table import FixedTable
+from .widgets.literal import literal
 
 COLUMNS = (
     ("name", "党支部"),
@@ -52,9 +56,11 @@ def row_cells(b: BranchCoverage, limit: int) -> tuple[Text, ...]:
     if b.never_visited and b.in_progress:
         state, style = Text("指导中", style="bold"), ""
     elif b.never_visited:
-        state, style = Text("从未指导", style="bold red"), "bold red"
+        style = tone("bold red")
+        state = Text("从未指导", style=style)
     elif b.stale:
-        state, style = Text(f"超{limit}天未指导", style="yellow"), "yellow"
+        style = tone("yellow")
+        state = Text(f"超{limit}天未指导", style=style)
     else:
         state, style = Text("正常", style="dim"), ""
     return (
@@ -118,6 +124,14 @@ class CoverageScreen(TableScreen):
     BINDINGS = [
         Binding("a", "toggle_all", "全部／需指导", id="coverage.toggle_all"),
         Binding("n", "set_days", "天数", id="coverage.days"),
+        Binding(
+            "f4",
+            "my_branches",
+            "我的支部",
+            show=False,
+            tooltip="只看本人指导或包联的党支部，再按看全部",
+            id="coverage.my_branches",
+        ),
         Binding("enter", "open_branch", "打开支部", id="coverage.open_branch"),
         Binding("l", "ledger", "整改台账", id="coverage.ledger"),
         Binding("c", "charts", "图表", id="coverage.charts"),
@@ -132,6 +146,10 @@ class CoverageScreen(TableScreen):
         self.days: int | None = None  # None: the committee's setting
         self.coverage: Coverage | None = None
         self.charts = False  # `c`: bars by sector instead of the table
+        #: Only the user's branches as 指导员 or 包联领导 (F4), else None: all.
+        self.mine: set[str] | None = None
+        #: Who is past the report-back date without a 整改报告 (None until read, after the table).
+        self.late_reports: list[Awaited] | None = None
         self.shown: list[str] = []
         self._cells: dict[str, tuple[Text, ...]] = {}
 
@@ -139,6 +157,7 @@ class CoverageScreen(TableScreen):
         yield Header()
         yield Static("正在统计…", id="cov-summary")
         yield Static("", id="cov-trend")
+        yield Static("", id="cov-reports")
         yield FixedTable(id="cov-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="cov-stages")
         yield Static("", id="cov-charts")
@@ -159,6 +178,12 @@ class CoverageScreen(TableScreen):
         self.app.call_from_thread(self.show, cov)
         if figures is not None:
             self.app.call_from_thread(self.show_charts, figures)
+        try:  # after the table: it reads the visits that asked for a report
+            late = missing_reports(self.app.store, cov.today)
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.show_reports, late)
 
     def _figures(self) -> Figures:
         """This year's figures as the 通报 counts them, from the shared ledger."""
@@ -167,6 +192,18 @@ class CoverageScreen(TableScreen):
 
     def show_charts(self, figures: Figures) -> None:
         self.query_one("#cov-charts", Static).update(charts_text(figures, self.size.width - 2))
+
+    def show_reports(self, late: list[Awaited]) -> None:
+        """Who is past the report-back date without a 整改报告, longest late first."""
+        self.late_reports = late
+        line = self.query_one("#cov-reports", Static)
+        if not late:
+            line.update(literal("整改报告：没有逾期未报送的党支部"))
+            return
+        today = self.coverage.today if self.coverage else self.app.today()
+        names = "、".join(f"{self.app.store.branch(a.branch_id).name}{a.days_late(today)}天" for a in late[:3])
+        more = "等" if len(late) > 3 else ""
+        line.update(literal(f"逾期未报送整改报告 {len(late)} 个：{names}{more}"))
 
     def show(self, cov: Coverage) -> None:
         """Redraw what changed: summary, trend, and rows by key (a new set of rows refills)."""
@@ -181,6 +218,8 @@ class CoverageScreen(TableScreen):
         branches = order(cov.branches)
         if self.only_needing:
             branches = [b for b in branches if b.needs_visit]
+        if self.mine is not None:
+            branches = [b for b in branches if b.id in self.mine]
         cells = {b.id: row_cells(b, cov.not_visited_days) for b in branches}
         table = self.table
         ids = list(cells)
@@ -214,6 +253,21 @@ class CoverageScreen(TableScreen):
     def action_toggle_all(self) -> None:
         self.only_needing = not self.only_needing
         self.notify("只看需要指导的党支部" if self.only_needing else "显示全部党支部", timeout=3)
+        if self.coverage is not None:
+            self.show(self.coverage)
+
+    def action_my_branches(self) -> None:
+        if self.mine is None:
+            mine = branch_ids_of(self.app.settings, self.app.store.user)
+            if not mine:
+                self.notify(
+                    f"{self.app.store.user}尚未被指派为任何党支部的指导员或包联领导", severity="warning", markup=False
+                )
+                return
+            self.mine = mine
+        else:
+            self.mine = None
+        self.notify("只看我的支部" if self.mine is not None else "显示全部党支部", timeout=3)
         if self.coverage is not None:
             self.show(self.coverage)
 

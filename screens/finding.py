@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from inspector import rectification as rx
 from inspector.checklist import PLAN_SECTIONS
+from inspector.dates import hint
 from inspector.labels import FINDING_FORM_FIELDS as FIELD_LABELS
 from inspector.labels import choices
 from inspector.models import Finding, FindingCategory, Responsibility, Severity
@@ -64,18 +65,18 @@ class FindingEditor(RecordEditor[Finding]):
                 yield TextArea(f.description, id="description", compact=True, soft_wrap=True)
             with Horizontal(classes="field-row"):
                 yield Label("整改目标")
-                yield Input(f.goal, placeholder="整改要达到的目标", id="goal", compact=True)
+                yield Input(f.goal, placeholder="写明整改要达到的目标", id="goal", compact=True)
             with Horizontal(classes="field-row"):
                 yield Label("整改措施")
                 yield TextArea(f.measures, id="measures", compact=True, soft_wrap=True)
             with Horizontal(classes="field-row"):
                 yield Label("整改时限")
                 deadline = f.deadline.isoformat() if f.deadline else ""
-                yield Input(deadline, placeholder="2026-12-31", id="deadline", compact=True)
+                yield Input(deadline, placeholder=hint(self.app.today()), id="deadline", classes="date", compact=True)
                 yield Label("责任领导", id="leader-label")
-                yield Input(f.responsible.leader, placeholder="姓名、职务", id="leader", compact=True)
+                yield Input(f.responsible.leader, placeholder="填写姓名和职务", id="leader", compact=True)
                 yield Label("具体责任人", id="person-label")
-                yield Input(f.responsible.person, placeholder="姓名", id="person", compact=True)
+                yield Input(f.responsible.person, placeholder="填写姓名", id="person", compact=True)
             yield Static("", id="finding-error")
         yield Footer(compact=True)
 
@@ -110,6 +111,14 @@ class FindingEditor(RecordEditor[Finding]):
         if missing:
             self.app.notify(f"已保存为「待完善」：尚缺{'、'.join(missing)}", title="四明确不完整", timeout=8)
         return saved
+
+    def draft_key(self) -> tuple[str, str]:
+        """A new finding gets a new id each time its form opens: its draft is
+        kept under the visit and item it comes from, so it comes back there."""
+        f = self.original
+        if self.is_new and f.visit_id and f.item_id:
+            return ("new-finding", f"{f.visit_id}.{f.item_id}")
+        return super().draft_key()
 
     def draft_title(self) -> str:
         return f"问题「{self.original.description[:12]}」"

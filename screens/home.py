@@ -21,15 +21,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
+from inspector.assignments import branch_ids_of
 from inspector.labels import label, short_sector
 from inspector.models import WEAKLAX_ENDED
-from inspector.pinyin import matches
+from inspector.pinyin import matches, sort_key
 from inspector.store import BranchSummary
 
 if TYPE_CHECKING:
     from inspector.visit import Unfinished
 
 from .styles import tcss
+from .tone import tone
 from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
 
@@ -43,7 +45,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "支部名称", lambda s, t: s.initials or s.name),
+    Column("name", "支部名称", lambda s, t: sort_key(s.name, s.pinyin)),
     Column("sector", "领域", lambda s, t: label(s.sector)),
     Column("secretary", "书记", lambda s, t: s.secretary),
     Column("members", "党员", lambda s, t: s.members, True),
@@ -66,10 +68,10 @@ def row_cells(s: BranchSummary, today: date) -> tuple[Text, ...]:
         Text(str(s.members), justify="right"),
         last_visit_cell(s),
         Text(str(s.open_findings), justify="right"),
-        Text(str(overdue), justify="right", style="bold red" if overdue else "dim"),
+        Text(str(overdue), justify="right", style=tone("bold red") if overdue else "dim"),
         Text(
             label(s.weaklax) if s.weaklax else "",
-            style="bold yellow" if s.weaklax and s.weaklax not in WEAKLAX_ENDED else "",
+            style=tone("bold yellow") if s.weaklax and s.weaklax not in WEAKLAX_ENDED else "",
         ),
     )
 
@@ -123,6 +125,17 @@ class HomeScreen(WatchedScreen):
             id="home.export_bundle",
         ),
         Binding("f7", "conflicts", "冲突处理", show=False, tooltip="处理同步时两边改法不同的字段", id="home.conflicts"),
+        Binding(
+            "f8", "calendar", "日历", show=False, tooltip="学习教育日历：时间节点和本周到期事项", id="home.calendar"
+        ),
+        Binding(
+            "f4",
+            "my_branches",
+            "我的支部",
+            show=False,
+            tooltip="只看本人指导或包联的党支部，再按看全部",
+            id="home.my_branches",
+        ),
         Binding("escape", "clear_filter", "清除筛选", show=False, id="home.clear_filter"),
         Binding("up", "move('cursor_up')", show=False),
         Binding("down", "move('cursor_down')", show=False),
@@ -139,6 +152,8 @@ class HomeScreen(WatchedScreen):
         self._cells: dict[str, tuple[Text, ...]] = {}
         self._ordered: list[str] = []
         self._shown: list[str] = []
+        #: Only the user's branches as 指导员 or 包联领导 (F4), else None: all.
+        self._mine: set[str] | None = None
         self._all_built: list[str] | None = None
         self._matches_built: list[str] | None = None
         self._sort_index = 0
@@ -248,13 +263,13 @@ class HomeScreen(WatchedScreen):
             self.summaries = summaries
             self._by_id = by_id
             self._resort()
-        if first_load:
-            self.app.home_ready()
+        if first_load:  # its threads (checklists, unfinished visits, conflicts) would slow the first paint
+            self.call_after_refresh(self.app.home_ready)
 
     def _resort(self) -> None:
         column = COLUMNS[self._sort_index]
         today = self._today or self.app.today()
-        ordered = sorted(self.summaries, key=lambda s: s.initials or s.name)
+        ordered = sorted(self.summaries, key=lambda s: sort_key(s.name, s.pinyin))
         ordered.sort(key=lambda s: column.sort(s, today), reverse=self._sort_reverse)
         self._ordered = [s.id for s in ordered]
         self.apply_filter(force=True)
@@ -271,13 +286,15 @@ class HomeScreen(WatchedScreen):
         if force:
             self._all_built = self._matches_built = None
         by_id = self._by_id
+        mine = self._mine
         shown = (
             [
                 bid
                 for bid in self._ordered
-                if matches(query, by_id[bid].name, by_id[bid].initials) or query in by_id[bid].secretary
+                if (mine is None or bid in mine)
+                and (not query or matches(query, by_id[bid].name, by_id[bid].initials) or query in by_id[bid].secretary)
             ]
-            if query
+            if query or mine is not None
             else self._ordered
         )
         # Every name holds 党支部, so `d` or `dzb` matches all: show the full table.
@@ -316,6 +333,8 @@ class HomeScreen(WatchedScreen):
             text = "还没有党支部：Ctrl+N 新增，Ctrl+O 导入名册"
         elif shown == total:
             text = f"共 {total} 个支部　按{column.label}{order}"
+        elif self._mine is not None:
+            text = f"我的支部 {shown}／{total} 个　F4 看全部"
         else:
             text = f"显示 {shown}／{total} 个　按{column.label}{order}"
         self.query_one("#status", Static).update(text)
@@ -327,6 +346,24 @@ class HomeScreen(WatchedScreen):
         return self._shown[table.cursor_row]
 
     # ----------------------------------------------------------- actions
+    def action_calendar(self) -> None:
+        from .calendar import CalendarScreen
+
+        self.app.push_screen(CalendarScreen())
+
+    def action_my_branches(self) -> None:
+        if self._mine is not None:
+            self._mine = None
+        else:
+            mine = branch_ids_of(self.app.settings, self.app.store.user)
+            if not mine:
+                self.notify(
+                    f"{self.app.store.user}尚未被指派为任何党支部的指导员或包联领导", severity="warning", markup=False
+                )
+                return
+            self._mine = mine
+        self.apply_filter(force=True)
+
     def action_move(self, action: str) -> None:
         self.touched = True
         getattr(self.table, f"action_{action}")()

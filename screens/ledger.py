@@ -57,12 +57,13 @@ FREEZE_ROWS = 5000
 S = FindingStatus
 
 # The ledger's columns (COLUMNS in inspector/ledger/rows.py); at 80 columns some headers are shortened (the full one shows once it fits).
+# Both name columns hold a three-character name (6 cells) at 80 columns; longer names end in "…".
 TABLE_COLUMNS = (
-    Column("branch", "党支部", 10, 24),
+    Column("branch", "党支部", 9, 24),
     Column("category", "类别", 4, 8, full="问题类别"),
-    Column("description", "问题描述", 11, 44),
+    Column("description", "问题描述", 10, 44),
     Column("measures", "措施", 6, 30, full="整改措施"),
-    Column("leader", "领导", 4, 8, full="责任领导"),
+    Column("leader", "领导", 6, 8, full="责任领导"),
     Column("person", "责任人", 6, 10, full="具体责任人"),
     Column("deadline", "整改时限", 10),
     Column("status", "状态", 6),
@@ -295,7 +296,7 @@ class LedgerScreen(WatchedScreen):
             (fullwidth(r.measures), ""),
             (r.leader, ""),
             (r.person, ""),
-            (r.deadline or "未定", "" if r.deadline else "muted"),
+            (r.cell("deadline") or "未定", "" if r.deadline else "muted"),
             (r.cell("status"), _STATUS_STYLE.get(r.status, "")),
             (str(r.overdue) if r.overdue else "", "overdue"),
         )
@@ -576,18 +577,22 @@ class LedgerScreen(WatchedScreen):
 
 
 def move_targets(rows: list[LedgerRow]) -> list[tuple[FindingStatus, str]]:
-    """The statuses the rows may move to, each with its label (a reopening says so)."""
+    """The statuses the rows may move to, each with its label (a reopening says so):
+    the steps forward first, so Enter after `m` takes the usual next step
+    (整改中 → 待验收, 待验收 → 已销号), and reopening last."""
     out: dict[FindingStatus, str] = {}
+    reopening: set[FindingStatus] = set()
     for r in rows:
         status = r.status
         for to in rx.allowed_moves(status):
             if rx.is_reopening(status, to):
                 out[to] = "整改中（重新打开，须填写理由）"
+                reopening.add(to)
             else:
                 out.setdefault(to, label(to))
     if S.CLOSED in out:
         out[S.CLOSED] = "已销号（须填写验收人、验收日期、佐证材料）"
-    return sorted(out.items(), key=lambda kv: STATUS_ORDER.index(kv[0]))
+    return sorted(out.items(), key=lambda kv: (kv[0] in reopening, STATUS_ORDER.index(kv[0])))
 
 
 def finding_text(f, branch_name: str, history: list[rx.HistoryEntry]) -> str:

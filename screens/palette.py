@@ -40,6 +40,7 @@ class NavigationCommands(Provider):
             for title, action in (
                 ("新建现场指导", "new_visit"),
                 ("口袋党员", "pockets"),
+                ("党员花名册", "members"),
                 ("软弱涣散", "weaklax"),
                 ("导出本支部同步包", "export_bundle"),
             ):
@@ -68,12 +69,13 @@ class NavigationCommands(Provider):
     async def search(self, query: str) -> Hits:
         q = query.strip().lower()
         matcher = self.matcher(query)
+        shown = 0
         for title, help_text, action in self._screens():
             score = matcher.match(title)
             if score > 0:
+                shown += 1
                 yield Hit(score, matcher.highlight(title), action, text=title, help=help_text or None)
         home = self.app.screen_stack[0]
-        shown = 0
         for s in home.summaries if isinstance(home, HomeScreen) else ():
             if not matches(q, s.name, s.initials):
                 continue
@@ -88,3 +90,10 @@ class NavigationCommands(Provider):
             shown += 1
             if shown >= 50:
                 break
+        if not shown:
+            # Said in Chinese here: the palette's own notice of no match is English.
+            yield Hit(0.01, Text(f"没有名称或拼音首字母含「{query.strip()}」的支部或功能"), _nothing, text=query)
+
+
+def _nothing() -> None:
+    """Choosing the no-match line closes the palette and does nothing else."""

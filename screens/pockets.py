@@ -23,6 +23,7 @@ from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 from .cjk import fullwidth
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
+from .tone import tone
 from .widgets.literal import LiteralTable
 
 LEVEL_STYLE = {
@@ -71,7 +72,7 @@ def row_cells(member: PocketMember, today: date) -> tuple[object, ...]:
         _count(pocket.days_since(member.last_contact, today)),
         short_track(pocket.track_for(member, today)),
         labels.label(member.disposition),
-        Text(notice.level.value, style=LEVEL_STYLE[notice.level]),
+        Text(notice.level.value, style=tone(LEVEL_STYLE[notice.level])),
     )
 
 
@@ -136,7 +137,7 @@ class PocketScreen(Screen[None]):
         notice = pocket.due_next(member, self.app.today())
         text = Text()
         text.append(f"{member.name}（{labels.label(member.member_kind)}）下一步：", style="bold")
-        text.append(fullwidth(notice.text), style=LEVEL_STYLE[notice.level])
+        text.append(fullwidth(notice.text), style=tone(LEVEL_STYLE[notice.level]))
         expires = pocket.letter_expires(member)
         decided = f"（{member.disposition_on.isoformat()}）" if member.disposition_on else ""
         extra = [
@@ -225,7 +226,7 @@ class PocketEditor(RecordEditor[PocketMember]):
             )
             with Horizontal(classes="field-row"):
                 yield Label("姓名")
-                yield Input("" if self.is_new else m.name, placeholder="姓名", id="name", compact=True)
+                yield Input("" if self.is_new else m.name, placeholder="填写姓名", id="name", compact=True)
                 yield Label("类别", classes="second")
                 yield Select(
                     labels.choices(MemberKind), value=m.member_kind, allow_blank=False, compact=True, id="kind"
@@ -238,7 +239,7 @@ class PocketEditor(RecordEditor[PocketMember]):
                 yield Label("有效期（天）")
                 yield Input(str(m.letter_valid_days or ""), placeholder="如 90", id="valid_days", compact=True)
                 yield Label("接收单位", classes="second")
-                yield Input(m.receiving_org, placeholder="组织关系转入的党组织", id="receiving_org", compact=True)
+                yield Input(m.receiving_org, placeholder="填写组织关系转入的党组织", id="receiving_org", compact=True)
             yield from _dates(m, ("last_attended", "最后参加的日期"), ("last_dues_paid", "最后交纳的日期"))
             with Horizontal(classes="field-row"):
                 yield Label("分配的工作")
@@ -302,7 +303,7 @@ def _dates(member: PocketMember, *fields: tuple[str, str]) -> ComposeResult:
     with Horizontal(classes="field-row"):
         for n, (field, hint) in enumerate(fields):
             yield Label(_SHORT_LABELS.get(field, pocket.DATE_LABELS[field]), classes="second" if n else "")
-            yield Input(_iso(getattr(member, field)), placeholder=hint, id=field, compact=True)
+            yield Input(_iso(getattr(member, field)), placeholder=hint, id=field, classes="date", compact=True)
 
 
 # Labels that would not fit the form's label column at 80 columns.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,13 +23,17 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item, citation_text
-from inspector.errors import EditConflict, UserError
+from inspector.errors import EditConflict, SaveFailed, UserError
 from inspector.labels import label, short_answer
 from inspector.models import AnswerValue, Finding, Visit, VisitStatus
+from inspector.roster_checks import facts_for
+from inspector.store import Store
+from inspector.templates import template_of
 
 from .cjk import fullwidth
 from .conflict import conflict_message
 from .styles import tcss
+from .tone import tone
 from .widgets.fixed_table import FixedTable
 from .widgets.literal import LiteralTable
 from .widgets.textual_compat import put_cell
@@ -58,7 +63,7 @@ def answer_cell(visit: Visit, item_id: str) -> Text:
     given = visit.answers.get(item_id)
     if given is None:
         return Text("未答", style="dim italic")
-    return Text(short_answer(given.value), style=ANSWER_STYLE[given.value])
+    return Text(short_answer(given.value), style=tone(ANSWER_STYLE[given.value]))
 
 
 class ItemTable(FixedTable):
@@ -88,12 +93,21 @@ class ItemTable(FixedTable):
 
 
 class NoteInput(Input):
-    """The note of the current item; Esc leaves it (saving) instead of leaving the visit."""
+    """The note of the current item; Enter or Esc leaves it (saving) instead of leaving the visit.
 
-    BINDINGS = [Binding("escape", "leave", "完成备注", id="visit.note.leave")]
+    Both are priority bindings, so the focus is back on the items before the
+    keys that came in the same burst are forwarded: `e`, a note, Enter and `1`
+    typed in one go (a paste, a laggy SSH link) answer the item rather than
+    ending the note in "1" (see `screens/dialogs/form_screen.py`).
+    """
+
+    BINDINGS = [
+        Binding("escape", "leave", "完成备注", priority=True, id="visit.note.leave"),
+        Binding("enter", "leave", "保存备注", show=False, priority=True, id="visit.note.enter"),
+    ]
 
     def action_leave(self) -> None:
-        self.screen.query_one("#items", DataTable).focus()
+        self.screen.set_focus(self.screen.query_one("#items", DataTable))
 
 
 class VisitScreen(Screen[None]):
@@ -121,6 +135,9 @@ class VisitScreen(Screen[None]):
         Binding(
             "i", "issue_memo", "印发", show=False, tooltip="印发反馈意见：确定成文日期和文号", id="visit.issue_memo"
         ),
+        Binding(
+            "a", "achievements", "成效", show=False, tooltip="填写反馈意见的主要做法和成效", id="visit.achievements"
+        ),
         Binding("p", "pockets", "口袋党员", show=False, id="visit.pockets"),
         Binding("escape", "back", "返回", id="visit.back"),
     ]
@@ -134,15 +151,20 @@ class VisitScreen(Screen[None]):
         self._note_item: str | None = None
         self._note_timer: Timer | None = None
         self._stale_sections: set[str] = set()
+        #: While a save the system refused is pending: the visit as last stored
+        #: (`self.visit` then holds the unsaved answers and notes on top of it).
+        self._stored: Visit | None = None
         store = self.app.store
         try:
             self.branch = store.branch(branch_id)
             self.visit: Visit = store.visit(visit_id, branch_id)
-            self.template = visits.template_of(store, self.visit)
+            self.template = template_of(store, self.visit)
         except (UserError, ValueError) as exc:  # ValueError: a snapshot whose hash does not match
             log.warning("visit %s cannot be opened: %s", visit_id, exc)
             self.load_error = str(exc)
             return
+        # Read once: the roster's facts are then counted in memory as the cursor moves.
+        self.roster = store.members(branch_id)
         self.items = visits.applicable_items(self.template, self.branch)
         self.row_of = {item.id: n for n, item in enumerate(self.items)}
         self.section_of = {item.id: self.template.section_of(item.id) for item in self.items}
@@ -196,6 +218,7 @@ class VisitScreen(Screen[None]):
             table.move_cursor(row=self.row_of[first[0].id], animate=False)
         self._show_item()
         table.focus()
+        self._restore_draft()
 
     def on_resize(self) -> None:
         if not self.items:
@@ -275,11 +298,11 @@ class VisitScreen(Screen[None]):
         text = Text()
         text.append(f"第{n}项·{item.id}：", style="bold")  # no space: Rich would break the line there
         text.append(fullwidth(item.text), style="bold")
-        text.append("\n检查：", style="bold cyan")
+        text.append("\n检查：", style=tone("bold cyan"))
         text.append(fullwidth(item.check))
-        text.append("\n方式：", style="bold cyan")
+        text.append("\n方式：", style=tone("bold cyan"))
         text.append("、".join(label(m) for m in item.methods))
-        text.append("　依据：", style="bold cyan")
+        text.append("　依据：", style=tone("bold cyan"))
         text.append(f"方案{item.basis}「{PLAN_SECTIONS.get(item.basis, '')}」")
         cited = citation_text(item.cites, item.source, self.visit.date, self.app.sources)
         if cited:
@@ -287,14 +310,18 @@ class VisitScreen(Screen[None]):
         if item.local:
             text.append("（本党委做法）", style="italic")
         given = self.visit.answers.get(item.id)
-        text.append("\n作答：", style="bold cyan")
+        text.append("\n作答：", style=tone("bold cyan"))
         if given:
-            text.append(label(given.value), style=ANSWER_STYLE[given.value])
+            text.append(label(given.value), style=tone(ANSWER_STYLE[given.value]))
             text.append(f"（{given.who}）　")
         else:
             text.append("未答　", style="dim")
         keys = "　".join(f"〔{ANSWER_KEY[a]}〕{label(a)}" for a in item.answers_on(self.visit.date))
         text.append(keys, style="dim")
+        fact = facts_for(self.template.id, item.id, self.roster, self.visit.date, self.app.settings.excellent_cap)
+        if fact:
+            text.append("\n花名册：", style="bold cyan")
+            text.append(fullwidth(fact))
         self.query_one("#detail", Static).update(text, layout=False)
         # Answering moves to the next item: the label says whose note this is.
         self.query_one("#note-label", Label).update(f"第{n}项备注：")
@@ -323,12 +350,77 @@ class VisitScreen(Screen[None]):
         self._update_rows(before)
 
     def _failed(self, exc: UserError) -> None:
-        """A save refused: say why in one line and show what is on disk now."""
+        """A save refused: say why in one line and show what is on disk now;
+        a save the system refused (full disk, no permission) keeps the change."""
+        if isinstance(exc, SaveFailed) and isinstance(exc.unsaved, Visit) and not self.app.store.read_only:
+            self._keep_unsaved(exc, exc.unsaved)
+            return
         if isinstance(exc, EditConflict):
             self.say(conflict_message(exc, {"status": "完成状态"}, "已显示最新内容，请核对"), error=True)
         else:
             self.say(str(exc), error=True)
         self._reload()
+
+    def _keep_unsaved(self, exc: SaveFailed, unsaved: Visit) -> None:
+        """Show the change as made, keep it as a draft where the disk allows,
+        and save it with the next answer or note (`_save_unsaved`)."""
+        if self._stored is None:
+            self._stored = self.visit
+        self._apply(unsaved)
+        self._show_progress()
+        store = self.app.store
+        kept = "本屏"
+        try:
+            store.save_draft(
+                "visit",
+                self.visit_id,
+                {"visit": unsaved.model_dump_json(), "stored": self._stored.model_dump_json()},
+                title=f"{self.branch.name}{self.visit.date.isoformat()}的现场指导",
+                reason=str(exc),
+            )
+            kept = "本屏和草稿"
+        except UserError:
+            log.warning("visit %s: draft not kept either", self.visit_id, exc_info=True)
+        self.say(f"{exc}（未保存的作答和备注留在{kept}，下次作答或改备注时一并保存）", error=True)
+
+    def _saver(self) -> Store:
+        """The store to save through: while a change is pending, each save
+        carries it too (its base is the visit as last stored)."""
+        if self._stored is None:
+            return self.app.store
+        return _WithPending(self.app.store, self._stored)  # type: ignore[return-value]
+
+    def _saved_unsaved(self) -> None:
+        """A save went through: whatever was pending went with it."""
+        if self._stored is None:
+            return
+        self._stored = None
+        try:
+            self.app.store.discard_draft("visit", self.visit_id)
+        except UserError:
+            log.warning("visit %s: draft not removed", self.visit_id, exc_info=True)
+
+    def _restore_draft(self) -> None:
+        """Answers and notes a refused save kept as a draft: saved now if the disk allows."""
+        draft = self.app.store.draft("visit", self.visit_id)
+        if draft is None or self.completed:
+            return
+        try:
+            unsaved = Visit.model_validate_json(draft["fields"]["visit"])
+            stored = Visit.model_validate_json(draft["fields"]["stored"])
+        except (KeyError, ValueError):
+            log.warning("visit %s: unreadable draft ignored", self.visit_id, exc_info=True)
+            return
+        self._stored = stored
+        try:
+            saved = self._saver().save(unsaved)
+        except UserError as exc:
+            self._failed(exc)
+            return
+        self._saved_unsaved()
+        self._apply(saved)
+        self._show_item()
+        self.say("已保存上次未能保存的作答和备注")
 
     def _reload(self) -> None:
         """After a clash with someone else's save: show what is on disk now."""
@@ -368,10 +460,11 @@ class VisitScreen(Screen[None]):
         if value == (given.note if given else self.visit.notes.get(item_id, "")):
             return
         try:
-            self._apply(visits.set_note(self.app.store, self.visit, item_id, value))
+            self._apply(visits.set_note(self._saver(), self.visit, item_id, value))
         except UserError as exc:
             self._failed(exc)
             return
+        self._saved_unsaved()
         self.say(f"已保存 {item_id} 的备注")
 
     def save_pending(self) -> None:
@@ -387,11 +480,6 @@ class VisitScreen(Screen[None]):
         if self._note_timer is not None:
             self._note_timer.stop()
         self._note_timer = self.set_timer(NOTE_SAVE_DELAY, self._save_note)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "note":
-            event.stop()
-            self.query_one("#items", DataTable).focus()
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         if event.input.id == "note":
@@ -415,13 +503,14 @@ class VisitScreen(Screen[None]):
             self.say(str(visits.VisitLocked()), error=True)
             return
         try:
-            saved = visits.answer(self.app.store, self.visit, item.id, value, template=self.template)
+            saved = visits.answer(self._saver(), self.visit, item.id, value, template=self.template)
         except visits.AnswerNotAllowed as exc:
             self.say(str(exc), error=True)
             return
         except UserError as exc:
             self._failed(exc)
             return
+        self._saved_unsaved()
         self._apply(saved)
         self.say(f"已保存：{item.id} {label(value)}")
         if value == AnswerValue.NOT_MET:
@@ -538,7 +627,7 @@ class VisitScreen(Screen[None]):
             self._apply(saved)
             self._show_status()
             self._show_item()
-            self.say("现场指导已完成，记录已转为只读")
+            self.say("现场指导已完成，记录已转为只读；按 a 填写主要做法和成效，按 m 生成反馈意见")
 
         pending = visits.incomplete_findings(self.findings)
         listed = "、".join(f.item_id or f.description[:8] for f in pending)
@@ -643,6 +732,22 @@ class VisitScreen(Screen[None]):
 
         issue_memo(self.app, self.visit, done)
 
+    def action_achievements(self) -> None:
+        from inspector.achievements import NOT_COMPLETED
+
+        from .achievements import AchievementsEditor
+
+        if not self.completed:
+            self.say(f"{NOT_COMPLETED}（所有条目作答后按 c 完成）", error=True)
+            return
+
+        def done(saved: Visit | None) -> None:
+            if saved is not None:
+                self.visit = saved
+                self.say("主要做法和成效已保存，生成反馈意见时采用")
+
+        self.app.push_screen(AchievementsEditor(self.visit, self.branch.name), done)
+
     # -------------------------------------------------------------- navigation
     def action_pockets(self) -> None:
         from .pockets import PocketScreen
@@ -652,4 +757,26 @@ class VisitScreen(Screen[None]):
 
     def action_back(self) -> None:
         self._save_note()
+        if self._stored is not None:
+            self.app.notify(
+                "本次现场指导有未能保存的作答和备注：已尽量留作草稿，再次打开时保存。",
+                title="未保存",
+                severity="warning",
+                timeout=15,
+            )
         self.app.pop_screen()
+
+
+class _WithPending:
+    """A store whose saves of one visit use `stored` as their base, so that
+    changes a refused save left in the visit are saved along with the next."""
+
+    def __init__(self, store: Store, stored: Visit) -> None:
+        self._store = store
+        self._stored = stored
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def save(self, record: Visit, *, base: Visit | None = None, at: Any = None) -> Visit:
+        return self._store.save(record, base=self._stored, at=at)

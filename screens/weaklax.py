@@ -14,10 +14,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
 
 from inspector import weaklax as wl
+from inspector.dates import hint
 from inspector.errors import EditConflict, UserError
 from inspector.labels import WEAKLAX_FIELDS as FIELD_LABELS
 from inspector.labels import choices, label
@@ -32,8 +33,10 @@ from inspector.visit import parse_date
 
 from .cjk import fullwidth
 from .conflict import conflict_message
+from .dialogs.form_screen import FormScreen
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
+from .tone import tone
 from .widgets.fixed_table import FixedTable
 
 _FIXED_COLUMNS = 2 + 6 + 2 * 4 + 2  # tick, id, cell padding, scrollbar
@@ -175,7 +178,7 @@ class WeakLaxScreen(Screen[None]):
         else:
             missing = wl.plan_problems(plan)
             if missing:
-                text.append("　尚缺：" + "、".join(missing), style="red")
+                text.append("　尚缺：" + "、".join(missing), style=tone("red"))
             text.append(f"\n目标任务：{fullwidth(plan.goal) or '—'}")
             text.append(f"\n整顿措施：{fullwidth(plan.measures) or '—'}")
             deadline = plan.deadline.isoformat() if plan.deadline else "—"
@@ -351,7 +354,7 @@ class WeakLaxScreen(Screen[None]):
                     )
                 )
 
-        self.app.push_screen(AcceptanceDialog(self.app.today(), self.app.settings.weaklax.acceptance_body), got)
+        self.app.push_screen(AcceptanceDialog(det, self.app.today(), self.app.settings.weaklax.acceptance_body), got)
 
     def action_close(self) -> None:
         from .dialogs.common import PromptDialog
@@ -402,8 +405,9 @@ class PlanEditor(RecordEditor[WeakLaxDetermination]):
                 yield Label("时限要求")
                 yield Input(
                     p.deadline.isoformat() if p.deadline else "",
-                    placeholder="2027-05-31",
+                    placeholder=hint(self.app.today()),
                     id="plan-deadline",
+                    classes="date",
                     compact=True,
                 )
                 yield Label("责任领导", classes="second")
@@ -436,7 +440,7 @@ class PlanEditor(RecordEditor[WeakLaxDetermination]):
         return wl.set_plan(self.app.store, self.original, det.plan)
 
 
-class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] | None"]):
+class AcceptanceDialog(FormScreen["tuple[AcceptanceResult, date, float | None] | None"]):
     """验收: a grade and a date (the score is optional: pass marks are local practice)."""
 
     DEFAULT_CSS = tcss("acceptance_dialog")
@@ -445,8 +449,9 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
         Binding("escape", "cancel", "取消", id="accept.cancel"),
     ]
 
-    def __init__(self, today: date, body: str) -> None:
+    def __init__(self, det: WeakLaxDetermination, today: date, body: str) -> None:
         super().__init__()
+        self.det = det
         self.today = today
         self.body = body
 
@@ -458,7 +463,9 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
                 yield Select(choices(AcceptanceResult), prompt="请选择", compact=True, id="accept-result")
             with Horizontal(classes="field-row"):
                 yield Label("验收日期")
-                yield Input(self.today.isoformat(), id="accept-date", compact=True)
+                yield Input(
+                    self.today.isoformat(), placeholder=hint(self.today), id="accept-date", classes="date", compact=True
+                )
             with Horizontal(classes="field-row"):
                 yield Label("得分")
                 yield Input("", placeholder="可空，0–100", id="accept-score", compact=True)
@@ -474,12 +481,24 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
     def on_mount(self) -> None:
         self.query_one("#accept-result", Select).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "accept-body":
+    def draft_key(self) -> tuple[str, str]:
+        return ("acceptance", self.det.id)
+
+    def draft_title(self) -> str:
+        return "软弱涣散党组织整顿验收"
+
+    def form_message(self, text: str) -> None:
+        self.query_one("#accept-error", Static).update(Text(text))
+
+    def enter_in(self, field: Input) -> None:
+        """Enter moves on; in the last field it saves."""
+        if field.id == "accept-body":
             self.action_save()
         else:
             self.focus_next()
+
+    def save_form(self) -> None:
+        self.action_save()
 
     def action_save(self) -> None:
         q = self.query_one
@@ -493,9 +512,7 @@ class AcceptanceDialog(ModalScreen["tuple[AcceptanceResult, date, float | None] 
                 q("#accept-body", Input).value,
             )
         except UserError as exc:
-            q("#accept-error", Static).update(Text(str(exc)))
+            self.form_message(str(exc))
             return
+        self.forget_draft()
         self.dismiss(accepted)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

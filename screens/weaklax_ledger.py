@@ -22,6 +22,7 @@ from inspector.models import WEAKLAX_ENDED, WeakLaxStatus
 from .cjk import fullwidth
 from .styles import tcss
 from .table_screen import TableScreen
+from .tone import tone
 from .widgets.fixed_table import FixedTable
 
 COLUMNS = (
@@ -53,10 +54,10 @@ def plan_brief(r: WeakLaxRow) -> str:
 def row_cells(r: WeakLaxRow) -> tuple[Text, ...]:
     return (
         Text(r.branch_name),
-        Text(label(r.status), style=_STATUS_STYLE[r.status]),
+        Text(label(r.status), style=tone(_STATUS_STYLE[r.status])),
         Text(fullwidth(r.criteria_text()) or "未勾选"),
         Text(fullwidth(plan_brief(r))),
-        Text(r.progress_text(), style="bold red" if r.findings_overdue else ""),
+        Text(r.progress_text(), style=tone("bold red") if r.findings_overdue else ""),
         Text(r.acceptance_text(), style="dim" if r.determination.acceptance_result is None else ""),
         Text(r.closed_text()),
     )

@@ -10,6 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import settings
+
+# Property tests check results, not speed: on a loaded 2-core machine an
+# example can take longer than hypothesis's 200 ms default without being wrong.
+settings.register_profile("inspector", deadline=None)
+settings.load_profile("inspector")
 
 TODAY = date(2026, 11, 26)
 

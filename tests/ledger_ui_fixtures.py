@@ -182,6 +182,6 @@ async def open_ledger(pilot, which: str = "ledger"):
     if which == "ledger" or which == "weaklax":
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False))
     else:
-        await wait_for(pilot, lambda: getattr(app.screen, "coverage", None) is not None)
+        await wait_for(pilot, lambda: getattr(app.screen, "late_reports", None) is not None)
     await pilot.pause()
     return app.screen

@@ -6,8 +6,9 @@ import pytest
 
 from inspector.models import Finding
 from inspector.store import Store
+from inspector.templates import template_of
 from tests.test_app_visit import burst
-from tests.visit_fixtures import BRANCH_ID, VISIT_ID, make_app, pilot_test, seed
+from tests.visit_fixtures import BRANCH_ID, VISIT_DAY, VISIT_ID, make_app, pilot_test, seed
 
 
 @pytest.fixture
@@ -359,10 +360,114 @@ def test_finish_refuses_a_not_met_without_finding_or_reason(root):
     ids = answer_all_but(root, 1)
     store = Store(root, "测试员")
     visit = store.visit(VISIT_ID, BRANCH_ID)
-    template = visits.template_of(store, visit)
+    template = template_of(store, visit)
     visit = visits.answer(store, visit, ids[-1], AnswerValue.NOT_MET)
     with pytest.raises(visits.FindingsMissing) as caught:
         visits.finish(store, visit, template, store.branch(BRANCH_ID))
     assert caught.value.item_ids == [ids[-1]]
     store.save(visits.finding_from_item(visit, template.item(ids[-1])))
     assert visits.finish(store, visit, template, store.branch(BRANCH_ID)).status.value == "completed"
+
+
+@pilot_test
+async def test_acceptance_dialog_keeps_the_order_of_a_burst(root):
+    from types import SimpleNamespace
+
+    from screens.weaklax import AcceptanceDialog
+
+    det = SimpleNamespace(id="00000000-0000-4000-8000-0000000000d1")  # the dialog needs only its id
+    app = make_app(root, lambda: AcceptanceDialog(det, VISIT_DAY, "县委组织部"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = pilot.app.screen
+        dialog.query_one("#accept-date").value = ""
+        dialog.query_one("#accept-date").focus()
+        await pilot.pause()
+        burst(pilot.app, [*"2016/12/30", "enter", "8", "0"])
+        await pilot.pause(0.3)
+        assert dialog.query_one("#accept-date").value == "2016/12/30"
+        assert dialog.query_one("#accept-score").value == "80"
+        assert "2016年12月30日 星期五" in str(dialog.query_one("#accept-date-echo").render())
+
+
+@pilot_test
+async def test_visit_note_keeps_the_order_of_a_burst(root):
+    from tests.test_app_visit import on_disk, opened, visit_app
+
+    async with visit_app(root).run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        item = screen.current_item.id
+        await pilot.press("e")
+        burst(pilot.app, ["a", "b", "c", "enter", "1"])
+        await pilot.pause(0.5)
+        assert screen.query_one("#note").value in ("", "abc")  # the cursor moved on after answering
+        stored_answer = on_disk(root).answers[item]
+        assert (stored_answer.value.value, stored_answer.note) == ("met", "abc")
+
+
+@pilot_test
+async def test_sighup_keeps_an_open_dialog_as_a_draft_offered_back(root):
+    from screens.dialogs.common import PromptDialog
+
+    def prompt():
+        return PromptDialog("撤销认定", "撤销理由（记入台账）：")
+
+    app = make_app(root, prompt)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_into(pilot, "#value", "经复核不符合认定标准")
+        pilot.app.save_pending()  # what the SIGHUP/SIGTERM handler does
+    (draft,) = Store(root, "测试员").drafts()
+    assert draft["title"] == "撤销认定" and draft["fields"]["value"] == "经复核不符合认定标准"
+    app = make_app(root, prompt)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert dialog.query_one("#value").value == "经复核不符合认定标准"
+        assert "已恢复" in str(dialog.query_one("#error").render())
+        await pilot.press("enter")
+        await pilot.pause()
+    assert Store(root, "测试员").drafts() == []  # submitted: the draft is gone
+
+
+@pilot_test
+async def test_a_typed_date_is_echoed_as_understood(root):
+    app = editor_app(root, a_finding(root))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = pilot.app.screen
+        editor.query_one("#deadline").value = ""
+        await type_into(pilot, "#deadline", "2017/1/5")
+        assert str(editor.query_one("#deadline-echo").render()) == "→ 2017年1月5日 星期四"
+        editor.query_one("#deadline").value = ""
+        await type_into(pilot, "#deadline", "2017年2月30日")
+        assert str(editor.query_one("#deadline-echo").render()) == "→ 无法识别为日期"
+
+
+@pilot_test
+async def test_a_new_finding_kept_at_exit_comes_back_on_the_same_item(root):
+    from inspector.visit import finding_from_item, template_of
+
+    def new_finding() -> Finding:  # each call has a new id, as each press of f does
+        store = Store(root, "测试员")
+        visit = store.visit(VISIT_ID, BRANCH_ID)
+        return finding_from_item(visit, template_of(store, visit).item("PLAN-01"))
+
+    first = new_finding()
+    async with editor_app(root, first, is_new=True).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await type_into(pilot, "#goal", "年底前报党委审核")
+        pilot.app.save_pending()  # what the SIGHUP/SIGTERM handler does (the deadline is fine: it saves)
+    again = new_finding()
+    assert again.id != first.id
+    assert Store(root, "测试员").drafts() == []  # saved, not kept
+    async with editor_app(root, again, is_new=True).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        pilot.app.screen.query_one("#deadline").value = "2001-01-01"  # before the finding: cannot be saved
+        await type_into(pilot, "#goal", "补齐计划")
+        pilot.app.save_pending()
+    (draft,) = Store(root, "测试员").drafts()
+    assert draft["kind"] == "new-finding"
+    async with editor_app(root, new_finding(), is_new=True).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert pilot.app.screen.query_one("#goal").value.endswith("补齐计划")

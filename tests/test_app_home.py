@@ -117,6 +117,7 @@ async def _import(tmp_path, encoding: str) -> list[str]:
         dialog = app.screen
         dialog.query_one("#path", Input).value = f"'{csv}'"
         await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.preview is not None)
         errors = str(dialog.query_one("#error-lines").render()).splitlines()
         assert dialog.query_one("#preview").row_count == 2
         assert len(Store(tmp_path / "d").branches()) == 5  # nothing written before confirming
@@ -255,19 +256,23 @@ async def test_help_lists_keys_of_current_screen(tmp_path):
 
         keys = dict((d, k) for k, d in bindings_of(app.screen.target))
         assert (
-            keys["新增党支部"] == "ctrl+n" and keys["导入支部名册（CSV）"] == "ctrl+o" and keys["帮助"].startswith("F1")
+            keys["新增一个党支部。"] == "ctrl+n"
+            and keys["从 CSV 文件导入党支部名册。"] == "ctrl+o"
+            and keys["打开本帮助，列出当前画面可用的按键。"].startswith("F1")
         )
         await pilot.press("escape")
         await pilot.press(*"dydzb", "enter")
         await pilot.pause()
         await pilot.press("f1")
         keys = dict((d, k) for k, d in bindings_of(app.screen.target))
-        assert keys["新建指导"] == "n" and keys["口袋党员"] == "p" and keys["打开"] == "回车"
+        pockets = "查看和登记本支部的口袋党员、失联党员和流动党员。"
+        assert keys["为本支部新建一次现场指导；已有进行中的指导时会先询问。"] == "n" and keys[pockets] == "p"
+        assert keys["打开光标所在的现场指导记录或问题。"] == "回车"
         # each line names the binding id that <data>/keymap.json rebinds
         from screens.dialogs.help import key_help
 
         ids = {desc: ids for _, desc, ids in key_help(app.screen.target)}
-        assert ids["新建指导"] == "branch.new_visit" and ids["口袋党员"] == "branch.pockets"
+        assert ids[pockets] == "branch.pockets"
 
 
 @pilot_test
@@ -282,6 +287,22 @@ async def test_command_palette_jumps_to_branch_by_initials(tmp_path):
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "BranchScreen")
         assert app.screen.branch_id == BRANCHES[4][0]
+
+
+@pilot_test
+async def test_command_palette_says_in_chinese_when_nothing_matches(tmp_path):
+    seed(tmp_path / "d")
+    app = make_app(tmp_path / "d")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _loaded(pilot, app, 5)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"qqqq")
+        await pilot.pause(1.0)  # past the palette's own half-second wait for "No matches found"
+        shown = " ".join(str(line.text) for line in app.screen._compositor.render_strips())
+        assert "没有名称或拼音首字母含「qqqq」的支部或功能" in shown and "No matches" not in shown
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
 
 
 @pilot_test

@@ -125,7 +125,7 @@ async def test_close_several_rows_records_who_and_refuses_the_responsible_person
         await pilot.press("m")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog)
-        await pilot.press("2")  # 已销号
+        await pilot.press("1")  # 已销号: the step forward comes first
         await pilot.pause()
         assert isinstance(app.screen, CloseDialog)
         app.screen.query_one("#verifier", Input).value = "刘老师"  # the person of one of them
@@ -153,7 +153,7 @@ async def test_a_refused_single_close_reopens_the_form_with_the_reason(tmp_path)
         screen.table.move_cursor(screen.table.index_of(FINDINGS[3][0]))
         await pilot.press("m")
         await pilot.pause()
-        await pilot.press("2")
+        await pilot.press("1")  # 已销号, the first choice at 待验收
         await pilot.pause()
         app.screen.query_one("#verifier", Input).value = "刘 老师"
         await pilot.press("ctrl+s")
@@ -307,4 +307,16 @@ async def test_the_command_palette_opens_each_committee_screen(tmp_path):
         # F1 lists the screen's keys with their Chinese names.
         from screens.dialogs.help import bindings_of
 
-        assert ("l", "整改台账") in bindings_of(app.screen)
+        assert ("l", "打开整改台账。") in bindings_of(app.screen)
+
+
+def test_m_offers_the_step_forward_first_and_reopening_last():
+    from types import SimpleNamespace
+
+    def offered(*statuses: S) -> list[str]:
+        rows = [SimpleNamespace(status=s) for s in statuses]  # move_targets reads only the status
+        return [label for _, label in move_targets(rows)]
+
+    assert offered(S.IN_PROGRESS) == ["待验收"]
+    assert offered(S.AWAITING_CHECK) == ["已销号（须填写验收人、验收日期、佐证材料）", "整改中（重新打开，须填写理由）"]
+    assert offered(S.NOT_STARTED, S.AWAITING_CHECK)[-1] == "整改中（重新打开，须填写理由）"

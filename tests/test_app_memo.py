@@ -216,9 +216,9 @@ async def test_help_lists_the_memo_keys(root):
 
     async with visit_app(root).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert ("m", "生成本次现场指导的反馈意见草稿（Word 公文）") in bindings_of(pilot.app.screen)
+        assert ("m", "生成本次现场指导的反馈意见草稿（Word 公文）。") in bindings_of(pilot.app.screen)
     async with make_app(root, lambda: BranchScreen(BRANCH_ID)).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         keys = dict((desc, key) for key, desc in bindings_of(pilot.app.screen))
-        assert keys["生成所选（或最近一次）已完成现场指导的反馈意见"] == "m"
-        assert keys["为本支部尚无最新反馈意见的全部已完成现场指导生成反馈意见"] == "a"
+        assert keys["生成所选（或最近一次）已完成现场指导的反馈意见。"] == "m"
+        assert keys["为本支部尚无最新反馈意见的全部已完成现场指导生成反馈意见。"] == "a"

@@ -25,6 +25,7 @@ from inspector.models import (
     WeakLaxStatus,
 )
 from inspector.settings import Settings, WeakLaxRules, save_settings
+from inspector.templates import template_of
 
 
 @pytest.fixture(scope="module")
@@ -189,13 +190,13 @@ def test_the_party_lesson_item_follows_the_committees_setting(store, general, pe
     """“A lesson every quarter is local practice: make it a setting.” The visit keeps the wording of its day."""
     save_settings(store.root, Settings(party_lessons_per_quarter=per_quarter))
     _, v = _visit(store, general, date(2016, 6, 1))
-    asked = visits.template_of(store, v)
+    asked = template_of(store, v)
     if text is None:
         assert "LESSON-05" not in {i.id for i in asked.items()}
     else:
         assert asked.item("LESSON-05").text == text
     save_settings(store.root, Settings(party_lessons_per_quarter=3))
-    assert visits.template_of(store, v) == asked
+    assert template_of(store, v) == asked
 
 
 def test_no_loaded_template_shows_a_placeholder(loaded):

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import time
+from datetime import date
 from pathlib import Path
 
 import orjson
@@ -25,12 +27,14 @@ import pytest
 from storage_samples import branch, data_files, finding, snapshot, visit
 
 from inspector.cli import main
+from inspector.ledger.rows import Ledger
 from inspector.models import Answer, AnswerValue, Finding
 from inspector.store import Store
 from inspector.store.files import Journal
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGSTOP (POSIX)")
 
+TODAY = date(2016, 12, 31)
 PLAIN_POINTS = ("before_replace", "after_replace")
 JOURNAL_POINTS = ("journal_written", "journal_renamed", "before_replace", "after_replace")
 
@@ -51,9 +55,14 @@ class World:
 
 
 def _plain_writer(store: Store, report: int, v, f) -> None:
-    """Answers, a counter and new findings, one save each, reported after return."""
+    """Answers, a counter and new findings, one save each, reported after
+    return; now and then it refreshes the derived caches, as a reader would."""
     bid = v.branch_id
     for i in range(1, 100_000):
+        if i % 5 == 0:
+            store.branch_summaries()  # rewrites cache/summaries.json
+            Ledger(store).rows(TODAY)
+            Ledger(store).save_cache()  # cache/ledger.json, whatever it holds
         step = i % 3
         if step == 0:
             cur = store.visit(v.id, bid)
@@ -118,6 +127,28 @@ def _kill(pid: int, pause: str | None, delay: float, report_path: Path) -> str:
     if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
         return "writer died before the kill"
     return ""
+
+
+def _derived_views(root: Path) -> tuple:
+    store = Store(root, "检查员")
+    return store.branch_summaries(), [(s.id, f) for s, f in Ledger(store).stored(TODAY)]
+
+
+def _derived_problems(root: Path) -> list[str]:
+    """The derived caches as a kill left them give what the branch files
+    give, as do damaged ones and none at all: they hold nothing of their own."""
+    cached = _derived_views(root)
+    problems = []
+    for name in ("summaries.json", "ledger.json"):
+        path = root / "cache" / name
+        if path.exists():
+            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    if _derived_views(root) != cached:
+        problems.append("damaged caches change what is listed")
+    shutil.rmtree(root / "cache")
+    if _derived_views(root) != cached:
+        problems.append("the caches as the kill left them disagree with the branch files")
+    return problems
 
 
 def _corrupt_files(root: Path) -> list[Path]:
@@ -228,6 +259,7 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path, capsy
         left = _temp_files(world.root)
         figures["temp_files_after_open"] += len(left)
         problems += [f"trial {n}: left after the next open: {p}" for p in left]
+        problems += [f"trial {n}: {x}" for x in _derived_problems(world.root)]
         if mode == "plain":
             lost = _lost_plain_saves(fresh, report, *trial)
         else:

@@ -233,7 +233,7 @@ def test_county_readers_agree_with_branch_reads(copy):
     fresh = Store(copy, "测试员")
     assert gone.id not in {f.id for f in fresh.all_findings()}
     assert len(fresh.all_findings()) == len(per_branch) - 1
-    assert {v["branch_id"] for v in fresh.all_visit_index()} <= set(fresh.branch_ids())
+    assert {v.branch_id for v in fresh.all_visit_index()} <= set(fresh.branch_ids())
 
 
 def test_app_refuses_to_start_without_a_terminal(tmp_path):
@@ -272,3 +272,38 @@ def test_demo_year_moves_the_demo(tmp_path, capsys):
     assert "日期截至 2017-12-31" in capsys.readouterr().out
     store = Store(tmp_path / "d")
     assert all(v.date.year == 2017 for b in store.branches() for v in store.visits(b.id))
+
+
+def test_branch_names_read_like_a_towns(demo_dir):
+    """Town offices under the town's name, each once; no village name before them."""
+    from inspector.demo import OFFICE_UNITS
+
+    store = Store(demo_dir, "演示")
+    town = store.committee().name.split("县")[1].removesuffix("委员会")
+    offices = [b.name for b in store.branches() if b.sector == Sector.PUBLIC_INSTITUTION]
+    assert offices and all(n.startswith(town) for n in offices)
+    for unit in OFFICE_UNITS[1:]:
+        assert sum(n == f"{town}{unit}党支部" for n in offices) <= 1
+    for b in store.branches():
+        assert "第二第" not in b.name and "村村" not in b.name
+
+
+def test_findings_and_weak_lax_evidence_agree_with_the_branch(tmp_path):
+    from inspector.demo import REMEDIES, SECRETARY_VACANT
+
+    store = Store(tmp_path / "data", "演示")
+    generate(store, N, 3, today=TODAY)  # a seed whose weak/lax branches were found out on visits
+    goals = {goal for pairs in REMEDIES.values() for goal, _ in pairs} | {SECRETARY_VACANT[1]}
+    checked = vacant = 0
+    for b in store.branches():
+        findings = store.findings(b.id)
+        assert all(f.goal in goals for f in findings)
+        vacancy = [f for f in findings if f.description.startswith("党支部书记长期缺职")]
+        assert bool(vacancy) <= (not b.secretary), b.name  # never for a branch with a secretary
+        vacant += bool(vacancy)
+        for det in store.weaklax(b.id):
+            for tick in det.criteria:
+                if tick.evidence.startswith("现场指导发现："):
+                    assert tick.evidence.removeprefix("现场指导发现：") in {f.description for f in findings}
+                    checked += 1
+    assert checked and vacant

@@ -229,7 +229,9 @@ def test_read_only_folder_for_real_with_a_bind_mount(copy, tmp_path):
 
 # ----------------------------------------------- 6. structurally wrong JSON
 def _first_branch_file(root: Path) -> Path:
-    return sorted((root / "branches").iterdir())[0] / "branch.json"
+    """The first branch file holding a finding (the damages below need one)."""
+    files = [folder / "branch.json" for folder in sorted((root / "branches").iterdir())]
+    return next(f for f in files if json.loads(f.read_text(encoding="utf-8")).get("finding"))
 
 
 def _wrong_finding_table(data):

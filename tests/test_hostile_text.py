@@ -21,6 +21,7 @@ from inspector.models import (
 )
 from inspector.roster import read_roster
 from inspector.store import Store
+from tests.home_fixtures import wait_for
 from tests.visit_fixtures import BRANCH_ID, VISIT_ID, make_app, pilot_test, seed
 
 CLOSE_ALL = "[/]问题"
@@ -160,13 +161,13 @@ async def test_roster_row_with_markup_crashed_the_preview(tmp_path):
         dialog = app.screen
         dialog.query_one("#path").value = str(path)
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: dialog.preview is not None)
         assert app.is_running and app.screen is dialog
         text = shown_text(dialog)
         assert f"{CLOSE_ALL}支部" in text and CLICK_QUIT in text
         assert "第3行：支部书记超过 2000 字" in text
     preview = read_roster(path, [])
-    assert preview.rows[0].branch.secretary == CLICK_QUIT
+    assert preview.rows[0].record.secretary == CLICK_QUIT  # type: ignore[attr-defined]
 
 
 def test_listings_printed_raw_escape_bytes(root, capsys):
@@ -210,3 +211,53 @@ async def test_controls_typed_in_a_form_were_saved_silently(tmp_path):
         assert any(n.message == CLEANED_NOTICE for n in app._notifications)
     (member,) = Store(tmp_path / "data", "x").pockets(BRANCH_ID)
     assert member.name == "张三]0;evil"
+
+
+def test_history_values_from_a_bundle_were_stored_raw(tmp_path):
+    """A bundle's change history (who, old and new values, the created record)
+    is cleaned like every other imported text: the history view and the
+    conflict list show it."""
+    import hashlib
+    import zipfile
+
+    import orjson
+    from sync_fixtures import bundle, new_store, seed
+
+    from inspector.sync.merge import import_bundle
+
+    server = new_store(tmp_path, "server", "县委张")
+    ids = seed(server)
+    finding = next(f for f in server.findings(ids["branch"]) if f.id == ids["f1"])
+    server.save(finding.model_copy(update={"description": "三会一课记录缺两次"}))
+    good = bundle(server, tmp_path, "good")
+    with zipfile.ZipFile(good) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    name = next(n for n in members if n.startswith("branches/"))
+    part = orjson.loads(members[name])
+    for change in part["changes"]:
+        change["who"] = HOSTILE
+        if change["field"] == "description":
+            change["old"] = change["new"] = HOSTILE
+        elif change["field"] == "*" and change["kind"] == "finding":
+            change["new"]["description"] = HOSTILE
+    members[name] = orjson.dumps(part)
+    hostile = tmp_path / "hostile.zip"
+    manifest = orjson.loads(members.pop("manifest.json"))
+    manifest["parts"][name] = {
+        "sha256": hashlib.sha256(members[name]).hexdigest(),
+        "size": len(members[name]),
+    }
+    with zipfile.ZipFile(hostile, "w") as zf:
+        zf.writestr("manifest.json", orjson.dumps(manifest))
+        for member, data in members.items():
+            zf.writestr(member, data)
+
+    laptop = new_store(tmp_path, "laptop", "王干事")
+    import_bundle(laptop, hostile)
+    stored = laptop.findings(ids["branch"])
+    history = [c for f in stored for c in laptop.history(f)]
+    assert history and {c.who for c in history} == {KEPT}
+    described = [c for c in history if c.field == "description"]
+    assert described and all(c.old == c.new == KEPT for c in described)
+    created = [c.new["description"] for c in history if c.field == "*"]
+    assert KEPT in created and all("\x1b" not in d and "\x00" not in d for d in created)

@@ -213,7 +213,7 @@ def test_sort_orders_follow_the_domain(county):
         S.AWAITING_CHECK,
         S.CLOSED,
     ]
-    assert sort_rows(rows, "deadline")[-1].deadline == ""  # no deadline goes last
+    assert sort_rows(rows, "deadline")[-1].deadline is None  # no deadline goes last
     # branches sort by pinyin: 城关镇 (c) before 实验 (s)
     assert [r.branch_name for r in sort_rows(rows, "branch")][:3] == ["城关镇第一村党支部"] * 3
     assert sort_rows(rows, "severity", descending=True)[0].severity == Severity.SERIOUS

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_SECTION
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
@@ -341,11 +342,22 @@ def test_outline_order_and_annex(store, tmp_path):
     assert when.paragraph_format.right_indent == Pt(64)  # sealed: date four characters from the right
     # the signer (8 characters) centred over the date (7 characters wide)
     assert signer.paragraph_format.right_indent == Pt(16 * 3.5)
-    annex = document.paragraphs[paras.index("附件")]
-    assert annex.paragraph_format.page_break_before
+    # the annex starts a section of its own on a new page, off the body's line grid
+    body, annex = document.sections
+    assert annex.start_type == WD_SECTION.NEW_PAGE and annex.footer.is_linked_to_previous
+    assert "docGrid" in body._sectPr.xml and "docGrid" not in annex._sectPr.xml
     (table,) = document.tables
     rows = [[c.text for c in r.cells] for r in table.rows]
-    assert rows[0] == ["序号", "问题类别", "问题描述", "整改目标", "整改措施", "责任领导", "具体\n责任人", "整改时限"]
+    assert rows[0] == [
+        "序号",
+        "问题\n类别",
+        "问题描述",
+        "整改目标",
+        "整改措施",
+        "责任\n领导",
+        "具体\n责任人",
+        "整改时限",
+    ]
     assert [r[:3] for r in rows[1:]] == [
         ["1", "思想", "部分党员自学笔记缺失"],
         ["2", "组织", "专题组织生活会未征求群众意见"],

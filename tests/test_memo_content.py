@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 import docx
 import pytest
 
+from inspector.achievements import section_phrases
 from inspector.checklist import load_templates, template_snapshot
 from inspector.documents import memo, memo_batch
 from inspector.documents.officialdoc import title_lines, title_shape
@@ -31,6 +32,7 @@ from inspector.models import (
     VisitStatus,
     WeakLaxDetermination,
 )
+from inspector.store import Store
 from inspector.visit import applicable_items, finding_from_item
 
 VISIT_DAY = date(2016, 11, 20)
@@ -154,10 +156,13 @@ def test_achievements_and_problems_never_share_an_item(store, tmp_path):
     inputs = memo.gather(store, visit)
     suggested = memo.suggest_achievements(inputs)
     assert 1 <= len(suggested) <= 5
-    failing_sections = {
-        s.title for s in TEMPLATE.sections if any(i.id in {f.item_id for f in inputs.findings} for i in s.items)
+    failed = {f.item_id for f in inputs.findings}
+    failing = {s.id for s in TEMPLATE.sections if any(i.id in failed for i in s.items)}
+    from_phrases = {
+        sid for sid, texts in section_phrases().items() for t in texts for a in suggested if a.startswith(t)
     }
-    assert not any(f"在{t}方面" in a for a in suggested for t in failing_sections)
+    assert len(from_phrases) == len(suggested) and not from_phrases & failing
+    assert memo.suggest_achievements(inputs) == suggested  # the same phrases every time
     # the inspector's own words win over the suggestion
     store.save(visit.model_copy(update={"achievements": "学习计划制定早、安排细\n党员参学率达到95%"}), base=visit)
     inputs = memo.gather(store, store.visit("v-1", "b-1"))
@@ -203,11 +208,22 @@ def test_24_character_title_is_a_trapezoid():
 
 
 @pytest.mark.parametrize(
-    "name", ["松湾村党支部", "城关镇第一社区党支部", "城关镇人民政府机关第二党支部", "城关镇财政所党支部"]
+    "name",
+    [
+        "松湾村党支部",
+        "城关镇第一社区党支部",
+        "城关镇人民政府机关第二党支部",
+        "城关镇财政所党支部",
+        "石桥镇农商银行支行党支部",
+        "驻广州李寨流动党员党支部",
+        "车站里社区第二党支部",
+    ],
 )
 def test_memo_titles_take_shape(name):
     lines = memo.memo_title(name)
     assert 2 <= len(lines) <= 3 and title_shape(lines) and min(map(len, lines)) >= 4
+    unit = name[name.rindex("第") :] if "第二党支部" in name else "党支部"
+    assert any(unit in line for line in lines)  # 党支部 (with its number) is never broken
     assert "".join(lines) == f"关于{name}“两学一做”学习教育现场指导情况的反馈意见"
 
 
@@ -244,3 +260,31 @@ def test_typical_memo_fits_six_pages(store, tmp_path, case, most):
     )
     pdf = (tmp_path / f"{case}.pdf").read_bytes()
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type/Page>") + pdf.count(b"/Type /Page>") <= most
+
+
+def test_number_sits_in_a_masthead_under_the_issuer(store, tmp_path):
+    """GB/T 9704-2012 7.2: the organ's mark in red, the 文号 centred two lines under it
+    with a red line under the number, the title two lines under the line."""
+    rec = memo.issue_memo(store, build(store, 5), numbered=True, out_dir=tmp_path, today=TODAY)
+    paras = docx.Document(rec.file).paragraphs
+    texts = [p.text for p in paras]
+    assert texts[:6] == ["中共城关镇委员会", "", "", "组字〔2016〕1号", "", ""]
+    assert texts[6].startswith("关于城关镇第一社区党支部")
+    mark, number = paras[0], paras[3]
+    assert mark.alignment == number.alignment == 1  # centred
+    assert {str(r.font.color.rgb) for r in mark.runs} == {"FF0000"}
+    assert 'w:color="FF0000"' in number._p.xml and "<w:bottom " in number._p.xml
+    other = Store(tmp_path / "other", "测试员")
+    draft = memo.write_memo(other, build(other, 0), path=tmp_path / "draft.docx", today=TODAY)
+    assert docx.Document(draft.file).paragraphs[0].text.startswith("关于")  # no 版头 without a number
+
+
+def test_the_paragraph_after_the_annex_table_cannot_spill_onto_a_blank_page(store, tmp_path):
+    """Word needs a paragraph after a table that ends the document; at one point high and
+    off the line grid it stays on the table's page even when the table fills it."""
+    _, document = document_of(store, tmp_path, "five")
+    body = document.element.body
+    last = body[-2]  # the element before the section properties
+    assert last.tag.endswith("}p") and last.getprevious().tag.endswith("}tbl")
+    xml = last.xml
+    assert 'w:snapToGrid w:val="0"' in xml and 'w:line="20" w:lineRule="exact"' in xml and 'w:sz w:val="2"' in xml

@@ -96,8 +96,8 @@ def test_release_folder_migrates_on_open_with_a_backup_of_every_file(old_folder,
     assert checked > 200
 
     capsys.readouterr()
-    assert main(["--data", str(old_folder), "check"]) == 0
-    assert "未发现问题" in capsys.readouterr().out
+    assert main(["--data", str(old_folder), "check"]) == 1
+    assert _check_problems(capsys.readouterr().out) == [RELEASED_RULE_BREAK]
     _assert_listings_as_released(capsys, old_folder)
 
 
@@ -111,13 +111,24 @@ def test_a_second_open_does_not_migrate_again(old_folder):
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in migrated} == migrated
 
 
+# The release's demo ticked a 农村/社区-only criterion for a branch of another
+# sector; `inspector check` reports that rule break and nothing else.
+RELEASED_RULE_BREAK = "勾选的认定标准 WL09 不适用于本支部的领域"
+
+
+def _check_problems(out: str) -> list[str]:
+    """The rule of each problem line `inspector check` printed, without the record and file it names."""
+    lines = [line for line in out.splitlines() if line and not line.startswith("检查完成")]
+    return [line.split("：")[1] for line in lines]
+
+
 def test_the_release_bundle_imports_into_a_new_folder(tmp_path, capsys):
     root = tmp_path / "new"
     assert main(["--data", str(root), "import", str(RELEASE / "bundle.zip")]) == 0
     _assert_listings_as_released(capsys, root)
     capsys.readouterr()
-    assert main(["--data", str(root), "check"]) == 0
-    assert "未发现问题" in capsys.readouterr().out
+    assert main(["--data", str(root), "check"]) == 1
+    assert _check_problems(capsys.readouterr().out) == [RELEASED_RULE_BREAK]
 
 
 def test_the_release_bundle_imports_into_the_migrated_release_folder_as_unchanged(old_folder, tmp_path, capsys):

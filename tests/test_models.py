@@ -21,6 +21,7 @@ from inspector.models import (
     FindingCategory,
     FindingStatus,
     LegalTrack,
+    Member,
     MemberKind,
     Sector,
     Severity,
@@ -116,7 +117,15 @@ def test_unknown_fields_are_refused():
 
 
 def test_every_record_has_a_uuid_and_a_tombstone():
-    made = [branch(), visit("b"), finding("b"), pocket("b"), weaklax("b"), Committee(name="某党委")]
+    made = [
+        branch(),
+        visit("b"),
+        finding("b"),
+        pocket("b"),
+        weaklax("b"),
+        Committee(name="某党委"),
+        Member(branch_id="b", name="张三"),
+    ]
     assert {type(r).kind for r in made} == set(RECORD_TYPES)
     for r in made:
         assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}", r.id)

@@ -338,3 +338,16 @@ def test_settings_staff_command_adds_lists_and_removes(tmp_path, capsys):
     assert "已在工作人员名单中" in capsys.readouterr().err
     assert main(["--data", data, "settings", "staff", "remove", "李干事"]) == 0
     assert load_settings(tmp_path / "data").staff == []
+
+
+def test_settings_are_written_by_the_store_under_the_folder_lock(tmp_path):
+    from inspector.errors import StoreBusy
+    from inspector.store.files import DataLock
+
+    store = Store(tmp_path / "data", "测试员", lock_timeout=0.2)
+    other = DataLock(store.root, timeout=0.2, user="另一位")
+    with other(), pytest.raises(StoreBusy):  # someone else holds the folder: the change waits, then says who
+        update_settings(store.root, store.lock, lambda s: s.with_staff_added("李干事"))
+    assert load_settings(store.root).staff == []
+    update_settings(store.root, store.lock, lambda s: s.with_staff_added("李干事"))
+    assert load_settings(store.root).staff == ["李干事"]

@@ -33,8 +33,8 @@ ROSTER = (
 def test_read_roster_in_each_encoding(encoded, label):
     preview = read_roster(encoded, [])
     assert preview.encoding == label
-    assert [r.branch.name for r in preview.rows] == ["第一党支部", "城关社区党支部"]
-    assert preview.rows[1].branch.sector == Sector.COMMUNITY and preview.rows[1].branch.has_leading_cadres
+    assert [r.record.name for r in preview.rows] == ["第一党支部", "城关社区党支部"]
+    assert preview.rows[1].record.sector == Sector.COMMUNITY and preview.rows[1].record.has_leading_cadres
     assert [str(e) for e in preview.errors] == [
         "第3行：支部名称不能为空",
         "第4行：所属领域「火星」无法识别，应为：" + "、".join(labels.labels(Sector)),
@@ -92,8 +92,8 @@ def test_roster_import_overwrote_a_clerks_edit_made_after_the_preview(tmp_path):
     clerk.save(stored.model_copy(update={"notes": "办事员的备注", "contact": "13900000000"}), base=stored)
     city = next(b for b in clerk.branches() if b.name == "城关社区党支部")
     clerk.save(city.model_copy(update={"secretary": "办事员改的书记"}), base=city)
-    rows = [r for r in preview.rows if r.branch.id == first.id]
-    rows[0].branch = rows[0].branch.model_copy(update={"members": 30})  # the roster changes another field
+    rows = [r for r in preview.rows if r.record.id == first.id]
+    rows[0].record = rows[0].record.model_copy(update={"members": 30})  # the roster changes another field
     rows[0].action = UPDATE
     result = import_roster(mine, preview)
     after = {b.name: b for b in Store(tmp_path).branches()}
@@ -112,7 +112,7 @@ def test_roster_cell_over_csv_limit_raised_csv_error():
 def test_roster_cell_over_2000_characters_is_a_row_error():
     preview = read_roster(("支部名称,备注\n第一党支部," + "长" * 2001 + "\n第二党支部,短\n").encode(), [])
     assert [str(e) for e in preview.errors] == ["第2行：备注超过 2000 字"]
-    assert [r.branch.name for r in preview.rows] == ["第二党支部"]
+    assert [r.record.name for r in preview.rows] == ["第二党支部"]
 
 
 def test_roster_over_20000_rows_is_refused():

@@ -78,8 +78,10 @@ async def _form_errors(pilot, root) -> None:
 
 async def _roster(pilot, root) -> None:
     await pilot.press("ctrl+o")
-    pilot.app.screen.query_one("#path", Input).value = "~/" + _csv(root).name  # HOME is the test's tmp folder
+    dialog = pilot.app.screen
+    dialog.query_one("#path", Input).value = "~/" + _csv(root).name  # HOME is the test's tmp folder
     await pilot.press("enter")
+    await wait_for(pilot, lambda: dialog.preview is not None)  # the file is read in a thread
 
 
 async def _new_visit(pilot, root) -> None:
@@ -104,3 +106,10 @@ STEPS = {
 def test_screen_snapshot(snap_compare, tmp_path, monkeypatch, name, size):
     monkeypatch.setenv("HOME", str(tmp_path))
     assert _run(snap_compare, tmp_path / f"{name}-{size[0]}", name, size, STEPS[name])
+
+
+def test_home_without_colour(snap_compare, tmp_path, monkeypatch):
+    """NO_COLOR: the cursor row is reversed and the 逾期 figure stands out by reverse, not a grey."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert _run(snap_compare, tmp_path / "nocolor", "home", (80, 24), _nothing)

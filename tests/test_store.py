@@ -132,18 +132,18 @@ def test_visit_index_follows_status_date_and_deletion(store):
     b = store.save(branch())
     v = store.save(visit(b.id))
     (entry,) = store.visit_index(b.id)
-    assert (entry["id"], entry["status"], entry["date"]) == (v.id, VisitStatus.DRAFT, "2026-11-20")
+    assert (entry.id, entry.status, entry.date) == (v.id, VisitStatus.DRAFT, date(2026, 11, 20))
     done = store.save(
         v.model_copy(update={"status": VisitStatus.COMPLETED, "completed_at": v.answers["study-plan"].at})
     )
     for s in (store, Store(store.root)):
         (entry,) = s.visit_index(b.id)
-        assert entry["status"] == VisitStatus.COMPLETED and entry["completed_at"] == ch.dump(done)["completed_at"]
+        assert entry.status == VisitStatus.COMPLETED and entry.completed_at == done.completed_at
         assert s.branch_summaries()[0].last_visit == date(2026, 11, 20)
     moved = store.save(done.model_copy(update={"date": date(2026, 11, 21)}))
-    assert store.visit_index(b.id)[0]["date"] == "2026-11-21"
+    assert store.visit_index(b.id)[0].date == date(2026, 11, 21)
     store.delete(moved)
-    assert store.visit_index(b.id)[0]["deleted"] is True
+    assert store.visit_index(b.id)[0].deleted is True
     assert Store(store.root).branch_summaries()[0].last_visit is None
 
 
@@ -191,14 +191,14 @@ def test_transaction_reads_see_staged_saves_and_commit_writes_all(store):
         assert store.pockets(b.id) == [p]
         assert store.visit(v.id) == v and store.visits(b.id) == [v]
         assert sorted(store.branch_ids()) == sorted([b0.id, b.id])
-        assert [e["id"] for e in store.visit_index(b.id)] == [v.id]
+        assert [e.id for e in store.visit_index(b.id)] == [v.id]
         assert [c.field for c in store.history(f1b)] == ["*", "goal"]
         assert not (store.branch_dir(b.id) / "branch.json").exists()  # nothing on disk yet
     for s in (store, Store(store.root)):
         assert s.findings(b.id) == [f1b, f2]
         assert s.pockets(b.id) == [p]
         assert s.visits(b.id) == [v]
-        assert [e["id"] for e in s.visit_index(b.id)] == [v.id]
+        assert [e.id for e in s.visit_index(b.id)] == [v.id]
     assert not (store.root / Journal.NAME).exists()
     assert not [n for n in os.listdir(store.branch_dir(b.id)) if n.endswith(".tmp")]
 
@@ -218,7 +218,7 @@ def test_aborted_transaction_leaves_disk_and_caches_unchanged(store):
         raise RuntimeError("boom")
     assert snapshot(store.root) == before
     assert store.findings(b.id) == [f]
-    assert store.visit(v.id) == v and store.visit_index(b.id)[0]["status"] == VisitStatus.DRAFT
+    assert store.visit(v.id) == v and store.visit_index(b.id)[0].status == VisitStatus.DRAFT
     assert store.branch_ids() == [b.id]
     f2 = store.save(f.model_copy(update={"goal": "之后保存"}))
     assert Store(store.root).findings(b.id) == [f2]

@@ -54,7 +54,7 @@ def test_first_import_adds_everything_with_history_and_template(pair, tmp_path):
     assert change_ids(laptop) == change_ids(server)
     visit = laptop.visit(ids["visit"])
     assert laptop.template_path(visit.template_id, visit.template_version, visit.template_hash).exists()
-    assert [v["id"] for v in laptop.visit_index(ids["branch"])] == [ids["visit"]]
+    assert [v.id for v in laptop.visit_index(ids["branch"])] == [ids["visit"]]
 
 
 def test_round_trip_laptop_server_laptop(pair, tmp_path):

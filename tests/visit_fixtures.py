@@ -42,7 +42,7 @@ def seed(root: Path) -> tuple[str, str]:
     return branch.id, visit.id
 
 
-def make_app(root: Path, screen: Callable[[], object] | None = None):
+def make_app(root: Path, screen: Callable[[], object] | None = None, *, read_only: bool = False):
     """The real app on `root`, opening `screen()` on start instead of offering
     to resume (tests of resuming pass no screen and get the offer)."""
     from screens.app import InspectorApp
@@ -57,7 +57,7 @@ def make_app(root: Path, screen: Callable[[], object] | None = None):
             if screen is not None:
                 self.push_screen(screen())
 
-    return OneScreenApp(Store(root, "测试员"))
+    return OneScreenApp(Store(root, "测试员", read_only=read_only))
 
 
 def pilot_test(fn):

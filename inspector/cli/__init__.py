@@ -31,6 +31,8 @@ COMMANDS = {
     "import": "inspector.cli.sync",
     "conflicts": "inspector.cli.sync",
     "settings": "inspector.cli.settings",
+    "reportback": "inspector.cli.reportback",
+    "roster": "inspector.cli.roster",
 }
 
 log = logging.getLogger("inspector")

@@ -101,7 +101,8 @@ def say(text: object = "", *, file: TextIO | None = None) -> None:
 
 
 def json_text(data: Any) -> str:
-    """Indented JSON of `data` that is safe on a terminal (see `escape_json`)."""
+    """Indented JSON of `data` that is safe on a terminal (see `escape_json`);
+    UTC times end in Z, as pydantic stores them."""
     import orjson
 
-    return escape_json(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+    return escape_json(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_UTC_Z).decode())

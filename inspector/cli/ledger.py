@@ -30,6 +30,7 @@ def register(sub) -> None:
         "--status", action="append", metavar="状态", help="未启动、整改中、待验收、已销号 或 未销号，可用逗号分隔多个"
     )
     p.add_argument("--branch", metavar="名称", help="党支部名称或拼音首字母（如 dyzb）")
+    p.add_argument("--person", metavar="姓名", help="只要此人任指导员或包联领导的党支部")
     p.add_argument("--sector", action="append", metavar="领域", help="支部所属领域，如 农村、社区")
     p.add_argument("--category", action="append", metavar="类别", help="问题类别，如 组织、作风")
     p.add_argument("--severity", action="append", metavar="程度", help="一般、较重、严重")
@@ -41,10 +42,12 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def filter_from_args(args: argparse.Namespace, summaries):
+def filter_from_args(args: argparse.Namespace, summaries, settings=None):
     """The LedgerFilter the options describe; unknown values are one Chinese error line."""
+    from inspector.assignments import branch_ids_of
     from inspector.ledger.rows import LedgerFilter, branches_matching, parse_enum_values, parse_statuses
     from inspector.models import FindingCategory, Sector, Severity
+    from inspector.settings import Settings
 
     try:
         branches: frozenset[str] = frozenset()
@@ -52,6 +55,13 @@ def filter_from_args(args: argparse.Namespace, summaries):
             branches = branches_matching(summaries, args.branch)
             if not branches:
                 raise ValueError(f"没有名称或拼音首字母包含「{args.branch}」的党支部")
+        if args.person:
+            mine = frozenset(branch_ids_of(settings or Settings(), args.person))
+            if not mine:
+                raise ValueError(f"{args.person}尚未负责任何党支部（用 inspector settings assign 指派）")
+            branches = branches & mine if branches else mine
+            if not branches:
+                raise ValueError(f"{args.person}负责的党支部中没有与「{args.branch}」相符的")
         if args.due_within is not None and args.due_within < 0:
             raise ValueError("--due-within 须为不小于 0 的天数")
         return LedgerFilter(
@@ -103,9 +113,9 @@ def run(args: argparse.Namespace) -> int:
     today = clock.today()
     ledger = Ledger(store)
     rows = ledger.rows(today)
-    flt = filter_from_args(args, ledger.summaries.values())
-    rows = sort_rows(apply_filter(rows, flt, today), column, descending=args.desc)
     settings = load_settings(store.root)
+    flt = filter_from_args(args, ledger.summaries.values(), settings)
+    rows = sort_rows(apply_filter(rows, flt, today), column, descending=args.desc)
     committee = store.committee()
     if fmt == "docx" and len(rows) > DOCX_ADVISED_ROWS:
         print(f"提示：{len(rows)} 条的 Word 台账篇幅很长，建议改用 Excel 工作簿（--format xlsx）。", file=sys.stderr)

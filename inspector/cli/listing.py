@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from inspector.labels import label
-from inspector.models import FindingStatus, VisitStatus
+from inspector.models import FindingCategory, FindingStatus, Severity, overdue_days
 from inspector.store import Store
 from inspector.text import show_controls
 
@@ -55,13 +55,13 @@ def visit_rows(store: Store) -> list[dict[str, Any]]:
     names = _names(store)
     rows = [
         {
-            "id": v["id"],
-            "branch_id": v.get("branch_id"),
-            "branch": names.get(v.get("branch_id", ""), ("", ""))[1],
-            "date": v.get("date"),
-            "status": label(VisitStatus(v["status"])) if v.get("status") else None,
-            "template_id": v.get("template_id"),
-            "completed_at": v.get("completed_at"),
+            "id": v.id,
+            "branch_id": v.branch_id,
+            "branch": names.get(v.branch_id, ("", ""))[1],
+            "date": v.date.isoformat(),
+            "status": label(v.status),
+            "template_id": v.template_id,
+            "completed_at": v.completed_at,  # written as stored, UTC as Z (see `json_text`)
         }
         for v in store.all_visit_index()
     ]
@@ -69,35 +69,43 @@ def visit_rows(store: Store) -> list[dict[str, Any]]:
 
 
 def finding_rows(store: Store, today: date, *, open_only: bool = False) -> list[dict[str, Any]]:
-    names = _names(store)
+    """From the ledger's stored texts (its derived cache): no Finding is built
+    for a listing, which at county scale is most of its time."""
+    from inspector.ledger.rows import Ledger
+
+    shown = {e.value: label(e) for enum in (FindingCategory, Severity, FindingStatus) for e in enum}
     rows = []
-    for f in store.all_findings():
-        if open_only and f.status is FindingStatus.CLOSED:
+    key: dict[str, tuple[str, str, str, str]] = {}
+    for s, f in Ledger(store).stored(today):
+        closed = f["status"] == FindingStatus.CLOSED
+        if open_only and closed:
             continue
+        deadline = f["deadline"] or None
         rows.append(
             {
-                "id": f.id,
-                "branch_id": f.branch_id,
-                "branch": names.get(f.branch_id, ("", ""))[1],
-                "category": label(f.category),
-                "severity": label(f.severity),
-                "description": f.description,
-                "found_on": f.found_on.isoformat(),
-                "goal": f.goal,
-                "measures": f.measures,
-                "deadline": f.deadline.isoformat() if f.deadline else None,
-                "leader": f.responsible.leader,
-                "person": f.responsible.person,
-                "status": label(f.status),
-                "overdue_days": f.overdue_days(today),
-                "progress": f.progress,
-                "verifier": f.verifier,
-                "verified_on": f.verified_on.isoformat() if f.verified_on else None,
-                "visit_id": f.visit_id,
-                "item_id": f.item_id,
+                "id": f["id"],
+                "branch_id": s.id,
+                "branch": s.name,
+                "category": shown[f["category"]],
+                "severity": shown[f["severity"]],
+                "description": f["description"],
+                "found_on": f["found_on"],
+                "goal": f["goal"],
+                "measures": f["measures"],
+                "deadline": deadline,
+                "leader": f["leader"],
+                "person": f["person"],
+                "status": shown[f["status"]],
+                "overdue_days": overdue_days(date.fromisoformat(deadline) if deadline else None, today, closed=closed),
+                "progress": f["progress"],
+                "verifier": f["verifier"],
+                "verified_on": f["verified_on"] or None,
+                "visit_id": f["visit_id"] or None,
+                "item_id": f["item_id"] or None,
             }
         )
-    return sorted(rows, key=lambda r: (names.get(r["branch_id"], ("", ""))[0], r["branch"], r["found_on"], r["id"]))
+        key[f["id"]] = (s.initials, s.name, f["found_on"], f["id"])
+    return sorted(rows, key=lambda r: key[r["id"]])
 
 
 # ----------------------------------------------------------------- tables

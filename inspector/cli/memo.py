@@ -9,6 +9,7 @@ from pathlib import Path
 
 from inspector.documents.memo import criteria_texts, gather, issue_memo, long_notes, write_memo
 from inspector.documents.memo_batch import write_all
+from inspector.models import VisitKind
 
 
 class ProgressBar:
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         for o in [o for o in outcomes if o.status == "failed"][:20]:
             say(f"失败：{o.visit_id}：{o.message}", file=sys.stderr)
         issued = f"，已印发（不重新生成）{count['issued']} 份" if count["issued"] else ""
-        skipped = f"，已重新打开而跳过 {count['skipped']} 份" if count["skipped"] else ""
+        skipped = f"，跳过（已重新打开或属回头看）{count['skipped']} 份" if count["skipped"] else ""
         print(
             f"已生成 {count['written']} 份，已是最新 {count['current']} 份{issued}{skipped}，失败 {count['failed']} 份。"
             f"输出目录：{Path(args.out_dir).absolute()}"
@@ -106,6 +107,16 @@ def run(args: argparse.Namespace) -> int:
     out_dir = None
     if target is not None and target.is_dir():
         out_dir, target = target, None
+    if visit.visit_kind == VisitKind.RETURN:
+        from inspector.documents.followup_memo import write_followup_memo
+
+        if issuing:
+            print("错误：回头看反馈意见不印发编号，请去掉 issue", file=sys.stderr)
+            return 2
+        say(
+            f"已生成回头看反馈意见：{write_followup_memo(store, visit, path=target, out_dir=out_dir, force=args.force)}"
+        )
+        return 0
     inputs = gather(store, visit, criteria=criteria_texts(store.root, extra))
     for where in long_notes(inputs):
         say(f"提示：{where} 的记录超过 500 字，未写入反馈意见，请概括后写入", file=sys.stderr)

@@ -35,7 +35,7 @@ class Kind(Enum):
 
     TEXT = "text"
     LONG = "long"  # wraps inside its column
-    DATE = "date"  # an ISO date in the ledger, a real date in the sheet
+    DATE = "date"  # a real date in the sheet
     NUMBER = "number"
 
 
@@ -71,9 +71,9 @@ _WIDE = frozenset("WFA")
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 
 
-def _serial(iso: str) -> int:
+def _serial(day: date) -> int:
     """The day as Excel counts it (what a date cell holds under its number format)."""
-    return date.fromisoformat(iso).toordinal() - _EXCEL_EPOCH
+    return day.toordinal() - _EXCEL_EPOCH
 
 
 def _letter(index: int) -> str:

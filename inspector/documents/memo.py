@@ -35,9 +35,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from inspector import clock
+from inspector.achievements import MAX_ACHIEVEMENTS, MAX_LINE_CHARS, MIN_ACHIEVEMENTS, contradicted, phrase
+from inspector.achievements import lines as written_lines
 from inspector.documents.officialdoc import (
     PLAIN,
     Column,
@@ -46,6 +47,7 @@ from inspector.documents.officialdoc import (
     add_body,
     add_heading1,
     add_heading2,
+    add_masthead,
     add_paragraph,
     add_signature,
     add_table,
@@ -88,7 +90,7 @@ if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate
 
 # Bump when the layout or wording changes, so existing memos stop being current.
-MEMO_FORMAT = 2
+MEMO_FORMAT = 3
 PLAN_NAME = "《关于在全体党员中开展“学党章党规、学系列讲话，做合格党员”学习教育方案》"
 DEFAULT_SIGNER = "基层党委"
 
@@ -180,7 +182,7 @@ def gather(
     `criteria` (weak/lax criterion id -> text) and `template` may be passed
     in by callers that write many memos, to avoid reloading them."""
     from inspector import weaklax as wl
-    from inspector.visit import template_of
+    from inspector.templates import template_of
 
     settings = settings or load_settings(store.root)
     branch = store.branch(visit.branch_id)
@@ -220,7 +222,6 @@ _AREAS = (FindingCategory.IDEOLOGY, FindingCategory.ORGANISATION, FindingCategor
 MEMBERS_THEME = "members"
 #: Notes longer than this are not pasted into a memo: the inspector summarises them.
 LONG_NOTE_CHARS = 500
-MAX_ACHIEVEMENTS = 5
 MAX_REQUIREMENTS = 5
 #: The plan's section on the 组织关系排查 (and weak/lax rectification).
 INVENTORY_BASIS = "四、2"
@@ -244,7 +245,7 @@ _REQUIREMENTS = {
     "经教育仍不改正的，按照有关规定稳妥处置。",
 }
 _RECTIFY = "抓好问题整改。对照问题清单逐项整改，完成一项、销号一项，整改情况及时记入整改台账。"
-_CONSOLIDATE = "巩固学习教育成果。坚持问题导向，推动学习教育常态化、制度化，确保取得实效。"
+_CONSOLIDATE = "巩固学习教育成果。坚持问题导向，推动学习教育常态化、制度化。"
 
 
 def theme_of(category: FindingCategory) -> FindingCategory | str:
@@ -310,15 +311,17 @@ def _short_note(text: str) -> str:
     return text if len(text) <= LONG_NOTE_CHARS else ""
 
 
-_VERDICTS = ("工作扎实有序", "做法较为规范", "落实情况较好")
-
-
 def suggest_achievements(inputs: MemoInputs) -> list[str]:
-    """Up to five achievements, one per checklist section fully met, in
-    summary prose: never an item's requirement. A section counts only when
-    every applicable item that was due is 符合, no open finding of the branch
-    concerns it, no ticked weak/lax criterion is tied to one of its items,
-    and (for the plan's 四、2 sections) no 口袋 or 失联 member is open."""
+    """Up to five achievements, one per checklist section met, in the
+    section's phrase (`inspector/achievements.py`): never an item's
+    requirement. A section counts when every applicable item that was due
+    is 符合, no open finding of the branch concerns it, no ticked weak/lax
+    criterion is tied to one of its items or contradicts it
+    (`achievements.contradicted`), and (for the plan's 四、2 sections) no
+    口袋 or 失联 member is open. When fewer than three sections are fully
+    met, sections of three or more items with one 基本符合 fill up to three
+    (published memos name 3–5). A section without a phrase (a committee's
+    own checklist) is named plainly."""
     from inspector.visit import applicable_items
 
     visit = inputs.visit
@@ -327,29 +330,34 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
     flagged |= {f.item_id for f in inputs.findings if f.item_id}
     inventory = _inventory(inputs, inputs.visit.date)
     lost = bool(inventory and (inventory[0][MemberKind.POCKET] or inventory[0][MemberKind.LOST_CONTACT]))
-    out: list[str] = []
-    for section in inputs.template.sections:
-        if lost and section.basis == INVENTORY_BASIS:  # members out of reach contradict it
+    excluded = contradicted([*inputs.criteria, *flagged], out_of_reach=lost)
+    full: list[tuple[int, str]] = []
+    mostly: list[tuple[int, str]] = []
+    for n, section in enumerate(inputs.template.sections):
+        if section.id in excluded or (lost and section.basis == INVENTORY_BASIS):
             continue
         items = [i for i in section.items if i.id in applicable and i.is_due(visit.date)]
-        answers = [visit.answers.get(i.id) for i in items]
-        if not items or any(a is None or a.value != AnswerValue.MET for a in answers):
+        answers = [a for a in (visit.answers.get(i.id) for i in items) if a is not None]
+        if not items or len(answers) < len(items) or any(i.id in flagged for i in items):
             continue
-        if any(i.id in flagged or (i.weaklax and i.weaklax in inputs.criteria) for i in items):
+        if any(i.weaklax and i.weaklax in inputs.criteria for i in items):
             continue
-        facts = [n for n in (_short_note(a.note) for a in answers if a) if n][:2]
-        verdict = _VERDICTS[len(out) % len(_VERDICTS)]
-        text = f"在{_name(section.title)}方面，{verdict}，检查的{len(items)}项内容均符合要求"
-        out.append(text + (f"，{'；'.join(facts)}" if facts else "") + "。")
-        if len(out) == MAX_ACHIEVEMENTS:
-            break
-    return out
+        met = [a for a in answers if a.value == AnswerValue.MET]
+        partly = sum(1 for a in answers if a.value == AnswerValue.PARTLY_MET)
+        if len(met) + partly < len(items) or partly > (1 if len(items) >= 3 else 0):
+            continue
+        facts = [t for t in (_short_note(a.note) for a in met) if t][:2]
+        plain = f"在{_name(section.title)}方面，检查的{len(items)}项内容{'基本' if partly else '均'}符合要求"
+        text = (phrase(section.id, visit.id) or plain) + (f"，{'；'.join(facts)}" if facts else "") + "。"
+        (mostly if partly else full).append((n, text))
+    chosen = full[:MAX_ACHIEVEMENTS] + mostly[: max(0, MIN_ACHIEVEMENTS - len(full))]
+    return [text for _, text in sorted(chosen)]
 
 
 def achievements(inputs: MemoInputs) -> list[str]:
     """What the inspector wrote in the visit, one per line; else the suggestion."""
-    written = [_sentence(line) for line in clean_text(inputs.visit.achievements).split("\n")]
-    written = [line + "。" for line in written if line and len(line) <= LONG_NOTE_CHARS]
+    written = [_sentence(line) for line in written_lines(inputs.visit.achievements)]
+    written = [line + "。" for line in written if line and len(line) <= MAX_LINE_CHARS]
     return written[:MAX_ACHIEVEMENTS] or suggest_achievements(inputs)
 
 
@@ -390,7 +398,13 @@ class _Writer:
         add_body(self.doc, text, fonts=self.fonts)
 
 
-_NAME_WORDS = re.compile(r"(?:(?<=[镇乡村局所站厂司校院])|(?<=街道|社区|中心))(?=..)|(?=党支部$|党总支$|党委$|支部$)")
+# A branch name's words: the town (…镇, …乡, …街道) and the unit stay whole,
+# and 党支部 with its number (第二党支部) is one word, never broken.
+_NUMERAL = "[一二三四五六七八九十]"
+_NAME_WORDS = re.compile(
+    rf"(?:(?<=[镇乡])|(?<=街道))(?=..)"
+    rf"|(?<!第{_NUMERAL})(?<!第{_NUMERAL}{_NUMERAL})(?=(?:第{_NUMERAL}+)?(?:党支部|党总支|党委)$)"
+)
 
 
 def memo_title(branch_name: str) -> list[str]:
@@ -405,8 +419,7 @@ def build_document(inputs: MemoInputs, today: date, *, number: str = ""):
     name = _name(inputs.branch.name)
     findings = ordered_findings(inputs)
     if number:
-        add_paragraph(w.doc, number, PLAIN, fonts=w.fonts).alignment = WD_ALIGN_PARAGRAPH.CENTER
-        add_blank(w.doc)
+        add_masthead(w.doc, _name(inputs.signer), number, fonts=w.fonts)
     add_title(w.doc, memo_title(name), fonts=w.fonts)
     add_paragraph(w.doc, f"{name}：", PLAIN, fonts=w.fonts)
     visit = inputs.visit
@@ -526,6 +539,9 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inven
         )
     themed = [_REQUIREMENTS[t] for t in dict.fromkeys(theme_of(f.category) for f in findings)]
     items = fixed[:1] + themed[: MAX_REQUIREMENTS - len(fixed)] + fixed[1:]
+    upcoming = _upcoming(inputs)
+    if upcoming and len(items) < MAX_REQUIREMENTS:
+        items.append(f"抓好后续工作。{upcoming}等工作尚未到时间节点，要提前谋划、按时完成，确保取得实效。")
     if len(items) < 3:
         items.append(_CONSOLIDATE)
     for k, text in enumerate(items, 1):
@@ -535,14 +551,24 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inven
         w.p(f"请于收到本意见后{days}日内将整改落实情况书面报送{_name(inputs.signer)}。")
 
 
+def _upcoming(inputs: MemoInputs) -> str:
+    """The sections of the time-bound duties not yet due at the visit (七一 lessons, year-end meetings)."""
+    from inspector.visit import applicable_items
+
+    items = applicable_items(inputs.template, inputs.branch)
+    titles = (_name(inputs.template.section_of(i.id).title) for i in items if not i.is_due(inputs.visit.date))
+    return "、".join(dict.fromkeys(titles))
+
+
 ANNEX_COLUMNS = (
-    Column("序号", 9, "center"),
-    Column("问题类别", 14, "center"),
-    Column("问题描述", 33),
-    Column("整改目标", 22),
-    Column("整改措施", 26),
-    Column("责任领导", 16, "center"),
-    Column("具体\n责任人", 16, "center"),
+    Column("序号", 8, "center"),
+    Column("问题\n类别", 12, "center"),
+    Column("问题描述", 34),
+    Column("整改目标", 24),
+    Column("整改措施", 30),
+    # A three-character name at 10.5 pt is 11 mm, plus the cell margins.
+    Column("责任\n领导", 14, "center"),
+    Column("具体\n责任人", 14, "center"),
     Column("整改时限", 20, "center"),
 )
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from inspector import clock
 from inspector.documents.memo import criteria_texts, gather, is_current, issued, write_memo
 from inspector.errors import StoreError
-from inspector.models import VisitStatus
+from inspector.models import VisitKind, VisitStatus
 from inspector.settings import load_settings
 from inspector.store import Store
 from inspector.store.files import ensure_dir
@@ -38,9 +38,7 @@ def completed_visits(store: Store) -> list[tuple[str, str]]:
             index = store.visit_index(bid)
         except StoreError:
             continue
-        out.extend(
-            (bid, v["id"]) for v in index if not v.get("deleted") and v.get("status") == VisitStatus.COMPLETED.value
-        )
+        out.extend((bid, v.id) for v in index if not v.deleted and v.status is VisitStatus.COMPLETED)
     return out
 
 
@@ -57,12 +55,14 @@ class _Batch:
         self.templates: dict[tuple[str, str, str], ChecklistTemplate] = {}
 
     def one(self, bid: str, vid: str) -> Outcome:
-        from inspector.visit import template_of
+        from inspector.templates import template_of
 
         try:
             visit = self.store.visit(vid, bid)
             if visit.status != VisitStatus.COMPLETED:  # reopened since the index was read
                 return Outcome(vid, "skipped", message="未完成")
+            if visit.visit_kind != VisitKind.GUIDANCE:  # a 回头看 has its own memo (`followup_memo.py`)
+                return Outcome(vid, "skipped", message="回头看")
             done = issued(visit)
             if done is not None:  # a signed snapshot: never regenerated
                 return Outcome(vid, "issued", done.file)

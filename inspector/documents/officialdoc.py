@@ -707,11 +707,63 @@ def add_blank(doc: Document) -> Paragraph:
     return Paragraph(p, doc)
 
 
+# 版头 (GB/T 9704-2012 7.2): the issuing organ's mark in red, at most this
+# size, shrunk so that a long name stays on one line of the 版心 (156 mm).
+MASTHEAD_MAX_SIZE = 30.0
+TEXT_WIDTH_PT = 156 / 25.4 * 72
+RED = "FF0000"
+
+
+def add_masthead(doc: Document, issuer: str, number: str, *, fonts: MemoFonts) -> None:
+    """The 版头 of a numbered document (GB/T 9704-2012 7.2.4, 7.2.5, 7.2.7):
+    the 发文机关标志 (the organ's full name, red 小标宋, centred); the
+    发文字号 centred two lines under it (3号 仿宋, a 下行文); a red
+    separator line as wide as the 版心 about 4 mm under the number. The
+    title follows two lines under the line (7.3.1)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml import parse_xml
+    from docx.shared import Pt, RGBColor
+
+    size = min(MASTHEAD_MAX_SIZE, float(int(TEXT_WIDTH_PT * 0.95 / max(1.0, text_width_em(issuer)))))
+    mark = add_paragraph(doc, issuer, PLAIN, fonts=fonts, font="title", size=size)
+    mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    mark.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    mark.paragraph_format.line_spacing = Pt(max(LINE_PITCH, size * 1.4))  # a grid line would clip it
+    for run in mark.runs:
+        run.font.color.rgb = RGBColor.from_string(RED)
+    add_blank(doc)
+    add_blank(doc)
+    line = add_paragraph(doc, number, PLAIN, fonts=fonts, size=SIZE_3)
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # The border sits under the line box; 4 pt more puts it ~4 mm under the glyphs.
+    border = f'<w:pBdr xmlns:w="{W_NS}"><w:bottom w:val="single" w:sz="12" w:space="4" w:color="{RED}"/></w:pBdr>'
+    paragraph_element(line).get_or_add_pPr().append(parse_xml(border))
+    add_blank(doc)
+    add_blank(doc)
+
+
 def add_annex_mark(doc: Document, text: str = "附件", *, fonts: MemoFonts) -> Paragraph:
-    """ "附件" at the top left of a new page, in 3号 黑体 (GB/T 9704 8)."""
-    para = add_paragraph(doc, text, PLAIN, fonts=fonts, font="heading1", size=SIZE_3)
-    para.paragraph_format.page_break_before = True
-    return para
+    """ "附件" at the top left of a new page, in 3号 黑体 (GB/T 9704 8).
+
+    The annex is a section of its own (a new page; footers and page numbers
+    carry on) without the body's line grid: on the grid LibreOffice gives
+    the paragraph Word needs after the annex table a full line, which is a
+    blank last page whenever the table fills its page."""
+    from copy import deepcopy
+
+    from docx.oxml.ns import qn
+
+    # The body's section ends with its last paragraph (python-docx's
+    # add_section would add an empty one, which can spill onto a page of its own).
+    body = doc.element.body
+    ending = body.find(qn("w:sectPr"))
+    annex = deepcopy(ending)
+    for child in list(annex):
+        if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:docGrid")):
+            annex.remove(child)  # footers carry on from the body's section
+    paragraph_element(doc.paragraphs[-1]).get_or_add_pPr().append(ending)
+    body.append(annex)
+    return add_paragraph(doc, text, PLAIN, fonts=fonts, font="heading1", size=SIZE_3)
 
 
 def add_signature(doc: Document, signer: str, on: date, *, fonts: MemoFonts, sealed: bool = True) -> None:
@@ -780,7 +832,7 @@ def add_table(
     out = [
         f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+        '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
         "</w:tblPr><w:tblGrid>",
         *(f'<w:gridCol w:w="{w}"/>' for w in widths),
@@ -814,8 +866,16 @@ def add_table(
         out.append("</w:tr>")
     out.append("</w:tbl>")
     _append_block(doc, parse_xml("".join(out)))
-    # Word wants a paragraph after a table that ends a document or section.
-    add_blank(doc)
+    # Word wants a paragraph after a table that ends a document or section;
+    # one point high, so that a table filling its last page leaves no blank page after it.
+    _append_block(
+        doc,
+        parse_xml(
+            f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{style_id(PLAIN)}"/>'
+            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+            '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
+        ),
+    )
 
 
 def set_properties(doc: Document, *, title: str, author: str, when: date) -> None:

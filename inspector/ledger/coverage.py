@@ -17,6 +17,7 @@ from inspector.errors import UserError
 from inspector.labels import label
 from inspector.ledger.rows import Ledger, LedgerRow
 from inspector.models import FindingStatus, Sector, Stage, VisitStatus
+from inspector.pinyin import sort_key
 from inspector.store import Store
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -98,11 +99,10 @@ def attended_stages(store: Store, branch_id: str) -> dict[Stage, date]:
     visit attended, each with the first such visit's date (from the branch's visit index)."""
     out: dict[Stage, date] = {}
     for entry in store.visit_index(branch_id):
-        if entry.get("deleted") or entry.get("status") != VisitStatus.COMPLETED:
+        if entry.deleted or entry.status != VisitStatus.COMPLETED:
             continue
-        on = date.fromisoformat(entry["date"])
-        for code in entry.get("stages") or ():
-            stage = Stage(code)
+        on = entry.date
+        for stage in entry.stages:
             if stage not in out or on < out[stage]:
                 out[stage] = on
     return out
@@ -155,7 +155,7 @@ class CoverageReport:
         if row.status != FindingStatus.CLOSED:
             return None
         if row.verified_on:
-            return date.fromisoformat(row.verified_on)
+            return row.verified_on
         hit = self._closed_on.get(row.id)
         if hit is None or hit[0] is not row:  # rows are rebuilt when their branch file changes
             changes = self.store.raw_changes("finding", row.id, row.branch_id)
@@ -175,8 +175,8 @@ class CoverageReport:
         counts = {k: MonthCount(k) for k in keys}
         quarter = (today.month - 1) // 3
         out = Coverage(today=today, not_visited_days=limit)
-        for s in sorted(self.ledger.summaries.values(), key=lambda s: (s.initials, s.name)):
-            dates = [date.fromisoformat(d) for d in self.ledger.visit_dates(s.id)]
+        for s in sorted(self.ledger.summaries.values(), key=lambda s: sort_key(s.name, s.pinyin)):
+            dates = self.ledger.visit_dates(s.id)
             past = [d for d in dates if d <= today]
             last = past[-1] if past else None
             days = (today - last).days if last else None
@@ -199,7 +199,7 @@ class CoverageReport:
                 if (k := f"{d.year:04d}-{d.month:02d}") in counts:
                     counts[k].visits += 1
         for r in rows:
-            if (k := r.found_on[:7]) in counts:
+            if (k := f"{r.found_on.year:04d}-{r.found_on.month:02d}") in counts:
                 counts[k].opened += 1
             closed = self.closed_on(r)
             if closed and (k := f"{closed.year:04d}-{closed.month:02d}") in counts:

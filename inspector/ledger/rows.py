@@ -13,16 +13,17 @@ completed visit dates ride along, so coverage needs no second pass.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from inspector import clock, labels
 from inspector.errors import StoreError, UserError
 from inspector.models import Finding, FindingCategory, FindingStatus, Sector, Severity, VisitStatus, overdue_days
-from inspector.pinyin import matches
+from inspector.pinyin import matches, sort_key
 from inspector.store import BranchSummary, Store
 
 E = TypeVar("E", bound=StrEnum)
@@ -54,7 +55,7 @@ _NO_DATE = 10**7  # sorts after every real date ordinal
 
 
 # Finding fields a row keeps, in the order the ledger cache stores them.
-_FIELDS = (
+FIELDS = (
     "id",
     "category",
     "severity",
@@ -70,9 +71,11 @@ _FIELDS = (
     "verified_on",
     "found_on",
     "deadline",
+    "visit_id",
+    "item_id",
 )
-_CACHE_VERSION = [3, *_FIELDS, *sorted(Finding.model_fields)]  # a model change discards the cache
-_SHOWN = tuple(f for f in _FIELDS if f not in ("id", "progress"))
+_CACHE_VERSION = [3, *FIELDS, *sorted(Finding.model_fields)]  # a model change discards the cache
+_SHOWN = tuple(f for f in FIELDS if f not in ("id", "progress", "visit_id", "item_id"))
 _CLOSED = FindingStatus.CLOSED
 _COMPLETED = VisitStatus.COMPLETED
 # Stored code -> member by a dict lookup: a row is built per finding (~50,000 at county scale).
@@ -98,6 +101,8 @@ def _values(f: Finding) -> list[str]:
         f.verified_on.isoformat() if f.verified_on else "",
         f.found_on.isoformat(),
         f.deadline.isoformat() if f.deadline else "",
+        f.visit_id or "",
+        f.item_id or "",
     ]
 
 
@@ -121,9 +126,9 @@ class LedgerRow:
     person: str
     evidence: str
     verifier: str
-    verified_on: str
-    found_on: str
-    deadline: str
+    verified_on: date | None
+    found_on: date
+    deadline: date | None
     deadline_ord: int
     overdue: int
     search: str
@@ -139,9 +144,12 @@ class LedgerRow:
             case "verifier":
                 if not self.verifier:
                     return ""
-                return f"{self.verifier}（{self.verified_on}）" if self.verified_on else self.verifier
+                return f"{self.verifier}（{self.verified_on.isoformat()}）" if self.verified_on else self.verifier
             case "category" | "severity" | "status":
                 return labels.label(getattr(self, column))
+            case "found_on" | "deadline":
+                day = getattr(self, column)
+                return day.isoformat() if day else ""
         if column not in COLUMNS:
             raise KeyError(column)
         return getattr(self, column)
@@ -164,9 +172,11 @@ def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Fin
         verified_on,
         found_on,
         deadline,
+        _visit_id,
+        _item_id,
     ) = values
     status_ = _STATUS_OF[status]
-    due = date.fromisoformat(deadline) if deadline else None
+    due = _day(deadline)
     deadline_ord = due.toordinal() if due else _NO_DATE
     overdue = overdue_days(due, today, closed=status_ is _CLOSED)
     # \x00 keeps a query from matching across two fields.
@@ -189,9 +199,9 @@ def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Fin
         person,
         evidence,
         verifier,
-        verified_on,
-        found_on,
-        deadline,
+        _day(verified_on),
+        date.fromisoformat(found_on),
+        due,
         deadline_ord,
         overdue,
         search,
@@ -199,11 +209,26 @@ def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Fin
     )
 
 
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date | None:
+    """A stored ISO date as a `date` (None for ""): a county's rows share a few hundred dates."""
+    return date.fromisoformat(text) if text else None
+
+
+def _shown_values(row: LedgerRow) -> dict[str, str]:
+    """The row's shown fields as `_values` gives them, to compare with the stored finding."""
+    out = {name: getattr(row, name) for name in _SHOWN}
+    for name in ("verified_on", "found_on", "deadline"):
+        out[name] = out[name].isoformat() if out[name] else ""
+    out.update(category=row.category.value, severity=row.severity.value, status=row.status.value)
+    return out
+
+
 @dataclass
 class _Branch:
     sig: Any
     values: list[list[str]]
-    visits: list[str]  # dates of completed visits, for coverage
+    visits: list[date]  # dates of completed visits, for coverage
     findings: dict[str, Finding] | None = None  # validated when read this session
     rows: list[LedgerRow] | None = None
 
@@ -228,6 +253,28 @@ class Ledger:
         """Every live finding of every live branch, unfiltered: branches in
         pinyin order, each branch's findings by deadline."""
         today = today or clock.today()
+        out: list[LedgerRow] = []
+        for summary, entry in self._refresh(today):
+            if entry.rows is None:
+                found = entry.findings or {}
+                entry.rows = sorted(
+                    (make_row(v, summary, today, found.get(v[0])) for v in entry.values),
+                    key=lambda r: (r.deadline_ord, r.found_on),
+                )
+            out.extend(entry.rows)
+        self._rows = {r.id: r for r in out}
+        return out
+
+    def stored(self, today: date | None = None) -> Iterator[tuple[BranchSummary, dict[str, str]]]:
+        """Every live finding's stored fields as text (`FIELDS`; "" for none)
+        with its branch, branches in pinyin order: for listings that print
+        them, without building a row or a Finding each."""
+        for summary, entry in self._refresh(today or clock.today()):
+            for v in entry.values:
+                yield summary, dict(zip(FIELDS, v))
+
+    def _refresh(self, today: date) -> list[tuple[BranchSummary, _Branch]]:
+        """Each live branch (pinyin order) with its entry, re-read where its file changed."""
         if today != self._today:
             self._today = today
             for b in (self._branches or {}).values():
@@ -235,27 +282,20 @@ class Ledger:
         if self._branches is None:
             self._branches = self._load_cache()
         self.summaries = {s.id: s for s in self.store.branch_summaries()}
-        sigs = self.store.branch_signatures(self.summaries)
+        sigs = self.store.summary_signatures()
         changed = [bid for bid, sig in sigs.items() if bid not in self._branches or self._branches[bid].sig != sig]
         fresh: dict[str, _Branch] = {}
-        out: list[LedgerRow] = []
-        for summary in sorted(self.summaries.values(), key=lambda s: (s.initials, s.name, s.id)):
+        out: list[tuple[BranchSummary, _Branch]] = []
+        for summary in sorted(self.summaries.values(), key=lambda s: (sort_key(s.name, s.pinyin), s.id)):
             bid = summary.id
             entry = self._branches.get(bid)
             if entry is None or entry.sig != sigs[bid]:
                 entry = self._read_branch(bid, sigs[bid])
                 if entry is None:
                     continue
-            if entry.rows is None:
-                found = entry.findings or {}
-                entry.rows = sorted(
-                    (make_row(v, summary, today, found.get(v[0])) for v in entry.values),
-                    key=lambda r: (r.deadline_ord, r.found_on),
-                )
             fresh[bid] = entry
-            out.extend(entry.rows)
+            out.append((summary, entry))
         self._branches = fresh
-        self._rows = {r.id: r for r in out}
         if len(changed) > max(20, len(fresh) // 100):  # a few changes are cheap to re-read next time
             self.save_cache()
         return out
@@ -266,7 +306,7 @@ class Ledger:
             findings, index = self.store.findings_and_visits(bid)
         except StoreError:  # unreadable: the store keeps the message in store.errors
             return None
-        visits = sorted(v["date"] for v in index if v.get("status") == _COMPLETED and not v.get("deleted"))
+        visits = sorted(v.date for v in index if v.status == _COMPLETED)
         return _Branch(sig, [_values(f) for f in findings], visits, {f.id: f for f in findings})
 
     def _load_cache(self) -> dict[str, _Branch]:
@@ -277,10 +317,13 @@ class Ledger:
         if raw.get("version") != _CACHE_VERSION:
             return {}
         try:
-            out = {bid: _Branch(tuple(sig), values, visits) for bid, (sig, values, visits) in raw["branches"].items()}
+            out = {
+                bid: _Branch(tuple(sig), values, [date.fromisoformat(d) for d in visits])
+                for bid, (sig, values, visits) in raw["branches"].items()
+            }
         except (KeyError, TypeError, ValueError, AttributeError):
             return {}
-        width = len(_FIELDS)
+        width = len(FIELDS)
         if not all(isinstance(v, list) and len(v) == width for b in out.values() for v in b.values):
             return {}
         return out
@@ -297,8 +340,8 @@ class Ledger:
     def row(self, finding_id: str) -> LedgerRow | None:
         return self._rows.get(finding_id)
 
-    def visit_dates(self, branch_id: str) -> list[str]:
-        """ISO dates of the branch's completed visits, oldest first, as of the last `rows()`."""
+    def visit_dates(self, branch_id: str) -> list[date]:
+        """Dates of the branch's completed visits, oldest first, as of the last `rows()`."""
         entry = (self._branches or {}).get(branch_id)
         return entry.visits if entry else []
 
@@ -312,11 +355,12 @@ class Ledger:
         if row.loaded is not None:
             return row.loaded
         current = self.store.get(Finding, row.id, row.branch_id)
-        now = dict(zip(_FIELDS, _values(current)))
+        now = dict(zip(FIELDS, _values(current)))
+        shown = _shown_values(row)
         theirs = {
-            "responsible" if name in ("leader", "person") else name: (getattr(row, name), now[name])
+            "responsible" if name in ("leader", "person") else name: (shown[name], now[name])
             for name in _SHOWN
-            if getattr(row, name) != now[name]
+            if shown[name] != now[name]
         }
         if theirs:
             raise FindingConflict(current, theirs, current, changed_by(self.store, current, theirs))
@@ -437,7 +481,7 @@ def apply_filter(rows: Iterable[LedgerRow], flt: LedgerFilter, today: date | Non
 
 
 _SORT_KEYS: dict[str, Callable[[LedgerRow], Any]] = {
-    "branch": lambda r: (r.initials, r.branch_name),
+    "branch": lambda r: sort_key(r.branch_name, ""),
     "category": lambda r: _CATEGORY_RANK[r.category],
     "description": lambda r: r.description,
     "goal": lambda r: r.goal,

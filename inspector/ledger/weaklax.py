@@ -15,6 +15,7 @@ from datetime import date
 from inspector import clock
 from inspector.labels import label
 from inspector.models import FindingStatus, Sector, WeakLaxDetermination, WeakLaxStatus
+from inspector.pinyin import sort_key
 from inspector.store import Store
 from inspector.weaklax import current
 
@@ -86,7 +87,7 @@ def weaklax_rows(
     today = today or clock.today()
     criteria = criteria or {}
     out = []
-    for s in sorted(store.branch_summaries(), key=lambda s: (s.initials, s.name)):
+    for s in sorted(store.branch_summaries(), key=lambda s: sort_key(s.name, s.pinyin)):
         if s.weaklax is None:
             continue
         det = current(store.weaklax(s.id))

@@ -39,8 +39,8 @@ class Period:
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
 
-    def holds(self, iso: str) -> bool:
-        return bool(iso) and self.start.isoformat() <= iso <= self.end.isoformat()
+    def holds(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
 
 
 def _month_end(year: int, month: int) -> date:
@@ -164,8 +164,11 @@ def compute(
     out.by_sector = {k: v for k, v in out.by_sector.items() if v.branches}
     by_category = count_by(found, lambda r: r.category)
     out.by_category = {c: by_category[c] for c in FindingCategory if c in by_category}
-    opened = count_by(found, lambda r: r.found_on[:7])
-    closed = count_by((r for r in rows if r.verified_on and period.holds(r.verified_on)), lambda r: r.verified_on[:7])
+    opened = count_by(found, lambda r: r.found_on.isoformat()[:7])
+    closed = count_by(
+        (r for r in rows if period.holds(r.verified_on)),
+        lambda r: r.verified_on.isoformat()[:7] if r.verified_on else "",
+    )
     out.months = [
         (k, opened[k].total if k in opened else 0, closed[k].total if k in closed else 0) for k in period.months()
     ]
@@ -207,6 +210,6 @@ def _members(store: Store, summaries: list[BranchSummary], period: Period, out: 
         except StoreError:  # unreadable: the store reports it in store.errors
             continue
         for m in members:
-            if m.found_on and period.holds(m.found_on.isoformat()):
+            if period.holds(m.found_on):
                 out.members[m.member_kind] += 1
                 out.outcomes[m.disposition] += 1

@@ -6,6 +6,15 @@ models; `check` the read-only integrity check. Everything else asks `Store`.
 """
 
 from inspector.errors import EditConflict, NotFound
-from inspector.store.core import BranchData, BranchSummary, Clash, Store, validation_message
+from inspector.store.core import BranchData, BranchSummary, Clash, Store, VisitEntry, validation_message
 
-__all__ = ["BranchData", "BranchSummary", "Clash", "EditConflict", "NotFound", "Store", "validation_message"]
+__all__ = [
+    "BranchData",
+    "BranchSummary",
+    "Clash",
+    "EditConflict",
+    "NotFound",
+    "Store",
+    "VisitEntry",
+    "validation_message",
+]

@@ -19,7 +19,7 @@ from inspector.models import Record, new_id, utcnow
 CREATED = "*"
 # Dict-valued fields whose keys change independently (one answer per item):
 # their history is kept per key as "answers.<item id>".
-PER_KEY_FIELDS = frozenset({"answers", "notes"})
+PER_KEY_FIELDS = frozenset({"answers", "notes", "followups"})
 
 
 class Change(BaseModel):

@@ -25,6 +25,7 @@ from inspector.models import (
     Committee,
     Finding,
     FindingStatus,
+    Member,
     PocketMember,
     Record,
     Visit,
@@ -45,6 +46,7 @@ BRANCH_FILE_TABLES: dict[str, type[Record]] = {
     "finding": Finding,
     "pocket": PocketMember,
     "weaklax": WeakLaxDetermination,
+    "member": Member,
 }
 _KNOWN_BRANCH_TABLES = {*BRANCH_FILE_TABLES, VISIT_INDEX, "changes", META_TABLE}
 
@@ -224,7 +226,7 @@ def check_branch(
     branches = live["branch"]
     if len(branches) != 1 or branches[0].id != bid:
         report.add(f"数据文件 {path} 应当恰好含有编号为 {bid} 的一个党支部记录")
-    for table in ("finding", "pocket", "weaklax"):
+    for table in ("finding", "pocket", "weaklax", "member"):
         for r in live[table]:
             owner = getattr(r, "branch_id", bid)
             if owner != bid:

@@ -23,9 +23,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import getpass
+import itertools
 import os
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -41,9 +42,11 @@ from inspector.models import (
     Committee,
     Finding,
     FindingStatus,
+    Member,
     PocketMember,
     Record,
     Sector,
+    Stage,
     Visit,
     VisitStatus,
     WeakLaxDetermination,
@@ -58,8 +61,11 @@ from inspector.store.files import (
     DataLock,
     Journal,
     Shard,
+    digest,
     ensure_dir,
     file_signature,
+    json_payload,
+    parse,
     read_bytes,
     read_error,
     read_json_file,
@@ -78,9 +84,10 @@ _SCAN_SKIPS = frozenset({CHANGES})
 R = TypeVar("R", bound=Record)
 B = TypeVar("B", bound=Branch)
 
-BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
+BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax", "member")
 #: Forms that could not be saved, per user: `<data>/drafts/<user>/<kind>.<id>.json`.
 DRAFTS = "drafts"
+SETTINGS = "settings.json"
 _SHARD_CACHE_SIZE = 64
 
 
@@ -120,6 +127,36 @@ class Clash:
     at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class VisitEntry:
+    """One visit as its branch file's index lists it (no answers): what
+    county-wide listings need without opening the visit files."""
+
+    id: str
+    branch_id: str
+    date: date
+    status: VisitStatus
+    template_id: str
+    completed_at: datetime | None
+    deleted: bool
+    stages: tuple[Stage, ...]
+
+    @classmethod
+    def from_index(cls, bid: str, doc: dict[str, Any]) -> VisitEntry:
+        """From a stored index entry (its shape checked by `store/shape.py` on read)."""
+        done = doc.get("completed_at")
+        return cls(
+            id=doc["id"],
+            branch_id=bid,
+            date=date.fromisoformat(doc["date"]),
+            status=VisitStatus(doc["status"]),
+            template_id=doc.get("template_id") or "",
+            completed_at=datetime.fromisoformat(done) if done else None,
+            deleted=bool(doc.get("deleted")),
+            stages=tuple(Stage(code) for code in doc.get("stages") or ()),
+        )
+
+
 @dataclass
 class BranchSummary:
     """What the branch table shows, derived from the branch file alone."""
@@ -130,6 +167,7 @@ class BranchSummary:
     secretary: str
     members: int
     initials: str
+    pinyin: str
     last_visit: date | None
     draft_visits: list[str]
     open_findings: int
@@ -185,6 +223,7 @@ def _summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
         secretary=branch.get("secretary", ""),
         members=branch.get("members", 0),
         initials=branch.get("initials", ""),
+        pinyin=branch.get("pinyin", ""),
         last_visit=date.fromisoformat(max(dates)) if dates else None,
         draft_visits=[v["id"] for v in visits if v.get("status") != VisitStatus.COMPLETED],
         open_findings=len(open_f),
@@ -228,6 +267,7 @@ class Store:
         self._installation_id: str | None = None
         self.errors: dict[Path, str] = {}
         if read_only:
+            self.lock.read_only = True
             return
         try:
             ensure_dir(self.root)
@@ -237,7 +277,7 @@ class Store:
         except SaveFailed as exc:
             if exc.errno not in READ_ONLY_ERRNOS:
                 raise
-            self.read_only = True
+            self.read_only = self.lock.read_only = True
 
     # ------------------------------------------------------------------ meta
     @property
@@ -332,11 +372,46 @@ class Store:
                 journal.abort()
                 raise
             finally:
-                self._journal = None
-                for shard in self._shards.values():
-                    shard.storage.end_transaction(committed)
-                while len(self._shards) > _SHARD_CACHE_SIZE:
-                    self._shards.popitem(last=False)
+                self._end_journal(committed)
+
+    def _end_journal(self, committed: bool) -> None:
+        self._journal = None
+        for shard in self._shards.values():
+            shard.storage.end_transaction(committed)
+        while len(self._shards) > _SHARD_CACHE_SIZE:
+            self._shards.popitem(last=False)
+
+    @contextlib.contextmanager
+    def staging(self, seen: dict[Path, bytes | None] | None = None) -> Iterator[Journal]:
+        """Saves and ingests made inside are only built, in the journal this
+        yields, without the lock and without writing anything: a long write (a
+        county bundle) prepares so, then commits in short turns of the lock
+        (`commit_staged`). The journal notes a digest of every file read
+        (`seen`, starting from the given one) and whether one changed while
+        it was read (`stale`)."""
+        assert self._journal is None, "staging inside a transaction"
+        journal = self._journal = Journal(self.root, seen)
+        try:
+            yield journal
+        finally:
+            self._end_journal(committed=False)
+
+    def unchanged(self, journal: Journal) -> bool:
+        """Whether every file `journal` read is still as it was (call under the lock)."""
+        for path, seen in journal.seen.items():
+            found = read_bytes(path)
+            if digest(found[0] if found else None) != seen:
+                return False
+        return True
+
+    def commit_staged(self, journals: Iterable[Journal]) -> None:
+        """Write what several `staging` journals built, all or nothing. The
+        caller holds the lock and has checked each with `unchanged`."""
+        assert self.lock.held, "commit_staged needs the lock"
+        combined = Journal(self.root)
+        for journal in journals:
+            combined.staged.update(journal.staged)
+        combined.commit()
 
     def _staged_names(self, folder: Path) -> set[str]:
         """Files created inside the running transaction, not yet on disk."""
@@ -384,6 +459,10 @@ class Store:
 
     def pockets(self, bid: str) -> list[PocketMember]:
         return self._records(PocketMember, self._shard_for("branch", bid, None))
+
+    def members(self, bid: str) -> list[Member]:
+        """The branch's 党员花名册 (empty for a branch without one)."""
+        return self._records(Member, self._shard_for("branch", bid, None))
 
     def weaklax(self, bid: str) -> list[WeakLaxDetermination]:
         return self._records(WeakLaxDetermination, self._shard_for("branch", bid, None))
@@ -478,22 +557,25 @@ class Store:
             ch.set_path(data, path, conflict.theirs[path][1])
         return type(conflict.record).model_validate(data)
 
-    def visit_index(self, bid: str) -> list[dict[str, Any]]:
-        return self._shard_for("branch", bid, None).docs(VISIT_INDEX)
+    def visit_index(self, bid: str) -> list[VisitEntry]:
+        """The branch's visits as its file lists them, deleted ones included."""
+        return [VisitEntry.from_index(bid, d) for d in self._shard_for("branch", bid, None).docs(VISIT_INDEX)]
 
     # --------------------------------------------------------- county scale
-    def _scan(self) -> Iterator[tuple[str, Path, Any]]:
-        """Every branch file with its signature; one that cannot even be
-        looked at is named in `errors` and left out."""
-        for bid in self.branch_ids():
-            path = self.branch_dir(bid) / "branch.json"
+    def _scan(self) -> Iterator[tuple[str, str, Any]]:
+        """Every branch file (as a plain string: 2,000 Path joins cost more
+        than the stats) with its signature; one that cannot even be looked at
+        is named in `errors` and left out."""
+        base = os.path.join(self.root, "branches")
+        for bid in self.branch_ids():  # directory names: no separator to escape the folder
+            name = os.path.join(base, bid, "branch.json")
             try:
-                sig = file_signature(path)
+                sig = file_signature(name)
             except CorruptFile as exc:
-                self.errors[path] = str(exc)
+                self.errors[Path(name)] = str(exc)
                 continue
             if sig is not None:
-                yield bid, path, sig
+                yield bid, name, sig
 
     def _read_for_scan(self, path: Path) -> dict[str, Any] | None:
         try:
@@ -514,12 +596,13 @@ class Store:
         cache = self._summary_cache
         fresh: dict[str, tuple[Any, BranchSummary | None]] = {}
         changed = False
-        for bid, path, sig in self._scan():
+        for bid, name, sig in self._scan():
             hit = cache.get(bid)
             if hit is not None and tuple(hit[0]) == tuple(sig):
                 fresh[bid] = hit
                 continue
             changed = True
+            path = Path(name)
             data = self._read_for_scan(path)
             if data is None and path in self.errors:
                 continue  # damaged: read (and reported) again next time, never cached as absent
@@ -556,14 +639,14 @@ class Store:
         self._findings_cache = fresh
         return out
 
-    def findings_and_visits(self, bid: str) -> tuple[list[Finding], list[dict[str, Any]]]:
-        """One branch's live findings and visit index, read the fast way when
+    def findings_and_visits(self, bid: str) -> tuple[list[Finding], list[VisitEntry]]:
+        """One branch's live findings and live visits, read the fast way when
         the file is sound (county-scale listings); CorruptFile names a bad one."""
         path = self.branch_dir(bid) / "branch.json"
         fast = _findings_fast(path)
         if fast is not None:
             self.errors.pop(path, None)
-            return fast
+            return fast[0], _live_visits(bid, fast[1])
         try:
             data = read_tables(path, skip=_SCAN_SKIPS)
             if data is None:  # removed since it was listed
@@ -573,26 +656,33 @@ class Store:
             self.errors[path] = str(exc)
             raise
         self.errors.pop(path, None)
-        return found, list((data.get(VISIT_INDEX) or {}).values())
+        return found, _live_visits(bid, (data.get(VISIT_INDEX) or {}).values())
 
-    def all_visit_index(self) -> list[dict[str, Any]]:
-        """Branch, date, status and template of every visit, from the branch files' index."""
-        out: list[dict[str, Any]] = []
-        for bid, path, _sig in self._scan():
-            data = self._read_for_scan(path) or {}
-            out.extend({**v, "branch_id": bid} for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted"))
+    def all_visit_index(self) -> list[VisitEntry]:
+        """Every live visit of every branch, from the branch files' index."""
+        out: list[VisitEntry] = []
+        for bid, name, _sig in self._scan():
+            data = self._read_for_scan(Path(name)) or {}
+            out.extend(_live_visits(bid, (data.get(VISIT_INDEX) or {}).values()))
         return out
 
     # --------------------------------------------- whole files (sync, caches)
     def branch_file(self, bid: str) -> dict[str, Any]:
         """Every table of a branch file as stored (sync merges by raw records and changes)."""
-        return read_tables(self.branch_dir(bid) / "branch.json") or {}
+        return self._file_tables(self.branch_dir(bid) / "branch.json")
 
     def committee_file(self) -> dict[str, Any]:
-        return read_tables(self.root / "committee.json") or {}
+        return self._file_tables(self.root / "committee.json")
 
     def visit_file(self, bid: str, vid: str) -> dict[str, Any]:
-        return read_tables(self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json") or {}
+        return self._file_tables(self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json")
+
+    def _file_tables(self, path: Path) -> dict[str, Any]:
+        """A file of tables as stored; inside `staging`, what was read is noted."""
+        found = read_bytes(path)
+        if self._journal is not None:
+            self._journal.saw(path, found[0] if found else None)
+        return {} if found is None else check_tables(path, parse(path, found[0]))
 
     def branch_file_has(self, bid: str, needle: bytes) -> bool:
         """Whether the branch file's bytes hold `needle`, without parsing it (False when absent)."""
@@ -605,10 +695,21 @@ class Store:
             self.errors[path] = str(read_error(exc, path))
             return False
 
-    def branch_signatures(self, bids: Iterable[str]) -> dict[str, Any]:
-        """The (inode, mtime, size) of each branch file, for callers that keep derived rows."""
-        base = os.path.join(self.root, "branches")  # plain strings: 2000 Path joins cost ~0.1 s
-        return {bid: file_signature(os.path.join(base, bid, "branch.json")) for bid in bids}
+    def summary_signatures(self) -> dict[str, Any]:
+        """The (inode, mtime, size) of the branch file each summary of the last
+        `branch_summaries()` was made from, for callers that keep derived rows."""
+        return {bid: sig for bid, (sig, s) in (self._summary_cache or {}).items() if s is not None}
+
+    def visit_file_has(self, bid: str, vid: str, needle: bytes) -> bool:
+        """Whether the visit file's bytes hold `needle`, without parsing it (as `branch_file_has`)."""
+        path = self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json"
+        try:
+            return needle in path.read_bytes()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            self.errors[path] = str(read_error(exc, path))
+            return False
 
     def read_state(self, name: str) -> dict[str, Any] | None:
         """A file of derived or bookkeeping state (`cache/ledger.json`, `sync/peers.json`); None when absent."""
@@ -676,43 +777,82 @@ class Store:
 
         A visit whose date, status or tombstone changes is written together
         with the branch file's visit index, all or nothing."""
-        cls = type(record)
-        # Validated again so text from any path (model_copy skips validation) is stored clean.
-        record = cls.model_validate(ch.dump(record))
-        if isinstance(record, Branch):
-            record = _with_initials(record)
+        record = _revalidated(record)
         bid = _branch_of(record)
+        try:
+            return self._save(record, bid, base, at)
+        except SaveFailed as exc:
+            exc.unsaved = record
+            raise
+
+    def _save(self, record: R, bid: str | None, base: R | None, at: Any) -> R:
         with self.lock():
             shard = self._shard_for(record.kind, record.id, bid)
             current = _find(self._load(shard, fresh=True).get(record.kind), record.id)
-            new = ch.dump(record)
-            if base is not None and current is not None:
-                new = _merge(record, base, current, new)
-            fields = ch.diff(current, new)
-            if not fields:  # nothing of mine to write; return what is stored (others' edits included)
-                return record if base is None else cls.model_validate(new)
-            saved = cls.model_validate(new)
-            entry = _index_entry(ch.dump(saved)) if record.kind == "visit" else None
+            saved, fields = _merged(record, base, current)
+            if not fields:
+                return saved
+            doc = ch.dump(saved)  # once: a visit's ~60 answers make each dump cost a good part of a save
+            entry = _index_entry(doc) if record.kind == "visit" else None
             if entry is not None and current is not None and _index_entry(current) == entry:
                 entry = None
             with self.transaction() if entry is not None else contextlib.nullcontext():
                 shard = self._shard_for(record.kind, record.id, bid)  # joins the transaction
                 with shard.batch():
-                    self._write(shard, saved, fields, at=at)
+                    self._write(shard, saved, doc, fields, at=at)
                 if entry is not None:
                     assert bid is not None  # a visit always names its branch
                     self._put_index(bid, entry)
         return saved
 
+    def save_many(self, pairs: Sequence[tuple[Record, Record | None]]) -> list[Record | EditConflict]:
+        """Save records of branch files (not visits), each with its base as in
+        `save`, under one hold of the lock; each branch file is rewritten once
+        however many of its records change, which makes a county roster
+        import minutes faster. A record that clashes comes back as its
+        `EditConflict`, in its place; the others are saved."""
+        out: list[Record | EditConflict] = []
+        with self.lock():
+            for bid, group in itertools.groupby(pairs, key=lambda pair: _branch_of(pair[0])):
+                assert bid is not None, "save_many saves records of branch files"
+                shard = self._shard_for("branch", bid, None)
+                added: dict[str, list[dict[str, Any]]] = {}
+                with shard.batch():
+                    for record, base in group:
+                        assert record.kind != "visit", "a visit is saved with its index by save()"
+                        record = _revalidated(record)
+                        current = _find(self._load(shard, fresh=True).get(record.kind), record.id)
+                        try:
+                            saved, fields = _merged(record, base, current)
+                        except EditConflict as exc:
+                            out.append(exc)
+                            continue
+                        out.append(saved)
+                        if not fields:
+                            continue
+                        if current is not None:
+                            self._write(shard, saved, ch.dump(saved), fields)
+                            continue
+                        # A new record has no history to chain to: added with the others in one write.
+                        changes = ch.make_changes(saved, fields, who=self.user, inst=self.installation_id, previous={})
+                        added.setdefault(saved.kind, []).append(ch.dump(saved))
+                        added.setdefault(CHANGES, []).extend(c.model_dump(mode="json") for c in changes)
+                    for table, docs in added.items():
+                        shard.append(table, docs)
+        return out
+
     def delete(self, record: R) -> R:
         """Deletion is a tombstone, so it can travel to other installations."""
         return self.save(record.model_copy(update={"deleted": True}))
 
-    def _write(self, shard: Shard, record: Record, fields: dict[str, tuple[Any, Any]], *, at=None) -> None:
+    def _write(
+        self, shard: Shard, record: Record, doc: dict[str, Any], fields: dict[str, tuple[Any, Any]], *, at=None
+    ) -> None:
+        """Store `record` as `doc` (its dump) with a change per field of `fields`."""
         data = shard.raw()
         previous = ch.last_change_ids(list((data.get(CHANGES) or {}).values()), record.id)
         changes = ch.make_changes(record, fields, who=self.user, inst=self.installation_id, previous=previous, at=at)
-        self.put_raw(shard, record.kind, ch.dump(record))
+        self.put_raw(shard, record.kind, doc)
         shard.table(CHANGES).insert_multiple([c.model_dump(mode="json") for c in changes])
 
     @staticmethod
@@ -765,19 +905,44 @@ class Store:
 
     def keep_template(self, template_id: str, version: str, content_hash: str, snapshot: dict[str, Any]) -> None:
         path = self.template_path(template_id, version, content_hash)
-        if not path.exists():
-            with self.lock():
-                write_json_file(path, snapshot)
+        if path.exists():
+            return
+        if self._journal is not None:
+            self._journal.stage(path, json_payload(snapshot))
+            return
+        with self.lock():
+            write_json_file(path, snapshot)
 
     def template_snapshot(self, template_id: str, version: str, content_hash: str) -> dict[str, Any] | None:
         return read_json_file(self.template_path(template_id, version, content_hash))
 
 
-def _with_initials(branch: B) -> B:
-    from inspector.pinyin import initials
+def _revalidated(record: R) -> R:
+    """Validated again so text from any path (model_copy skips validation) is stored clean."""
+    record = type(record).model_validate(ch.dump(record))
+    return _with_initials(record) if isinstance(record, Branch) else record
 
-    wanted = initials(branch.name)
-    return branch if branch.initials == wanted else branch.model_copy(update={"initials": wanted})
+
+def _merged(record: R, base: R | None, current: dict[str, Any] | None) -> tuple[R, dict[str, tuple[Any, Any]]]:
+    """The record to store and its changed fields ({} when nothing of mine is
+    new: then what is stored, others' edits included)."""
+    cls = type(record)
+    new = ch.dump(record)
+    if base is not None and current is not None:
+        new = _merge(record, base, current, new)
+    fields = ch.diff(current, new)
+    if not fields:
+        return (record if base is None else cls.model_validate(new)), {}
+    return (record if current is None else cls.model_validate(new)), fields
+
+
+def _with_initials(branch: B) -> B:
+    from inspector.pinyin import full, initials
+
+    wanted = {"initials": initials(branch.name), "pinyin": full(branch.name)}
+    if all(getattr(branch, k) == v for k, v in wanted.items()):
+        return branch
+    return branch.model_copy(update=wanted)
 
 
 def _branch_of(record: Record) -> str | None:
@@ -792,6 +957,10 @@ def _find(table: dict[str, Any] | None, record_id: str) -> dict[str, Any] | None
         if doc.get("id") == record_id:
             return dict(doc)
     return None
+
+
+def _live_visits(bid: str, docs: Iterable[dict[str, Any]]) -> list[VisitEntry]:
+    return [VisitEntry.from_index(bid, d) for d in docs if not d.get("deleted")]
 
 
 def _index_entry(visit: dict[str, Any]) -> dict[str, Any]:
@@ -858,6 +1027,24 @@ def _merge(record: Record, base: Record, current: dict[str, Any], new: dict[str,
     for path, (_old, value) in mine.items():
         ch.set_path(merged, path, value)
     return merged
+
+
+def read_settings_data(root: Path) -> dict[str, Any] | None:
+    """settings.json of the folder at `root`, before a Store is opened on it (the
+    shared-group modes it names apply to the files the Store creates)."""
+    return read_json_file(root / SETTINGS)
+
+
+def change_settings_data(
+    root: Path,
+    lock: Callable[[], contextlib.AbstractContextManager[object]],
+    change: Callable[[dict[str, Any] | None], dict[str, Any]],
+) -> dict[str, Any]:
+    """Read, change and write settings.json of `root` atomically under the folder's `lock`."""
+    with lock():
+        data = change(read_settings_data(root))
+        write_json_file(root / SETTINGS, data)
+    return data
 
 
 def _safe_id(value: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from inspector.errors import CorruptFile
-from inspector.models import Branch, Committee, Finding, PocketMember, Visit, WeakLaxDetermination
+from inspector.models import Branch, Committee, Finding, Member, PocketMember, Visit, WeakLaxDetermination
 from inspector.store.changes import Change
 
 CHANGES = "changes"
@@ -78,6 +78,7 @@ TABLES: dict[str, _Shape] = {
     "finding": _shape(Finding),
     "pocket": _shape(PocketMember),
     "weaklax": _shape(WeakLaxDetermination),
+    "member": _shape(Member),
     "visit": _shape(Visit),
     CHANGES: _shape(Change),
     VISIT_INDEX: _shape(Visit, ("id", *INDEXED)),

@@ -77,10 +77,18 @@ def file_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-# A record or change of schema 2 needs no step (see `file_2_to_3`).
+def file_3_to_4(data: dict[str, Any]) -> dict[str, Any]:
+    """Nothing to rewrite: schema 4 adds the member roster (its own table),
+    sector tags, key points attended, return visits, 整改报告 and the weak/lax
+    procedure's fields, all defaulting to empty. The new number keeps an older
+    program from opening, and on saving dropping, what it does not know."""
+    return data
+
+
+# A record or change of schema 2 or 3 needs no step (see `file_2_to_3`, `file_3_to_4`).
 RECORD_STEPS: dict[int, Callable[[str, Any], Any]] = {1: record_1_to_2}
 CHANGE_STEPS: dict[int, Callable[[Any], Any]] = {1: change_1_to_2}
-FILE_STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: file_1_to_2, 2: file_2_to_3}
+FILE_STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: file_1_to_2, 2: file_2_to_3, 3: file_3_to_4}
 
 
 def upgrade_record(kind: str, doc: Any, version: int) -> Any:

@@ -33,10 +33,12 @@ import orjson
 from pydantic import ValidationError
 
 from inspector.errors import StoreError
-from inspector.models import RECORD_TYPES, SCHEMA_VERSION, utcnow
+from inspector.models import RECORD_TYPES, SCHEMA_VERSION, clean_change_value, utcnow
+from inspector.store import attachments
 from inspector.store.changes import CREATED, Change
 from inspector.store.files import dumps, ensure_dir
 from inspector.store.steps import upgrade_change, upgrade_record
+from inspector.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +46,16 @@ FORMAT = "inspector-sync"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 # Kinds a branch part may hold.
-BRANCH_KINDS = ("branch", "finding", "pocket", "weaklax", "visit")
+BRANCH_KINDS = ("branch", "finding", "pocket", "weaklax", "member", "visit")
 # Zip-bomb limits, on declared and on actual sizes.
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_MEMBERS = 20000
 
 _ID = r"[A-Za-z0-9_-]{1,100}"
-_MEMBER = re.compile(rf"^(?:manifest\.json|committee\.json|branches/{_ID}\.json|templates/[0-9]{{1,6}}\.json)$")
+_MEMBER = re.compile(
+    rf"^(?:manifest\.json|committee\.json|branches/{_ID}\.json|templates/[0-9]{{1,6}}\.json|attachments/[0-9a-f]{{64}})$"
+)
 _SAFE_ID = re.compile(rf"^{_ID}$")
 
 
@@ -77,6 +81,8 @@ class Bundle:
     branches: list[BranchPart]
     templates: list[dict[str, Any]]
     committee: tuple[dict[str, Any], list[dict[str, Any]]] | None = None  # record, its changes
+    #: Attached files (整改报告) by their SHA-256: `inspector/store/attachments.py`.
+    attachments: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -93,6 +99,7 @@ def write_bundle(
     templates: list[dict[str, Any]],
     since: str | None,
     committee: tuple[dict[str, Any], list[dict[str, Any]]] | None = None,
+    attachments: dict[str, bytes] | None = None,
 ) -> dict[str, Any]:
     """Write the zip next to `path` and rename it into place; returns the manifest."""
     parts: dict[str, bytes] = {}
@@ -104,6 +111,8 @@ def write_bundle(
         )
     for n, snap in enumerate(templates):
         parts[f"templates/{n}.json"] = dumps(snap)
+    for sha, data in sorted((attachments or {}).items()):
+        parts[f"attachments/{sha}"] = data
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -178,7 +187,14 @@ def read_bundle(path: Path, *, local_installation: str) -> Bundle:
     ]
     templates = [_template(name, data) for name, data in sorted(members.items()) if name.startswith("templates/")]
     committee = _committee(members["committee.json"], schema) if "committee.json" in members else None
-    return Bundle(manifest, branches, templates, committee)
+    # The manifest's SHA-256 of each part is checked above; an attachment is also named by it.
+    files = {name[len("attachments/") :]: data for name, data in members.items() if name.startswith("attachments/")}
+    for sha, data in files.items():
+        if len(data) > attachments.MAX_BYTES:
+            raise BundleError(f"同步包内附件过大（{sha[:12]}），未导入任何内容")
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise BundleError(f"同步包校验失败（附件 {sha[:12]} 的内容与编号不符），未导入任何内容")
+    return Bundle(manifest, branches, templates, committee, files)
 
 
 def _read_members(zf: zipfile.ZipFile) -> dict[str, bytes]:
@@ -336,10 +352,18 @@ def _change(name: str, doc: Any) -> Change:
         raise BundleError(f"同步包内容无效：{name} 中有变更记录未通过校验（{validation_message(exc)}）") from exc
     if change.field == CREATED:
         try:
-            RECORD_TYPES[change.kind].model_validate(change.new)
+            created = RECORD_TYPES[change.kind].model_validate(change.new).model_dump(mode="json")
         except (KeyError, ValidationError) as exc:
             raise BundleError(f"同步包内容无效：{name} 中记录 {change.record_id} 的创建内容未通过校验") from exc
-    return change
+        return change.model_copy(update={"who": clean(change.who), "new": created})
+    # History values are shown in the history view and in conflicts: cleaned like the records.
+    return change.model_copy(
+        update={
+            "who": clean(change.who),
+            "old": clean_change_value(change.kind, change.field, change.old),
+            "new": clean_change_value(change.kind, change.field, change.new),
+        }
+    )
 
 
 def _template(name: str, data: bytes) -> dict[str, Any]:

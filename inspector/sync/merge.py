@@ -37,13 +37,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from inspector.errors import NotFound, StoreError
+from inspector.errors import ImportInterrupted, NotFound, StoreError
 from inspector.labels import KINDS as KIND_LABELS
+from inspector.labels import MEMBER_FIELDS, field_value
 from inspector.labels import SYNC_FIELDS as FIELD_LABELS
-from inspector.labels import field_value
 from inspector.models import RECORD_TYPES, utcnow
+from inspector.store import attachments
 from inspector.store import changes as ch
 from inspector.store.core import CHANGES, Store, validation_message
+from inspector.store.files import Journal
 from inspector.sync.bundle import BRANCH_KINDS, BranchPart, Bundle, BundleError, read_bundle, write_bundle
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,8 @@ class ImportReport:
     new_changes: int = 0
     templates: int = 0
     seconds: float = 0.0
+    lock_turns: int = 0  # how often the import took the folder's lock to commit
+    longest_turn: float = 0.0  # the longest of those, in seconds
 
     def totals(self) -> dict[str, int]:
         keys = ("added", "updated", "unchanged", "conflicts")
@@ -162,7 +166,8 @@ class Conflict:
     @property
     def label(self) -> str:
         head, _, key = self.field.partition(".")
-        name = FIELD_LABELS.get(head, head)
+        # The roster's own names first: its 类别 is 人员类别, not a finding's 问题类别.
+        name = (MEMBER_FIELDS.get(head) if self.kind == "member" else None) or FIELD_LABELS.get(head, head)
         return f"{KIND_LABELS.get(self.kind, self.kind)}「{self.title}」的{name}" + (f"（{key}）" if key else "")
 
     @property
@@ -387,41 +392,140 @@ def _plan_branch(
 
 
 # ------------------------------------------------------------------- import
+#: How long one turn of the lock may last while an import commits: another
+#: clerk's save waits at most about this long.
+LOCK_TURN = 0.5
+
+
+@dataclass
+class _Prepared:
+    """One branch (or the committee) of a bundle, planned and then staged."""
+
+    report: BranchReport | None  # None for the committee
+    plans: list[_RecordPlan]
+    marks: list[dict[str, Any]]
+    journal: Journal  # what the plan read; once staged, the files it writes
+
+    @property
+    def fresh(self) -> int:
+        return sum(p.fresh for p in self.plans)
+
+
+def _prepare_branch(store: Store, part: BranchPart, *, stage: bool) -> _Prepared:
+    names = [d["name"] for d in part.records.get("branch", []) if d["id"] == part.branch_id]
+    report = BranchReport(part.branch_id, names[0] if names else part.branch_id)
+    with store.staging() as journal:
+        plans, marks = _plan_branch(store, part, report)
+        if stage:
+            _stage(store, plans, marks)
+    return _Prepared(report, plans, marks, journal)
+
+
+def _prepare_committee(store: Store, bundle: Bundle, report: ImportReport, *, stage: bool) -> _Prepared:
+    with store.staging() as journal:
+        plan = _plan_committee(store, bundle, report)
+        plans = [plan] if plan is not None else []
+        if stage:
+            _stage(store, plans, [])
+    return _Prepared(None, plans, [], journal)
+
+
+def _stage(store: Store, plans: list[_RecordPlan], marks: list[dict[str, Any]]) -> None:
+    for plan in plans:
+        store.ingest(plan.kind, plan.record_id, plan.branch_id, plan.doc, plan.place)
+    for mark in marks:
+        store.ingest(CONFLICTS, mark["id"], mark["branch_id"], mark, [])
+
+
 def import_bundle(store: Store, path: str | Path) -> ImportReport:
-    """Bring a bundle in, all or nothing; a bad bundle raises BundleError and changes nothing."""
+    """Bring a bundle in. A bad bundle, or a merge that breaks a rule, raises
+    BundleError and changes nothing.
+
+    Everything is planned and built without the lock; the lock is taken only
+    to commit, a few branches at a time (`LOCK_TURN`), so other clerks' saves
+    go on meanwhile. Each turn first re-checks the files it builds on and
+    plans a branch again if someone saved to it meanwhile. Every turn is all
+    or nothing and holds whole branches; if a later turn fails (a full disk,
+    a killed process), the branches before it stay imported, each complete,
+    and importing the same bundle again brings in the rest (changes are
+    matched by id, so nothing is doubled): `ImportInterrupted` says so."""
     started = time.perf_counter()
     bundle = read_bundle(Path(path), local_installation=store.installation_id)
     report = ImportReport(source=bundle.source, created=str(bundle.manifest.get("created", "")))
-    with store.lock():
-        plans: list[_RecordPlan] = []
-        marks: list[dict[str, Any]] = []
-        for part in bundle.branches:
-            names = [d["name"] for d in part.records.get("branch", []) if d["id"] == part.branch_id]
-            br = BranchReport(part.branch_id, names[0] if names else part.branch_id)
-            p, m = _plan_branch(store, part, br)
-            plans.extend(p)
-            marks.extend(m)
-            report.branches.append(br)
-        committee = _plan_committee(store, bundle, report)
-        if committee is not None:
-            plans.append(committee)
-        report.new_changes = sum(p.fresh for p in plans)
-        if plans or marks:
-            with store.transaction():
-                for plan in plans:
-                    store.ingest(plan.kind, plan.record_id, plan.branch_id, plan.doc, plan.place)
-                for mark in marks:
-                    store.ingest(CONFLICTS, mark["id"], mark["branch_id"], mark, [])
-        # Checklist snapshots are content-addressed files: written after the
-        # commit, and by any later import of the bundle if a crash came between.
-        templates = _missing_templates(store, bundle)
+    # First every branch is planned, so that a bundle that does not merge is
+    # refused before anything is written. Plans are kept with what they read.
+    parts = {p.branch_id: p for p in bundle.branches}
+    prepared = [_prepare_branch(store, part, stage=False) for part in bundle.branches]
+    committee = _prepare_committee(store, bundle, report, stage=False)
+    if committee.plans:
+        prepared.insert(0, committee)
+    report.branches = [p.report for p in prepared if p.report is not None]
+    todo = [p for p in prepared if p.plans or p.marks]
+    # Checklist snapshots (content-addressed files) go with the first turn.
+    templates = _missing_templates(store, bundle)
+    with store.staging() as first:
         for snap in templates:
             store.keep_template(snap["id"], snap["version"], snap["content_hash"], snap)
-        report.templates = len(templates)
-        if plans or marks:
+    report.templates = len(templates)
+
+    def again(prep: _Prepared) -> _Prepared:
+        if prep.report is None:
+            return _prepare_committee(store, bundle, report, stage=True)
+        fresh = _prepare_branch(store, parts[prep.report.branch_id], stage=True)
+        assert fresh.report is not None
+        prep.report.__dict__.update(fresh.report.__dict__)  # the report shows the merge as committed
+        fresh.report = prep.report
+        return fresh
+
+    done, turn_files, per_file = 0, 0, 0.02  # seconds a file takes to commit, measured each turn
+    try:
+        while done < len(todo) or first.staged:
+            # Build a turn's files outside the lock, as many as one turn may write.
+            turn: list[_Prepared] = []
+            files = 0
+            while done + len(turn) < len(todo) and (not turn or files * per_file < LOCK_TURN):
+                prep = todo[done + len(turn)]
+                with store.staging(prep.journal.seen) as journal:
+                    _stage(store, prep.plans, prep.marks)
+                staged = _Prepared(prep.report, prep.plans, prep.marks, journal) if not journal.stale else again(prep)
+                turn.append(staged)
+                files += len(staged.journal.staged)
+            held = time.perf_counter()
+            with store.lock():
+                turn = [t if store.unchanged(t.journal) else again(t) for t in turn]
+                store.commit_staged([first, *(t.journal for t in turn)])
+                first = Journal(store.root)
+            took = time.perf_counter() - held
+            report.lock_turns += 1
+            report.longest_turn = max(report.longest_turn, took)
+            per_file = max(took / max(files, 1), 0.0005)
+            turn_files += files
+            done += len(turn)
+    except StoreError as exc:
+        if not done:
+            raise
+        committed = sum(1 for t in todo[:done] if t.report is not None)
+        total = sum(1 for t in todo if t.report is not None)
+        raise ImportInterrupted(committed, total, str(exc)) from exc
+    # Attachments are content-addressed files, kept once and never changed:
+    # written after the records, and by any later import of the bundle if a
+    # crash came between (each takes the lock only for its own file).
+    for data in bundle.attachments.values():
+        attachments.keep(store, data)
+    report.new_changes = sum(p.fresh for p in todo)
+    if todo:
+        with store.lock():
             _note_import(store, bundle, report)
     report.seconds = time.perf_counter() - started
-    log.info("imported bundle %s from %s: %s", path, bundle.source, report.totals())
+    log.info(
+        "imported bundle %s from %s: %s; %d files in %d turns of the lock, longest %.2f s",
+        path,
+        bundle.source,
+        report.totals(),
+        turn_files,
+        report.lock_turns,
+        report.longest_turn,
+    )
     return report
 
 
@@ -541,7 +645,7 @@ def _export_branch(
     data = store.branch_file(bid)
     changes = _by_record(_docs(data, CHANGES))
     items: list[tuple[str, dict[str, Any], list[dict[str, Any]]]] = []
-    for kind in ("branch", "finding", "pocket", "weaklax"):
+    for kind in ("branch", "finding", "pocket", "weaklax", "member"):
         items.extend((kind, d, changes.get(d["id"], [])) for d in _docs(data, kind))
     for vid in store.visit_ids(bid):
         vdata = store.visit_file(bid, vid)
@@ -565,6 +669,17 @@ def _export_branch(
         if kind == "visit":
             templates.add((doc["template_id"], doc["template_version"], doc["template_hash"]))
     return part
+
+
+def _attached(store: Store, parts: list[BranchPart]) -> dict[str, bytes]:
+    """The files the exported visits' 整改报告 point at, by SHA-256 (one this folder lacks stays behind)."""
+    out: dict[str, bytes] = {}
+    for part in parts:
+        for doc in part.records.get("visit", []):
+            sha = (doc.get("report") or {}).get("attachment") or ""
+            if sha and sha not in out and (data := attachments.read(store.root, sha)) is not None:
+                out[sha] = data
+    return out
 
 
 def _export_committee(store: Store) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
@@ -611,6 +726,7 @@ def export_bundle(
         templates=snaps,
         since=since_at.isoformat() if since_at else None,
         committee=_export_committee(store),
+        attachments=_attached(store, parts),
     )
     counts = manifest["counts"]
     report = ExportReport(

@@ -27,12 +27,12 @@ _TEXT_FIELDS = (
 )
 _PLACEHOLDERS = {
     "name": "如：城关镇第一党支部",
-    "secretary": "姓名",
+    "secretary": "填写姓名",
     "other_sectors": "兼属的领域，如：机关事业单位（可空）",
-    "members": "正式和预备党员合计",
+    "members": "填写正式和预备党员合计人数",
     "probationary_members": "预备党员人数，没有填 0",
     "party_groups": "没有党小组填 0",
-    "contact": "电话或其他联系方式",
+    "contact": "填写电话或其他联系方式",
     "notes": "",
 }
 
@@ -55,6 +55,12 @@ class BranchForm(FormDialog["Branch | None"]):
 
     def form_title(self) -> str:
         return "修改党支部" if self.original else "新增党支部"
+
+    def draft_key(self) -> tuple[str, str] | None:
+        return ("BranchForm", self.original.id if self.original else "new")
+
+    def draft_title(self) -> str:
+        return f"修改党支部：{self.original.name}" if self.original else "新增党支部"
 
     def fields(self) -> ComposeResult:
         b = self.original

@@ -18,6 +18,7 @@ from inspector.errors import UserError
 
 from ..styles import tcss
 from .form import FormDialog
+from .form_screen import text_key
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -74,6 +75,9 @@ class PromptDialog(FormDialog["str | None"]):
 
     def form_title(self) -> str:
         return self.title_text
+
+    def draft_key(self) -> tuple[str, str] | None:
+        return ("PromptDialog", text_key(self.title_text, self.label))
 
     def fields(self) -> ComposeResult:
         yield Label(self.label, markup=False)

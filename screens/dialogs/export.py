@@ -37,6 +37,10 @@ class ExportDialog(FormDialog["Path | None"]):
     BINDINGS = [Binding("escape", "cancel", "取消", id="export.cancel")]
     OK_LABEL = "导出（回车）"
 
+    def draft_key(self) -> None:
+        """A query, not data: nothing to keep when the app closes."""
+        return None
+
     def __init__(self, rows: Sequence[LedgerRow], filters: str) -> None:
         super().__init__()
         self.rows = list(rows)
@@ -88,13 +92,13 @@ class ExportDialog(FormDialog["Path | None"]):
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path, fmt: str, force: bool) -> None:
-        from inspector.documents.ledger_export import export_ledger
+        from inspector.documents.ledger_export import export_ledger_apart
 
         app = self.app
         store = app.store
         try:
             committee = store.committee()
-            written = export_ledger(
+            written = export_ledger_apart(
                 self.rows,
                 path,
                 fmt,

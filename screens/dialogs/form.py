@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Static
 from inspector.errors import UserError
 
 from ..widgets.literal import CLEANED_NOTICE, literal, typed_controls
-from .form_screen import FormScreen
+from .form_screen import FormScreen, text_key
 
 ResultT = TypeVar("ResultT")
 
@@ -57,6 +57,16 @@ class FormDialog(FormScreen[ResultT]):
     def show_error(self, text: str) -> None:
         self.query_one("#error", Static).update(literal(text))
 
+    def form_message(self, text: str) -> None:
+        self.show_error(text)
+
+    def draft_key(self) -> tuple[str, str] | None:
+        """A form is known by its title (which names the record: 销号：问题…)."""
+        return (type(self).__name__, text_key(self.form_title()))
+
+    def draft_title(self) -> str:
+        return self.form_title()
+
     def submit(self) -> None:
         """Check the fields and dismiss with the result; raise UserError to refuse."""
         raise NotImplementedError
@@ -67,6 +77,7 @@ class FormDialog(FormScreen[ResultT]):
         except UserError as exc:
             self.show_error(str(exc))
             return
+        self.forget_draft()
         if typed_controls(self):
             self.app.notify(CLEANED_NOTICE, severity="warning")
 

@@ -9,12 +9,25 @@ that widget does.
 
 Esc leaves a form at once when nothing was changed since it opened, and
 otherwise asks 保存 / 放弃 / 继续编辑 (`LeaveDialog`).
+
+Whatever is typed survives the app closing (SIGHUP from a dropped SSH link,
+SIGTERM, ctrl+q): `save_pending` keeps an open form's fields as a draft in
+the data folder (`Store.save_draft`, per user, under `draft_key`), and the
+form opened again for the same thing puts them back with a notice.
+
+A date field (an Input with the class `date`) says under it, as one types,
+the date it understood (→ 2017年1月5日 星期四), so 2017/1/5 or 20170105 is
+seen read right before it is saved.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from datetime import datetime
 from typing import ClassVar, TypeVar
 
+from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,8 +35,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, TextArea
 
+from inspector.dates import understood
+from inspector.errors import UserError
+from inspector.store import Store
+
 from ..styles import tcss
 
+log = logging.getLogger("inspector.ui")
 ResultT = TypeVar("ResultT")
 
 SAVE = "save"
@@ -110,10 +128,82 @@ class FormScreen(ModalScreen[ResultT]):
     def on_mount(self) -> None:
         # Runs after the subclass's own on_mount (Textual calls each class's handler, subclass first).
         self._initial = self.form_values()
+        self._restore_draft()
         self.form_ready()
 
     def form_ready(self) -> None:
         """The form is on screen with the record's values (a hook)."""
+
+    def form_message(self, text: str) -> None:
+        """Show a line on the form (its error line; a toast by default)."""
+        self.app.notify(text)
+
+    # ------------------------------------------------------------------ drafts
+    def draft_key(self) -> tuple[str, str] | None:
+        """(kind, id) of what this form edits, under which its draft is kept; None keeps none."""
+        return None
+
+    def _drafts(self) -> tuple[Store, tuple[str, str]] | None:
+        """Where this form's draft goes; None for a form without one, or shown in an app
+        without a data folder (a dialog on its own)."""
+        store = getattr(self.app, "store", None)
+        key = self.draft_key()
+        return (store, key) if isinstance(store, Store) and key is not None else None
+
+    def draft_title(self) -> str:
+        """What the draft is of, as the start-up notice names it."""
+        raise NotImplementedError
+
+    def _restore_draft(self) -> None:
+        where = self._drafts()
+        draft = where[0].draft(*where[1]) if where else None
+        if draft is None:
+            return
+        self.set_form_values(draft["fields"])
+        kept = datetime.fromisoformat(draft["saved"]).astimezone().strftime("%m-%d %H:%M")
+        self.form_message(f"已恢复 {kept} 未能保存的内容（{draft['reason']}）；Esc 可放弃")
+
+    def keep_draft(self, reason: str) -> None:
+        where = self._drafts()
+        if where is None:
+            return
+        try:
+            where[0].save_draft(*where[1], self.form_values(), title=self.draft_title(), reason=reason)
+        except (UserError, OSError) as exc:
+            log.error("draft not kept: %s", exc)
+
+    def forget_draft(self) -> None:
+        where = self._drafts()
+        if where is None:
+            return
+        try:
+            where[0].discard_draft(*where[1])
+        except (UserError, OSError) as exc:
+            log.warning("draft not removed: %s", exc)
+
+    def save_pending(self) -> None:
+        """The app is closing: keep what was typed as a draft (a record editor saves it if it can)."""
+        if self.form_changed():
+            log.warning("unsubmitted form kept as a draft on exit: %s", self.draft_title())
+            self.keep_draft("程序关闭时尚未提交")
+
+    # ------------------------------------------------------------------ dates
+    @on(Input.Changed, ".date")
+    def _echo_date(self, event: Input.Changed) -> None:
+        field = event.input
+        echo_id = f"{field.id}-echo"
+        found = self.query(f"#{echo_id}")
+        if found:
+            echo = found.first(Static)
+        elif field.value == self._initial.get(field.id or ""):
+            return  # the value the form opened with (or set before it was shown) needs no echo
+        else:
+            echo = Static("", id=echo_id, classes="date-echo", markup=False)
+            # Under the field's row (a label and the field side by side), else under the field.
+            row = field.parent if isinstance(field.parent, Horizontal) else field
+            row.parent.mount(echo, after=row)  # type: ignore[union-attr]
+        echo.update(understood(field.value))
+        echo.display = bool(field.value.strip())
 
     # ------------------------------------------------------------------ keys
     def action_field_enter(self) -> None:
@@ -130,7 +220,8 @@ class FormScreen(ModalScreen[ResultT]):
         raise NotImplementedError
 
     def leave(self) -> None:
-        """Close without saving."""
+        """Close without saving (a draft kept of this form goes too)."""
+        self.forget_draft()
         self.dismiss(None)  # type: ignore[arg-type]
 
     def action_cancel(self) -> None:
@@ -145,3 +236,8 @@ class FormScreen(ModalScreen[ResultT]):
                 self.leave()
 
         self.app.push_screen(LeaveDialog(), chosen)
+
+
+def text_key(*texts: str) -> str:
+    """A short file-safe id for a form known only by its wording (a prompt and its question)."""
+    return hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:16]

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ..key_sentences import sentence
 from ..styles import tcss
 
 _KEY_NAMES = {
@@ -63,8 +64,8 @@ def key_help(screen: Screen) -> list[tuple[str, str, str]]:
         # Our bindings all carry an id; Textual's own (English) ones do not.
         if not binding.description or binding.system or not binding.id:
             continue
-        # The footer has room for a word; the tooltip, when given, says more.
-        desc = binding.tooltip or binding.description
+        # The footer has room for a word; help gives the sentence that says what the key does.
+        desc = sentence(binding.id) or binding.tooltip or binding.description
         if active.node is screen.app:
             app_descs.add(desc)
         if desc not in seen:
@@ -91,7 +92,7 @@ class HelpDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         table = Table(show_header=True, box=None, padding=(0, 2, 0, 0))
         table.add_column("按键", style="bold", no_wrap=True)
-        table.add_column("作用（灰字为 keymap.json 中的按键编号）")
+        table.add_column("作用　灰字为 keymap.json 中的按键编号")
         for keys, desc, ids in key_help(self.target):
             table.add_row(Text(keys), Text.assemble(desc, "　", (ids, "dim")))
         with VerticalScroll(classes="dialog-box"):

@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select, SelectionList
 
 from inspector.checklist import pick_template
+from inspector.dates import hint
 from inspector.errors import UserError
 from inspector.labels import label
 from inspector.models import Branch, Stage, VisitMethod
@@ -46,10 +47,18 @@ class NewVisitDialog(FormDialog["Visit | None"]):
             default = None
         with Horizontal(classes="row"):
             yield Label("指导日期")
-            yield Input(self.app.today().isoformat(), placeholder="如 2026-11-26", compact=True, id="date")
+            yield Input(
+                self.app.today().isoformat(),
+                placeholder=hint(self.app.today()),
+                compact=True,
+                id="date",
+                classes="date",
+            )
         with Horizontal(classes="row"):
             yield Label("指导人员")
-            yield Input(self.app.store.user, placeholder="多人用顿号分隔", compact=True, id="inspectors")
+            yield Input(
+                self.app.store.user, placeholder="如 张三、李四（多人用顿号分隔）", compact=True, id="inspectors"
+            )
         with Horizontal(classes="row"):
             yield Label("检查清单")
             yield Select(

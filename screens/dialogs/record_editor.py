@@ -14,7 +14,6 @@ says who changed which fields at once.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
@@ -49,10 +48,6 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
         """The record as the form now says; UserError with a Chinese line if it cannot be."""
         raise NotImplementedError
 
-    def draft_title(self) -> str:
-        """What the draft is of, as the start-up notice names it."""
-        raise NotImplementedError
-
     def persist(self, record: R) -> R:
         return self.app.store.save(record, base=None if self.is_new else self.original)
 
@@ -60,12 +55,13 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
         self.query_one(f"#{self.ERROR_ID}", Static).update(Text(message))
 
     # ------------------------------------------------------------------ drafts
+    def draft_key(self) -> tuple[str, str]:
+        return (self.original.kind, self.original.id)
+
+    def form_message(self, text: str) -> None:
+        self.error(text)
+
     def form_ready(self) -> None:
-        draft = self.app.store.draft(self.original.kind, self.original.id)
-        if draft is not None:
-            self.set_form_values(draft["fields"])
-            kept = datetime.fromisoformat(draft["saved"]).astimezone().strftime("%m-%d %H:%M")
-            self.error(f"已恢复 {kept} 未能保存的内容（{draft['reason']}）；Esc 可放弃")
         self._check_fresh()
 
     # ------------------------------------------------------------ staleness
@@ -87,20 +83,6 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
     def record_changed(self, current: R) -> None:
         """The stored record is now `current` (a hook: a form may stop editing)."""
 
-    def keep_draft(self, reason: str) -> None:
-        try:
-            self.app.store.save_draft(
-                self.original.kind, self.original.id, self.form_values(), title=self.draft_title(), reason=reason
-            )
-        except (UserError, OSError) as exc:
-            log.error("draft not kept: %s", exc)
-
-    def _forget_draft(self) -> None:
-        try:
-            self.app.store.discard_draft(self.original.kind, self.original.id)
-        except (UserError, OSError) as exc:
-            log.warning("draft not removed: %s", exc)
-
     # ------------------------------------------------------------------ saving
     def action_save(self) -> None:
         try:
@@ -115,7 +97,7 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
             return
         if typed_controls(self):
             self.app.notify(CLEANED_NOTICE, severity="warning")
-        self._forget_draft()
+        self.forget_draft()
         self.dismiss(saved)
 
     def _resolve(self, conflict: EditConflict) -> None:
@@ -135,7 +117,7 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
             except UserError as exc:
                 self.error(str(exc))
                 return
-            self._forget_draft()
+            self.forget_draft()
             self.dismiss(saved)
 
         self.app.push_screen(EditConflictDialog(self.original.kind, store.clashes(conflict), self.FIELD_LABELS), chosen)
@@ -150,10 +132,6 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
         else:
             self.focus_next()
 
-    def leave(self) -> None:
-        self._forget_draft()
-        self.dismiss(None)
-
     def save_pending(self) -> None:
         """The app is closing: save what was typed, or keep it as a draft."""
         if not self.form_changed():
@@ -164,6 +142,6 @@ class RecordEditor(FormScreen["R | None"], Generic[R]):
             log.warning("unsaved form kept as a draft on exit: %s", exc)
             self.keep_draft(str(exc))
             return
-        self._forget_draft()
+        self.forget_draft()
         self.original, self.is_new = saved, False
         self._initial = self.form_values()

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from inspector import rectification as rx
+from inspector.dates import hint
 from inspector.errors import UserError
 from inspector.labels import label
 from inspector.ledger.rows import OPEN_STATUSES, STATUS_ORDER, LedgerFilter, branches_matching, parse_due_within
@@ -35,6 +36,7 @@ class CloseDialog(FormDialog["dict | None"]):
         Binding("ctrl+s,f2", "submit", "销号", id="close.submit"),
     ]
     OK_LABEL = "销号（Ctrl+S）"
+    SCROLLS = True  # the date echo (form_screen.py) adds a line that 24 rows lack
 
     FIELDS = ("verifier", "outside_reason", "on", "evidence")
 
@@ -69,7 +71,7 @@ class CloseDialog(FormDialog["dict | None"]):
         yield Label("名单外人员验收的理由（名单内的不填）：")
         yield Input(outside_reason, placeholder="如：县委组织部派员验收", id="outside_reason")
         yield Label("验收日期：")
-        yield Input(on, placeholder="2026-11-26", id="on")
+        yield Input(on, placeholder=hint(self.app.today()), id="on", classes="date")
         yield Label("佐证材料：")
         yield Input(evidence, placeholder="如：支部党员大会记录、整改报告", id="evidence")
 
@@ -100,6 +102,10 @@ class FilterDialog(FormDialog["LedgerFilter | None"]):
         Binding("ctrl+s,f2", "submit", "应用", id="filter.submit"),
     ]
     OK_LABEL = "应用（Ctrl+S）"
+
+    def draft_key(self) -> None:
+        """A query, not data: nothing to keep when the app closes."""
+        return None
 
     def __init__(self, current: LedgerFilter, summaries, branch_query: str = "") -> None:
         super().__init__()

@@ -1,6 +1,9 @@
-"""Import the branch roster from CSV: choose a file, preview, then confirm.
+"""Import a roster of branches or of members from .xlsx or CSV: choose a file, preview, then confirm.
 
-Nothing is saved until 确认导入; bad rows are listed one per line and left out.
+Nothing is saved until 确认导入; bad rows and members that cannot be told
+apart from ones on file are listed one per line and left out. Reading a
+county's workbook and saving it take seconds, so both run in a thread; the
+save shows its progress batch by batch (`inspector/roster.py`).
 """
 
 from __future__ import annotations
@@ -9,17 +12,18 @@ import os
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, OptionList, Static
+from textual.widgets import Button, DataTable, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from inspector.errors import UserError
 from inspector.labels import label
-from inspector.roster import RosterPreview, import_roster, read_roster
+from inspector.models import Branch, Member
+from inspector.roster import ADD, MEMBERS, SAME, UPDATE, RosterImport, RosterPreview, import_roster, read_roster
 
 from ..styles import tcss
 from ..widgets.literal import LiteralTable
@@ -28,7 +32,7 @@ _PLACES = ("", "Desktop", "桌面", "Downloads", "下载", "Documents", "文档"
 
 
 def candidate_files(extra: list[Path], limit: int = 12) -> list[Path]:
-    """CSV files where people usually save them, newest first."""
+    """Workbooks and CSV files where people usually save them, newest first."""
     home = Path.home()
     folders = [Path.cwd(), *extra, *(home / p for p in _PLACES)]
     found: dict[Path, float] = {}
@@ -36,7 +40,7 @@ def candidate_files(extra: list[Path], limit: int = 12) -> list[Path]:
         try:
             with os.scandir(folder) as entries:
                 for e in entries:
-                    if e.name.lower().endswith(".csv") and e.is_file():
+                    if e.name.lower().endswith((".csv", ".xlsx", ".xls")) and e.is_file():
                         found[Path(e.path).resolve()] = e.stat().st_mtime
         except OSError:
             continue
@@ -50,7 +54,8 @@ def clean_path(text: str) -> Path:
 
 
 class RosterDialog(ModalScreen["int | None"]):
-    """Dismisses the number of branches saved, or None when cancelled."""
+    """Dismisses the number of records saved, or None when cancelled; with
+    `branch` (a branch name), a member roster without a branch column goes there."""
 
     DEFAULT_CSS = tcss("dialog", "roster_dialog")
     BINDINGS = [
@@ -58,22 +63,29 @@ class RosterDialog(ModalScreen["int | None"]):
         Binding("escape", "cancel", "取消", id="roster.cancel"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, branch: str | None = None) -> None:
         super().__init__()
+        self.branch = branch
         self.preview: RosterPreview | None = None
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static("导入支部名册（CSV，Excel/WPS 另存为即可）", classes="dialog-title")
+            title = f"导入「{self.branch}」党员名册" if self.branch else "导入支部或党员名册"
+            yield Static(f"{title}（Excel 工作簿 .xlsx 或 CSV）", classes="dialog-title", markup=False)
             with Horizontal(id="path-row"):
                 yield Label("文件：")
-                yield Input(placeholder="输入或拖入 CSV 文件路径，回车读取", compact=True, id="path")
+                yield Input(placeholder="输入或拖入 .xlsx / .csv 文件路径，回车读取", compact=True, id="path")
             yield OptionList(id="files")
             yield Static(
-                "表头须有「支部名称」列，可有：所属领域、支部书记、党员人数、党小组数、有领导干部党员、联系方式、备注。",
+                "有「姓名」列的是党员名册（须有「所在党支部」列，或从支部的花名册导入）；"
+                "有「支部名称」列的是支部名册。不导入身份证号。",
                 id="summary",
                 classes="muted",
             )
+            bar = ProgressBar(id="progress", show_eta=False)
+            bar.display = False
+            yield bar
             table = LiteralTable(id="preview", cursor_type="row", zebra_stripes=True)
             table.display = False
             yield table
@@ -104,33 +116,56 @@ class RosterDialog(ModalScreen["int | None"]):
             self.load(clean_path(event.value))
 
     def load(self, path: Path) -> None:
-        summary = self.query_one("#summary", Static)
-        errors_box = self.query_one("#errors")
+        self.preview = None
+        self.query_one("#confirm", Button).disabled = True
+        self.query_one("#summary", Static).update(Text(f"正在读取：{path.name}…"))
+        self._read(path)
+
+    @work(thread=True, exclusive=True, group="roster-read")
+    def _read(self, path: Path) -> None:
+        store = self.app.store
+        try:
+            preview = read_roster(path, store.branches(), members_of=store.members, branch=self.branch)
+        except UserError as exc:
+            self.app.call_from_thread(self._refused, str(exc))
+            return
+        self.app.call_from_thread(self._show, preview)
+
+    def _refused(self, message: str) -> None:
+        self.preview = None
+        self.query_one("#summary", Static).update(Text(message, style="bold red"))
+        self.query_one("#preview", DataTable).display = self.query_one("#errors").display = False
+
+    def _show(self, preview: RosterPreview) -> None:
+        self.preview = preview
         table = self.query_one("#preview", DataTable)
         confirm = self.query_one("#confirm", Button)
-        try:
-            preview = read_roster(path, self.app.store.branches())
-        except UserError as exc:
-            self.preview = None
-            summary.update(Text(str(exc), style="bold red"))
-            table.display = errors_box.display = False
-            confirm.disabled = True
-            return
-        self.preview = preview
-        counts = {a: sum(1 for r in preview.rows if r.action == a) for a in ("新增", "更新", "无变化")}
+        counts = preview.counts()
+        what = "党员名册" if preview.kind == MEMBERS else "支部名册"
         bad = f"；有误 {len(preview.errors)} 行（不导入）" if preview.errors else ""
-        summary.update(
-            f"编码：{preview.encoding}　新增 {counts['新增']}，更新 {counts['更新']}，无变化 {counts['无变化']}{bad}"
+        unsure = f"；待核对 {len(preview.ambiguous)} 行（不导入）" if preview.ambiguous else ""
+        self.query_one("#summary", Static).update(
+            f"{what}（{preview.encoding}）　新增 {counts[ADD]}，更新 {counts[UPDATE]}，无变化 {counts[SAME]}{bad}{unsure}"
         )
         table.clear(columns=True)
-        table.add_columns("行", "操作", "支部名称", "领域", "书记", "党员")
-        for r in preview.rows:
-            b = r.branch
-            table.add_row(str(r.line), r.action, b.name, label(b.sector), b.secretary, str(b.members))
+        if preview.kind == MEMBERS:
+            table.add_columns("行", "操作", "姓名", "类别", "入党日期", "党小组")
+            for r in preview.rows:
+                m = r.record
+                assert isinstance(m, Member)
+                joined = m.joined_on.isoformat() if m.joined_on else ""
+                table.add_row(str(r.line), r.action, m.name, label(m.status), joined, m.party_group)
+        else:
+            table.add_columns("行", "操作", "支部名称", "领域", "书记", "党员")
+            for r in preview.rows:
+                b = r.record
+                assert isinstance(b, Branch)
+                table.add_row(str(r.line), r.action, b.name, label(b.sector), b.secretary, str(b.members))
         table.display = True
         self.query_one("#files", OptionList).display = False
-        self.query_one("#error-lines", Static).update(Text("\n".join(str(e) for e in preview.errors)))
-        errors_box.display = bool(preview.errors)
+        problems = [str(e) for e in preview.errors] + [str(e) for e in preview.ambiguous]
+        self.query_one("#error-lines", Static).update(Text("\n".join(problems)))
+        self.query_one("#errors").display = bool(problems)
         confirm.disabled = not preview.changes
         if preview.changes:
             confirm.focus()
@@ -143,18 +178,46 @@ class RosterDialog(ModalScreen["int | None"]):
             self.dismiss(None)
 
     def action_confirm(self) -> None:
+        if self.saving:
+            return
         if self.preview is None or not self.preview.changes:
-            self.notify("没有可导入的支部", severity="warning")
+            self.notify("没有可导入的内容", severity="warning")
             return
+        self.saving = True
+        self.query_one("#confirm", Button).disabled = True
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=len(self.preview.changes), progress=0)
+        bar.display = True
+        self._save(self.preview)
+
+    @work(thread=True, exclusive=True, group="roster-save")
+    def _save(self, preview: RosterPreview) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(bar.update, progress=done, total=total)
+
         try:
-            result = import_roster(self.app.store, self.preview)
-        except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            result = import_roster(self.app.store, preview, progress=progress)
+        except UserError as exc:  # the batches before the failing one are saved, each whole
+            self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.notify(f"已导入 {result.saved} 个党支部")
+        self.app.call_from_thread(self._saved, result)
+
+    def _failed(self, message: str) -> None:
+        self.saving = False
+        self.notify(f"{message}（已完成的批次已保存，可重新读取文件后继续导入）", severity="error", markup=False)
+        self.query_one("#confirm", Button).disabled = False
+
+    def _saved(self, result: RosterImport) -> None:
+        what = "名党员" if self.preview is not None and self.preview.kind == MEMBERS else "个党支部"
+        self.app.notify(f"已导入 {result.saved} {what}")
         if result.conflicts:
             self.app.notify("\n".join(result.conflicts), severity="warning", timeout=20, markup=False)
         self.dismiss(result.saved)
 
     def action_cancel(self) -> None:
+        if self.saving:
+            self.notify("正在导入，请等待完成", severity="warning")
+            return
         self.dismiss(None)

@@ -25,9 +25,15 @@ def literal(value: str) -> Text:
 
 
 def literal_cell(value: object) -> object:
-    """A table cell: a str as plain text, anything else (Text, numbers) as it is."""
+    """A table cell: a str as plain text, anything else (numbers) as it is; text
+    too long for its column ends in "…" (`screens/cjk.py`)."""
     # no_wrap as DataTable gives a str cell in a one-line row.
-    return Text(value, end="", no_wrap=True) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return Text(value, end="", no_wrap=True, overflow="ellipsis")
+    if isinstance(value, Text) and value.overflow is None:
+        value = value.copy()
+        value.no_wrap, value.overflow = True, "ellipsis"
+    return value
 
 
 class LiteralTable(DataTable):

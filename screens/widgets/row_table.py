@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -22,6 +22,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from screens.cjk import fit
 
 #: A cell: its text and an optional style name among the table's component classes ("overdue", "muted"...).
 Cell = tuple[str, str]
@@ -207,10 +209,9 @@ class RowTable(ScrollView, can_focus=True):
             cell_style = style
             if name and not cursor:  # on the cursor row the cursor's colours win
                 cell_style = style + self._style(name)
-            # Cropped without an ellipsis: CJK terminals draw … two cells wide while Rich counts one.
             if column.right and cell_len(text) < w:
                 text = " " * (w - cell_len(text)) + text
-            segments.append(Segment(" " + set_cell_size(text, w) + " ", cell_style))
+            segments.append(Segment(" " + fit(text, w) + " ", cell_style))
         return Strip(segments).crop_extend(0, width, style)
 
     def _refresh_row(self, index: int) -> None:
