@@ -111,3 +111,28 @@ def test_progress_is_reported_to_the_end(county):  # noqa: F811
     seen: list[tuple[int, int]] = []
     ledger_xlsx(rows, title="台账", subtitle="", today=date(2026, 11, 26), progress=lambda d, t: seen.append((d, t)))
     assert seen[0] == (2000, 6000) and seen[-1] == (6000, 6000)
+
+
+def test_prints_across_a3_with_the_header_on_every_page_and_tall_rows_for_wrapped_texts(book):
+    _, wb = book
+    ws = wb[SHEET_ROWS]
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("landscape", 8)
+    setup = ws.page_setup  # fitToWidth left out means 1, the file format's default
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$1" and ws.print_options.gridLines
+    assert "城关镇党委党支部问题整改台账" in ws.oddHeader.center.text and "&P" in ws.oddFooter.center.text
+    heights = {row[5].value: ws.row_dimensions[row[0].row].height for row in ws.iter_rows(min_row=2)}
+    assert heights["三会一课记录不全，\n缺 9 月支委会"] >= 2 * 15  # two lines, the row grown to show both
+    assert heights["发展党员程序不规范"] is None  # one line: the default height
+
+
+def test_progress_comes_back_from_the_export_process(county, tmp_path):  # noqa: F811
+    from inspector.documents.ledger_export import export_ledger_apart
+
+    rows = ledger_rows(county, TODAY) * 1000  # 4,000 rows
+    seen: list[tuple[int, int]] = []
+    out = export_ledger_apart(
+        rows, tmp_path / "台账.xlsx", "xlsx", when=TODAY, progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(2000, 4000), (4000, 4000), (4000, 4000)]
+    assert openpyxl.load_workbook(out)[SHEET_ROWS].max_row == 4001

@@ -140,33 +140,57 @@ def export_ledger(
     return path
 
 
-def export_ledger_apart(rows: Sequence[LedgerRow], path: str | Path, fmt: str, **kwargs: Any) -> Path:
+def export_ledger_apart(
+    rows: Sequence[LedgerRow],
+    path: str | Path,
+    fmt: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    **kwargs: Any,
+) -> Path:
     """`export_ledger` in a process of its own: a Word ledger of 50,000 rows
     takes hundreds of MB while it is built, which a long-running app (several
-    clerks' on one server) would otherwise keep after the export. Errors come
-    back as `export_ledger` raises them."""
+    clerks' on one server) would otherwise keep after the export. `progress`
+    is called here as the child reports it (a callable cannot cross to the
+    child). Errors come back as `export_ledger` raises them."""
     import pickle
     import subprocess
     import sys
 
-    job = pickle.dumps((list(rows), str(path), fmt, kwargs))
+    job = pickle.dumps((list(rows), str(path), fmt, kwargs, progress is not None))
     code = "from inspector.documents.ledger_export import _export_job; _export_job()"
-    done = subprocess.run([sys.executable, "-c", code], input=job, capture_output=True, check=False)
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as child:
+        assert child.stdin and child.stdout and child.stderr
+        child.stdin.write(job)
+        child.stdin.close()
+        errors = []
+        for line in child.stderr:  # "done total" lines while it runs, anything else is an error's text
+            done, _, total = line.decode(errors="replace").partition(" ")
+            if progress and done.isdigit() and total.strip().isdigit():
+                progress(int(done), int(total))
+            else:
+                errors.append(line.decode(errors="replace"))
+        out = child.stdout.read()
     try:
-        ok, result = pickle.loads(done.stdout)
+        ok, result = pickle.loads(out)
     except (pickle.UnpicklingError, EOFError, ValueError) as exc:
-        raise StoreError(f"导出进程意外退出（{done.stderr.decode(errors='replace').strip()[-200:]}）") from exc
+        raise StoreError(f"导出进程意外退出（{''.join(errors).strip()[-200:]}）") from exc
     if not ok:
         raise result
     return Path(result)
 
 
 def _export_job() -> None:
-    """The child side of `export_ledger_apart`: the job on stdin, (ok, path or error) on stdout."""
+    """The child side of `export_ledger_apart`: the job on stdin, progress on
+    stderr, (ok, path or error) on stdout."""
     import pickle
     import sys
 
-    rows, path, fmt, kwargs = pickle.loads(sys.stdin.buffer.read())
+    rows, path, fmt, kwargs, report = pickle.loads(sys.stdin.buffer.read())
+    if report:
+        kwargs["progress"] = lambda done, total: print(done, total, file=sys.stderr, flush=True)
     try:
         answer: tuple[bool, Any] = (True, str(export_ledger(rows, path, fmt, **kwargs)))
     except Exception as exc:  # handed to the parent, which raises it

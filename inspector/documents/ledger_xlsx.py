@@ -6,17 +6,22 @@ deadline on the export day shaded by a conditional format on 整改时限 and �
 so the shading stays right after a clerk changes a status in the file. Sheet 按支部汇总:
 the counts by branch (`inspector/ledger/summary.py`).
 
-openpyxl's write-only mode streams rows to a temp file: 50,000 rows stay far
-under the memory a full workbook model would take. openpyxl is imported here
-only, when a workbook is written.
+XlsxWriter writes it: openpyxl's write-only mode spent about 45 µs of Python
+per cell (a 50,000-row ledger took 40 s of CPU), XlsxWriter about a third of
+that, with a handful of shared formats instead of a style per cell. Rows are
+written straight from the ledger in one pass that also measures the column
+widths. Each sheet prints on A3 across, all columns on the page's width, the
+header row on every page, each row as tall as its longest wrapped text.
+XlsxWriter is imported here only, when a workbook is written.
 """
 
 from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
+from enum import Enum
 
 from inspector import labels
 from inspector.ledger.rows import STATUS_ORDER, LedgerRow
@@ -24,40 +29,68 @@ from inspector.ledger.summary import count_by, rate
 from inspector.models import FindingStatus
 from inspector.text import clean
 
+
+class Kind(Enum):
+    """How a column's cells are written."""
+
+    TEXT = "text"
+    LONG = "long"  # wraps inside its column
+    DATE = "date"  # a real date in the sheet
+    NUMBER = "number"
+
+
 SHEET_ROWS, SHEET_SUMMARY = "整改台账", "按支部汇总"
-# (header, value of a row); a header's column letter is its place in this list.
-XLSX_COLUMNS: tuple[tuple[str, Callable[[LedgerRow], object]], ...] = (
-    ("党支部", lambda r: r.branch_name),
-    ("领域", lambda r: labels.label(r.sector)),
-    ("问题类别", lambda r: labels.label(r.category)),
-    ("严重程度", lambda r: labels.label(r.severity)),
-    ("问题描述", lambda r: r.description),
-    ("整改目标", lambda r: r.goal),
-    ("整改措施", lambda r: r.measures),
-    ("责任领导", lambda r: r.leader),
-    ("具体责任人", lambda r: r.person),
-    ("整改时限", lambda r: r.deadline),
-    ("状态", lambda r: labels.label(r.status)),
-    ("逾期天数", lambda r: r.overdue or None),
-    ("发现日期", lambda r: r.found_on),
-    ("佐证材料", lambda r: r.evidence),
-    ("验收人", lambda r: r.verifier),
-    ("验收日期", lambda r: r.verified_on),
+# (header, value of a row, kind); a header's column letter is its place in this list, after 序号.
+XLSX_COLUMNS: tuple[tuple[str, Callable[[LedgerRow], object], Kind], ...] = (
+    ("党支部", lambda r: r.branch_name, Kind.TEXT),
+    ("领域", lambda r: labels.label(r.sector), Kind.TEXT),
+    ("问题类别", lambda r: labels.label(r.category), Kind.TEXT),
+    ("严重程度", lambda r: labels.label(r.severity), Kind.TEXT),
+    ("问题描述", lambda r: r.description, Kind.LONG),
+    ("整改目标", lambda r: r.goal, Kind.LONG),
+    ("整改措施", lambda r: r.measures, Kind.LONG),
+    ("责任领导", lambda r: r.leader, Kind.TEXT),
+    ("具体责任人", lambda r: r.person, Kind.TEXT),
+    ("整改时限", lambda r: r.deadline, Kind.DATE),
+    ("状态", lambda r: labels.label(r.status), Kind.TEXT),
+    ("逾期天数", lambda r: r.overdue, Kind.NUMBER),
+    ("发现日期", lambda r: r.found_on, Kind.DATE),
+    ("佐证材料", lambda r: r.evidence, Kind.LONG),
+    ("验收人", lambda r: r.verifier, Kind.TEXT),
+    ("验收日期", lambda r: r.verified_on, Kind.DATE),
 )
 SUMMARY_HEADERS = ("党支部", "领域", "问题总数", *(labels.label(s) for s in STATUS_ORDER), "逾期", "销号率")
 SEQ_HEADER = "序号"
-WRAPPED = ("问题描述", "整改目标", "整改措施", "佐证材料")
-MAX_WIDTH = 40  # characters: longer texts wrap in the cell instead of widening the sheet
+MAX_WIDTH = 40  # characters: no short-text column grows wider
+LONG_WIDTH = 30  # characters: the width of a column whose texts wrap
+LINE_HEIGHT = 16  # points a wrapped line takes (spreadsheets do not grow rows on opening a file)
 DATE_FORMAT = "yyyy-mm-dd"
 PROGRESS_EVERY = 2000
 _FORMULA_START = ("=", "+", "-", "@")
 _WIDE = frozenset("WFA")
+_EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+
+
+def _serial(day: date) -> int:
+    """The day as Excel counts it (what a date cell holds under its number format)."""
+    return day.toordinal() - _EXCEL_EPOCH
+
+
+def _letter(index: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(index)
 
 
 def _text(value: str) -> str:
-    """Controls removed (openpyxl refuses them); a text Excel would read as a formula stays text."""
+    """Controls removed; a text Excel would read as a formula stays text."""
     value = clean(value, multiline=True)
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _page_text(text: str) -> str:
+    """A text for a printed page's header, where & starts a code."""
+    return clean(text).replace("&", "&&")[:100]
 
 
 def display_width(text: str) -> int:
@@ -65,28 +98,77 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in _WIDE else 1 for c in text)
 
 
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
+class _Sheet:
+    """One sheet: its bold header frozen with the first column and filtered, and
+    its text columns widened to their widest line (capped) as rows are written."""
 
-    return get_column_letter(index)
+    def __init__(
+        self,
+        wb,
+        formats: _Formats,
+        name: str,
+        headers: Sequence[str],
+        rows: int,
+        *,
+        title: str,
+        note: str,
+        wrapped: Collection[str] = (),
+    ) -> None:
+        self.ws = ws = wb.add_worksheet(name)
+        self.formats = formats
+        # room for the filter button; the wrapping columns as wide as LONG_WIDTH
+        self.widest = [LONG_WIDTH if h in wrapped else display_width(h) + 4 for h in headers]
+        self._seen: list[dict[str, str]] = [{} for _ in headers]
+        ws.freeze_panes(1, 1)  # the header and the branch stay in sight
+        ws.autofilter(0, 0, rows, len(headers) - 1)
+        # Printed: A3 across, all columns on the page's width, the header row on
+        # every page, cell lines, the title above and the page number below.
+        ws.set_paper(8)  # A3: seventeen columns stay readable
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0)
+        ws.hide_gridlines(0)
+        ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
+        ws.set_header(f"&L&9{_page_text(note)}&C&14{_page_text(title)}")
+        ws.set_footer("&C第 &P 页　共 &N 页")
+        for i, h in enumerate(headers):
+            ws.write_string(0, i, h, formats.header)
+
+    def text(self, row: int, col: int, value: str) -> None:
+        """A short text, cleaned and measured once however often the column repeats it."""
+        shown = self._seen[col].get(value)
+        if shown is None:
+            shown = self._seen[col][value] = self._measure(col, _text(value))
+        self.ws.write_string(row, col, shown, self.formats.plain)
+
+    def long(self, row: int, col: int, value: str) -> int:
+        """A long text (seldom repeated), wrapped inside its column; the lines it
+        takes (counting every character as a Chinese one: never too few)."""
+        value = _text(value)
+        self.ws.write_string(row, col, value, self.formats.wrap)
+        return sum(-(-2 * len(line) // (LONG_WIDTH + 2)) or 1 for line in value.split("\n"))
+
+    def _measure(self, col: int, value: str) -> str:
+        widest = self.widest[col]
+        if widest < MAX_WIDTH and 2 * len(value) > widest:  # else it cannot widen the column
+            self.widest[col] = max(widest, *(display_width(line) for line in value.split("\n")))
+        return value
+
+    def fit(self) -> None:
+        for i, width in enumerate(self.widest):
+            self.ws.set_column(i, i, min(width, MAX_WIDTH) + 2)
 
 
-def _widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:
-    """Each column as wide as its widest line (header in bold counts a little more), capped."""
-    widest = [display_width(h) + 4 for h in headers]  # room for the filter button
-    for row in rows:
-        for i, value in enumerate(row):
-            if isinstance(value, str):
-                if 2 * len(value) <= widest[i] or widest[i] >= MAX_WIDTH:  # cannot widen it: skip the measuring
-                    continue
-                w = max(display_width(line) for line in value.split("\n"))
-            elif isinstance(value, date):
-                w = 10
-            else:
-                w = len(str(value)) if value is not None else 0
-            if w > widest[i]:
-                widest[i] = w
-    return [min(w, MAX_WIDTH) + 2 for w in widest]
+class _Formats:
+    """The few cell formats the workbook shares (one object each, not one per cell)."""
+
+    def __init__(self, wb) -> None:
+        # every cell centred in its row's height, as the wrapped texts make rows tall
+        self.header = wb.add_format({"bold": True, "align": "center", "valign": "vcenter"})
+        self.plain = wb.add_format({"valign": "vcenter"})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "vcenter"})
+        self.date = wb.add_format({"num_format": DATE_FORMAT, "align": "center", "valign": "vcenter"})
+        self.percent = wb.add_format({"num_format": "0.0%", "valign": "vcenter"})
 
 
 def ledger_xlsx(
@@ -98,91 +180,91 @@ def ledger_xlsx(
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """The workbook as bytes. `progress(done, total)` is called every few thousand rows."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
+    import xlsxwriter
 
-    headers = [SEQ_HEADER, *(h for h, _ in XLSX_COLUMNS)]
-    values = [
-        [n, *(_text(v) if isinstance(v, str) else v for v in (get(r) for _, get in XLSX_COLUMNS))]
-        for n, r in enumerate(rows, 1)
-    ]
-    wb = Workbook(write_only=True)
-    wb.properties.title = clean(title)
-    wb.properties.subject = clean(subtitle)
-    ws = wb.create_sheet(SHEET_ROWS)
-    last = len(values) + 1
-    col = {h: _letter(i) for i, h in enumerate(headers, 1)}
-    for i, width in enumerate(_widths(headers, values), 1):
-        ws.column_dimensions[_letter(i)].width = width
-    ws.freeze_panes = "B2"  # the header and the branch stay in sight
-    ws.auto_filter.ref = f"A1:{_letter(len(headers))}{last}"
-    status_labels = ",".join(labels.label(s) for s in STATUS_ORDER)
-    valid = DataValidation(type="list", formula1=f'"{status_labels}"', allow_blank=False)
-    valid.error, valid.errorTitle = f"状态只能是：{status_labels.replace(',', '、')}", "状态"
-    valid.add(f"{col['状态']}2:{col['状态']}{max(last, 2)}")
-    ws.data_validations.append(valid)
-    deadline, status = col["整改时限"], col["状态"]
-    closed = labels.label(FindingStatus.CLOSED)
-    as_of = f"DATE({today.year},{today.month},{today.day})"  # the day the 逾期天数 column counts from
-    ws.conditional_formatting.add(
-        f"A2:{_letter(len(headers))}{max(last, 2)}",
-        FormulaRule(
-            formula=[f'AND(${deadline}2<>"",${deadline}2<{as_of},${status}2<>"{closed}")'],
-            fill=PatternFill(fill_type="solid", start_color="FFF4CCCC", end_color="FFF4CCCC"),
-            font=Font(color="FF9C0006"),
-        ),
-    )
-    ws.append(_header(ws, headers))
-    wrap = Alignment(wrap_text=True, vertical="top")
-    long_texts = [headers.index(h) for h in WRAPPED]
-    total = len(values)
-    for done, row in enumerate(values, 1):
-        for i in long_texts:  # long texts wrap inside their column
-            if row[i]:
-                cell = row[i] = WriteOnlyCell(ws, row[i])
-                cell.alignment = wrap
-        ws.append(row)
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(done, total)
-    _summary_sheet(wb, rows)
     buf = io.BytesIO()
-    wb.save(buf)
+    # Shared strings, not constant_memory's inline ones: a text repeated down the
+    # sheet (a branch, a label, a leader) is escaped once, which makes 50,000 rows
+    # some 15% faster for some 60 MB more, still far under the 300 MB allowed.
+    wb = xlsxwriter.Workbook(buf)
+    wb.set_properties({"title": clean(title), "subject": clean(subtitle)})
+    formats = _Formats(wb)
+    headers = [SEQ_HEADER, *(h for h, _, _ in XLSX_COLUMNS)]
+    total = len(rows)
+    wrapped = [h for h, _, kind in XLSX_COLUMNS if kind is Kind.LONG]
+    sheet = _Sheet(wb, formats, SHEET_ROWS, headers, total, title=title, note=subtitle, wrapped=wrapped)
+    ws = sheet.ws
+    _status_rules(wb, ws, headers, max(total, 1), today)  # the header-only sheet keeps them on row 2
+    columns = [(i, get, kind) for i, (_, get, kind) in enumerate(XLSX_COLUMNS, 1)]
+    for r, row in enumerate(rows, 1):
+        ws.write_number(r, 0, r, formats.plain)
+        lines = 1
+        for c, get, kind in columns:
+            value = get(row)
+            if not value:  # nothing to write: no date, no text, not overdue
+                continue
+            if kind is Kind.DATE:
+                ws.write_number(r, c, _serial(value), formats.date)  # type: ignore[arg-type]
+            elif kind is Kind.NUMBER:
+                ws.write_number(r, c, value, formats.plain)
+            elif kind is Kind.LONG:
+                lines = max(lines, sheet.long(r, c, value))  # type: ignore[arg-type]
+            else:
+                sheet.text(r, c, value)  # type: ignore[arg-type]
+        if lines > 1:
+            ws.set_row(r, LINE_HEIGHT * lines)
+        if progress and r % PROGRESS_EVERY == 0:
+            progress(r, total)
+    sheet.fit()
+    _summary_sheet(wb, formats, rows, title, subtitle)
+    wb.close()
     if progress:
         progress(total, total)
     return buf.getvalue()
 
 
-def _header(ws, headers: Sequence[str]) -> list:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+def _status_rules(wb, ws, headers: Sequence[str], last: int, today: date) -> None:
+    """状态 a drop-down list; rows past their deadline on `today` and not closed shaded."""
+    status_col, deadline_col = headers.index("状态"), headers.index("整改时限")
+    choices = [labels.label(s) for s in STATUS_ORDER]
+    ws.data_validation(
+        1,
+        status_col,
+        last,
+        status_col,
+        {
+            "validate": "list",
+            "source": choices,
+            "ignore_blank": False,
+            "error_title": "状态",
+            "error_message": f"状态只能是：{'、'.join(choices)}",
+        },
+    )
+    deadline, status = _letter(deadline_col), _letter(status_col)
+    closed = labels.label(FindingStatus.CLOSED)
+    as_of = f"DATE({today.year},{today.month},{today.day})"  # the day the 逾期天数 column counts from
+    ws.conditional_format(
+        1,
+        0,
+        last,
+        len(headers) - 1,
+        {
+            "type": "formula",
+            "criteria": f'=AND(${deadline}2<>"",${deadline}2<{as_of},${status}2<>"{closed}")',
+            "format": wb.add_format({"bg_color": "#F4CCCC", "font_color": "#9C0006"}),
+        },
+    )
 
-    bold, centre = Font(bold=True), Alignment(horizontal="center", vertical="center")
-    out = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, h)
-        cell.font, cell.alignment = bold, centre
-        out.append(cell)
-    return out
 
-
-def _summary_sheet(wb, rows: Sequence[LedgerRow]) -> None:
-    from openpyxl.cell import WriteOnlyCell
-
-    ws = wb.create_sheet(SHEET_SUMMARY)
+def _summary_sheet(wb, formats: _Formats, rows: Sequence[LedgerRow], title: str, note: str) -> None:
     by_branch = count_by(rows, lambda r: (r.branch_id, r.branch_name, labels.label(r.sector)))
-    values = [
-        [name, sector, c.total, *(c.by_status[s] for s in STATUS_ORDER), c.overdue, rate(c.closed, c.total)]
-        for (_, name, sector), c in by_branch.items()
-    ]
-    for i, width in enumerate(_widths(SUMMARY_HEADERS, values), 1):
-        ws.column_dimensions[_letter(i)].width = width
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = f"A1:{_letter(len(SUMMARY_HEADERS))}{len(values) + 1}"
-    ws.append(_header(ws, SUMMARY_HEADERS))
-    for row in values:
-        cell = row[-1] = WriteOnlyCell(ws, row[-1])
-        cell.number_format = "0.0%"
-        ws.append(row)
+    sheet = _Sheet(
+        wb, formats, SHEET_SUMMARY, SUMMARY_HEADERS, len(by_branch), title=f"{title}（{SHEET_SUMMARY}）", note=note
+    )
+    for r, ((_, name, sector), c) in enumerate(by_branch.items(), 1):
+        sheet.text(r, 0, name)
+        sheet.text(r, 1, sector)
+        for col, value in enumerate((c.total, *(c.by_status[s] for s in STATUS_ORDER), c.overdue), 2):
+            sheet.ws.write_number(r, col, value, formats.plain)
+        sheet.ws.write_number(r, len(SUMMARY_HEADERS) - 1, rate(c.closed, c.total), formats.percent)
+    sheet.fit()
