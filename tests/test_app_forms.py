@@ -184,6 +184,34 @@ async def test_keys_typed_right_after_enter_land_in_the_next_field(root):
         assert pilot.app.focused is editor.query_one("#measures")
 
 
+def terminal_burst(app, data: str) -> None:
+    """`data` as the terminal delivers it in one read (tmux send-keys, a laggy SSH
+    link): decoded by Textual's own parser into the events the app then receives."""
+    from textual._xterm_parser import XTermParser
+
+    for event in XTermParser().feed(data):
+        app.post_message(event)
+
+
+@pilot_test
+async def test_enter_saves_names_typed_in_the_same_burst(root):
+    """Enter in the last field saves only after every field took the keys typed before it."""
+    finding = a_finding(root)
+    app = editor_app(root, finding)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = pilot.app.screen
+        editor.query_one("#leader").value = ""
+        editor.query_one("#person").value = ""
+        editor.query_one("#leader").focus()
+        await pilot.pause()
+        terminal_burst(pilot.app, "刘明\t赵强\r")
+        await pilot.pause(0.3)
+        assert pilot.app.screen is not editor
+    saved = stored(root, finding).responsible
+    assert (saved.leader, saved.person) == ("刘明", "赵强")
+
+
 @pilot_test
 async def test_enter_in_a_text_area_still_starts_a_new_line(root):
     app = editor_app(root, a_finding(root))

@@ -4,8 +4,9 @@ Enter is a priority binding: the screen moves focus (or saves) while the app
 handles the Enter key itself, before it forwards the keys that came in the
 same burst (paste, a laggy SSH link). Left to the Input, its Submitted
 message is handled only after those keys already went to the field being
-left. Outside an Input (a button, a text area, a select) Enter does what
-that widget does.
+left. Before it acts, Enter waits for every field to take the keys typed
+before it (`fields_settled`), so a save reads them. Outside an Input (a
+button, a text area, a select) Enter does what that widget does.
 
 Esc leaves a form at once when nothing was changed since it opened, and
 otherwise asks 保存 / 放弃 / 继续编辑 (`LeaveDialog`).
@@ -22,6 +23,7 @@ seen read right before it is saved.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from datetime import datetime
@@ -46,6 +48,8 @@ ResultT = TypeVar("ResultT")
 
 SAVE = "save"
 DISCARD = "discard"
+#: The longest Enter waits for the fields to take the keys typed before it.
+SETTLE_SECONDS = 1.0
 
 
 class LeaveDialog(ModalScreen["str | None"]):
@@ -206,11 +210,33 @@ class FormScreen(ModalScreen[ResultT]):
         echo.display = bool(field.value.strip())
 
     # ------------------------------------------------------------------ keys
-    def action_field_enter(self) -> None:
+    async def action_field_enter(self) -> None:
         focused = self.focused
         if not isinstance(focused, Input):
             raise SkipAction()
+        await self.fields_settled()
         self.enter_in(focused)
+
+    async def fields_settled(self) -> None:
+        """Wait until every field has handled the keys already sent to it.
+
+        The app hands each key to the widget focused at that moment and goes on
+        at once; a burst (刘明, Tab, 赵强, Enter) reaches this priority Enter
+        while both names still wait in their fields' queues, so a save here
+        would read them empty. A callback queued behind those keys marks each
+        field done; the app sends no further key meanwhile, so the order holds.
+        """
+        done = []
+        for widget in self.query("*"):
+            if widget.can_focus:
+                settled = asyncio.Event()
+                if widget.call_later(settled.set):
+                    done.append(settled.wait())
+        try:
+            # Bounded, so a field that never answers cannot freeze the keyboard.
+            await asyncio.wait_for(asyncio.gather(*done), timeout=SETTLE_SECONDS)
+        except TimeoutError:
+            log.warning("fields still busy after %.1f s; Enter goes on", SETTLE_SECONDS)
 
     def enter_in(self, field: Input) -> None:
         """Enter in `field`: move to the next field (a form may save instead)."""

@@ -23,11 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
 from inspector.errors import UserError
@@ -36,6 +33,7 @@ from inspector.settings import load_settings
 
 from ..styles import tcss
 from .common import ConfirmDialog, PromptDialog
+from .progress import ProgressDialog
 
 if TYPE_CHECKING:
     from inspector.documents.memo import MemoInputs
@@ -70,7 +68,7 @@ class _Job:
     path: Path
 
 
-class MemoProgress(ModalScreen["MemoResult | None"]):
+class MemoProgress(ProgressDialog["MemoResult | None"]):
     """Writes the memos of `refs` ((branch id, visit id) pairs) into `folder`.
 
     With `only_stale`, visits whose memo is current are left alone (the
@@ -82,21 +80,19 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
     BINDINGS = [Binding("escape", "stop", "停止", id="memo.stop")]
 
     def __init__(self, subject: str, refs: Sequence[tuple[str, str]], folder: Path, *, only_stale: bool) -> None:
-        super().__init__()
+        super().__init__("生成现场指导反馈意见")
         self.subject = subject
         self.refs = list(refs)
         self.folder = folder
         self.only_stale = only_stale
         self._stop = threading.Event()
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static("生成现场指导反馈意见", classes="dialog-title")
-            yield Static(self.subject, id="memo-subject", markup=False)
-            yield Static(f"保存到：{self.folder}", id="memo-folder", markup=False)
-            yield ProgressBar(total=len(self.refs) or 1, show_eta=False, id="memo-bar")
-            yield Label("正在读取记录……", id="memo-status")
-            yield Static("Esc 停止", id="memo-hint")
+    def body(self) -> ComposeResult:
+        yield Static(self.subject, id="memo-subject", markup=False)
+        yield Static(f"保存到：{self.folder}", id="memo-folder", markup=False)
+        yield ProgressBar(total=len(self.refs) or 1, show_eta=False, id="memo-bar")
+        yield Label("正在读取记录……", id="memo-status")
+        yield Static("Esc 停止", id="memo-hint")
 
     def on_mount(self) -> None:
         self.plan()
@@ -105,9 +101,11 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
         self._stop.set()
         self.query_one("#memo-status", Label).update("正在停止（当前这份写完后停止）……")
 
-    # ------------------------------------------------------------ in threads
-    @work(thread=True, exclusive=True, group="memo")
     def plan(self) -> None:
+        self.in_thread(self._read, self._planned)
+
+    # ------------------------------------------------------------ in threads
+    def _read(self) -> tuple[list[_Job], MemoResult]:
         """Read each visit and its memo inputs; decide which to write."""
         from inspector.documents import memo
 
@@ -118,8 +116,7 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
         except OSError as exc:
             log.warning("memo folder %s: %s", self.folder, exc)
             failed = [f"无法创建文件夹：{self.folder}（没有权限或路径有误）"]
-            app.call_from_thread(self._finish, MemoResult([], current=0, skipped=0, failed=failed))
-            return
+            return [], MemoResult([], current=0, skipped=0, failed=failed)
         criteria = memo.criteria_texts(store.root, app.checklist_dirs)
         settings = load_settings(store.root)
         jobs: list[_Job] = []
@@ -145,11 +142,9 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
                 failed.append(f"现场指导 {vid[:8]}：{_reason(exc)}")
                 continue
             jobs.append(_Job(visit, inputs, self.folder / memo.memo_filename(inputs.branch, visit)))
-        result = MemoResult([], current, skipped, failed, stopped=self._stop.is_set(), issued=issued)
-        app.call_from_thread(self._planned, jobs, result)
+        return jobs, MemoResult([], current, skipped, failed, stopped=self._stop.is_set(), issued=issued)
 
-    @work(thread=True, exclusive=True, group="memo")
-    def write(self, jobs: list[_Job], force: bool, result: MemoResult) -> None:
+    def _write(self, jobs: list[_Job], force: bool, result: MemoResult) -> MemoResult:
         from inspector.documents import memo
         from inspector.errors import OutputExists
 
@@ -160,7 +155,7 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
             if self._stop.is_set():
                 result.stopped = True
                 break
-            app.call_from_thread(self._progress, done, len(jobs), job.visit)
+            self.from_thread(self._progress, done, len(jobs), job.visit)
             done += 1
             try:
                 record = memo.write_memo(
@@ -176,8 +171,8 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
                 result.failed.append(f"{job.path.name}：{_reason(exc)}")
             else:
                 result.written.append(Path(record.file))
-        app.call_from_thread(self._progress, done, len(jobs), None)
-        app.call_from_thread(self._finish, result)
+        self.from_thread(self._progress, done, len(jobs), None)
+        return result
 
     # ----------------------------------------------------- on the UI thread
     def _progress(self, done: int, total: int, visit: Visit | None) -> None:
@@ -188,7 +183,11 @@ class MemoProgress(ModalScreen["MemoResult | None"]):
                 f"正在生成第 {done + 1}/{total} 份（{visit.date.isoformat()}）……"
             )
 
-    def _planned(self, jobs: list[_Job], result: MemoResult) -> None:
+    def write(self, jobs: list[_Job], force: bool, result: MemoResult) -> None:
+        self.in_thread(lambda: self._write(jobs, force, result), self._finish)
+
+    def _planned(self, planned: tuple[list[_Job], MemoResult]) -> None:
+        jobs, result = planned
         if not jobs or result.stopped:
             self._finish(result)
             return

@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
 from inspector.errors import UserError
@@ -28,6 +26,7 @@ from inspector.sync.merge import export_bundle, import_bundle
 
 from ..styles import tcss
 from .common import ConfirmDialog, PromptDialog
+from .progress import ProgressDialog
 
 log = logging.getLogger("inspector.ui")
 
@@ -118,7 +117,7 @@ def export_job(store, path: Path, branches: list[str] | None) -> Outcome:
 
 
 # ----------------------------------------------------------------- dialog
-class SyncJobDialog(ModalScreen[Outcome]):
+class SyncJobDialog(ProgressDialog[Outcome]):
     """Run one import or export in a thread, show what it did, dismiss the `Outcome`."""
 
     DEFAULT_CSS = tcss("dialog", "sync_job_dialog")
@@ -132,29 +131,21 @@ class SyncJobDialog(ModalScreen[Outcome]):
     ]
 
     def __init__(self, title: str, busy: str, job: Callable[[], Outcome]) -> None:
-        super().__init__()
-        self.title_text = title
+        super().__init__(title)
         self.busy = busy
         self.job = job
         self.outcome: Outcome | None = None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title", markup=False)
-            with VerticalScroll(id="report"):
-                yield Static(self.busy, id="lines", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("处理冲突（C）", id="conflicts")
-                yield Button("确定（回车）", variant="primary", id="ok", disabled=True)
+    def body(self) -> ComposeResult:
+        with VerticalScroll(id="report"):
+            yield Static(self.busy, id="lines", markup=False)
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("处理冲突（C）", id="conflicts")
+            yield Button("确定（回车）", variant="primary", id="ok", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#conflicts", Button).display = False
-        self.run_job()
-
-    @work(thread=True, exclusive=True, group="sync")
-    def run_job(self) -> None:
-        outcome = self.job()
-        self.app.call_from_thread(self.show_outcome, outcome)
+        self.in_thread(self.job, self.show_outcome)
 
     def show_outcome(self, outcome: Outcome) -> None:
         self.outcome = outcome
