@@ -57,6 +57,7 @@ __all__ = [
     "RuleSource",
     "Section",
     "WeakLaxCriterion",
+    "category_problems",
     "citation_problems",
     "citation_text",
     "cited_on",
@@ -1165,6 +1166,31 @@ def citation_problems(loaded: LoadResult, start: date, end: date) -> list[str]:
             elif source.ends is not None and source.ends <= start:
                 out.append(f"{where} 引用的「{source.title}」在活动开始前已被取代（{source.replaced_on}）")
     return out
+
+
+#: The five member problems of plan 一 (理想信念模糊动摇 …): they describe
+#: individual members, while every checklist item is a duty of the branch or
+#: of the committee, whose shortfall is an 组织 or 作风 problem.
+MEMBER_PROBLEMS = frozenset(
+    {
+        FindingCategory.WAVERING_FAITH,
+        FindingCategory.WEAK_PARTY_AWARENESS,
+        FindingCategory.WEAK_SERVICE_ETHOS,
+        FindingCategory.LOW_MORALE,
+        FindingCategory.IMPROPER_CONDUCT,
+    }
+)
+
+
+def category_problems(loaded: LoadResult) -> list[str]:
+    """Items whose problem category names one of the member problems, one Chinese line each."""
+    return [
+        f"检查清单 {t.id} 条目 {i.id} 的问题类别「{labels.label(i.category)}」是党员个人的问题，"
+        "而条目检查的是组织的工作，应归为组织或作风问题"
+        for t in [*loaded.templates.values(), *loaded.committee.values()]
+        for i in t.items()
+        if i.category in MEMBER_PROBLEMS
+    ]
 
 
 # ------------------------------------------------------------ committee settings
