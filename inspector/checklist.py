@@ -188,6 +188,10 @@ class Item(_Model):
     #: Ids of the dated sources (`RuleSource`) beyond the plan the item rests on.
     cites: list[str] = Field(default_factory=list)
     sectors: list[Sector] = Field(default_factory=list)
+    #: Branches of these kinds get the plan's 四、3 relief (retired and frail members
+    #: take part "in a suitable way"): the item is not asked of them; an item naming
+    #: them in `sectors` asks what they do instead.
+    relief: list[Sector] = Field(default_factory=list)
     requires: Requirement = ""
     answer: AnswerKind = "graded"
     severity: Severity = Severity.MINOR
@@ -204,7 +208,7 @@ class Item(_Model):
         return _check_basis(v, allow_empty=False)
 
     _methods_label = field_validator("methods", mode="before")(_from_label(VisitMethod))
-    _sectors_label = field_validator("sectors", mode="before")(_from_label(Sector))
+    _sectors_label = field_validator("sectors", "relief", mode="before")(_from_label(Sector))
     _severity_label = field_validator("severity", mode="before")(_from_label(Severity))
     _category_label = field_validator("category", mode="before")(_from_label(FindingCategory))
 
@@ -234,7 +238,7 @@ class Item(_Model):
             raise PydanticCustomError("due_date", "「{value}」不是有效的月-日（如 07-31）", {"value": v}) from None
         return v
 
-    @field_validator("methods", "sectors")
+    @field_validator("methods", "sectors", "relief")
     @classmethod
     def _unique(cls, v: list[Any]) -> list[Any]:
         return _no_duplicates(v)
@@ -285,9 +289,12 @@ class Item(_Model):
 
         A branch may carry several sector tags (a 卫生院 is 窗口单位 and 事业单位):
         a sector-bound item applies when any of them is named. `members` counts
-        正式党员 only (a branch of 7 or more full members has a 支委会)."""
+        正式党员 only (a branch of 7 or more full members has a 支委会). An item
+        relieved for one of the tags (`relief`) is not asked."""
         tags = {Sector(sector)} if isinstance(sector, str) else {Sector(s) for s in sector}
         if self.sectors and not tags & set(self.sectors):
+            return False
+        if tags & set(self.relief):
             return False
         if self.requires == "leading_cadres":
             return has_leading_cadres
@@ -1233,7 +1240,7 @@ def with_settings(template: ChecklistTemplate, values: Mapping[str, int]) -> Che
 
 #: Fields added after the first release, left out of the hash while at their
 #: default so that a template (and a visit's snapshot of it) keeps its hash.
-_LATER_ITEM_FIELDS: dict[str, Any] = {"problem": "", "due": "", "cites": []}
+_LATER_ITEM_FIELDS: dict[str, Any] = {"problem": "", "due": "", "cites": [], "relief": []}
 _LATER_TEMPLATE_FIELDS = {"scope": "branch"}
 
 
@@ -1252,6 +1259,7 @@ def _schema1_form(template: dict[str, Any]) -> dict[str, Any]:
             **_without_later_defaults(i, _LATER_ITEM_FIELDS),
             "methods": spelt(VisitMethod, i["methods"]),
             "sectors": spelt(Sector, i["sectors"]),
+            **({"relief": spelt(Sector, i["relief"])} if i.get("relief") else {}),
             "severity": SCHEMA1_VALUES[Severity][i["severity"]],
             "category": SCHEMA1_VALUES[FindingCategory][i["category"]],
         }

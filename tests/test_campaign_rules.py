@@ -498,3 +498,29 @@ def test_check_reports_a_village_criterion_ticked_for_a_school(store, criteria):
     assert [p.split("：/")[0] for p in report.problems] == [
         f"软弱涣散认定 {det.id}：勾选的认定标准 WL07 不适用于本支部的领域"
     ]
+
+
+# ------------------------------------------------- plan 四、3 relief
+
+
+def test_a_retired_branch_is_asked_the_plans_suitable_way_instead_of_group_study(general):
+    """Plan 四、3: retired and frail members take part “以适当方式”: a retired branch is not held to
+    the party-group study with attendance and make-up (STUDY-05) but asked how its old members take part."""
+    retired = Branch(name="老干部党支部", sector=Sector.RETIRED, members=30)
+    other = Branch(name="机关第一党支部", sector=Sector.OTHER, members=30)
+    asked_retired = {i.id for i in visits.applicable_items(general, retired)}
+    asked_other = {i.id for i in visits.applicable_items(general, other)}
+    assert asked_other - asked_retired == {"STUDY-05"}
+    assert asked_retired - asked_other == {"STUDY-09"}
+    tagged = Branch(name="社区老干部党支部", sector=Sector.COMMUNITY, other_sectors=[Sector.RETIRED], members=9)
+    assert "STUDY-05" not in {i.id for i in visits.applicable_items(general, tagged)}
+
+
+def test_every_relieved_item_has_a_replacement_in_its_section(loaded):
+    """A relief relaxes a duty, never drops the subject: the section asks the relieved branches something else."""
+    relieved = [(t, i) for t in loaded.templates.values() for i in t.items() if i.relief]
+    assert relieved
+    for template, item in relieved:
+        others = template.section_of(item.id).items
+        for sector in item.relief:
+            assert any(sector in o.sectors for o in others if o.id != item.id), (item.id, sector)
