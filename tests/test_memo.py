@@ -662,3 +662,26 @@ def test_write_all_uses_worker_processes(tmp_path):
         assert len(store.visit(vid).memos) == 1
     again = memo_batch.write_all(store, tmp_path / "out", today=TODAY, workers=2)
     assert {o.status for o in again} == {"current"}
+
+
+@pytest.mark.parametrize(
+    ("on", "basis"),
+    [
+        (date(2016, 4, 20), "按照中国共产党章程第九条的规定"),
+        (date(2016, 9, 1), "按照中国共产党章程第九条和中共中央组织部关于集中开展党员组织关系排查的通知（2016）的规定"),
+        (date(2020, 3, 1), "按照中国共产党章程第九条和中国共产党党员教育管理工作条例第二十四条的规定"),
+    ],
+)
+def test_members_out_of_reach_are_treated_by_the_rules_in_force_on_the_visit_date(store, on, basis):
+    """“A memo or checklist item must cite only what was in force on the visit date”: the 2016 排查
+    notice from 2016-05, the 2019 条例 第二十四条 only after 2019-05."""
+    from dataclasses import replace
+
+    from inspector.checklist import load_templates
+
+    inputs = memo.gather(store, build_case(store))
+    general = load_templates().templates["general"]
+    dated = replace(inputs, template=general, visit=inputs.visit.model_copy(update={"date": on}))
+    body = "".join(memo.memo_text(memo.build_document(dated, TODAY)))
+    assert basis in body and body.count("按期办理") == 1
+    assert dated.content_hash() != inputs.content_hash()
