@@ -550,7 +550,13 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inven
     det = inputs.weaklax
     rectifying = det is not None and det.status in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING)
     if det is not None and rectifying:
-        deadline = f"，于{chinese_date(det.plan.deadline)}前完成" if det.plan.deadline else ""
+        deadline = ""
+        if det.plan.deadline is not None:
+            when = chinese_date(det.plan.deadline)
+            # A memo never sets a time limit already past on its own date.
+            deadline = (
+                f"，于{when}前完成" if det.plan.deadline >= w.today else f"，方案确定的{when}时限已过，要加快进度"
+            )
         fixed.append(
             f"抓好软弱涣散党组织整顿。按照整顿方案明确的目标任务、整顿措施和责任主体推进整顿{deadline}，"
             "整顿完成后申请验收。"
@@ -603,13 +609,22 @@ def _annex(w: _Writer, findings: list[Finding]) -> None:
             _sentence(f.measures),
             _name(f.responsible.leader),
             _name(f.responsible.person),
-            "已整改"
-            if f.status == FindingStatus.CLOSED
-            else (chinese_date(f.deadline).replace("年", "年\n", 1) if f.deadline else ""),
+            _deadline_cell(f, w.today),
         )
         for n, f in enumerate(findings, 1)
     )
     add_table(w.doc, ANNEX_COLUMNS, rows, fonts=w.fonts, size=10.5)
+
+
+def _deadline_cell(finding: Finding, today: date) -> str:
+    """整改时限 in the annex: 已整改 when closed; a time limit already past on the
+    memo's own date says so, never reading as a new one."""
+    if finding.status == FindingStatus.CLOSED:
+        return "已整改"
+    if finding.deadline is None:
+        return ""
+    cell = chinese_date(finding.deadline).replace("年", "年\n", 1)
+    return f"{cell}\n（已逾期）" if finding.deadline < today else cell
 
 
 def render(inputs: MemoInputs, today: date, *, number: str = "") -> bytes:
