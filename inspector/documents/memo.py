@@ -260,22 +260,19 @@ def theme_of(category: FindingCategory) -> FindingCategory | str:
     return category if category in _AREAS else MEMBERS_THEME
 
 
-#: The item whose citations are the basis of the treatment of 口袋 and 失联 members.
-RELATIONS_ITEM = "REL-03"
+#: The sources (checklists/sources.toml) the treatment of 口袋 and 失联 members
+#: rests on; `cited_on` picks what of them was in force, or their successors.
+RELATIONS_CITES = ("constitution-9", "relations-2016")
 
 
 def relations_basis(inputs: MemoInputs) -> str:
     """The rules the treatment of members out of reach rests on, as in force on
     the visit date (the same choice the visit screen shows, `cited_on`): 党章第九条
-    throughout, the 2016 排查 notice from 2016-05, its 2019 successor later. A
-    checklist without that item keeps the general wording."""
+    throughout, the 2016 排查 notice from 2016-05, its 2019 successor later.
+    Without the sources list the general wording stays."""
     from inspector.checklist import cited_on
 
-    try:
-        cites = inputs.template.item(RELATIONS_ITEM).cites
-    except KeyError:
-        cites = []
-    titles = ["".join(_name(s.title).split()) for s in cited_on(cites, inputs.visit.date, inputs.sources)]
+    titles = ["".join(_name(s.title).split()) for s in cited_on(RELATIONS_CITES, inputs.visit.date, inputs.sources)]
     return f"{'和'.join(titles)}的规定" if titles else "党章第九条和有关规定"
 
 
