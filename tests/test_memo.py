@@ -697,7 +697,7 @@ def test_a_memo_dated_after_a_time_limit_never_sets_it_as_new(store):
     assert "于2027年2月28日前完成" not in body and "方案确定的2027年2月28日时限已过，要加快进度" in body
     cells = [r.cells[-1].text for t in document.tables for r in t.rows[1:]]
     open_ = [c for c in cells if c != "已整改"]
-    assert open_ and all(c.endswith("（已逾期）") for c in open_)
+    assert open_ and all(c.endswith("\n已逾期") for c in open_)
     on_time = memo.build_document(inputs, TODAY)
     assert "于2027年2月28日前完成" in "".join(memo.memo_text(on_time))
     assert not [r for t in on_time.tables for r in t.rows[1:] if "逾期" in r.cells[-1].text]

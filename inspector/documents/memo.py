@@ -621,7 +621,7 @@ def _deadline_cell(finding: Finding, today: date) -> str:
     if finding.deadline is None:
         return ""
     cell = chinese_date(finding.deadline).replace("年", "年\n", 1)
-    return f"{cell}\n（已逾期）" if finding.deadline < today else cell
+    return f"{cell}\n已逾期" if finding.deadline < today else cell
 
 
 def render(inputs: MemoInputs, today: date, *, number: str = "") -> bytes:
