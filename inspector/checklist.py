@@ -57,6 +57,7 @@ __all__ = [
     "RuleSource",
     "Section",
     "WeakLaxCriterion",
+    "category_problems",
     "citation_problems",
     "citation_text",
     "cited_on",
@@ -187,6 +188,10 @@ class Item(_Model):
     #: Ids of the dated sources (`RuleSource`) beyond the plan the item rests on.
     cites: list[str] = Field(default_factory=list)
     sectors: list[Sector] = Field(default_factory=list)
+    #: Branches of these kinds get the plan's 四、3 relief (retired and frail members
+    #: take part "in a suitable way"): the item is not asked of them; an item naming
+    #: them in `sectors` asks what they do instead.
+    relief: list[Sector] = Field(default_factory=list)
     requires: Requirement = ""
     answer: AnswerKind = "graded"
     severity: Severity = Severity.MINOR
@@ -203,7 +208,7 @@ class Item(_Model):
         return _check_basis(v, allow_empty=False)
 
     _methods_label = field_validator("methods", mode="before")(_from_label(VisitMethod))
-    _sectors_label = field_validator("sectors", mode="before")(_from_label(Sector))
+    _sectors_label = field_validator("sectors", "relief", mode="before")(_from_label(Sector))
     _severity_label = field_validator("severity", mode="before")(_from_label(Severity))
     _category_label = field_validator("category", mode="before")(_from_label(FindingCategory))
 
@@ -233,7 +238,7 @@ class Item(_Model):
             raise PydanticCustomError("due_date", "「{value}」不是有效的月-日（如 07-31）", {"value": v}) from None
         return v
 
-    @field_validator("methods", "sectors")
+    @field_validator("methods", "sectors", "relief")
     @classmethod
     def _unique(cls, v: list[Any]) -> list[Any]:
         return _no_duplicates(v)
@@ -284,9 +289,12 @@ class Item(_Model):
 
         A branch may carry several sector tags (a 卫生院 is 窗口单位 and 事业单位):
         a sector-bound item applies when any of them is named. `members` counts
-        正式党员 only (a branch of 7 or more full members has a 支委会)."""
+        正式党员 only (a branch of 7 or more full members has a 支委会). An item
+        relieved for one of the tags (`relief`) is not asked."""
         tags = {Sector(sector)} if isinstance(sector, str) else {Sector(s) for s in sector}
         if self.sectors and not tags & set(self.sectors):
+            return False
+        if tags & set(self.relief):
             return False
         if self.requires == "leading_cadres":
             return has_leading_cadres
@@ -1167,6 +1175,31 @@ def citation_problems(loaded: LoadResult, start: date, end: date) -> list[str]:
     return out
 
 
+#: The five member problems of plan 一 (理想信念模糊动摇 …): they describe
+#: individual members, while every checklist item is a duty of the branch or
+#: of the committee, whose shortfall is an 组织 or 作风 problem.
+MEMBER_PROBLEMS = frozenset(
+    {
+        FindingCategory.WAVERING_FAITH,
+        FindingCategory.WEAK_PARTY_AWARENESS,
+        FindingCategory.WEAK_SERVICE_ETHOS,
+        FindingCategory.LOW_MORALE,
+        FindingCategory.IMPROPER_CONDUCT,
+    }
+)
+
+
+def category_problems(loaded: LoadResult) -> list[str]:
+    """Items whose problem category names one of the member problems, one Chinese line each."""
+    return [
+        f"检查清单 {t.id} 条目 {i.id} 的问题类别「{labels.label(i.category)}」是党员个人的问题，"
+        "而条目检查的是组织的工作，应归为组织或作风问题"
+        for t in [*loaded.templates.values(), *loaded.committee.values()]
+        for i in t.items()
+        if i.category in MEMBER_PROBLEMS
+    ]
+
+
 # ------------------------------------------------------------ committee settings
 
 _CN_COUNTS = ("零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
@@ -1207,7 +1240,7 @@ def with_settings(template: ChecklistTemplate, values: Mapping[str, int]) -> Che
 
 #: Fields added after the first release, left out of the hash while at their
 #: default so that a template (and a visit's snapshot of it) keeps its hash.
-_LATER_ITEM_FIELDS: dict[str, Any] = {"problem": "", "due": "", "cites": []}
+_LATER_ITEM_FIELDS: dict[str, Any] = {"problem": "", "due": "", "cites": [], "relief": []}
 _LATER_TEMPLATE_FIELDS = {"scope": "branch"}
 
 
@@ -1226,6 +1259,7 @@ def _schema1_form(template: dict[str, Any]) -> dict[str, Any]:
             **_without_later_defaults(i, _LATER_ITEM_FIELDS),
             "methods": spelt(VisitMethod, i["methods"]),
             "sectors": spelt(Sector, i["sectors"]),
+            **({"relief": spelt(Sector, i["relief"])} if i.get("relief") else {}),
             "severity": SCHEMA1_VALUES[Severity][i["severity"]],
             "category": SCHEMA1_VALUES[FindingCategory][i["category"]],
         }

@@ -41,6 +41,7 @@ from inspector.models import (
     Responsibility,
     Sector,
     Severity,
+    Stage,
     Visit,
     VisitMethod,
     VisitStatus,
@@ -481,13 +482,49 @@ WEAKLAX_EVIDENCE = {
     "WLQ03": "近3年无发展对象",
     "WLQ04": "群众满意率测评为52%",
 }
+# The 组织关系 items answered from the branch's own 口袋/失联 records (by the
+# kinds they count, by template), with what the visit saw, the goal and the measures.
+RELATION_ITEMS: dict[str, dict[str, tuple[tuple[MemberKind, ...], str, str, str]]] = {
+    "general": {
+        "REL-02": (
+            (MemberKind.POCKET,),
+            "有{n}名口袋党员开具介绍信后未到接收党组织报到，尚未督促转接",
+            "口袋党员全部转接组织关系、纳入有效管理",
+            "逐人联系督促到接收党组织报到，收回介绍信回执；逾期仍不报到的，按照党章第九条处理",
+        ),
+        "REL-03": (
+            (MemberKind.LOST_CONTACT,),
+            "有{n}名党员长期失去联系，尚未查找到位或按规定处置",
+            "失联党员逐一查找、按规定稳妥处置",
+            "通过亲属、原单位和户籍地逐人查找，建立查找记录；确实查找不到的，按规定程序处置",
+        ),
+    },
+    "nonpublic": {
+        "REL-01": (
+            (MemberKind.POCKET, MemberKind.LOST_CONTACT),
+            "有{n}名口袋党员、失联党员尚未纳入有效管理",
+            "党员底数清楚，每名党员都纳入有效管理",
+            "逐人核对党员名册，督促口袋党员转接组织关系，逐一查找失联党员并按规定处置",
+        ),
+    },
+}
+
+# When a visit may attend a key point of the branch's campaign (全过程, plan 四、1):
+# the window of the visit date (month, day) and how often a visit then attends it.
+STAGE_WINDOWS = {
+    Stage.STUDY_PLAN: ((2, 15), (4, 30), 0.6),
+    Stage.JULY_LESSON: ((6, 20), (7, 15), 0.7),
+    Stage.SPECIAL_MEETING: ((11, 20), (12, 31), 0.5),
+    Stage.APPRAISAL: ((11, 20), (12, 31), 0.5),
+}
+
 # Items whose answer follows from the branch's own records, never drawn at
 # random (by template): a vacant secretary (ORG-01, answered from the branch),
 # fewer than three full members, members out of reach.
 _SECRETARY_ITEM = "ORG-01"
 _NOT_DRAWN = {
-    "general": frozenset({"ORG-01", "ORG-03", "REL-02", "REL-03"}),
-    "nonpublic": frozenset({"ORG-01", "ORG-02", "REL-01"}),
+    "general": frozenset({"ORG-01", "ORG-03", *RELATION_ITEMS["general"]}),
+    "nonpublic": frozenset({"ORG-01", "ORG-02", *RELATION_ITEMS["nonpublic"]}),
 }
 
 # What an inspector might write as the visit's overall impression.
@@ -788,6 +825,7 @@ class _Builder:
         visits, seen = self.visits(branch, spec.visits, health, leader, committee_members, ticks)
         completed = [v for v in visits if v.status is VisitStatus.COMPLETED]
         self.pockets(branch, completed, spec.min_pockets)
+        self.relations(branch, completed, leader, committee_members)
         if spec.weaklax is not None:
             self.weaklax(branch, spec.weaklax, completed[0] if completed else None, ticks, seen)
 
@@ -841,6 +879,7 @@ class _Builder:
                 on=on,
                 inspectors=rng.sample(self.staff, 2),
                 methods=sorted(rng.sample(list(VisitMethod), rng.randint(2, 4)), key=list(VisitMethod).index),
+                stages=self.stages_on(on),
             )
             asked = items[: max(1, round(len(items) * share))]
             forced = self.shown(asked, ticks, never) if n == 0 else {}
@@ -870,6 +909,48 @@ class _Builder:
                     self.finding(visit, item, fact, leader, people)
             out.append(visit)
         return out, seen
+
+    def stages_on(self, on: date) -> list[Stage]:
+        """The key points a visit on `on` attends: those whose window holds the date, some of the time."""
+        rng = self.rng
+        return [
+            stage
+            for stage, (start, end, share) in STAGE_WINDOWS.items()
+            if date(on.year, *start) <= on <= date(on.year, *end) and rng.random() < share
+        ]
+
+    def relations(self, branch: Branch, completed: list[Visit], leader: str, people: list[str]) -> None:
+        """The 口袋/失联 items of each completed visit (`RELATION_ITEMS`) answered from the branch's records:
+        不符合 only where members of that kind, known by the visit, were not yet
+        settled on its day (as `inspector/pocket.py` judges), the fact naming how many."""
+        from inspector.checklist import pick_template
+        from inspector.pocket import DueLevel, due_next
+
+        template = pick_template(self.templates, branch.sector)
+        members = self.store.pockets(branch.id)
+        for visit in completed:
+            answers = dict(visit.answers)
+            failed = []
+            for item_id, (kinds, fact, goal, measures) in RELATION_ITEMS.get(template.id, {}).items():
+                if item_id not in answers:
+                    continue
+                n = sum(
+                    1
+                    for m in members
+                    if m.member_kind in kinds
+                    and (m.found_on or self.today) <= visit.date
+                    and due_next(m, visit.date).level != DueLevel.SETTLED
+                )
+                if n:
+                    note = fact.format(n=n)
+                    answers[item_id] = answers[item_id].model_copy(update={"value": AnswerValue.NOT_MET, "note": note})
+                    failed.append((template.item(item_id), (note, goal, measures)))
+            if failed:
+                visit = self.store.save(
+                    visit.model_copy(update={"answers": answers}), base=visit, at=self.moment(visit.date, 16, 18)
+                )
+                for item, seen in failed:
+                    self.finding(visit, item, seen, leader, people)
 
     def shown(self, items: list, ticks: list[str], never: set[str]) -> dict[str, str]:
         """Criterion -> one item of `items` tied to it, which the visit finds 不符合."""

@@ -94,8 +94,7 @@ def start_visit(
         raise VisitInvalid("inspectors", "请填写指导人员")
     if not methods:
         raise VisitInvalid("methods", "请至少勾选一种指导方式")
-    lessons = load_settings(store.root).party_lessons_per_quarter
-    template = with_settings(template, {"party_lessons_per_quarter": lessons})
+    template = as_asked(store, template)
     store.keep_template(template.id, template.version, template.content_hash, template_snapshot(template))
     visit = Visit(
         branch_id=branch.id,
@@ -113,6 +112,13 @@ def start_visit(
 def split_names(text: str) -> list[str]:
     """Inspectors as typed: separated by 、，, or spaces."""
     return [n for n in re.split(r"[、，,;；\s]+", text.strip()) if n]
+
+
+def as_asked(store: Store, template: ChecklistTemplate) -> ChecklistTemplate:
+    """The template as this committee's settings word it (party lessons a quarter), as a visit
+    starting now keeps it and a paper checklist prints it."""
+    lessons = load_settings(store.root).party_lessons_per_quarter
+    return with_settings(template, {"party_lessons_per_quarter": lessons})
 
 
 def applicable_items(template: ChecklistTemplate, branch: Branch) -> list[Item]:

@@ -9,7 +9,14 @@ import pytest
 
 from inspector import visit as visits
 from inspector import weaklax as wl
-from inspector.checklist import citation_problems, citation_text, cited_on, load_templates, pick_template
+from inspector.checklist import (
+    category_problems,
+    citation_problems,
+    citation_text,
+    cited_on,
+    load_templates,
+    pick_template,
+)
 from inspector.labels import label
 from inspector.models import (
     SCHEMA1_VALUES,
@@ -166,6 +173,28 @@ def test_a_citation_made_after_the_campaign_is_a_problem(loaded, tmp_path):
         "检查清单 mine 条目 MINE-01 引用的「中国共产党支部工作条例（试行）」施行于2018-10，晚于活动结束（2016-12-31）"
     ]
     assert citation_problems(loaded, date(2016, 2, 1), date(2016, 12, 31)) == []
+
+
+@pytest.mark.parametrize("category", ["党的意识淡化", "理想信念模糊动摇", "宗旨观念淡薄", "精神不振", "道德行为不端"])
+def test_check_reports_a_branch_duty_labelled_as_a_member_problem(store, loaded, capsys, category):
+    """“The five member problems of plan 一 … describe individual members. A branch's missing
+    record or weak system is an 组织 or 作风 problem, never labelled as members' ideology.”"""
+    from inspector.cli import main
+
+    (store.root / "checklists").mkdir(exist_ok=True)
+    (store.root / "checklists" / "mine.toml").write_text(
+        '[template]\nid = "mine"\nversion = "1"\ntitle = "本党委清单"\n\n'
+        '[[sections]]\nid = "a"\ntitle = "会议"\n\n'
+        '[[sections.items]]\nid = "MINE-01"\ntext = "建立党员思想动态分析记录"\nproblem = "未建立思想动态分析记录"\n'
+        f'check = "查阅记录"\nmethods = ["查阅资料"]\nbasis = "一"\ncategory = "{category}"\n',
+        encoding="utf-8",
+    )
+    assert category_problems(load_templates([store.root / "checklists"])) == [
+        f"检查清单 mine 条目 MINE-01 的问题类别「{category}」是党员个人的问题，而条目检查的是组织的工作，应归为组织或作风问题"
+    ]
+    assert main(["--data", str(store.root), "check"]) == 1
+    assert f"MINE-01 的问题类别「{category}」是党员个人的问题" in capsys.readouterr().out
+    assert category_problems(loaded) == []
 
 
 def test_an_unknown_source_id_is_a_checklist_error(tmp_path):
@@ -469,3 +498,29 @@ def test_check_reports_a_village_criterion_ticked_for_a_school(store, criteria):
     assert [p.split("：/")[0] for p in report.problems] == [
         f"软弱涣散认定 {det.id}：勾选的认定标准 WL07 不适用于本支部的领域"
     ]
+
+
+# ------------------------------------------------- plan 四、3 relief
+
+
+def test_a_retired_branch_is_asked_the_plans_suitable_way_instead_of_group_study(general):
+    """Plan 四、3: retired and frail members take part “以适当方式”: a retired branch is not held to
+    the party-group study with attendance and make-up (STUDY-05) but asked how its old members take part."""
+    retired = Branch(name="老干部党支部", sector=Sector.RETIRED, members=30)
+    other = Branch(name="机关第一党支部", sector=Sector.OTHER, members=30)
+    asked_retired = {i.id for i in visits.applicable_items(general, retired)}
+    asked_other = {i.id for i in visits.applicable_items(general, other)}
+    assert asked_other - asked_retired == {"STUDY-05"}
+    assert asked_retired - asked_other == {"STUDY-09"}
+    tagged = Branch(name="社区老干部党支部", sector=Sector.COMMUNITY, other_sectors=[Sector.RETIRED], members=9)
+    assert "STUDY-05" not in {i.id for i in visits.applicable_items(general, tagged)}
+
+
+def test_every_relieved_item_has_a_replacement_in_its_section(loaded):
+    """A relief relaxes a duty, never drops the subject: the section asks the relieved branches something else."""
+    relieved = [(t, i) for t in loaded.templates.values() for i in t.items() if i.relief]
+    assert relieved
+    for template, item in relieved:
+        others = template.section_of(item.id).items
+        for sector in item.relief:
+            assert any(sector in o.sectors for o in others if o.id != item.id), (item.id, sector)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from inspector.checklist import (
+    MEMBER_PROBLEMS,
     PLAN_SECTIONS,
     ChecklistTemplate,
     citation_problems,
@@ -24,7 +25,7 @@ from inspector.checklist import (
     template_from_snapshot,
     template_snapshot,
 )
-from inspector.models import AnswerValue, FindingCategory, Sector
+from inspector.models import AnswerValue, Sector
 
 BAD_DIR = Path(__file__).parent / "data" / "bad_checklists"
 SHIPPED = files("checklists")
@@ -106,15 +107,6 @@ def test_general_covers_every_measure_of_the_plan(general):
     cited = {item.basis for item in general.items()}
     needed = {"一", "二、1", "二、2"} | {f"三、{n}" for n in range(1, 7)} | {f"四、{n}" for n in range(1, 5)}
     assert needed <= cited, needed - cited
-
-
-MEMBER_PROBLEMS = {
-    FindingCategory.WAVERING_FAITH,
-    FindingCategory.WEAK_PARTY_AWARENESS,
-    FindingCategory.WEAK_SERVICE_ETHOS,
-    FindingCategory.LOW_MORALE,
-    FindingCategory.IMPROPER_CONDUCT,
-}
 
 
 def test_no_branch_duty_carries_a_member_problem_category(shipped):

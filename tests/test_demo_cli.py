@@ -289,11 +289,12 @@ def test_branch_names_read_like_a_towns(demo_dir):
 
 
 def test_findings_and_weak_lax_evidence_agree_with_the_branch(tmp_path):
-    from inspector.demo import REMEDIES, SECRETARY_VACANT
+    from inspector.demo import RELATION_ITEMS, REMEDIES, SECRETARY_VACANT
 
     store = Store(tmp_path / "data", "演示")
     generate(store, N, 3, today=TODAY)  # a seed whose weak/lax branches were found out on visits
     goals = {goal for pairs in REMEDIES.values() for goal, _ in pairs} | {SECRETARY_VACANT[1]}
+    goals |= {goal for items in RELATION_ITEMS.values() for _, _, goal, _ in items.values()}
     checked = vacant = 0
     for b in store.branches():
         findings = store.findings(b.id)
@@ -307,3 +308,55 @@ def test_findings_and_weak_lax_evidence_agree_with_the_branch(tmp_path):
                     assert tick.evidence.removeprefix("现场指导发现：") in {f.description for f in findings}
                     checked += 1
     assert checked and vacant
+
+
+def test_demo_answers_the_members_out_of_reach_from_the_branchs_records(demo_dir):
+    """口袋/失联 items are 不符合 only where such members, known by the visit, were not yet
+    settled on its day; the finding's fact names how many."""
+    from inspector.demo import RELATION_ITEMS
+    from inspector.pocket import DueLevel, due_next
+
+    store = Store(demo_dir)
+    checked, failed = 0, 0
+    for bid in store.branch_ids():
+        data = store.branch_data(bid)
+        for v in data.visits:
+            if v.status is not VisitStatus.COMPLETED:
+                continue
+            for item_id, (kinds, *_) in RELATION_ITEMS.get(v.template_id, {}).items():
+                if item_id not in v.answers:
+                    continue
+                n = sum(
+                    1
+                    for m in data.pockets
+                    if m.member_kind in kinds
+                    and m.found_on is not None
+                    and m.found_on <= v.date
+                    and due_next(m, v.date).level != DueLevel.SETTLED
+                )
+                answer = v.answers[item_id]
+                checked += 1
+                assert (answer.value is AnswerValue.NOT_MET) == bool(n), (v.id, item_id, n)
+                if n:
+                    failed += 1
+                    finding = next(f for f in data.findings if f.visit_id == v.id and f.item_id == item_id)
+                    assert f"有{n}名" in finding.description
+    assert checked and failed
+
+
+def test_demo_visits_attend_key_points_only_around_them(demo_dir):
+    """全过程 (plan 四、1): a visit attends the study plan, the 七一 lesson or the year-end meetings
+    only when its date falls near them."""
+    from datetime import date
+
+    from inspector.demo import STAGE_WINDOWS
+
+    store = Store(demo_dir)
+    attended = 0
+    for bid in store.branch_ids():
+        for v in store.branch_data(bid).visits:
+            for stage in v.stages:
+                start, end, _ = STAGE_WINDOWS[stage]
+                assert date(v.date.year, *start) <= v.date <= date(v.date.year, *end), (v.date, stage)
+                attended += 1
+    assert attended

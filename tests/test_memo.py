@@ -662,3 +662,42 @@ def test_write_all_uses_worker_processes(tmp_path):
         assert len(store.visit(vid).memos) == 1
     again = memo_batch.write_all(store, tmp_path / "out", today=TODAY, workers=2)
     assert {o.status for o in again} == {"current"}
+
+
+@pytest.mark.parametrize(
+    ("on", "basis"),
+    [
+        (date(2016, 4, 20), "按照中国共产党章程第九条的规定"),
+        (date(2016, 9, 1), "按照中国共产党章程第九条和中共中央组织部关于集中开展党员组织关系排查的通知（2016）的规定"),
+        (date(2020, 3, 1), "按照中国共产党章程第九条和中国共产党党员教育管理工作条例第二十四条的规定"),
+    ],
+)
+def test_members_out_of_reach_are_treated_by_the_rules_in_force_on_the_visit_date(store, on, basis):
+    """“A memo or checklist item must cite only what was in force on the visit date”: the 2016 排查
+    notice from 2016-05, the 2019 条例 第二十四条 only after 2019-05."""
+    from dataclasses import replace
+
+    from inspector.checklist import load_templates
+
+    inputs = memo.gather(store, build_case(store))
+    for template in load_templates().templates.values():  # whatever the branch's checklist calls its items
+        dated = replace(inputs, template=template, visit=inputs.visit.model_copy(update={"date": on}))
+        body = "".join(memo.memo_text(memo.build_document(dated, TODAY)))
+        assert basis in body and body.count("按期办理") == 1
+        assert dated.content_hash() != inputs.content_hash()
+
+
+def test_a_memo_dated_after_a_time_limit_never_sets_it_as_new(store):
+    """No memo asks for something by a date before its own 成文日期: a 整顿 time limit or an
+    open finding's 整改时限 already past reads as past."""
+    inputs = memo.gather(store, build_case(store))
+    later = date(2027, 3, 10)  # after the 整顿方案's 2027-02-28 and every finding's deadline
+    document = memo.build_document(inputs, later)
+    body = "".join(memo.memo_text(document))
+    assert "于2027年2月28日前完成" not in body and "方案确定的2027年2月28日时限已过，要加快进度" in body
+    cells = [r.cells[-1].text for t in document.tables for r in t.rows[1:]]
+    open_ = [c for c in cells if c != "已整改"]
+    assert open_ and all(c.endswith("\n已逾期") for c in open_)
+    on_time = memo.build_document(inputs, TODAY)
+    assert "于2027年2月28日前完成" in "".join(memo.memo_text(on_time))
+    assert not [r for t in on_time.tables for r in t.rows[1:] if "逾期" in r.cells[-1].text]

@@ -65,3 +65,19 @@ def test_cli_names_an_unknown_or_ambiguous_branch(folder, tmp_path, capsys):
     assert "没有名称或拼音首字母包含「不存在」的党支部" in capsys.readouterr().err
     assert cli.main(["--data", str(store.root), "checklist", "print", "--branch", "党支部", "-o", str(out)]) == 1
     assert "对应2个党支部" in capsys.readouterr().err and not out.exists()
+
+
+@pytest.mark.parametrize(("per_quarter", "text"), [(2, "党支部每季度至少讲两次党课"), (0, None)])
+def test_the_paper_checklist_asks_as_the_committees_settings_word_it(folder, tmp_path, per_quarter, text):
+    """A lesson every quarter is local practice, a setting: the paper asks what a visit started now would ask."""
+    from inspector.settings import Settings, save_settings
+
+    store, _ = folder
+    save_settings(store.root, Settings(party_lessons_per_quarter=per_quarter))
+    out = tmp_path / "检查表.docx"
+    assert cli.main(["--data", str(store.root), "checklist", "print", "--branch", "dyxx", "-o", str(out)]) == 0
+    _, tables = _texts(out)
+    asked = [r[1].split("\n")[0] for t in tables[:-1] for r in t[1:]]
+    lessons = [a for a in asked if a.startswith("党支部每季度至少讲")]
+    assert lessons == ([text] if text else [])
+    assert not [a for a in asked if "{" in a]

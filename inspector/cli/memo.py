@@ -117,7 +117,10 @@ def run(args: argparse.Namespace) -> int:
             f"已生成回头看反馈意见：{write_followup_memo(store, visit, path=target, out_dir=out_dir, force=args.force)}"
         )
         return 0
-    inputs = gather(store, visit, criteria=criteria_texts(store.root, extra))
+    from inspector.checklist import load_sources
+
+    sources = load_sources([store.root / "checklists", *extra])
+    inputs = gather(store, visit, criteria=criteria_texts(store.root, extra), sources=sources)
     for where in long_notes(inputs):
         say(f"提示：{where} 的记录超过 500 字，未写入反馈意见，请概括后写入", file=sys.stderr)
     common = {"path": target, "out_dir": out_dir, "force": args.force, "inputs": inputs}

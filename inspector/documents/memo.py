@@ -87,10 +87,10 @@ from inspector.store import Store
 if TYPE_CHECKING:
     from docx.document import Document
 
-    from inspector.checklist import ChecklistTemplate
+    from inspector.checklist import ChecklistTemplate, RuleSource
 
 # Bump when the layout or wording changes, so existing memos stop being current.
-MEMO_FORMAT = 3
+MEMO_FORMAT = 4
 PLAN_NAME = "《关于在全体党员中开展“学党章党规、学系列讲话，做合格党员”学习教育方案》"
 DEFAULT_SIGNER = "基层党委"
 
@@ -141,6 +141,7 @@ class MemoInputs:
     criteria: dict[str, str]  # ticked criterion id -> text
     settings: Settings
     branch_findings: list[Finding] = field(default_factory=list)  # every visit's: achievements must not contradict them
+    sources: dict[str, RuleSource] = field(default_factory=dict)  # the dated rule sources (checklists/sources.toml)
 
     def content_hash(self) -> str:
         payload = {
@@ -153,6 +154,7 @@ class MemoInputs:
             "pockets": [_dumped(p) for p in self.pockets],
             "weaklax": _dumped(self.weaklax) if self.weaklax else None,
             "criteria": self.criteria,
+            "relations_basis": relations_basis(self),
             "open_items": sorted(
                 {f.item_id for f in self.branch_findings if f.item_id and f.status != FindingStatus.CLOSED}
             ),
@@ -176,12 +178,14 @@ def gather(
     settings: Settings | None = None,
     criteria: dict[str, str] | None = None,
     template: ChecklistTemplate | None = None,
+    sources: dict[str, RuleSource] | None = None,
 ) -> MemoInputs:
     """The inputs of a visit's memo, read from the store.
 
-    `criteria` (weak/lax criterion id -> text) and `template` may be passed
+    `criteria` (weak/lax criterion id -> text), `template` and `sources` may be passed
     in by callers that write many memos, to avoid reloading them."""
     from inspector import weaklax as wl
+    from inspector.checklist import load_sources
     from inspector.templates import template_of
 
     settings = settings or load_settings(store.root)
@@ -201,7 +205,11 @@ def gather(
     ticked = {t.criterion_id: criteria.get(t.criterion_id, t.criterion_id) for t in det.criteria} if det else {}
     committee = store.committee()
     signer = (committee.name if committee else "") or settings.committee_name or DEFAULT_SIGNER
-    return MemoInputs(signer, branch, visit, template, findings, pockets, det, ticked, settings, branch_findings)
+    if sources is None:
+        sources = load_sources([store.root / "checklists"])
+    return MemoInputs(
+        signer, branch, visit, template, findings, pockets, det, ticked, settings, branch_findings, sources
+    )
 
 
 def criteria_texts(root: Path, extra_dirs: Sequence[Path] = ()) -> dict[str, str]:
@@ -252,13 +260,20 @@ def theme_of(category: FindingCategory) -> FindingCategory | str:
     return category if category in _AREAS else MEMBERS_THEME
 
 
-def basis_text(basis: str) -> str:
-    """三、3 → 《方案》三、3“召开党支部专题组织生活会”; other text as it is."""
-    from inspector.checklist import PLAN_SECTIONS
+#: The sources (checklists/sources.toml) the treatment of 口袋 and 失联 members
+#: rests on; `cited_on` picks what of them was in force, or their successors.
+RELATIONS_CITES = ("constitution-9", "relations-2016")
 
-    basis = clean_text(basis).strip()
-    title = PLAN_SECTIONS.get(basis)
-    return f"《方案》{basis}“{title}”" if title else basis
+
+def relations_basis(inputs: MemoInputs) -> str:
+    """The rules the treatment of members out of reach rests on, as in force on
+    the visit date (the same choice the visit screen shows, `cited_on`): 党章第九条
+    throughout, the 2016 排查 notice from 2016-05, its 2019 successor later.
+    Without the sources list the general wording stays."""
+    from inspector.checklist import cited_on
+
+    titles = ["".join(_name(s.title).split()) for s in cited_on(RELATIONS_CITES, inputs.visit.date, inputs.sources)]
+    return f"{'和'.join(titles)}的规定" if titles else "党章第九条和有关规定"
 
 
 def _key(text: str) -> str:
@@ -526,13 +541,19 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inven
     lost = inventory[0][MemberKind.POCKET] + inventory[0][MemberKind.LOST_CONTACT] if inventory else 0
     if lost:
         fixed.append(
-            "理顺党员组织关系。对口袋党员、失联党员逐人查找联系、明确处置措施，按照党章第九条和有关规定按期办理，"
-            "努力使每名党员都纳入党组织有效管理。"
+            "理顺党员组织关系。对口袋党员、失联党员逐人查找联系、明确处置措施，"
+            f"按照{relations_basis(inputs)}按期办理，努力使每名党员都纳入党组织有效管理。"
         )
     det = inputs.weaklax
     rectifying = det is not None and det.status in (WeakLaxStatus.IDENTIFIED, WeakLaxStatus.RECTIFYING)
     if det is not None and rectifying:
-        deadline = f"，于{chinese_date(det.plan.deadline)}前完成" if det.plan.deadline else ""
+        deadline = ""
+        if det.plan.deadline is not None:
+            when = chinese_date(det.plan.deadline)
+            # A memo never sets a time limit already past on its own date.
+            deadline = (
+                f"，于{when}前完成" if det.plan.deadline >= w.today else f"，方案确定的{when}时限已过，要加快进度"
+            )
         fixed.append(
             f"抓好软弱涣散党组织整顿。按照整顿方案明确的目标任务、整顿措施和责任主体推进整顿{deadline}，"
             "整顿完成后申请验收。"
@@ -585,13 +606,22 @@ def _annex(w: _Writer, findings: list[Finding]) -> None:
             _sentence(f.measures),
             _name(f.responsible.leader),
             _name(f.responsible.person),
-            "已整改"
-            if f.status == FindingStatus.CLOSED
-            else (chinese_date(f.deadline).replace("年", "年\n", 1) if f.deadline else ""),
+            _deadline_cell(f, w.today),
         )
         for n, f in enumerate(findings, 1)
     )
     add_table(w.doc, ANNEX_COLUMNS, rows, fonts=w.fonts, size=10.5)
+
+
+def _deadline_cell(finding: Finding, today: date) -> str:
+    """整改时限 in the annex: 已整改 when closed; a time limit already past on the
+    memo's own date says so, never reading as a new one."""
+    if finding.status == FindingStatus.CLOSED:
+        return "已整改"
+    if finding.deadline is None:
+        return ""
+    cell = chinese_date(finding.deadline).replace("年", "年\n", 1)
+    return f"{cell}\n已逾期" if finding.deadline < today else cell
 
 
 def render(inputs: MemoInputs, today: date, *, number: str = "") -> bytes:

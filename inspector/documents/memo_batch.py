@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from inspector import clock
+from inspector.checklist import load_sources
 from inspector.documents.memo import criteria_texts, gather, is_current, issued, write_memo
 from inspector.errors import StoreError
 from inspector.models import VisitKind, VisitStatus
@@ -49,6 +50,7 @@ class _Batch:
         self.store = Store(root, user)
         self.settings = load_settings(self.store.root)
         self.criteria = criteria_texts(self.store.root, [Path(d) for d in extra_dirs])
+        self.sources = load_sources([self.store.root / "checklists", *extra_dirs])
         self.out_dir = Path(out_dir)
         self.force = force
         self.today = today
@@ -70,7 +72,12 @@ class _Batch:
             if key not in self.templates:
                 self.templates[key] = template_of(self.store, visit)
             inputs = gather(
-                self.store, visit, settings=self.settings, criteria=self.criteria, template=self.templates[key]
+                self.store,
+                visit,
+                settings=self.settings,
+                criteria=self.criteria,
+                template=self.templates[key],
+                sources=self.sources,
             )
             if is_current(visit, inputs.content_hash()):
                 return Outcome(vid, "current")

@@ -112,13 +112,14 @@ def render(branch: Branch, template: ChecklistTemplate, items, open_findings, *,
 
 
 def paper_checklist(store, summary, checklist_dirs, *, fonts: MemoFonts, when: date, committee: str = "") -> bytes:
-    """The branch's paper checklist: the template a visit would start with, its applicable items, open findings."""
+    """The branch's paper checklist: the template a visit would start with (the committee's
+    settings filled in), its applicable items, open findings."""
     from inspector.checklist import load_templates, pick_template
     from inspector.models import FindingStatus
-    from inspector.visit import applicable_items
+    from inspector.visit import applicable_items, as_asked
 
     branch = store.branch(summary.id)
-    template = pick_template(load_templates(checklist_dirs).templates, branch.sector)
+    template = as_asked(store, pick_template(load_templates(checklist_dirs).templates, branch.sector))
     findings = sorted(
         (f for f in store.findings(branch.id) if f.status != FindingStatus.CLOSED),
         key=lambda f: (f.deadline or date.max, f.found_on),
