@@ -635,6 +635,10 @@ def test_cli_single_and_all(store, tmp_path, capsys):
     (written,) = alldir.iterdir()
     assert written.name == memo.memo_filename(store.branch(BRANCH_ID), store.visit(VISIT_ID, BRANCH_ID))
     assert len(store.visit(VISIT_ID, BRANCH_ID).memos) == 2
+    # a draft whose file was deleted is not current: --all writes it again
+    written.unlink()
+    assert main(["--data", str(store.root), "memo", "--all", "--out-dir", str(alldir)]) == 0
+    assert "已生成 1 份" in capsys.readouterr().out and written.exists()
 
 
 def test_write_all_uses_worker_processes(tmp_path):

@@ -219,7 +219,9 @@ def criteria_texts(root: Path, extra_dirs: Sequence[Path] = ()) -> dict[str, str
 
 
 def is_current(visit: Visit, content_hash: str) -> bool:
-    return any(m.content_hash == content_hash for m in visit.memos)
+    """A memo of these very inputs exists: recorded, and its file still on disk
+    (a clerk who deleted the folder of drafts gets them written again)."""
+    return any(m.content_hash == content_hash and Path(m.file).is_file() for m in visit.memos)
 
 
 # ------------------------------------------------------------------- content
