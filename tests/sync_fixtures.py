@@ -11,11 +11,10 @@ from typing import Any
 from inspector.checklist import load_templates
 from inspector.models import AnswerValue, Branch, Finding, PocketMember, Sector, VisitMethod
 from inspector.store import Store
+from inspector.store.core import BRANCH_TABLES
 from inspector.store.files import read_json_file
 from inspector.sync.merge import export_bundle
 from inspector.visit import answer, start_visit
-
-BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax")
 
 
 def new_store(tmp_path: Path, name: str, user: str) -> Store:
