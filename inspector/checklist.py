@@ -1079,13 +1079,47 @@ def load_weaklax_criteria(
     return criteria
 
 
+#: Loads already made in this process, by the name and content of every source
+#: file: the app, every memo of a batch and every test load the same files.
+_LOADED: dict[tuple[tuple[tuple[str, str], ...], ...], LoadResult] = {}
+_LOADED_MAX = 16
+
+
 def load_templates(extra_dirs: Sequence[Path | str] = ()) -> LoadResult:
     """Load every template: shipped data first, then each of ``extra_dirs`` in order.
 
     A template whose id was already loaded from an earlier source replaces it;
     two files with the same id in one source are an error (the first wins).
     Directories that do not exist are skipped.
+
+    Parsing and validating costs far more than reading, so a load is kept per
+    process by the files' names and content hashes (an edited file is a new
+    key); the result's models are frozen and its containers are copied, so a
+    caller changing them changes no later load.
     """
+    try:
+        key = tuple(
+            tuple((f.display, hashlib.sha256(f.read()).hexdigest()) for f in group) for group in _sources(extra_dirs)
+        )
+    except OSError:
+        return _load_templates(extra_dirs)  # the load reports the unreadable file
+    loaded = _LOADED.get(key)
+    if loaded is None:
+        loaded = _load_templates(extra_dirs)
+        if len(_LOADED) >= _LOADED_MAX:
+            del _LOADED[next(iter(_LOADED))]
+        _LOADED[key] = loaded
+    return LoadResult(
+        templates=dict(loaded.templates),
+        committee=dict(loaded.committee),
+        errors=list(loaded.errors),
+        criteria=list(loaded.criteria),
+        sources=dict(loaded.sources),
+        origins=dict(loaded.origins),
+    )
+
+
+def _load_templates(extra_dirs: Sequence[Path | str]) -> LoadResult:
     errors: list[ChecklistError] = []
     sources = load_sources(extra_dirs, errors)
     criteria, errs = _load_weaklax(extra_dirs, set(sources))

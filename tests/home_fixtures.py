@@ -9,6 +9,7 @@ from pathlib import Path
 
 from inspector.models import Branch, Finding, FindingStatus, Sector, Visit, VisitStatus
 from inspector.store import Store
+from tests.seeded import copy_seeded
 
 VISIT_DAY = date(2026, 10, 12)
 
@@ -24,6 +25,11 @@ FIRST = BRANCHES[0][0]
 
 def seed(root: Path) -> Store:
     """Five branches; the first has a completed visit with an overdue and an open finding."""
+    copy_seeded(_seed, root)
+    return Store(root, "测试员")
+
+
+def _seed(root: Path) -> None:
     store = Store(root, "测试员")
     for bid, name, sector, secretary, members in BRANCHES:
         store.save(Branch(id=bid, name=name, sector=sector, secretary=secretary, members=members, party_groups=2))
@@ -56,7 +62,6 @@ def seed(root: Path) -> Store:
                 status=status,
             )
         )
-    return store
 
 
 def make_app(root: Path, *, resume: bool = False):

@@ -21,6 +21,7 @@ from inspector.models import (
     WeakLaxStatus,
 )
 from inspector.store import Store
+from tests.seeded import copy_seeded
 
 S = FindingStatus
 
@@ -111,6 +112,11 @@ FOUND_ON = date(2026, 9, 1)
 
 def seed_ledger(root: Path) -> Store:
     """Four branches, six findings in every state; one branch weak/lax; visits for coverage."""
+    copy_seeded(_seed_ledger, root)
+    return Store(root, "测试员")
+
+
+def _seed_ledger(root: Path) -> None:
     store = Store(root, "测试员")
     for bid, name, sector in BRANCHES:
         store.save(Branch(id=bid, name=name, sector=sector, secretary="王书记", members=20))
@@ -161,7 +167,6 @@ def seed_ledger(root: Path) -> Store:
             ),
         )
     )
-    return store
 
 
 def make_app(root: Path, user: str = "测试员"):

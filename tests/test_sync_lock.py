@@ -15,7 +15,7 @@ from inspector.demo import generate
 from inspector.store import Store
 from inspector.sync.merge import export_bundle
 
-BRANCHES = 60  # an import of ~4 s on an idle machine, several turns of the lock
+BRANCHES = 20  # an import of over a second on an idle machine: ten saves and several turns of the lock
 
 
 def test_bundle_import_held_the_lock_while_others_saved(tmp_path):

@@ -13,6 +13,7 @@ from inspector.checklist import load_templates
 from inspector.models import Branch, Sector, Visit, VisitMethod
 from inspector.store import Store
 from inspector.visit import start_visit
+from tests.seeded import copy_seeded
 
 VISIT_DAY = date(2026, 11, 20)
 BRANCH_ID = "00000000-0000-4000-8000-000000000001"
@@ -21,6 +22,11 @@ VISIT_ID = "00000000-0000-4000-8000-0000000000a1"
 
 def seed(root: Path) -> tuple[str, str]:
     """A community branch with one visit in progress; fixed ids for snapshots."""
+    copy_seeded(_seed, root)
+    return BRANCH_ID, VISIT_ID
+
+
+def _seed(root: Path) -> None:
     store = Store(root, "测试员")
     branch = store.save(
         Branch(
@@ -39,7 +45,6 @@ def seed(root: Path) -> tuple[str, str]:
     # The same visit under a fixed id, so that snapshots are stable.
     store.delete(visit)
     visit = store.save(Visit.model_validate({**visit.model_dump(), "id": VISIT_ID, "deleted": False}))
-    return branch.id, visit.id
 
 
 def make_app(root: Path, screen: Callable[[], object] | None = None, *, read_only: bool = False):
