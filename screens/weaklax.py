@@ -283,6 +283,11 @@ class WeakLaxScreen(Screen[None]):
         from .dialogs.common import ConfirmDialog
 
         ticks = [CriterionTick(criterion_id=k, evidence=v) for k, v in self.draft.items()]
+        try:  # refused before asking: the question is for a 认定 the rules allow
+            wl.check_ticks(ticks, self.app.criteria, self.app.store.branch(self.branch_id).sectors)
+        except UserError as exc:
+            self._refused(exc)
+            return
 
         def do() -> WeakLaxDetermination:
             det = wl.determine(
