@@ -331,3 +331,11 @@ def mark_out_of_reach(store: Store, member: Member, kind: MemberKind, today: dat
     if kind == MemberKind.MOBILE and not member.mobile:
         store.save(member.model_copy(update={"mobile": True}), base=member)
     return saved
+
+
+def candidate_line(member: Member) -> str:
+    """A member on file as one line, enough to tell two of the same name apart."""
+    joined = member.joined_on.isoformat() if member.joined_on else "未填"
+    parts = [member.name, f"入党日期{joined}", labels.label(member.status)]
+    parts += [p for p in (member.party_group, member.unit_post) if p]
+    return "，".join(parts)

@@ -125,6 +125,40 @@ async def test_import_a_member_workbook_from_the_roster(root, tmp_path):
 
 
 @pilot_test
+async def test_import_asks_which_member_a_row_is(root, tmp_path):
+    from openpyxl import Workbook
+
+    from screens.dialogs.roster import RosterDialog
+    from tests.home_fixtures import wait_for
+
+    book = Workbook()
+    book.active.append(["姓名", "入党日期", "所在党小组"])
+    book.active.append(["王芳", None, "第三党小组"])  # 王芳 on file joined in 1990: the same one?
+    book.active.append(["李建国", None, "第九党小组"])  # left 待核对: not written
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+    async with members_app(root).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RosterDialog)
+        dialog.query_one("#path").value = str(path)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.preview is not None)
+        table = dialog.query_one("#preview")
+        assert [str(table.get_row_at(n)[1]) for n in range(2)] == ["待核对", "待核对"]
+        assert "1. 王芳，入党日期1990-07-01" in str(dialog.query_one("#error-lines").render())
+        await pilot.press("enter", "enter")  # 待核对 -> 新增 -> the first member on file
+        await pilot.pause()
+        assert str(table.get_row_at(0)[1]) == "同第1位"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: pilot.app.screen is not dialog)
+    groups = {m.name: m.party_group for m in Store(root, "测试员").members(BRANCH_ID)}
+    assert groups == {"王芳": "第三党小组", "李建国": "第一党小组", "赵敏": "第一党小组"}
+
+
+@pilot_test
 async def test_visit_items_show_the_roster_facts(root):
     from screens.visit import VisitScreen
     from tests.visit_fixtures import VISIT_ID
