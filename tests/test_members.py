@@ -22,6 +22,8 @@ from inspector.members import (
     member_from_cells,
     monthly_dues,
     probation_ends,
+    remove_member,
+    removed_from_roster,
 )
 from inspector.models import Branch, Member, MemberCategory, MemberKind, MemberStatus, Sex
 from inspector.roster import (
@@ -460,3 +462,13 @@ def test_a_sync_conflict_names_a_member_field_as_the_roster_does():
 
     assert label("member") == "党员「张三」的人员类别"
     assert label("finding") == "问题「张三」的问题类别"
+
+
+def test_removing_a_member_is_a_tombstone_and_keeps_the_linked_record(store, branch):
+    member = store.save(Member(branch_id=branch.id, name="孙丽", last_attended=date(2015, 3, 1)))
+    kept = mark_out_of_reach(store, member, MemberKind.POCKET, date(2016, 12, 1))
+    assert remove_member(store, member) == kept
+    assert store.members(branch.id) == []
+    changes = store.raw_changes("member", member.id, branch.id)  # the tombstone travels in bundles
+    assert any(c["field"] == "deleted" and c["new"] is True for c in changes)
+    assert removed_from_roster(store.pockets(branch.id), store.members(branch.id)) == {kept.id}
