@@ -48,7 +48,7 @@ def _show_preview(preview) -> None:
     say(
         f"{'党员名册' if preview.kind == MEMBERS else '支部名册'}（{preview.encoding}）：新增{what} {counts['新增']}，"
         f"更新 {counts['更新']}，无变化 {counts['无变化']}，有误 {len(preview.errors)} 行，"
-        f"待核对 {len(preview.ambiguous)} 行（不导入，可用 --match 指明）"
+        f"待核对 {len(preview.ambiguous)} 行" + ("（不导入，可用 --match 指明）" if preview.ambiguous else "")
     )
     for problem in preview.errors:
         say(f"  有误，不导入：{problem}")
