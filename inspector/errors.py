@@ -22,6 +22,10 @@ class StoreError(UserError):
     """The data folder could not be read or written as asked."""
 
 
+class RosterChoiceInvalid(UserError):
+    """A choice for a roster row that may be a member on file does not fit that row."""
+
+
 class CorruptFile(StoreError):
     def __init__(self, path: Path, detail: str):
         self.path = path

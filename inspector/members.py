@@ -331,3 +331,24 @@ def mark_out_of_reach(store: Store, member: Member, kind: MemberKind, today: dat
     if kind == MemberKind.MOBILE and not member.mobile:
         store.save(member.model_copy(update={"mobile": True}), base=member)
     return saved
+
+
+def remove_member(store: Store, member: Member) -> PocketMember | None:
+    """Delete a member from the roster as a tombstone (so the delete travels in sync
+    bundles); a linked 口袋/失联/流动 record keeps its data and is returned."""
+    store.delete(member)
+    return linked_records(store.pockets(member.branch_id)).get(member.id)
+
+
+def removed_from_roster(pockets: Iterable[PocketMember], roster: Iterable[Member]) -> set[str]:
+    """The ids of the records whose linked member is no longer on the roster."""
+    live = {m.id for m in roster}
+    return {p.id for p in pockets if p.member_id and p.member_id not in live}
+
+
+def candidate_line(member: Member) -> str:
+    """A member on file as one line, enough to tell two of the same name apart."""
+    joined = member.joined_on.isoformat() if member.joined_on else "未填"
+    parts = [member.name, f"入党日期{joined}", labels.label(member.status)]
+    parts += [p for p in (member.party_group, member.unit_post) if p]
+    return "，".join(parts)

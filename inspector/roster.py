@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector.branches import LABELS, BranchInvalid, branch_from_fields
-from inspector.errors import EditConflict, SaveFailed, StoreError
+from inspector.errors import EditConflict, RosterChoiceInvalid, SaveFailed, StoreError
 from inspector.labels import MEMBER_FIELDS, label
 from inspector.members import MemberInvalid, cell_text, member_from_cells, merge_key, roster_order
 from inspector.models import Branch, Member, Record
@@ -134,13 +134,35 @@ class RosterError:
 
 
 @dataclass
+class RosterAmbiguity:
+    """A row that may be a member on file or a new one: saved only once the
+    user says which (`resolve`)."""
+
+    line: int
+    member: Member
+    #: The row's cells, so choosing a member on file updates it as a matched row would.
+    cells: dict[str, Any]
+    candidates: list[Member]
+
+    def __str__(self) -> str:
+        return (
+            f"第{self.line}行：花名册中已有{len(self.candidates)}名「{self.member.name}」，入党日期不全或相同，"
+            "无法确定是否同一人：确认是其中哪一位或新党员后才导入"
+        )
+
+
+NEW = "new"
+EXISTING = "existing"
+
+
+@dataclass
 class RosterPreview:
     encoding: str
     kind: str = BRANCHES
     rows: list[RosterRow] = field(default_factory=list)
     errors: list[RosterError] = field(default_factory=list)
-    #: Rows that may be a member already on file or a new one: listed, never saved.
-    ambiguous: list[RosterError] = field(default_factory=list)
+    #: Rows that may be a member already on file or a new one: saved only once resolved.
+    ambiguous: list[RosterAmbiguity] = field(default_factory=list)
 
     @property
     def changes(self) -> list[RosterRow]:
@@ -492,24 +514,55 @@ def _place(
         m for (n, j), ms in on_file.items() if n == name and j != joined and (j is None or joined is None) for m in ms
     ]
     if len(same) == 1 and not maybe:
-        old = same[0]
-        filled = {f: v for f, v in cells.items() if not (v is None or (isinstance(v, str) and not v.strip()))}
-        try:
-            updated = member_from_cells(old.branch_id, filled, base=old)
-        except MemberInvalid as exc:
-            preview.errors.append(RosterError(line, "；".join(exc.problems.values())))
-            return
-        preview.rows.append(RosterRow(line, updated, SAME if updated == old else UPDATE, base=old))
+        _update(preview, line, same[0], cells)
     elif same or maybe:
-        preview.ambiguous.append(
-            RosterError(
-                line,
-                f"花名册中已有{len(same) + len(maybe)}名「{member.name}」，入党日期不全或相同，"
-                "无法确定是否同一人：本行未导入，请核对后在花名册中手工修改",
-            )
-        )
+        preview.ambiguous.append(RosterAmbiguity(line, member, cells, [*same, *maybe]))
     else:
         preview.rows.append(RosterRow(line, member, ADD))
+
+
+def _update(preview: RosterPreview, line: int, old: Member, cells: dict[str, Any]) -> None:
+    """The row's filled cells over the member on file; a blank cell keeps what is there."""
+    filled = {f: v for f, v in cells.items() if not (v is None or (isinstance(v, str) and not v.strip()))}
+    try:
+        updated = member_from_cells(old.branch_id, filled, base=old)
+    except MemberInvalid as exc:
+        preview.errors.append(RosterError(line, "；".join(exc.problems.values())))
+        return
+    preview.rows.append(RosterRow(line, updated, SAME if updated == old else UPDATE, base=old))
+
+
+def resolve(preview: RosterPreview, line: int, choice: str) -> None:
+    """Settle an ambiguous row: `NEW` adds it as another member, `EXISTING` (the
+    only candidate) or a candidate's number from 1 updates that member on file.
+    A member on file takes at most one row of the file."""
+    found = next((a for a in preview.ambiguous if a.line == line), None)
+    if found is None:
+        raise RosterChoiceInvalid(f"第{line}行不是待核对的行")
+    if choice == NEW:
+        target = None
+    else:
+        number = 1 if choice == EXISTING and len(found.candidates) == 1 else _number(choice)
+        if number is None or not 1 <= number <= len(found.candidates):
+            raise RosterChoiceInvalid(
+                f"第{line}行：请选择 new（新党员）或 1–{len(found.candidates)}（花名册中已有的第几位）"
+                if len(found.candidates) > 1
+                else f"第{line}行：请选择 new（新党员）或 existing（花名册中已有的这位）"
+            )
+        target = found.candidates[number - 1]
+        taken = next((r.line for r in preview.rows if r.base is not None and r.base.id == target.id), None)
+        if taken is not None:
+            raise RosterChoiceInvalid(f"第{line}行：花名册中的「{target.name}」已对应第{taken}行")
+    preview.ambiguous.remove(found)
+    if target is None:
+        preview.rows.append(RosterRow(line, found.member, ADD))
+    else:
+        _update(preview, line, target, found.cells)
+    preview.rows.sort(key=lambda r: r.line)
+
+
+def _number(choice: str) -> int | None:
+    return int(choice) if choice.isdigit() else None
 
 
 # ---------------------------------------------------------------- saving

@@ -178,6 +178,7 @@ SENTENCES: dict[str, str] = {
     "members.edit": "修改光标所在党员的信息。",
     "members.mark": "把光标所在党员登记为口袋、失联或流动党员。",
     "members.import": "从 Excel（.xlsx）或 CSV 文件导入本支部的党员花名册，先预览再写入。",
+    "members.remove": "从花名册删除光标所在党员，先确认；其口袋、失联或流动党员记录保留。",
     "members.back": "关闭花名册，回到党支部页面。",
     "member.save": "保存这名党员的信息。",
     "member.cancel": "不保存，关闭本窗口；有修改时先询问。",

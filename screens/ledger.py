@@ -29,6 +29,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Static
 
 from inspector import rectification as rx
+from inspector import reportback as rp
 from inspector.errors import UserError
 from inspector.labels import label
 from inspector.ledger.rows import (
@@ -167,6 +168,10 @@ class LedgerScreen(WatchedScreen):
         self._cells: dict[str, tuple] = {}
         self._today: date | None = None
         self._last_rows: list[LedgerRow] = []
+        #: The 整改报告 state of each branch the cursor has been on, by branch id (cleared on each read).
+        self.report_states: dict[str, str] = {}
+        #: Branches past their report-back date without a 整改报告 (`inspector/reportback.py`).
+        self.late_reports: frozenset[str] = frozenset()
 
     # --------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -207,14 +212,26 @@ class LedgerScreen(WatchedScreen):
             today = self.app.today()
             rows = self.source.rows(today)
             last = self._last_rows
-            if today == self._today and len(rows) == len(last) and all(a is b for a, b in zip(rows, last)):
-                return  # nothing this screen shows changed: decided off the UI thread
+            # Whether any row changed is decided off the UI thread.
+            same = today == self._today and len(rows) == len(last) and all(a is b for a, b in zip(rows, last))
             self._last_rows = rows
-            new = {r.id: r for r in rows}
         except UserError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self.show_rows, rows, new, today)
+        if not same:
+            self.app.call_from_thread(self.show_rows, rows, {r.id: r for r in rows}, today)
+        try:  # after the rows, and also when only a visit changed: it reads the visits that asked for a report
+            late = frozenset(a.branch_id for a in rp.missing_reports(self.app.store, today))
+        except UserError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.show_reports, late)
+
+    def show_reports(self, late: frozenset[str]) -> None:
+        self.late_reports = late
+        self.report_states.clear()
+        self._show_count()
+        self._show_filters()
 
     def show_rows(self, rows: list[LedgerRow], new: dict[str, LedgerRow], today: date) -> None:
         """Take fresh rows: the first time, fill; later, repaint only the rows that changed."""
@@ -269,7 +286,27 @@ class LedgerScreen(WatchedScreen):
         self.shown = apply_filter(self.all_rows, self.flt, self._today or self.app.today())
         self.table.set_keys([r.id for r in self.shown])
         self._show_count()
-        self.query_one("#filters", Static).update(literal(f"筛选：{self.flt.describe()}"))
+        self._show_filters()
+
+    def _show_filters(self) -> None:
+        """The filters, then the 整改报告 state of the branch under the cursor where one is asked for."""
+        line = f"筛选：{self.flt.describe()}"
+        row = self.current_row() if self.loaded else None
+        state = self._report_state(row.branch_id) if row is not None else ""
+        self.query_one("#filters", Static).update(literal(f"{line}　｜　{row.branch_name}：{state}" if state else line))
+
+    def _report_state(self, bid: str) -> str:
+        if bid not in self.report_states:
+            try:
+                awaiting = rp.awaited(self.app.store, bid, self.app.settings)
+            except UserError:
+                awaiting = None  # a damaged visit file is named by the ledger read and by check
+            self.report_states[bid] = rp.state_line(awaiting, self._today or self.app.today())
+        return self.report_states[bid]
+
+    @on(RowTable.Highlighted)
+    def _highlighted(self, event: RowTable.Highlighted) -> None:
+        self._show_filters()
 
     def _show_count(self) -> None:
         if not self.loaded:
@@ -278,6 +315,9 @@ class LedgerScreen(WatchedScreen):
         text = f"{len(self.shown)}／{len(self.by_id)} 条"
         if overdue:
             text += f"　逾期 {overdue}"
+        late = len({r.branch_id for r in self.shown} & self.late_reports)
+        if late:
+            text += f"　{late}个支部逾期未报整改报告"
         if self.marked:
             text += f"　已选 {len(self.marked)}"
         self.query_one("#count", Static).update(text)

@@ -17,7 +17,7 @@ from inspector.errors import UserError
 from inspector.labels import MEMBER_FIELDS
 from inspector.models import AppraisalGrade, Member, MemberCategory, MemberKind, MemberStatus, PocketMember, Sex
 
-from .dialogs.common import ChoiceDialog
+from .dialogs.common import ChoiceDialog, ConfirmDialog
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
 from .widgets.literal import LiteralTable
@@ -66,6 +66,7 @@ class MemberScreen(Screen[None]):
         Binding("enter,e", "edit", "修改", id="members.edit"),
         Binding("k", "mark", "标为口袋/失联/流动", id="members.mark"),
         Binding("i", "import_roster", "导入", id="members.import"),
+        Binding("delete", "remove", "删除", id="members.remove"),
         Binding("escape", "back", "返回", id="members.back"),
     ]
 
@@ -191,6 +192,32 @@ class MemberScreen(Screen[None]):
             self.say(f"已将{member.name}登记为{labels.label(record.member_kind)}，到期事项见口袋党员界面（p）")
 
         self.app.push_screen(ChoiceDialog(f"标记：{member.name}", "登记为：", choices), chosen)
+
+    def action_remove(self) -> None:
+        member = self.current
+        if member is None:
+            self.say("请先选择一名党员", error=True)
+            return
+        linked = self.linked.get(member.id)
+        kept = f"其{labels.label(linked.member_kind)}记录保留，并注明已从花名册删除。" if linked else ""
+        question = f"从花名册删除{members.candidate_line(member)}？{kept}"
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                members.remove_member(self.app.store, member)
+            except UserError as exc:
+                self.say(str(exc), error=True)
+                return
+            row = self.query_one("#members", DataTable).cursor_row
+            self._fill()
+            table = self.query_one("#members", DataTable)
+            if table.row_count:
+                table.move_cursor(row=min(row, table.row_count - 1), animate=False)
+            self.say(f"已删除：{member.name}")
+
+        self.app.push_screen(ConfirmDialog(question, yes="删除（Y）"), confirmed)
 
     def _saved(self, member: Member | None) -> None:
         if member is None:

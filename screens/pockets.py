@@ -16,7 +16,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
 
-from inspector import labels, pocket
+from inspector import labels, members, pocket
 from inspector.labels import POCKET_FIELDS as FIELD_LABELS
 from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 
@@ -92,6 +92,8 @@ class PocketScreen(Screen[None]):
         self.branch_id = branch_id
         self.visit_id = visit_id
         self.members: dict[str, PocketMember] = {}
+        #: Records whose member was deleted from the roster: kept, and said so.
+        self.removed: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(id="pocket-title")
@@ -114,7 +116,9 @@ class PocketScreen(Screen[None]):
         def urgency(m: PocketMember) -> tuple[int, str]:
             return LEVEL_ORDER.index(pocket.due_next(m, today).level), m.name
 
-        for member in sorted(store.pockets(self.branch_id), key=urgency):
+        found = store.pockets(self.branch_id)
+        self.removed = members.removed_from_roster(found, store.members(self.branch_id))
+        for member in sorted(found, key=urgency):
             self.members[member.id] = member
             table.add_row(*row_cells(member, today), key=member.id)
         self._show_detail()
@@ -148,6 +152,8 @@ class PocketScreen(Screen[None]):
         ]
         if member.probationary:
             extra.insert(0, "预备党员")
+        if member.id in self.removed:
+            extra.insert(0, "该党员已从花名册删除")
         if expires:
             extra.append(f"介绍信有效至 {expires.isoformat()}")
         if member.receipt_returned_on:

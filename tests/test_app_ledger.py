@@ -320,3 +320,33 @@ def test_m_offers_the_step_forward_first_and_reopening_last():
     assert offered(S.IN_PROGRESS) == ["待验收"]
     assert offered(S.AWAITING_CHECK) == ["已销号（须填写验收人、验收日期、佐证材料）", "整改中（重新打开，须填写理由）"]
     assert offered(S.NOT_STARTED, S.AWAITING_CHECK)[-1] == "整改中（重新打开，须填写理由）"
+
+
+@pilot_test
+async def test_the_ledger_says_who_has_not_sent_the_report(tmp_path):
+    from datetime import date
+
+    from followup_fixtures import BRANCH_ID, seed
+
+    from inspector.models import MemoRecord, VisitStatus
+
+    root = tmp_path / "data"
+    seed(root)
+    store = Store(root, "测试员")
+    v = next(v for v in store.visits(BRANCH_ID) if v.status == VisitStatus.COMPLETED)
+    memo = MemoRecord(file="反馈意见.docx", sha256="0" * 64, issued_on=date(2026, 10, 1), number="组字〔2026〕1号")
+    store.save(v.model_copy(update={"memos": [memo]}), base=v)  # report due 2026-10-31; today 2026-11-26
+    async with make_app(root).run_test(size=(100, 30)) as pilot:
+        await open_ledger(pilot)
+        screen = pilot.app.screen
+        await wait_for(pilot, lambda: screen.late_reports)
+        assert "1个支部逾期未报整改报告" in str(screen.query_one("#count").render())
+        assert "整改报告逾期26天未报" in str(screen.query_one("#filters").render())
+        rx_visit = store.visit(v.id, BRANCH_ID)
+        from inspector import reportback as rp
+
+        rp.record_report(store, rx_visit, received_on=date(2026, 11, 2))
+        screen.refresh_data()
+        await wait_for(pilot, lambda: not screen.late_reports)
+        assert "整改报告2026-11-02收到" in str(screen.query_one("#filters").render())
+        assert "逾期未报" not in str(screen.query_one("#count").render())

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from inspector.members import mark_out_of_reach
 from inspector.models import Member, MemberKind, MemberStatus
 from inspector.store import Store
 from tests.visit_fixtures import BRANCH_ID, make_app, pilot_test, seed
@@ -122,6 +123,70 @@ async def test_import_a_member_workbook_from_the_roster(root, tmp_path):
         await wait_for(pilot, lambda: pilot.app.screen is not dialog)
         assert (bar.progress, bar.total) == (2, 2)
         assert [r[0] for r in cells(pilot.app.screen)] == ["李建国", "赵敏", "孙静", "王芳", "钱伟"]
+
+
+@pilot_test
+async def test_delete_a_member_after_confirming_keeps_the_linked_record(root):
+    from screens.dialogs.common import ConfirmDialog
+    from screens.pockets import PocketScreen
+
+    store = Store(root, "测试员")
+    first = next(m for m in store.members(BRANCH_ID) if m.name == "李建国")
+    mark_out_of_reach(store, first, MemberKind.LOST_CONTACT, date(2026, 11, 1))
+    async with members_app(root).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("delete")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        assert "李建国，入党日期1991-07-01" in dialog.message and "失联党员记录保留" in dialog.message
+        await pilot.press("n")  # 取消: nothing deleted
+        await pilot.pause()
+        assert len(store.members(BRANCH_ID)) == 3
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        assert [r[0] for r in cells(pilot.app.screen)] == ["赵敏", "王芳"]
+        assert "已删除：李建国" in str(pilot.app.screen.query_one("#member-message").render())
+    assert sorted(m.name for m in store.members(BRANCH_ID)) == ["王芳", "赵敏"]
+    [record] = store.pockets(BRANCH_ID)
+    assert record.member_id == first.id and record.last_attended == first.last_attended
+    async with make_app(root, lambda: PocketScreen(BRANCH_ID)).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "该党员已从花名册删除" in str(pilot.app.screen.query_one("#pocket-detail").render())
+
+
+@pilot_test
+async def test_import_asks_which_member_a_row_is(root, tmp_path):
+    from openpyxl import Workbook
+
+    from screens.dialogs.roster import RosterDialog
+    from tests.home_fixtures import wait_for
+
+    book = Workbook()
+    book.active.append(["姓名", "入党日期", "所在党小组"])
+    book.active.append(["王芳", None, "第三党小组"])  # 王芳 on file joined in 1990: the same one?
+    book.active.append(["李建国", None, "第九党小组"])  # left 待核对: not written
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+    async with members_app(root).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert isinstance(dialog, RosterDialog)
+        dialog.query_one("#path").value = str(path)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.preview is not None)
+        table = dialog.query_one("#preview")
+        assert [str(table.get_row_at(n)[1]) for n in range(2)] == ["待核对", "待核对"]
+        assert "1. 王芳，入党日期1990-07-01" in str(dialog.query_one("#error-lines").render())
+        await pilot.press("enter", "enter")  # 待核对 -> 新增 -> the first member on file
+        await pilot.pause()
+        assert str(table.get_row_at(0)[1]) == "同第1位"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: pilot.app.screen is not dialog)
+    groups = {m.name: m.party_group for m in Store(root, "测试员").members(BRANCH_ID)}
+    assert groups == {"王芳": "第三党小组", "李建国": "第一党小组", "赵敏": "第一党小组"}
 
 
 @pilot_test

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from inspector.errors import StoreError
+from inspector.errors import RosterChoiceInvalid, StoreError
 from inspector.members import (
     MemberInvalid,
     cell_date,
@@ -22,12 +22,15 @@ from inspector.members import (
     member_from_cells,
     monthly_dues,
     probation_ends,
+    remove_member,
+    removed_from_roster,
 )
 from inspector.models import Branch, Member, MemberCategory, MemberKind, MemberStatus, Sex
 from inspector.roster import (
     ADD,
     MEMBER_HEADINGS,
     MEMBERS,
+    NEW,
     SAME,
     UPDATE,
     RosterFileError,
@@ -36,6 +39,7 @@ from inspector.roster import (
     import_roster,
     map_header,
     read_roster,
+    resolve,
 )
 
 HEADER = ["姓名", "性别", "出生日期", "党员类别", "入党日期", "所在党小组", "工作单位及职务", "联系电话", "党费基数"]
@@ -220,6 +224,75 @@ def test_reimport_merges_by_name_and_joined_date(store, branch):
     assert len(members) == 4 and ("赵六", None) in members
 
 
+AMBIGUOUS = [["所在党支部", "姓名", "入党日期", "联系电话"], ["城关社区党支部", "赵六", "2005-07-01", "139"]]
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"), [("existing", {"赵六": date(2005, 7, 1)}), ("1", {"赵六": date(2005, 7, 1)})]
+)
+def test_an_ambiguous_row_said_to_be_the_member_on_file_updates_it(store, branch, choice, expected):
+    old = store.save(Member(branch_id=branch.id, name="赵六", unit_post="村委会"))
+    preview = preview_of(store, workbook(AMBIGUOUS))
+    resolve(preview, 2, choice)
+    assert not preview.ambiguous and [(r.line, r.action) for r in preview.rows] == [(2, UPDATE)]
+    import_roster(store, preview)
+    (member,) = store.members(branch.id)
+    assert member.id == old.id and {member.name: member.joined_on} == expected
+    assert (member.contact, member.unit_post) == ("139", "村委会")  # the row's cells over what is on file
+
+
+def test_an_ambiguous_row_said_to_be_new_adds_a_member(store, branch):
+    store.save(Member(branch_id=branch.id, name="赵六"))
+    preview = preview_of(store, workbook(AMBIGUOUS))
+    resolve(preview, 2, NEW)
+    assert [(r.line, r.action) for r in preview.rows] == [(2, ADD)]
+    import_roster(store, preview)
+    assert sorted(str(m.joined_on) for m in store.members(branch.id)) == ["2005-07-01", "None"]
+
+
+def test_unfitting_choices_are_refused_and_leave_the_row_unresolved(store, branch):
+    store.save(Member(branch_id=branch.id, name="赵六"))
+    store.save(Member(branch_id=branch.id, name="赵六", joined_on=date(2005, 7, 1)))
+    preview = preview_of(store, workbook(AMBIGUOUS))
+    assert len(preview.ambiguous[0].candidates) == 2
+    for line, choice, message in [
+        (3, NEW, "第3行不是待核对的行"),
+        (2, "existing", "请选择 new（新党员）或 1–2"),
+        (2, "3", "请选择 new（新党员）或 1–2"),
+    ]:
+        with pytest.raises(RosterChoiceInvalid, match=message):
+            resolve(preview, line, choice)
+    assert [a.line for a in preview.ambiguous] == [2] and not preview.rows
+    import_roster(store, preview)
+    assert len(store.members(branch.id)) == 2  # nothing written for an unresolved row
+
+
+def test_one_member_on_file_takes_one_row(store, branch):
+    store.save(Member(branch_id=branch.id, name="赵六"))
+    data = workbook([*AMBIGUOUS, ["城关社区党支部", "赵六", "2010-07-01", ""]])
+    preview = preview_of(store, data)
+    resolve(preview, 2, "existing")
+    with pytest.raises(RosterChoiceInvalid, match="已对应第2行"):
+        resolve(preview, 3, "existing")
+
+
+def test_cli_match_resolves_rows_and_leaves_the_rest(store, branch, tmp_path, capsys):
+    from inspector.cli import main
+
+    store.save(Member(branch_id=branch.id, name="赵六"))
+    store.save(Member(branch_id=branch.id, name="钱七"))
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(workbook([*AMBIGUOUS, ["城关社区党支部", "钱七", "2011-07-01", ""]]))
+    data = ["--data", str(store.root)]
+    assert main([*data, "roster", "import", str(path), "--match", "2=existing", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "待核对 1 行" in out and "1. 钱七，入党日期未填" in out
+    names = {m.name: m.joined_on for m in store.members(branch.id)}
+    assert names == {"赵六": date(2005, 7, 1), "钱七": None}
+    assert main([*data, "roster", "import", str(path), "--match", "2", "--yes"]) == 1
+    assert "--match 2：应写成" in capsys.readouterr().err
+
+
 def test_duplicates_and_unknown_branches_are_row_errors(store, branch):
     data = workbook(
         [
@@ -389,3 +462,13 @@ def test_a_sync_conflict_names_a_member_field_as_the_roster_does():
 
     assert label("member") == "党员「张三」的人员类别"
     assert label("finding") == "问题「张三」的问题类别"
+
+
+def test_removing_a_member_is_a_tombstone_and_keeps_the_linked_record(store, branch):
+    member = store.save(Member(branch_id=branch.id, name="孙丽", last_attended=date(2015, 3, 1)))
+    kept = mark_out_of_reach(store, member, MemberKind.POCKET, date(2016, 12, 1))
+    assert remove_member(store, member) == kept
+    assert store.members(branch.id) == []
+    changes = store.raw_changes("member", member.id, branch.id)  # the tombstone travels in bundles
+    assert any(c["field"] == "deleted" and c["new"] is True for c in changes)
+    assert removed_from_roster(store.pockets(branch.id), store.members(branch.id)) == {kept.id}

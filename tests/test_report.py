@@ -14,14 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inspector import cli
+from inspector.assignments import assign
 from inspector.demo import generate
 from inspector.errors import ReportInvalid
 from inspector.ledger.rows import Ledger
 from inspector.models import FindingStatus
 from inspector.report.figures import compute, parse_period
+from inspector.settings import load_settings, save_settings
 from inspector.store import Store
 
 TODAY = date(2016, 12, 31)
+GUIDES = ("赵组织委员", "钱宣传委员")
 
 
 @pytest.mark.parametrize(
@@ -53,6 +56,12 @@ def test_figures_equal_the_ledger(seed, branches, period):
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "d", "测试员")
         generate(store, branches, seed, today=TODAY)
+        save_settings(store.root, load_settings(store.root).model_copy(update={"staff": list(GUIDES)}))
+        guide_of: dict[str, str] = {}  # every third branch has no 指导员
+        for n, s in enumerate(sorted(store.branch_summaries(), key=lambda s: s.id)):
+            if n % 3 != 2:
+                guide_of[s.id] = GUIDES[n % 2]
+                assign(store, s.id, GUIDES[n % 2])
         p = parse_period(period)
         fig = compute(store, p, TODAY)
         ledger = Ledger(store)
@@ -72,6 +81,12 @@ def test_figures_equal_the_ledger(seed, branches, period):
         for category, counts in fig.by_category.items():
             assert counts.total == sum(1 for r in inside if r.category == category)
         assert {c.category for c in fig.cases} == set(fig.by_category)
+        assert [g.person for g in fig.by_guide] == sorted(set(guide_of.values()))
+        for g in fig.by_guide:
+            mine = {bid for bid, who in guide_of.items() if who == g.person}
+            assert (g.branches, g.visited) == (len(mine), len(mine & visited))
+            assert g.findings.total == sum(1 for r in inside if r.branch_id in mine)
+            assert g.findings.closed == sum(1 for r in closed if r.branch_id in mine)
         members = [m for s in store.branch_summaries() for m in store.pockets(s.id) if p.holds(m.found_on)]
         assert sum(fig.members.values()) == len(members) == sum(fig.outcomes.values())
 
@@ -110,6 +125,29 @@ def test_cli_report_has_title_sections_tables_and_charts_sized_to_the_text_block
     before = out.read_bytes()
     assert cli.main(["--data", str(demo), "report", "--period", "2016Q3", "-o", str(out)]) == 1
     assert "文件已存在" in capsys.readouterr().err and out.read_bytes() == before
+
+
+def test_the_report_has_a_table_by_guide_when_branches_are_assigned(demo, tmp_path, monkeypatch):
+    import docx
+
+    root = tmp_path / "d"
+    shutil.copytree(demo, root)
+    store = Store(root, "演示")
+    save_settings(root, load_settings(root).model_copy(update={"staff": list(GUIDES)}))
+    for n, s in enumerate(sorted(store.branch_summaries(), key=lambda s: s.name)):
+        assign(store, s.id, GUIDES[n % 2])
+    monkeypatch.setenv("INSPECTOR_TODAY", TODAY.isoformat())
+    out = tmp_path / "通报.docx"
+    assert cli.main(["--data", str(root), "report", "--period", "2016", "-o", str(out)]) == 0
+    doc = docx.Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    assert "表2　分指导员现场指导和整改情况" in texts and "表3　发现问题分类情况" in texts
+    fig = compute(store, parse_period("2016"), TODAY)
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "指导员")
+    assert [[c.text for c in r.cells][:3] for r in table.rows[1:]] == [
+        [g.person, str(g.branches), str(g.visited)] for g in fig.by_guide
+    ]
+    assert sum(g.branches for g in fig.by_guide) == fig.branches == 12
 
 
 def test_missing_cjk_font_is_named(monkeypatch):

@@ -93,3 +93,25 @@ def test_the_file_travels_in_a_sync_bundle(store, visit, scan, tmp_path):
     (tmp_path / "out").mkdir()
     out = rp.export_attachment(other, other.visit(visit.id, BRANCH_ID), tmp_path / "out")
     assert out.name == scan.name and out.read_bytes() == scan.read_bytes()
+
+
+def test_check_names_a_report_file_missing_or_damaged(store, visit, scan, capsys):
+    from inspector.cli import main
+    from inspector.store.check import Report, check_data
+
+    saved = rp.record_report(store, visit, received_on=date(2026, 11, 2), file=scan)
+    kept = store.root / "attachments" / saved.report.attachment  # type: ignore[union-attr]
+
+    def problems() -> list[str]:
+        report = Report()
+        check_data(Store(store.root, "检查员"), report)
+        return [p for p in report.problems if "整改报告" in p]
+
+    assert problems() == []
+    kept.write_bytes(b"%PDF-1.4 changed")
+    assert problems() == [f"现场指导 {visit.id} 的整改报告「{scan.name}」：附件已损坏（内容与编号不符）：{kept}"]
+    kept.unlink()
+    [missing] = problems()
+    assert f"缺少附件 {kept}" in missing
+    assert main(["--data", str(store.root), "check"]) == 1
+    assert "缺少附件" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""Snapshot of the member roster screen at 80x24 (fixed data, dates and ids)."""
+"""Snapshots of the member roster screen and the member editor at 80x24 (fixed data, dates and ids, no cursor blink)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from datetime import date
 
 from inspector.models import AppraisalGrade, Member, MemberCategory, MemberStatus, Sex
 from inspector.store import Store
+from tests.test_snap_visit import no_blink
 from tests.visit_fixtures import BRANCH_ID, make_app, seed
 
 
-def test_member_screen(snap_compare, tmp_path):
-    from screens.members import MemberScreen
-
+def roster(tmp_path):
+    """A branch of four members, of both sexes, categories and statuses."""
     root = tmp_path / "data"
     seed(root)
     store = Store(root, "测试员")
@@ -50,4 +50,24 @@ def test_member_screen(snap_compare, tmp_path):
                 contact="13900000000",
             )
         )
-    assert snap_compare(make_app(root, lambda: MemberScreen(BRANCH_ID)), terminal_size=(80, 24))
+    return root
+
+
+def test_member_screen(snap_compare, tmp_path):
+    from screens.members import MemberScreen
+
+    assert snap_compare(make_app(roster(tmp_path), lambda: MemberScreen(BRANCH_ID)), terminal_size=(80, 24))
+
+
+def test_member_editor(snap_compare, tmp_path):
+    from screens.members import MemberEditor, MemberScreen
+
+    async def editing(pilot):
+        await pilot.pause()
+        await pilot.press("down", "e")  # 王芳: the second in the roster's order
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, MemberEditor)
+        await no_blink(pilot)
+
+    app = make_app(roster(tmp_path), lambda: MemberScreen(BRANCH_ID))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=editing)

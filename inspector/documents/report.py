@@ -101,15 +101,46 @@ def build_document(fig: Figures, *, committee: str, when: date, fonts: MemoFonts
         ],
     )
     w.picture(pictures[0], "分领域指导覆盖率和整改销号率")
+    extra = 1 if fig.by_guide else 0  # the 指导员 table is 表2 when there is one
+    if fig.by_guide:
+        w.p("分指导员看，各指导员联系党支部的现场指导覆盖和问题整改情况见表2。")
+        od.add_paragraph(
+            w.doc, "表2　分指导员现场指导和整改情况", od.TABLE_HEAD, fonts=fonts, font="heading1", size=TABLE_SIZE
+        )
+        w.table(
+            [
+                ("指导员", 36, "left"),
+                ("联系党支部", 20, "center"),
+                ("已指导", 18, "center"),
+                ("覆盖率", 20, "center"),
+                ("发现问题", 20, "center"),
+                ("已销号", 18, "center"),
+                ("销号率", 24, "center"),
+            ],
+            [
+                [
+                    g.person,
+                    g.branches,
+                    g.visited,
+                    percent(g.visited, g.branches),
+                    g.findings.total,
+                    g.findings.closed,
+                    percent(g.findings.closed, g.findings.total),
+                ]
+                for g in fig.by_guide
+            ],
+        )
     w.h1("发现的主要问题")
     if f.total:
         top = sorted(fig.by_category.items(), key=lambda kv: -kv[1].total)[:3]
         w.p(
             "从问题类别看，"
             + "、".join(f"{labels.label(c)}方面{n.total}个（占{percent(n.total, f.total)}）" for c, n in top)
-            + "较为集中，分类情况见表2、图2。"
+            + f"较为集中，分类情况见表{2 + extra}、图2。"
         )
-        od.add_paragraph(w.doc, "表2　发现问题分类情况", od.TABLE_HEAD, fonts=fonts, font="heading1", size=TABLE_SIZE)
+        od.add_paragraph(
+            w.doc, f"表{2 + extra}　发现问题分类情况", od.TABLE_HEAD, fonts=fonts, font="heading1", size=TABLE_SIZE
+        )
         w.table(
             [
                 ("问题类别", 52, "left"),
@@ -143,9 +174,16 @@ def build_document(fig: Figures, *, committee: str, when: date, fonts: MemoFonts
     w.h1("软弱涣散基层党组织整顿情况")
     if fig.weaklax:
         unsettled = sum(1 for x in fig.weaklax if x.status in _UNSETTLED)
-        w.p(f"目前认定为软弱涣散的党组织{len(fig.weaklax)}个，其中正在整顿{unsettled}个，各党组织整顿阶段见表3。")
+        w.p(
+            f"目前认定为软弱涣散的党组织{len(fig.weaklax)}个，其中正在整顿{unsettled}个，各党组织整顿阶段见表{3 + extra}。"
+        )
         od.add_paragraph(
-            w.doc, "表3　软弱涣散党组织整顿情况", od.TABLE_HEAD, fonts=fonts, font="heading1", size=TABLE_SIZE
+            w.doc,
+            f"表{3 + extra}　软弱涣散党组织整顿情况",
+            od.TABLE_HEAD,
+            fonts=fonts,
+            font="heading1",
+            size=TABLE_SIZE,
         )
         w.table(
             [("党组织", 84, "left"), ("领域", 36, "center"), ("整顿阶段", 36, "center")],

@@ -18,7 +18,16 @@ from inspector import labels
 from inspector.errors import ReportInvalid, StoreError
 from inspector.ledger.rows import Ledger, LedgerRow
 from inspector.ledger.summary import Counts, count_by
-from inspector.models import Disposition, FindingCategory, MemberKind, Sector, Severity, WeakLaxStatus
+from inspector.models import (
+    AssignmentRole,
+    Disposition,
+    FindingCategory,
+    MemberKind,
+    Sector,
+    Severity,
+    WeakLaxStatus,
+)
+from inspector.settings import Assignment, load_settings
 from inspector.store import BranchSummary, Store
 
 _QUARTERS = ("一", "二", "三", "四")
@@ -85,6 +94,16 @@ class SectorFigures:
     findings: Counts = field(default_factory=Counts)
 
 
+@dataclass
+class GuideFigures:
+    """The branches one 指导员 guides (`Settings.assignments`), counted as a sector is."""
+
+    person: str
+    branches: int = 0
+    visited: int = 0
+    findings: Counts = field(default_factory=Counts)
+
+
 @dataclass(frozen=True)
 class Case:
     """A typical problem: one finding named by its branch (or anonymised)."""
@@ -111,6 +130,8 @@ class Figures:
     visited: int = 0
     visits: int = 0
     by_sector: dict[Sector, SectorFigures] = field(default_factory=dict)
+    #: One entry per 指导员 with branches assigned, by name; empty when nobody is assigned.
+    by_guide: list[GuideFigures] = field(default_factory=list)
     findings: Counts = field(default_factory=Counts)  # found in the period, status as of `as_of`
     by_category: dict[FindingCategory, Counts] = field(default_factory=dict)
     months: list[tuple[str, int, int]] = field(default_factory=list)  # (2016-07, opened, closed)
@@ -149,6 +170,7 @@ def compute(
     out.branches = len(summaries)
     for sector in Sector:
         out.by_sector[sector] = SectorFigures(sector)
+    visited: set[str] = set()
     for s in summaries:
         sf = out.by_sector[s.sector]
         sf.branches += 1
@@ -157,7 +179,9 @@ def compute(
         if visits:
             sf.visited += 1
             out.visited += 1
+            visited.add(s.id)
     found = [r for r in rows if period.holds(r.found_on)]
+    out.by_guide = _by_guide(load_settings(store.root).assignments, ledger.summaries.keys(), visited, found)
     for r in found:
         out.findings.add(r)
         out.by_sector[r.sector].findings.add(r)
@@ -181,6 +205,27 @@ def compute(
     ]
     if members:
         _members(store, summaries, period, out)
+    return out
+
+
+def _by_guide(
+    assignments: Iterable[Assignment], known: Iterable[str], visited: set[str], found: Iterable[LedgerRow]
+) -> list[GuideFigures]:
+    branches: dict[str, set[str]] = {}
+    present = set(known)
+    for a in assignments:
+        if a.role == AssignmentRole.GUIDE and a.branch_id in present:
+            branches.setdefault(a.person, set()).add(a.branch_id)
+    rows_of: dict[str, list[LedgerRow]] = {}
+    for r in found:
+        rows_of.setdefault(r.branch_id, []).append(r)
+    out = []
+    for person in sorted(branches):
+        g = GuideFigures(person, len(branches[person]), len(branches[person] & visited))
+        for bid in branches[person]:
+            for r in rows_of.get(bid, ()):
+                g.findings.add(r)
+        out.append(g)
     return out
 
 

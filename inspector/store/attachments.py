@@ -55,6 +55,20 @@ def keep(store: Store, data: bytes) -> str:
     return sha
 
 
+def damage(root: Path, sha: str) -> str | None:
+    """Why the file a record names as `sha` cannot be handed out, in one line: missing,
+    unreadable, or its bytes no longer hashing to its name; None when it is whole."""
+    try:
+        data = read(root, sha)
+    except StoreError as exc:
+        return str(exc)
+    if data is None:
+        return f"缺少附件 {attachment_path(root, sha)}（若在另一台电脑上，导入其同步包即可补上）"
+    if hashlib.sha256(data).hexdigest() != sha:
+        return f"附件已损坏（内容与编号不符）：{attachment_path(root, sha)}"
+    return None
+
+
 def read(root: Path, sha: str) -> bytes | None:
     """The bytes kept under `sha`, or None when this folder does not have them (yet)."""
     path = attachment_path(root, sha)

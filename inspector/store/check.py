@@ -33,6 +33,7 @@ from inspector.models import (
 )
 from inspector.rectification import same_person
 from inspector.settings import Campaign, WeakLaxRules, load_settings
+from inspector.store import attachments
 from inspector.store.changes import Change
 from inspector.store.core import VISIT_INDEX, Store, validation_message
 from inspector.store.files import META_TABLE, Journal, leftovers, read_error, read_json_file, read_tables
@@ -280,6 +281,10 @@ def check_visits(
                 report.add(f"现场指导 {visit.id} 的日期或状态与党支部索引不一致：{path}")
             if visit.deleted:
                 continue
+            if visit.report is not None and visit.report.attachment:
+                problem = attachments.damage(store.root, visit.report.attachment)
+                if problem is not None:
+                    report.add(f"现场指导 {visit.id} 的整改报告「{visit.report.file_name}」：{problem}")
             snapshot = store.template_path(visit.template_id, visit.template_version, visit.template_hash)
             item_ids = templates.get(snapshot)
             if item_ids is not None:

@@ -1,7 +1,8 @@
 """Import a roster of branches or of members from .xlsx or CSV: choose a file, preview, then confirm.
 
-Nothing is saved until 确认导入; bad rows and members that cannot be told
-apart from ones on file are listed one per line and left out. Reading a
+Nothing is saved until 确认导入; bad rows are listed one per line and left
+out; a member who cannot be told apart from ones on file is a 待核对 row of the
+table, left out until Enter on it says which member it is (or a new one). Reading a
 county's workbook and saving it take seconds, so both run in a thread; the
 save shows its progress batch by batch (`inspector/roster.py`).
 """
@@ -22,8 +23,21 @@ from textual.widgets.option_list import Option
 
 from inspector.errors import UserError
 from inspector.labels import label
+from inspector.members import candidate_line
 from inspector.models import Branch, Member
-from inspector.roster import ADD, MEMBERS, SAME, UPDATE, RosterImport, RosterPreview, import_roster, read_roster
+from inspector.roster import (
+    ADD,
+    MEMBERS,
+    NEW,
+    SAME,
+    UPDATE,
+    RosterAmbiguity,
+    RosterImport,
+    RosterPreview,
+    import_roster,
+    read_roster,
+    resolve,
+)
 
 from ..styles import tcss
 from ..widgets.literal import LiteralTable
@@ -67,6 +81,8 @@ class RosterDialog(ModalScreen["int | None"]):
         super().__init__()
         self.branch = branch
         self.preview: RosterPreview | None = None
+        #: The user's choice for each 待核对 row, by line: NEW or a candidate's number.
+        self.choices: dict[int, str] = {}
         self.saving = False
 
     def compose(self) -> ComposeResult:
@@ -117,6 +133,7 @@ class RosterDialog(ModalScreen["int | None"]):
 
     def load(self, path: Path) -> None:
         self.preview = None
+        self.choices = {}
         self.query_one("#confirm", Button).disabled = True
         self.query_one("#summary", Static).update(Text(f"正在读取：{path.name}…"))
         self._read(path)
@@ -143,7 +160,7 @@ class RosterDialog(ModalScreen["int | None"]):
         counts = preview.counts()
         what = "党员名册" if preview.kind == MEMBERS else "支部名册"
         bad = f"；有误 {len(preview.errors)} 行（不导入）" if preview.errors else ""
-        unsure = f"；待核对 {len(preview.ambiguous)} 行（不导入）" if preview.ambiguous else ""
+        unsure = f"；待核对 {len(preview.ambiguous)} 行（回车选择是谁，未选的不导入）" if preview.ambiguous else ""
         self.query_one("#summary", Static).update(
             f"{what}（{preview.encoding}）　新增 {counts[ADD]}，更新 {counts[UPDATE]}，无变化 {counts[SAME]}{bad}{unsure}"
         )
@@ -155,6 +172,12 @@ class RosterDialog(ModalScreen["int | None"]):
                 assert isinstance(m, Member)
                 joined = m.joined_on.isoformat() if m.joined_on else ""
                 table.add_row(str(r.line), r.action, m.name, label(m.status), joined, m.party_group)
+            for a in preview.ambiguous:
+                m = a.member
+                joined = m.joined_on.isoformat() if m.joined_on else ""
+                table.add_row(
+                    str(a.line), self._choice_text(a), m.name, label(m.status), joined, m.party_group, key=str(a.line)
+                )
         else:
             table.add_columns("行", "操作", "支部名称", "领域", "书记", "党员")
             for r in preview.rows:
@@ -163,12 +186,40 @@ class RosterDialog(ModalScreen["int | None"]):
                 table.add_row(str(r.line), r.action, b.name, label(b.sector), b.secretary, str(b.members))
         table.display = True
         self.query_one("#files", OptionList).display = False
-        problems = [str(e) for e in preview.errors] + [str(e) for e in preview.ambiguous]
+        problems = [str(e) for e in preview.errors] + [
+            f"{a}\n" + "\n".join(f"　{n}. {candidate_line(m)}" for n, m in enumerate(a.candidates, 1))
+            for a in preview.ambiguous
+        ]
         self.query_one("#error-lines", Static).update(Text("\n".join(problems)))
         self.query_one("#errors").display = bool(problems)
         confirm.disabled = not preview.changes
-        if preview.changes:
+        if preview.ambiguous:
+            table.focus()
+        elif preview.changes:
             confirm.focus()
+
+    def _choice_text(self, row: RosterAmbiguity) -> str:
+        choice = self.choices.get(row.line)
+        if choice is None:
+            return "待核对"
+        return "新增" if choice == NEW else f"同第{choice}位"
+
+    @on(DataTable.RowSelected, "#preview")
+    def _next_choice(self, event: DataTable.RowSelected) -> None:
+        """Enter on a 待核对 row steps through 新增, each member on file, and 待核对 again."""
+        if self.preview is None or self.saving or event.row_key.value is None:
+            return
+        line = int(event.row_key.value)
+        row = next(a for a in self.preview.ambiguous if a.line == line)
+        steps: list[str | None] = [None, NEW, *(str(n) for n in range(1, len(row.candidates) + 1))]
+        following = steps[(steps.index(self.choices.get(line)) + 1) % len(steps)]
+        if following is None:
+            self.choices.pop(line, None)
+        else:
+            self.choices[line] = following
+        table = self.query_one("#preview", DataTable)
+        table.update_cell(event.row_key, table.ordered_columns[1].key, self._choice_text(row))
+        self.query_one("#confirm", Button).disabled = not (self.preview.changes or self.choices)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -180,9 +231,18 @@ class RosterDialog(ModalScreen["int | None"]):
     def action_confirm(self) -> None:
         if self.saving:
             return
-        if self.preview is None or not self.preview.changes:
+        if self.preview is None or not (self.preview.changes or self.choices):
             self.notify("没有可导入的内容", severity="warning")
             return
+        try:
+            for line, choice in sorted(self.choices.items()):
+                resolve(self.preview, line, choice)
+        except UserError as exc:  # e.g. two rows said to be the same member on file
+            self.notify(str(exc), severity="error", markup=False)
+            self._show(self.preview)
+            return
+        finally:
+            self.choices = {}
         self.saving = True
         self.query_one("#confirm", Button).disabled = True
         bar = self.query_one("#progress", ProgressBar)
