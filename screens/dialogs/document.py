@@ -6,30 +6,28 @@ checklist (from the branch screen). What goes into the file is the domain's
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, Input, Label
-
-from inspector.errors import OutputExists, UserError
+from textual.widgets import Input, Label
 
 from ..styles import tcss
-from .form import FormDialog
-
-log = logging.getLogger("inspector.ui")
+from .output_file import OutputFileDialog
 
 
-class DocumentDialog(FormDialog["Path | None"]):
+class DocumentDialog(OutputFileDialog):
     """Ask a .docx path (and, with `period`, the period); `make(period)` builds the bytes in a thread.
     `default` may be a function of the period: the suggested name follows the period typed until the path is edited."""
 
     DEFAULT_CSS = tcss("dialog", "export_dialog")
     BINDINGS = [Binding("escape", "cancel", "取消", id="document.cancel")]
     OK_LABEL = "生成（回车）"
+    SUFFIXES = ("docx",)
+    VERB = "生成"
+    FAILED = "未能生成"
 
     def __init__(
         self,
@@ -44,8 +42,6 @@ class DocumentDialog(FormDialog["Path | None"]):
         self.title_text, self.note, self.make, self.period = title, note, make, period
         self.suggest = default if callable(default) else (lambda _period: default)
         self.default = self.suggest(period or "")
-        self._confirmed: str | None = None
-        self.written: Path | None = None
 
     def form_title(self) -> str:
         return self.title_text
@@ -70,50 +66,21 @@ class DocumentDialog(FormDialog["Path | None"]):
             path.value = str(self.default)
 
     def submit(self) -> None:
-        text = self.query_one("#path", Input).value.strip()
-        if not text:
-            raise UserError("请填写文件路径。")
-        path = Path(text).expanduser()
-        if path.suffix.lower() != ".docx":
-            raise UserError("文件名须以 .docx 结尾。")
-        if path.is_dir():
-            raise UserError(f"这是一个文件夹，请写上文件名：{path}")
-        force = self._confirmed == str(path)
-        if path.exists() and not force:
-            self._confirmed = str(path)
-            raise UserError("文件已存在；再按回车覆盖，或改一个文件名。")
+        path, force = self.checked_path()
         period = self.query_one("#period", Input).value if self.period is not None else ""
-        self.show_error("正在生成…")
-        self.query_one("#ok", Button).disabled = True
         self.build(path, period, force)
 
     @work(thread=True, exclusive=True, group="document")
     def build(self, path: Path, period: str, force: bool) -> None:
         from inspector.documents.officialdoc import write_new_file
 
-        app = self.app
-        try:
+        def write() -> Path:
             if path.parent == self.default.parent:  # the data folder's memos/ may not exist yet
                 path.parent.mkdir(exist_ok=True)
             write_new_file(path, self.make(period), force=force)
-        except OutputExists:
-            app.call_from_thread(self._failed, "文件已存在；再按回车覆盖，或改一个文件名。")
-        except UserError as exc:
-            app.call_from_thread(self._failed, f"未能生成：{exc}")
-        except OSError as exc:
-            log.warning("document to %s failed: %s", path, exc)
-            app.call_from_thread(self._failed, f"未能生成：无法写入 {path}（没有权限或磁盘已满）")
-        else:
-            app.call_from_thread(self._done, path)
+            return path
 
-    def _failed(self, message: str) -> None:
-        self.query_one("#ok", Button).disabled = False
-        self.show_error(message)
+        self.write_reported(path, write)
 
-    def _done(self, path: Path) -> None:
-        self.written = path
-        self.app.notify(f"已生成：{path}", title=self.title_text, timeout=12)
-        self.dismiss(path)
-
-    def action_cancel(self) -> None:
-        self.dismiss(self.written)
+    def done_message(self, path: Path) -> tuple[str, str]:
+        return f"已生成：{path}", self.title_text

@@ -7,7 +7,6 @@ Over SSH the path is on the server, so the dialog shows it in full.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,26 +15,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Input, Label
 
-from inspector.documents.ledger_export import DOCX_ADVISED_ROWS, FORMATS
-from inspector.errors import OutputExists, UserError
+from inspector.documents.ledger_export import DOCX_ADVISED_ROWS
 from inspector.ledger.rows import LedgerRow
 
 from ..styles import tcss
-from .form import FormDialog
-
-log = logging.getLogger("inspector.ui")
+from .output_file import OutputFileDialog
 
 
 def default_path(fmt: str, today) -> Path:
     return Path.home() / f"整改台账-{today.isoformat()}.{fmt}"
 
 
-class ExportDialog(FormDialog["Path | None"]):
+class ExportDialog(OutputFileDialog):
     """Ask a path (.xlsx, .docx or .csv by its suffix), export in a worker; dismisses the written path."""
 
     DEFAULT_CSS = tcss("dialog", "export_dialog")
     BINDINGS = [Binding("escape", "cancel", "取消", id="export.cancel")]
     OK_LABEL = "导出（回车）"
+    SUFFIXES = ("xlsx", "docx", "csv")  # the formats of `export_ledger`, in the order the message names them
+    VERB = "导出"
+    FAILED = "导出失败"
 
     def draft_key(self) -> None:
         """A query, not data: nothing to keep when the app closes."""
@@ -45,8 +44,6 @@ class ExportDialog(FormDialog["Path | None"]):
         super().__init__()
         self.rows = list(rows)
         self.filters = filters
-        self._confirmed: str | None = None  # a path the user agreed to overwrite
-        self.written: Path | None = None
 
     def form_title(self) -> str:
         return "导出整改台账"
@@ -73,22 +70,8 @@ class ExportDialog(FormDialog["Path | None"]):
         path.focus()
 
     def submit(self) -> None:
-        text = self.query_one("#path", Input).value.strip()
-        if not text:
-            raise UserError("请填写文件路径。")
-        path = Path(text).expanduser()
-        fmt = path.suffix.lower().lstrip(".")
-        if fmt not in FORMATS:
-            raise UserError("文件名须以 .xlsx、.docx 或 .csv 结尾。")
-        if path.is_dir():
-            raise UserError(f"这是一个文件夹，请写上文件名：{path}")
-        force = self._confirmed == str(path)
-        if path.exists() and not force:
-            self._confirmed = str(path)
-            raise UserError("文件已存在；再按回车覆盖，或改一个文件名。")
-        self.show_error("正在导出…")
-        self.query_one("#ok", Button).disabled = True
-        self.export(path, fmt, force)
+        path, force = self.checked_path()
+        self.export(path, path.suffix.lower().lstrip("."), force)
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path, fmt: str, force: bool) -> None:
@@ -96,9 +79,10 @@ class ExportDialog(FormDialog["Path | None"]):
 
         app = self.app
         store = app.store
-        try:
+
+        def write() -> Path:
             committee = store.committee()
-            written = export_ledger_apart(
+            return export_ledger_apart(
                 self.rows,
                 path,
                 fmt,
@@ -110,24 +94,8 @@ class ExportDialog(FormDialog["Path | None"]):
                 author=store.user,
                 progress=lambda done, total: app.call_from_thread(self.show_error, f"正在导出… {done}/{total} 条"),
             )
-        except OutputExists:
-            app.call_from_thread(self._failed, "文件已存在；再按回车覆盖，或改一个文件名。")
-        except UserError as exc:
-            app.call_from_thread(self._failed, f"导出失败：{exc}")
-        except OSError as exc:
-            log.warning("export to %s failed: %s", path, exc)
-            app.call_from_thread(self._failed, f"导出失败：无法写入 {path}（没有权限或磁盘已满）")
-        else:
-            app.call_from_thread(self._done, written)
 
-    def _failed(self, message: str) -> None:
-        self.query_one("#ok", Button).disabled = False
-        self.show_error(message)
+        self.write_reported(path, write)
 
-    def _done(self, path: Path) -> None:
-        self.written = path
-        self.app.notify(f"已导出 {len(self.rows)} 条到 {path}", title="导出完成", timeout=12)
-        self.dismiss(path)
-
-    def action_cancel(self) -> None:
-        self.dismiss(self.written)
+    def done_message(self, path: Path) -> tuple[str, str]:
+        return f"已导出 {len(self.rows)} 条到 {path}", "导出完成"
