@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
 
 from inspector import labels, members
@@ -19,6 +18,7 @@ from inspector.models import AppraisalGrade, Member, MemberCategory, MemberKind,
 
 from .dialogs.common import ChoiceDialog, ConfirmDialog
 from .dialogs.record_editor import RecordEditor
+from .record_list import RecordListScreen, day
 from .styles import tcss
 from .widgets.literal import LiteralTable
 
@@ -38,29 +38,26 @@ _KINDS = list(MemberKind)
 FIRST_ROWS = 40
 
 
-def _day(d: date | None) -> str:
-    return d.isoformat() if d else "—"
-
-
 def row_cells(member: Member, linked: PocketMember | None) -> tuple[object, ...]:
     return (
         member.name,
         labels.label(member.status)[:2],
-        _day(member.joined_on),
+        day(member.joined_on),
         member.party_group.removesuffix("党小组").removesuffix("小组") or "—",
         members.dues_text(member).split("（")[0],
-        _day(member.last_attended),
-        _day(member.last_dues_paid),
+        day(member.last_attended),
+        day(member.last_dues_paid),
         Text(labels.label(linked.member_kind)[:2], style="bold yellow")
         if linked
         else ("流动" if member.mobile else ""),
     )
 
 
-class MemberScreen(Screen[None]):
+class MemberScreen(RecordListScreen):
     """The roster of one branch, by party group and joined date."""
 
     DEFAULT_CSS = tcss("member_screen")
+    MESSAGE_ID = "member-message"
     BINDINGS = [
         Binding("a", "add", "新增", id="members.add"),
         Binding("enter,e", "edit", "修改", id="members.edit"),
@@ -138,7 +135,7 @@ class MemberScreen(Screen[None]):
             "党员领导干部" if m.leading_cadre else "",
             "年老体弱" if m.frail else "",
             f"党费 {members.dues_text(m)}",
-            f"谈心谈话 {_day(m.last_talk)}",
+            f"谈心谈话 {day(m.last_talk)}",
             f"评议 {labels.label(m.appraisal)}" if m.appraisal else "",
             m.contact,
         ]
@@ -148,19 +145,6 @@ class MemberScreen(Screen[None]):
         if linked is not None:
             text.append(f"\n已登记为{labels.label(linked.member_kind)}（在口袋党员界面处理）", style="yellow")
         detail.update(text)
-
-    def say(self, message: str, *, error: bool = False) -> None:
-        line = self.query_one("#member-message", Static)
-        line.update(Text(message))
-        line.set_class(error, "error")
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a row (the table takes the key before the screen's binding)."""
-        event.stop()
-        self.action_edit()
 
     def action_add(self) -> None:
         self.app.push_screen(MemberEditor(Member(branch_id=self.branch_id, name="（新）"), is_new=True), self._saved)
@@ -241,9 +225,6 @@ class MemberScreen(Screen[None]):
         from .dialogs.roster import RosterDialog
 
         self.app.push_screen(RosterDialog(branch=self.branch_name), lambda saved: saved and self._fill())
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
 
 class MemberEditor(RecordEditor[Member]):

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
 
 from inspector import labels, members, pocket
@@ -22,6 +21,7 @@ from inspector.models import Disposition, LegalTrack, MemberKind, PocketMember
 
 from .cjk import fullwidth
 from .dialogs.record_editor import RecordEditor
+from .record_list import RecordListScreen, day
 from .styles import tcss
 from .tone import tone
 from .widgets.literal import LiteralTable
@@ -53,10 +53,6 @@ def short_track(track: LegalTrack) -> str:
     return labels.label(track).split("（")[0]
 
 
-def _day(d: date | None) -> str:
-    return d.isoformat() if d else "—"
-
-
 def _count(n: int | None) -> str:
     return "—" if n is None else str(n)
 
@@ -66,9 +62,9 @@ def row_cells(member: PocketMember, today: date) -> tuple[object, ...]:
     return (
         labels.label(member.member_kind)[:2],
         member.name,
-        _day(member.letter_issued),
+        day(member.letter_issued),
         _count(pocket.days_since(member.letter_issued, today)),
-        _day(member.last_contact),
+        day(member.last_contact),
         _count(pocket.days_since(member.last_contact, today)),
         short_track(pocket.track_for(member, today)),
         labels.label(member.disposition),
@@ -76,10 +72,11 @@ def row_cells(member: PocketMember, today: date) -> tuple[object, ...]:
     )
 
 
-class PocketScreen(Screen[None]):
+class PocketScreen(RecordListScreen):
     """The branch's pocket/lost/mobile members, most urgent first."""
 
     DEFAULT_CSS = tcss("pocket_screen")
+    MESSAGE_ID = "pocket-message"
 
     BINDINGS = [
         Binding("a", "add", "新增", id="pockets.add"),
@@ -147,8 +144,8 @@ class PocketScreen(Screen[None]):
         extra = [
             f"处置：{labels.label(member.disposition)}{decided}",
             f"适用程序：{labels.label(pocket.track_for(member, self.app.today()))}",
-            f"组织生活 {_day(member.last_attended)}",
-            f"党费 {_day(member.last_dues_paid)}",
+            f"组织生活 {day(member.last_attended)}",
+            f"党费 {day(member.last_dues_paid)}",
         ]
         if member.probationary:
             extra.insert(0, "预备党员")
@@ -164,19 +161,6 @@ class PocketScreen(Screen[None]):
             extra.append(f"备注：{member.notes}")
         text.append("\n" + fullwidth("　".join(extra)))
         detail.update(text)
-
-    def say(self, message: str, *, error: bool = False) -> None:
-        line = self.query_one("#pocket-message", Static)
-        line.update(Text(message))
-        line.set_class(error, "error")
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a row (the table takes the key before the screen's binding)."""
-        event.stop()
-        self.action_edit()
 
     def action_add(self) -> None:
         today = self.app.today()
@@ -204,9 +188,6 @@ class PocketScreen(Screen[None]):
         table.move_cursor(row=table.get_row_index(member.id), animate=False)
         self._show_detail()
         self.say(f"已保存：{member.name}")
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
 
 class PocketEditor(RecordEditor[PocketMember]):
