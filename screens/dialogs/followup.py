@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label
 
+from inspector.dates import hint
 from inspector.errors import UserError
 from inspector.followup import open_targets, schedule
 from inspector.models import Branch
@@ -39,7 +40,8 @@ class ScheduleFollowUpDialog(FormDialog["Visit | None"]):
         yield Label(f"将查看未销号的问题和整顿事项 {count} 项。", markup=False, id="intro")
         with Horizontal(classes="row"):
             yield Label("回头看日期")
-            yield Input(self.app.today().isoformat(), placeholder="如 2026-11-26", compact=True, id="date")
+            today = self.app.today()
+            yield Input(today.isoformat(), placeholder=hint(today), compact=True, id="date", classes="date")
         with Horizontal(classes="row"):
             yield Label("回头看人员")
             yield Input(self.app.store.user, placeholder="多人用顿号分隔", compact=True, id="inspectors")

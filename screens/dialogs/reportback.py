@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label
 
+from inspector.dates import hint as date_hint
 from inspector.dates import parse_date
 from inspector.errors import UserError
 from inspector.models import Visit
@@ -49,7 +50,7 @@ class ReportDialog(FormDialog["Visit | None"]):
                 "收到日期",
                 "received",
                 old.received_on.isoformat() if old else self.app.today().isoformat(),
-                "如 2016-11-02",
+                date_hint(self.app.today()),
             ),
             ("报告文件", "file", "", "文件路径，可留空"),
             ("审阅人", "reviewer", old.reviewer if old else self.app.store.user, ""),
@@ -58,7 +59,7 @@ class ReportDialog(FormDialog["Visit | None"]):
         for title, key, value, hint in rows:
             with Horizontal(classes="row"):
                 yield Label(title)
-                yield Input(value, placeholder=hint, compact=True, id=key)
+                yield Input(value, placeholder=hint, compact=True, id=key, classes="date" if key == "received" else "")
 
     def on_mount(self) -> None:
         self.query_one("#received", Input).focus()
