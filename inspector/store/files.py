@@ -225,6 +225,7 @@ def append_bytes(path: Path, payload: bytes) -> int:
     try:
         if os.fstat(fd).st_size == 0:
             _set_mode(fd)
+        _checkpoint("before_append")
         os.write(fd, payload)
         return os.fstat(fd).st_size
     finally:

@@ -327,8 +327,10 @@ class FolderIndex:
         except OSError:
             return
         try:
-            inode = os.fstat(fd).st_ino
-            offset = self._journal[1] if inode == self._journal[0] else 0
+            st = os.fstat(fd)
+            inode, offset = st.st_ino, self._journal[1]
+            if inode != self._journal[0] or st.st_size < offset:  # a new or cut journal
+                offset = 0
             os.lseek(fd, offset, os.SEEK_SET)
             with os.fdopen(fd, "rb", closefd=False) as fh:
                 tail = fh.read()
