@@ -77,6 +77,7 @@ from inspector.store.index import (
     branch_line,
     issued_memo,
     summarise,
+    unspelled,
     visit_line,
 )
 from inspector.store.index import append as append_to_index
@@ -543,7 +544,7 @@ class Store:
                     continue  # damaged: read (and reported) again next time, never kept as absent
                 entry.set_summary(sig, self._summarise(bid, path, data) if data else None)
                 read += 1
-            read += self._check_visits(bid, entry)
+            read += self._check_visits(name[: -len("branch.json")] + "visits", entry)
             fresh[bid] = entry
         changed = read or len(fresh) != len(index.entries)
         index.entries = fresh
@@ -551,11 +552,10 @@ class Store:
             index.save()
         return [s for e in fresh.values() if (s := e.composed()) is not None]
 
-    def _check_visits(self, bid: str, entry: Entry) -> int:
-        """Bring the entry's visits up to date when the visits folder changed
-        (a file replaced there changes the folder's signature); returns how
-        many visit files were read."""
-        vdir = os.path.join(self.root, "branches", bid, "visits")
+    def _check_visits(self, vdir: str, entry: Entry) -> int:
+        """Bring the entry's visits up to date when the visits folder `vdir`
+        changed (a file replaced there changes the folder's signature);
+        returns how many visit files were read."""
         try:
             vsig = file_signature(vdir)
         except CorruptFile as exc:
@@ -611,7 +611,7 @@ class Store:
                 parts = p[len(base) :].split(os.sep)
                 if parts[1:] == ["branch.json"]:
                     data, sig = self._as_written(Path(p))
-                    if data is not None and sig is not None:
+                    if data is not None and sig is not None and not unspelled(data):
                         lines.append(branch_line(parts[0], sig, summarise(parts[0], data)))
                 elif len(parts) == 3 and parts[1] == "visits":
                     data, sig = self._as_written(Path(p))
