@@ -553,15 +553,21 @@ class Store:
         return [s for e in fresh.values() if (s := e.composed()) is not None]
 
     def _check_visits(self, vdir: str, entry: Entry) -> int:
-        """Bring the entry's visits up to date when the visits folder `vdir`
-        changed (a file replaced there changes the folder's signature);
-        returns how many visit files were read."""
+        """Bring the entry's visits up to date: each known visit file is
+        statted (a file rewritten in place, as `cp` does, keeps its folder's
+        signature), and the folder `vdir` is listed again when its signature
+        changed (a file added, removed or replaced). Returns how many visit
+        files were read."""
         try:
             vsig = file_signature(vdir)
+            if vsig == entry.vsig and vsig is not None:
+                for vid, (sig, _memo) in entry.visits.items():
+                    if file_signature(f"{vdir}/{vid}.json") != sig:
+                        break
+                else:
+                    return 0
         except CorruptFile as exc:
             self.errors[Path(vdir)] = str(exc)
-            return 0
-        if vsig == entry.vsig and vsig is not None:
             return 0
         known, found, read = entry.visits, {}, 0
         try:
