@@ -1,6 +1,6 @@
 """Plan 四、3's kinds of branch (mobile-member and joint branches), the community
 side of 在职党员到社区报到 (三、5), and the items for 二、3 and 三、2, as checklist
-data (checklists/*.toml)."""
+data (checklists/*.toml) and the rules `inspector check` holds it to."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from inspector import visit as visits
 from inspector.branches import branch_from_fields
-from inspector.checklist import load_templates, pick_template
+from inspector.checklist import load_templates, pick_template, sector_problems
 from inspector.models import Branch, Sector
 
 
@@ -93,3 +93,43 @@ def test_four_speaks_four_haves_and_lessons_by_cadres_party_school_teachers_and_
     for sector in (Sector.RURAL, Sector.COMMUNITY, Sector.STATE_ENTERPRISE, Sector.PRIVATE_ENTERPRISE, Sector.SCHOOL):
         if pick_template(loaded.templates, [sector]).id == template_id:
             assert guests[0].applies_to(sector), sector
+
+
+_HEAD = '[template]\nid = "mine"\nversion = "1"\ntitle = "本党委清单"\n\n[[sections]]\nid = "a"\ntitle = "学习"\n\n'
+
+
+def _item(item_id: str, text: str, extra: str = "") -> str:
+    return (
+        f'[[sections.items]]\nid = "{item_id}"\ntext = "{text}"\ncheck = "查阅记录"\nmethods = ["查阅资料"]\n'
+        f'basis = "四、3"\ncategory = "组织"\n{extra}\n'
+    )
+
+
+def test_check_reports_checklist_items_breaking_the_sector_rules(store, capsys):
+    """Plan 四、3's relief and 三、5's community side as data `inspector check` holds: a relief with no
+    replacement in the section, a relief for branches the item is not meant for, and an item about
+    社区党组织 (or another kind of branch) that applies to other branches, each one line."""
+    from inspector.cli import main
+
+    (store.root / "checklists").mkdir(exist_ok=True)
+    (store.root / "checklists" / "mine.toml").write_text(
+        _HEAD
+        + _item("MINE-01", "党小组定期组织党员集中学习", 'relief = ["流动党员"]')
+        + _item("MINE-02", "落实党员设岗定责", 'sectors = ["农村"]\nrelief = ["离退休"]')
+        + _item("MINE-03", "社区党组织接收在职党员到社区报到", 'sectors = ["社区", "机关事业单位"]')
+        + _item("MINE-04", "联合党支部统筹各成员单位开展学习")
+        + _item("MINE-05", "离退休党支部采取送学上门等方式组织学习", 'sectors = ["离退休"]'),
+        encoding="utf-8",
+    )
+    mine = load_templates([store.root / "checklists"])
+    assert mine.errors == []
+    expected = [
+        "检查清单 mine 条目 MINE-01 对「流动党员」放宽要求，但同一部分没有适用于它的替代条目",
+        "检查清单 mine 条目 MINE-02 对「离退休」放宽要求，但本条目只适用于农村",
+        "检查清单 mine 条目 MINE-03 写的是社区党组织的工作，应只适用于「社区」",
+        "检查清单 mine 条目 MINE-04 写的是联合党支部的工作，应只适用于「联合党支部」",
+    ]
+    assert sector_problems(mine) == expected
+    assert main(["--data", str(store.root), "check"]) == 1
+    out = capsys.readouterr().out
+    assert all(f"检查清单：{line}" in out for line in expected)

@@ -16,6 +16,7 @@ from inspector.checklist import (
     cited_on,
     load_templates,
     pick_template,
+    sector_problems,
 )
 from inspector.labels import label
 from inspector.models import (
@@ -528,3 +529,4 @@ def test_every_relieved_item_has_a_replacement_in_its_section_citing_plan_4_3(lo
             replacements = [o for o in others if o.id != item.id and sector in o.sectors]
             assert replacements, (item.id, sector)
             assert all(o.basis == "四、3" for o in replacements), (item.id, sector)
+    assert sector_problems(loaded) == []
