@@ -1234,6 +1234,42 @@ def category_problems(loaded: LoadResult) -> list[str]:
     ]
 
 
+def item_subject(item: Item) -> tuple[Sector, str] | None:
+    """The kind of branch an item's text makes its subject (社区党组织接收…,
+    离退休党支部结合…, 联合党支部统筹…), whose duty it is alone, with the words
+    naming it; None for an item about any branch."""
+    for sector in Sector:
+        name = labels.label(sector)
+        for subject in (name,) if name.endswith("党支部") else (name + "党组织", name + "党支部"):
+            if item.text.startswith(subject):
+                return sector, subject
+    return None
+
+
+def sector_problems(loaded: LoadResult) -> list[str]:
+    """Items whose sector data breaks the plan's 四、3 relief or names the wrong
+    branches, one Chinese line each: a relief whose branches the section asks
+    nothing instead, a relief for branches the item is not meant for, an item
+    about one kind of branch that applies to others."""
+    out = []
+    for t in loaded.templates.values():
+        for i in t.items():
+            where = f"检查清单 {t.id} 条目 {i.id}"
+            others = [o for o in t.section_of(i.id).items if o.id != i.id]
+            for s in i.relief:
+                if i.sectors and s not in i.sectors:
+                    out.append(
+                        f"{where} 对「{labels.label(s)}」放宽要求，但本条目只适用于"
+                        + "、".join(labels.label(x) for x in i.sectors)
+                    )
+                elif not any(s in o.sectors for o in others):
+                    out.append(f"{where} 对「{labels.label(s)}」放宽要求，但同一部分没有适用于它的替代条目")
+            subject = item_subject(i)
+            if subject is not None and set(i.sectors) != {subject[0]}:
+                out.append(f"{where} 写的是{subject[1]}的工作，应只适用于「{labels.label(subject[0])}」")
+    return out
+
+
 # ------------------------------------------------------------ committee settings
 
 _CN_COUNTS = ("零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")

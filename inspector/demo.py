@@ -232,6 +232,8 @@ OFFICE_UNITS = (
 )
 SCHOOL_UNITS = ("小学", "中心小学", "初级中学", "中学", "中心幼儿园", "职业学校")
 RETIRED_UNITS = ("机关离退休干部", "学区离退休教师", "粮食系统离退休职工", "供销系统离退休职工", "企业退休职工")
+JOINT_UNITS = ("个体工商户", "商贸物流企业", "农民专业合作社", "工业园区非公企业", "社会组织")
+PROJECTS = ("道路改造工程", "安置房建设项目", "水库除险加固工程", "集镇污水管网工程")
 CITIES = ("深圳", "广州", "东莞", "上海", "苏州", "杭州", "北京", "宁波", "厦门", "佛山")
 
 # Share of each sector among generated branches (a rural town's make-up).
@@ -245,7 +247,9 @@ SECTOR_WEIGHTS = {
     Sector.PUBLIC_INSTITUTION: 10,
     Sector.SCHOOL: 7,
     Sector.RETIRED: 4,
-    Sector.OTHER: 2,
+    Sector.MOBILE: 2,
+    Sector.JOINT: 3,
+    Sector.OTHER: 1,
 }
 MEMBERS = {
     Sector.RURAL: (12, 85),
@@ -257,6 +261,8 @@ MEMBERS = {
     Sector.PUBLIC_INSTITUTION: (5, 40),
     Sector.SCHOOL: (5, 35),
     Sector.RETIRED: (8, 60),
+    Sector.MOBILE: (5, 40),
+    Sector.JOINT: (3, 15),
     Sector.OTHER: (3, 25),
 }
 LEADING_CADRES = {
@@ -708,7 +714,7 @@ class _Builder:
 
     def plan_branches(self, n: int) -> list[_BranchSpec]:
         """Sectors, visit histories and weak/lax statuses of the branches:
-        every sector (n >= 10), visit history and weak/lax status (n >= 12) present."""
+        every sector, visit history and weak/lax status present (n >= 12)."""
         sectors = self.spread(SECTOR_WEIGHTS, n)
         shapes = self.spread(VISIT_SHAPES, n)
         weak = max(min(4, n // 3), round(n * 0.05))
@@ -774,10 +780,12 @@ class _Builder:
                 name = f"{self.place()}{unit}党支部" if late or not unit.startswith("中") else f"{town}{unit}党支部"
             elif sector is Sector.RETIRED:
                 return self.numbered(f"{town}{rng.choice(RETIRED_UNITS)}")
-            else:
-                name = rng.choice(
-                    (f"驻{rng.choice(CITIES)}{self.place()}流动党员党支部", f"{town}个体工商户联合党支部")
-                )
+            elif sector is Sector.MOBILE:
+                name = f"驻{rng.choice(CITIES)}{self.place()}流动党员党支部" if attempt % 2 else f"{town}流动党员党支部"
+            elif sector is Sector.JOINT:
+                name = f"{town}{self.place() if late else ''}{rng.choice(JOINT_UNITS)}联合党支部"
+            else:  # a temporary branch on a works project
+                name = f"{town}{self.place()}{rng.choice(PROJECTS)}临时党支部"
             if name not in self.used_names:
                 break
         else:  # pools exhausted at huge N: number the namesakes
@@ -1064,7 +1072,7 @@ class _Builder:
     # ------------------------------------------------------ pocket members
     def pockets(self, branch: Branch, completed: list[Visit], at_least: int) -> None:
         rng = self.rng
-        weight = 1.4 if branch.sector in (Sector.RURAL, Sector.COMMUNITY, Sector.OTHER) else 0.4
+        weight = 1.4 if branch.sector in (Sector.RURAL, Sector.COMMUNITY, Sector.MOBILE, Sector.OTHER) else 0.4
         count = max(at_least, sum(1 for _ in range(4) if rng.random() < weight * 0.22))
         for n in range(count):
             kind = list(MemberKind)[n] if n < at_least else rng.choice(list(MemberKind))
