@@ -890,7 +890,8 @@ class _Builder:
                 stages=self.stages_on(on),
             )
             asked = items[: max(1, round(len(items) * share))]
-            forced = self.shown(asked, ticks, never) if n == 0 else {}
+            pending = {i.id for i in asked if not i.is_due(on)}  # answered 未到时间节点: no evidence
+            forced = self.shown(asked, ticks, never | pending) if n == 0 else {}
             failing = set(forced.values()) | ({_SECRETARY_ITEM} if secretary_gone else set())
             # A return visit (回头看) finds fewer problems than the first.
             expected = TYPICAL_FINDINGS * share * health * (0.6 if n else 1.0)
@@ -973,7 +974,8 @@ class _Builder:
         self, template, items: list, expected: float, on: date, forced: set[str], never: set[str]
     ) -> tuple[dict[str, Answer], list[tuple[Any, tuple[str, str, str]]]]:
         """Answers to `items`: `forced` 不符合, others drawn by section weight
-        (`SECTION_WEIGHTS`), none of `never`; each 不符合 with the fact seen."""
+        (`SECTION_WEIGHTS`), none of `never`; each 不符合 with the fact seen.
+        Items not yet due on `on` are answered 未到时间节点 whatever was drawn."""
         rng = self.rng
         low, high = FINDINGS_PER_VISIT
         k = min(len(items) * 2 // 3, high, max(low, round(rng.gauss(expected, expected * 0.25))))
@@ -991,7 +993,9 @@ class _Builder:
         failing = {i for i in forced if i in sections} | set(keyed[: max(0, k - len(forced))])
         answers, not_met = {}, []
         for item in items:
-            if item.id in failing:
+            if not item.is_due(on):  # a duty not yet due is neither met nor a problem
+                value, note = AnswerValue.NOT_DUE, ""
+            elif item.id in failing:
                 value = AnswerValue.NOT_MET
                 fact = (
                     SECRETARY_VACANT if item.id == _SECRETARY_ITEM else self.fact(template.id, item, sections[item.id])
