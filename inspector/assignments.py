@@ -54,6 +54,11 @@ def branch_ids_of(settings: Settings, person: str) -> set[str]:
     return {a.branch_id for a in settings.assignments if _name(a.person) == who}
 
 
+def people(settings: Settings) -> list[str]:
+    """Everyone assigned to some branch, each once, in the order first assigned."""
+    return list(dict.fromkeys(_name(a.person) for a in settings.assignments))
+
+
 def people_line(settings: Settings, bid: str) -> str:
     """「指导员：张三　包联领导：李四」 for one branch ("" when nobody is assigned)."""
     parts = []

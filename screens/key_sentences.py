@@ -156,6 +156,8 @@ SENTENCES: dict[str, str] = {
     "calendar.previous": "显示上一个月。",
     "calendar.next": "显示下一个月。",
     "calendar.today": "回到本月。",
+    "calendar.my_branches": "只看本人担任指导员或包联领导的党支部的日期（方案节点照常显示），再按一次看全部。",
+    "calendar.person": "选一位指导员或包联领导，只看其负责的党支部的日期（方案节点照常显示）。",
     "calendar.back": "关闭日历，回到上一屏。",
     "coverage.my_branches": "只看本人担任指导员或包联领导的党支部，再按一次看全部。",
     "home.my_branches": "只看本人担任指导员或包联领导的党支部，再按一次看全部。",
