@@ -9,12 +9,14 @@ same list 销号 verifiers come from). A branch may have several 指导员 and
 A table of assignments (.xlsx or .csv, columns 党支部 and 指导员 and/or
 包联领导, several names in a cell split by 、，, or spaces) is checked in
 full before anything is written: unknown branches or people are listed
-by row and nothing changes.
+by row and nothing changes. The export (`workbook`) is such a table, one row
+per branch, so it imports back unchanged and serves as the form to fill in.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from pathlib import Path
 from inspector.errors import UserError
 from inspector.labels import label
 from inspector.models import AssignmentRole
+from inspector.pinyin import sort_key
 from inspector.settings import Assignment, Settings, load_settings, update_settings
 from inspector.store import Store
 
@@ -59,13 +62,18 @@ def people(settings: Settings) -> list[str]:
     return list(dict.fromkeys(_name(a.person) for a in settings.assignments))
 
 
+def names(settings: Settings, bid: str, role: AssignmentRole) -> list[str]:
+    """Who holds `role` at the branch, in the order assigned."""
+    return [a.person for a in of_branch(settings, bid) if a.role == role]
+
+
 def people_line(settings: Settings, bid: str) -> str:
     """「指导员：张三　包联领导：李四」 for one branch ("" when nobody is assigned)."""
     parts = []
     for role in AssignmentRole:
-        names = [a.person for a in of_branch(settings, bid) if a.role == role]
-        if names:
-            parts.append(f"{label(role)}：{'、'.join(names)}")
+        held = names(settings, bid, role)
+        if held:
+            parts.append(f"{label(role)}：{'、'.join(held)}")
     return "　".join(parts)
 
 
@@ -119,6 +127,8 @@ class Planned:
 
     assignments: list[Assignment]
     errors: list[str]
+    #: How many of `assignments` are not yet in the settings (the rest are there already).
+    added: int = 0
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -209,7 +219,7 @@ def plan(store: Store, rows: Sequence[Sequence[str]]) -> Planned:
                     out.append(_checked(settings, ids[0], person, role))
                 except AssignmentError as exc:
                     errors.append(f"第{n}行：{exc}")
-    return Planned(out, errors)
+    return Planned(out, errors, len(_with(settings, out).assignments) - len(settings.assignments))
 
 
 def import_table(store: Store, path: Path, *, dry_run: bool = False) -> Planned:
@@ -219,3 +229,37 @@ def import_table(store: Store, path: Path, *, dry_run: bool = False) -> Planned:
         return planned
     update_settings(store.root, store.lock, lambda s: _with(s, planned.assignments))
     return planned
+
+
+def table(store: Store, settings: Settings) -> list[list[str]]:
+    """Every branch in pinyin order with its 指导员 and 包联领导, under the headings `plan` reads first."""
+    rows = [[HEADERS["branch"][0], *(HEADERS[role][0] for role in AssignmentRole)]]
+    for b in sorted(store.branches(), key=lambda b: sort_key(b.name, b.pinyin)):
+        rows.append([b.name, *("、".join(names(settings, b.id, role)) for role in AssignmentRole)])
+    return rows
+
+
+def workbook(store: Store) -> bytes:
+    """The assignments as an .xlsx that `import_table` reads back unchanged."""
+    from openpyxl import Workbook  # heavy: only when a workbook is written
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("指导员和包联领导")
+    for column, width in zip("ABC", (30, 24, 24)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    for row in table(store, load_settings(store.root)):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_table(store: Store, path: Path, *, force: bool = False) -> None:
+    """Write `workbook` to `path` whole or not at all; an existing file only with `force`."""
+    from inspector.documents.officialdoc import write_new_file
+
+    path = Path(path).expanduser()
+    if path.suffix.lower() != ".xlsx":
+        raise AssignmentError(f"只能导出为 .xlsx 文件：{path.name}")
+    write_new_file(path, workbook(store), force=force)
