@@ -176,7 +176,9 @@ class CalendarScreen(Screen[None]):
             if index is not None:
                 self.show_person(names[index - 1] if index else None)
 
-        self.app.push_screen(ChoiceDialog("按人查看", "只看谁负责的党支部：", ["全部党支部", *names], current=current), chosen)
+        self.app.push_screen(
+            ChoiceDialog("按人查看", "只看谁负责的党支部：", ["全部党支部", *names], current=current), chosen
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
