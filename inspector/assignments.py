@@ -67,6 +67,14 @@ def names(settings: Settings, bid: str, role: AssignmentRole) -> list[str]:
     return [a.person for a in of_branch(settings, bid) if a.role == role]
 
 
+def holders(settings: Settings) -> dict[str, dict[AssignmentRole, list[str]]]:
+    """`names` of every branch at once (by branch id, then role), for tables of all branches."""
+    out: dict[str, dict[AssignmentRole, list[str]]] = {}
+    for a in settings.assignments:
+        out.setdefault(a.branch_id, {}).setdefault(a.role, []).append(a.person)
+    return out
+
+
 def people_line(settings: Settings, bid: str) -> str:
     """「指导员：张三　包联领导：李四」 for one branch ("" when nobody is assigned)."""
     parts = []
@@ -234,8 +242,10 @@ def import_table(store: Store, path: Path, *, dry_run: bool = False) -> Planned:
 def table(store: Store, settings: Settings) -> list[list[str]]:
     """Every branch in pinyin order with its 指导员 and 包联领导, under the headings `plan` reads first."""
     rows = [[HEADERS["branch"][0], *(HEADERS[role][0] for role in AssignmentRole)]]
-    for b in sorted(store.branches(), key=lambda b: sort_key(b.name, b.pinyin)):
-        rows.append([b.name, *("、".join(names(settings, b.id, role)) for role in AssignmentRole)])
+    held = holders(settings)
+    for b in sorted(store.branch_summaries(), key=lambda b: sort_key(b.name, b.pinyin)):
+        roles = held.get(b.id, {})
+        rows.append([b.name, *("、".join(roles.get(role, [])) for role in AssignmentRole)])
     return rows
 
 

@@ -18,9 +18,10 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from inspector import assignments as asg
 from inspector.errors import UserError
 from inspector.labels import label, short_sector
-from inspector.models import AssignmentRole, Branch
+from inspector.models import AssignmentRole
 from inspector.pinyin import matches, sort_key
 from inspector.settings import Settings, load_settings
+from inspector.store import BranchSummary
 
 from .styles import tcss
 from .watched import WatchedScreen
@@ -58,9 +59,12 @@ class AssignmentsScreen(WatchedScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.branches: list[Branch] = []
-        self._by_id: dict[str, Branch] = {}
-        self._cells: dict[str, tuple[Text, ...]] = {}
+        self.branches: list[BranchSummary] = []
+        self._by_id: dict[str, BranchSummary] = {}
+        #: Every branch's cells, built once per settings read or saved; the filter picks from them.
+        self._all: dict[str, tuple[Text, ...]] = {}
+        self._cells: dict[str, tuple[Text, ...]] = {}  # the rows on screen
+        self._unguided: set[str] = set()  # branches without a 指导员
         self.settings: Settings | None = None
         self.shown: list[str] = []
         #: `u`: only branches without a 指导员.
@@ -95,7 +99,7 @@ class AssignmentsScreen(WatchedScreen):
         self.table.set_widths(spread(self.app.size.width - 1, _FIXED, _FLEX, padding=2))
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+        # Back from a dialog: keys go to the table again (`WatchedScreen`'s handler runs too).
         self.table.focus()
 
     # ------------------------------------------------------------------ data
@@ -106,14 +110,14 @@ class AssignmentsScreen(WatchedScreen):
     def load(self) -> None:
         store = self.app.store
         try:
-            branches = sorted(store.branches(), key=lambda b: sort_key(b.name, b.pinyin))
+            branches = sorted(store.branch_summaries(), key=lambda b: sort_key(b.name, b.pinyin))
             settings = load_settings(store.root)
         except UserError as exc:
             self.app.call_from_thread(self.say, str(exc), error=True)
             return
         self.app.call_from_thread(self.show, branches, settings)
 
-    def show(self, branches: list[Branch], settings: Settings) -> None:
+    def show(self, branches: list[BranchSummary], settings: Settings) -> None:
         self.branches = branches
         self._by_id = {b.id: b for b in branches}
         self.took(settings)
@@ -121,11 +125,14 @@ class AssignmentsScreen(WatchedScreen):
     def took(self, settings: Settings) -> None:
         """Show `settings` (as just saved or read); the app's copy follows, for F4 and the calendar."""
         self.settings = self.app.settings = settings
+        held = asg.holders(settings)
+        self._all = {b.id: self._row(b, held.get(b.id, {})) for b in self.branches}
+        self._unguided = {b.id for b in self.branches if not held.get(b.id, {}).get(AssignmentRole.GUIDE)}
         self.refilter()
 
-    def _row(self, branch: Branch) -> tuple[Text, ...]:
-        assert self.settings is not None
-        guides, leaders = (asg.names(self.settings, branch.id, role) for role in AssignmentRole)
+    @staticmethod
+    def _row(branch: BranchSummary, held: dict[AssignmentRole, list[str]]) -> tuple[Text, ...]:
+        guides, leaders = (held.get(role, []) for role in AssignmentRole)
         return (
             Text(branch.name),
             Text(short_sector(branch.sector)),
@@ -140,11 +147,10 @@ class AssignmentsScreen(WatchedScreen):
         query = self.query_one("#filter", Input).value.strip().lower()
         rows: dict[str, tuple[Text, ...]] = {}
         for b in self.branches:
-            cells = self._row(b)
-            if self.only_unassigned and asg.names(self.settings, b.id, AssignmentRole.GUIDE):
+            cells = self._all[b.id]
+            if self.only_unassigned and b.id not in self._unguided:
                 continue
-            people = cells[2].plain + "、" + cells[3].plain
-            if query and not (matches(query, b.name, b.initials) or query in people):
+            if query and not (matches(query, b.name, b.initials) or query in cells[2].plain + "、" + cells[3].plain):
                 continue
             rows[b.id] = cells
         table = self.table
@@ -162,8 +168,7 @@ class AssignmentsScreen(WatchedScreen):
                     if old != cell:
                         table.update_cell(bid, key, cell)
         self._cells = rows
-        guided = sum(1 for b in self.branches if asg.names(self.settings, b.id, AssignmentRole.GUIDE))
-        text = f"{len(self.branches)}个支部，{len(self.branches) - guided}个未指派指导员"
+        text = f"{len(self.branches)}个支部，{len(self._unguided)}个未指派指导员"
         if len(self.shown) < len(self.branches):
             text = f"显示{len(self.shown)}／" + text
         self.query_one("#count", Static).update(Text(text))
@@ -172,7 +177,7 @@ class AssignmentsScreen(WatchedScreen):
         row = self.table.cursor_row
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
-    def current(self) -> Branch | None:
+    def current(self) -> BranchSummary | None:
         bid = self.current_id()
         return self._by_id.get(bid) if bid else None
 
