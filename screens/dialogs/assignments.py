@@ -41,6 +41,10 @@ class AssignmentImportDialog(FormDialog["asg.Planned | None"]):
         """A file name, not data: nothing to keep when the app closes."""
         return None
 
+    def action_cancel(self) -> None:
+        """Nothing typed here is data (a file name): Esc just closes."""
+        self.dismiss(None)
+
     def form_title(self) -> str:
         return "导入指导员和包联领导"
 

@@ -84,7 +84,7 @@ class DocumentDialog(OutputFileDialog):
         self.write_reported(path, write)
 
     def done_message(self, path: Path) -> tuple[str, str]:
-        return f"已生成：{path}", self.title_text
+        return f"已{self.VERB}：{path}", self.title_text
 
 
 class WorkbookDialog(DocumentDialog):
