@@ -128,6 +128,21 @@ def unassign(store: Store, bid: str, person: str, role: AssignmentRole | None = 
     return update_settings(store.root, store.lock, change)
 
 
+def add_staff(store: Store, name: str) -> Settings:
+    return update_settings(store.root, store.lock, lambda s: s.with_staff_added(name))
+
+
+def remove_staff(store: Store, name: str) -> Settings:
+    """Off the staff list, and off every branch: only staff may be assigned."""
+    who = _name(name)
+
+    def change(settings: Settings) -> Settings:
+        kept = settings.with_staff_removed(name)
+        return kept.model_copy(update={"assignments": [a for a in kept.assignments if _name(a.person) != who]})
+
+    return update_settings(store.root, store.lock, change)
+
+
 # ------------------------------------------------------------------ tables
 @dataclass(frozen=True)
 class Planned:

@@ -42,7 +42,7 @@ class AssignmentsScreen(WatchedScreen):
 
     HELP = (
         "指导员和包联领导：每个党支部一行。/ 查找（支部名称、拼音首字母或人名），a 指派指导员，b 指派包联领导，"
-        "d 撤销指派，u 只看未指派指导员的支部，i 从 Excel/CSV 表格导入（全部行检查无误才写入），Ctrl+E 导出 Excel。"
+        "d 撤销指派，u 只看未指派指导员的支部，s 增减党委工作人员，i 从 Excel/CSV 表格导入（全部行检查无误才写入），Ctrl+E 导出 Excel。"
         "只能指派党委工作人员名单中的人。"
     )
     DEFAULT_CSS = tcss("assignments_screen")
@@ -52,6 +52,7 @@ class AssignmentsScreen(WatchedScreen):
         Binding("b", "assign('leader')", "包联领导", id="assignments.leader"),
         Binding("d,delete", "unassign", "撤销", id="assignments.unassign"),
         Binding("u", "unassigned", "未指派", show=False, id="assignments.unassigned"),
+        Binding("s", "staff", "工作人员", show=False, id="assignments.staff"),
         Binding("i", "import_table", "导入", id="assignments.import"),
         Binding("ctrl+e", "export", "导出", priority=True, id="assignments.export"),  # the filter line would take it
         Binding("escape", "back", "返回", id="assignments.back"),
@@ -226,7 +227,7 @@ class AssignmentsScreen(WatchedScreen):
             self.say("请先选中一个党支部", error=True)
             return
         if not settings.staff:
-            self.say("党委工作人员名单为空：请先用 inspector settings staff add 姓名 加入", error=True)
+            self.say("党委工作人员名单为空：按 s 增加", error=True)
             return
         role = AssignmentRole(role)
         held = set(asg.names(settings, branch.id, role))
@@ -268,6 +269,41 @@ class AssignmentsScreen(WatchedScreen):
 
         choices = [f"{label(a.role)}　{a.person}" for a in held]
         self.app.push_screen(ChoiceDialog(f"撤销指派：{branch.name}", "撤销哪一项：", choices), chosen)
+
+    def action_staff(self) -> None:
+        """The staff list: add a name, or take one off (and off their branches, after asking)."""
+        from .dialogs.common import ChoiceDialog, ConfirmDialog, PromptDialog
+
+        settings = self.settings
+        if settings is None:
+            return
+        staff = list(settings.staff)
+        store = self.app.store
+
+        def added(name: str | None) -> None:
+            if name:
+                self._change(lambda: asg.add_staff(store, name), f"已将{name}加入党委工作人员名单")
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            if index == 0:
+                self.app.push_screen(PromptDialog("增加党委工作人员", "姓名：", placeholder="如 张三"), added)
+                return
+            name = staff[index - 1]
+            held = len(asg.branch_ids_of(settings, name))
+            then = f"其负责的{held}个党支部的指派一并撤销。" if held else ""
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._change(lambda: asg.remove_staff(store, name), f"已将{name}移出党委工作人员名单")
+
+            self.app.push_screen(ConfirmDialog(f"将{name}移出党委工作人员名单？{then}", yes="移出（Y）"), confirmed)
+
+        choices = ["增加一人…", *(f"{name}（选中可移出）" for name in staff)]
+        self.app.push_screen(
+            ChoiceDialog("党委工作人员名单", "销号验收人、指导员和包联领导从名单中选：", choices), chosen
+        )
 
     def _change(self, save: Callable[[], Settings], done: str) -> None:
         try:

@@ -160,6 +160,7 @@ SENTENCES: dict[str, str] = {
     "assignments.leader": "从党委工作人员名单中选一人，指派为光标所在党支部的包联领导。",
     "assignments.unassign": "选择光标所在党支部的一项指派并撤销。",
     "assignments.unassigned": "只看尚未指派指导员的党支部，再按一次看全部。",
+    "assignments.staff": "增加党委工作人员，或把一人移出名单（其指派一并撤销）。",
     "assignments.import": "从 Excel（.xlsx）或 CSV 表格导入指派；全部行检查无误才写入，已有的指派保留。",
     "assignments.export": "把全部党支部的指导员和包联领导导出为 Excel 表格，改后可再导入。",
     "assignments.back": "关闭指导员和包联领导，回到上一屏。",

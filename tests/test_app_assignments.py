@@ -126,3 +126,24 @@ async def test_export_through_the_output_file_dialog_reads_back(root, tmp_path):
         await pilot.pause()
     assert asg.read_rows(out) == asg.table(store, load_settings(root))
     assert asg.import_table(store, out).added == 0
+
+
+@pilot_test
+async def test_staff_added_and_removed_in_the_app(root):
+    store = Store(root, "测试员")
+    asg.assign(store, store.branches()[0].id, "赵组织委员")
+    async with assignments_app(root).run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("s", "1")
+        await pilot.pause()
+        await pilot.press(*"孙副书记", "enter")
+        await pilot.pause()
+        assert load_settings(root).staff == [*STAFF, "孙副书记"]
+        await pilot.press("s", "2")
+        await pilot.pause()
+        assert "其负责的1个党支部的指派一并撤销" in str(pilot.app.screen.query_one("#message").render())
+        await pilot.press("y")
+        await pilot.pause()
+        assert load_settings(root).staff == ["钱宣传委员", "孙副书记"]
+        assert held(root) == set()
+        assert [r[2] for r in rows(pilot.app.screen)] == ["未指派"] * 3

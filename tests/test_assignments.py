@@ -145,3 +145,15 @@ def _held(settings: Settings) -> dict:
         for bid in {a.branch_id for a in settings.assignments}
         for role in AssignmentRole
     }
+
+
+def test_removing_someone_from_the_staff_takes_them_off_their_branches(store, branches, capsys):
+    red, east, _ = branches
+    asg.assign(store, red.id, "赵组织委员")
+    asg.assign(store, east.id, "赵组织委员", AssignmentRole.LEADER)
+    asg.assign(store, east.id, "钱宣传委员")
+    assert main(["--data", str(store.root), "settings", "staff", "remove", "赵 组织委员"]) == 0
+    assert "已一并撤销其负责的 2 个党支部的指派" in capsys.readouterr().out
+    settings = load_settings(store.root)
+    assert settings.staff == ["钱宣传委员", "孙副书记"]
+    assert [(a.branch_id, a.person) for a in settings.assignments] == [(east.id, "钱宣传委员")]

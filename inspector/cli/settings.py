@@ -1,4 +1,5 @@
-"""`inspector settings staff [add|remove] [NAME]`: the committee's staff list, from whom a 销号's verifier is chosen.
+"""`inspector settings staff [add|remove] [NAME]`: the committee's staff list, from whom a 销号's verifier is chosen
+(and 指导员 and 包联领导: removing someone takes them off their branches).
 `inspector settings assign|unassign BRANCH NAME [--role leader]`, `settings assign --import FILE`,
 `settings assignments [--person NAME] [--export FILE.xlsx [--force]]`: who guides which branch
 (`inspector/assignments.py`); the export imports back with `settings assign --import`."""
@@ -43,9 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_staff(args: argparse.Namespace) -> int:
+    from inspector import assignments as asg
     from inspector.cli.common import open_store
     from inspector.errors import UserError
-    from inspector.settings import Settings, load_settings, update_settings
+    from inspector.settings import load_settings
 
     store = open_store(args)
     if args.action is None:
@@ -54,13 +56,13 @@ def run_staff(args: argparse.Namespace) -> int:
         return 0
     if not args.name:
         raise UserError("请给出姓名，如：inspector settings staff add 张三")
-
-    def change(settings: Settings) -> Settings:
-        if args.action == "add":
-            return settings.with_staff_added(args.name)
-        return settings.with_staff_removed(args.name)
-
-    saved = update_settings(store.root, store.lock, change)
+    if args.action == "add":
+        saved = asg.add_staff(store, args.name)
+    else:
+        held = len(asg.branch_ids_of(load_settings(store.root), args.name))
+        saved = asg.remove_staff(store, args.name)
+        if held:
+            print(f"已一并撤销其负责的 {held} 个党支部的指派")
     print(f"党委工作人员名单（{len(saved.staff)}人）：{'、'.join(saved.staff) or '（空）'}")
     return 0
 
