@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -54,6 +54,7 @@ __all__ = [
     "ChecklistTemplate",
     "Item",
     "LoadResult",
+    "RosterFact",
     "RuleSource",
     "Section",
     "WeakLaxCriterion",
@@ -106,6 +107,8 @@ AnswerKind = Literal["graded", "yesno"]
 #: Whom a template checks: a branch on a visit, or the committee's own duties (plan 四、1 and 四、2).
 Scope = Literal["branch", "committee"]
 _REQUIREMENTS: tuple[str, ...] = ("", "leading_cadres", "party_groups", "members_7plus")
+#: What the branch's 党员花名册 says beside an item during a visit (`inspector/roster_checks.py`), or "".
+RosterFact = Literal["", "participation", "talks", "appraisal", "dues"]
 _ANSWER_KINDS: tuple[str, ...] = ("graded", "yesno")
 
 _ITEM_ID = r"^[A-Z]+-[0-9]{2}$"
@@ -201,6 +204,8 @@ class Item(_Model):
     #: MM-DD in the campaign year by which the duty falls due (七一 lesson,
     #: year-end meetings); before it the duty is not yet a shortfall.
     due: str = ""
+    #: The roster fact shown beside the item: the committee's checklist, not the code, ties them.
+    roster_fact: RosterFact = ""
 
     @field_validator("basis")
     @classmethod
@@ -654,6 +659,7 @@ _ENUM_FIELDS: dict[str, tuple[str, ...]] = {
     "category": tuple(labels.labels(FindingCategory)),
     "requires": _REQUIREMENTS,
     "answer": _ANSWER_KINDS,
+    "roster_fact": get_args(RosterFact),
 }
 _ID_HINTS = {
     "item": "应为大写字母、连字符加两位数字，如 PLAN-01",
@@ -1310,7 +1316,7 @@ def with_settings(template: ChecklistTemplate, values: Mapping[str, int]) -> Che
 
 #: Fields added after the first release, left out of the hash while at their
 #: default so that a template (and a visit's snapshot of it) keeps its hash.
-_LATER_ITEM_FIELDS: dict[str, Any] = {"problem": "", "due": "", "cites": [], "relief": []}
+_LATER_ITEM_FIELDS: dict[str, Any] = {"problem": "", "due": "", "cites": [], "relief": [], "roster_fact": ""}
 _LATER_TEMPLATE_FIELDS = {"scope": "branch"}
 
 
