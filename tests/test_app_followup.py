@@ -19,6 +19,23 @@ def scheduled(tmp_path) -> tuple:
     return root, visit
 
 
+def walk_app(tmp_path) -> tuple:
+    """The data folder, its scheduled 回头看 and an app opened on its walk."""
+    from screens.followup import FollowUpScreen
+
+    root, visit = scheduled(tmp_path)
+    return root, visit, make_app(root, lambda: FollowUpScreen(visit.id, BRANCH_ID))
+
+
+async def walk_screen(pilot):
+    from screens.followup import FollowUpScreen
+
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, FollowUpScreen)
+    return screen
+
+
 def status(root, fid: str) -> FindingStatus:
     return Store(root, "检查").get(Finding, fid, BRANCH_ID).status
 
@@ -32,14 +49,9 @@ async def answer(pilot, key: str, evidence: str) -> None:
 
 @pilot_test
 async def test_the_walk_closes_findings_through_the_rules(tmp_path):
-    from screens.followup import FollowUpScreen
-
-    root, visit = scheduled(tmp_path)
-    app = make_app(root, lambda: FollowUpScreen(visit.id, BRANCH_ID))
+    root, visit, app = walk_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, FollowUpScreen)
+        screen = await walk_screen(pilot)
         await answer(pilot, "1", "记录已补齐")
         assert status(root, NOT_STARTED) == FindingStatus.CLOSED
         assert "已整改：已验收销号" in str(screen.query_one("#message").render())
@@ -68,12 +80,9 @@ async def test_the_walk_closes_findings_through_the_rules(tmp_path):
 
 @pilot_test
 async def test_empty_evidence_is_refused_and_nothing_moves(tmp_path):
-    from screens.followup import FollowUpScreen
-
-    root, visit = scheduled(tmp_path)
-    app = make_app(root, lambda: FollowUpScreen(visit.id, BRANCH_ID))
+    root, visit, app = walk_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await walk_screen(pilot)
         await pilot.press("1", "enter")  # the prompt refuses an empty line and stays open
         await pilot.pause()
         await pilot.press("escape")
@@ -150,14 +159,9 @@ def close_elsewhere(root, fid: str) -> None:
 async def test_the_walk_follows_changes_saved_elsewhere_keeping_cursor_and_typing(tmp_path):
     from textual.widgets import Input
 
-    from screens.followup import FollowUpScreen
-
-    root, visit = scheduled(tmp_path)
-    app = make_app(root, lambda: FollowUpScreen(visit.id, BRANCH_ID))
+    root, visit, app = walk_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, FollowUpScreen)
+        screen = await walk_screen(pilot)
         await pilot.press("j")
         assert screen.current is not None and screen.current.key == fu.target_key(fu.FINDING, IN_PROGRESS)
         close_elsewhere(root, NOT_STARTED)  # the row above the cursor goes
@@ -182,14 +186,10 @@ async def test_the_walk_follows_changes_saved_elsewhere_keeping_cursor_and_typin
 
 @pilot_test
 async def test_the_memo_is_drafted_then_issued_with_a_number(tmp_path):
-    from screens.followup import FollowUpScreen
-
-    root, visit = scheduled(tmp_path)
-    app = make_app(root, lambda: FollowUpScreen(visit.id, BRANCH_ID))
+    root, visit, app = walk_app(tmp_path)
     app.memo_folder = tmp_path / "memos"
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
+        screen = await walk_screen(pilot)
         for _ in screen.targets:
             await answer(pilot, "3", "未见整改材料")
         await pilot.press("c")
