@@ -211,8 +211,10 @@ class FollowUpScreen(WatchedScreen):
                 recorded = fu.record(self.app.store, self.visit, target.key, result, evidence)
             except UserError as exc:
                 self._typed[target.key] = evidence
-                self.say(str(exc), error=True)
                 self.refresh_data()
+                # An item closed elsewhere meanwhile is no longer listed: the evidence stays in sight.
+                gone = all(t.key != target.key for t in self.targets)
+                self.say(f"{exc}（未记录的佐证：{evidence}）" if gone else str(exc), error=True)
                 return
             self._typed.pop(target.key, None)
             self._reload()

@@ -212,3 +212,17 @@ async def test_the_memo_is_drafted_then_issued_with_a_number(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(Store(root, "检查").visit(visit.id, BRANCH_ID).memos) == 2
+
+
+@pilot_test
+async def test_evidence_for_an_item_closed_meanwhile_stays_in_sight(tmp_path):
+    root, visit, app = walk_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await walk_screen(pilot)
+        await pilot.press("1", *"补齐了记录")
+        close_elsewhere(root, NOT_STARTED)
+        await pilot.press("enter")
+        await pilot.pause()
+        message = str(screen.query_one("#message").render())
+        assert "已不在本次回头看的范围内" in message and "未记录的佐证：补齐了记录" in message
+        assert Store(root, "检查").visit(visit.id, BRANCH_ID).followups == {}
