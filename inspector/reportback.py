@@ -161,20 +161,29 @@ def awaited(store: Store, bid: str, settings: Settings | None = None) -> Awaited
     return latest_awaited(bid, _issued_visits(store, bid), settings or load_settings(store.root))
 
 
-def state_line(awaiting: Awaited | None, today: date) -> str:
-    """The branch's report in a few words (branch screen, ledger): "" when none is asked for."""
+#: The ledger exports' column of `state_cell`.
+REPORT_HEADER = "整改报告"
+
+
+def state_cell(awaiting: Awaited | None, today: date) -> str:
+    """The branch's report in a few words (a ledger export's column): "" when none is asked for."""
     if awaiting is None:
         return ""
     if awaiting.received is not None:
-        return f"整改报告{awaiting.received.isoformat()}收到"
+        return f"{awaiting.received.isoformat()}收到"
     if awaiting.missing(today):
-        return f"整改报告逾期{awaiting.days_late(today)}天未报"
-    return f"整改报告{awaiting.due.isoformat()}前报送"
+        return f"逾期{awaiting.days_late(today)}天未报"
+    return f"{awaiting.due.isoformat()}前报送"
 
 
-def missing_reports(store: Store, today: date | None = None) -> list[Awaited]:
-    """Branches past their report-back date without a report, the longest late first."""
-    today = today or clock.today()
+def state_line(awaiting: Awaited | None, today: date) -> str:
+    """The branch's report as the branch and ledger screens say it: "" when none is asked for."""
+    cell = state_cell(awaiting, today)
+    return f"{REPORT_HEADER}{cell}" if cell else ""
+
+
+def latest_by_branch(store: Store) -> dict[str, Awaited]:
+    """Each branch's latest report asked for by an issued memo, by branch id."""
     settings = load_settings(store.root)
     # One pass over every branch file's index, as the county-scale reads do:
     # opening each branch's store file kept all of them in memory (46 MB and
@@ -183,5 +192,16 @@ def missing_reports(store: Store, today: date | None = None) -> list[Awaited]:
     for entry in store.all_visit_index():
         if entry.status == VisitStatus.COMPLETED and store.visit_file_has(entry.branch_id, entry.id, _ISSUED):
             issued.setdefault(entry.branch_id, []).append(store.visit(entry.id, entry.branch_id))
-    out = [a for bid, visits in issued.items() if (a := latest_awaited(bid, visits, settings)) and a.missing(today)]
+    return {bid: a for bid, visits in issued.items() if (a := latest_awaited(bid, visits, settings))}
+
+
+def report_cells(store: Store, today: date) -> dict[str, str]:
+    """`state_cell` of every branch asked for a report, by branch id: the ledger exports' column."""
+    return {bid: state_cell(a, today) for bid, a in latest_by_branch(store).items()}
+
+
+def missing_reports(store: Store, today: date | None = None) -> list[Awaited]:
+    """Branches past their report-back date without a report, the longest late first."""
+    today = today or clock.today()
+    out = [a for a in latest_by_branch(store).values() if a.missing(today)]
     return sorted(out, key=lambda a: (-a.days_late(today), a.branch_id))
