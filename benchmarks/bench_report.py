@@ -21,6 +21,7 @@ from inspector.documents.ledger_xlsx import ledger_xlsx
 from inspector.documents.report import render
 from inspector.ledger.rows import Ledger
 from inspector.report.figures import compute, parse_period
+from inspector.reportback import report_cells
 from inspector.settings import MemoFonts
 from inspector.store import Store
 
@@ -63,8 +64,13 @@ def main() -> None:
     many = (rows * (args.rows // max(1, len(rows)) + 1))[: args.rows]
     if args.unique:
         many = [unique(r, i) for i, r in enumerate(many)]
-    timed(f"csv of {len(many)} rows (anchor)", lambda: ledger_csv(many))
-    data = timed(f"xlsx of {len(many)} rows", lambda: ledger_xlsx(many, title="台账", subtitle="", today=today))
+    reports = timed("整改报告 states (one pass)", lambda: report_cells(store, today))
+    print(f"{len(reports)} branches asked for a 整改报告")
+    timed(f"csv of {len(many)} rows (anchor)", lambda: ledger_csv(many, reports))
+    data = timed(
+        f"xlsx of {len(many)} rows",
+        lambda: ledger_xlsx(many, title="台账", subtitle="", today=today, reports=reports),
+    )
     print(f"xlsx size: {len(data) / 1e6:.1f} MB, peak memory so far: {peak_mb():.0f} MB")
     period = parse_period(args.period)
     fig = timed(f"通报 figures {period.label}", lambda: compute(store, period, today, ledger=ledger))

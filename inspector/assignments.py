@@ -9,12 +9,14 @@ same list 销号 verifiers come from). A branch may have several 指导员 and
 A table of assignments (.xlsx or .csv, columns 党支部 and 指导员 and/or
 包联领导, several names in a cell split by 、，, or spaces) is checked in
 full before anything is written: unknown branches or people are listed
-by row and nothing changes.
+by row and nothing changes. The export (`workbook`) is such a table, one row
+per branch, so it imports back unchanged and serves as the form to fill in.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from pathlib import Path
 from inspector.errors import UserError
 from inspector.labels import label
 from inspector.models import AssignmentRole
+from inspector.pinyin import sort_key
 from inspector.settings import Assignment, Settings, load_settings, update_settings
 from inspector.store import Store
 
@@ -54,13 +57,31 @@ def branch_ids_of(settings: Settings, person: str) -> set[str]:
     return {a.branch_id for a in settings.assignments if _name(a.person) == who}
 
 
+def people(settings: Settings) -> list[str]:
+    """Everyone assigned to some branch, each once, in the order first assigned."""
+    return list(dict.fromkeys(_name(a.person) for a in settings.assignments))
+
+
+def names(settings: Settings, bid: str, role: AssignmentRole) -> list[str]:
+    """Who holds `role` at the branch, in the order assigned."""
+    return [a.person for a in of_branch(settings, bid) if a.role == role]
+
+
+def holders(settings: Settings) -> dict[str, dict[AssignmentRole, list[str]]]:
+    """`names` of every branch at once (by branch id, then role), for tables of all branches."""
+    out: dict[str, dict[AssignmentRole, list[str]]] = {}
+    for a in settings.assignments:
+        out.setdefault(a.branch_id, {}).setdefault(a.role, []).append(a.person)
+    return out
+
+
 def people_line(settings: Settings, bid: str) -> str:
     """「指导员：张三　包联领导：李四」 for one branch ("" when nobody is assigned)."""
     parts = []
     for role in AssignmentRole:
-        names = [a.person for a in of_branch(settings, bid) if a.role == role]
-        if names:
-            parts.append(f"{label(role)}：{'、'.join(names)}")
+        held = names(settings, bid, role)
+        if held:
+            parts.append(f"{label(role)}：{'、'.join(held)}")
     return "　".join(parts)
 
 
@@ -107,6 +128,21 @@ def unassign(store: Store, bid: str, person: str, role: AssignmentRole | None = 
     return update_settings(store.root, store.lock, change)
 
 
+def add_staff(store: Store, name: str) -> Settings:
+    return update_settings(store.root, store.lock, lambda s: s.with_staff_added(name))
+
+
+def remove_staff(store: Store, name: str) -> Settings:
+    """Off the staff list, and off every branch: only staff may be assigned."""
+    who = _name(name)
+
+    def change(settings: Settings) -> Settings:
+        kept = settings.with_staff_removed(name)
+        return kept.model_copy(update={"assignments": [a for a in kept.assignments if _name(a.person) != who]})
+
+    return update_settings(store.root, store.lock, change)
+
+
 # ------------------------------------------------------------------ tables
 @dataclass(frozen=True)
 class Planned:
@@ -114,6 +150,8 @@ class Planned:
 
     assignments: list[Assignment]
     errors: list[str]
+    #: How many of `assignments` are not yet in the settings (the rest are there already).
+    added: int = 0
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -204,7 +242,7 @@ def plan(store: Store, rows: Sequence[Sequence[str]]) -> Planned:
                     out.append(_checked(settings, ids[0], person, role))
                 except AssignmentError as exc:
                     errors.append(f"第{n}行：{exc}")
-    return Planned(out, errors)
+    return Planned(out, errors, len(_with(settings, out).assignments) - len(settings.assignments))
 
 
 def import_table(store: Store, path: Path, *, dry_run: bool = False) -> Planned:
@@ -214,3 +252,39 @@ def import_table(store: Store, path: Path, *, dry_run: bool = False) -> Planned:
         return planned
     update_settings(store.root, store.lock, lambda s: _with(s, planned.assignments))
     return planned
+
+
+def table(store: Store, settings: Settings) -> list[list[str]]:
+    """Every branch in pinyin order with its 指导员 and 包联领导, under the headings `plan` reads first."""
+    rows = [[HEADERS["branch"][0], *(HEADERS[role][0] for role in AssignmentRole)]]
+    held = holders(settings)
+    for b in sorted(store.branch_summaries(), key=lambda b: sort_key(b.name, b.pinyin)):
+        roles = held.get(b.id, {})
+        rows.append([b.name, *("、".join(roles.get(role, [])) for role in AssignmentRole)])
+    return rows
+
+
+def workbook(store: Store) -> bytes:
+    """The assignments as an .xlsx that `import_table` reads back unchanged."""
+    from openpyxl import Workbook  # heavy: only when a workbook is written
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("指导员和包联领导")
+    for column, width in zip("ABC", (30, 24, 24)):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    for row in table(store, load_settings(store.root)):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_table(store: Store, path: Path, *, force: bool = False) -> None:
+    """Write `workbook` to `path` whole or not at all; an existing file only with `force`."""
+    from inspector.documents.officialdoc import write_new_file
+
+    path = Path(path).expanduser()
+    if path.suffix.lower() != ".xlsx":
+        raise AssignmentError(f"只能导出为 .xlsx 文件：{path.name}")
+    write_new_file(path, workbook(store), force=force)

@@ -35,6 +35,8 @@ SECTOR_ALIASES: dict[str, Sector] = {
     "村": Sector.RURAL,
     "离退休干部": Sector.RETIRED,
     "退休": Sector.RETIRED,
+    "流动党员党支部": Sector.MOBILE,
+    "联合支部": Sector.JOINT,
 }
 
 _YES = {"是", "有", "y", "yes", "1", "true", "√", "✓"}

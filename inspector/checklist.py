@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -54,6 +54,7 @@ __all__ = [
     "ChecklistTemplate",
     "Item",
     "LoadResult",
+    "RosterFact",
     "RuleSource",
     "Section",
     "WeakLaxCriterion",
@@ -106,6 +107,8 @@ AnswerKind = Literal["graded", "yesno"]
 #: Whom a template checks: a branch on a visit, or the committee's own duties (plan 四、1 and 四、2).
 Scope = Literal["branch", "committee"]
 _REQUIREMENTS: tuple[str, ...] = ("", "leading_cadres", "party_groups", "members_7plus")
+#: What the branch's 党员花名册 says beside an item during a visit (`inspector/roster_checks.py`), or "".
+RosterFact = Literal["", "participation", "talks", "appraisal", "dues"]
 _ANSWER_KINDS: tuple[str, ...] = ("graded", "yesno")
 
 _ITEM_ID = r"^[A-Z]+-[0-9]{2}$"
@@ -201,6 +204,8 @@ class Item(_Model):
     #: MM-DD in the campaign year by which the duty falls due (七一 lesson,
     #: year-end meetings); before it the duty is not yet a shortfall.
     due: str = ""
+    #: The roster fact shown beside the item: the committee's checklist, not the code, ties them.
+    roster_fact: RosterFact = ""
 
     @field_validator("basis")
     @classmethod
@@ -654,6 +659,7 @@ _ENUM_FIELDS: dict[str, tuple[str, ...]] = {
     "category": tuple(labels.labels(FindingCategory)),
     "requires": _REQUIREMENTS,
     "answer": _ANSWER_KINDS,
+    "roster_fact": get_args(RosterFact),
 }
 _ID_HINTS = {
     "item": "应为大写字母、连字符加两位数字，如 PLAN-01",
@@ -1234,6 +1240,42 @@ def category_problems(loaded: LoadResult) -> list[str]:
     ]
 
 
+def item_subject(item: Item) -> tuple[Sector, str] | None:
+    """The kind of branch an item's text makes its subject (社区党组织接收…,
+    离退休党支部结合…, 联合党支部统筹…), whose duty it is alone, with the words
+    naming it; None for an item about any branch."""
+    for sector in Sector:
+        name = labels.label(sector)
+        for subject in (name,) if name.endswith("党支部") else (name + "党组织", name + "党支部"):
+            if item.text.startswith(subject):
+                return sector, subject
+    return None
+
+
+def sector_problems(loaded: LoadResult) -> list[str]:
+    """Items whose sector data breaks the plan's 四、3 relief or names the wrong
+    branches, one Chinese line each: a relief whose branches the section asks
+    nothing instead, a relief for branches the item is not meant for, an item
+    about one kind of branch that applies to others."""
+    out = []
+    for t in loaded.templates.values():
+        for i in t.items():
+            where = f"检查清单 {t.id} 条目 {i.id}"
+            others = [o for o in t.section_of(i.id).items if o.id != i.id]
+            for s in i.relief:
+                if i.sectors and s not in i.sectors:
+                    out.append(
+                        f"{where} 对「{labels.label(s)}」放宽要求，但本条目只适用于"
+                        + "、".join(labels.label(x) for x in i.sectors)
+                    )
+                elif not any(s in o.sectors for o in others):
+                    out.append(f"{where} 对「{labels.label(s)}」放宽要求，但同一部分没有适用于它的替代条目")
+            subject = item_subject(i)
+            if subject is not None and set(i.sectors) != {subject[0]}:
+                out.append(f"{where} 写的是{subject[1]}的工作，应只适用于「{labels.label(subject[0])}」")
+    return out
+
+
 # ------------------------------------------------------------ committee settings
 
 _CN_COUNTS = ("零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
@@ -1274,7 +1316,7 @@ def with_settings(template: ChecklistTemplate, values: Mapping[str, int]) -> Che
 
 #: Fields added after the first release, left out of the hash while at their
 #: default so that a template (and a visit's snapshot of it) keeps its hash.
-_LATER_ITEM_FIELDS: dict[str, Any] = {"problem": "", "due": "", "cites": [], "relief": []}
+_LATER_ITEM_FIELDS: dict[str, Any] = {"problem": "", "due": "", "cites": [], "relief": [], "roster_fact": ""}
 _LATER_TEMPLATE_FIELDS = {"scope": "branch"}
 
 

@@ -232,6 +232,8 @@ OFFICE_UNITS = (
 )
 SCHOOL_UNITS = ("小学", "中心小学", "初级中学", "中学", "中心幼儿园", "职业学校")
 RETIRED_UNITS = ("机关离退休干部", "学区离退休教师", "粮食系统离退休职工", "供销系统离退休职工", "企业退休职工")
+JOINT_UNITS = ("个体工商户", "商贸物流企业", "农民专业合作社", "工业园区非公企业", "社会组织")
+PROJECTS = ("道路改造工程", "安置房建设项目", "水库除险加固工程", "集镇污水管网工程")
 CITIES = ("深圳", "广州", "东莞", "上海", "苏州", "杭州", "北京", "宁波", "厦门", "佛山")
 
 # Share of each sector among generated branches (a rural town's make-up).
@@ -245,7 +247,9 @@ SECTOR_WEIGHTS = {
     Sector.PUBLIC_INSTITUTION: 10,
     Sector.SCHOOL: 7,
     Sector.RETIRED: 4,
-    Sector.OTHER: 2,
+    Sector.MOBILE: 2,
+    Sector.JOINT: 3,
+    Sector.OTHER: 1,
 }
 MEMBERS = {
     Sector.RURAL: (12, 85),
@@ -257,6 +261,8 @@ MEMBERS = {
     Sector.PUBLIC_INSTITUTION: (5, 40),
     Sector.SCHOOL: (5, 35),
     Sector.RETIRED: (8, 60),
+    Sector.MOBILE: (5, 40),
+    Sector.JOINT: (3, 15),
     Sector.OTHER: (3, 25),
 }
 LEADING_CADRES = {
@@ -708,7 +714,7 @@ class _Builder:
 
     def plan_branches(self, n: int) -> list[_BranchSpec]:
         """Sectors, visit histories and weak/lax statuses of the branches:
-        every sector (n >= 10), visit history and weak/lax status (n >= 12) present."""
+        every sector, visit history and weak/lax status present (n >= 12)."""
         sectors = self.spread(SECTOR_WEIGHTS, n)
         shapes = self.spread(VISIT_SHAPES, n)
         weak = max(min(4, n // 3), round(n * 0.05))
@@ -774,10 +780,12 @@ class _Builder:
                 name = f"{self.place()}{unit}党支部" if late or not unit.startswith("中") else f"{town}{unit}党支部"
             elif sector is Sector.RETIRED:
                 return self.numbered(f"{town}{rng.choice(RETIRED_UNITS)}")
-            else:
-                name = rng.choice(
-                    (f"驻{rng.choice(CITIES)}{self.place()}流动党员党支部", f"{town}个体工商户联合党支部")
-                )
+            elif sector is Sector.MOBILE:
+                name = f"驻{rng.choice(CITIES)}{self.place()}流动党员党支部" if attempt % 2 else f"{town}流动党员党支部"
+            elif sector is Sector.JOINT:
+                name = f"{town}{self.place() if late else ''}{rng.choice(JOINT_UNITS)}联合党支部"
+            else:  # a temporary branch on a works project
+                name = f"{town}{self.place()}{rng.choice(PROJECTS)}临时党支部"
             if name not in self.used_names:
                 break
         else:  # pools exhausted at huge N: number the namesakes
@@ -882,7 +890,8 @@ class _Builder:
                 stages=self.stages_on(on),
             )
             asked = items[: max(1, round(len(items) * share))]
-            forced = self.shown(asked, ticks, never) if n == 0 else {}
+            pending = {i.id for i in asked if not i.is_due(on)}  # answered 未到时间节点: no evidence
+            forced = self.shown(asked, ticks, never | pending) if n == 0 else {}
             failing = set(forced.values()) | ({_SECRETARY_ITEM} if secretary_gone else set())
             # A return visit (回头看) finds fewer problems than the first.
             expected = TYPICAL_FINDINGS * share * health * (0.6 if n else 1.0)
@@ -965,7 +974,8 @@ class _Builder:
         self, template, items: list, expected: float, on: date, forced: set[str], never: set[str]
     ) -> tuple[dict[str, Answer], list[tuple[Any, tuple[str, str, str]]]]:
         """Answers to `items`: `forced` 不符合, others drawn by section weight
-        (`SECTION_WEIGHTS`), none of `never`; each 不符合 with the fact seen."""
+        (`SECTION_WEIGHTS`), none of `never`; each 不符合 with the fact seen.
+        Items not yet due on `on` are answered 未到时间节点 whatever was drawn."""
         rng = self.rng
         low, high = FINDINGS_PER_VISIT
         k = min(len(items) * 2 // 3, high, max(low, round(rng.gauss(expected, expected * 0.25))))
@@ -983,7 +993,9 @@ class _Builder:
         failing = {i for i in forced if i in sections} | set(keyed[: max(0, k - len(forced))])
         answers, not_met = {}, []
         for item in items:
-            if item.id in failing:
+            if not item.is_due(on):  # a duty not yet due is neither met nor a problem
+                value, note = AnswerValue.NOT_DUE, ""
+            elif item.id in failing:
                 value = AnswerValue.NOT_MET
                 fact = (
                     SECRETARY_VACANT if item.id == _SECRETARY_ITEM else self.fact(template.id, item, sections[item.id])
@@ -1064,7 +1076,7 @@ class _Builder:
     # ------------------------------------------------------ pocket members
     def pockets(self, branch: Branch, completed: list[Visit], at_least: int) -> None:
         rng = self.rng
-        weight = 1.4 if branch.sector in (Sector.RURAL, Sector.COMMUNITY, Sector.OTHER) else 0.4
+        weight = 1.4 if branch.sector in (Sector.RURAL, Sector.COMMUNITY, Sector.MOBILE, Sector.OTHER) else 0.4
         count = max(at_least, sum(1 for _ in range(4) if rng.random() < weight * 0.22))
         for n in range(count):
             kind = list(MemberKind)[n] if n < at_least else rng.choice(list(MemberKind))

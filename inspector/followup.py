@@ -251,7 +251,7 @@ def record(store: Store, visit: Visit, key: str, result: FollowUpResult, evidenc
         raise FollowUpError("请填写佐证（查阅了什么、听到了什么、看到了什么）")
     target = next((t for t in targets(store, visit) if t.key == key), None)
     if target is None:
-        raise FollowUpError("该事项已不在本次回头看的范围内（可能已被删除）")
+        raise FollowUpError("该事项已不在本次回头看的范围内（可能已被他人销号或删除）")
     with store.lock():
         current = store.visit(visit.id, visit.branch_id)
         followups = {**current.followups, key: FollowUp(value=result, evidence=evidence, who=store.user, at=utcnow())}

@@ -11,7 +11,7 @@ Every date is worked out here; the calendar screen only lays them out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
@@ -87,6 +87,12 @@ def events(store: Store, branch_ids: Iterable[str] | None = None) -> list[Event]
     settings = load_settings(store.root)
     found = campaign_events(settings) + data_events(store, settings, branch_ids)
     return sorted(found, key=lambda e: (e.day, e.kind.value, e.title))
+
+
+def of_branches(found: Iterable[Event], branch_ids: Collection[str]) -> list[Event]:
+    """The dates of `branch_ids` (a person's branches, `inspector/assignments.py`),
+    with the plan's own, which every branch keeps."""
+    return [e for e in found if e.branch_id is None or e.branch_id in branch_ids]
 
 
 def week_of(day: date) -> tuple[date, date]:

@@ -47,6 +47,8 @@ VALUES: dict[type[StrEnum], dict[Any, str]] = {
         Sector.PUBLIC_INSTITUTION: "机关事业单位",
         Sector.SCHOOL: "学校",
         Sector.RETIRED: "离退休",
+        Sector.MOBILE: "流动党员",
+        Sector.JOINT: "联合党支部",
         Sector.OTHER: "其他",
     },
     VisitMethod: {
@@ -348,6 +350,7 @@ SHORT_SECTORS: dict[Sector, str] = {
     Sector.PRIVATE_ENTERPRISE: "非公企业",
     Sector.SERVICE_WINDOW: "窗口服务",
     Sector.PUBLIC_INSTITUTION: "机关事业",
+    Sector.JOINT: "联合支部",
 }
 
 

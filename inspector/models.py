@@ -38,7 +38,8 @@ def utcnow() -> datetime:
 
 
 class Sector(StrEnum):
-    """Branch sectors: the plan's 三、5 list plus retired members and other."""
+    """Branch sectors: the plan's 三、5 list plus the kinds of branch plan 四、3
+    treats apart (retired members, mobile members, joint branches) and other."""
 
     RURAL = "rural"
     COMMUNITY = "community"
@@ -49,6 +50,8 @@ class Sector(StrEnum):
     PUBLIC_INSTITUTION = "public_institution"
     SCHOOL = "school"
     RETIRED = "retired"
+    MOBILE = "mobile"
+    JOINT = "joint"
     OTHER = "other"
 
 
@@ -719,6 +722,9 @@ SCHEMA1_VALUES: dict[type[StrEnum], dict[str, str]] = {
         "public_institution": "机关事业单位",
         "school": "学校",
         "retired": "离退休",
+        # Added later; never stored by schema 1, spelt as their labels.
+        "mobile": "流动党员",
+        "joint": "联合党支部",
         "other": "其他",
     },
     VisitMethod: {

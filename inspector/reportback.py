@@ -11,7 +11,7 @@ day it came, the file (copied into the data folder, size-limited, see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,7 +21,7 @@ from inspector.errors import StoreError, UserError
 from inspector.models import MemoRecord, RectificationReport, Visit, VisitKind, VisitStatus, utcnow
 from inspector.settings import Settings, load_settings
 from inspector.store import Store, attachments
-from inspector.store.index import ISSUED_NEEDLE
+from inspector.store.index import ISSUED_NEEDLE, IssuedMemo
 
 
 class ReportError(UserError):
@@ -160,32 +160,56 @@ def awaited(store: Store, bid: str, settings: Settings | None = None) -> Awaited
     return latest_awaited(bid, _issued_visits(store, bid), settings or load_settings(store.root))
 
 
+#: The ledger exports' column of `state_cell`.
+REPORT_HEADER = "整改报告"
+
+
+def state_cell(awaiting: Awaited | None, today: date) -> str:
+    """The branch's report in a few words (a ledger export's column): "" when none is asked for."""
+    return "" if awaiting is None else _cell(awaiting.received, awaiting.due, today)
+
+
+def _cell(received: date | None, due: date, today: date) -> str:
+    if received is not None:
+        return f"{received.isoformat()}收到"
+    if today > due:
+        return f"逾期{(today - due).days}天未报"
+    return f"{due.isoformat()}前报送"
+
+
 def state_line(awaiting: Awaited | None, today: date) -> str:
-    """The branch's report in a few words (branch screen, ledger): "" when none is asked for."""
-    if awaiting is None:
-        return ""
-    if awaiting.received is not None:
-        return f"整改报告{awaiting.received.isoformat()}收到"
-    if awaiting.missing(today):
-        return f"整改报告逾期{awaiting.days_late(today)}天未报"
-    return f"整改报告{awaiting.due.isoformat()}前报送"
+    """The branch's report as the branch and ledger screens say it: "" when none is asked for."""
+    cell = state_cell(awaiting, today)
+    return f"{REPORT_HEADER}{cell}" if cell else ""
+
+
+def _latest_memos(store: Store) -> Iterator[tuple[str, IssuedMemo, date]]:
+    """Each branch's latest guidance visit with an issued memo, with its report-back date:
+    from the branch summaries (the folder's derived index keeps each visit's issued memo
+    and report), so no visit file is read."""
+    days = timedelta(days=load_settings(store.root).memo_report_back_days)
+    for s in store.branch_summaries():
+        memo = max((m for m in s.memos if m.guidance), key=lambda m: (m.visit_date, m.visit_id), default=None)
+        if memo is not None:
+            yield s.id, memo, memo.issued_on + days
+
+
+def report_cells(store: Store, today: date) -> dict[str, str]:
+    """`state_cell` of every branch asked for a report, by branch id: the ledger exports' column."""
+    return {bid: _cell(memo.received_on, due, today) for bid, memo, due in _latest_memos(store)}
 
 
 def missing_reports(store: Store, today: date | None = None) -> list[Awaited]:
-    """Branches past their report-back date without a report, the longest late first.
-
-    Counted from the branch summaries (the folder's derived index keeps each
-    visit's issued memo and report), so only the late branches' visits are read."""
+    """Branches past their report-back date without a report, the longest late first
+    (only the late branches' visits are read)."""
     today = today or clock.today()
-    days = timedelta(days=load_settings(store.root).memo_report_back_days)
     out = []
-    for s in store.branch_summaries():
-        memo = max((m for m in s.memos if m.guidance), key=lambda m: (m.visit_date, m.visit_id), default=None)
-        if memo is None or memo.received_on is not None or today <= memo.issued_on + days:
+    for bid, memo, due in _latest_memos(store):
+        if memo.received_on is not None or today <= due:
             continue
         try:
-            visit = store.visit(memo.visit_id, s.id)
+            visit = store.visit(memo.visit_id, bid)
         except StoreError:  # changed or damaged since: named in store.errors, counted next time
             continue
-        out.append(Awaited(s.id, visit, memo.issued_on + days))
+        out.append(Awaited(bid, visit, due))
     return sorted(out, key=lambda a: (-a.days_late(today), a.branch_id))

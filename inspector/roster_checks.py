@@ -12,35 +12,22 @@ branch's own records decide. The facts, counted on the visit date:
   who are to be handled by 组织处置;
 - 党费 arrears: members who last paid more than six months ago (back pay is
   generally at most six months).
+
+Which item shows which fact is the checklist's (an item's `roster_fact` in
+`checklists/*.toml`), so a committee that edits its checklist keeps them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from inspector import labels
+from inspector.checklist import ChecklistTemplate, RosterFact, load_templates
 from inspector.models import AppraisalGrade, Member, MemberStatus
 from inspector.pocket import TRACK_MONTHS, add_months
 
-PARTICIPATION = "participation"
-TALKS = "talks"
-APPRAISAL = "appraisal"
-DUES = "dues"
-
-#: Checklist items (template id, item id) and the roster fact each is shown with;
-#: the same id means different duties in different templates.
-ITEM_FACTS: dict[tuple[str, str], str] = {
-    ("general", "MEET-04"): PARTICIPATION,
-    ("general", "EVAL-04"): TALKS,
-    ("general", "EVAL-05"): APPRAISAL,
-    ("general", "EVAL-06"): APPRAISAL,
-    ("general", "EVAL-07"): APPRAISAL,
-    ("general", "DUES-01"): DUES,
-    ("general", "DUES-03"): DUES,
-    ("nonpublic", "EVAL-02"): TALKS,
-    ("nonpublic", "EVAL-03"): APPRAISAL,
-}
 #: Months within which a member counts as having attended the quarter's meeting.
 QUARTER_MONTHS = 3
 #: Months within which a 谈心谈话 counts for this round.
@@ -111,16 +98,41 @@ def _fraction(cap: float) -> str:
     return "三分之一" if abs(cap - 1 / 3) < 1e-9 else f"{cap:.0%}"
 
 
-def facts_for(template_id: str, item_id: str, members: Sequence[Member], on: date, cap: float) -> str:
-    """The roster's fact for one item ("" when the item has none or the branch has no roster)."""
-    which = ITEM_FACTS.get((template_id, item_id))
-    live = [m for m in members if not m.deleted]
-    if which is None or not live:
+@functools.cache
+def _shipped() -> dict[str, ChecklistTemplate]:
+    return load_templates().templates
+
+
+def _kind(template_id: str, item_id: str, templates: Mapping[str, ChecklistTemplate] | None = None) -> RosterFact:
+    """The fact `templates` (default: the shipped checklists) tie to an item; the
+    same id means different duties in different templates."""
+    template = (_shipped() if templates is None else templates).get(template_id)
+    if template is None:
         return ""
-    if which == PARTICIPATION:
+    try:
+        return template.item(item_id).roster_fact
+    except KeyError:
+        return ""
+
+
+def facts_for(
+    template_id: str,
+    item_id: str,
+    members: Sequence[Member],
+    on: date,
+    cap: float,
+    templates: Mapping[str, ChecklistTemplate] | None = None,
+) -> str:
+    """The roster's fact for one item ("" when the item has none or the branch has no roster);
+    `templates` are the committee's checklists (default: the shipped ones)."""
+    which = _kind(template_id, item_id, templates)
+    live = [m for m in members if not m.deleted]
+    if not which or not live:
+        return ""
+    if which == "participation":
         return participation(live, on)
-    if which == TALKS:
+    if which == "talks":
         return talks(live, on)
-    if which == APPRAISAL:
+    if which == "appraisal":
         return appraisal(live, cap)
     return dues(live, on)

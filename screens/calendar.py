@@ -2,6 +2,8 @@
 
 The dates are worked out by `inspector.keydates` in a thread (at county scale
 it reads every branch); the screen lays out the month and the week's list.
+F4 (the user's branches) or p (a chosen 指导员 or 包联领导) keeps the plan's
+dates and only that person's branches' dates.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from inspector import keydates as kd
+from inspector.assignments import branch_ids_of, people
 from inspector.errors import UserError
 
 from .styles import tcss
@@ -41,17 +44,20 @@ WEEK_LINES = 9
 
 
 class CalendarScreen(Screen[None]):
-    """A month view; [ and ] turn the month, t comes back to today's."""
+    """A month view; [ and ] turn the month, t comes back to today's; F4 and p show one person's branches."""
 
     HELP = (
         "学习教育日历：方案规定的时间节点（每季度党员大会、七一党课、年底组织生活会和民主评议），"
         "以及问题整改时限、整改报告报送期限、已安排的回头看和软弱涣散整顿时限。数字为当天事项数。"
+        "F4 只看我的支部，p 选一位指导员或包联领导只看其负责的支部（方案规定的时间节点照常显示）。"
     )
     DEFAULT_CSS = tcss("calendar_screen")
     BINDINGS = [
         Binding("left_square_bracket", "month(-1)", "上月", key_display="[", id="calendar.previous"),
         Binding("right_square_bracket", "month(1)", "下月", key_display="]", id="calendar.next"),
         Binding("t", "today", "本月", id="calendar.today"),
+        Binding("f4", "my_branches", "我的支部", id="calendar.my_branches"),
+        Binding("p", "person", "按人", id="calendar.person"),
         Binding("escape", "back", "返回", id="calendar.back"),
     ]
 
@@ -59,6 +65,8 @@ class CalendarScreen(Screen[None]):
         super().__init__()
         self.events: list[kd.Event] | None = None
         self.month = (0, 0)
+        #: Whose branches are shown (None: every branch).
+        self.person: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -91,8 +99,14 @@ class CalendarScreen(Screen[None]):
             return
         year, month = self.month
         today = self.app.today()
-        days = kd.by_day(self.events)
-        self.query_one("#month-title", Static).update(literal(f"{year}年{month}月"))
+        found = self.events
+        title = f"{year}年{month}月"
+        if self.person is not None:
+            mine = branch_ids_of(self.app.settings, self.person)
+            found = kd.of_branches(found, mine)
+            title += f"　只看{self.person}负责的{len(mine)}个党支部（方案节点照常显示）"
+        days = kd.by_day(found)
+        self.query_one("#month-title", Static).update(literal(title))
         grid = Text()
         for n, name in enumerate(WEEKDAYS):
             grid.append(name + " " * (CELL - 2), style="bold" if n < 5 else "bold dim")  # over the day numbers
@@ -102,7 +116,7 @@ class CalendarScreen(Screen[None]):
                 grid.append_text(self._cell(day, days.get(day, []) if day else [], today))
         self.query_one("#month", Static).update(grid)
         monday, sunday = kd.week_of(today)
-        this_week = kd.due_this_week(self.events, today)
+        this_week = kd.due_this_week(found, today)
         text = Text(f"本周（{monday.month}月{monday.day}日—{sunday.month}月{sunday.day}日）到期：", style="bold")
         if not this_week:
             text.append("无")
@@ -137,6 +151,34 @@ class CalendarScreen(Screen[None]):
         today = self.app.today()
         self.month = (today.year, today.month)
         self._draw()
+
+    def show_person(self, person: str | None) -> None:
+        """Only `person`'s branches (None: every branch); someone with none is refused."""
+        if person is not None and not branch_ids_of(self.app.settings, person):
+            self.notify(f"{person}尚未被指派为任何党支部的指导员或包联领导", severity="warning", markup=False)
+            return
+        self.person = person
+        self._draw()
+
+    def action_my_branches(self) -> None:
+        self.show_person(None if self.person == self.app.store.user else self.app.store.user)
+
+    def action_person(self) -> None:
+        from .dialogs.common import ChoiceDialog
+
+        names = people(self.app.settings)
+        if not names:
+            self.notify("尚未指派指导员或包联领导（首页 F9 指派）", severity="warning")
+            return
+        current = names.index(self.person) + 1 if self.person in names else 0
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.show_person(names[index - 1] if index else None)
+
+        self.app.push_screen(
+            ChoiceDialog("按人查看", "只看谁负责的党支部：", ["全部党支部", *names], current=current), chosen
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -3,18 +3,17 @@
 1 已整改, 2 部分整改, 3 未整改 ask for the evidence seen, then
 `inspector.followup.record` keeps the result and moves the ledger by its
 rules; the message line says what moved, or why the rules kept it.
+What colleagues save meanwhile (a finding closed elsewhere) is shown as it
+comes (`screens/watched.py`), the cursor staying on its item.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from inspector import followup as fu
@@ -25,10 +24,9 @@ from inspector.models import FollowUpResult, Visit, VisitStatus
 
 from .cjk import fullwidth
 from .styles import tcss
+from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
 from .widgets.literal import literal
-
-log = logging.getLogger("inspector.ui")
 
 RESULT_STYLE = {FollowUpResult.DONE: "green", FollowUpResult.PARTLY: "yellow", FollowUpResult.NOT_DONE: "bold red"}
 RESULT_KEY = {FollowUpResult.DONE: "1", FollowUpResult.PARTLY: "2", FollowUpResult.NOT_DONE: "3"}
@@ -37,8 +35,8 @@ _FIXED = (4, 0, 10, 8, 8)
 _FLEX = ((1, 16, 200),)
 
 
-class FollowUpScreen(Screen[None]):
-    """One 回头看: record results, finish, reopen, write its memo."""
+class FollowUpScreen(WatchedScreen):
+    """One 回头看: record results, finish, reopen, draft and issue its memo."""
 
     HELP = (
         "回头看只查看本支部未销号的问题和软弱涣散整顿事项。按 1 已整改、2 部分整改、3 未整改，"
@@ -54,7 +52,8 @@ class FollowUpScreen(Screen[None]):
         Binding("k", "move(-1)", "上一项", show=False, id="followup.up"),
         Binding("c", "finish", "完成", id="followup.finish"),
         Binding("r", "reopen", "重开", id="followup.reopen"),
-        Binding("m", "memo", "反馈", tooltip="生成本次回头看的反馈意见（Word 公文）", id="followup.memo"),
+        Binding("m", "memo", "反馈", tooltip="生成本次回头看的反馈意见草稿（Word 公文）", id="followup.memo"),
+        Binding("i", "issue_memo", "印发", tooltip="印发反馈意见：确定成文日期和文号", id="followup.issue_memo"),
         Binding("escape", "back", "返回", id="followup.back"),
     ]
 
@@ -63,6 +62,8 @@ class FollowUpScreen(Screen[None]):
         self.visit_id = visit_id
         self.branch_id = branch_id
         self.targets: list[fu.Target] = []
+        # Evidence typed for an item whose result was refused, offered again next time.
+        self._typed: dict[str, str] = {}
         store = self.app.store
         self.branch = store.branch(branch_id)
         self.visit: Visit = store.visit(visit_id, branch_id)
@@ -80,6 +81,7 @@ class FollowUpScreen(Screen[None]):
         for (key, title), width in zip(_COLUMNS, _FIXED):
             table.add_column(title, key=key, width=width)
         self._fit()
+        self.mark_fresh()
         self._reload()
         left = [n for n, t in enumerate(self.targets) if t.key not in self.visit.followups]
         if left:
@@ -96,7 +98,7 @@ class FollowUpScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("finish", "record"):
             return not self.completed
-        if action in ("reopen", "memo"):
+        if action in ("reopen", "memo", "issue_memo"):
             return self.completed
         return True
 
@@ -124,13 +126,24 @@ class FollowUpScreen(Screen[None]):
             return Text("未查看", style="dim italic")
         return Text(label(given.value), style=RESULT_STYLE[given.value])
 
+    def refresh_data(self) -> None:
+        try:
+            self._reload()
+        except UserError as exc:  # the visit deleted or unreadable meanwhile: keep what is shown
+            self.say(str(exc), error=True)
+            return
+        self._show_target()
+
     def _reload(self) -> None:
-        """Read the visit and its targets again and redraw every row (a result moves other records too)."""
+        """Read the visit and its targets again and redraw every row (a result moves other
+        records too), the cursor staying on the item it was on while that is still listed."""
         store = self.app.store
         self.visit = store.visit(self.visit_id, self.branch_id)
+        on = self.current
         self.targets = fu.targets(store, self.visit)
         table = self.query_one("#targets", FixedTable)
-        row = table.cursor_row
+        keys = [t.key for t in self.targets]
+        row = keys.index(on.key) if on is not None and on.key in keys else table.cursor_row
         table.clear()
         for n, t in enumerate(self.targets, 1):
             deadline = t.deadline.isoformat() if t.deadline else "未定"
@@ -197,10 +210,13 @@ class FollowUpScreen(Screen[None]):
             try:
                 recorded = fu.record(self.app.store, self.visit, target.key, result, evidence)
             except UserError as exc:
-                self.say(str(exc), error=True)
-                self._reload()
-                self._show_target()
+                self._typed[target.key] = evidence
+                self.refresh_data()
+                # An item closed elsewhere meanwhile is no longer listed: the evidence stays in sight.
+                gone = all(t.key != target.key for t in self.targets)
+                self.say(f"{exc}（未记录的佐证：{evidence}）" if gone else str(exc), error=True)
                 return
+            self._typed.pop(target.key, None)
             self._reload()
             self.say(recorded.message)
             self.action_next_unchecked(quiet=True)
@@ -209,7 +225,7 @@ class FollowUpScreen(Screen[None]):
             PromptDialog(
                 f"回头看：{label(result)}",
                 "佐证（查阅了什么、听到了什么、看到了什么）：",
-                given.evidence if given else "",
+                self._typed.get(target.key) or (given.evidence if given else ""),
                 placeholder="如：查阅了第三季度党员大会记录",
             ),
             typed,
@@ -258,25 +274,24 @@ class FollowUpScreen(Screen[None]):
         self.app.push_screen(PromptDialog("重新打开回头看", "理由：", placeholder="如：补录一项佐证"), typed)
 
     def action_memo(self) -> None:
-        from .dialogs.memo import default_folder
+        from .dialogs.memo import generate_memos
 
-        self.say("正在生成反馈意见…")
-        self._write_memo(default_folder(self.app))
+        def done(result) -> None:
+            self.refresh_data()  # now lists the draft
+            if result is not None and result.written:
+                self.say(f"反馈意见草稿已保存到：{result.written[0]}")
 
-    @work(thread=True, exclusive=True, group="followup-memo")
-    def _write_memo(self, folder: Path) -> None:
-        from inspector.documents.followup_memo import write_followup_memo
+        subject = f"{self.branch.name}　{self.visit.date.isoformat()} 回头看"
+        generate_memos(self.app, subject, [(self.branch_id, self.visit_id)], then=done)
 
-        try:
-            path = write_followup_memo(self.app.store, self.visit, out_dir=folder)
-        except UserError as exc:
-            self.app.call_from_thread(self.say, str(exc), error=True)
-            return
-        except OSError as exc:
-            log.warning("followup memo not written: %s", exc)
-            self.app.call_from_thread(self.say, f"无法写入反馈意见：{exc.strerror or exc}", error=True)
-            return
-        self.app.call_from_thread(self.say, f"已生成：{path}")
+    def action_issue_memo(self) -> None:
+        from .dialogs.memo import issue_memo
+
+        def done(path: Path) -> None:
+            self.refresh_data()  # now lists the issued memo
+            self.say(f"反馈意见已印发：{path}")
+
+        issue_memo(self.app, self.visit, done)
 
     def action_back(self) -> None:
         self.app.pop_screen()

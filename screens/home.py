@@ -129,6 +129,14 @@ class HomeScreen(WatchedScreen):
             "f8", "calendar", "日历", show=False, tooltip="学习教育日历：时间节点和本周到期事项", id="home.calendar"
         ),
         Binding(
+            "f9",
+            "assignments",
+            "指导员",
+            show=False,
+            tooltip="各党支部的指导员和包联领导：指派、导入、导出",
+            id="home.assignments",
+        ),
+        Binding(
             "f4",
             "my_branches",
             "我的支部",
@@ -350,6 +358,11 @@ class HomeScreen(WatchedScreen):
         from .calendar import CalendarScreen
 
         self.app.push_screen(CalendarScreen())
+
+    def action_assignments(self) -> None:
+        from .assignments import AssignmentsScreen
+
+        self.app.push_screen(AssignmentsScreen())
 
     def action_my_branches(self) -> None:
         if self._mine is not None:

@@ -28,6 +28,7 @@ class NavigationCommands(Provider):
             ("整改台账", "全部党支部的问题整改、销号（F3）", partial(self._ledger, "ledger")),
             ("软弱涣散党组织整顿台账", "被认定为软弱涣散的党支部及整顿进展", partial(self._ledger, "weaklax")),
             ("指导覆盖情况", "哪些党支部从未指导或长期未指导", partial(self._ledger, "coverage")),
+            ("指导员和包联领导", "指派、撤销，导入或导出 Excel 表格（F9）", partial(self._on_home, "assignments")),
             ("导入同步包", "导入另一台电脑导出的同步包（F5）", partial(self._on_home, "import_bundle")),
             ("导出同步包", "全部党支部导出为同步包，带到另一台电脑（F6）", partial(self._on_home, "export_bundle")),
             ("冲突处理", "同步时两边改法不同的字段，选择保留哪个值（F7）", partial(self._on_home, "conflicts")),

@@ -318,7 +318,9 @@ class VisitScreen(Screen[None]):
             text.append("未答　", style="dim")
         keys = "　".join(f"〔{ANSWER_KEY[a]}〕{label(a)}" for a in item.answers_on(self.visit.date))
         text.append(keys, style="dim")
-        fact = facts_for(self.template.id, item.id, self.roster, self.visit.date, self.app.settings.excellent_cap)
+        fact = facts_for(
+            self.template.id, item.id, self.roster, self.visit.date, self.app.settings.excellent_cap, self.app.templates
+        )
         if fact:
             text.append("\n花名册：", style="bold cyan")
             text.append(fullwidth(fact))

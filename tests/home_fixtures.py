@@ -83,8 +83,9 @@ def pilot_test(fn):
     return wrapper
 
 
-async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
-    """Let workers finish until `condition()` holds."""
+async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
+    """Let workers finish until `condition()` holds; the generous limit only
+    matters when a test fails (a loaded CI machine starts child processes slowly)."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while not condition():

@@ -19,6 +19,23 @@ def scheduled(tmp_path) -> tuple:
     return root, visit
 
 
+def walk_app(tmp_path) -> tuple:
+    """The data folder, its scheduled 回头看 and an app opened on its walk."""
+    from screens.followup import FollowUpScreen
+
+    root, visit = scheduled(tmp_path)
+    return root, visit, make_app(root, lambda: FollowUpScreen(visit.id, BRANCH_ID))
+
+
+async def walk_screen(pilot):
+    from screens.followup import FollowUpScreen
+
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, FollowUpScreen)
+    return screen
+
+
 def status(root, fid: str) -> FindingStatus:
     return Store(root, "检查").get(Finding, fid, BRANCH_ID).status
 
@@ -32,14 +49,9 @@ async def answer(pilot, key: str, evidence: str) -> None:
 
 @pilot_test
 async def test_the_walk_closes_findings_through_the_rules(tmp_path):
-    from screens.followup import FollowUpScreen
-
-    root, visit = scheduled(tmp_path)
-    app = make_app(root, lambda: FollowUpScreen(visit.id, BRANCH_ID))
+    root, visit, app = walk_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, FollowUpScreen)
+        screen = await walk_screen(pilot)
         await answer(pilot, "1", "记录已补齐")
         assert status(root, NOT_STARTED) == FindingStatus.CLOSED
         assert "已整改：已验收销号" in str(screen.query_one("#message").render())
@@ -68,12 +80,9 @@ async def test_the_walk_closes_findings_through_the_rules(tmp_path):
 
 @pilot_test
 async def test_empty_evidence_is_refused_and_nothing_moves(tmp_path):
-    from screens.followup import FollowUpScreen
-
-    root, visit = scheduled(tmp_path)
-    app = make_app(root, lambda: FollowUpScreen(visit.id, BRANCH_ID))
+    root, visit, app = walk_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await walk_screen(pilot)
         await pilot.press("1", "enter")  # the prompt refuses an empty line and stays open
         await pilot.pause()
         await pilot.press("escape")
@@ -131,3 +140,89 @@ async def test_f4_shows_my_branches_on_home_and_coverage(tmp_path):
         await pilot.press("a", "f4")  # every branch, then mine only
         await pilot.pause()
         assert app.screen.shown == [mine.id]
+
+
+def close_elsewhere(root, fid: str) -> None:
+    """Another clerk's process closes a finding through the rules."""
+    from inspector import rectification as rx
+
+    other = Store(root, "张三")
+    current = other.get(Finding, fid, BRANCH_ID)
+    if current.status == FindingStatus.NOT_STARTED:
+        current = rx.advance(other, current, FindingStatus.IN_PROGRESS)
+    if current.status == FindingStatus.IN_PROGRESS:
+        current = rx.advance(other, current, FindingStatus.AWAITING_CHECK)
+    rx.close(other, current, verifier="李四", on=current.found_on, evidence="整改报告", outside_reason="县委派员验收")
+
+
+@pilot_test
+async def test_the_walk_follows_changes_saved_elsewhere_keeping_cursor_and_typing(tmp_path):
+    from textual.widgets import Input
+
+    root, visit, app = walk_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await walk_screen(pilot)
+        await pilot.press("j")
+        assert screen.current is not None and screen.current.key == fu.target_key(fu.FINDING, IN_PROGRESS)
+        close_elsewhere(root, NOT_STARTED)  # the row above the cursor goes
+        app._watch_data()  # the app's one-second change watcher
+        await pilot.pause()
+        keys = [t.key for t in screen.targets]
+        assert fu.target_key(fu.FINDING, NOT_STARTED) not in keys and len(keys) == 3
+        assert screen.current.key == fu.target_key(fu.FINDING, IN_PROGRESS)
+        # Evidence being typed survives a change saved meanwhile.
+        await pilot.press("2", *"谈了")
+        close_elsewhere(root, AWAITING)
+        app._watch_data()
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "谈了"
+        await pilot.press(*"一半", "enter")
+        await pilot.pause()
+        assert status(root, IN_PROGRESS) == FindingStatus.IN_PROGRESS
+        saved = Store(root, "检查").visit(visit.id, BRANCH_ID).followups
+        assert saved[fu.target_key(fu.FINDING, IN_PROGRESS)].evidence == "谈了一半"
+        assert fu.target_key(fu.FINDING, AWAITING) not in [t.key for t in screen.targets]
+
+
+@pilot_test
+async def test_the_memo_is_drafted_then_issued_with_a_number(tmp_path):
+    root, visit, app = walk_app(tmp_path)
+    app.memo_folder = tmp_path / "memos"
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await walk_screen(pilot)
+        for _ in screen.targets:
+            await answer(pilot, "3", "未见整改材料")
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("m", "enter")  # the folder offered
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (draft,) = Store(root, "检查").visit(visit.id, BRANCH_ID).memos
+        assert draft.issued_on is None and "草稿已保存到" in str(screen.query_one("#message").render())
+        await pilot.press("i", "enter")  # the folder
+        await pilot.pause()
+        await pilot.press("y")  # with a 文号
+        await pilot.pause()
+        memos = Store(root, "检查").visit(visit.id, BRANCH_ID).memos
+        assert [m.number for m in memos] == ["", "组字〔2026〕1号"]
+        assert "反馈意见已印发" in str(screen.query_one("#message").render())
+        await pilot.press("m", "enter")  # an issued memo is never drafted over
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(Store(root, "检查").visit(visit.id, BRANCH_ID).memos) == 2
+
+
+@pilot_test
+async def test_evidence_for_an_item_closed_meanwhile_stays_in_sight(tmp_path):
+    root, visit, app = walk_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await walk_screen(pilot)
+        await pilot.press("1", *"补齐了记录")
+        close_elsewhere(root, NOT_STARTED)
+        await pilot.press("enter")
+        await pilot.pause()
+        message = str(screen.query_one("#message").render())
+        assert "已不在本次回头看的范围内" in message and "未记录的佐证：补齐了记录" in message
+        assert Store(root, "检查").visit(visit.id, BRANCH_ID).followups == {}

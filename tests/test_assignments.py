@@ -112,3 +112,48 @@ def test_cli_assigns_and_filters_the_ledger_and_reports(store, branches, tmp_pat
     assert "钱宣传委员尚未负责任何党支部" in capsys.readouterr().err
     assert main([*data, "reportback", "--person", "赵组织委员"]) == 0
     assert "没有超过报送期限" in capsys.readouterr().out
+
+
+def test_the_export_imports_back_unchanged(store, branches, tmp_path, capsys):
+    red, east, _ = branches
+    asg.assign(store, red.id, "赵组织委员")
+    asg.assign(store, red.id, "钱宣传委员")
+    asg.assign(store, red.id, "孙副书记", AssignmentRole.LEADER)
+    asg.assign(store, east.id, "钱宣传委员", AssignmentRole.LEADER)
+    before = load_settings(store.root)
+    path = tmp_path / "指派.xlsx"
+    assert main(["--data", str(store.root), "settings", "assignments", "--export", str(path)]) == 0
+    assert asg.read_rows(path) == [
+        ["党支部", "指导员", "包联领导"],
+        ["城关中学党支部", "", ""],
+        ["东风社区党支部", "", "钱宣传委员"],
+        ["红星村党支部", "赵组织委员、钱宣传委员", "孙副书记"],
+    ]
+    again = asg.import_table(store, path)
+    assert (again.errors, again.added, len(again.assignments)) == ([], 0, 4)
+    assert load_settings(store.root) == before
+    save_settings(store.root, before.model_copy(update={"assignments": []}))
+    assert asg.import_table(store, path).added == 4
+    assert _held(load_settings(store.root)) == _held(before)  # the same people, in each cell's order
+    assert main(["--data", str(store.root), "settings", "assignments", "--export", str(path)]) == 1
+    assert "文件已存在" in capsys.readouterr().err
+
+
+def _held(settings: Settings) -> dict:
+    return {
+        (bid, role): asg.names(settings, bid, role)
+        for bid in {a.branch_id for a in settings.assignments}
+        for role in AssignmentRole
+    }
+
+
+def test_removing_someone_from_the_staff_takes_them_off_their_branches(store, branches, capsys):
+    red, east, _ = branches
+    asg.assign(store, red.id, "赵组织委员")
+    asg.assign(store, east.id, "赵组织委员", AssignmentRole.LEADER)
+    asg.assign(store, east.id, "钱宣传委员")
+    assert main(["--data", str(store.root), "settings", "staff", "remove", "赵 组织委员"]) == 0
+    assert "已一并撤销其负责的 2 个党支部的指派" in capsys.readouterr().out
+    settings = load_settings(store.root)
+    assert settings.staff == ["钱宣传委员", "孙副书记"]
+    assert [(a.branch_id, a.person) for a in settings.assignments] == [(east.id, "钱宣传委员")]

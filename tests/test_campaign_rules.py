@@ -16,6 +16,7 @@ from inspector.checklist import (
     cited_on,
     load_templates,
     pick_template,
+    sector_problems,
 )
 from inspector.labels import label
 from inspector.models import (
@@ -516,11 +517,16 @@ def test_a_retired_branch_is_asked_the_plans_suitable_way_instead_of_group_study
     assert "STUDY-05" not in {i.id for i in visits.applicable_items(general, tagged)}
 
 
-def test_every_relieved_item_has_a_replacement_in_its_section(loaded):
-    """A relief relaxes a duty, never drops the subject: the section asks the relieved branches something else."""
+def test_every_relieved_item_has_a_replacement_in_its_section_citing_plan_4_3(loaded):
+    """Plan 四、3 asks “以适当方式” of retired members, open organisation life of mobile ones and “灵活安排”
+    of 非公 and joint branches: a relief relaxes a duty, never drops the subject, so each relieved item's
+    section asks those branches something else, resting on 四、3."""
     relieved = [(t, i) for t in loaded.templates.values() for i in t.items() if i.relief]
-    assert relieved
+    assert {s for _, i in relieved for s in i.relief} == {Sector.RETIRED, Sector.MOBILE, Sector.JOINT}
     for template, item in relieved:
         others = template.section_of(item.id).items
         for sector in item.relief:
-            assert any(sector in o.sectors for o in others if o.id != item.id), (item.id, sector)
+            replacements = [o for o in others if o.id != item.id and sector in o.sectors]
+            assert replacements, (item.id, sector)
+            assert all(o.basis == "四、3" for o in replacements), (item.id, sector)
+    assert sector_problems(loaded) == []

@@ -90,7 +90,7 @@ def test_committee_duties_are_a_self_check_never_a_branch_template(shipped):
 def test_general_template_size(general):
     items = list(general.items())
     assert 10 <= len(general.sections) <= 14
-    assert 45 <= len(items) <= 70
+    assert 45 <= len(items) <= 75
     assert general.sectors == []
 
 
@@ -372,7 +372,7 @@ EXPECTED = {
         "sectors",
         "invalid",
         "条目 PLAN-01 的字段 sectors 无效：「农业」不是有效的取值（可选：「农村」、「社区」、「国有企业」、"
-        "「非公有制企业」、「社会组织」、「窗口单位/服务行业」、「机关事业单位」、「学校」、「离退休」、「其他」）",
+        "「非公有制企业」、「社会组织」、「窗口单位/服务行业」、「机关事业单位」、「学校」、「离退休」、「流动党员」、「联合党支部」、「其他」）",
     ),
     "bad_severity.toml": (
         18,
@@ -467,14 +467,14 @@ def test_bad_files_do_not_stop_good_templates(bad_result, shipped):
 
 def test_extra_dir_overrides_shipped_template_by_id(tmp_path, general):
     text = SHIPPED.joinpath("general.toml").read_text(encoding="utf-8")
-    changed = text.replace('version = "2016.3"', 'version = "2016.4"', 1).replace(
+    changed = text.replace(f'version = "{general.version}"', 'version = "本党委-1"', 1).replace(
         "党支部结合实际制定", "党支部结合本单位实际制定", 1
     )
     (tmp_path / "mine.toml").write_text(changed, encoding="utf-8")
     result = load_templates([tmp_path])
     assert result.errors == []
     mine = result.templates["general"]
-    assert mine.version == "2016.4"
+    assert mine.version == "本党委-1"
     assert mine.item("PLAN-01").text.startswith("党支部结合本单位实际制定")
     assert mine.content_hash != general.content_hash
     assert result.origins["general"] == str(tmp_path / "mine.toml")

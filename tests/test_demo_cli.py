@@ -360,3 +360,25 @@ def test_demo_visits_attend_key_points_only_around_them(demo_dir):
                 assert date(v.date.year, *start) <= v.date <= date(v.date.year, *end), (v.date, stage)
                 attended += 1
     assert attended
+
+
+def test_demo_answers_duties_not_yet_due_as_not_due(demo_dir):
+    """Time-bound duties (七一 lesson, year-end 专题组织生活会 and 民主评议) are "未到时间节点"
+    before their time: the demo neither finds them met nor records a problem on them."""
+    from inspector.templates import template_of
+
+    store = Store(demo_dir)
+    pending = 0
+    for bid in store.branch_ids():
+        data = store.branch_data(bid)
+        visits = {v.id: v for v in data.visits}
+        for v in data.visits:
+            template = template_of(store, v)
+            for item_id, answer in v.answers.items():
+                if not template.item(item_id).is_due(v.date):
+                    assert answer.value is AnswerValue.NOT_DUE, (v.date, item_id, answer.value)
+                    pending += 1
+        for f in data.findings:
+            v = visits[f.visit_id]
+            assert template_of(store, v).item(f.item_id).is_due(v.date), (f.item_id, v.date)
+    assert pending

@@ -32,6 +32,7 @@ CSV_HEADER = [
     "发现日期",
     "佐证材料",
     "验收人",
+    "整改报告",
 ]
 
 
@@ -167,6 +168,7 @@ def test_docx_table_rows_equal_filtered_findings(county, tmp_path):
         "具体责任人",
         "整改时限",
         "状态",
+        "整改报告",
     ]
     assert [r[4] for r in table[1:]] == [r.description.replace("\x0b", "") for r in rows]
     assert table[1][3] == "较重" and table[1][5] == "会议记录完整规范"
@@ -213,14 +215,14 @@ def test_docx_headers_fit_their_columns_on_one_line():
         DOCX_CELL_MARGINS_MM,
         DOCX_COLUMNS,
         DOCX_TABLE_SIZE,
+        HEADERS,
         SEQ_HEADER,
         SEQ_WIDTH,
     )
     from inspector.documents.officialdoc import MM, text_width_em
-    from inspector.ledger.rows import COLUMNS
 
     em_mm = DOCX_TABLE_SIZE / MM
-    for header, width in [(SEQ_HEADER, SEQ_WIDTH), *((COLUMNS[c], w) for c, w in DOCX_COLUMNS)]:
+    for header, width in [(SEQ_HEADER, SEQ_WIDTH), *((HEADERS[c], w) for c, w in DOCX_COLUMNS)]:
         assert text_width_em(header) * em_mm + DOCX_CELL_MARGINS_MM <= width, header
     assert sum(w for _, w in DOCX_COLUMNS) + SEQ_WIDTH == pytest.approx(225)  # the landscape 版心
 

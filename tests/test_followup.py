@@ -4,6 +4,7 @@ weak/lax rules, finishing, and the short memo."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from followup_fixtures import BRANCH_ID, CLOSED_ID, FINDINGS, RETURN_DAY, WEAKLAX_ID, seed
@@ -115,24 +116,80 @@ def test_finish_needs_every_target_and_tallies(store, visit):
     assert fu.tally(store, done) == fu.Tally(done=2, partly=1, not_done=1, closed=1)
 
 
-def test_memo_reports_what_is_left(store, visit, tmp_path):
+def walked(store, visit) -> Visit:
+    for target, result in zip(fu.targets(store, visit), [R.DONE, R.NOT_DONE, R.DONE, R.DONE], strict=True):
+        visit = fu.record(store, visit, target.key, result, "查阅了会议记录").visit
+    return fu.finish(store, visit)
+
+
+def test_memo_reports_what_is_left_and_is_recorded_as_a_draft(store, visit, tmp_path):
     from docx import Document
 
     from inspector.documents.followup_memo import write_followup_memo
     from inspector.documents.memo import memo_text
 
-    for target, result in zip(fu.targets(store, visit), [R.DONE, R.NOT_DONE, R.DONE, R.DONE], strict=True):
-        visit = fu.record(store, visit, target.key, result, "查阅了会议记录").visit
-    visit = fu.finish(store, visit)
-    path = write_followup_memo(store, visit, out_dir=tmp_path)
-    text = memo_text(Document(str(path)))
+    visit = walked(store, visit)
+    rec = write_followup_memo(store, visit, out_dir=tmp_path)
+    text = memo_text(Document(rec.file))
     assert text[0].startswith("关于城关镇第二社区党支部")
     body = "\n".join(text)
     assert "本次回头看共查看未销号问题3个和软弱涣散党组织整顿事项" in body
     assert "1.党费收缴台账未按月登记（未整改）。查阅了会议记录。" in body
     assert "请于收到本意见后30日内" in body and "2026年11月26日" in body
+    (kept,) = store.visit(visit.id, BRANCH_ID).memos
+    assert kept.file == rec.file and kept.issued_on is None and not kept.number and kept.content_hash
+    assert rec.file.endswith("回头看反馈意见-20261120-" + visit.id[:8] + "-草稿.docx")
+
+
+def test_memo_is_issued_once_with_a_number_in_a_masthead(store, visit, tmp_path):
+    from docx import Document
+
+    from inspector.documents import memo
+    from inspector.documents.followup_memo import issue_followup_memo, write_followup_memo
+
+    visit = walked(store, visit)
+    draft = write_followup_memo(store, visit, out_dir=tmp_path)
+    rec = issue_followup_memo(store, store.visit(visit.id, BRANCH_ID), numbered=True, out_dir=tmp_path)
+    assert rec.issued_on == date(2026, 11, 26) and rec.number == "组字〔2026〕1号"
+    texts = [p.text for p in Document(rec.file).paragraphs]
+    assert texts[3] == "组字〔2026〕1号" and texts[6].startswith("关于城关镇第二社区党支部")
+    assert [m.file for m in store.visit(visit.id, BRANCH_ID).memos] == [draft.file, rec.file]
+    issued = Path(rec.file).read_bytes()
+    with pytest.raises(memo.MemoIssued):  # a draft never replaces the issued memo
+        write_followup_memo(store, store.visit(visit.id, BRANCH_ID), out_dir=tmp_path)
+    with pytest.raises(memo.StoreError, match="理由"):
+        issue_followup_memo(store, store.visit(visit.id, BRANCH_ID), out_dir=tmp_path)
+    assert Path(rec.file).read_bytes() == issued
+    # The committee's numbers run on across both kinds of memo.
+    assert memo.next_number(store, 2026, "组字〔{year}〕{n}号") == "组字〔2026〕2号"
+    again = issue_followup_memo(store, store.visit(visit.id, BRANCH_ID), reason="补记佐证", out_dir=tmp_path)
+    assert again.file != rec.file and again.reason == "补记佐证" and not again.number
+
+
+def test_memo_needs_a_completed_return_visit(store, visit, tmp_path):
+    from inspector.documents.followup_memo import write_followup_memo
+    from inspector.errors import StoreError
+
+    with pytest.raises(StoreError, match="尚未完成"):
+        write_followup_memo(store, visit, out_dir=tmp_path)
+    source = fu.source_visit(store, BRANCH_ID)
+    assert source is not None
+    with pytest.raises(StoreError, match="这不是回头看"):
+        write_followup_memo(store, source, out_dir=tmp_path)
+    assert not list(tmp_path.glob("*.docx"))
 
 
 def test_a_guidance_visit_is_stored_as_before():
     visit = Visit(branch_id="b", date=RETURN_DAY, template_id="t", template_version="1", template_hash="h")
     assert "visit_kind" not in visit.model_dump() and "followups" not in visit.model_dump(mode="json")
+
+
+def test_cli_issues_a_return_visits_memo(store, visit, tmp_path, capsys):
+    from inspector.cli import main
+
+    visit = walked(store, visit)
+    args = ["--data", str(store.root), "memo", "issue", visit.id, "--number", "-o", str(tmp_path)]
+    assert main(args) == 0
+    assert "文号：组字〔2026〕1号" in capsys.readouterr().out
+    (rec,) = store.visit(visit.id, BRANCH_ID).memos
+    assert rec.number == "组字〔2026〕1号" and "回头看反馈意见" in rec.file and "印发1" in rec.file

@@ -8,7 +8,8 @@ from followup_fixtures import BRANCH_ID, RETURN_DAY, seed
 
 from inspector import followup as fu
 from inspector import keydates as kd
-from inspector.settings import Settings
+from inspector.assignments import branch_ids_of, people
+from inspector.settings import Assignment, Settings
 
 
 def test_the_plans_dates_inside_the_campaign():
@@ -35,3 +36,20 @@ def test_records_bring_deadlines_return_visits_and_rectification(store):
     assert (date(2026, 12, 31), kd.Kind.RECTIFICATION) in mine
     week = kd.due_this_week(found, date(2026, 11, 18))  # Wednesday: Monday 16th to Sunday 22nd
     assert [(e.day, e.kind) for e in week] == [(RETURN_DAY, kd.Kind.RETURN_VISIT)]
+
+
+def test_a_persons_calendar_keeps_the_plans_dates_and_their_branches_dates():
+    day = date(2016, 11, 30)
+    found = [
+        kd.Event(day, kd.Kind.CAMPAIGN, "第4季度支部党员大会"),
+        kd.Event(day, kd.Kind.DEADLINE, "东庄村党支部：整改", "east"),
+        kd.Event(day, kd.Kind.REPORT, "西庄村党支部：报送整改报告", "west"),
+    ]
+    settings = Settings(
+        staff=["张三", "李四"],
+        assignments=[Assignment(branch_id="east", person="张三"), Assignment(branch_id="west", person="李 四")],
+    )
+    assert people(settings) == ["张三", "李四"]
+    assert kd.of_branches(found, branch_ids_of(settings, "张三")) == found[:2]
+    assert kd.of_branches(found, branch_ids_of(settings, "李四")) == [found[0], found[2]]
+    assert kd.of_branches(found, branch_ids_of(settings, "王五")) == found[:1]

@@ -32,6 +32,7 @@ HEADER = [
     "佐证材料",
     "验收人",
     "验收日期",
+    "整改报告",
 ]
 
 
@@ -69,12 +70,12 @@ def test_header_frozen_filtered_status_list_and_overdue_format(book):
     _, wb = book
     ws = wb[SHEET_ROWS]
     assert ws.freeze_panes == "B2"
-    assert ws.auto_filter.ref == "A1:Q5"
+    assert ws.auto_filter.ref == "A1:R5"
     (valid,) = ws.data_validations.dataValidation
     assert valid.type == "list" and valid.formula1 == '"未启动,整改中,待验收,已销号"'
     assert str(valid.sqref) == "L2:L5"
     (fmt,) = ws.conditional_formatting
-    assert str(fmt.sqref) == "A2:Q5"
+    assert str(fmt.sqref) == "A2:R5"
     (rule,) = fmt.rules
     assert rule.formula == ['AND($K2<>"",$K2<DATE(2026,11,26),$L2<>"已销号")']
     assert rule.dxf.fill is not None

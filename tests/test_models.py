@@ -87,6 +87,8 @@ def test_stored_values_are_ascii_codes_and_users_see_the_chinese_labels():
         "机关事业单位",
         "学校",
         "离退休",
+        "流动党员",
+        "联合党支部",
         "其他",
     } == set(labels.labels(Sector))
     assert labels.labels(FindingCategory)[:4] == ["思想", "组织", "作风", "纪律"]

@@ -97,7 +97,7 @@ def test_figures_equal_the_ledger(seed, branches, period):
 
 def _summaries_equal_the_files(store: Store) -> None:
     """The summaries the saves kept (the index journal) equal a rebuild from no index, their
-    issued memos equal every visit file read in full, and so do the late 整改报告 counted from them."""
+    issued memos equal every visit file read in full, and so do the 整改报告 states and late ones counted from them."""
     kept = store.branch_summaries()
     shutil.rmtree(store.root / "cache")
     assert Store(store.root, "测试员").branch_summaries() == kept
@@ -106,10 +106,10 @@ def _summaries_equal_the_files(store: Store) -> None:
         visits = [v for v in store.visits(s.id) if v.status == VisitStatus.COMPLETED and rp.issued_memo(v)]
         full = [(v.id, rp.issued_memo(v).issued_on, v.report.received_on if v.report else None) for v in visits]  # type: ignore[union-attr]
         assert [(m.visit_id, m.issued_on, m.received_on) for m in s.memos] == full
+    latest = {s.id: a for s in kept if (a := rp.latest_awaited(s.id, store.visits(s.id), settings_))}
     for day in (TODAY, date(2016, 10, 15)):
-        full_read = [
-            a for s in kept if (a := rp.latest_awaited(s.id, store.visits(s.id), settings_)) and a.missing(day)
-        ]
+        assert rp.report_cells(store, day) == {bid: rp.state_cell(a, day) for bid, a in latest.items()}
+        full_read = [a for a in latest.values() if a.missing(day)]
         assert [(a.branch_id, a.visit.id, a.due) for a in rp.missing_reports(store, day)] == [
             (a.branch_id, a.visit.id, a.due) for a in sorted(full_read, key=lambda a: (-a.days_late(day), a.branch_id))
         ]

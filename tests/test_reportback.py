@@ -115,3 +115,41 @@ def test_check_names_a_report_file_missing_or_damaged(store, visit, scan, capsys
     assert f"缺少附件 {kept}" in missing
     assert main(["--data", str(store.root), "check"]) == 1
     assert "缺少附件" in capsys.readouterr().out
+
+
+def test_report_state_in_a_few_words(store, visit, scan):
+    late = rp.awaited(store, BRANCH_ID)
+    assert late is not None
+    assert rp.state_cell(late, date(2026, 10, 31)) == "2026-10-31前报送"
+    assert rp.state_cell(late, date(2026, 11, 26)) == "逾期26天未报"
+    assert rp.state_line(late, date(2026, 11, 26)) == "整改报告逾期26天未报"
+    assert rp.state_cell(None, date(2026, 11, 26)) == rp.state_line(None, date(2026, 11, 26)) == ""
+    assert rp.report_cells(store, date(2026, 11, 26)) == {BRANCH_ID: "逾期26天未报"}
+    rp.record_report(store, visit, received_on=date(2026, 11, 2), file=scan)
+    assert rp.report_cells(store, date(2026, 11, 26)) == {BRANCH_ID: "2026-11-02收到"}
+
+
+def test_every_ledger_export_carries_the_report_state(store, visit, tmp_path, capsys):
+    """csv, xlsx (rows and the summary by branch) and Word, from `inspector ledger`."""
+    import csv
+    import io
+
+    import docx
+    import openpyxl
+
+    from inspector import cli
+    from inspector.documents.ledger_xlsx import SHEET_ROWS, SHEET_SUMMARY
+    from inspector.ledger.rows import ledger_rows
+
+    findings = len(ledger_rows(store))
+    for fmt in ("csv", "xlsx", "docx"):
+        assert cli.main(["--data", str(store.root), "ledger", "-o", str(tmp_path / f"l.{fmt}")]) == 0
+    capsys.readouterr()
+    table = list(csv.reader(io.StringIO((tmp_path / "l.csv").read_bytes().decode("utf-8-sig"), newline="")))
+    assert table[0][-1] == "整改报告" and [r[-1] for r in table[1:]] == ["逾期26天未报"] * findings
+    wb = openpyxl.load_workbook(tmp_path / "l.xlsx")
+    for name, rows in ((SHEET_ROWS, findings), (SHEET_SUMMARY, 1)):
+        values = list(wb[name].iter_rows(values_only=True))
+        assert values[0][-1] == "整改报告" and [v[-1] for v in values[1:]] == ["逾期26天未报"] * rows
+    (word,) = docx.Document(str(tmp_path / "l.docx")).tables
+    assert [row.cells[-1].text for row in word.rows] == ["整改报告", *["逾期26天未报"] * findings]

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import checklists
+from inspector.checklist import load_templates
+from inspector.cli import main
 from inspector.models import AppraisalGrade, Member, MemberStatus
 from inspector.roster_checks import facts_for
 
@@ -51,3 +55,28 @@ def test_items_without_roster_facts_and_branches_without_a_roster():
     assert facts_for("general", "PLAN-01", roster, ON, 1 / 3) == ""
     assert facts_for("nonpublic", "EVAL-04", roster, ON, 1 / 3) == ""  # another duty in that template
     assert facts_for("general", "MEET-04", [], ON, 1 / 3) == ""
+
+
+def test_the_checklist_toml_ties_facts_to_items(tmp_path):
+    """A committee's edited checklist moves a fact to another item, and drops one."""
+    shipped = Path(checklists.__file__).with_name("general.toml").read_text(encoding="utf-8")
+    edited = shipped.replace('roster_fact = "participation"\n', "", 1).replace(
+        'id = "PLAN-01"\n', 'id = "PLAN-01"\nroster_fact = "participation"\n', 1
+    )
+    (tmp_path / "general.toml").write_text(edited, encoding="utf-8")
+    loaded = load_templates([tmp_path])
+    assert loaded.errors == []
+    roster = [member("张三", last_attended=date(2016, 9, 20))]
+    assert facts_for("general", "PLAN-01", roster, ON, 1 / 3, loaded.templates) == "1名党员近3个月均有参加组织生活记录"
+    assert facts_for("general", "MEET-04", roster, ON, 1 / 3, loaded.templates) == ""
+    assert facts_for("general", "MEET-04", roster, ON, 1 / 3) != ""  # the shipped checklist keeps its own
+
+
+def test_an_unknown_fact_kind_is_refused_by_check(tmp_path, capsys):
+    text = Path(checklists.__file__).with_name("general.toml").read_text(encoding="utf-8")
+    (tmp_path / "general.toml").write_text(text.replace('"participation"', '"attendance"', 1), encoding="utf-8")
+    [error] = load_templates([tmp_path]).errors
+    assert (error.item, error.field) == ("MEET-04", "roster_fact")
+    assert "「attendance」不是有效的取值" in error.message and "「participation」" in error.message
+    assert main(["--data", str(tmp_path / "data"), "--checklists", str(tmp_path), "check"]) == 1
+    assert "roster_fact" in capsys.readouterr().out

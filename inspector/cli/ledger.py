@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from inspector.cli.common import open_store, warn_skipped
     from inspector.documents.ledger_export import DOCX_ADVISED_ROWS, FORMATS, export_ledger
     from inspector.ledger.rows import Ledger, apply_filter, sort_rows
+    from inspector.reportback import report_cells
     from inspector.settings import load_settings
 
     out = Path(args.output).expanduser()
@@ -129,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         filters=flt.describe({s.id: s.name for s in ledger.summaries.values()}),
         when=today,
         author=store.user,
+        reports=report_cells(store, today),
         progress=_progress,
     )
     print(f"已导出 {len(rows)} 条到 {out}")

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from inspector.documents.memo import criteria_texts, gather, issue_memo, long_notes, write_memo
+from inspector.documents.memo import MemoDraft, criteria_texts, gather, issue_memo, long_notes, write_memo
 from inspector.documents.memo_batch import write_all
 from inspector.models import VisitKind
 
@@ -108,21 +108,17 @@ def run(args: argparse.Namespace) -> int:
     if target is not None and target.is_dir():
         out_dir, target = target, None
     if visit.visit_kind == VisitKind.RETURN:
-        from inspector.documents.followup_memo import write_followup_memo
+        from inspector.documents.followup_memo import gather as followup_inputs
 
-        if issuing:
-            print("错误：回头看反馈意见不印发编号，请去掉 issue", file=sys.stderr)
-            return 2
-        say(
-            f"已生成回头看反馈意见：{write_followup_memo(store, visit, path=target, out_dir=out_dir, force=args.force)}"
-        )
-        return 0
-    from inspector.checklist import load_sources
+        inputs: MemoDraft = followup_inputs(store, visit)
+    else:
+        from inspector.checklist import load_sources
 
-    sources = load_sources([store.root / "checklists", *extra])
-    inputs = gather(store, visit, criteria=criteria_texts(store.root, extra), sources=sources)
-    for where in long_notes(inputs):
-        say(f"提示：{where} 的记录超过 500 字，未写入反馈意见，请概括后写入", file=sys.stderr)
+        sources = load_sources([store.root / "checklists", *extra])
+        guidance = gather(store, visit, criteria=criteria_texts(store.root, extra), sources=sources)
+        for where in long_notes(guidance):
+            say(f"提示：{where} 的记录超过 500 字，未写入反馈意见，请概括后写入", file=sys.stderr)
+        inputs = guidance
     common = {"path": target, "out_dir": out_dir, "force": args.force, "inputs": inputs}
     if issuing:
         rec = issue_memo(store, visit, numbered=args.number, reason=args.reason, **common)

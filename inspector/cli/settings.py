@@ -1,6 +1,8 @@
-"""`inspector settings staff [add|remove] [NAME]`: the committee's staff list, from whom a 销号's verifier is chosen.
+"""`inspector settings staff [add|remove] [NAME]`: the committee's staff list, from whom a 销号's verifier is chosen
+(and 指导员 and 包联领导: removing someone takes them off their branches).
 `inspector settings assign|unassign BRANCH NAME [--role leader]`, `settings assign --import FILE`,
-`settings assignments [--person NAME]`: who guides which branch (`inspector/assignments.py`)."""
+`settings assignments [--person NAME] [--export FILE.xlsx [--force]]`: who guides which branch
+(`inspector/assignments.py`); the export imports back with `settings assign --import`."""
 
 from __future__ import annotations
 
@@ -34,13 +36,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "assignments", help="列出各党支部的指导员和包联领导", description="列出各党支部的指导员和包联领导。"
     )
     listing.add_argument("--person", metavar="NAME", help="只列此人负责的党支部")
+    listing.add_argument(
+        "--export", metavar="FILE", help="导出为 .xlsx 表格（每个党支部一行，可改后用 settings assign --import 导入）"
+    )
+    listing.add_argument("--force", action="store_true", help="与 --export 同用：覆盖已有文件")
     listing.set_defaults(func=run_assignments)
 
 
 def run_staff(args: argparse.Namespace) -> int:
+    from inspector import assignments as asg
     from inspector.cli.common import open_store
     from inspector.errors import UserError
-    from inspector.settings import Settings, load_settings, update_settings
+    from inspector.settings import load_settings
 
     store = open_store(args)
     if args.action is None:
@@ -49,13 +56,13 @@ def run_staff(args: argparse.Namespace) -> int:
         return 0
     if not args.name:
         raise UserError("请给出姓名，如：inspector settings staff add 张三")
-
-    def change(settings: Settings) -> Settings:
-        if args.action == "add":
-            return settings.with_staff_added(args.name)
-        return settings.with_staff_removed(args.name)
-
-    saved = update_settings(store.root, store.lock, change)
+    if args.action == "add":
+        saved = asg.add_staff(store, args.name)
+    else:
+        held = len(asg.branch_ids_of(load_settings(store.root), args.name))
+        saved = asg.remove_staff(store, args.name)
+        if held:
+            print(f"已一并撤销其负责的 {held} 个党支部的指派")
     print(f"党委工作人员名单（{len(saved.staff)}人）：{'、'.join(saved.staff) or '（空）'}")
     return 0
 
@@ -78,7 +85,7 @@ def run_assign(args: argparse.Namespace) -> int:
             say(f"表格有 {len(planned.errors)} 处错误，未写入任何指派", file=sys.stderr)
             return 1
         done = "检查通过，未写入" if args.dry_run else "已导入"
-        say(f"{done}：指派 {len(planned.assignments)} 项")
+        say(f"{done}：指派 {len(planned.assignments)} 项，其中新增 {planned.added} 项")
         return 0
     if not (args.branch and args.name):
         raise UserError("请给出党支部和姓名，如：inspector settings assign 红星村党支部 张三")
@@ -93,11 +100,17 @@ def run_assign(args: argparse.Namespace) -> int:
 
 
 def run_assignments(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from inspector import assignments as asg
     from inspector.cli.common import open_store, say
     from inspector.settings import load_settings
 
     store = open_store(args)
+    if args.export:
+        asg.export_table(store, Path(args.export), force=args.force)
+        say(f"已导出：{args.export}")
+        return 0
     settings = load_settings(store.root)
     wanted = asg.branch_ids_of(settings, args.person) if args.person else None
     shown = 0

@@ -5,38 +5,46 @@ title, addressee, 一、总体情况 (the counts once, then what was found done)
 二、尚未整改到位的问题 (each with its result and the evidence seen) →
 三、下一步要求 → report-back sentence → signature. No annex: every problem
 appears once, in 一 or 二.
+
+It is drafted, issued (with the committee's 文号 and 成文日期) and recorded
+on the visit as the guidance memo is: `FollowupInputs` is a `MemoDraft`
+for `write_memo` and `issue_memo`, so the issue-once rules are theirs.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from typing import Any
 
-from inspector import clock
+import orjson
+
 from inspector import followup as fu
-from inspector.documents.memo import DEFAULT_SIGNER, cn_number
+from inspector.documents import memo
 from inspector.documents.officialdoc import (
     PLAIN,
     add_body,
     add_heading1,
+    add_masthead,
     add_paragraph,
     add_signature,
     add_title,
     chinese_date,
     clean_text,
     new_document,
-    safe_filename,
     set_properties,
     title_lines,
     to_bytes,
-    write_new_file,
 )
 from inspector.errors import StoreError
 from inspector.labels import label
-from inspector.models import FollowUpResult, Visit, VisitStatus
-from inspector.settings import load_settings
+from inspector.models import Branch, FollowUpResult, MemoRecord, Visit, VisitStatus, schema1_form
+from inspector.settings import Settings, load_settings
 from inspector.store import Store
-from inspector.store.files import ensure_dir
+
+# Bump when the layout or wording changes, so existing memos stop being current.
+FOLLOWUP_FORMAT = 1
 
 
 def _line(text: str) -> str:
@@ -48,27 +56,77 @@ def followup_title(branch_name: str) -> list[str]:
     return title_lines(["关于", branch_name, "“两学一做”", "学习教育", "整改落实情况", "回头看的", "反馈意见"])
 
 
-def render(store: Store, visit: Visit, today: date) -> bytes:
-    """The memo of a completed 回头看, dated `today` (its 成文日期)."""
+@dataclass
+class FollowupInputs:
+    """What a 回头看 memo is written from; its hash decides whether a draft is current."""
+
+    signer: str
+    branch: Branch
+    visit: Visit
+    targets: list[fu.Target]
+    seen: fu.Tally
+    source: Visit | None  # the guidance visit followed up
+    settings: Settings
+
+    def content_hash(self) -> str:
+        payload = {
+            "format": FOLLOWUP_FORMAT,
+            "signer": self.signer,
+            "branch": self.branch.name,
+            "visit": schema1_form("visit", self.visit.model_dump(mode="json", exclude={"memos"})),
+            "targets": [(t.key, t.title, t.status_label) for t in self.targets],
+            "source": self.source.date.isoformat() if self.source else None,
+            "settings": self.settings.model_dump(
+                mode="json", include={"memo_fonts", "memo_report_back_days", "memo_sealed"}
+            ),
+        }
+        return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+    def payload(self, today: date, number: str) -> bytes:
+        return render(self, today, number=number)
+
+    def filename(self, visit: Visit, *, issued: bool) -> str:
+        return memo.memo_filename(self.branch, visit, issued=issued, kind="回头看反馈意见")
+
+
+def gather(store: Store, visit: Visit, *, settings: Settings | None = None) -> FollowupInputs:
+    """The inputs of a completed 回头看's memo, read from the store."""
     if not fu.is_return(visit):
         raise StoreError("这不是回头看")
     if visit.status != VisitStatus.COMPLETED:
         raise StoreError("该回头看尚未完成，完成后才能生成反馈意见")
-    settings = load_settings(store.root)
+    settings = settings or load_settings(store.root)
     committee = store.committee()
-    signer = _line((committee.name if committee else "") or settings.committee_name or DEFAULT_SIGNER)
-    branch = store.branch(visit.branch_id)
-    name = _line(branch.name)
-    fonts = settings.memo_fonts
-    doc = new_document(fonts)
+    signer = _line((committee.name if committee else "") or settings.committee_name or memo.DEFAULT_SIGNER)
     targets = [t for t in fu.targets(store, visit) if t.key in visit.followups]
-    seen = fu.tally(store, visit)
+    source = fu.source_visit(store, visit.branch_id)
+    return FollowupInputs(
+        signer, store.branch(visit.branch_id), visit, targets, fu.tally(store, visit), source, settings
+    )
+
+
+def memo_inputs(store: Store, visit: Visit, *, settings: Settings | None = None, **kwargs: Any) -> memo.MemoDraft:
+    """The inputs of the memo a visit gets: a 回头看's own, else the guidance memo's
+    (`kwargs` go to `memo.gather`)."""
+    if fu.is_return(visit):
+        return gather(store, visit, settings=settings)
+    return memo.gather(store, visit, settings=settings, **kwargs)
+
+
+def render(inputs: FollowupInputs, today: date, *, number: str = "") -> bytes:
+    """The memo dated `today` (its 成文日期), under the 版头 when it has a 文号."""
+    visit, signer, targets, seen = inputs.visit, inputs.signer, inputs.targets, inputs.seen
+    name = _line(inputs.branch.name)
+    fonts = inputs.settings.memo_fonts
+    doc = new_document(fonts)
     findings = sum(1 for t in targets if t.finding is not None)
 
+    if number:
+        add_masthead(doc, signer, number, fonts=fonts)
     add_title(doc, followup_title(name), fonts=fonts)
     add_paragraph(doc, f"{name}：", PLAIN, fonts=fonts)
     inspectors = "、".join(_line(i) for i in visit.inspectors if _line(i))
-    source = fu.source_visit(store, visit.branch_id)
+    source = inputs.source
     since = f"{chinese_date(source.date)}现场指导反馈" if source is not None and source.date <= visit.date else "前期"
     add_body(
         doc,
@@ -78,7 +136,7 @@ def render(store: Store, visit: Visit, today: date) -> bytes:
         f"对{since}问题的整改落实情况进行了回头看。现将有关情况反馈如下。",
         fonts=fonts,
     )
-    add_heading1(doc, f"{cn_number(1)}、总体情况", fonts=fonts)
+    add_heading1(doc, f"{memo.cn_number(1)}、总体情况", fonts=fonts)
     counts = f"本次回头看共查看未销号问题{findings}个"
     if len(targets) > findings:
         counts += "和软弱涣散党组织整顿事项"
@@ -91,7 +149,7 @@ def render(store: Store, visit: Visit, today: date) -> bytes:
         listed = "；".join(f"{k}.{_line(t.title)}" for k, t in enumerate(done, 1))
         add_body(doc, f"经查阅资料、听取汇报，以下问题已整改到位：{listed}。", fonts=fonts)
 
-    add_heading1(doc, f"{cn_number(2)}、尚未整改到位的问题", fonts=fonts)
+    add_heading1(doc, f"{memo.cn_number(2)}、尚未整改到位的问题", fonts=fonts)
     left = [t for t in targets if visit.followups[t.key].value != FollowUpResult.DONE]
     for k, t in enumerate(left, 1):
         result = visit.followups[t.key]
@@ -99,7 +157,7 @@ def render(store: Store, visit: Visit, today: date) -> bytes:
     if not left:
         add_body(doc, "本次查看的问题均已整改到位。", fonts=fonts)
 
-    add_heading1(doc, f"{cn_number(3)}、下一步要求", fonts=fonts)
+    add_heading1(doc, f"{memo.cn_number(3)}、下一步要求", fonts=fonts)
     asks = []
     if left:
         asks.append("对部分整改和未整改的问题，逐项分析原因，重新明确整改措施、整改时限和责任人，完成一项、销号一项。")
@@ -110,26 +168,20 @@ def render(store: Store, visit: Visit, today: date) -> bytes:
         add_body(doc, f"{k}.{text}", fonts=fonts)
     if left:
         add_body(
-            doc, f"请于收到本意见后{settings.memo_report_back_days}日内将整改落实情况书面报送{signer}。", fonts=fonts
+            doc,
+            f"请于收到本意见后{inputs.settings.memo_report_back_days}日内将整改落实情况书面报送{signer}。",
+            fonts=fonts,
         )
-    add_signature(doc, signer, today, fonts=fonts, sealed=settings.memo_sealed)
+    add_signature(doc, signer, today, fonts=fonts, sealed=inputs.settings.memo_sealed)
     set_properties(doc, title=f"{name}回头看反馈意见", author=signer, when=today)
     return to_bytes(doc)
 
 
-def memo_filename(branch_name: str, visit: Visit) -> str:
-    return safe_filename(f"{branch_name}回头看反馈意见-{visit.date:%Y%m%d}-{visit.id[:8]}")
+def write_followup_memo(store: Store, visit: Visit, **kwargs: Any) -> MemoRecord:
+    """Write a draft memo of a completed 回头看 not yet issued, recorded on the visit (`memo.write_memo`)."""
+    return memo.write_memo(store, visit, inputs=gather(store, visit), **kwargs)
 
 
-def write_followup_memo(
-    store: Store, visit: Visit, *, path: Path | None = None, out_dir: Path | None = None, force: bool = False
-) -> Path:
-    """Write the memo of a completed 回头看 (dated today) and return where it went (`out_dir` is made if missing)."""
-    payload = render(store, visit, clock.today())
-    if path is None:
-        folder = Path(out_dir or Path.cwd())
-        ensure_dir(folder)
-        path = folder / memo_filename(store.branch(visit.branch_id).name, visit)
-    path = Path(path).expanduser().absolute()
-    write_new_file(path, payload, force=force)
-    return path
+def issue_followup_memo(store: Store, visit: Visit, **kwargs: Any) -> MemoRecord:
+    """Issue (印发) the 回头看 memo, with its 成文日期 and a 文号 when asked (`memo.issue_memo`)."""
+    return memo.issue_memo(store, visit, inputs=gather(store, visit), **kwargs)

@@ -3,8 +3,9 @@
 Sheet 台账: one row per finding with the 四明确 apart, dates as real dates,
 the header frozen and filtered, 状态 a drop-down list, and rows past their
 deadline on the export day shaded by a conditional format on 整改时限 and 状态,
-so the shading stays right after a clerk changes a status in the file. Sheet 按支部汇总:
-the counts by branch (`inspector/ledger/summary.py`).
+so the shading stays right after a clerk changes a status in the file; the last
+column is the branch's 整改报告 state. Sheet 按支部汇总: the counts by branch
+(`inspector/ledger/summary.py`) and the same state.
 
 XlsxWriter writes it: openpyxl's write-only mode spent about 45 µs of Python
 per cell (a 50,000-row ledger took 40 s of CPU), XlsxWriter about a third of
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from enum import Enum
 
@@ -27,6 +28,7 @@ from inspector import labels
 from inspector.ledger.rows import STATUS_ORDER, LedgerRow
 from inspector.ledger.summary import count_by, rate
 from inspector.models import FindingStatus
+from inspector.reportback import REPORT_HEADER
 from inspector.text import clean
 
 
@@ -59,7 +61,15 @@ XLSX_COLUMNS: tuple[tuple[str, Callable[[LedgerRow], object], Kind], ...] = (
     ("验收人", lambda r: r.verifier, Kind.TEXT),
     ("验收日期", lambda r: r.verified_on, Kind.DATE),
 )
-SUMMARY_HEADERS = ("党支部", "领域", "问题总数", *(labels.label(s) for s in STATUS_ORDER), "逾期", "销号率")
+SUMMARY_HEADERS = (
+    "党支部",
+    "领域",
+    "问题总数",
+    *(labels.label(s) for s in STATUS_ORDER),
+    "逾期",
+    "销号率",
+    REPORT_HEADER,
+)
 SEQ_HEADER = "序号"
 MAX_WIDTH = 40  # characters: no short-text column grows wider
 LONG_WIDTH = 30  # characters: the width of a column whose texts wrap
@@ -177,9 +187,11 @@ def ledger_xlsx(
     title: str,
     subtitle: str,
     today: date,
+    reports: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The workbook as bytes. `progress(done, total)` is called every few thousand rows."""
+    """The workbook as bytes. `reports` gives each branch's 整改报告 state by branch
+    id; `progress(done, total)` is called every few thousand rows."""
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -189,13 +201,15 @@ def ledger_xlsx(
     wb = xlsxwriter.Workbook(buf)
     wb.set_properties({"title": clean(title), "subject": clean(subtitle)})
     formats = _Formats(wb)
-    headers = [SEQ_HEADER, *(h for h, _, _ in XLSX_COLUMNS)]
+    reports = reports or {}
+    report = (REPORT_HEADER, lambda r: reports.get(r.branch_id, ""), Kind.TEXT)
+    headers = [SEQ_HEADER, *(h for h, _, _ in XLSX_COLUMNS), REPORT_HEADER]
     total = len(rows)
     wrapped = [h for h, _, kind in XLSX_COLUMNS if kind is Kind.LONG]
     sheet = _Sheet(wb, formats, SHEET_ROWS, headers, total, title=title, note=subtitle, wrapped=wrapped)
     ws = sheet.ws
     _status_rules(wb, ws, headers, max(total, 1), today)  # the header-only sheet keeps them on row 2
-    columns = [(i, get, kind) for i, (_, get, kind) in enumerate(XLSX_COLUMNS, 1)]
+    columns = [(i, get, kind) for i, (_, get, kind) in enumerate((*XLSX_COLUMNS, report), 1)]
     for r, row in enumerate(rows, 1):
         ws.write_number(r, 0, r, formats.plain)
         lines = 1
@@ -216,7 +230,7 @@ def ledger_xlsx(
         if progress and r % PROGRESS_EVERY == 0:
             progress(r, total)
     sheet.fit()
-    _summary_sheet(wb, formats, rows, title, subtitle)
+    _summary_sheet(wb, formats, rows, title, subtitle, reports)
     wb.close()
     if progress:
         progress(total, total)
@@ -256,15 +270,20 @@ def _status_rules(wb, ws, headers: Sequence[str], last: int, today: date) -> Non
     )
 
 
-def _summary_sheet(wb, formats: _Formats, rows: Sequence[LedgerRow], title: str, note: str) -> None:
+def _summary_sheet(
+    wb, formats: _Formats, rows: Sequence[LedgerRow], title: str, note: str, reports: Mapping[str, str]
+) -> None:
     by_branch = count_by(rows, lambda r: (r.branch_id, r.branch_name, labels.label(r.sector)))
     sheet = _Sheet(
         wb, formats, SHEET_SUMMARY, SUMMARY_HEADERS, len(by_branch), title=f"{title}（{SHEET_SUMMARY}）", note=note
     )
-    for r, ((_, name, sector), c) in enumerate(by_branch.items(), 1):
+    last = len(SUMMARY_HEADERS) - 1
+    for r, ((bid, name, sector), c) in enumerate(by_branch.items(), 1):
         sheet.text(r, 0, name)
         sheet.text(r, 1, sector)
         for col, value in enumerate((c.total, *(c.by_status[s] for s in STATUS_ORDER), c.overdue), 2):
             sheet.ws.write_number(r, col, value, formats.plain)
-        sheet.ws.write_number(r, len(SUMMARY_HEADERS) - 1, rate(c.closed, c.total), formats.percent)
+        sheet.ws.write_number(r, last - 1, rate(c.closed, c.total), formats.percent)
+        if reports.get(bid):
+            sheet.text(r, last, reports[bid])
     sheet.fit()

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
@@ -127,6 +127,19 @@ def _chinese_dates(text: str) -> str:
 
 
 # --------------------------------------------------------------------- inputs
+class MemoDraft(Protocol):
+    """What `write_memo` and `issue_memo` write and record: this memo's inputs,
+    or a 回头看's (`inspector/documents/followup_memo.py`)."""
+
+    settings: Settings
+
+    def content_hash(self) -> str: ...
+
+    def payload(self, today: date, number: str) -> bytes: ...
+
+    def filename(self, visit: Visit, *, issued: bool) -> str: ...
+
+
 @dataclass
 class MemoInputs:
     """Everything a memo is written from; its hash decides whether a memo is current."""
@@ -164,6 +177,12 @@ class MemoInputs:
             ),
         }
         return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+    def payload(self, today: date, number: str) -> bytes:
+        return render(self, today, number=number)
+
+    def filename(self, visit: Visit, *, issued: bool) -> str:
+        return memo_filename(self.branch, visit, issued=issued)
 
 
 def _dumped(record: Record) -> dict[str, Any]:
@@ -645,13 +664,13 @@ def memo_text(doc) -> list[str]:
 
 
 # ------------------------------------------------------------------- writing
-def memo_filename(branch: Branch, visit: Visit, *, issued: bool = False) -> str:
-    """<branch>现场指导反馈意见-<date>-<visit id prefix>.docx: readable, and
+def memo_filename(branch: Branch, visit: Visit, *, issued: bool = False, kind: str = "现场指导反馈意见") -> str:
+    """<branch><kind>-<date>-<visit id prefix>.docx: readable, and
     unique per visit so that `--all` never writes two memos to one name; an
     issued memo is 印发 and numbered by version, so drafts never overwrite it."""
     version = sum(1 for m in visit.memos if m.issued_on is not None) + 1 if issued else 0
     tag = f"-印发{version}" if issued else "-草稿"
-    stem = f"{branch.name}现场指导反馈意见-{visit.date:%Y%m%d}-{visit.id[:8]}{tag}"
+    stem = f"{branch.name}{kind}-{visit.date:%Y%m%d}-{visit.id[:8]}{tag}"
     return safe_filename(stem)
 
 
@@ -676,7 +695,7 @@ def write_memo(
     out_dir: Path | None = None,
     force: bool = False,
     today: date | None = None,
-    inputs: MemoInputs | None = None,
+    inputs: MemoDraft | None = None,
 ) -> MemoRecord:
     """Write a draft memo of a completed visit not yet issued, and record it on the visit."""
     if issued(visit) is not None:
@@ -694,7 +713,7 @@ def issue_memo(
     out_dir: Path | None = None,
     force: bool = False,
     today: date | None = None,
-    inputs: MemoInputs | None = None,
+    inputs: MemoDraft | None = None,
 ) -> MemoRecord:
     """Issue (印发) the memo: its 成文日期 is `today`, with a 文号 when
     `numbered`; the file and its content hash are recorded as a snapshot
@@ -724,7 +743,7 @@ def _write(
     out_dir: Path | None,
     force: bool,
     today: date | None,
-    inputs: MemoInputs | None,
+    inputs: MemoDraft | None,
     issue: tuple[bool, str] | None = None,
 ) -> MemoRecord:
     if visit.status != VisitStatus.COMPLETED:
@@ -732,14 +751,14 @@ def _write(
     today = today or clock.today()
     inputs = inputs or gather(store, visit)
     if path is None:
-        path = Path(out_dir or Path.cwd()) / memo_filename(inputs.branch, visit, issued=issue is not None)
+        path = Path(out_dir or Path.cwd()) / inputs.filename(visit, issued=issue is not None)
     path = Path(path).expanduser().absolute()
     if store.read_only:
         # A read-only data folder still gives drafts; they are just not recorded.
         # Issuing is refused: the 成文日期 and 文号 live in the data folder.
         if issue is not None:
             raise StoreError("数据目录只读，不能印发反馈意见（印发须记入数据目录），可先生成草稿")
-        payload = render(inputs, today)
+        payload = inputs.payload(today, "")
         write_new_file(path, payload, force=force)
         return MemoRecord(
             file=str(path), sha256=hashlib.sha256(payload).hexdigest(), content_hash=inputs.content_hash()
@@ -748,7 +767,7 @@ def _write(
         number = ""
         if issue is not None and issue[0]:
             number = next_number(store, today.year, inputs.settings.memo_number_pattern)
-        payload = render(inputs, today, number=number)
+        payload = inputs.payload(today, number)
         write_new_file(path, payload, force=force)
         record = MemoRecord(
             file=str(path),

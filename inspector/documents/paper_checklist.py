@@ -119,7 +119,7 @@ def paper_checklist(store, summary, checklist_dirs, *, fonts: MemoFonts, when: d
     from inspector.visit import applicable_items, as_asked
 
     branch = store.branch(summary.id)
-    template = as_asked(store, pick_template(load_templates(checklist_dirs).templates, branch.sector))
+    template = as_asked(store, pick_template(load_templates(checklist_dirs).templates, branch.sectors))
     findings = sorted(
         (f for f in store.findings(branch.id) if f.status != FindingStatus.CLOSED),
         key=lambda f: (f.deadline or date.max, f.found_on),

@@ -96,13 +96,21 @@ def _setup():
 
 
 def _bars(ax, names: Sequence[str], series: Sequence[tuple[str, Sequence[float], str]], percent: bool) -> None:
-    """Grouped bars with their values written on top."""
+    """Grouped bars with their values written on top; beyond ten groups the values
+    stand upright, so that two neighbouring 100% do not run together."""
     n = len(series)
     width = 0.8 / n
+    upright = 90 if len(names) > 10 else 0
     for i, (label, values, colour) in enumerate(series):
         xs = [x + (i - (n - 1) / 2) * width for x in range(len(names))]
         bars = ax.bar(xs, values, width, label=label, color=colour)
-        ax.bar_label(bars, labels=[f"{v:.0%}" if percent else str(int(v)) for v in values], fontsize=7, padding=1)
+        ax.bar_label(
+            bars,
+            labels=[f"{v:.0%}" if percent else str(int(v)) for v in values],
+            fontsize=7,
+            padding=1,
+            rotation=upright,
+        )
     ax.set_xticks(range(len(names)), names)
     if percent:
         ax.set_ylim(0, 1.15)
@@ -112,7 +120,7 @@ def _bars(ax, names: Sequence[str], series: Sequence[tuple[str, Sequence[float],
 
 
 def _wrap(name: str) -> str:
-    """国有企业 → 国有\\n企业: ten sectors side by side fit 156 mm only on two lines."""
+    """国有企业 → 国有\\n企业: twelve sectors side by side fit 156 mm only on two lines."""
     return name if len(name) <= 3 else name[: len(name) // 2] + "\n" + name[len(name) // 2 :]
 
 

@@ -71,9 +71,9 @@ class Report:
 def check_checklists(
     dirs: Iterable[Path], report: Report, *, required: Iterable[Path] = (), campaign: Campaign | None = None
 ) -> None:
-    """Every checklist file loads, and no item or criterion cites a rule the campaign could not cite
-    or carries a member-problem category."""
-    from inspector.checklist import category_problems, citation_problems, load_templates
+    """Every checklist file loads, and no item or criterion cites a rule the campaign could not cite,
+    carries a member-problem category or breaks the sector rules (`sector_problems`)."""
+    from inspector.checklist import category_problems, citation_problems, load_templates, sector_problems
 
     for d in required:
         if not Path(d).is_dir():
@@ -83,7 +83,8 @@ def check_checklists(
     for err in loaded.errors:
         report.add(f"检查清单：{err}")
     campaign = campaign or Campaign()
-    for line in [*citation_problems(loaded, campaign.start, campaign.end), *category_problems(loaded)]:
+    lines = [*citation_problems(loaded, campaign.start, campaign.end), *category_problems(loaded)]
+    for line in [*lines, *sector_problems(loaded)]:
         report.add(f"检查清单：{line}")
     if not loaded.templates:
         report.add("没有任何可用的检查清单模板")

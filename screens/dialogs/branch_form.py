@@ -28,7 +28,7 @@ _TEXT_FIELDS = (
 _PLACEHOLDERS = {
     "name": "如：城关镇第一党支部",
     "secretary": "填写姓名",
-    "other_sectors": "兼属的领域，如：机关事业单位（可空）",
+    "other_sectors": "兼属的领域，如：机关事业单位、联合党支部（可空）",
     "members": "填写正式和预备党员合计人数",
     "probationary_members": "预备党员人数，没有填 0",
     "party_groups": "没有党小组填 0",

@@ -1,7 +1,8 @@
 """A Word document made in a worker and written to a path the user picks:
 the 通报 (from the coverage screen, with its period) and a branch's paper
-checklist (from the branch screen). What goes into the file is the domain's
-(`inspector/documents/`); the dialog asks, waits and says where it went.
+checklist (from the branch screen); a workbook the same way (the assignments'
+export). What goes into the file is the domain's (`inspector/documents/`,
+`inspector/assignments.py`); the dialog asks, waits and says where it went.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class DocumentDialog(OutputFileDialog):
         if self.period is not None:
             yield Label("时段（2016Q3 季度、2016-07..2016-09 月份起止、2016 全年）：")
             yield Input(self.period, id="period")
-        yield Label("文件路径（.docx）：")
+        yield Label(f"文件路径（.{self.SUFFIXES[0]}）：")
         yield Input(str(self.default), id="path")
 
     def on_mount(self) -> None:
@@ -83,4 +84,14 @@ class DocumentDialog(OutputFileDialog):
         self.write_reported(path, write)
 
     def done_message(self, path: Path) -> tuple[str, str]:
-        return f"已生成：{path}", self.title_text
+        return f"已{self.VERB}：{path}", self.title_text
+
+
+class WorkbookDialog(DocumentDialog):
+    """The same for an Excel workbook (.xlsx)."""
+
+    DEFAULT_CSS = tcss("dialog", "export_dialog", "workbook_dialog")
+    OK_LABEL = "导出（回车）"
+    SUFFIXES = ("xlsx",)
+    VERB = "导出"
+    FAILED = "未能导出"

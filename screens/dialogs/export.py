@@ -76,12 +76,14 @@ class ExportDialog(OutputFileDialog):
     @work(thread=True, exclusive=True, group="export")
     def export(self, path: Path, fmt: str, force: bool) -> None:
         from inspector.documents.ledger_export import export_ledger_apart
+        from inspector.reportback import report_cells
 
         app = self.app
         store = app.store
 
         def write() -> Path:
             committee = store.committee()
+            today = app.today()
             return export_ledger_apart(
                 self.rows,
                 path,
@@ -90,8 +92,9 @@ class ExportDialog(OutputFileDialog):
                 fonts=app.settings.memo_fonts,
                 committee=committee.name if committee else app.settings.committee_name,
                 filters=self.filters,
-                when=app.today(),
+                when=today,
                 author=store.user,
+                reports=report_cells(store, today),
                 progress=lambda done, total: app.call_from_thread(self.show_error, f"正在导出… {done}/{total} 条"),
             )
 

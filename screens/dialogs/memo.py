@@ -36,7 +36,7 @@ from .common import ConfirmDialog, PromptDialog
 from .progress import ProgressDialog
 
 if TYPE_CHECKING:
-    from inspector.documents.memo import MemoInputs
+    from inspector.documents.memo import MemoDraft
 
 log = logging.getLogger("inspector.ui")
 
@@ -64,7 +64,7 @@ class MemoResult:
 @dataclass
 class _Job:
     visit: Visit
-    inputs: MemoInputs
+    inputs: MemoDraft
     path: Path
 
 
@@ -108,6 +108,7 @@ class MemoProgress(ProgressDialog["MemoResult | None"]):
     def _read(self) -> tuple[list[_Job], MemoResult]:
         """Read each visit and its memo inputs; decide which to write."""
         from inspector.documents import memo
+        from inspector.documents.followup_memo import memo_inputs
 
         app = self.app
         store = app.store
@@ -133,7 +134,7 @@ class MemoProgress(ProgressDialog["MemoResult | None"]):
                 if memo.issued(visit) is not None:
                     issued += 1
                     continue
-                inputs = memo.gather(store, visit, settings=settings, criteria=criteria)
+                inputs = memo_inputs(store, visit, settings=settings, criteria=criteria)
                 if self.only_stale and memo.is_current(visit, inputs.content_hash()):
                     current += 1
                     continue
@@ -141,7 +142,7 @@ class MemoProgress(ProgressDialog["MemoResult | None"]):
                 log.exception("memo of visit %s", vid)
                 failed.append(f"现场指导 {vid[:8]}：{_reason(exc)}")
                 continue
-            jobs.append(_Job(visit, inputs, self.folder / memo.memo_filename(inputs.branch, visit)))
+            jobs.append(_Job(visit, inputs, self.folder / inputs.filename(visit, issued=False)))
         return jobs, MemoResult([], current, skipped, failed, stopped=self._stop.is_set(), issued=issued)
 
     def _write(self, jobs: list[_Job], force: bool, result: MemoResult) -> MemoResult:
@@ -285,12 +286,14 @@ def issue_memo(app: App, visit: Visit, then: Callable[[Path], None]) -> None:
     """Issue (印发) a visit's memo: a reason first when it was issued before,
     then the folder, then whether to give it a 文号; `then` gets the file."""
     from inspector.documents import memo
+    from inspector.documents.followup_memo import memo_inputs
 
     def write(folder: Path, reason: str, numbered: bool) -> None:
+        store = app.store
         try:
-            rec = memo.issue_memo(
-                app.store, app.store.visit(visit.id, visit.branch_id), numbered=numbered, reason=reason, out_dir=folder
-            )
+            current = store.visit(visit.id, visit.branch_id)
+            inputs = memo_inputs(store, current, criteria=memo.criteria_texts(store.root, app.checklist_dirs))
+            rec = memo.issue_memo(store, current, numbered=numbered, reason=reason, out_dir=folder, inputs=inputs)
         except (UserError, OSError) as exc:
             app.notify(
                 _reason(exc) if isinstance(exc, UserError) else f"无法写入：{folder}", severity="error", markup=False
