@@ -187,7 +187,8 @@ def main() -> int:
         summaries = median_of_runs(data, SUMMARIES, args.runs)
         line("branch_summaries(), new process, cache file", summaries["cold"])
         line("branch_summaries(), warm", summaries["warm"])
-        (data / "cache" / "summaries.json").unlink(missing_ok=True)
+        for name in ("index.json", "index.log"):
+            (data / "cache" / name).unlink(missing_ok=True)
         summaries = in_new_process(data, SUMMARIES)
         line("branch_summaries(), new process, no cache", summaries["cold"])
     finally:

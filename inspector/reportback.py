@@ -11,16 +11,17 @@ day it came, the file (copied into the data folder, size-limited, see
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from inspector import clock
-from inspector.errors import UserError
+from inspector.errors import StoreError, UserError
 from inspector.models import MemoRecord, RectificationReport, Visit, VisitKind, VisitStatus, utcnow
 from inspector.settings import Settings, load_settings
 from inspector.store import Store, attachments
+from inspector.store.index import ISSUED_NEEDLE, IssuedMemo
 
 
 class ReportError(UserError):
@@ -142,17 +143,15 @@ def latest_awaited(bid: str, visits: Iterable[Visit], settings: Settings) -> Awa
     return best
 
 
-#: How an issued memo's 成文日期 is stored in a visit file (a draft memo stores null).
-_ISSUED = b'"issued_on":"'
-
-
 def _issued_visits(store: Store, bid: str) -> list[Visit]:
     """The branch's completed visits with an issued memo. Their files are searched as bytes and
     only those few are read: at county scale most visits have none."""
     return [
         store.visit(entry.id, bid)
         for entry in store.visit_index(bid)
-        if not entry.deleted and entry.status == VisitStatus.COMPLETED and store.visit_file_has(bid, entry.id, _ISSUED)
+        if not entry.deleted
+        and entry.status == VisitStatus.COMPLETED
+        and store.visit_file_has(bid, entry.id, ISSUED_NEEDLE)
     ]
 
 
@@ -167,13 +166,15 @@ REPORT_HEADER = "整改报告"
 
 def state_cell(awaiting: Awaited | None, today: date) -> str:
     """The branch's report in a few words (a ledger export's column): "" when none is asked for."""
-    if awaiting is None:
-        return ""
-    if awaiting.received is not None:
-        return f"{awaiting.received.isoformat()}收到"
-    if awaiting.missing(today):
-        return f"逾期{awaiting.days_late(today)}天未报"
-    return f"{awaiting.due.isoformat()}前报送"
+    return "" if awaiting is None else _cell(awaiting.received, awaiting.due, today)
+
+
+def _cell(received: date | None, due: date, today: date) -> str:
+    if received is not None:
+        return f"{received.isoformat()}收到"
+    if today > due:
+        return f"逾期{(today - due).days}天未报"
+    return f"{due.isoformat()}前报送"
 
 
 def state_line(awaiting: Awaited | None, today: date) -> str:
@@ -182,26 +183,33 @@ def state_line(awaiting: Awaited | None, today: date) -> str:
     return f"{REPORT_HEADER}{cell}" if cell else ""
 
 
-def latest_by_branch(store: Store) -> dict[str, Awaited]:
-    """Each branch's latest report asked for by an issued memo, by branch id."""
-    settings = load_settings(store.root)
-    # One pass over every branch file's index, as the county-scale reads do:
-    # opening each branch's store file kept all of them in memory (46 MB and
-    # 1 s more for the ledger screen of 2,000 branches).
-    issued: dict[str, list[Visit]] = {}
-    for entry in store.all_visit_index():
-        if entry.status == VisitStatus.COMPLETED and store.visit_file_has(entry.branch_id, entry.id, _ISSUED):
-            issued.setdefault(entry.branch_id, []).append(store.visit(entry.id, entry.branch_id))
-    return {bid: a for bid, visits in issued.items() if (a := latest_awaited(bid, visits, settings))}
+def _latest_memos(store: Store) -> Iterator[tuple[str, IssuedMemo, date]]:
+    """Each branch's latest guidance visit with an issued memo, with its report-back date:
+    from the branch summaries (the folder's derived index keeps each visit's issued memo
+    and report), so no visit file is read."""
+    days = timedelta(days=load_settings(store.root).memo_report_back_days)
+    for s in store.branch_summaries():
+        memo = max((m for m in s.memos if m.guidance), key=lambda m: (m.visit_date, m.visit_id), default=None)
+        if memo is not None:
+            yield s.id, memo, memo.issued_on + days
 
 
 def report_cells(store: Store, today: date) -> dict[str, str]:
     """`state_cell` of every branch asked for a report, by branch id: the ledger exports' column."""
-    return {bid: state_cell(a, today) for bid, a in latest_by_branch(store).items()}
+    return {bid: _cell(memo.received_on, due, today) for bid, memo, due in _latest_memos(store)}
 
 
 def missing_reports(store: Store, today: date | None = None) -> list[Awaited]:
-    """Branches past their report-back date without a report, the longest late first."""
+    """Branches past their report-back date without a report, the longest late first
+    (only the late branches' visits are read)."""
     today = today or clock.today()
-    out = [a for a in latest_by_branch(store).values() if a.missing(today)]
+    out = []
+    for bid, memo, due in _latest_memos(store):
+        if memo.received_on is not None or today <= due:
+            continue
+        try:
+            visit = store.visit(memo.visit_id, bid)
+        except StoreError:  # changed or damaged since: named in store.errors, counted next time
+            continue
+        out.append(Awaited(bid, visit, due))
     return sorted(out, key=lambda a: (-a.days_late(today), a.branch_id))

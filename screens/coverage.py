@@ -188,7 +188,7 @@ class CoverageScreen(TableScreen):
     def _figures(self) -> Figures:
         """This year's figures as the 通报 counts them, from the shared ledger."""
         today = self.app.today()
-        return compute(self.app.store, parse_period(str(today.year)), today, ledger=self.source.ledger, members=False)
+        return compute(self.app.store, parse_period(str(today.year)), today, ledger=self.source.ledger)
 
     def show_charts(self, figures: Figures) -> None:
         self.query_one("#cov-charts", Static).update(charts_text(figures, self.size.width - 2))

@@ -28,14 +28,14 @@ from storage_samples import branch, data_files, finding, snapshot, visit
 
 from inspector.cli import main
 from inspector.ledger.rows import Ledger
-from inspector.models import Answer, AnswerValue, Finding
+from inspector.models import Answer, AnswerValue, Finding, MemoRecord, RectificationReport, VisitStatus
 from inspector.store import Store
 from inspector.store.files import Journal
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGSTOP (POSIX)")
 
 TODAY = date(2016, 12, 31)
-PLAIN_POINTS = ("before_replace", "after_replace")
+PLAIN_POINTS = ("before_replace", "after_replace", "before_append")
 JOURNAL_POINTS = ("journal_written", "journal_renamed", "before_replace", "after_replace")
 
 
@@ -48,21 +48,33 @@ class World:
         self.branches = [self.store.save(branch(f"第{i}党支部")) for i in range(3)]
         self.txn_findings = [self.store.save(finding(b.id, description="事务计数")) for b in self.branches]
         self.txn_visit = self.store.save(visit(self.branches[0].id, answers={}))
+        # Its issued memo and 整改报告 are in the derived index (the report's date changes below).
+        self.memo_visit = self.store.save(
+            visit(
+                self.branches[1].id,
+                status=VisitStatus.COMPLETED,
+                memos=[MemoRecord(file="反馈意见.docx", sha256="0" * 64, issued_on=date(2026, 11, 25))],
+            )
+        )
 
     def new_trial(self):
         b = self.branches[0]
-        return self.store.save(visit(b.id, answers={})), self.store.save(finding(b.id, progress="0"))
+        return self.store.save(visit(b.id, answers={})), self.store.save(finding(b.id, progress="0")), self.memo_visit
 
 
-def _plain_writer(store: Store, report: int, v, f) -> None:
+def _plain_writer(store: Store, report: int, v, f, memo_visit) -> None:
     """Answers, a counter and new findings, one save each, reported after
-    return; now and then it refreshes the derived caches, as a reader would."""
+    return; now and then it refreshes the derived caches, as a reader would,
+    and changes a 整改报告 the index keeps."""
     bid = v.branch_id
     for i in range(1, 100_000):
         if i % 5 == 0:
-            store.branch_summaries()  # rewrites cache/summaries.json
+            store.branch_summaries()  # folds the index journal, writes its snapshot when it read files
             Ledger(store).rows(TODAY)
             Ledger(store).save_cache()  # cache/ledger.json, whatever it holds
+            cur = store.visit(memo_visit.id, memo_visit.branch_id)
+            received = RectificationReport(received_on=date(2026, 12, 1 + i % 28))
+            store.save(cur.model_copy(update={"report": received}), base=cur)
         step = i % 3
         if step == 0:
             cur = store.visit(v.id, bid)
@@ -135,19 +147,28 @@ def _derived_views(root: Path) -> tuple:
 
 
 def _derived_problems(root: Path) -> list[str]:
-    """The derived caches as a kill left them give what the branch files
-    give, as do damaged ones and none at all: they hold nothing of their own."""
+    """The derived caches as a kill left them (the index's snapshot and
+    journal, the ledger cache) give what the data files give, as do damaged
+    ones and none at all: they hold nothing of their own."""
     cached = _derived_views(root)
     problems = []
-    for name in ("summaries.json", "ledger.json"):
+    if not any(s.memos for s in cached[0]):
+        problems.append("the issued memo is missing from the summaries")
+    shutil.copytree(root / "cache", root / "cache.as-left")
+    for name in ("index.json", "index.log", "ledger.json"):
         path = root / "cache" / name
         if path.exists():
             path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     if _derived_views(root) != cached:
         problems.append("damaged caches change what is listed")
     shutil.rmtree(root / "cache")
+    shutil.move(root / "cache.as-left", root / "cache")
+    (root / "cache" / "index.json").unlink(missing_ok=True)  # the journal alone, folded from its start
     if _derived_views(root) != cached:
-        problems.append("the caches as the kill left them disagree with the branch files")
+        problems.append("the index journal alone disagrees with the data files")
+    shutil.rmtree(root / "cache")
+    if _derived_views(root) != cached:
+        problems.append("the caches as the kill left them disagree with the data files")
     return problems
 
 
@@ -261,7 +282,7 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path, capsy
         problems += [f"trial {n}: left after the next open: {p}" for p in left]
         problems += [f"trial {n}: {x}" for x in _derived_problems(world.root)]
         if mode == "plain":
-            lost = _lost_plain_saves(fresh, report, *trial)
+            lost = _lost_plain_saves(fresh, report, *trial[:2])
         else:
             state = _journal_state(fresh, world)
             done = [int(line.split()[1]) for line in report]

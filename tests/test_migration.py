@@ -75,7 +75,7 @@ def test_release_folder_migrates_on_open_with_a_backup_of_every_file(old_folder,
         assert (backup / name).read_bytes() == before[name], name
         data = orjson.loads(after[name])
         assert data["_meta"] == {"1": {"schema": SCHEMA_VERSION}}, name
-    assert not (old_folder / "cache" / "summaries.json").exists()  # derived: rebuilt, not migrated
+    assert not (old_folder / "cache" / "index.json").exists()  # derived: rebuilt, not migrated
     # Records, the visit index and the change history hold codes now: `enum(value)` raises on a label.
     checked = 0
     for name in rewritten:

@@ -14,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inspector import cli
+from inspector import reportback as rp
 from inspector.assignments import assign
 from inspector.demo import generate
 from inspector.errors import ReportInvalid
 from inspector.ledger.rows import Ledger
-from inspector.models import FindingStatus
+from inspector.models import Disposition, FindingStatus, MemberKind, VisitStatus
 from inspector.report.figures import compute, parse_period
 from inspector.settings import load_settings, save_settings
 from inspector.store import Store
@@ -89,6 +90,29 @@ def test_figures_equal_the_ledger(seed, branches, period):
             assert g.findings.closed == sum(1 for r in closed if r.branch_id in mine)
         members = [m for s in store.branch_summaries() for m in store.pockets(s.id) if p.holds(m.found_on)]
         assert sum(fig.members.values()) == len(members) == sum(fig.outcomes.values())
+        assert fig.members == {k: sum(1 for m in members if m.member_kind == k) for k in MemberKind}
+        assert fig.outcomes == {d: sum(1 for m in members if m.disposition == d) for d in Disposition}
+        _summaries_equal_the_files(store)
+
+
+def _summaries_equal_the_files(store: Store) -> None:
+    """The summaries the saves kept (the index journal) equal a rebuild from no index, their
+    issued memos equal every visit file read in full, and so do the 整改报告 states and late ones counted from them."""
+    kept = store.branch_summaries()
+    shutil.rmtree(store.root / "cache")
+    assert Store(store.root, "测试员").branch_summaries() == kept
+    settings_ = load_settings(store.root)
+    for s in kept:
+        visits = [v for v in store.visits(s.id) if v.status == VisitStatus.COMPLETED and rp.issued_memo(v)]
+        full = [(v.id, rp.issued_memo(v).issued_on, v.report.received_on if v.report else None) for v in visits]  # type: ignore[union-attr]
+        assert [(m.visit_id, m.issued_on, m.received_on) for m in s.memos] == full
+    latest = {s.id: a for s in kept if (a := rp.latest_awaited(s.id, store.visits(s.id), settings_))}
+    for day in (TODAY, date(2016, 10, 15)):
+        assert rp.report_cells(store, day) == {bid: rp.state_cell(a, day) for bid, a in latest.items()}
+        full_read = [a for a in latest.values() if a.missing(day)]
+        assert [(a.branch_id, a.visit.id, a.due) for a in rp.missing_reports(store, day)] == [
+            (a.branch_id, a.visit.id, a.due) for a in sorted(full_read, key=lambda a: (-a.days_late(day), a.branch_id))
+        ]
 
 
 @pytest.fixture(scope="module")

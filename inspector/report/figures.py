@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from inspector import labels
-from inspector.errors import ReportInvalid, StoreError
+from inspector.errors import ReportInvalid
 from inspector.ledger.rows import Ledger, LedgerRow
 from inspector.ledger.summary import Counts, count_by
 from inspector.models import (
@@ -159,10 +159,8 @@ def compute(
     ledger: Ledger | None = None,
     anonymise: bool = False,
     cases_per_category: int = 1,
-    members: bool = True,
 ) -> Figures:
-    """The 通报's figures: visits and findings dated in the period; statuses as of `as_of`.
-    Without `members` the 口袋/失联 counts (a read of every branch file) are left empty."""
+    """The 通报's figures: visits and findings dated in the period; statuses as of `as_of`."""
     ledger = ledger or Ledger(store)
     rows = ledger.rows(as_of)
     out = Figures(period, as_of)
@@ -203,8 +201,7 @@ def compute(
         for s in summaries
         if s.weaklax not in (None, WeakLaxStatus.WITHDRAWN)
     ]
-    if members:
-        _members(store, summaries, period, out)
+    _members(summaries, period, out)
     return out
 
 
@@ -245,16 +242,12 @@ def _cases(
     ]
 
 
-def _members(store: Store, summaries: list[BranchSummary], period: Period, out: Figures) -> None:
-    """口袋/失联/流动 members found in the period, and how those cases stand."""
+def _members(summaries: list[BranchSummary], period: Period, out: Figures) -> None:
+    """口袋/失联/流动 members found in the period, and how those cases stand (from the branch summaries)."""
     out.members = dict.fromkeys(MemberKind, 0)
     out.outcomes = dict.fromkeys(Disposition, 0)
     for s in summaries:
-        try:
-            members = store.pockets(s.id)
-        except StoreError:  # unreadable: the store reports it in store.errors
-            continue
-        for m in members:
+        for m in s.pockets:
             if period.holds(m.found_on):
-                out.members[m.member_kind] += 1
+                out.members[m.kind] += 1
                 out.outcomes[m.disposition] += 1

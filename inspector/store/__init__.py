@@ -6,14 +6,17 @@ models; `check` the read-only integrity check. Everything else asks `Store`.
 """
 
 from inspector.errors import EditConflict, NotFound
-from inspector.store.core import BranchData, BranchSummary, Clash, Store, VisitEntry, validation_message
+from inspector.store.core import BranchData, Clash, Store, VisitEntry, validation_message
+from inspector.store.index import BranchSummary, IssuedMemo, PocketFact
 
 __all__ = [
     "BranchData",
     "BranchSummary",
     "Clash",
     "EditConflict",
+    "IssuedMemo",
     "NotFound",
+    "PocketFact",
     "Store",
     "VisitEntry",
     "validation_message",

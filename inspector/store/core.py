@@ -9,7 +9,7 @@ Layout (each `.json` is a TinyDB file written by `AtomicJSONStorage`)::
                                              weak/lax determinations, visit index, changes
     <data>/branches/<branch id>/visits/<visit id>.json   one visit + its changes
     <data>/templates/<id>@<version>-<hash>.json          checklist versions in use
-    <data>/cache/summaries.json              derived, rebuilt when stale
+    <data>/cache/index.json, index.log       the derived index (store/index.py), rebuilt when stale
     <data>/logs/<login>.log
     <data>/.lock, .lock.holder               the folder's lock; who holds it (while held)
 
@@ -32,7 +32,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from inspector.errors import CorruptFile, EditConflict, NotFound, SaveFailed, StoreError
@@ -41,18 +40,14 @@ from inspector.models import (
     Branch,
     Committee,
     Finding,
-    FindingStatus,
     Member,
     PocketMember,
     Record,
-    Sector,
     Stage,
     Visit,
     VisitStatus,
     WeakLaxDetermination,
-    WeakLaxStatus,
     new_id,
-    overdue_days,
     utcnow,
 )
 from inspector.store import changes as ch
@@ -70,9 +65,22 @@ from inspector.store.files import (
     read_error,
     read_json_file,
     read_tables,
-    schema_of,
+    take_written,
     write_json_file,
 )
+from inspector.store.index import (
+    ISSUED_NEEDLE,
+    BranchSummary,
+    Entry,
+    FolderIndex,
+    IssuedMemo,
+    branch_line,
+    issued_memo,
+    summarise,
+    unspelled,
+    visit_line,
+)
+from inspector.store.index import append as append_to_index
 from inspector.store.shape import CHANGES, VISIT_INDEX, check_tables
 from inspector.store.shape import INDEXED as _INDEXED
 from inspector.store.upgrade import upgrade_folder
@@ -89,6 +97,11 @@ BRANCH_TABLES = ("branch", "finding", "pocket", "weaklax", "member")
 DRAFTS = "drafts"
 SETTINGS = "settings.json"
 _SHARD_CACHE_SIZE = 64
+#: A hold of the lock that wrote more files than this (a county import) leaves
+#: them to the next reader's signature check instead of journalling each.
+_INDEX_BATCH = 64
+#: Journal lines a reader folds before it writes a new snapshot of the index.
+_SNAPSHOT_AFTER = 200
 
 
 def current_user(explicit: str | None = None) -> str:
@@ -157,81 +170,6 @@ class VisitEntry:
         )
 
 
-@dataclass
-class BranchSummary:
-    """What the branch table shows, derived from the branch file alone."""
-
-    id: str
-    name: str
-    sector: Sector
-    secretary: str
-    members: int
-    initials: str
-    pinyin: str
-    last_visit: date | None
-    draft_visits: list[str]
-    open_findings: int
-    open_deadlines: list[date]
-    weaklax: WeakLaxStatus | None
-
-    def overdue(self, today: date) -> int:
-        """How many of the branch's open findings are overdue (逾期) on `today`."""
-        return sum(1 for d in self.open_deadlines if overdue_days(d, today))
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            **self.__dict__,
-            "last_visit": self.last_visit.isoformat() if self.last_visit else None,
-            "open_deadlines": [d.isoformat() for d in self.open_deadlines],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> BranchSummary:
-        """From `to_json` (the summary cache); ValueError or TypeError when it does not fit."""
-        last, weak = data["last_visit"], data["weaklax"]
-        return cls(
-            **{
-                **data,
-                "sector": Sector(data["sector"]),
-                "last_visit": date.fromisoformat(last) if last else None,
-                "open_deadlines": [date.fromisoformat(d) for d in data["open_deadlines"]],
-                "weaklax": WeakLaxStatus(weak) if weak else None,
-            }
-        )
-
-
-def _summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
-    branch = next(iter((data.get("branch") or {}).values()), None)
-    if not branch or branch.get("deleted"):
-        return None
-    open_f = [
-        f
-        for f in (data.get("finding") or {}).values()
-        if not f.get("deleted") and f.get("status") != FindingStatus.CLOSED
-    ]
-    visits = [v for v in (data.get(VISIT_INDEX) or {}).values() if not v.get("deleted")]
-    dates = [v["date"] for v in visits if v.get("status") == VisitStatus.COMPLETED]
-    wl = [w for w in (data.get("weaklax") or {}).values() if not w.get("deleted")]
-    wl_status = None
-    if wl:
-        latest = max(wl, key=lambda w: w.get("determined_on", ""))
-        wl_status = WeakLaxStatus(latest["status"])
-    return BranchSummary(
-        id=bid,
-        name=branch["name"],
-        sector=Sector(branch.get("sector", Sector.OTHER)),
-        secretary=branch.get("secretary", ""),
-        members=branch.get("members", 0),
-        initials=branch.get("initials", ""),
-        pinyin=branch.get("pinyin", ""),
-        last_visit=date.fromisoformat(max(dates)) if dates else None,
-        draft_visits=[v["id"] for v in visits if v.get("status") != VisitStatus.COMPLETED],
-        open_findings=len(open_f),
-        open_deadlines=sorted(date.fromisoformat(f["deadline"]) for f in open_f if f.get("deadline")),
-        weaklax=wl_status,
-    )
-
-
 _ADAPTERS: dict[type, TypeAdapter] = {}
 
 
@@ -262,7 +200,7 @@ class Store:
         self.lock = DataLock(self.root, timeout=lock_timeout, user=self.user)
         self._shards: OrderedDict[Path, Shard] = OrderedDict()
         self._journal: Journal | None = None
-        self._summary_cache: dict[str, tuple[Any, BranchSummary | None]] | None = None
+        self._index: FolderIndex | None = None
         self._findings_cache: dict[str, tuple[Any, list[Finding]]] = {}
         self._installation_id: str | None = None
         self.errors: dict[Path, str] = {}
@@ -278,6 +216,8 @@ class Store:
             if exc.errno not in READ_ONLY_ERRNOS:
                 raise
             self.read_only = self.lock.read_only = True
+            return
+        self.lock.after_writes = self._index_writes
 
     # ------------------------------------------------------------------ meta
     @property
@@ -587,37 +527,123 @@ class Store:
         return data
 
     def branch_summaries(self) -> list[BranchSummary]:
-        """Every live branch for the home table; files unchanged since the
-        last call (in this process or, via the summary cache, any other) are
-        not read again."""
-        cache_path = self.root / "cache" / "summaries.json"
-        if self._summary_cache is None:
-            self._summary_cache = _load_summary_cache(cache_path)
-        cache = self._summary_cache
-        fresh: dict[str, tuple[Any, BranchSummary | None]] = {}
-        changed = False
+        """Every live branch, from the folder's derived index (`store/index.py`):
+        only files whose signature no longer matches their entry are read."""
+        index = self._index
+        if index is None:
+            index = self._index = FolderIndex(self.root)
+        index.fold()
+        fresh: dict[str, Entry] = {}
+        read = 0
         for bid, name, sig in self._scan():
-            hit = cache.get(bid)
-            if hit is not None and tuple(hit[0]) == tuple(sig):
-                fresh[bid] = hit
-                continue
-            changed = True
-            path = Path(name)
-            data = self._read_for_scan(path)
-            if data is None and path in self.errors:
-                continue  # damaged: read (and reported) again next time, never cached as absent
-            fresh[bid] = (sig, self._summarise(bid, path, data) if data else None)
-        changed = changed or len(fresh) != len(cache)
-        self._summary_cache = fresh
-        if changed and not self.read_only:
-            payload = {bid: [list(sig), s.to_json() if s else None] for bid, (sig, s) in fresh.items()}
-            with contextlib.suppress(StoreError):  # only a cache: a full disk must not stop a listing
-                write_json_file(cache_path, payload)
-        return [s for _, s in fresh.values() if s is not None]
+            entry = index.entries.get(bid) or Entry()
+            if entry.sig != sig:
+                path = Path(name)
+                data = self._read_for_scan(path)
+                if data is None and path in self.errors:
+                    continue  # damaged: read (and reported) again next time, never kept as absent
+                entry.set_summary(sig, self._summarise(bid, path, data) if data else None)
+                read += 1
+            read += self._check_visits(name[: -len("branch.json")] + "visits", entry)
+            fresh[bid] = entry
+        changed = read or len(fresh) != len(index.entries)
+        index.entries = fresh
+        if not self.read_only and (changed or index.folded > _SNAPSHOT_AFTER):
+            index.save()
+        return [s for e in fresh.values() if (s := e.composed()) is not None]
+
+    def _check_visits(self, vdir: str, entry: Entry) -> int:
+        """Bring the entry's visits up to date: each known visit file is
+        statted (a file rewritten in place, as `cp` does, keeps its folder's
+        signature), and the folder `vdir` is listed again when its signature
+        changed (a file added, removed or replaced). Returns how many visit
+        files were read."""
+        try:
+            vsig = file_signature(vdir)
+            if vsig == entry.vsig and vsig is not None:
+                for vid, (sig, _memo) in entry.visits.items():
+                    if file_signature(f"{vdir}/{vid}.json") != sig:
+                        break
+                else:
+                    return 0
+        except CorruptFile as exc:
+            self.errors[Path(vdir)] = str(exc)
+            return 0
+        known, found, read = entry.visits, {}, 0
+        try:
+            with os.scandir(vdir) as listing:
+                for e in listing:
+                    if not e.name.endswith(".json") or e.name.startswith("."):
+                        continue
+                    st = e.stat()
+                    sig = (st.st_ino, st.st_mtime_ns, st.st_size)
+                    hit = known.get(e.name[:-5])
+                    if hit is None or hit[0] != sig:
+                        hit, read = (sig, self._issued_memo(Path(e.path))), read + 1
+                    found[e.name[:-5]] = hit
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            self.errors[Path(vdir)] = str(read_error(exc, Path(vdir)))
+            return 0
+        entry.set_visits(vsig, found)
+        return read
+
+    def _issued_memo(self, path: Path) -> IssuedMemo | None:
+        """The visit file's issued memo, parsing only the few files that have one."""
+        try:
+            found = read_bytes(path)
+            if found is None or ISSUED_NEEDLE not in found[0]:
+                return None
+            return issued_memo(check_tables(path, parse(path, found[0])))
+        except CorruptFile as exc:
+            self.errors[path] = str(exc)
+        except (ValueError, KeyError, TypeError) as exc:  # a value no record would validate with
+            self.errors[path] = str(CorruptFile(path, f"记录无效：{exc}"))
+        return None
+
+    def _index_writes(self) -> None:
+        """Journal the index entries of the branch and visit files this hold of
+        the lock wrote (see `DataLock.after_writes`), from what was written:
+        readers in any process then skip reading them. Only a cache: nothing
+        here may fail the save, and a line left out is a file read later."""
+        base = os.path.join(self.root, "branches") + os.sep
+        paths = list(dict.fromkeys(p for p in take_written() if p.startswith(base)))
+        if not paths or len(paths) > _INDEX_BATCH:
+            return
+        lines = []
+        try:
+            for p in paths:
+                parts = p[len(base) :].split(os.sep)
+                if parts[1:] == ["branch.json"]:
+                    data, sig = self._as_written(Path(p))
+                    if data is not None and sig is not None and not unspelled(data):
+                        lines.append(branch_line(parts[0], sig, summarise(parts[0], data)))
+                elif len(parts) == 3 and parts[1] == "visits":
+                    data, sig = self._as_written(Path(p))
+                    if data is not None and sig is not None:
+                        lines.append(visit_line(parts[0], parts[2][:-5], sig, issued_memo(data)))
+            if lines:
+                append_to_index(self.root, lines)
+        except (OSError, StoreError, ValueError, KeyError, TypeError):
+            return
+
+    def _as_written(self, path: Path) -> tuple[dict[str, Any] | None, Any]:
+        """A file's tables and signature: as this process holds them when
+        they are what is on disk, else read."""
+        sig = file_signature(path)
+        shard = self._shards.get(path)
+        data = shard.held(sig) if shard is not None and sig is not None else None
+        if data is None:
+            found = read_bytes(path)
+            if found is None:
+                return None, None
+            data, sig = check_tables(path, parse(path, found[0]), skip=_SCAN_SKIPS), found[1]
+        return data, sig
 
     def _summarise(self, bid: str, path: Path, data: dict[str, Any]) -> BranchSummary | None:
         try:
-            return _summarise(bid, data)
+            return summarise(bid, data)
         except (ValueError, KeyError, TypeError) as exc:  # a value no record would validate with
             self.errors[path] = str(CorruptFile(path, f"记录无效：{exc}"))
             return None
@@ -698,7 +724,8 @@ class Store:
     def summary_signatures(self) -> dict[str, Any]:
         """The (inode, mtime, size) of the branch file each summary of the last
         `branch_summaries()` was made from, for callers that keep derived rows."""
-        return {bid: sig for bid, (sig, s) in (self._summary_cache or {}).items() if s is not None}
+        entries = self._index.entries if self._index is not None else {}
+        return {bid: e.sig for bid, e in entries.items() if e.summary is not None}
 
     def visit_file_has(self, bid: str, vid: str, needle: bytes) -> bool:
         """Whether the visit file's bytes hold `needle`, without parsing it (as `branch_file_has`)."""
@@ -1052,28 +1079,6 @@ def _safe_id(value: str) -> str:
     if not value or any(c in value for c in "/\\\0") or value in (".", "..") or len(value) > 100:
         raise StoreError(f"无效的记录编号：{value!r}")
     return value
-
-
-def _load_summary_cache(path: Path) -> dict[str, tuple[Any, BranchSummary | None]]:
-    """The cache as saved; empty when absent, unreadable or of another schema
-    (a derived file is rebuilt, never migrated)."""
-    try:
-        found = read_bytes(path)
-        raw = orjson.loads(found[0]) if found else {}
-        if not isinstance(raw, dict) or schema_of(path, raw) != SCHEMA_VERSION:
-            return {}
-    except (CorruptFile, orjson.JSONDecodeError):
-        return {}
-    out: dict[str, tuple[Any, BranchSummary | None]] = {}
-    for bid, value in raw.items():
-        if bid.startswith("_"):
-            continue
-        try:
-            sig, summary = value
-            out[bid] = (tuple(sig), BranchSummary.from_json(summary) if summary else None)
-        except (TypeError, ValueError, KeyError):
-            return {}
-    return out
 
 
 def validation_message(exc: ValidationError) -> str:

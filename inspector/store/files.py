@@ -191,6 +191,45 @@ def write_temp(path: Path, payload: bytes) -> Path:
 #: Files written by this process so far; `DataLock` compares it on release
 #: to tell whether to stamp the folder's change marker.
 _writes = 0
+#: The data files replaced since `take_written` last emptied it (for the derived index).
+_written: list[str] = []
+
+
+def take_written() -> list[str]:
+    """The paths of the data files replaced since the last call."""
+    found = _written[:]
+    _written.clear()
+    return found
+
+
+def write_derived(path: Path, payload: bytes) -> None:
+    """Replace a derived file atomically, without syncing: a torn or lost one is rebuilt."""
+    ensure_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        _set_mode(fd)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def append_bytes(path: Path, payload: bytes) -> int:
+    """Append to a derived file without syncing (one write, so concurrent
+    appenders under the lock never interleave); returns its new size."""
+    ensure_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, _FILE_MODE)
+    try:
+        if os.fstat(fd).st_size == 0:
+            _set_mode(fd)
+        _checkpoint("before_append")
+        os.write(fd, payload)
+        return os.fstat(fd).st_size
+    finally:
+        os.close(fd)
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
@@ -207,6 +246,7 @@ def atomic_write(path: Path, payload: bytes) -> None:
         if isinstance(exc, OSError):
             raise save_error(exc, path) from exc
         raise
+    _written.append(str(path))
     _checkpoint("after_replace")
     try:
         _fsync_dir(path.parent)
@@ -479,6 +519,14 @@ class Shard:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def held(self, sig: tuple[int, int, int]) -> dict[str, Any] | None:
+        """The tables as this process last read or wrote them, if the file is still
+        that one (its signature `sig`); None when the file must be read."""
+        st = self.storage
+        if st._cache is None or st._sig != sig or st._batch_depth or st._staged is not None:
+            return None
+        return st._cache
+
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         with self.storage.batch():
@@ -509,6 +557,8 @@ class DataLock:
         self.user = user
         self.read_only = False
         self._tidied = False
+        #: Called, still under the lock, when a hold that wrote files ends (the derived index).
+        self.after_writes: Callable[[], None] | None = None
         # Saves hold the lock for milliseconds: poll often (filelock's 50 ms
         # default made two busy writers 5x slower).
         self._lock = FileLock(
@@ -545,6 +595,8 @@ class DataLock:
         finally:
             try:
                 if outermost and _writes != writes:
+                    if self.after_writes is not None:
+                        self.after_writes()
                     self._stamp()
             finally:
                 if outermost:
@@ -721,6 +773,7 @@ class Journal:
         for tmp, dst in entries:
             if os.path.exists(tmp):
                 os.replace(tmp, dst)
+                _written.append(dst)
                 _checkpoint("journal_renamed")
             dirs.add(os.path.dirname(dst))
         for d in dirs:

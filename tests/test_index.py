@@ -1,0 +1,83 @@
+"""The derived index (`inspector/store/index.py`): saves journal their entries,
+and a reader never believes an entry whose file another writer has changed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import orjson
+from storage_samples import branch, pocket, visit
+
+from inspector.models import Disposition, MemberKind, MemoRecord, VisitStatus
+from inspector.store import IssuedMemo, PocketFact, Store
+from inspector.store.files import dumps
+
+
+def _rewritten_behind_the_index(path, change) -> None:
+    """The file changed the way another program version or a copy would: no journal line."""
+    data = orjson.loads(path.read_bytes())
+    change(data)
+    path.write_bytes(dumps(data))
+
+
+def test_saves_journal_their_entries_and_a_new_process_reads_no_data_file(store, monkeypatch):
+    b = store.save(branch("第一党支部"))
+    store.save(pocket(b.id, member_kind=MemberKind.LOST_CONTACT, found_on=date(2016, 8, 1)))
+    issued = MemoRecord(file="反馈意见.docx", sha256="0" * 64, issued_on=date(2016, 9, 5))
+    v = store.save(visit(b.id, date=date(2016, 9, 1), status=VisitStatus.COMPLETED, memos=[issued]))
+    assert (store.root / "cache" / "index.log").exists()
+
+    reader = Store(store.root, "另一人")
+    read: list[object] = []
+    monkeypatch.setattr(Store, "_read_for_scan", lambda self, path: read.append(path))
+    monkeypatch.setattr(Store, "_issued_memo", lambda self, path: read.append(path))
+    [s] = reader.branch_summaries()
+    assert read == []
+    assert s.pockets == [PocketFact(date(2016, 8, 1), MemberKind.LOST_CONTACT, Disposition.PENDING)]
+    assert s.memos == (IssuedMemo(v.id, date(2016, 9, 1), True, date(2016, 9, 5), None),)
+
+
+def test_files_changed_behind_the_index_are_read_again(store):
+    b = store.save(branch("第一党支部"))
+    issued = MemoRecord(file="反馈意见.docx", sha256="0" * 64, issued_on=date(2016, 9, 5))
+    first = store.save(visit(b.id, date=date(2016, 9, 1), status=VisitStatus.COMPLETED, memos=[issued]))
+    second = store.save(visit(b.id, date=date(2016, 10, 1)))
+    assert [m.visit_id for m in store.branch_summaries()[0].memos] == [first.id]
+    (store.root / "cache" / "index.log").unlink()
+    Store(store.root).branch_summaries()  # a snapshot naming every file's and folder's signature
+
+    def rename(data):
+        next(iter(data["branch"].values()))["name"] = "第二党支部"
+
+    def report(day: str):
+        def change(data):
+            next(iter(data["visit"].values()))["report"] = {"received_on": day}
+
+        return change
+
+    visit_file = store.branch_dir(b.id) / "visits" / f"{first.id}.json"
+    _rewritten_behind_the_index(store.branch_dir(b.id) / "branch.json", rename)
+    _rewritten_behind_the_index(visit_file, report("2016-10-01"))  # in place: its folder's signature stays
+    [s] = Store(store.root, "另一人").branch_summaries()
+    assert s.name == "第二党支部"
+    assert s.memos[0].received_on == date(2016, 10, 1)
+    # A later save in the same visits folder journals only its own file: the sibling is still checked.
+    _rewritten_behind_the_index(visit_file, report("2016-10-02"))
+    store.save(store.visit(second.id, b.id).model_copy(update={"summary": "另一次保存"}))
+    [s] = Store(store.root, "另一人").branch_summaries()
+    assert s.memos[0].received_on == date(2016, 10, 2)
+
+
+def test_an_index_of_another_schema_or_torn_is_rebuilt(store):
+    b = store.save(branch("第一党支部"))
+    (store.root / "cache" / "index.log").unlink()
+    fresh = Store(store.root).branch_summaries()  # read from the files: the snapshot is written
+    snapshot = store.root / "cache" / "index.json"
+    data = orjson.loads(snapshot.read_bytes())
+    data["_meta"] = {"1": {"schema": 1}}
+    next(iter(data["entries"].values()))[1]["name"] = "旧版本的名称"
+    snapshot.write_bytes(orjson.dumps(data))
+    assert Store(store.root).branch_summaries() == fresh
+    (store.root / "cache" / "index.log").write_bytes(b'["b","' + b.id.encode() + b'",[1,2')
+    snapshot.unlink()
+    assert Store(store.root).branch_summaries() == fresh
