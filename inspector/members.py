@@ -13,6 +13,7 @@ derived one (`dues_override`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -75,6 +76,8 @@ _YEARS = (1900, 2100)
 _BOOLS = ("leading_cadre", "mobile", "frail")
 _DATES = ("birth_date", "joined_on", "full_on", "last_attended", "last_dues_paid", "last_talk")
 _MONEY = ("dues_base", "dues_override")
+#: Fields whose values rarely repeat from one member to the next (not worth remembering).
+_UNIQUE = frozenset({"name", "contact", "notes", *_MONEY})
 
 
 class MemberInvalid(UserError):
@@ -173,6 +176,13 @@ def _choice(enum: type, aliases: Mapping[str, Any], label: str, value: Any) -> A
         raise ValueError(f"{label}「{cell_text(value)}」无法识别，应为：{allowed}") from None
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
+def _parse_repeated(field: str, value: Any) -> Any:
+    """`_parse` of a value many rows share (a 党小组, 男, a joined date):
+    a county roster repeats a few hundred of them over 60,000 rows."""
+    return _parse(field, value)
+
+
 def _parse(field: str, value: Any) -> Any:
     label = MEMBER_FIELDS[field]
     if field in _DATES:
@@ -206,7 +216,7 @@ def member_from_cells(branch_id: str, cells: Mapping[str, Any], base: Member | N
         if field not in MEMBER_FIELDS:
             continue
         try:
-            values[field] = _parse(field, raw)
+            values[field] = (_parse if field in _UNIQUE else _parse_repeated)(field, raw)
         except ValueError as exc:
             problems[field] = str(exc)
     try:

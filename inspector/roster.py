@@ -44,6 +44,7 @@ from inspector.members import MemberInvalid, cell_text, member_from_cells, merge
 from inspector.models import Branch, Member, Record
 from inspector.pinyin import initials
 from inspector.store import Store
+from inspector.store.core import gc_paused
 
 #: Column headings accepted for each branch field (first is the one we document).
 HEADINGS: dict[str, tuple[str, ...]] = {
@@ -386,10 +387,11 @@ def read_roster(
     limit = MAX_MEMBER_ROWS if kind == MEMBERS else MAX_ROWS
     if len(body) > limit:
         raise RosterFileError(f"名册超过 {limit} 行，请分成几个文件分别导入")
-    if kind == BRANCHES:
-        preview = _branch_preview(sheet.encoding, header, body, existing)
-    else:
-        preview = _member_preview(sheet.encoding, header, body, existing, members_of or (lambda _bid: []), branch)
+    with gc_paused():  # a record or more per row, all kept
+        if kind == BRANCHES:
+            preview = _branch_preview(sheet.encoding, header, body, existing)
+        else:
+            preview = _member_preview(sheet.encoding, header, body, existing, members_of or (lambda _bid: []), branch)
     if not preview.rows and not preview.errors and not preview.ambiguous:
         raise RosterFileError("文件只有表头，没有内容")
     return preview
@@ -587,7 +589,9 @@ def import_roster(
     while rows_of_file is not None:
         start = time.monotonic()
         count = 0
-        with store.transaction():
+        # Each record is dumped and validated again: the collector runs once
+        # a batch, after it, instead of over and over across the preview's records.
+        with gc_paused(), store.transaction():
             while rows_of_file is not None and (
                 count == 0 or (count < BATCH and time.monotonic() - start < BATCH_SECONDS)
             ):

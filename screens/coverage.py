@@ -28,7 +28,7 @@ from inspector.ledger.coverage import (
     sparkline,
     stages_line,
 )
-from inspector.report.figures import Figures, compute, parse_period
+from inspector.report.figures import Figures, compute, next_period, parse_period
 from inspector.reportback import Awaited, missing_reports
 
 from .ledger import LedgerSource
@@ -107,7 +107,8 @@ def charts_text(figures: Figures, width: int) -> Text:
         width=width,
         label_width=9,
     )
-    return Text.assemble(Text(f"{figures.period.label}，按领域（c 返回表格；r 生成通报）：\n", style="bold"), chart)
+    title = f"{figures.period.label}，按领域（p/t 换时段；c 返回表格；r 生成通报）：\n"
+    return Text.assemble(Text(title, style="bold"), chart)
 
 
 class CoverageScreen(TableScreen):
@@ -135,6 +136,8 @@ class CoverageScreen(TableScreen):
         Binding("enter", "open_branch", "打开支部", id="coverage.open_branch"),
         Binding("l", "ledger", "整改台账", id="coverage.ledger"),
         Binding("c", "charts", "图表", id="coverage.charts"),
+        Binding("p", "next_period", "换时段", show=False, id="coverage.period"),
+        Binding("t", "ask_period", "输入时段", show=False, id="coverage.ask_period"),
         Binding("r", "report", "通报", id="coverage.report"),
         Binding("escape", "back", "返回", id="coverage.back"),
     ]
@@ -146,6 +149,8 @@ class CoverageScreen(TableScreen):
         self.days: int | None = None  # None: the committee's setting
         self.coverage: Coverage | None = None
         self.charts = False  # `c`: bars by sector instead of the table
+        #: The charts' period as `parse_period` reads it (`p` steps on); None: this year.
+        self.period: str | None = None
         #: Only the user's branches as 指导员 or 包联领导 (F4), else None: all.
         self.mine: set[str] | None = None
         #: Who is past the report-back date without a 整改报告 (None until read, after the table).
@@ -186,9 +191,10 @@ class CoverageScreen(TableScreen):
         self.app.call_from_thread(self.show_reports, late)
 
     def _figures(self) -> Figures:
-        """This year's figures as the 通报 counts them, from the shared ledger."""
+        """The chosen period's figures as the 通报 counts them, from the shared ledger."""
         today = self.app.today()
-        return compute(self.app.store, parse_period(str(today.year)), today, ledger=self.source.ledger)
+        period = parse_period(self.period or str(today.year))
+        return compute(self.app.store, period, today, ledger=self.source.ledger)
 
     def show_charts(self, figures: Figures) -> None:
         self.query_one("#cov-charts", Static).update(charts_text(figures, self.size.width - 2))
@@ -249,6 +255,24 @@ class CoverageScreen(TableScreen):
             self.load()
         else:
             self.table.focus()
+
+    def action_next_period(self) -> None:
+        """The charts of the next period: the year, then each of its quarters so far."""
+        today = self.app.today()
+        self._chart_period(next_period(self.period or str(today.year), today))
+
+    def action_ask_period(self) -> None:
+        from .dialogs.chart import PeriodDialog
+
+        self.app.push_screen(PeriodDialog(self.period or ""), lambda text: text and self._chart_period(text))
+
+    def _chart_period(self, period: str) -> None:
+        self.period = period
+        if self.charts:
+            self.query_one("#cov-charts", Static).update("正在统计…")
+            self.load()
+        else:
+            self.action_charts()
 
     def action_toggle_all(self) -> None:
         self.only_needing = not self.only_needing

@@ -104,6 +104,8 @@ SENTENCES: dict[str, str] = {
     "ledger.weaklax": "打开软弱涣散党组织台账。",
     "ledger.coverage": "查看现场指导的覆盖情况。",
     "ledger.charts": "按状态、类别等查看当前列出问题的图表。",
+    "ledger_charts.period": "图表换一个时段：全部、当年、当年各季度依次切换，只计该时段发现的问题。",
+    "ledger_charts.ask_period": "输入图表的时段（如 2016Q3、2016-07..2016-09、2016），只计该时段发现的问题。",
     "ledger.back": "回到上一页。",
     "wlledger.show": "查看光标所在党组织的认定与整顿详情。",
     "wlledger.ledger": "打开整改台账。",
@@ -114,6 +116,8 @@ SENTENCES: dict[str, str] = {
     "coverage.open_branch": "打开光标所在的党支部。",
     "coverage.ledger": "打开整改台账。",
     "coverage.charts": "查看现场指导和问题整改的逐月图表。",
+    "coverage.period": "图表换一个时段：当年、当年各季度依次切换，统计口径与通报相同。",
+    "coverage.ask_period": "输入图表的时段（如 2016Q3、2016-07..2016-09、2016），统计口径与通报相同。",
     "coverage.report": "生成一个时期（默认本季度）带图表的通报（Word）。",
     "coverage.back": "回到上一页。",
     # sync

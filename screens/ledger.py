@@ -20,7 +20,7 @@ import logging
 import threading
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -51,6 +51,9 @@ from .styles import tcss
 from .watched import WatchedScreen
 from .widgets.literal import literal
 from .widgets.row_table import Column, RowTable
+
+if TYPE_CHECKING:
+    from inspector.report.figures import Period
 
 log = logging.getLogger("inspector.ui")
 
@@ -104,12 +107,16 @@ class LedgerSource:
         return rows
 
 
-def ledger_charts(rows: list[LedgerRow], width: int) -> str:
-    """Counts by status and by category as bars, with their shares."""
+def ledger_charts(rows: list[LedgerRow], width: int, period: Period | None = None) -> str:
+    """Counts by status and by category as bars, with their shares; with a
+    period, of the findings found in it as the 通报 counts them."""
     from inspector.ledger.summary import count_by
+    from inspector.report.figures import found_in
 
     from .widgets.bars import count_chart
 
+    if period is not None:
+        rows = found_in(rows, period)
     by_status = count_by(rows, lambda r: r.status)
     by_category = count_by(rows, lambda r: r.category)
     categories = [c for c in FindingCategory if c in by_category]
@@ -585,11 +592,16 @@ class LedgerScreen(WatchedScreen):
     # ------------------------------------------------------------ navigation
     def action_charts(self) -> None:
         """The rows on screen by status and by category, as bars (the 通报's figure 2 in the terminal)."""
-        from .dialogs.rectify import TextDialog
+        from .dialogs.chart import PeriodChartDialog
 
         width = min(self.app.size.width, 100) - 8
+        shown = self.shown
         self.app.push_screen(
-            TextDialog(f"整改台账图表（筛选：{self.flt.describe()}）", ledger_charts(self.shown, width))
+            PeriodChartDialog(
+                f"整改台账图表（筛选：{self.flt.describe()}）",
+                lambda period: ledger_charts(shown, width, period),
+                self.app.today(),
+            )
         )
 
     def action_export(self) -> None:

@@ -34,8 +34,6 @@ COLUMNS = (
     ("mark", "状态", 4),
 )
 _KINDS = list(MemberKind)
-#: Rows added before the screen is first drawn (more than a 24-line terminal shows).
-FIRST_ROWS = 40
 
 
 def row_cells(member: Member, linked: PocketMember | None) -> tuple[object, ...]:
@@ -103,13 +101,17 @@ class MemberScreen(RecordListScreen):
         table.clear()
         self.members = {m.id: m for m in found}
         self._order = [m.id for m in found]  # row n is member _order[n]
-        rows = [row_cells(m, self.linked.get(m.id)) for m in found]
-        # The table measures every cell it is given: a screenful first, so the
-        # roster shows at once, the rest once that is drawn.
-        table.add_rows(rows[:FIRST_ROWS])
-        if rows[FIRST_ROWS:]:
-            self.call_after_refresh(table.add_rows, rows[FIRST_ROWS:])
+        # The table measures every cell it is given: a screenful of rows is
+        # built and added first, so the roster shows at once, the rest once that is drawn.
+        first = self.app.size.height
+        table.add_rows([row_cells(m, self.linked.get(m.id)) for m in found[:first]])
+        if found[first:]:
+            self.call_after_refresh(self._add_rest, self._order, found[first:])
         self._show_detail()
+
+    def _add_rest(self, order: list[str], rest: list[Member]) -> None:
+        if order is self._order:  # not filled again meanwhile
+            self.query_one("#members", DataTable).add_rows([row_cells(m, self.linked.get(m.id)) for m in rest])
 
     @property
     def current(self) -> Member | None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import docx
 from textual.widgets import Input
 
+from inspector.models import Sector
 from screens.dialogs.document import DocumentDialog
 from tests.home_fixtures import pilot_test, wait_for
 from tests.ledger_ui_fixtures import CUN, make_app, open_ledger, seed_ledger
@@ -65,3 +68,85 @@ async def test_paper_checklist_from_the_branch_screen(tmp_path):
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is branch_screen, timeout=30)
         assert "检查表" in docx.Document(str(target)).paragraphs[0].text
+
+
+@pilot_test
+async def test_coverage_charts_of_a_chosen_quarter_show_that_quarters_figures(tmp_path):
+    from inspector.report.figures import compute, parse_period
+    from screens.coverage import charts_text
+
+    seed_ledger(tmp_path / "d")
+    app = make_app(tmp_path / "d")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ledger(pilot, "coverage")
+        today = app.today()
+        year, quarter = (compute(app.store, parse_period(p), today) for p in (str(today.year), f"{today.year}Q1"))
+        assert quarter.visited != year.visited  # the quarter's numbers are not the year's
+        chart = screen.query_one("#cov-charts")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: f"{today.year}年，按领域" in str(chart.render()))
+        await pilot.press("p")
+        await wait_for(pilot, lambda: f"{today.year}年第一季度，按领域" in str(chart.render()))
+        assert str(chart.render()) == charts_text(quarter, screen.size.width - 2).plain
+        assert f"{quarter.by_sector[Sector.COMMUNITY].visited}/{quarter.by_sector[Sector.COMMUNITY].branches}" in str(
+            chart.render()
+        )
+
+
+@pilot_test
+async def test_ledger_charts_of_a_chosen_quarter_count_the_findings_found_in_it(tmp_path):
+    from inspector.labels import label
+    from inspector.report.figures import compute, parse_period
+
+    seed_ledger(tmp_path / "d")
+    app = make_app(tmp_path / "d")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_ledger(pilot, "ledger")
+        today = app.today()
+        await pilot.press("c")
+        await pilot.pause()
+        body = app.screen.query_one("#body")
+        assert str(body.render()).startswith("时段：全部")
+        seen = {}
+        for _ in range(6):  # 全部 → the year → each quarter so far → 全部
+            await pilot.press("p")
+            await pilot.pause()
+            text = str(body.render())
+            seen[text.splitlines()[0]] = text
+        assert (
+            f"时段：{today.year}年第一季度（p 换时段，t 输入时段）" in seen
+            and "时段：全部（p 换时段，t 输入时段）" in seen
+        )
+        text = seen[f"时段：{today.year}年第三季度（p 换时段，t 输入时段）"]
+        figures = compute(app.store, parse_period(f"{today.year}Q3"), today)
+        assert f"按状态（共{figures.findings.total}条" in text and figures.findings.total > 0
+        for category, counts in figures.by_category.items():
+            assert re.search(rf"^{label(category)}\s+[█▏▎▍▌▋▊▉ ]+ {counts.total} ", text, re.M)
+        assert "按状态（共0条" in seen[f"时段：{today.year}年第一季度（p 换时段，t 输入时段）"]
+
+
+@pilot_test
+async def test_a_typed_chart_period_is_echoed_then_charted(tmp_path):
+    from inspector.report.figures import compute, parse_period
+    from screens.coverage import charts_text
+
+    seed_ledger(tmp_path / "d")
+    app = make_app(tmp_path / "d")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ledger(pilot, "coverage")
+        await pilot.press("t")
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press(*"2026-03")
+        await pilot.pause()
+        assert str(dialog.query_one("#period-echo").render()) == "即 2026-03-01 至 2026-03-31（2026年3月）"
+        dialog.query_one("#value", Input).value = "上季度"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "看不懂时段" in str(dialog.query_one("#period-echo").render())
+        dialog.query_one("#value", Input).value = "2026-03"
+        await pilot.press("enter")
+        chart = screen.query_one("#cov-charts")
+        await wait_for(pilot, lambda: "2026年3月，按领域" in str(chart.render()))
+        march = compute(app.store, parse_period("2026-03"), app.today())
+        assert str(chart.render()) == charts_text(march, screen.size.width - 2).plain and march.visited == 1

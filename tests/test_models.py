@@ -161,3 +161,13 @@ def test_no_national_id_field_anywhere():
         for name, f in cls.model_fields.items():
             assert not ID_WORDS.search(name), f"{cls.__name__}.{name}"
             assert "身份证" not in (f.description or "") + (f.title or ""), f"{cls.__name__}.{name}"
+
+
+def test_new_ids_are_version_4_uuids_as_text():
+    import uuid
+
+    ids = [models.new_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for found in ids:
+        parsed = uuid.UUID(found)
+        assert (str(parsed), parsed.version, parsed.variant) == (found, 4, uuid.RFC_4122)

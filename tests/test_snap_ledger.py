@@ -84,6 +84,20 @@ def test_coverage_charts(snap_compare, tmp_path):
     assert _run(snap_compare, tmp_path, "coverage", (80, 24), _coverage_charts)
 
 
+async def _coverage_charts_first_quarter(pilot, screen) -> None:
+    await _coverage_charts(pilot, screen)
+    await pilot.press("p")
+    for _ in range(50):
+        await pilot.pause(0.05)
+        if "第一季度，按领域" in str(screen.query_one("#cov-charts").render()):
+            break
+
+
+def test_coverage_charts_of_a_quarter(snap_compare, tmp_path):
+    """`p` on the charts: the first quarter's coverage and 销号 by sector at 80x24."""
+    assert _run(snap_compare, tmp_path, "coverage", (80, 24), _coverage_charts_first_quarter)
+
+
 async def _ledger_charts(pilot, screen) -> None:
     await pilot.press("c")
 

@@ -54,6 +54,30 @@ def test_history_records_who_when_where_and_exactly_the_changed_fields(store):
     assert (last.field, last.old, last.new, last.prev) == ("goal", "新目标", "再改目标", goal.id)
 
 
+def test_records_added_together_get_the_history_entry_a_single_save_gives(store):
+    b = store.save(branch())
+    alone = store.save(finding(b.id))
+    together = [finding(b.id, description=f"问题{n}") for n in range(3)]
+    assert store.save_many([(f, None) for f in together]) == together
+    (expected,) = store.raw_changes("finding", alone.id, b.id)
+    ids = {expected["id"]}
+    for f in together:
+        (entry,) = store.raw_changes("finding", f.id, b.id)
+        assert entry == {**expected, "id": entry["id"], "at": entry["at"], "record_id": f.id, "new": ch.dump(f)}
+        assert ch.Change.model_validate(entry).model_dump(mode="json") == entry
+        ids.add(entry["id"])
+    assert len(ids) == 4
+
+
+def test_records_added_together_are_stored_clean(store):
+    b = store.save(branch())
+    dirty = finding(b.id).model_copy(update={"description": "党小组会\x1b[31m无记录"})  # copies skip validation
+    (saved,) = store.save_many([(dirty, None)])
+    assert saved.description == "党小组会[31m无记录" == store.findings(b.id)[0].description
+    (entry,) = store.raw_changes("finding", saved.id, b.id)
+    assert entry["new"] == ch.dump(saved)
+
+
 def test_saving_an_unchanged_record_writes_nothing(store):
     b = store.save(branch())
     f = store.save(finding(b.id))

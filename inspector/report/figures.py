@@ -86,6 +86,22 @@ def parse_period(text: str) -> Period:
     )
 
 
+def next_period(current: str, today: date) -> str:
+    """The period after `current` as a clerk steps through them on a chart: a
+    year (the one `current` names, else today's), then each of its quarters
+    begun by `today`, then the year again."""
+    named = re.match(r"\d{4}", current.strip())
+    year = int(named[0]) if named else today.year
+    last = 4 if year < today.year else (today.month - 1) // 3 + 1 if year == today.year else 0
+    steps = [str(year), *(f"{year}Q{q}" for q in range(1, last + 1))]
+    return steps[(steps.index(current) + 1) % len(steps)] if current in steps else steps[0]
+
+
+def found_in(rows: Iterable[LedgerRow], period: Period) -> list[LedgerRow]:
+    """The findings a period's figures count: those found in it."""
+    return [r for r in rows if period.holds(r.found_on)]
+
+
 @dataclass
 class SectorFigures:
     sector: Sector
@@ -178,7 +194,7 @@ def compute(
             sf.visited += 1
             out.visited += 1
             visited.add(s.id)
-    found = [r for r in rows if period.holds(r.found_on)]
+    found = found_in(rows, period)
     out.by_guide = _by_guide(load_settings(store.root).assignments, ledger.summaries.keys(), visited, found)
     for r in found:
         out.findings.add(r)

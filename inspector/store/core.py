@@ -652,7 +652,7 @@ class Store:
         """Every live finding of every branch; only changed files are re-read."""
         out: list[Finding] = []
         fresh: dict[str, tuple[Any, list[Finding]]] = {}
-        with _gc_paused():  # tens of thousands of new objects: collect once, after
+        with gc_paused():  # tens of thousands of new objects: collect once, after
             for bid, _path, sig in self._scan():
                 hit = self._findings_cache.get(bid)
                 if hit is None or hit[0] != sig:
@@ -843,29 +843,34 @@ class Store:
             for bid, group in itertools.groupby(pairs, key=lambda pair: _branch_of(pair[0])):
                 assert bid is not None, "save_many saves records of branch files"
                 shard = self._shard_for("branch", bid, None)
-                added: dict[str, list[dict[str, Any]]] = {}
+                created: dict[str, list[tuple[Record, dict[str, Any]]]] = {}
                 with shard.batch():
                     for record, base in group:
                         assert record.kind != "visit", "a visit is saved with its index by save()"
-                        record = _revalidated(record)
+                        doc = ch.dump(record)
+                        clean = _revalidated(record, doc)
+                        if clean != record:  # validation cleaned a text: what is stored is dumped again
+                            doc = ch.dump(clean)
+                        record = clean
                         current = _find(self._load(shard, fresh=True).get(record.kind), record.id)
+                        if current is None:
+                            # A new record has no history to chain to: added with the others in one write.
+                            out.append(record)
+                            created.setdefault(record.kind, []).append((record, doc))
+                            continue
                         try:
                             saved, fields = _merged(record, base, current)
                         except EditConflict as exc:
                             out.append(exc)
                             continue
                         out.append(saved)
-                        if not fields:
-                            continue
-                        if current is not None:
+                        if fields:
                             self._write(shard, saved, ch.dump(saved), fields)
-                            continue
-                        # A new record has no history to chain to: added with the others in one write.
-                        changes = ch.make_changes(saved, fields, who=self.user, inst=self.installation_id, previous={})
-                        added.setdefault(saved.kind, []).append(ch.dump(saved))
-                        added.setdefault(CHANGES, []).extend(c.model_dump(mode="json") for c in changes)
-                    for table, docs in added.items():
-                        shard.append(table, docs)
+                    for table, pairs_of_table in created.items():
+                        shard.append(table, [doc for _record, doc in pairs_of_table])
+                        shard.append(
+                            CHANGES, ch.creation_docs(pairs_of_table, who=self.user, inst=self.installation_id)
+                        )
         return out
 
     def delete(self, record: R) -> R:
@@ -944,9 +949,10 @@ class Store:
         return read_json_file(self.template_path(template_id, version, content_hash))
 
 
-def _revalidated(record: R) -> R:
-    """Validated again so text from any path (model_copy skips validation) is stored clean."""
-    record = type(record).model_validate(ch.dump(record))
+def _revalidated(record: R, doc: dict[str, Any] | None = None) -> R:
+    """Validated again so text from any path (model_copy skips validation) is
+    stored clean; `doc` is the record's dump when the caller has it."""
+    record = type(record).model_validate(ch.dump(record) if doc is None else doc)
     return _with_initials(record) if isinstance(record, Branch) else record
 
 
@@ -995,9 +1001,10 @@ def _index_entry(visit: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Building ~50,000 records triggers the cyclic collector over and over
-    (a third of a county-wide read); it runs once when we are done."""
+    (a third of a county-wide read, a tenth of a county roster import); it
+    runs once when we are done."""
     was = gc.isenabled()
     gc.disable()
     try:
