@@ -415,3 +415,19 @@ def test_merge_keeps_both_or_raises_on_a_real_clash(shared_store, mine, theirs):
     want = {k: (dm[k] if dm[k] != d0[k] else dt[k]) for k in d0}
     assert ch.dump(merged) == want
     assert Store(s.root).get(Finding, base.id, b.id) == merged
+
+
+def test_a_branch_saved_before_pinyin_was_kept_gets_it_in_its_summary_and_the_cache(store):
+    saved = store.save(branch("白坝村党支部"))
+    path = store.branch_dir(saved.id) / "branch.json"
+    data = orjson.loads(path.read_bytes())
+    del next(iter(data["branch"].values()))["pinyin"]
+    path.write_bytes(orjson.dumps(data))
+    cache = store.root / "cache" / "summaries.json"
+    cache.unlink(missing_ok=True)
+    assert [s.pinyin for s in Store(store.root).branch_summaries()] == ["bai ba cun dang zhi bu"]
+    cached = orjson.loads(cache.read_bytes())
+    assert cached[saved.id][1]["pinyin"] == "bai ba cun dang zhi bu"
+    cached[saved.id][1]["pinyin"] = ""  # as a cache written before summaries carried it
+    cache.write_bytes(orjson.dumps(cached))
+    assert [s.pinyin for s in Store(store.root).branch_summaries()] == ["bai ba cun dang zhi bu"]

@@ -55,6 +55,7 @@ from inspector.models import (
     overdue_days,
     utcnow,
 )
+from inspector.pinyin import full, initials
 from inspector.store import changes as ch
 from inspector.store.files import (
     READ_ONLY_ERRNOS,
@@ -223,7 +224,9 @@ def _summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
         secretary=branch.get("secretary", ""),
         members=branch.get("members", 0),
         initials=branch.get("initials", ""),
-        pinyin=branch.get("pinyin", ""),
+        # A branch saved before its pinyin was kept gets it here, once, so
+        # the summary cache spares every later start from pypinyin.
+        pinyin=branch.get("pinyin") or full(branch["name"]),
         last_visit=date.fromisoformat(max(dates)) if dates else None,
         draft_visits=[v["id"] for v in visits if v.get("status") != VisitStatus.COMPLETED],
         open_findings=len(open_f),
@@ -937,8 +940,6 @@ def _merged(record: R, base: R | None, current: dict[str, Any] | None) -> tuple[
 
 
 def _with_initials(branch: B) -> B:
-    from inspector.pinyin import full, initials
-
     wanted = {"initials": initials(branch.name), "pinyin": full(branch.name)}
     if all(getattr(branch, k) == v for k, v in wanted.items()):
         return branch
@@ -1070,6 +1071,8 @@ def _load_summary_cache(path: Path) -> dict[str, tuple[Any, BranchSummary | None
             continue
         try:
             sig, summary = value
+            if summary and not summary["pinyin"]:
+                continue  # cached before the summary carried its pinyin: read again
             out[bid] = (tuple(sig), BranchSummary.from_json(summary) if summary else None)
         except (TypeError, ValueError, KeyError):
             return {}
