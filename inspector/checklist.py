@@ -43,6 +43,7 @@ from pydantic_core import PydanticCustomError
 
 from inspector import labels
 from inspector.models import SCHEMA1_VALUES, AnswerValue, FindingCategory, Sector, Severity, VisitMethod
+from inspector.settings import SETTING_DEFAULTS
 
 __all__ = [
     "PLAN_SECTIONS",
@@ -94,9 +95,6 @@ _PLAN_SECTIONS_HINT = "应为 一、二、1–3、三、1–6、四、1–4 之�
 WEAKLAX_FILE = "weaklax.toml"
 #: File name reserved for the dated rule sources items and criteria cite.
 SOURCES_FILE = "sources.toml"
-#: Settings an item's text may name as {name}, with their defaults: local
-#: practice the committee sets (`inspector/settings.py`).
-SETTING_DEFAULTS = {"party_lessons_per_quarter": 1}
 SETTING_PLACEHOLDERS = tuple(SETTING_DEFAULTS)
 #: Version of the snapshot layout written by :func:`template_snapshot`.
 SNAPSHOT_FORMAT = 1

@@ -235,7 +235,12 @@ class Cleaned(BaseModel):
     `inspector/text.py` allows, whoever built the record.
 
     Ids and enum codes are never touched: an id that changed would no longer
-    point at its record."""
+    point at its record.
+
+    Validators are built on first use, not on import: the start path to the
+    branch table validates no record, and building ~20 costs ~0.1 s there."""
+
+    model_config = ConfigDict(defer_build=True)
 
     #: Fields whose text may run over several lines; every other text field is one line.
     multiline: ClassVar[frozenset[str]] = frozenset()

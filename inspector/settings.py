@@ -19,13 +19,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from inspector.checklist import SETTING_DEFAULTS
 from inspector.errors import StoreError
 from inspector.models import AssignmentRole
 from inspector.store.core import SETTINGS, change_settings_data, read_settings_data
 from inspector.store.files import DataLock, set_modes
 
 APP_NAME = "inspector"
+#: Settings a checklist item's text may name as {name}, with their defaults:
+#: local practice the committee sets (`inspector/checklist.py` fills them in).
+#: Kept here, not there, so that reading the settings (every start) does not
+#: import the checklist loader.
+SETTING_DEFAULTS = {"party_lessons_per_quarter": 1}
 
 
 def default_data_dir() -> Path:

@@ -38,3 +38,11 @@ def test_start_to_branch_table_imports_no_heavy_library(tmp_path):
         "docx": False,
         "lxml": False,
     }
+
+
+def test_settings_and_the_screens_import_no_checklist_loader():
+    """The checklists load in a thread after the first paint; reading the settings must not pull them in before."""
+    code = "import json, sys, inspector.settings, screens.app; print(json.dumps('inspector.checklist' in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "false"

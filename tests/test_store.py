@@ -4,6 +4,7 @@ transactions and journal recovery, and property tests with arbitrary text."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from datetime import date
 
@@ -439,3 +440,17 @@ def test_merge_keeps_both_or_raises_on_a_real_clash(shared_store, mine, theirs):
     want = {k: (dm[k] if dm[k] != d0[k] else dt[k]) for k in d0}
     assert ch.dump(merged) == want
     assert Store(s.root).get(Finding, base.id, b.id) == merged
+
+
+def test_a_branch_saved_before_pinyin_was_kept_gets_it_in_its_summary_and_the_index(store):
+    """The home table sorts by full pinyin: a branch file from before it was
+    stored gets it in its summary, which the derived index keeps for later starts."""
+    saved = store.save(branch("白坝村党支部"))
+    path = store.branch_dir(saved.id) / "branch.json"
+    data = orjson.loads(path.read_bytes())
+    del next(iter(data["branch"].values()))["pinyin"]
+    path.write_bytes(orjson.dumps(data))
+    shutil.rmtree(store.root / "cache", ignore_errors=True)
+    assert [s.pinyin for s in Store(store.root).branch_summaries()] == ["bai ba cun dang zhi bu"]
+    assert "bai ba cun dang zhi bu" in (store.root / "cache" / "index.json").read_text(encoding="utf-8")
+    assert [s.pinyin for s in Store(store.root).branch_summaries()] == ["bai ba cun dang zhi bu"]

@@ -52,6 +52,8 @@ def test_private_members_exist_with_the_expected_shape():
     assert table._require_update_dimensions is False
     assert table._data == {}
     assert table._update_count == 0
+    assert table._new_rows == set() and len(table._row_locations) == 0
+    assert list(inspect.signature(DataTable._highlight_cursor).parameters) == ["self"]
 
 
 @pilot_test
@@ -138,3 +140,34 @@ def test_screens_use_no_private_member_of_textual_outside_the_compat_module():
             for name in sorted(_own_private_names(cls) & theirs):
                 clashes.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
     assert clashes == []
+
+
+@pilot_test
+async def test_replace_rows_leaves_the_table_as_clear_and_add_row_would():
+    app = TableApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(Spied)
+        table.add_column("编号", key="a", width=6)
+        table.add_column("内容", key="b", width=20)
+        table.add_rows([("x", "旧")])
+        rows = [(f"r{n}", (str(n), f"[b]第{n}行[/b]")) for n in range(ROWS)]
+        table.replace_rows(rows)
+        await pilot.pause()
+        replaced = [table.render_line(y).text for y in range(12)]
+        state = (table.row_count, [r.key.value for r in table.ordered_rows], table.virtual_size, table.cursor_row)
+        assert str(table.get_cell("r3", "b")) == "[b]第3行[/b]"  # literal, as add_row gives it
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        await pilot.pause()
+        assert [table.render_line(y).text for y in range(12)] == replaced
+        assert (
+            table.row_count,
+            [r.key.value for r in table.ordered_rows],
+            table.virtual_size,
+            table.cursor_row,
+        ) == state
+        table.move_cursor(row=5)
+        table.replace_rows(rows[:3])
+        await pilot.pause()
+        assert (table.row_count, table.cursor_row, table.get_row_index("r2")) == (3, 0, 2)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from sys import intern
 from typing import Any, TypeVar
 
 from inspector import clock, labels
@@ -155,7 +156,7 @@ class LedgerRow:
         return getattr(self, column)
 
 
-def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Finding | None = None) -> LedgerRow:
+def make_row(values: list[str], summary: BranchSummary, today: date) -> LedgerRow:
     (
         fid,
         category,
@@ -205,7 +206,6 @@ def make_row(values: list[str], summary: BranchSummary, today: date, loaded: Fin
         deadline_ord,
         overdue,
         search,
-        loaded,
     )
 
 
@@ -229,8 +229,25 @@ class _Branch:
     sig: Any
     values: list[list[str]]
     visits: list[date]  # dates of completed visits, for coverage
-    findings: dict[str, Finding] | None = None  # validated when read this session
     rows: list[LedgerRow] | None = None
+
+
+# Fields many findings share (codes, dates, the same few people): one string
+# each, not one per finding. Texts and ids are left as they are.
+_SHARED = tuple(
+    i
+    for i, name in enumerate(FIELDS)
+    if name not in ("id", "description", "measures", "goal", "progress", "evidence", "visit_id", "item_id")
+)
+
+
+def _compact(values: list[list[str]]) -> list[list[str]]:
+    """The stored fields with their repeated strings shared (`sys.intern`):
+    at county scale a ledger keeps ~50,000 of these lists for the session."""
+    for v in values:
+        for i in _SHARED:
+            v[i] = intern(v[i])
+    return values
 
 
 class Ledger:
@@ -256,9 +273,8 @@ class Ledger:
         out: list[LedgerRow] = []
         for summary, entry in self._refresh(today):
             if entry.rows is None:
-                found = entry.findings or {}
                 entry.rows = sorted(
-                    (make_row(v, summary, today, found.get(v[0])) for v in entry.values),
+                    (make_row(v, summary, today) for v in entry.values),
                     key=lambda r: (r.deadline_ord, r.found_on),
                 )
             out.extend(entry.rows)
@@ -301,13 +317,14 @@ class Ledger:
         return out
 
     def _read_branch(self, bid: str, sig: Any) -> _Branch | None:
-        """Findings and completed visit dates of one branch, in one fast read."""
+        """Findings and completed visit dates of one branch, in one fast read;
+        the validated Findings are dropped (a row loads its own when acted on)."""
         try:
             findings, index = self.store.findings_and_visits(bid)
         except StoreError:  # unreadable: the store keeps the message in store.errors
             return None
         visits = sorted(v.date for v in index if v.status == _COMPLETED)
-        return _Branch(sig, [_values(f) for f in findings], visits, {f.id: f for f in findings})
+        return _Branch(sig, _compact([_values(f) for f in findings]), visits)
 
     def _load_cache(self) -> dict[str, _Branch]:
         try:
@@ -325,6 +342,11 @@ class Ledger:
             return {}
         width = len(FIELDS)
         if not all(isinstance(v, list) and len(v) == width for b in out.values() for v in b.values):
+            return {}
+        try:
+            for b in out.values():
+                _compact(b.values)
+        except TypeError:  # a field that is not text
             return {}
         return out
 

@@ -50,6 +50,7 @@ from inspector.models import (
     new_id,
     utcnow,
 )
+from inspector.pinyin import full, initials
 from inspector.store import changes as ch
 from inspector.store.files import (
     READ_ONLY_ERRNOS,
@@ -970,8 +971,6 @@ def _merged(record: R, base: R | None, current: dict[str, Any] | None) -> tuple[
 
 
 def _with_initials(branch: B) -> B:
-    from inspector.pinyin import full, initials
-
     wanted = {"initials": initials(branch.name), "pinyin": full(branch.name)}
     if all(getattr(branch, k) == v for k, v in wanted.items()):
         return branch
