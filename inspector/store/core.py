@@ -817,10 +817,9 @@ class Store:
         with self.lock():
             shard = self._shard_for(record.kind, record.id, bid)
             current = _find(self._load(shard, fresh=True).get(record.kind), record.id)
-            saved, fields = _merged(record, base, current)
+            saved, doc, fields = _merged(record, base, current)
             if not fields:
                 return saved
-            doc = ch.dump(saved)  # once: a visit's ~60 answers make each dump cost a good part of a save
             entry = _index_entry(doc) if record.kind == "visit" else None
             if entry is not None and current is not None and _index_entry(current) == entry:
                 entry = None
@@ -860,13 +859,13 @@ class Store:
                             created.setdefault(record.kind, []).append((record, doc))
                             continue
                         try:
-                            saved, fields = _merged(record, base, current)
+                            saved, doc, fields = _merged(record, base, current)
                         except EditConflict as exc:
                             out.append(exc)
                             continue
                         out.append(saved)
                         if fields:
-                            self._write(shard, saved, ch.dump(saved), fields)
+                            self._write(shard, saved, doc, fields)
                     for table, pairs_of_table in created.items():
                         shard.append(table, [doc for _record, doc in pairs_of_table])
                         shard.append(
@@ -886,7 +885,8 @@ class Store:
         previous = ch.last_change_ids(list((data.get(CHANGES) or {}).values()), record.id)
         changes = ch.make_changes(record, fields, who=self.user, inst=self.installation_id, previous=previous, at=at)
         self.put_raw(shard, record.kind, doc)
-        shard.table(CHANGES).insert_multiple([c.model_dump(mode="json") for c in changes])
+        # Not TinyDB's insert_multiple, which rebuilds the whole history's keys (as ints, then back) per save.
+        shard.append(CHANGES, [c.model_dump(mode="json") for c in changes])
 
     @staticmethod
     def put_raw(shard: Shard, table: str, doc: dict[str, Any]) -> None:
@@ -957,17 +957,22 @@ def _revalidated(record: R, doc: dict[str, Any] | None = None) -> R:
     return _with_initials(record) if isinstance(record, Branch) else record
 
 
-def _merged(record: R, base: R | None, current: dict[str, Any] | None) -> tuple[R, dict[str, tuple[Any, Any]]]:
-    """The record to store and its changed fields ({} when nothing of mine is
-    new: then what is stored, others' edits included)."""
-    cls = type(record)
+def _merged(
+    record: R, base: R | None, current: dict[str, Any] | None
+) -> tuple[R, dict[str, Any], dict[str, tuple[Any, Any]]]:
+    """The record to store, its dump, and its changed fields ({} when nothing
+    of mine is new: then what is stored, others' edits included).
+
+    `record` is validated already (`_revalidated`): unless others' edits are
+    merged into it, it is stored as it is, neither validated nor dumped again
+    (each costs about as much as the rest of a save for a visit's answers)."""
     new = ch.dump(record)
-    if base is not None and current is not None:
-        new = _merge(record, base, current, new)
-    fields = ch.diff(current, new)
-    if not fields:
-        return (record if base is None else cls.model_validate(new)), {}
-    return (record if current is None else cls.model_validate(new)), fields
+    merged = new if base is None or current is None else _merge(record, base, current, new)
+    fields = ch.diff(current, merged)
+    if merged is new:
+        return record, new, fields
+    saved = type(record).model_validate(merged)
+    return saved, ch.dump(saved), fields
 
 
 def _with_initials(branch: B) -> B:
@@ -1053,6 +1058,8 @@ def _merge(record: Record, base: Record, current: dict[str, Any], new: dict[str,
     base_d = ch.dump(base)
     mine = ch.diff(base_d, new)
     theirs = ch.diff(base_d, current)
+    if not theirs:  # nobody else saved it meanwhile: mine is the whole story
+        return new
     clash = {f: theirs[f] for f in mine if f in theirs and theirs[f][1] != mine[f][1]}
     if clash:
         raise EditConflict(record, clash, type(record).model_validate(current))
