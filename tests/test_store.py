@@ -181,6 +181,27 @@ def test_answer_saves_do_not_rewrite_the_branch_file(store):
     assert path.read_bytes() == before
 
 
+def test_answer_saves_on_a_visit_from_before_stages_do_not_rewrite_the_branch_file(store):
+    """A visit written before it recorded the key points attended (an upgraded
+    folder) lacks `stages`: saving an answer must not count that as an index change."""
+    b = store.save(branch())
+    v = store.save(visit(b.id))
+    vpath = store.branch_dir(b.id) / "visits" / f"{v.id}.json"
+    data = orjson.loads(vpath.read_bytes())
+    del next(iter(data["visit"].values()))["stages"]
+    vpath.write_bytes(orjson.dumps(data))
+    path = store.branch_dir(b.id) / "branch.json"
+    data = orjson.loads(path.read_bytes())
+    del data["visit_index"][next(iter(data["visit_index"]))]["stages"]
+    path.write_bytes(orjson.dumps(data))
+    before = path.read_bytes()
+    fresh = Store(store.root)
+    old = fresh.visit(v.id, b.id)
+    fresh.save(old.model_copy(update={"answers": {**old.answers, "x": Answer(value=AnswerValue.MET)}}), base=old)
+    assert path.read_bytes() == before
+    assert "x" in Store(store.root).visit(v.id, b.id).answers
+
+
 def test_change_signature_moves_on_with_every_save_by_anyone_and_not_on_reads(store):
     other = Store(store.root, "另一人")
     b = store.save(branch())

@@ -1000,8 +1000,17 @@ def _live_visits(bid: str, docs: Iterable[dict[str, Any]]) -> list[VisitEntry]:
     return [VisitEntry.from_index(bid, d) for d in docs if not d.get("deleted")]
 
 
+#: What a visit stored before a field existed holds for it, so an unchanged
+#: visit of an upgraded folder does not rewrite its branch file's index.
+_INDEX_DEFAULTS = {
+    k: None if f.is_required() else f.get_default(call_default_factory=True)
+    for k, f in Visit.model_fields.items()
+    if k in _INDEXED
+}
+
+
 def _index_entry(visit: dict[str, Any]) -> dict[str, Any]:
-    return {"id": visit["id"], **{k: visit.get(k) for k in _INDEXED}}
+    return {"id": visit["id"], **{k: visit.get(k, _INDEX_DEFAULTS[k]) for k in _INDEXED}}
 
 
 @contextlib.contextmanager
