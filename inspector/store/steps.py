@@ -85,10 +85,23 @@ def file_3_to_4(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-# A record or change of schema 2 or 3 needs no step (see `file_2_to_3`, `file_3_to_4`).
+def file_4_to_5(data: dict[str, Any]) -> dict[str, Any]:
+    """Nothing to rewrite: schema 5 adds two branch kinds (sector codes
+    `mobile` and `joint`) and the checklist item field `roster_fact` in the
+    checklist copies kept with visits. An older program would refuse those
+    records one by one; the new number makes it refuse the folder instead."""
+    return data
+
+
+# A record or change of schema 2 to 4 needs no step (see `file_2_to_3` … `file_4_to_5`).
 RECORD_STEPS: dict[int, Callable[[str, Any], Any]] = {1: record_1_to_2}
 CHANGE_STEPS: dict[int, Callable[[Any], Any]] = {1: change_1_to_2}
-FILE_STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: file_1_to_2, 2: file_2_to_3, 3: file_3_to_4}
+FILE_STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: file_1_to_2,
+    2: file_2_to_3,
+    3: file_3_to_4,
+    4: file_4_to_5,
+}
 
 
 def upgrade_record(kind: str, doc: Any, version: int) -> Any:
