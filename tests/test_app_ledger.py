@@ -205,7 +205,7 @@ async def test_another_sessions_change_appears_by_itself_and_a_clash_is_told(tmp
         assert "三会一课记录不全" in shown(screen)
         # The other session moves it on; our overdue view keeps it, with the new status, by itself.
         rx.advance(other, other.get(Finding, fid, CUN), S.AWAITING_CHECK)
-        await wait_for(pilot, lambda: screen.by_id[fid].status is FindingStatus.AWAITING_CHECK, timeout=6)
+        await wait_for(pilot, lambda: screen.by_id[fid].status is FindingStatus.AWAITING_CHECK)
         assert screen.cells(fid)[7] == ("待验收", "warn")
         # Our stale row: a move on it is refused, naming who changed what.
         screen.by_id[fid] = row
