@@ -230,7 +230,8 @@ async def test_export_writes_the_filtered_rows_to_csv(tmp_path):
         target = tmp_path / "台账.csv"
         app.screen.query_one("#path", Input).value = str(target)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen is screen)
+        # the note naming the file can come after the dialog has closed (seen under load)
+        await wait_for(pilot, lambda: app.screen is screen and any(str(target) in n for n in notes(app)))
         raw = target.read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
