@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,10 @@ SCREENS = Path(__file__).resolve().parent.parent / "screens"
 STYLES = SCREENS / "styles"
 
 
-def _style_assignments():
+@cache
+def _style_assignments() -> tuple[tuple[Path, ast.Assign], ...]:
+    """Parsed once per process: every style file's test asks for the same assignments."""
+    found = []
     for path in sorted(SCREENS.rglob("*.py")):
         if "widgets" in path.parts:  # reusable widgets keep their DEFAULT_CSS, as Textual's own do
             continue
@@ -19,7 +23,15 @@ def _style_assignments():
             if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id in {"CSS", "DEFAULT_CSS"} for t in node.targets
             ):
-                yield path, node
+                found.append((path, node))
+    return tuple(found)
+
+
+@cache
+def _css_variables() -> dict[str, str]:
+    from textual.app import App
+
+    return App().get_css_variables()
 
 
 def test_no_screen_or_dialog_writes_its_styles_inline():
@@ -34,7 +46,6 @@ def test_no_screen_or_dialog_writes_its_styles_inline():
 
 @pytest.mark.parametrize("path", sorted(STYLES.glob("*.tcss")), ids=lambda p: p.name)
 def test_every_style_file_is_used_and_parses(path):
-    from textual.app import App
     from textual.css.stylesheet import Stylesheet
 
     used = {
@@ -45,7 +56,7 @@ def test_every_style_file_is_used_and_parses(path):
         if isinstance(arg, ast.Constant)
     }
     assert path.stem in used or path.name == "app.tcss"
-    sheet = Stylesheet(variables=App().get_css_variables())
+    sheet = Stylesheet(variables=_css_variables())
     sheet.read(path)
     sheet.parse()
     assert sheet.rules

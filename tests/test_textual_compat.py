@@ -11,8 +11,8 @@ import ast
 import importlib
 import inspect
 import pkgutil
-import textwrap
 from functools import cache
+from pathlib import Path
 
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
@@ -104,9 +104,46 @@ async def test_put_cell_changes_the_cell_and_its_drawing():
         assert "其他" in table.render_line(2).text
 
 
+class _ClassIndex(ast.NodeVisitor):
+    """Every class statement of a module by qualified name, the first where two
+    share one, as inspect.getsource finds them (it parses the module per class)."""
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.classes: dict[str, ast.ClassDef] = {}
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.stack += [node.name, "<locals>"]
+        self.generic_visit(node)
+        del self.stack[-2:]
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.stack.append(node.name)
+        self.classes.setdefault(".".join(self.stack), node)
+        self.generic_visit(node)
+        self.stack.pop()
+
+
+@cache
+def _module_classes(filename: str) -> dict[str, ast.ClassDef]:
+    index = _ClassIndex()
+    index.visit(ast.parse(Path(filename).read_text(encoding="utf-8")))
+    return index.classes
+
+
+def _class_tree(cls: type) -> ast.ClassDef:
+    filename = inspect.getsourcefile(cls)
+    node = _module_classes(filename).get(cls.__qualname__) if filename else None
+    if node is None:
+        raise OSError(f"no class statement for {cls!r}")
+    return node
+
+
 def _own_private_names(cls: type) -> set[str]:
     """Private methods a class defines and private attributes it uses on `self`."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    tree = _class_tree(cls)
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
