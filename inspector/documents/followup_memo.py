@@ -8,7 +8,7 @@ appears once, in 一 or 二.
 
 It is drafted, issued (with the committee's 文号 and 成文日期) and recorded
 on the visit as the guidance memo is: `FollowupInputs` is a `MemoDraft`
-for `write_memo` and `issue_memo`, so the issue-once rules are theirs.
+for `write_memo` and `issue_memo`, so a memo is issued once by their rules.
 """
 
 from __future__ import annotations
