@@ -24,20 +24,11 @@ from inspector.settings import Settings, load_settings
 from inspector.store import BranchSummary
 
 from .styles import tcss
-from .watched import WatchedScreen
-from .widgets.fixed_table import FixedTable, spread
-
-COLUMNS = (
-    ("name", "党支部"),
-    ("sector", "领域"),
-    (AssignmentRole.GUIDE, "指导员"),
-    (AssignmentRole.LEADER, "包联领导"),
-)
-_FIXED = (24, 8, 16, 14)
-_FLEX = ((0, 24, 40), (2, 16, 30), (3, 14, 24))
+from .table_screen import TableScreen
+from .widgets.fixed_table import FixedTable
 
 
-class AssignmentsScreen(WatchedScreen):
+class AssignmentsScreen(TableScreen):
     """One row per branch, keyed by its id; / filters by branch name, pinyin initials or a person's name."""
 
     HELP = (
@@ -46,6 +37,16 @@ class AssignmentsScreen(WatchedScreen):
         "只能指派党委工作人员名单中的人。"
     )
     DEFAULT_CSS = tcss("assignments_screen")
+    COLUMNS = (
+        ("name", "党支部"),
+        ("sector", "领域"),
+        (AssignmentRole.GUIDE, "指导员"),
+        (AssignmentRole.LEADER, "包联领导"),
+    )
+    FIXED = (24, 8, 16, 14)
+    FLEX = ((0, 24, 40), (2, 16, 30), (3, 14, 24))
+    TABLE_ID = "assign-table"
+    SUBTITLE = "指导员和包联领导"
     BINDINGS = [
         Binding("slash", "find", "查找", id="assignments.find"),
         Binding("a", "assign('guide')", "指导员", id="assignments.guide"),
@@ -80,33 +81,11 @@ class AssignmentsScreen(WatchedScreen):
         yield Static("", id="assign-message")
         yield Footer(compact=True)
 
-    @property
-    def table(self) -> FixedTable:
-        return self.query_one("#assign-table", FixedTable)
-
-    def on_mount(self) -> None:
-        self.sub_title = "指导员和包联领导"
-        for key, heading in COLUMNS:
-            self.table.add_column(heading, key=key)
-        self._fit()
-        self.table.focus()
-        self.mark_fresh()
-        self.load()
-
-    def on_resize(self) -> None:
-        self._fit()
-
-    def _fit(self) -> None:
-        self.table.set_widths(spread(self.app.size.width - 1, _FIXED, _FLEX, padding=2))
-
     def on_screen_resume(self) -> None:
         # Back from a dialog: keys go to the table again (`WatchedScreen`'s handler runs too).
         self.table.focus()
 
     # ------------------------------------------------------------------ data
-    def refresh_data(self) -> None:
-        self.load()
-
     @work(thread=True, exclusive=True, group="assignments")
     def load(self) -> None:
         store = self.app.store
@@ -165,7 +144,7 @@ class AssignmentsScreen(WatchedScreen):
             self.shown = list(rows)
         else:
             for bid, cells in rows.items():
-                for (key, _), old, cell in zip(COLUMNS, self._cells[bid], cells):
+                for (key, _), old, cell in zip(self.COLUMNS, self._cells[bid], cells):
                     if old != cell:
                         table.update_cell(bid, key, cell)
         self._cells = rows
