@@ -23,12 +23,13 @@ from inspector.pinyin import matches, sort_key
 from inspector.settings import Settings, load_settings
 from inspector.store import BranchSummary
 
+from .find_field import FindField
 from .styles import tcss
 from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
 
 
-class AssignmentsScreen(TableScreen):
+class AssignmentsScreen(FindField, TableScreen):
     """One row per branch, keyed by its id; / filters by branch name, pinyin initials or a person's name."""
 
     HELP = (
@@ -46,6 +47,7 @@ class AssignmentsScreen(TableScreen):
     FIXED = (24, 8, 16, 14)
     FLEX = ((0, 24, 40), (2, 16, 30), (3, 14, 24))
     TABLE_ID = "assign-table"
+    FIND_ID = "filter"
     SUBTITLE = "指导员和包联领导"
     BINDINGS = [
         Binding("slash", "find", "查找", id="assignments.find"),
@@ -170,22 +172,6 @@ class AssignmentsScreen(TableScreen):
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self.refilter()
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.table.focus()
-
-    def action_find(self) -> None:
-        self.query_one("#filter", Input).focus()
-
-    def on_key(self, event) -> None:
-        field = self.query_one("#filter", Input)
-        if field.has_focus and event.key in ("escape", "down"):
-            event.stop()
-            event.prevent_default()
-            if event.key == "escape":
-                field.value = ""
-            self.table.focus()
 
     def action_unassigned(self) -> None:
         self.only_unassigned = not self.only_unassigned

@@ -47,6 +47,7 @@ from inspector.settings import load_settings
 from inspector.store import Store
 
 from .cjk import fullwidth
+from .find_field import FindField
 from .styles import tcss
 from .watched import WatchedScreen
 from .widgets.literal import literal
@@ -135,13 +136,14 @@ def ledger_charts(rows: list[LedgerRow], width: int, period: Period | None = Non
     return "\n\n".join(p.plain for p in parts)
 
 
-class LedgerScreen(WatchedScreen):
+class LedgerScreen(FindField, WatchedScreen):
     HELP = (
         "整改台账：全部党支部的全部问题。/ 输入文字筛选，s 切换状态，o 只看逾期，d 几天内到期，f 全部筛选条件，"
         "x 清除筛选；空格多选，m 改状态（销号须填验收人、日期和佐证材料；重新打开须填理由）；回车查看问题及变更记录；"
         "Ctrl+E 导出 Excel、Word 或 CSV；c 以条形图显示当前各条按状态、类别的分布。其他人的修改约 2 秒内自动显示。"
     )
     DEFAULT_CSS = tcss("ledger_screen")
+    FIND_ID = "text"
     BINDINGS = [
         Binding("slash", "find", "查找", id="ledger.find"),
         Binding("s", "cycle_status", "状态", id="ledger.status_filter"),
@@ -363,22 +365,6 @@ class LedgerScreen(WatchedScreen):
     def _text_changed(self, event: Input.Changed) -> None:
         if self.loaded:
             self.set_filter(replace(self.flt, text=event.value))
-
-    @on(Input.Submitted, "#text")
-    def _text_done(self) -> None:
-        self.table.focus()
-
-    def action_find(self) -> None:
-        self.query_one("#text", Input).focus()
-
-    def on_key(self, event) -> None:
-        text = self.query_one("#text", Input)
-        if text.has_focus and event.key in ("escape", "down"):
-            event.stop()
-            event.prevent_default()
-            if event.key == "escape":
-                text.value = ""
-            self.table.focus()
 
     def action_cycle_status(self) -> None:
         try:
