@@ -135,21 +135,8 @@ class AssignmentsScreen(FindField, TableScreen):
             if query and not (matches(query, b.name, b.initials) or query in cells[2].plain + "、" + cells[3].plain):
                 continue
             rows[b.id] = cells
-        table = self.table
-        if list(rows) != self.shown:
-            keep = self.current_id()
-            table.clear()
-            for bid, cells in rows.items():
-                table.add_row(*cells, key=bid)
-            if keep in rows:
-                table.move_cursor(row=list(rows).index(keep), animate=False)
-            self.shown = list(rows)
-        else:
-            for bid, cells in rows.items():
-                for (key, _), old, cell in zip(self.COLUMNS, self._cells[bid], cells):
-                    if old != cell:
-                        table.update_cell(bid, key, cell)
-        self._cells = rows
+        self.table.show_keyed(rows, self._cells)
+        self.shown, self._cells = list(rows), rows
         text = f"{len(self.branches)}个支部，{len(self._unguided)}个未指派指导员"
         if len(self.shown) < len(self.branches):
             text = f"显示{len(self.shown)}／" + text

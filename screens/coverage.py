@@ -227,21 +227,8 @@ class CoverageScreen(TableScreen):
         if self.mine is not None:
             branches = [b for b in branches if b.id in self.mine]
         cells = {b.id: row_cells(b, cov.not_visited_days) for b in branches}
-        table = self.table
-        ids = list(cells)
-        if ids != self.shown:
-            keep = self.current_id()
-            table.clear()
-            for bid, row in cells.items():
-                table.add_row(*row, key=bid)
-            if keep in cells:
-                table.move_cursor(row=ids.index(keep), animate=False)
-        else:
-            for bid, row in cells.items():
-                for (key, _), old, new in zip(COLUMNS, self._cells[bid], row):
-                    if old != new:
-                        table.update_cell(bid, key, new)
-        self.shown, self._cells = ids, cells
+        self.table.show_keyed(cells, self._cells)
+        self.shown, self._cells = list(cells), cells
 
     def current_id(self) -> str | None:
         row = self.table.cursor_row

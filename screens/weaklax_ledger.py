@@ -121,19 +121,7 @@ class WeakLaxLedgerScreen(TableScreen):
     def show_rows(self, rows: list[WeakLaxRow]) -> None:
         """Fill once; later only cells that changed are redrawn (a branch added or dropped refills)."""
         cells = {r.branch_id: row_cells(r) for r in rows}
-        table = self.table
-        if list(cells) != list(self.cells):
-            keep = self.current_id()
-            table.clear()
-            for bid, row in cells.items():
-                table.add_row(*row, key=bid)
-            if keep in cells:
-                table.move_cursor(row=list(cells).index(keep), animate=False)
-        else:
-            for bid, row in cells.items():
-                for (key, _), old, new in zip(COLUMNS, self.cells[bid], row):
-                    if old != new:
-                        table.update_cell(bid, key, new)
+        self.table.show_keyed(cells, self.cells)
         self.cells = cells
         self.rows = {r.branch_id: r for r in rows}
         self.loaded = True

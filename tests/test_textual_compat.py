@@ -208,3 +208,34 @@ async def test_replace_rows_leaves_the_table_as_clear_and_add_row_would():
         table.replace_rows(rows[:3])
         await pilot.pause()
         assert (table.row_count, table.cursor_row, table.get_row_index("r2")) == (3, 0, 2)
+
+
+class FixedApp(App):
+    def compose(self) -> ComposeResult:
+        from screens.widgets.fixed_table import FixedTable
+
+        yield FixedTable(cursor_type="row")
+
+
+@pilot_test
+async def test_show_keyed_refills_keeping_the_cursor_on_its_key_and_else_redraws_only_changed_cells():
+    from screens.widgets.fixed_table import FixedTable
+
+    app = FixedApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(FixedTable)
+        table.add_column("支部", key="name", width=12)
+        table.add_column("问题", key="n", width=6)
+        first = {"a": ("甲", "1"), "b": ("乙", "2"), "c": ("丙", "3")}
+        table.show_keyed(first, {})
+        table.move_cursor(row=1)
+        assert table.cursor_key() == "b"
+        fewer = {"c": ("丙", "3"), "b": ("乙", "2")}  # other keys, another order
+        table.show_keyed(fewer, first)
+        await pilot.pause()
+        assert [r.value for r in table.rows] == ["c", "b"] and table.cursor_key() == "b"
+        changed = {"c": ("丙", "3"), "b": ("乙", "5")}
+        updates = []
+        table.update_cell = lambda *args, **kw: updates.append(args)  # type: ignore[method-assign]
+        table.show_keyed(changed, fewer)
+        assert [(key, column.value) for key, column, _ in updates] == [("b", "n")]

@@ -8,7 +8,9 @@ the branch table then stays well under 50 ms a keystroke.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+from textual.coordinate import Coordinate
 
 from screens.widgets.textual_compat import UnmeasuredTable
 
@@ -24,6 +26,28 @@ class FixedTable(UnmeasuredTable):
                 changed = True
         if changed:
             self.columns_resized()
+
+    def show_keyed(self, rows: Mapping[str, Sequence[object]], before: Mapping[str, Sequence[object]]) -> None:
+        """Show `rows` (key → cells) where `before` was shown: other keys, or
+        the same in another order, refill the table in one pass with the
+        cursor kept on its key; the same keys redraw only the cells that changed."""
+        if list(rows) != list(before):
+            keep = self.cursor_key()
+            self.replace_rows(rows.items())
+            if keep in rows:
+                self.move_cursor(row=list(rows).index(keep), animate=False)
+            return
+        columns = [c.key for c in self.ordered_columns]
+        for key, cells in rows.items():
+            for column, old, new in zip(columns, before[key], cells):
+                if old != new:
+                    self.update_cell(key, column, new)
+
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor (None in an empty table)."""
+        if not 0 <= self.cursor_row < self.row_count:
+            return None
+        return self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
 
 
 def spread(total: int, fixed: Sequence[int], flexible: Sequence[tuple[int, int, int]], padding: int) -> list[int]:
