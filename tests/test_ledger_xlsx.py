@@ -137,3 +137,63 @@ def test_progress_comes_back_from_the_export_process(county, tmp_path):  # noqa:
     )
     assert seen == [(2000, 4000), (4000, 4000), (4000, 4000)]
     assert openpyxl.load_workbook(out)[SHEET_ROWS].max_row == 4001
+
+
+HOSTILE = (
+    "控制\x00字\x07符\x1b[31m\u202e",
+    "<b>&amp;</b> \"引号\" '单引号'",
+    "𠮷野家",
+    "=SUM(A1:A2)",
+    "_x0041_ 像转义",
+    "  前后空格  ",
+    "很长的一段问题描述，" * 400,
+    "第一行\r\n第二行\n\n第四行",
+)
+
+
+def _cells(data: bytes) -> list:
+    """Every cell of every sheet as a reader sees it, with the styles that matter and the row heights."""
+    wb = openpyxl.load_workbook(__import__("io").BytesIO(data))
+    seen = []
+    for ws in wb:
+        seen.append((ws.title, ws.dimensions, {k: d.height for k, d in ws.row_dimensions.items() if d.height}))
+        seen.append({k: d.width for k, d in ws.column_dimensions.items()})
+        for row in ws.iter_rows():
+            for c in row:
+                align = c.alignment
+                # openpyxl undoes Excel's escape of a literal "_xHHHH_" in shared strings only;
+                # Excel and LibreOffice undo it in inline strings too
+                value = c.value.replace("x005F_", "") if isinstance(c.value, str) else c.value
+                seen.append(
+                    (c.coordinate, value, c.data_type, c.number_format, align.wrap_text, align.vertical, c.font.b)
+                )
+    return seen
+
+
+def test_spliced_rows_read_back_as_every_cell_written_through_xlsxwriter(county):  # noqa: F811
+    import dataclasses
+
+    rows = ledger_rows(county, TODAY)
+    hostile = [
+        dataclasses.replace(
+            rows[i % len(rows)],
+            branch_name=text,
+            description=text,
+            goal=HOSTILE[-1 - i],
+            measures=text,
+            leader=text,
+            person=HOSTILE[i - 1],
+            evidence=text,
+            verifier=text,
+        )
+        for i, text in enumerate(HOSTILE)
+    ]
+    rows = [*rows, *hostile]
+    made = {
+        spliced: ledger_xlsx(rows, title="台账<&>", subtitle="", today=TODAY, reports={}, spliced=spliced)
+        for spliced in (True, False)
+    }
+    spliced, plain = _cells(made[True]), _cells(made[False])
+    assert spliced == plain
+    texts = {c[1] for c in spliced if isinstance(c, tuple) and len(c) == 7 and c[2] == "s"}
+    assert {"𠮷野家", "'=SUM(A1:A2)", "控制字符[31m", HOSTILE[1], HOSTILE[6]} <= texts

@@ -9,9 +9,14 @@ column is the branch's 整改报告 state. Sheet 按支部汇总: the counts by 
 
 XlsxWriter writes it: openpyxl's write-only mode spent about 45 µs of Python
 per cell (a 50,000-row ledger took 40 s of CPU), XlsxWriter about a third of
-that, with a handful of shared formats instead of a style per cell. Rows are
-written straight from the ledger in one pass that also measures the column
-widths. Each sheet prints on A3 across, all columns on the page's width, the
+that, with a handful of shared formats instead of a style per cell. The short
+texts are cleaned and measured once per distinct value for the column widths.
+The data cells of sheet 整改台账 skip XlsxWriter's per-cell Python
+(some 85% of the time): XlsxWriter writes the workbook with one blank row of
+the data formats, and that row in its sheet XML is replaced by rows this module
+writes itself (texts escaped once per distinct value, inline strings), their
+style indices read from the blank row's cells, the only public place they
+appear. Each sheet prints on A3 across, all columns on the page's width, the
 header row on every page, each row as tall as its longest wrapped text.
 XlsxWriter is imported here only, when a workbook is written.
 """
@@ -19,8 +24,10 @@ XlsxWriter is imported here only, when a workbook is written.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
-from collections.abc import Callable, Collection, Mapping, Sequence
+import zipfile
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date
 from enum import Enum
 
@@ -103,6 +110,11 @@ def _page_text(text: str) -> str:
     return clean(text).replace("&", "&&")[:100]
 
 
+def _lines(text: str) -> int:
+    """The lines a wrapped text takes (counting every character as a Chinese one: never too few)."""
+    return sum(-(-2 * len(line) // (LONG_WIDTH + 2)) or 1 for line in text.split("\n"))
+
+
 def display_width(text: str) -> int:
     """Columns a text takes in a spreadsheet: a Chinese character two, others one."""
     return sum(2 if unicodedata.east_asian_width(c) in _WIDE else 1 for c in text)
@@ -144,19 +156,21 @@ class _Sheet:
         for i, h in enumerate(headers):
             ws.write_string(0, i, h, formats.header)
 
-    def text(self, row: int, col: int, value: str) -> None:
+    def shown(self, col: int, value: str) -> str:
         """A short text, cleaned and measured once however often the column repeats it."""
         shown = self._seen[col].get(value)
         if shown is None:
             shown = self._seen[col][value] = self._measure(col, _text(value))
-        self.ws.write_string(row, col, shown, self.formats.plain)
+        return shown
+
+    def text(self, row: int, col: int, value: str) -> None:
+        self.ws.write_string(row, col, self.shown(col, value), self.formats.plain)
 
     def long(self, row: int, col: int, value: str) -> int:
-        """A long text (seldom repeated), wrapped inside its column; the lines it
-        takes (counting every character as a Chinese one: never too few)."""
+        """A long text (seldom repeated), wrapped inside its column; the lines it takes."""
         value = _text(value)
         self.ws.write_string(row, col, value, self.formats.wrap)
-        return sum(-(-2 * len(line) // (LONG_WIDTH + 2)) or 1 for line in value.split("\n"))
+        return _lines(value)
 
     def _measure(self, col: int, value: str) -> str:
         widest = self.widest[col]
@@ -189,15 +203,16 @@ def ledger_xlsx(
     today: date,
     reports: Mapping[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    spliced: bool = True,
 ) -> bytes:
     """The workbook as bytes. `reports` gives each branch's 整改报告 state by branch
-    id; `progress(done, total)` is called every few thousand rows."""
+    id; `progress(done, total)` is called every few thousand rows. `spliced=False`
+    writes every cell through XlsxWriter (the reference the tests compare with)."""
     import xlsxwriter
 
     buf = io.BytesIO()
-    # Shared strings, not constant_memory's inline ones: a text repeated down the
-    # sheet (a branch, a label, a leader) is escaped once, which makes 50,000 rows
-    # some 15% faster for some 60 MB more, still far under the 300 MB allowed.
+    # Not constant_memory: the header, the summary sheet and unspliced rows keep
+    # shared strings (a repeated text escaped once); the spliced rows are inline.
     wb = xlsxwriter.Workbook(buf)
     wb.set_properties({"title": clean(title), "subject": clean(subtitle)})
     formats = _Formats(wb)
@@ -210,6 +225,40 @@ def ledger_xlsx(
     ws = sheet.ws
     _status_rules(wb, ws, headers, max(total, 1), today)  # the header-only sheet keeps them on row 2
     columns = [(i, get, kind) for i, (_, get, kind) in enumerate((*XLSX_COLUMNS, report), 1)]
+    if not spliced:
+        _write_rows(sheet, columns, rows, progress)
+    elif rows:
+        for c, get, kind in columns:  # the short texts measured before the widths are set
+            if kind is Kind.TEXT:
+                for value in {get(row) for row in rows} - {""}:
+                    sheet.shown(c, value)  # type: ignore[arg-type]
+        ws.write_blank(1, 0, None, formats.plain)
+        for c, _, kind in columns:
+            ws.write_blank(1, c, None, _KIND_FORMAT[kind](formats))
+    sheet.fit()
+    _summary_sheet(wb, formats, rows, title, subtitle, reports)
+    wb.close()
+    if spliced and rows:
+        buf = _splice(buf, sheet, columns, rows, progress)
+    if progress:
+        progress(total, total)
+    return buf.getvalue()
+
+
+_KIND_FORMAT = {
+    Kind.TEXT: lambda f: f.plain,
+    Kind.NUMBER: lambda f: f.plain,
+    Kind.LONG: lambda f: f.wrap,
+    Kind.DATE: lambda f: f.date,
+}
+Columns = Sequence[tuple[int, Callable[[LedgerRow], object], Kind]]
+
+
+def _write_rows(
+    sheet: _Sheet, columns: Columns, rows: Sequence[LedgerRow], progress: Callable[[int, int], None] | None
+) -> None:
+    """Every data cell through XlsxWriter: the reference the spliced rows must equal."""
+    ws, formats, total = sheet.ws, sheet.formats, len(rows)
     for r, row in enumerate(rows, 1):
         ws.write_number(r, 0, r, formats.plain)
         lines = 1
@@ -229,12 +278,103 @@ def ledger_xlsx(
             ws.set_row(r, LINE_HEIGHT * lines)
         if progress and r % PROGRESS_EVERY == 0:
             progress(r, total)
-    sheet.fit()
-    _summary_sheet(wb, formats, rows, title, subtitle, reports)
-    wb.close()
-    if progress:
-        progress(total, total)
-    return buf.getvalue()
+
+
+SHEET_PART = "xl/worksheets/sheet1.xml"  # XlsxWriter names sheets' parts by their order
+_TEMPLATE_ROW = re.compile(rb'<row r="2"[^>]*>(.*?)</row>')
+_TEMPLATE_CELL = re.compile(rb'<c r="([A-Z]+)2" s="(\d+)"/>')
+_DIMENSION = re.compile(rb'<dimension ref="[^"]*"/>')
+_ESCAPED = re.compile("_x[0-9a-fA-F]{4}_")  # a text Excel would read as an escaped character
+
+
+def _xml_text(value: str) -> str:
+    """A cleaned text as the content of an inline string's <t> element."""
+    value = _ESCAPED.sub(lambda m: "_x005F" + m.group(), value)
+    value = value.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f"<is><t{space}>{value}</t></is>"
+
+
+def _splice(
+    buf: io.BytesIO,
+    sheet: _Sheet,
+    columns: Columns,
+    rows: Sequence[LedgerRow],
+    progress: Callable[[int, int], None] | None,
+) -> io.BytesIO:
+    """The workbook with its data sheet's blank template row replaced by the rows."""
+    with zipfile.ZipFile(buf) as src:
+        xml = src.read(SHEET_PART)
+        template = _TEMPLATE_ROW.search(xml)
+        if template is None:
+            raise RuntimeError(f"XlsxWriter wrote no template row in {SHEET_PART}")
+        style = {m[1].decode(): m[2].decode() for m in _TEMPLATE_CELL.finditer(template[1])}
+        letters = [_letter(c) for c in range(len(columns) + 1)]
+        if set(style) != set(letters):
+            raise RuntimeError(f"XlsxWriter wrote the template row's cells otherwise: {template[0][:200]!r}")
+        last = f"{letters[-1]}{len(rows) + 1}"
+        head = _DIMENSION.sub(f'<dimension ref="A1:{last}"/>'.encode(), xml[: template.start()], count=1)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                if info.filename != SHEET_PART:
+                    dst.writestr(info, src.read(info))
+                    continue
+                part_info = zipfile.ZipInfo(info.filename, info.date_time)
+                part_info.compress_type = zipfile.ZIP_DEFLATED
+                with dst.open(part_info, "w") as part:
+                    part.write(head)
+                    for chunk in _row_xml(sheet, columns, rows, letters, style, progress):
+                        part.write(chunk.encode())
+                    part.write(xml[template.end() :])
+    return out
+
+
+def _row_xml(
+    sheet: _Sheet,
+    columns: Columns,
+    rows: Sequence[LedgerRow],
+    letters: Sequence[str],
+    style: Mapping[str, str],
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[str]:
+    """The <row> elements, a few thousand at a time, each cell as XlsxWriter's
+    blank template styled its column; the short texts escaped once per column and value."""
+    seq_s = style[letters[0]]
+    cells = [(c, get, kind, letters[c], style[letters[c]]) for c, get, kind in columns]
+    escaped: list[dict[object, str]] = [{} for _ in letters]
+    total, chunk = len(rows), []
+    for r, row in enumerate(rows, 1):
+        n = r + 1
+        parts = [f'<c r="A{n}" s="{seq_s}"><v>{r}</v></c>']
+        lines = 1
+        for c, get, kind, letter, s in cells:
+            value = get(row)
+            if not value:
+                continue
+            if kind is Kind.DATE:
+                parts.append(f'<c r="{letter}{n}" s="{s}"><v>{_serial(value)}</v></c>')  # type: ignore[arg-type]
+            elif kind is Kind.NUMBER:
+                parts.append(f'<c r="{letter}{n}" s="{s}"><v>{value}</v></c>')
+            elif kind is Kind.LONG:
+                text = _text(value)  # type: ignore[arg-type]
+                lines = max(lines, _lines(text))
+                parts.append(f'<c r="{letter}{n}" s="{s}" t="inlineStr">{_xml_text(text)}</c>')
+            else:
+                known = escaped[c].get(value)
+                if known is None:
+                    known = escaped[c][value] = _xml_text(sheet.shown(c, value))  # type: ignore[arg-type]
+                parts.append(f'<c r="{letter}{n}" s="{s}" t="inlineStr">{known}</c>')
+        # as XlsxWriter's set_row writes a height: rounded to whole pixels of 3/4 point
+        height = f' ht="{0.75 * int(LINE_HEIGHT * lines * 4 / 3 + 0.5):g}" customHeight="1"' if lines > 1 else ""
+        chunk.append(f'<row r="{n}"{height}>{"".join(parts)}</row>')
+        if r % PROGRESS_EVERY == 0:
+            yield "".join(chunk)
+            chunk = []
+            if progress:
+                progress(r, total)
+    yield "".join(chunk)
 
 
 def _status_rules(wb, ws, headers: Sequence[str], last: int, today: date) -> None:
