@@ -42,8 +42,9 @@ def paper_title(branch: Branch) -> list[str]:
     return od.title_lines([branch.name, "“两学一做”", "学习教育", "现场指导", "检查表"])
 
 
-def _item_cells(n: int, item: Item) -> list[str]:
-    answers = "\n".join(BOX + labels.label(a) for a in item.allowed_answers)
+def _item_cells(n: int, item: Item, when: date) -> list[str]:
+    """A duty not yet due on the day the form is printed also offers 未到时间节点."""
+    answers = "\n".join(BOX + labels.label(a) for a in item.answers_on(when))
     methods = "\n".join(BOX + labels.label(m) for m in VisitMethod if m in item.methods)
     return [str(n), f"{item.text}\n检查要点：{item.check}", answers, methods, ""]
 
@@ -81,7 +82,7 @@ def build_document(
         rows = []
         for item in shown:
             n += 1
-            rows.append(_item_cells(n, item))
+            rows.append(_item_cells(n, item, when))
         od.add_table(doc, columns, rows, fonts=fonts, size=TABLE_SIZE)
     section_no += 1
     od.add_heading1(doc, f"{cn_number(section_no)}、以往发现问题复查", fonts=fonts)
