@@ -504,12 +504,12 @@ class Store:
 
     # --------------------------------------------------------- county scale
     def _scan(self) -> Iterator[tuple[str, str, Any]]:
-        """Every branch file (as a plain string: 2,000 Path joins cost more
-        than the stats) with its signature; one that cannot even be looked at
-        is named in `errors` and left out."""
-        base = os.path.join(self.root, "branches")
+        """Every branch file (as a plain string: 2,000 Path or even
+        os.path joins cost more than the stats) with its signature; one that
+        cannot even be looked at is named in `errors` and left out."""
+        head, tail = os.path.join(self.root, "branches", ""), os.sep + "branch.json"
         for bid in self.branch_ids():  # directory names: no separator to escape the folder
-            name = os.path.join(base, bid, "branch.json")
+            name = head + bid + tail
             try:
                 sig = file_signature(name)
             except CorruptFile as exc:
