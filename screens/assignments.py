@@ -142,10 +142,6 @@ class AssignmentsScreen(FindField, TableScreen):
             text = f"显示{len(self.shown)}／" + text
         self.query_one("#count", Static).update(Text(text))
 
-    def current_id(self) -> str | None:
-        row = self.table.cursor_row
-        return self.shown[row] if 0 <= row < len(self.shown) else None
-
     def current(self) -> BranchSummary | None:
         bid = self.current_id()
         return self._by_id.get(bid) if bid else None

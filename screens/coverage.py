@@ -230,10 +230,6 @@ class CoverageScreen(TableScreen):
         self.table.show_keyed(cells, self._cells)
         self.shown, self._cells = list(cells), cells
 
-    def current_id(self) -> str | None:
-        row = self.table.cursor_row
-        return self.shown[row] if 0 <= row < len(self.shown) else None
-
     def action_charts(self) -> None:
         self.charts = not self.charts
         self.set_class(self.charts, "charts")

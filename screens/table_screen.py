@@ -48,5 +48,9 @@ class TableScreen(WatchedScreen):
     def refresh_data(self) -> None:
         self.load()
 
+    def current_id(self) -> str | None:
+        """The key of the row under the cursor (None when the table is empty)."""
+        return self.table.cursor_key()
+
     def load(self) -> None:
         raise NotImplementedError

@@ -133,12 +133,6 @@ class WeakLaxLedgerScreen(TableScreen):
         )
         self.query_one("#wl-count", Static).update(text)
 
-    def current_id(self) -> str | None:
-        table = self.table
-        if not self.cells or not (0 <= table.cursor_row < len(self.cells)):
-            return None
-        return list(self.cells)[table.cursor_row]
-
     def action_show(self) -> None:
         from .dialogs.rectify import TextDialog
 
