@@ -195,5 +195,7 @@ def test_spliced_rows_read_back_as_every_cell_written_through_xlsxwriter(county)
     }
     spliced, plain = _cells(made[True]), _cells(made[False])
     assert spliced == plain
+    heights = spliced[0][2]  # the 4,000-character row stops at Excel's tallest row, 409 points
+    assert 390 < max(heights.values()) <= 409
     texts = {c[1] for c in spliced if isinstance(c, tuple) and len(c) == 7 and c[2] == "s"}
     assert {"𠮷野家", "'=SUM(A1:A2)", "控制字符[31m", HOSTILE[1], HOSTILE[6]} <= texts

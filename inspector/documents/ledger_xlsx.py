@@ -81,6 +81,7 @@ SEQ_HEADER = "序号"
 MAX_WIDTH = 40  # characters: no short-text column grows wider
 LONG_WIDTH = 30  # characters: the width of a column whose texts wrap
 LINE_HEIGHT = 16  # points a wrapped line takes (spreadsheets do not grow rows on opening a file)
+MAX_LINES = 409 // LINE_HEIGHT  # Excel refuses a row taller than 409 points; the rest of the text scrolls
 DATE_FORMAT = "yyyy-mm-dd"
 PROGRESS_EVERY = 2000
 _FORMULA_START = ("=", "+", "-", "@")
@@ -111,8 +112,9 @@ def _page_text(text: str) -> str:
 
 
 def _lines(text: str) -> int:
-    """The lines a wrapped text takes (counting every character as a Chinese one: never too few)."""
-    return sum(-(-2 * len(line) // (LONG_WIDTH + 2)) or 1 for line in text.split("\n"))
+    """The lines a wrapped text takes (counting every character as a Chinese one: never too few),
+    at most as many as the tallest row Excel opens shows."""
+    return min(MAX_LINES, sum(-(-2 * len(line) // (LONG_WIDTH + 2)) or 1 for line in text.split("\n")))
 
 
 def display_width(text: str) -> int:
