@@ -892,7 +892,7 @@ class Store:
     ) -> None:
         """Store `record` as `doc` (its dump) with a change per field of `fields`."""
         data = shard.raw()
-        previous = ch.last_change_ids(list((data.get(CHANGES) or {}).values()), record.id)
+        previous = ch.last_change_ids((data.get(CHANGES) or {}).values(), record.id, fields)
         changes = ch.make_changes(record, fields, who=self.user, inst=self.installation_id, previous=previous, at=at)
         self.put_raw(shard, record.kind, doc)
         # Not TinyDB's insert_multiple, which rebuilds the whole history's keys (as ints, then back) per save.
