@@ -226,14 +226,18 @@ def write_derived(path: Path, payload: bytes) -> None:
 def append_bytes(path: Path, payload: bytes) -> int:
     """Append to a derived file without syncing (one write, so concurrent
     appenders under the lock never interleave); returns its new size."""
-    ensure_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, _FILE_MODE)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
     try:
-        if os.fstat(fd).st_size == 0:
+        fd = os.open(path, flags, _FILE_MODE)
+    except FileNotFoundError:  # its folder is made once, not checked on every save
+        ensure_dir(path.parent)
+        fd = os.open(path, flags, _FILE_MODE)
+    try:
+        size = os.fstat(fd).st_size
+        if size == 0:
             _set_mode(fd)
         _checkpoint("before_append")
-        os.write(fd, payload)
-        return os.fstat(fd).st_size
+        return size + os.write(fd, payload)
     finally:
         os.close(fd)
 
@@ -910,9 +914,9 @@ class Journal:
     @classmethod
     def recover(cls, root: Path) -> bool:
         """Finish a transaction that crashed after its journal was written."""
-        path = root / cls.NAME
-        if not path.exists():
+        if not os.path.exists(os.path.join(root, cls.NAME)):  # every hold asks: no Path made for it
             return False
+        path = root / cls.NAME
         try:
             entries = orjson.loads(path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
