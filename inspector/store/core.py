@@ -838,7 +838,7 @@ class Store:
                 entry = None
             with self.transaction() if entry is not None else contextlib.nullcontext():
                 shard = self._shard_for(record.kind, record.id, bid)  # joins the transaction
-                with shard.batch():
+                with shard.batch(checked=True):  # read fresh above, under this hold
                     self._write(shard, saved, doc, fields, at=at)
                 if entry is not None:
                     assert bid is not None  # a visit always names its branch

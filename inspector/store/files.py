@@ -441,8 +441,12 @@ class AtomicJSONStorage(Storage):
         return self._reload()
 
     @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        self.read_fresh()
+    def batch(self, *, checked: bool = False) -> Iterator[None]:
+        """Writes inside become one replace at the end. `checked`: the caller
+        read the file fresh under this same hold of the lock, so its bytes
+        are not read and compared a second time."""
+        if not checked:
+            self.read_fresh()
         self._batch_depth += 1
         try:
             yield
@@ -542,8 +546,8 @@ class Shard:
         return st._cache
 
     @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        with self.storage.batch():
+    def batch(self, *, checked: bool = False) -> Iterator[None]:
+        with self.storage.batch(checked=checked):
             yield
 
 
