@@ -11,15 +11,21 @@ branch file and one visit file shared with the other worker:
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections import Counter
 
 import orjson
+import pytest
 from storage_samples import branch, data_files, finding, visit
 
+from inspector.errors import StoreBusy
 from inspector.models import Finding
 from inspector.store import Store
 
@@ -115,3 +121,60 @@ def _parses(path) -> bool:
     except orjson.JSONDecodeError:
         return False
     return True
+
+
+def test_threads_of_one_process_exclude_each_other(tmp_path):
+    """The app saves from worker threads too: a thread waits for another's
+    hold as a process does, and re-enters its own."""
+    store = Store(tmp_path / "data", "甲", lock_timeout=0.2)
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with store.lock(), store.lock():  # re-entered in its thread
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(10)
+        with pytest.raises(StoreBusy), store.lock():
+            pass
+    finally:
+        release.set()
+        holder.join()
+    with store.lock():
+        assert store.lock.held
+    assert not store.lock.held
+
+
+def test_lock_file_removed_while_waited_for(tmp_path):
+    """A waiter that gets the lock of a file someone removed meanwhile takes
+    the lock of the file there now, so the next taker still waits for it."""
+    store = Store(tmp_path / "data", "甲")
+    lock = store.root / ".lock"
+    held, taken, release = threading.Event(), threading.Event(), threading.Event()
+
+    def wait_for_it():
+        held.wait(10)
+        with store.lock():
+            taken.set()
+            release.wait(10)
+
+    waiter = threading.Thread(target=wait_for_it)
+    waiter.start()
+    try:
+        with store.lock():
+            held.set()
+            time.sleep(0.2)  # the waiter opens the old file and polls it meanwhile
+            lock.unlink()
+        assert taken.wait(10)
+        fd = os.open(lock, os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(fd)
+    finally:
+        release.set()
+        waiter.join()

@@ -164,9 +164,9 @@ def _read_only_lock(monkeypatch, code: int) -> None:
     """As root, chmod does not stop a write: the lock's open fails as on a read-only folder."""
 
     def refuse(self, *args, **kwargs):
-        raise OSError(code, os.strerror(code), str(self.lock_file))
+        raise OSError(code, os.strerror(code), str(self.path))
 
-    monkeypatch.setattr(storage.FileLock, "acquire", refuse)
+    monkeypatch.setattr(storage.FolderLock, "acquire", refuse)
 
 
 @pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES])
@@ -378,9 +378,13 @@ def _leave_leftovers(root: Path, age: float) -> list[Path]:
     return made
 
 
-def test_leftovers_are_removed_at_the_next_lock_only_when_older(copy):
+@pytest.mark.parametrize(
+    "note",
+    [".lock", DataLock.OLD_HOLDER],  # a holder's note in the lock file, or beside it as older versions kept it
+)
+def test_leftovers_are_removed_at_the_next_lock_only_when_older(copy, note):
     old = _leave_leftovers(copy, 60)
-    (copy / DataLock.HOLDER).write_bytes(b"{}")  # its holder was killed holding the lock
+    (copy / note).write_bytes(b'{"user":"x"}')  # its holder was killed holding the lock
     fresh = copy / ".settings.json.x4.tmp"  # a writer that took the lock after us
     fresh.write_bytes(b"{")
     future = time.time() + 60
@@ -389,6 +393,8 @@ def test_leftovers_are_removed_at_the_next_lock_only_when_older(copy):
     assert [p for p in old if p.exists()] == []
     assert fresh.exists()
     assert "半途而废" not in store.branch_ids()
+    assert not (copy / DataLock.OLD_HOLDER).exists()
+    assert (copy / ".lock").read_bytes().strip() == b""  # released: no note stands
 
 
 def test_check_reports_leftovers_and_writes_nothing(copy, capsys):

@@ -378,3 +378,21 @@ def test_replace_keeps_id_and_order_and_drops_old_keys(tmp_path):
     shard.replace("t", first, {"id": "a", "new": 2})
     assert [d["id"] for d in shard.docs("t")] == ["a", "b"]
     assert Shard(tmp_path / "s.json").table("t").get(doc_id=first) == {"id": "a", "new": 2}
+
+
+@pytest.mark.parametrize(
+    ("ids", "added"),
+    [
+        (["1", "2", "3"], ["4", "5"]),  # as every save leaves them
+        (["1", "4", "2"], ["3"]),  # out of order, the next after the last free
+        (["1", "3", "2"], ["4", "5"]),  # out of order, the next after the last taken
+    ],
+)
+def test_append_never_reuses_an_id(tmp_path, ids, added):
+    path = tmp_path / "s.json"
+    path.write_bytes(orjson.dumps({"t": {i: {"id": f"old{i}"} for i in ids}}))
+    shard = Shard(path)
+    shard.append("t", [{"id": f"new{n}"} for n in range(len(added))])
+    stored = orjson.loads(path.read_bytes())["t"]
+    assert list(stored) == ids + added
+    assert [d["id"] for d in stored.values()] == [f"old{i}" for i in ids] + [f"new{n}" for n in range(len(added))]

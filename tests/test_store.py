@@ -152,6 +152,37 @@ def test_answers_to_different_items_merge(store):
         store.save(v.model_copy(update={"answers": {"item-2": a1}}), base=v)
 
 
+def test_a_chain_of_saves_on_what_each_returned_merges_another_clerks(store):
+    """Each save's base is what the previous one returned (as the visit
+    screen answers), while another clerk answers other items between them."""
+    other = Store(store.root, "第二人")
+    b = store.save(branch())
+    v = store.save(visit(b.id, answers={}))
+    theirs = v
+    for i in range(4):
+        if i == 2:
+            store.save(finding(b.id))  # the next base is no longer the record saved last
+        v = store.save(
+            v.model_copy(update={"answers": {**v.answers, f"mine-{i}": Answer(value=AnswerValue.MET)}}), base=v
+        )
+        theirs = other.save(
+            theirs.model_copy(update={"answers": {**theirs.answers, f"theirs-{i}": Answer(value=AnswerValue.NOT_MET)}}),
+            base=theirs,
+        )
+    assert sorted(v.answers) == sorted([f"mine-{i}" for i in range(4)] + [f"theirs-{i}" for i in range(3)])
+    stored = Store(store.root).visit(v.id)
+    assert stored == theirs
+    assert sorted(stored.answers) == sorted([f"mine-{i}" for i in range(4)] + [f"theirs-{i}" for i in range(4)])
+    other.save(
+        theirs.model_copy(update={"answers": {**theirs.answers, "mine-3": Answer(value=AnswerValue.NOT_MET)}}),
+        base=theirs,
+    )
+    with pytest.raises(EditConflict):  # they changed my last answer after I gave it
+        store.save(
+            v.model_copy(update={"answers": {**v.answers, "mine-3": Answer(value=AnswerValue.PARTLY_MET)}}), base=v
+        )
+
+
 # ------------------------------------------------------------ visit index
 def test_visit_index_follows_status_date_and_deletion(store):
     b = store.save(branch())

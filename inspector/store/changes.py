@@ -9,7 +9,7 @@ field from different installations are a conflict).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Reversible, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -86,12 +86,18 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     data[head] = sub
 
 
-def last_change_ids(changes: list[dict[str, Any]], record_id: str) -> dict[str, str]:
-    """The newest change id per field of one record, for the next change's `prev`."""
+def last_change_ids(changes: Reversible[dict[str, Any]], record_id: str, fields: Iterable[str]) -> dict[str, str]:
+    """The newest change id per field of one record, for the next change's
+    `prev`: read from the newest back, and only until each of `fields` is
+    found (a visit's history grows by every answer; the creation "*" is then
+    not needed, see `make_changes`)."""
+    wanted = set(fields)
     latest: dict[str, str] = {}
-    for ch in changes:
-        if ch["record_id"] == record_id:
+    for ch in reversed(changes):
+        if ch["record_id"] == record_id and ch["field"] not in latest:
             latest[ch["field"]] = ch["id"]
+            if wanted <= latest.keys():
+                break
     return latest
 
 

@@ -204,6 +204,8 @@ class Store:
         self._index: FolderIndex | None = None
         self._findings_cache: dict[str, tuple[Any, list[Finding]]] = {}
         self._installation_id: str | None = None
+        #: The record `save` returned last and the dump it was stored as (`_dump_of`).
+        self._saved: tuple[Record, dict[str, Any]] | None = None
         self.errors: dict[Path, str] = {}
         if read_only:
             self.lock.read_only = True
@@ -805,32 +807,43 @@ class Store:
 
         A visit whose date, status or tombstone changes is written together
         with the branch file's visit index, all or nothing."""
-        record = _revalidated(record)
+        record, doc = _revalidated(record)
         bid = _branch_of(record)
         try:
-            return self._save(record, bid, base, at)
+            saved, doc = self._save(record, doc, bid, base, at)
         except SaveFailed as exc:
             exc.unsaved = record
             raise
+        self._saved = (saved, doc)
+        return saved
 
-    def _save(self, record: R, bid: str | None, base: R | None, at: Any) -> R:
+    def _dump_of(self, record: Record) -> dict[str, Any]:
+        """`record` dumped; the record `save` returned last is the usual base
+        of the next save (an answer after an answer), and its dump is known."""
+        hit = self._saved
+        return hit[1] if hit is not None and hit[0] is record else ch.dump(record)
+
+    def _save(
+        self, record: R, doc: dict[str, Any], bid: str | None, base: R | None, at: Any
+    ) -> tuple[R, dict[str, Any]]:
         with self.lock():
             shard = self._shard_for(record.kind, record.id, bid)
             current = _find(self._load(shard, fresh=True).get(record.kind), record.id)
-            saved, doc, fields = _merged(record, base, current)
+            base_doc = None if base is None or current is None else self._dump_of(base)
+            saved, doc, fields = _merged(record, doc, base_doc, current)
             if not fields:
-                return saved
+                return saved, doc
             entry = _index_entry(doc) if record.kind == "visit" else None
             if entry is not None and current is not None and _index_entry(current) == entry:
                 entry = None
             with self.transaction() if entry is not None else contextlib.nullcontext():
                 shard = self._shard_for(record.kind, record.id, bid)  # joins the transaction
-                with shard.batch():
+                with shard.batch(checked=True):  # read fresh above, under this hold
                     self._write(shard, saved, doc, fields, at=at)
                 if entry is not None:
                     assert bid is not None  # a visit always names its branch
                     self._put_index(bid, entry)
-        return saved
+        return saved, doc
 
     def save_many(self, pairs: Sequence[tuple[Record, Record | None]]) -> list[Record | EditConflict]:
         """Save records of branch files (not visits), each with its base as in
@@ -847,11 +860,7 @@ class Store:
                 with shard.batch():
                     for record, base in group:
                         assert record.kind != "visit", "a visit is saved with its index by save()"
-                        doc = ch.dump(record)
-                        clean = _revalidated(record, doc)
-                        if clean != record:  # validation cleaned a text: what is stored is dumped again
-                            doc = ch.dump(clean)
-                        record = clean
+                        record, doc = _revalidated(record)
                         current = _find(self._load(shard, fresh=True).get(record.kind), record.id)
                         if current is None:
                             # A new record has no history to chain to: added with the others in one write.
@@ -859,7 +868,8 @@ class Store:
                             created.setdefault(record.kind, []).append((record, doc))
                             continue
                         try:
-                            saved, doc, fields = _merged(record, base, current)
+                            base_doc = None if base is None else self._dump_of(base)
+                            saved, doc, fields = _merged(record, doc, base_doc, current)
                         except EditConflict as exc:
                             out.append(exc)
                             continue
@@ -882,7 +892,7 @@ class Store:
     ) -> None:
         """Store `record` as `doc` (its dump) with a change per field of `fields`."""
         data = shard.raw()
-        previous = ch.last_change_ids(list((data.get(CHANGES) or {}).values()), record.id)
+        previous = ch.last_change_ids((data.get(CHANGES) or {}).values(), record.id, fields)
         changes = ch.make_changes(record, fields, who=self.user, inst=self.installation_id, previous=previous, at=at)
         self.put_raw(shard, record.kind, doc)
         # Not TinyDB's insert_multiple, which rebuilds the whole history's keys (as ints, then back) per save.
@@ -950,23 +960,30 @@ class Store:
         return read_json_file(self.template_path(template_id, version, content_hash))
 
 
-def _revalidated(record: R, doc: dict[str, Any] | None = None) -> R:
-    """Validated again so text from any path (model_copy skips validation) is
-    stored clean; `doc` is the record's dump when the caller has it."""
-    record = type(record).model_validate(ch.dump(record) if doc is None else doc)
-    return _with_initials(record) if isinstance(record, Branch) else record
+def _revalidated(record: R) -> tuple[R, dict[str, Any]]:
+    """`record` validated again, so text from any path (model_copy skips
+    validation) is stored clean, and the dump it is stored as: the one
+    validated, unless validation changed something."""
+    doc = ch.dump(record)
+    clean = type(record).model_validate(doc)
+    if isinstance(clean, Branch):
+        clean = _with_initials(clean)
+    if clean != record:  # a text was cleaned (or initials set): what is stored is dumped again
+        doc = ch.dump(clean)
+    return clean, doc
 
 
 def _merged(
-    record: R, base: R | None, current: dict[str, Any] | None
+    record: R, new: dict[str, Any], base: dict[str, Any] | None, current: dict[str, Any] | None
 ) -> tuple[R, dict[str, Any], dict[str, tuple[Any, Any]]]:
     """The record to store, its dump, and its changed fields ({} when nothing
     of mine is new: then what is stored, others' edits included).
 
-    `record` is validated already (`_revalidated`): unless others' edits are
-    merged into it, it is stored as it is, neither validated nor dumped again
-    (each costs about as much as the rest of a save for a visit's answers)."""
-    new = ch.dump(record)
+    `record` is validated already and `new` is its dump (`_revalidated`);
+    `base` is the dump of the version the editor started from. Unless others'
+    edits are merged into it, the record is stored as it is, neither
+    validated nor dumped again (each costs about as much as the rest of a
+    save for a visit's answers)."""
     merged = new if base is None or current is None else _merge(record, base, current, new)
     fields = ch.diff(current, merged)
     if merged is new:
@@ -1062,13 +1079,12 @@ def _validate_file(cls: type[R], path: Path, docs: Iterable[dict[str, Any]]) -> 
         raise CorruptFile(path, f"记录无效：{validation_message(exc)}") from exc
 
 
-def _merge(record: Record, base: Record, current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Apply my edits (base → new) on top of what is on disk now."""
-    base_d = ch.dump(base)
-    mine = ch.diff(base_d, new)
-    theirs = ch.diff(base_d, current)
+def _merge(record: Record, base: dict[str, Any], current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Apply my edits (base → new, dumps) on top of what is on disk now."""
+    theirs = ch.diff(base, current)
     if not theirs:  # nobody else saved it meanwhile: mine is the whole story
         return new
+    mine = ch.diff(base, new)
     clash = {f: theirs[f] for f in mine if f in theirs and theirs[f][1] != mine[f][1]}
     if clash:
         raise EditConflict(record, clash, type(record).model_validate(current))
