@@ -76,7 +76,7 @@ def finding_rows(store: Store, today: date, *, open_only: bool = False) -> list[
     shown = {e.value: label(e) for enum in (FindingCategory, Severity, FindingStatus) for e in enum}
     closed_code = FindingStatus.CLOSED.value
     overdue: dict[str, int] = {"": 0}  # by deadline, for open findings: a county has a few hundred
-    keyed = []
+    keyed: list[tuple[str, str, str, str, int, dict[str, Any]]] = []
     for s, values in Ledger(store).stored(today):
         for v in values:
             (fid, category, severity, status, description, measures, goal, progress, evidence) = v[:9]

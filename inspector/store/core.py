@@ -10,6 +10,7 @@ Layout (each `.json` is a TinyDB file written by `AtomicJSONStorage`)::
     <data>/branches/<branch id>/visits/<visit id>.json   one visit + its changes
     <data>/templates/<id>@<version>-<hash>.json          checklist versions in use
     <data>/cache/index.json, index.log       the derived index (store/index.py), rebuilt when stale
+    <data>/cache/open.json                   open findings by branch (store/open_index.py), the same way
     <data>/logs/<login>.log
     <data>/.lock, .lock.holder               the folder's lock; who holds it (while held)
 
@@ -40,6 +41,7 @@ from inspector.models import (
     Branch,
     Committee,
     Finding,
+    FindingStatus,
     Member,
     PocketMember,
     Record,
@@ -52,6 +54,7 @@ from inspector.models import (
 )
 from inspector.pinyin import full, initials
 from inspector.store import changes as ch
+from inspector.store import open_index
 from inspector.store.files import (
     READ_ONLY_ERRNOS,
     DataLock,
@@ -203,6 +206,7 @@ class Store:
         self._journal: Journal | None = None
         self._index: FolderIndex | None = None
         self._findings_cache: dict[str, tuple[Any, list[Finding]]] = {}
+        self._open: dict[str, open_index.OpenEntry] | None = None
         self._installation_id: str | None = None
         self.errors: dict[Path, str] = {}
         if read_only:
@@ -666,6 +670,35 @@ class Store:
         self._findings_cache = fresh
         return out
 
+    def open_findings(self) -> list[Finding]:
+        """Every live finding not yet closed (销号), of every branch: from the
+        derived `cache/open.json` (`store/open_index.py`), so only the branch
+        files whose signature no longer matches their entry are read, and a
+        new process validates a few thousand findings, not every one."""
+        entries = self._open
+        if entries is None:
+            entries = open_index.load(self.root / "cache")
+        out: list[Finding] = []
+        fresh: dict[str, open_index.OpenEntry] = {}
+        read = 0
+        with gc_paused():
+            for bid, _path, sig in self._scan():
+                entry = entries.get(bid)
+                found = _believed(entry, sig)
+                if entry is None or found is None:
+                    try:
+                        found = [f for f in self.findings_and_visits(bid)[0] if f.status != FindingStatus.CLOSED]
+                    except CorruptFile:
+                        continue  # named in `errors`; read again next time
+                    entry = open_index.OpenEntry(sig, [ch.dump(f) for f in found], found)
+                    read += 1
+                fresh[bid] = entry
+                out.extend(found)
+        self._open = fresh
+        if not self.read_only and (read or len(fresh) != len(entries)):
+            open_index.save(self.root / "cache", fresh)
+        return out
+
     def findings_and_visits(self, bid: str) -> tuple[list[Finding], list[VisitEntry]]:
         """One branch's live findings and live visits, read the fast way when
         the file is sound (county-scale listings); CorruptFile names a bad one."""
@@ -1052,6 +1085,17 @@ def _findings_fast(path: Path) -> tuple[list[Finding], list[dict[str, Any]]] | N
     except CorruptFile:
         return None
     return [f for f in parsed.finding.values() if not f.deleted], list(parsed.visit_index.values())
+
+
+def _believed(entry: open_index.OpenEntry | None, sig: Any) -> list[Finding] | None:
+    """An entry's open findings while its branch file is unchanged and its
+    documents validate (once per process); None sends the caller to the file."""
+    if entry is None or entry.sig != sig:
+        return None
+    if entry.findings is None:
+        with contextlib.suppress(ValidationError):
+            entry.findings = _validate_many(Finding, entry.docs)
+    return entry.findings
 
 
 def _validate_file(cls: type[R], path: Path, docs: Iterable[dict[str, Any]]) -> list[R]:
