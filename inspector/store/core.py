@@ -33,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
 from inspector.errors import CorruptFile, EditConflict, NotFound, SaveFailed, StoreError
 from inspector.models import (
@@ -386,7 +386,12 @@ class Store:
             self.errors[exc.path] = str(exc)
             raise
 
-    def branch(self, bid: str) -> Branch:
+    def branch(self, bid: str, *, keep: bool = True) -> Branch:
+        """The branch record; `keep=False` reads just it from the file, which
+        is not kept in the shard cache: for sweeps over many branches."""
+        quick = None if keep else _one_record(Branch, self.branch_dir(bid) / "branch.json")
+        if quick is not None:
+            return quick
         found = self._records(Branch, self._shard_for("branch", bid, None))
         if not found:
             raise NotFound(f"找不到党支部：{bid}")
@@ -423,8 +428,12 @@ class Store:
         names |= self._staged_names(vdir)
         return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
 
-    def visit(self, vid: str, bid: str | None = None) -> Visit:
+    def visit(self, vid: str, bid: str | None = None, *, keep: bool = True) -> Visit:
+        """The visit record; `keep=False` as for `branch`."""
         bid = bid or self.locate_visit(vid)
+        quick = None if keep else _one_record(Visit, self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json")
+        if quick is not None:
+            return quick
         found = self._records(Visit, self._shard_for("visit", vid, bid))
         if not found:
             raise NotFound(f"找不到现场指导记录：{vid}")
@@ -1070,21 +1079,54 @@ class _FindingsOnly(BaseModel):
     visit_index: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
-def _findings_fast(path: Path) -> tuple[list[Finding], list[dict[str, Any]]] | None:
-    """Live findings and the visit index of a sound current-schema file (5x
-    faster than parsing it all); None sends the caller the careful way, which
-    names any problem."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parsed_fast(model: type[M], path: Path) -> M | None:
+    """`model` validated straight from a current-schema file's bytes; None
+    (unreadable, invalid, another schema) sends the caller the careful way,
+    which names any problem."""
     try:
-        parsed = _FindingsOnly.model_validate_json(path.read_bytes())
+        parsed = model.model_validate_json(path.read_bytes())
     except (OSError, ValidationError):
         return None
-    if parsed.meta is not None and parsed.meta.get("1") != {"schema": SCHEMA_VERSION}:
+    meta = getattr(parsed, "meta", None)
+    return None if meta is not None and meta.get("1") != {"schema": SCHEMA_VERSION} else parsed
+
+
+def _findings_fast(path: Path) -> tuple[list[Finding], list[dict[str, Any]]] | None:
+    """Live findings and the visit index of a sound current-schema file (5x
+    faster than parsing it all); None sends the caller the careful way."""
+    parsed = _parsed_fast(_FindingsOnly, path)
+    if parsed is None:
         return None
     try:
         check_tables(path, {VISIT_INDEX: parsed.visit_index})
     except CorruptFile:
         return None
     return [f for f in parsed.finding.values() if not f.deleted], list(parsed.visit_index.values())
+
+
+#: Per record class, a model of a file holding only that class's table (see `_one_record`).
+_ONE_TABLE: dict[type, type[BaseModel]] = {}
+
+
+def _one_record(cls: type[R], path: Path) -> R | None:
+    """The one live record of a branch's or visit's own table (`cls.kind`),
+    validated straight from the file's bytes without the rest of the file
+    (findings, members, change history); None sends the caller the careful way."""
+    model = _ONE_TABLE.get(cls)
+    if model is None:
+        table: Any = (dict[str, cls], Field(default_factory=dict, alias=cls.kind))  # type: ignore[valid-type]
+        model = _ONE_TABLE[cls] = create_model(
+            f"_{cls.__name__}Only",
+            __config__=ConfigDict(extra="ignore"),
+            meta=(dict[str, Any] | None, Field(default=None, alias="_meta")),
+            table=table,
+        )
+    parsed = _parsed_fast(model, path)
+    live = [r for r in getattr(parsed, "table", {}).values() if not r.deleted]
+    return live[0] if len(live) == 1 else None
 
 
 def _believed(entry: open_index.OpenEntry | None, sig: Any) -> list[Finding] | None:
