@@ -124,7 +124,7 @@ def _flat_and_safe(data: Any) -> bool:
             return False
         for v in row.values():
             if type(v) is str:
-                if not json_safe(v):
+                if not (v.isprintable() or json_safe(v)):  # the first test settles most texts, without a call
                     return False
             elif type(v) not in _PLAIN:
                 return False
