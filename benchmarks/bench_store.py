@@ -65,14 +65,14 @@ def in_new_process(data: Path, code: str) -> dict:
 
 OPEN_FINDINGS = """
 t, c = time.perf_counter(), time.process_time()
-open_ = [f for f in store.all_findings() if f.status != FindingStatus.CLOSED]
+open_ = store.open_findings()
 out['cold'] = (time.perf_counter() - t) * 1000
 out['cold_cpu'] = (time.process_time() - c) * 1000
 out['count'] = len(open_)
-out['total'] = len(store.all_findings())
 t = time.perf_counter()
-open_ = [f for f in store.all_findings() if f.status != FindingStatus.CLOSED]
+open_ = store.open_findings()
 out['warm'] = (time.perf_counter() - t) * 1000
+out['total'] = len(store.all_findings())
 """
 
 SUMMARIES = """

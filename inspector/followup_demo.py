@@ -75,7 +75,7 @@ def add(store: Store, seed: int, today: date, staff: list[str], counts: dict[str
                 fu.finish(store, visit)
         kind = "return_scheduled" if scheduled else "return_done"
         counts[kind] = counts.get(kind, 0) + 1
-    return sum(1 for f in store.all_findings() if f.overdue_days(today) > 0)
+    return sum(1 for f in store.open_findings() if f.overdue_days(today) > 0)
 
 
 def _last_completed(store: Store, bid: str) -> tuple[date, str] | None:

@@ -19,7 +19,7 @@ from enum import Enum
 from inspector import followup as fu
 from inspector import reportback as rp
 from inspector import weaklax as wl
-from inspector.models import WEAKLAX_ENDED, FindingStatus, VisitStatus
+from inspector.models import WEAKLAX_ENDED, VisitStatus
 from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
@@ -63,8 +63,8 @@ def data_events(store: Store, settings: Settings, branch_ids: Iterable[str] | No
     names = {s.id: s.name for s in store.branch_summaries()}
     wanted = set(bids)
     out = []
-    for f in store.all_findings():
-        if f.branch_id in wanted and f.deadline and f.status != FindingStatus.CLOSED:
+    for f in store.open_findings():
+        if f.branch_id in wanted and f.deadline:
             out.append(Event(f.deadline, Kind.DEADLINE, f"{names.get(f.branch_id, '')}：{f.description}", f.branch_id))
     for bid in bids:
         name = names.get(bid, "")

@@ -305,38 +305,61 @@ def all_visits(store: Store) -> list[Visit]:
 
 @dataclass(frozen=True)
 class Unfinished:
-    """A visit still in progress, with how far it got (29/62 items answered)."""
+    """A visit still in progress, with how far it got (29/62 items answered);
+    not the visit itself: the app keeps up to 100 of these from its start."""
 
     branch_id: str
     branch_name: str
-    visit: Visit
+    visit_id: str
+    date: date
+    inspectors: tuple[str, ...]
     answered: int
     total: int
     mine: bool
 
     @property
     def label(self) -> str:
-        return f"{self.branch_name}　{self.visit.date.isoformat()}　{self.answered}/{self.total}　{'、'.join(self.visit.inspectors)}"
+        return (
+            f"{self.branch_name}　{self.date.isoformat()}　{self.answered}/{self.total}　{'、'.join(self.inspectors)}"
+        )
 
 
 def unfinished(store: Store, user: str, limit: int = 100) -> list[Unfinished]:
     """Visits still in progress: the user's own first, then the newest. A visit
     whose file or checklist cannot be read is left out (`check` names it)."""
     found: list[Unfinished] = []
+    # A county has hundreds of drafts on a few checklist versions; each file
+    # is read on its own (`keep=False`): this sweep must not fill the app's memory.
+    templates: dict[tuple[str, str, str], ChecklistTemplate] = {}
     for summary in store.branch_summaries():
         for vid in summary.draft_visits:
             try:
-                visit = store.visit(vid, summary.id)
+                visit = store.visit(vid, summary.id, keep=False)
                 if visit.visit_kind == VisitKind.RETURN:
                     from inspector.followup import targets
 
                     keys = {t.key for t in targets(store, visit)}
                 else:
-                    keys = {i.id for i in applicable_items(template_of(store, visit), store.branch(summary.id))}
+                    ref = (visit.template_id, visit.template_version, visit.template_hash)
+                    template = templates.get(ref)
+                    if template is None:
+                        template = templates[ref] = template_of(store, visit)
+                    keys = {i.id for i in applicable_items(template, store.branch(summary.id, keep=False))}
             except (UserError, ValueError):
                 continue
             given = visit.followups if visit.visit_kind == VisitKind.RETURN else visit.answers
             answered = sum(1 for key in given if key in keys)
-            found.append(Unfinished(summary.id, summary.name, visit, answered, len(keys), user in visit.inspectors))
-    found.sort(key=lambda u: (not u.mine, -u.visit.date.toordinal(), u.branch_name))
+            found.append(
+                Unfinished(
+                    summary.id,
+                    summary.name,
+                    visit.id,
+                    visit.date,
+                    tuple(visit.inspectors),
+                    answered,
+                    len(keys),
+                    user in visit.inspectors,
+                )
+            )
+    found.sort(key=lambda u: (not u.mine, -u.date.toordinal(), u.branch_name))
     return found[:limit]

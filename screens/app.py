@@ -293,7 +293,7 @@ class InspectorApp(App[int]):
 
         def chosen(index: int | None) -> None:
             if index is not None:
-                self.open_visit(found[index].branch_id, found[index].visit.id)
+                self.open_visit(found[index].branch_id, found[index].visit_id)
 
         self.push_screen(
             ChoiceDialog("未完成的现场指导", "选择一项继续（Esc 返回）：", [u.label for u in found]),

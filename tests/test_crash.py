@@ -72,6 +72,7 @@ def _plain_writer(store: Store, report: int, v, f, memo_visit) -> None:
             store.branch_summaries()  # folds the index journal, writes its snapshot when it read files
             Ledger(store).rows(TODAY)
             Ledger(store).save_cache()  # cache/ledger.json, whatever it holds
+            store.open_findings()  # cache/open.json, written when it read a branch file
             cur = store.visit(memo_visit.id, memo_visit.branch_id)
             received = RectificationReport(received_on=date(2026, 12, 1 + i % 28))
             store.save(cur.model_copy(update={"report": received}), base=cur)
@@ -143,19 +144,23 @@ def _kill(pid: int, pause: str | None, delay: float, report_path: Path) -> str:
 
 def _derived_views(root: Path) -> tuple:
     store = Store(root, "检查员")
-    return store.branch_summaries(), [(s.id, f) for s, f in Ledger(store).stored(TODAY)]
+    return (
+        store.branch_summaries(),
+        [(s.id, f) for s, f in Ledger(store).stored(TODAY)],
+        store.open_findings(),
+    )
 
 
 def _derived_problems(root: Path) -> list[str]:
     """The derived caches as a kill left them (the index's snapshot and
-    journal, the ledger cache) give what the data files give, as do damaged
-    ones and none at all: they hold nothing of their own."""
+    journal, the ledger cache, the open findings) give what the data files
+    give, as do damaged ones and none at all: they hold nothing of their own."""
     cached = _derived_views(root)
     problems = []
     if not any(s.memos for s in cached[0]):
         problems.append("the issued memo is missing from the summaries")
     shutil.copytree(root / "cache", root / "cache.as-left")
-    for name in ("index.json", "index.log", "ledger.json"):
+    for name in ("index.json", "index.log", "ledger.json", "open.json"):
         path = root / "cache" / name
         if path.exists():
             path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])

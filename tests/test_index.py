@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 import orjson
-from storage_samples import branch, pocket, visit
+from storage_samples import branch, finding, pocket, visit
 
-from inspector.models import Disposition, MemberKind, MemoRecord, VisitStatus
+from inspector.models import Disposition, FindingStatus, MemberKind, MemoRecord, VisitStatus
 from inspector.store import IssuedMemo, PocketFact, Store
 from inspector.store.files import dumps
 
@@ -81,3 +81,62 @@ def test_an_index_of_another_schema_or_torn_is_rebuilt(store):
     (store.root / "cache" / "index.log").write_bytes(b'["b","' + b.id.encode() + b'",[1,2')
     snapshot.unlink()
     assert Store(store.root).branch_summaries() == fresh
+
+
+def _open(store: Store) -> list:
+    """Open findings as reading every branch file gives them."""
+    return [f for f in store.all_findings() if f.status != FindingStatus.CLOSED]
+
+
+def test_open_findings_come_from_their_cache_and_changed_files_are_read_again(store, monkeypatch):
+    a, b = store.save(branch("第一党支部")), store.save(branch("第二党支部"))
+    kept = store.save(finding(a.id, description="未整改"))
+    store.save(finding(a.id, status=FindingStatus.CLOSED, verifier="王建国", verified_on=date(2026, 12, 1)))
+    store.save(finding(b.id, status=FindingStatus.AWAITING_CHECK))
+    assert store.open_findings() == _open(store)  # cache/open.json is written: it read both files
+    assert kept in store.open_findings()
+
+    read: list[str] = []
+    reader = Store(store.root, "另一人")
+    every = Store.findings_and_visits
+
+    def counted(self, bid):
+        if self is not store:  # `_open(store)` reads every file: that is the point of it
+            read.append(bid)
+        return every(self, bid)
+
+    monkeypatch.setattr(Store, "findings_and_visits", counted)
+    assert reader.open_findings() == _open(store) and read == []
+
+    # Closed by another program (no journal, nothing of ours): only that file is read, once.
+    def close(data):
+        doc = next(d for d in data["finding"].values() if d["id"] == kept.id)
+        doc.update(status="closed", verifier="王建国", verified_on="2026-12-02")
+
+    _rewritten_behind_the_index(store.branch_dir(a.id) / "branch.json", close)
+    assert kept not in reader.open_findings() and read == [a.id]
+    assert Store(store.root, "第三人").open_findings() == _open(store) and read == [a.id]
+
+
+def test_an_open_findings_cache_damaged_foreign_or_stale_is_not_believed(store):
+    b = store.save(branch("第一党支部"))
+    store.save(finding(b.id))
+    expected = store.open_findings()
+    path = store.root / "cache" / "open.json"
+    good = path.read_bytes()
+    data = orjson.loads(good)
+    [(sig, docs)] = data["branches"].values()
+
+    def forged(**changes) -> bytes:
+        return orjson.dumps({**data, **changes})
+
+    for bad in (
+        good[: len(good) // 2],  # torn
+        forged(_meta={"1": {"schema": 1}}),  # another schema
+        forged(branches={b.id: [sig, [{**docs[0], "status": "nonsense"}]]}),  # does not validate
+        forged(branches={b.id: [[sig[0], sig[1] - 1, sig[2]], []]}),  # another file's signature
+        forged(branches={b.id: [sig, "not a list"]}),
+    ):
+        path.write_bytes(bad)
+        assert Store(store.root, "另一人").open_findings() == expected, bad[:80]
+        assert orjson.loads(path.read_bytes())["branches"][b.id][1] == docs  # rebuilt from the file

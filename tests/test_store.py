@@ -506,3 +506,22 @@ def test_a_branch_saved_before_pinyin_was_kept_gets_it_in_its_summary_and_the_in
     assert [s.pinyin for s in Store(store.root).branch_summaries()] == ["bai ba cun dang zhi bu"]
     assert "bai ba cun dang zhi bu" in (store.root / "cache" / "index.json").read_text(encoding="utf-8")
     assert [s.pinyin for s in Store(store.root).branch_summaries()] == ["bai ba cun dang zhi bu"]
+
+
+def test_a_sweep_reads_one_record_and_keeps_no_file(store):
+    """`keep=False` (the app's start-up look for visits in progress) reads the
+    branch or visit record alone and caches nothing; a file it cannot take
+    that way goes the careful way, which names the problem."""
+    from inspector.errors import CorruptFile
+
+    b = store.save(branch("第一党支部"))
+    v = store.save(visit(b.id, answers={}))
+    sweep = Store(store.root, "另一人")
+    assert sweep.branch(b.id, keep=False) == store.branch(b.id)
+    assert sweep.visit(v.id, b.id, keep=False) == store.visit(v.id, b.id)
+    assert not sweep._shards
+    path = store.branch_dir(b.id) / "branch.json"
+    path.write_bytes(path.read_bytes()[:-3])
+    with pytest.raises(CorruptFile):
+        sweep.branch(b.id, keep=False)
+    assert path in sweep.errors

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
+from inspector.cli.common import json_bytes
 from inspector.text import clean, show_controls
 
 HOSTILE = {
@@ -49,3 +51,17 @@ def test_cleaning_is_idempotent_and_leaves_nothing_a_terminal_acts_on(text):
     assert clean(once, multiline=True) == once
     assert all(ch == "\n" or (ord(ch) >= 0x20 and not 0x7F <= ord(ch) <= 0x9F) for ch in once)
     assert "\u202e" not in once and "\x1b" not in once
+
+
+def test_json_output_escapes_what_a_terminal_acts_on_whatever_its_shape():
+    """Rows of plain texts skip the search of the whole output; any other shape is searched."""
+    for data in (
+        [{"a": "问题\u202e", "n": 1}],
+        [{"a": "普通\n文字", "b": None}, {"a": "x\x85\u2028", "b": 2.5}],
+        {"a": "\u2066名称\u2069"},
+        [{"a": ["\x9b"]}],
+        [{"a": "普通文字", "b": True}],
+    ):
+        out = json_bytes(data)
+        assert orjson.loads(out) == data
+        assert not {"\x7f", "\x85", "\x9b", "\u202e", "\u2028", "\u2066", "\u2069"} & set(out.decode()), data

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from inspector.text import escape_json, show_controls
+from inspector.text import escape_json, json_safe, show_controls
 
 log = logging.getLogger("inspector")
 
@@ -100,9 +100,37 @@ def say(text: object = "", *, file: TextIO | None = None) -> None:
     print(show_controls(str(text)), file=file or sys.stdout)
 
 
-def json_text(data: Any) -> str:
-    """Indented JSON of `data` that is safe on a terminal (see `escape_json`);
+def json_bytes(data: Any) -> bytes:
+    """Indented UTF-8 JSON of `data` that is safe on a terminal (see `escape_json`);
     UTC times end in Z, as pydantic stores them."""
     import orjson
 
-    return escape_json(orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_UTC_Z).decode())
+    raw = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_UTC_Z)
+    if _flat_and_safe(data):  # a listing's rows: checking their texts beats searching ~11 MB of JSON
+        return raw
+    return escape_json(raw.decode()).encode()
+
+
+#: Values orjson writes without any text of ours in them.
+_PLAIN = frozenset({int, float, bool, type(None)})
+
+
+def _flat_and_safe(data: Any) -> bool:
+    """Whether `data` is a list of flat objects whose texts are all `json_safe`."""
+    if type(data) is not list:
+        return False
+    for row in data:
+        if type(row) is not dict:
+            return False
+        for v in row.values():
+            if type(v) is str:
+                if not (v.isprintable() or json_safe(v)):  # the first test settles most texts, without a call
+                    return False
+            elif type(v) not in _PLAIN:
+                return False
+    return True
+
+
+def json_text(data: Any) -> str:
+    """`json_bytes` as text, for `print`."""
+    return json_bytes(data).decode()

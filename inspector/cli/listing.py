@@ -61,7 +61,7 @@ def visit_rows(store: Store) -> list[dict[str, Any]]:
             "date": v.date.isoformat(),
             "status": label(v.status),
             "template_id": v.template_id,
-            "completed_at": v.completed_at,  # written as stored, UTC as Z (see `json_text`)
+            "completed_at": v.completed_at,  # written as stored, UTC as Z (see `json_bytes`)
         }
         for v in store.all_visit_index()
     ]
@@ -74,38 +74,43 @@ def finding_rows(store: Store, today: date, *, open_only: bool = False) -> list[
     from inspector.ledger.rows import Ledger
 
     shown = {e.value: label(e) for enum in (FindingCategory, Severity, FindingStatus) for e in enum}
-    rows = []
-    key: dict[str, tuple[str, str, str, str]] = {}
-    for s, f in Ledger(store).stored(today):
-        closed = f["status"] == FindingStatus.CLOSED
-        if open_only and closed:
-            continue
-        deadline = f["deadline"] or None
-        rows.append(
-            {
-                "id": f["id"],
+    closed_code = FindingStatus.CLOSED.value
+    overdue: dict[str, int] = {"": 0}  # by deadline, for open findings: a county has a few hundred
+    keyed: list[tuple[str, str, str, str, int, dict[str, Any]]] = []
+    for s, values in Ledger(store).stored(today):
+        for v in values:
+            (fid, category, severity, status, description, measures, goal, progress, evidence) = v[:9]
+            (leader, person, verifier, verified_on, found_on, deadline, visit_id, item_id) = v[9:]  # FIELDS' order
+            closed = status == closed_code
+            if open_only and closed:
+                continue
+            days = 0 if closed else overdue.get(deadline)
+            if days is None:
+                days = overdue[deadline] = overdue_days(date.fromisoformat(deadline), today)
+            row = {
+                "id": fid,
                 "branch_id": s.id,
                 "branch": s.name,
-                "category": shown[f["category"]],
-                "severity": shown[f["severity"]],
-                "description": f["description"],
-                "found_on": f["found_on"],
-                "goal": f["goal"],
-                "measures": f["measures"],
-                "deadline": deadline,
-                "leader": f["leader"],
-                "person": f["person"],
-                "status": shown[f["status"]],
-                "overdue_days": overdue_days(date.fromisoformat(deadline) if deadline else None, today, closed=closed),
-                "progress": f["progress"],
-                "verifier": f["verifier"],
-                "verified_on": f["verified_on"] or None,
-                "visit_id": f["visit_id"] or None,
-                "item_id": f["item_id"] or None,
+                "category": shown[category],
+                "severity": shown[severity],
+                "description": description,
+                "found_on": found_on,
+                "goal": goal,
+                "measures": measures,
+                "deadline": deadline or None,
+                "leader": leader,
+                "person": person,
+                "status": shown[status],
+                "overdue_days": days,
+                "progress": progress,
+                "verifier": verifier,
+                "verified_on": verified_on or None,
+                "visit_id": visit_id or None,
+                "item_id": item_id or None,
             }
-        )
-        key[f["id"]] = (s.initials, s.name, f["found_on"], f["id"])
-    return sorted(rows, key=lambda r: key[r["id"]])
+            keyed.append((s.initials, s.name, found_on, fid, len(keyed), row))
+    keyed.sort()  # the position breaks ties, so rows (dicts) are never compared
+    return [k[-1] for k in keyed]
 
 
 # ----------------------------------------------------------------- tables
@@ -210,13 +215,13 @@ def rows_for(store: Store, what: str, today: date, *, open_only: bool = False) -
 
 def run(args: argparse.Namespace) -> int:
     from inspector import clock
-    from inspector.cli.common import json_text, open_store, warn_skipped
+    from inspector.cli.common import json_bytes, open_store, warn_skipped
 
     store = open_store(args)
     today = clock.today()
     rows = rows_for(store, args.what, today, open_only=args.open)
     if args.json:
-        payload = (json_text(rows) + "\n").encode("utf-8")
+        payload = json_bytes(rows) + b"\n"
     else:
         summary = f"共 {len(rows)} {_NOUN[args.what]}"
         width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None

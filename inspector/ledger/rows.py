@@ -243,7 +243,8 @@ _SHARED = tuple(
 
 def _compact(values: list[list[str]]) -> list[list[str]]:
     """The stored fields with their repeated strings shared (`sys.intern`):
-    at county scale a ledger keeps ~50,000 of these lists for the session."""
+    at county scale a ledger keeps ~50,000 of these lists for the session
+    (done when its rows are built; a listing reads them once and goes)."""
     for v in values:
         for i in _SHARED:
             v[i] = intern(v[i])
@@ -274,20 +275,19 @@ class Ledger:
         for summary, entry in self._refresh(today):
             if entry.rows is None:
                 entry.rows = sorted(
-                    (make_row(v, summary, today) for v in entry.values),
+                    (make_row(v, summary, today) for v in _compact(entry.values)),
                     key=lambda r: (r.deadline_ord, r.found_on),
                 )
             out.extend(entry.rows)
         self._rows = {r.id: r for r in out}
         return out
 
-    def stored(self, today: date | None = None) -> Iterator[tuple[BranchSummary, dict[str, str]]]:
-        """Every live finding's stored fields as text (`FIELDS`; "" for none)
-        with its branch, branches in pinyin order: for listings that print
-        them, without building a row or a Finding each."""
+    def stored(self, today: date | None = None) -> Iterator[tuple[BranchSummary, list[list[str]]]]:
+        """Each live branch (pinyin order) with its live findings' stored
+        fields as text (in `FIELDS` order; "" for none): for listings that
+        print them, without building a row or a Finding each. Read only."""
         for summary, entry in self._refresh(today or clock.today()):
-            for v in entry.values:
-                yield summary, dict(zip(FIELDS, v))
+            yield summary, entry.values
 
     def _refresh(self, today: date) -> list[tuple[BranchSummary, _Branch]]:
         """Each live branch (pinyin order) with its entry, re-read where its file changed."""
@@ -324,7 +324,7 @@ class Ledger:
         except StoreError:  # unreadable: the store keeps the message in store.errors
             return None
         visits = sorted(v.date for v in index if v.status == _COMPLETED)
-        return _Branch(sig, _compact([_values(f) for f in findings]), visits)
+        return _Branch(sig, [_values(f) for f in findings], visits)
 
     def _load_cache(self) -> dict[str, _Branch]:
         try:
@@ -345,8 +345,9 @@ class Ledger:
             return {}
         try:
             for b in out.values():
-                _compact(b.values)
-        except TypeError:  # a field that is not text
+                for v in b.values:
+                    "".join(v)  # TypeError for a field that is not text, at C speed
+        except TypeError:
             return {}
         return out
 

@@ -10,6 +10,7 @@ Layout (each `.json` is a TinyDB file written by `AtomicJSONStorage`)::
     <data>/branches/<branch id>/visits/<visit id>.json   one visit + its changes
     <data>/templates/<id>@<version>-<hash>.json          checklist versions in use
     <data>/cache/index.json, index.log       the derived index (store/index.py), rebuilt when stale
+    <data>/cache/open.json                   open findings by branch (store/open_index.py), the same way
     <data>/logs/<login>.log
     <data>/.lock, .lock.holder               the folder's lock; who holds it (while held)
 
@@ -32,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
 from inspector.errors import CorruptFile, EditConflict, NotFound, SaveFailed, StoreError
 from inspector.models import (
@@ -40,6 +41,7 @@ from inspector.models import (
     Branch,
     Committee,
     Finding,
+    FindingStatus,
     Member,
     PocketMember,
     Record,
@@ -52,6 +54,7 @@ from inspector.models import (
 )
 from inspector.pinyin import full, initials
 from inspector.store import changes as ch
+from inspector.store import open_index
 from inspector.store.files import (
     READ_ONLY_ERRNOS,
     DataLock,
@@ -203,6 +206,7 @@ class Store:
         self._journal: Journal | None = None
         self._index: FolderIndex | None = None
         self._findings_cache: dict[str, tuple[Any, list[Finding]]] = {}
+        self._open: dict[str, open_index.OpenEntry] | None = None
         self._installation_id: str | None = None
         #: The record `save` returned last and the dump it was stored as (`_dump_of`).
         self._saved: tuple[Record, dict[str, Any]] | None = None
@@ -384,7 +388,12 @@ class Store:
             self.errors[exc.path] = str(exc)
             raise
 
-    def branch(self, bid: str) -> Branch:
+    def branch(self, bid: str, *, keep: bool = True) -> Branch:
+        """The branch record; `keep=False` reads just it from the file, which
+        is not kept in the shard cache: for sweeps over many branches."""
+        quick = None if keep else _one_record(Branch, self.branch_dir(bid) / "branch.json")
+        if quick is not None:
+            return quick
         found = self._records(Branch, self._shard_for("branch", bid, None))
         if not found:
             raise NotFound(f"找不到党支部：{bid}")
@@ -421,8 +430,12 @@ class Store:
         names |= self._staged_names(vdir)
         return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
 
-    def visit(self, vid: str, bid: str | None = None) -> Visit:
+    def visit(self, vid: str, bid: str | None = None, *, keep: bool = True) -> Visit:
+        """The visit record; `keep=False` as for `branch`."""
         bid = bid or self.locate_visit(vid)
+        quick = None if keep else _one_record(Visit, self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json")
+        if quick is not None:
+            return quick
         found = self._records(Visit, self._shard_for("visit", vid, bid))
         if not found:
             raise NotFound(f"找不到现场指导记录：{vid}")
@@ -666,6 +679,35 @@ class Store:
                 fresh[bid] = hit
                 out.extend(hit[1])
         self._findings_cache = fresh
+        return out
+
+    def open_findings(self) -> list[Finding]:
+        """Every live finding not yet closed (销号), of every branch: from the
+        derived `cache/open.json` (`store/open_index.py`), so only the branch
+        files whose signature no longer matches their entry are read, and a
+        new process validates a few thousand findings, not every one."""
+        entries = self._open
+        if entries is None:
+            entries = open_index.load(self.root / "cache")
+        out: list[Finding] = []
+        fresh: dict[str, open_index.OpenEntry] = {}
+        read = 0
+        with gc_paused():
+            for bid, _path, sig in self._scan():
+                entry = entries.get(bid)
+                found = _believed(entry, sig)
+                if entry is None or found is None:
+                    try:
+                        found = [f for f in self.findings_and_visits(bid)[0] if f.status != FindingStatus.CLOSED]
+                    except CorruptFile:
+                        continue  # named in `errors`; read again next time
+                    entry = open_index.OpenEntry(sig, [ch.dump(f) for f in found], found)
+                    read += 1
+                fresh[bid] = entry
+                out.extend(found)
+        self._open = fresh
+        if not self.read_only and (read or len(fresh) != len(entries)):
+            open_index.save(self.root / "cache", fresh)
         return out
 
     def findings_and_visits(self, bid: str) -> tuple[list[Finding], list[VisitEntry]]:
@@ -1054,21 +1096,65 @@ class _FindingsOnly(BaseModel):
     visit_index: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
-def _findings_fast(path: Path) -> tuple[list[Finding], list[dict[str, Any]]] | None:
-    """Live findings and the visit index of a sound current-schema file (5x
-    faster than parsing it all); None sends the caller the careful way, which
-    names any problem."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parsed_fast(model: type[M], path: Path) -> M | None:
+    """`model` validated straight from a current-schema file's bytes; None
+    (unreadable, invalid, another schema) sends the caller the careful way,
+    which names any problem."""
     try:
-        parsed = _FindingsOnly.model_validate_json(path.read_bytes())
+        parsed = model.model_validate_json(path.read_bytes())
     except (OSError, ValidationError):
         return None
-    if parsed.meta is not None and parsed.meta.get("1") != {"schema": SCHEMA_VERSION}:
+    meta = getattr(parsed, "meta", None)
+    return None if meta is not None and meta.get("1") != {"schema": SCHEMA_VERSION} else parsed
+
+
+def _findings_fast(path: Path) -> tuple[list[Finding], list[dict[str, Any]]] | None:
+    """Live findings and the visit index of a sound current-schema file (5x
+    faster than parsing it all); None sends the caller the careful way."""
+    parsed = _parsed_fast(_FindingsOnly, path)
+    if parsed is None:
         return None
     try:
         check_tables(path, {VISIT_INDEX: parsed.visit_index})
     except CorruptFile:
         return None
     return [f for f in parsed.finding.values() if not f.deleted], list(parsed.visit_index.values())
+
+
+#: Per record class, a model of a file holding only that class's table (see `_one_record`).
+_ONE_TABLE: dict[type, type[BaseModel]] = {}
+
+
+def _one_record(cls: type[R], path: Path) -> R | None:
+    """The one live record of a branch's or visit's own table (`cls.kind`),
+    validated straight from the file's bytes without the rest of the file
+    (findings, members, change history); None sends the caller the careful way."""
+    model = _ONE_TABLE.get(cls)
+    if model is None:
+        table: Any = (dict[str, cls], Field(default_factory=dict, alias=cls.kind))  # type: ignore[valid-type]
+        model = _ONE_TABLE[cls] = create_model(
+            f"_{cls.__name__}Only",
+            __config__=ConfigDict(extra="ignore"),
+            meta=(dict[str, Any] | None, Field(default=None, alias="_meta")),
+            table=table,
+        )
+    parsed = _parsed_fast(model, path)
+    live = [r for r in getattr(parsed, "table", {}).values() if not r.deleted]
+    return live[0] if len(live) == 1 else None
+
+
+def _believed(entry: open_index.OpenEntry | None, sig: Any) -> list[Finding] | None:
+    """An entry's open findings while its branch file is unchanged and its
+    documents validate (once per process); None sends the caller to the file."""
+    if entry is None or entry.sig != sig:
+        return None
+    if entry.findings is None:
+        with contextlib.suppress(ValidationError):
+            entry.findings = _validate_many(Finding, entry.docs)
+    return entry.findings
 
 
 def _validate_file(cls: type[R], path: Path, docs: Iterable[dict[str, Any]]) -> list[R]:
