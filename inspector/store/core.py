@@ -27,7 +27,7 @@ import itertools
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -527,9 +527,15 @@ class Store:
         self.errors.pop(path, None)
         return data
 
-    def branch_summaries(self) -> list[BranchSummary]:
+    def branch_summaries(self, *, table_only: bool = False) -> list[BranchSummary]:
         """Every live branch, from the folder's derived index (`store/index.py`):
-        only files whose signature no longer matches their entry are read."""
+        only files whose signature no longer matches their entry are read.
+
+        `table_only` is what the branch table shows first, at half the cost
+        of a first build: visit files are not checked (their `memos` may be
+        stale) and a branch saved before its full pinyin was kept is not
+        spelled (`pinyin` "": pypinyin costs ~1 s for 2,000 names). A later
+        call without it completes both and keeps them in the index."""
         index = self._index
         if index is None:
             index = self._index = FolderIndex(self.root)
@@ -543,9 +549,13 @@ class Store:
                 data = self._read_for_scan(path)
                 if data is None and path in self.errors:
                     continue  # damaged: read (and reported) again next time, never kept as absent
-                entry.set_summary(sig, self._summarise(bid, path, data) if data else None)
+                entry.set_summary(sig, self._summarise(bid, path, data, not table_only) if data else None)
                 read += 1
-            read += self._check_visits(name[: -len("branch.json")] + "visits", entry)
+            if not table_only:
+                if entry.summary is not None and not entry.summary.pinyin:
+                    entry.set_summary(sig, replace(entry.summary, pinyin=full(entry.summary.name)))
+                    read += 1
+                read += self._check_visits(name[: -len("branch.json")] + "visits", entry)
             fresh[bid] = entry
         changed = read or len(fresh) != len(index.entries)
         index.entries = fresh
@@ -642,9 +652,9 @@ class Store:
             data, sig = check_tables(path, parse(path, found[0]), skip=_SCAN_SKIPS), found[1]
         return data, sig
 
-    def _summarise(self, bid: str, path: Path, data: dict[str, Any]) -> BranchSummary | None:
+    def _summarise(self, bid: str, path: Path, data: dict[str, Any], spell: bool) -> BranchSummary | None:
         try:
-            return summarise(bid, data)
+            return summarise(bid, data, spell=spell)
         except (ValueError, KeyError, TypeError) as exc:  # a value no record would validate with
             self.errors[path] = str(CorruptFile(path, f"记录无效：{exc}"))
             return None
