@@ -45,14 +45,8 @@ class Column:
     numeric: bool = False
 
 
-def name_key(s: BranchSummary) -> tuple[tuple[str, ...], str]:
-    """By full pinyin; a branch the first read left unspelled (see
-    `Store.branch_summaries`) by its initials until the spelled summaries come."""
-    return sort_key(s.name, s.pinyin or " ".join(s.initials))
-
-
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "支部名称", lambda s, t: name_key(s)),
+    Column("name", "支部名称", lambda s, t: sort_key(s.name, s.pinyin)),
     Column("sector", "领域", lambda s, t: label(s.sector)),
     Column("secretary", "书记", lambda s, t: s.secretary),
     Column("members", "党员", lambda s, t: s.members, True),
@@ -178,8 +172,6 @@ class HomeScreen(WatchedScreen):
         self._sort_index = 0
         self._sort_reverse = False
         self._loaded = False
-        #: Some names are not yet spelled: the order is their initials' for now.
-        self._spelling = False
         self._today: date | None = None
         #: Set once the user has typed or moved, so no dialog pops up under their fingers.
         self.touched = False
@@ -252,9 +244,8 @@ class HomeScreen(WatchedScreen):
         self.load_summaries()
 
     @work(thread=True, exclusive=True, group="summaries")
-    def load_summaries(self, whole: bool = False) -> None:
-        """The summaries the table shows (`whole`: with every name spelled, see `Store.branch_summaries`)."""
-        summaries = self.app.store.branch_summaries(table_only=not whole)
+    def load_summaries(self) -> None:
+        summaries = self.app.store.branch_summaries(table_only=True)  # the table shows no memo
         self.app.call_from_thread(self.show_summaries, summaries)
 
     def show_summaries(self, summaries: list[BranchSummary]) -> None:
@@ -271,9 +262,6 @@ class HomeScreen(WatchedScreen):
             del self._cells[bid]
         first_load = not self._loaded
         self._loaded = True
-        self._spelling = any(not s.pinyin for s in summaries)
-        if self._spelling:  # the first read of an upgraded folder: spelled after this frame, then sorted again
-            self.call_after_refresh(self.load_summaries, True)
         if changed or first_load:
             self.summaries = summaries
             self._by_id = by_id
@@ -284,7 +272,7 @@ class HomeScreen(WatchedScreen):
     def _resort(self) -> None:
         column = COLUMNS[self._sort_index]
         today = self._today or self.app.today()
-        ordered = sorted(self.summaries, key=name_key)
+        ordered = sorted(self.summaries, key=lambda s: sort_key(s.name, s.pinyin))
         ordered.sort(key=lambda s: column.sort(s, today), reverse=self._sort_reverse)
         self._ordered = [s.id for s in ordered]
         self.apply_filter(force=True)
@@ -329,7 +317,7 @@ class HomeScreen(WatchedScreen):
         elif not total:
             text = "还没有党支部：Ctrl+N 新增，Ctrl+O 导入名册"
         elif shown == total:
-            text = f"共 {total} 个支部　" + ("正在按拼音整理顺序…" if self._spelling else f"按{column.label}{order}")
+            text = f"共 {total} 个支部　按{column.label}{order}"
         elif self._mine is not None:
             text = f"我的支部 {shown}／{total} 个　F4 看全部"
         else:

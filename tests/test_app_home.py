@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import signal
 from datetime import date
 
-import orjson
 from textual.widgets import Input
 
 from inspector.models import Branch, Finding, FindingStatus, Sector, VisitMethod
 from inspector.store import Store
-from screens.home import HomeScreen
 from tests.home_fixtures import BRANCHES, FIRST, make_app, pilot_test, seed, wait_for
 
 ROSTER = (
@@ -52,35 +49,6 @@ async def test_filter_by_chinese_and_pinyin(tmp_path):
         await pilot.pause()
         assert type(app.screen).__name__ == "BranchScreen"
         assert app.screen.branch_id == BRANCHES[2][0]
-
-
-@pilot_test
-async def test_names_saved_before_their_pinyin_was_kept_show_at_once_then_sort_once_spelled(tmp_path, monkeypatch):
-    """The first start on an upgraded folder shows the table before the names
-    are spelled (by initials, and the status line says so), then sorts by full pinyin."""
-    store = Store(tmp_path / "d", "测试员")
-    for name in ("北店村党支部", "柏岗村党支部", "白坝村党支部"):
-        saved = store.save(Branch(name=name, sector=Sector.RURAL, secretary="王", members=3, party_groups=1))
-        path = store.branch_dir(saved.id) / "branch.json"
-        data = orjson.loads(path.read_bytes())
-        del next(iter(data["branch"].values()))["pinyin"]
-        path.write_bytes(orjson.dumps(data))
-    shutil.rmtree(tmp_path / "d" / "cache")
-    frames: list[tuple[list[str], str]] = []
-    show = HomeScreen.show_summaries
-
-    def recorded(home, summaries):
-        show(home, summaries)
-        frames.append((shown_names(home.app), str(home.query_one("#status").render())))
-
-    monkeypatch.setattr(HomeScreen, "show_summaries", recorded)
-    app = make_app(tmp_path / "d")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: len(frames) == 2)
-    assert frames == [
-        (["白坝村党支部", "北店村党支部", "柏岗村党支部"], "共 3 个支部　正在按拼音整理顺序…"),  # b-b, b-d, b-g
-        (["白坝村党支部", "柏岗村党支部", "北店村党支部"], "共 3 个支部　按支部名称升序"),  # bai ba, bai gang, bei dian
-    ]
 
 
 @pilot_test

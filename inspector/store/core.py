@@ -27,7 +27,7 @@ import itertools
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -531,11 +531,10 @@ class Store:
         """Every live branch, from the folder's derived index (`store/index.py`):
         only files whose signature no longer matches their entry are read.
 
-        `table_only` is what the branch table shows first, at half the cost
-        of a first build: visit files are not checked (their `memos` may be
-        stale) and a branch saved before its full pinyin was kept is not
-        spelled (`pinyin` "": pypinyin costs ~1 s for 2,000 names). A later
-        call without it completes both and keeps them in the index."""
+        `table_only` is what the branch table shows: visit files are not
+        checked (their `memos` may be stale), which spares a first build
+        reading each of them and a later one statting each; the next call
+        without it checks them and keeps them in the index."""
         index = self._index
         if index is None:
             index = self._index = FolderIndex(self.root)
@@ -549,12 +548,9 @@ class Store:
                 data = self._read_for_scan(path)
                 if data is None and path in self.errors:
                     continue  # damaged: read (and reported) again next time, never kept as absent
-                entry.set_summary(sig, self._summarise(bid, path, data, not table_only) if data else None)
+                entry.set_summary(sig, self._summarise(bid, path, data) if data else None)
                 read += 1
             if not table_only:
-                if entry.summary is not None and not entry.summary.pinyin:
-                    entry.set_summary(sig, replace(entry.summary, pinyin=full(entry.summary.name)))
-                    read += 1
                 read += self._check_visits(name[: -len("branch.json")] + "visits", entry)
             fresh[bid] = entry
         changed = read or len(fresh) != len(index.entries)
@@ -652,9 +648,9 @@ class Store:
             data, sig = check_tables(path, parse(path, found[0]), skip=_SCAN_SKIPS), found[1]
         return data, sig
 
-    def _summarise(self, bid: str, path: Path, data: dict[str, Any], spell: bool) -> BranchSummary | None:
+    def _summarise(self, bid: str, path: Path, data: dict[str, Any]) -> BranchSummary | None:
         try:
-            return summarise(bid, data, spell=spell)
+            return summarise(bid, data)
         except (ValueError, KeyError, TypeError) as exc:  # a value no record would validate with
             self.errors[path] = str(CorruptFile(path, f"记录无效：{exc}"))
             return None

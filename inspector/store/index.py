@@ -107,7 +107,6 @@ class BranchSummary:
     secretary: str
     members: int
     initials: str
-    #: The full pinyin; "" while a branch saved before it was kept is not yet spelled.
     pinyin: str
     last_visit: date | None
     draft_visits: list[str]
@@ -177,10 +176,8 @@ def unspelled(data: dict[str, Any]) -> bool:
     return branch is not None and not branch.get("pinyin")
 
 
-def summarise(bid: str, data: dict[str, Any], *, spell: bool = True) -> BranchSummary | None:
-    """A branch file's tables (as stored) summarised; None for a deleted branch.
-    Without `spell`, a branch saved before its full pinyin was kept gets
-    `pinyin` "" (spelled later, see `Store.branch_summaries`)."""
+def summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
+    """A branch file's tables (as stored) summarised; None for a deleted branch."""
     branch = _branch_doc(data)
     if branch is None:
         return None
@@ -212,7 +209,7 @@ def summarise(bid: str, data: dict[str, Any], *, spell: bool = True) -> BranchSu
         secretary=branch.get("secretary", ""),
         members=branch.get("members", 0),
         initials=branch.get("initials", ""),
-        pinyin=branch.get("pinyin") or (full(branch["name"]) if spell else ""),
+        pinyin=branch.get("pinyin") or full(branch["name"]),
         last_visit=date.fromisoformat(max(dates)) if dates else None,
         draft_visits=[v["id"] for v in visits if v.get("status") != VisitStatus.COMPLETED],
         open_findings=len(open_f),
