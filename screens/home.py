@@ -245,7 +245,7 @@ class HomeScreen(WatchedScreen):
 
     @work(thread=True, exclusive=True, group="summaries")
     def load_summaries(self) -> None:
-        summaries = self.app.store.branch_summaries()
+        summaries = self.app.store.branch_summaries(table_only=True)  # the table shows no memo
         self.app.call_from_thread(self.show_summaries, summaries)
 
     def show_summaries(self, summaries: list[BranchSummary]) -> None:

@@ -3,6 +3,7 @@ and a reader never believes an entry whose file another writer has changed."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import orjson
@@ -140,3 +141,25 @@ def test_an_open_findings_cache_damaged_foreign_or_stale_is_not_believed(store):
         path.write_bytes(bad)
         assert Store(store.root, "另一人").open_findings() == expected, bad[:80]
         assert orjson.loads(path.read_bytes())["branches"][b.id][1] == docs  # rebuilt from the file
+
+
+def test_the_tables_read_checks_no_visit_file_and_the_next_whole_read_does(store, monkeypatch):
+    """The branch table's read (`table_only`) leaves visit files unread, and
+    keeps in the index only what it checked: the next whole read, in any
+    process, finds the issued memo."""
+    b = store.save(branch("白坝村党支部"))
+    issued = MemoRecord(file="反馈意见.docx", sha256="0" * 64, issued_on=date(2016, 9, 5))
+    v = store.save(visit(b.id, date=date(2016, 9, 1), status=VisitStatus.COMPLETED, memos=[issued]))
+    shutil.rmtree(store.root / "cache")
+    memo_reads: list[object] = []
+    reads = Store._issued_memo
+    monkeypatch.setattr(Store, "_issued_memo", lambda self, path: memo_reads.append(path) or reads(self, path))
+
+    table = Store(store.root)
+    [s] = table.branch_summaries(table_only=True)
+    assert (s.name, s.pinyin, s.memos, memo_reads) == ("白坝村党支部", "bai ba cun dang zhi bu", (), [])
+    assert (store.root / "cache" / "index.json").exists()
+    [s] = Store(store.root).branch_summaries()
+    assert ([m.visit_id for m in s.memos], len(memo_reads)) == ([v.id], 1)
+    [s] = table.branch_summaries()
+    assert ([m.visit_id for m in s.memos], len(memo_reads)) == ([v.id], 2)

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
@@ -239,3 +240,59 @@ async def test_show_keyed_refills_keeping_the_cursor_on_its_key_and_else_redraws
         table.update_cell = lambda *args, **kw: updates.append(args)  # type: ignore[method-assign]
         table.show_keyed(changed, fewer)
         assert [(key, column.value) for key, column, _ in updates] == [("b", "n")]
+
+
+class ZebraApp(App[None]):
+    def compose(self) -> ComposeResult:
+        from screens.widgets.fixed_table import FixedTable
+
+        yield FixedTable(cursor_type="row", zebra_stripes=True)
+
+
+@pilot_test
+async def test_one_line_text_cells_are_drawn_segment_for_segment_as_datatable_draws_them():
+    """The table's own cell drawing (`UnmeasuredTable._render_cell`) against
+    DataTable's: every line of a table of long, wide, styled, right-aligned
+    and empty cells, with the cursor, zebra stripes, hover and narrow columns,
+    drawn first and again from the kept texts after a refill."""
+    from rich.text import Text
+
+    from screens.widgets.fixed_table import FixedTable
+
+    cells = [
+        (
+            Text("安平隆德汽车配件有限公司党支部" * (n % 3)),
+            Text(str(n * 7), justify="right", style="bold red" if n % 2 else "dim"),
+            f"第{n}行 ABC",
+            Text("软弱涣散", style="bold yellow", no_wrap=True, overflow="ellipsis"),
+            Text(""),
+            Text("", style="bold red", justify="right"),  # drawn unstyled, as DataTable draws any empty cell
+        )
+        for n in range(30)
+    ]
+    app = ZebraApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        table = app.query_one(FixedTable)
+        for key, width in zip("abcdef", (12, 5, 3, 1, 4, 4)):
+            table.add_column(key, key=key, width=width)
+        rows = [(f"r{n}", c) for n, c in enumerate(cells)]
+
+        def drawn() -> list[list[Segment]]:
+            table._update_count += 1  # every cell drawn anew
+            return [list(table.render_line(y)) for y in range(table.size.height)]
+
+        def stock() -> list[list[Segment]]:
+            table._render_cell = lambda *args, **kw: DataTable._render_cell(table, *args, **kw)  # type: ignore[method-assign]
+            try:
+                return drawn()
+            finally:
+                del table._render_cell
+
+        for step in range(3):  # first drawing, then from the kept texts after a refill, then with the cursor moved
+            table.replace_rows(rows)
+            table.move_cursor(row=2 * step)
+            table.hover_coordinate = table.cursor_coordinate.down()
+            await pilot.pause()
+            ours = drawn()
+            assert "安平" in "".join(s.text for s in ours[2]) and ours == stock()
+            assert [s.style for line in ours for s in line] == [s.style for line in stock() for s in line]

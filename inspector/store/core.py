@@ -542,9 +542,14 @@ class Store:
         self.errors.pop(path, None)
         return data
 
-    def branch_summaries(self) -> list[BranchSummary]:
+    def branch_summaries(self, *, table_only: bool = False) -> list[BranchSummary]:
         """Every live branch, from the folder's derived index (`store/index.py`):
-        only files whose signature no longer matches their entry are read."""
+        only files whose signature no longer matches their entry are read.
+
+        `table_only` is what the branch table shows: visit files are not
+        checked (their `memos` may be stale), which spares a first build
+        reading each of them and a later one statting each; the next call
+        without it checks them and keeps them in the index."""
         index = self._index
         if index is None:
             index = self._index = FolderIndex(self.root)
@@ -560,7 +565,8 @@ class Store:
                     continue  # damaged: read (and reported) again next time, never kept as absent
                 entry.set_summary(sig, self._summarise(bid, path, data) if data else None)
                 read += 1
-            read += self._check_visits(name[: -len("branch.json")] + "visits", entry)
+            if not table_only:
+                read += self._check_visits(name[: -len("branch.json")] + "visits", entry)
             fresh[bid] = entry
         changed = read or len(fresh) != len(index.entries)
         index.entries = fresh

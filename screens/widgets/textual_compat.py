@@ -1,9 +1,11 @@
 """Every use of Textual's private DataTable members, in one place.
 
-Three speed-ups need them: a table whose columns have set widths skips
+Four speed-ups need them: a table whose columns have set widths skips
 measuring every cell (see `fixed_table`), its rows can be replaced in one
-pass (the branch table, refilled per filter keystroke), and one changed cell
-repaints only its row (the visit's item list). tests/test_textual_compat.py checks each
+pass (the branch table, refilled per filter keystroke), a one-line text
+cell is drawn without Rich's layers of renderables (every visible cell is
+drawn again after a refill), and one changed cell repaints only its row
+(the visit's item list). tests/test_textual_compat.py checks each
 member against the installed Textual, so an upgrade that renames or changes
 one fails there, not in front of an inspector.
 """
@@ -11,9 +13,16 @@ one fails there, not in front of an inspector.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual._types import SegmentLines
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.widgets import DataTable
+from textual.widgets._data_table import _EMPTY_TEXT
 from textual.widgets.data_table import ColumnKey, DuplicateKey, Row, RowKey
 
 from .literal import LiteralTable, literal_cell
@@ -34,23 +43,115 @@ class UnmeasuredTable(LiteralTable):
         """Show these (key, cells) rows instead, as `clear()` and then
         `add_row(*cells, key=key)` for each would, in one pass: `add_row`
         checks the cursor and the idle state per row (~70 µs), 0.15 s for
-        2,000 branches; this costs ~2 µs a row. Rows are one line, unlabelled."""
+        2,000 branches. A row given the same cells object as before reuses
+        its key and a copy of its cells by column (making those hashes 8
+        Python calls a row). Rows are one line, unlabelled."""
         self.clear()
         columns = [c.key for c in self.ordered_columns]
         data, locations, new = self._data, self._row_locations, self._new_rows
+        before, made = self._made_rows if self._made_columns == columns else {}, {}
         for index, (key, cells) in enumerate(rows):
-            row_key = RowKey(key)
-            if row_key in data:
+            hit = before.get(key)
+            if hit is None or hit[0] is not cells:
+                hit = (cells, RowKey(key), dict(zip(columns, map(literal_cell, cells), strict=True)))
+            made[key] = hit
+            row_key = hit[1]
+            data[row_key] = dict(hit[2])  # a copy: `update_cell` changes the table's in place
+            if len(data) == index:
                 raise DuplicateKey(f"The row key {row_key!r} already exists.")
-            data[row_key] = dict(zip(columns, map(literal_cell, cells), strict=True))
             self.rows[row_key] = Row(row_key, 1)
             locations[row_key] = index
             new.add(row_key)
+        # Kept for the next call: these rows, and the earlier ones while few (a filter narrowed and widened again).
+        self._made_rows = {**before, **made} if len(before) <= self._MADE_ROWS else made
+        self._made_columns = columns
         self._require_update_dimensions = True
         self._update_count += 1
         if self.rows and self.show_cursor and self.cursor_type != "none":
             self._highlight_cursor()  # as `add_row` does for a first row
         self.check_idle()
+
+    #: A cell's text drawn at a width, by the cell's identity (the cell is kept
+    #: with it, so an id reused by a new cell never matches): a refill shows
+    #: the same cell objects again, and only their styles are applied anew.
+    _DRAWN_TEXTS = 4096
+    _MADE_ROWS = 8192
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Rows given to `replace_rows`, by key: (cells, row key, cells by column), for `_made_columns`.
+        self._made_rows: dict[str, tuple[Sequence[object], RowKey, dict[ColumnKey, object]]] = {}
+        self._made_columns: list[ColumnKey] = []
+        self._drawn_text: LRUCache[tuple[int, int], tuple[Text, list[Segment]]] = LRUCache(self._DRAWN_TEXTS)
+
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> SegmentLines:
+        """A body cell holding one line of `Text` in a one-line row, drawn as
+        DataTable draws it (`Styled(Padding(cell))` through `render_lines`,
+        twice cropped) but with only the text's own rendering, which is kept
+        per cell: the segments are the same (tests/test_textual_compat.py
+        compares them). Any other cell is drawn by DataTable."""
+        pad = self.cell_padding
+        if row_index < self.fixed_rows or column_index < self.fixed_columns or width <= 2 * pad:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        key = (
+            row_key,
+            column_key,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        cache = self._cell_render_cache
+        if key in cache:
+            return cache[key]
+        row = self.rows.get(row_key)
+        cell = self._data[row_key].get(column_key) if row is not None else None
+        if type(cell) is not Text or row is None or row.height != 1 or "\n" in cell.plain:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if not cell:  # as `_compute_row_renderables` gives an empty cell: without its style
+            cell = _EMPTY_TEXT
+        component, post = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        pre = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component
+        drawn = self._drawn_text.get((id(cell), width))
+        if drawn is not None and drawn[0] is cell:
+            text = drawn[1]
+        else:
+            options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
+            inner = options.update_width(width - 2 * pad).update_height(1)
+            [text] = self.app.console.render_lines(cell, inner, style=Style.null(), pad=True)
+            self._drawn_text[(id(cell), width)] = (cell, text)
+        edge = " " * pad
+        if post:
+            outer = pre + post
+            line = [Segment(edge, outer)]
+            line.extend(Segment(t, (pre + s) + post if s else outer) for t, s, _ in text)
+            line.append(Segment(edge, outer))
+        else:
+            line = [Segment(edge, pre), *(Segment(t, pre + s if s else pre) for t, s, _ in text), Segment(edge, pre)]
+        cache[key] = lines = [line]
+        return lines
 
     def columns_resized(self) -> None:
         """Redraw after column widths were changed in place."""
