@@ -30,9 +30,9 @@ def complete(root: Path, visit_id: str = VISIT_ID) -> Visit:
     visit = store.visit(visit_id, BRANCH_ID)
     template, branch = template_of(store, visit), store.branch(BRANCH_ID)
     items = applicable_items(template, branch)
-    visit = answer(store, visit, items[0].id, AnswerValue.NOT_MET)
+    visit = answer(store, visit, items[0].id, AnswerValue.NOT_MET, template=template)
     for item in items[1:]:
-        visit = answer(store, visit, item.id, AnswerValue.MET)
+        visit = answer(store, visit, item.id, AnswerValue.MET, template=template)
     store.save(finding_from_item(visit, items[0]).model_copy(update={"description": "学习教育计划未报党委审核"}))
     return finish(store, visit, template, branch)
 
