@@ -30,9 +30,9 @@ def complete(root: Path, visit_id: str = VISIT_ID) -> Visit:
     visit = store.visit(visit_id, BRANCH_ID)
     template, branch = template_of(store, visit), store.branch(BRANCH_ID)
     items = applicable_items(template, branch)
-    visit = answer(store, visit, items[0].id, AnswerValue.NOT_MET)
+    visit = answer(store, visit, items[0].id, AnswerValue.NOT_MET, template=template)
     for item in items[1:]:
-        visit = answer(store, visit, item.id, AnswerValue.MET)
+        visit = answer(store, visit, item.id, AnswerValue.MET, template=template)
     store.save(finding_from_item(visit, items[0]).model_copy(update={"description": "学习教育计划未报党委审核"}))
     return finish(store, visit, template, branch)
 
@@ -69,6 +69,10 @@ def capture_notes(app) -> list[str]:
 
     app.notify = notify
     return notes
+
+
+def message(pilot) -> str:
+    return str(pilot.app.screen.query_one("#message").render())
 
 
 async def until(pilot, condition, seconds: float = 10.0) -> None:
@@ -114,13 +118,19 @@ async def test_memo_from_a_completed_visit(root, tmp_path):
         assert field.value == str(root.absolute() / "memos")  # the default, shown in full
         field.value = str(out)
         await pilot.press("enter")
-        await until(pilot, lambda: on_disk(root).memos and screen_name(pilot) == "VisitScreen")
+        # The progress dialog closes before its result reaches the visit screen's message line.
+        await until(
+            pilot,
+            lambda: (
+                on_disk(root).memos and screen_name(pilot) == "VisitScreen" and "反馈意见已保存到" in message(pilot)
+            ),
+        )
         record = on_disk(root).memos[-1]
         path = Path(record.file)
         assert path.parent == out and path.suffix == ".docx"
         assert BRANCH_NAME in memo_title(path)
         assert any(str(path) in n for n in notes)
-        assert str(path)[:20] in str(pilot.app.screen.query_one("#message").render())
+        assert str(path)[:20] in message(pilot)
         # the chosen folder is offered again next time
         await pilot.press("m")
         await pilot.pause()
@@ -134,8 +144,7 @@ async def test_memo_refused_on_a_draft_visit(root):
         await pilot.press("m")
         await pilot.pause()
         assert screen_name(pilot) == "VisitScreen"  # no dialog
-        message = str(pilot.app.screen.query_one("#message").render())
-        assert "尚未完成，完成后才能生成反馈意见" in message
+        assert "尚未完成，完成后才能生成反馈意见" in message(pilot)
     assert not on_disk(root).memos
     assert not (root / "memos").exists()
 

@@ -34,9 +34,10 @@ def answer_all_but(root, left: int) -> list[str]:
 
     store = Store(root, "测试员")
     visit = store.visit(VISIT_ID, BRANCH_ID)
-    ids = [i.id for i in applicable_items(template_of(store, visit), store.branch(BRANCH_ID))]
+    template = template_of(store, visit)
+    ids = [i.id for i in applicable_items(template, store.branch(BRANCH_ID))]
     for item_id in ids[:-left]:
-        visit = answer(store, visit, item_id, AnswerValue.MET)
+        visit = answer(store, visit, item_id, AnswerValue.MET, template=template)
     return ids
 
 
