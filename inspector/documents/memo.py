@@ -41,24 +41,20 @@ from inspector.achievements import MAX_ACHIEVEMENTS, MAX_LINE_CHARS, MIN_ACHIEVE
 from inspector.achievements import lines as written_lines
 from inspector.documents.officialdoc import (
     PLAIN,
+    Body,
     Column,
-    add_annex_mark,
-    add_blank,
-    add_body,
-    add_heading1,
-    add_heading2,
-    add_masthead,
-    add_paragraph,
-    add_signature,
-    add_table,
-    add_title,
+    blank_xml,
+    body_xml,
     chinese_date,
     clean_text,
-    new_document,
+    heading1_xml,
+    heading2_xml,
+    masthead_xml,
+    paragraph_xml,
     safe_filename,
-    set_properties,
+    table_xml,
     title_lines,
-    to_bytes,
+    title_xml,
     write_new_file,
 )
 from inspector.errors import StoreError
@@ -85,8 +81,6 @@ from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
 if TYPE_CHECKING:
-    from docx.document import Document
-
     from inspector.checklist import ChecklistTemplate, RuleSource
 
 # Bump when the layout or wording changes, so existing memos stop being current.
@@ -418,20 +412,20 @@ class _Writer:
 
     inputs: MemoInputs
     today: date
-    doc: Document = field(init=False)
+    doc: Body = field(init=False)
 
     def __post_init__(self) -> None:
         self.fonts = self.inputs.settings.memo_fonts
-        self.doc = new_document(self.fonts)
+        self.doc = Body(self.fonts)
 
     def h1(self, n: int, text: str) -> None:
-        add_heading1(self.doc, f"{cn_number(n)}、{text}", fonts=self.fonts)
+        self.doc.add(heading1_xml(f"{cn_number(n)}、{text}", fonts=self.fonts))
 
     def h2(self, n: int, text: str) -> None:
-        add_heading2(self.doc, f"（{cn_number(n)}）{text}", fonts=self.fonts)
+        self.doc.add(heading2_xml(f"（{cn_number(n)}）{text}", fonts=self.fonts))
 
     def p(self, text: str) -> None:
-        add_body(self.doc, text, fonts=self.fonts)
+        self.doc.add(body_xml(text, fonts=self.fonts))
 
 
 # A branch name's words: the town (…镇, …乡, …街道) and the unit stay whole,
@@ -449,15 +443,14 @@ def memo_title(branch_name: str) -> list[str]:
     return title_lines(["关于", *words, "“两学一做”", "学习教育", "现场指导", "情况的", "反馈意见"])
 
 
-def build_document(inputs: MemoInputs, today: date, *, number: str = ""):
-    """The memo as a python-docx Document; `today` is its 成文日期."""
+def render(inputs: MemoInputs, today: date, *, number: str = "") -> bytes:
+    """The memo as a .docx; `today` is its 成文日期."""
     w = _Writer(inputs, today)
     name = _name(inputs.branch.name)
     findings = ordered_findings(inputs)
     if number:
-        add_masthead(w.doc, _name(inputs.signer), number, fonts=w.fonts)
-    add_title(w.doc, memo_title(name), fonts=w.fonts)
-    add_paragraph(w.doc, f"{name}：", PLAIN, fonts=w.fonts)
+        w.doc.add(*masthead_xml(_name(inputs.signer), number, fonts=w.fonts))
+    w.doc.add(title_xml(memo_title(name), fonts=w.fonts), paragraph_xml(f"{name}：", PLAIN, fonts=w.fonts))
     visit = inputs.visit
     inspectors = "、".join(_name(i) for i in visit.inspectors if _name(i))
     methods = "、".join(label(m) for m in visit.methods)
@@ -480,13 +473,12 @@ def build_document(inputs: MemoInputs, today: date, *, number: str = ""):
     _problems(w, findings, inventory)
     _requirements(w, inputs, findings, inventory)
     if findings:
-        add_blank(w.doc)
-        add_body(w.doc, "附件：问题清单", fonts=w.fonts)
-    add_signature(w.doc, _name(inputs.signer), today, fonts=w.fonts, sealed=inputs.settings.memo_sealed)
+        w.doc.add(blank_xml())
+        w.p("附件：问题清单")
+    w.doc.signature(_name(inputs.signer), today, sealed=inputs.settings.memo_sealed)
     if findings:
         _annex(w, findings)
-    set_properties(w.doc, title=f"{name}现场指导反馈意见", author=_name(inputs.signer), when=today)
-    return w.doc
+    return w.doc.to_bytes(title=f"{name}现场指导反馈意见", author=_name(inputs.signer), when=today)
 
 
 def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
@@ -616,8 +608,8 @@ ANNEX_COLUMNS = (
 
 
 def _annex(w: _Writer, findings: list[Finding]) -> None:
-    add_annex_mark(w.doc, fonts=w.fonts)
-    add_title(w.doc, ["问题清单"], fonts=w.fonts)
+    w.doc.annex_mark()
+    w.doc.add(title_xml(["问题清单"], fonts=w.fonts))
     rows = (
         (
             str(n),
@@ -631,7 +623,7 @@ def _annex(w: _Writer, findings: list[Finding]) -> None:
         )
         for n, f in enumerate(findings, 1)
     )
-    add_table(w.doc, ANNEX_COLUMNS, rows, fonts=w.fonts, size=10.5)
+    w.doc.add(*table_xml(ANNEX_COLUMNS, rows, fonts=w.fonts, size=10.5))
 
 
 def _deadline_cell(finding: Finding, today: date) -> str:
@@ -643,10 +635,6 @@ def _deadline_cell(finding: Finding, today: date) -> str:
         return ""
     cell = chinese_date(finding.deadline).replace("年", "年\n", 1)
     return f"{cell}\n已逾期" if finding.deadline < today else cell
-
-
-def render(inputs: MemoInputs, today: date, *, number: str = "") -> bytes:
-    return to_bytes(build_document(inputs, today, number=number))
 
 
 def memo_text(doc) -> list[str]:
