@@ -124,7 +124,10 @@ def title_shape(lines: Sequence[str]) -> str:
     """ "trapezoid" (widths never shrinking or never growing down the lines),
     "diamond" (three lines, the middle one the widest) or "" (GB/T 9704 7.3.2
     asks for one of the first two)."""
-    widths = [text_width_em(line) for line in lines]
+    return _shape([text_width_em(line) for line in lines])
+
+
+def _shape(widths: Sequence[float]) -> str:
     pairs = list(zip(widths, widths[1:]))
     if all(a <= b for a, b in pairs) or all(a >= b for a, b in pairs):
         return "trapezoid"
@@ -140,15 +143,18 @@ def title_lines(segments: Sequence[str], limit: float = TITLE_LINE_CHARS) -> lis
     that allows no such shape falls back to the fewest, most even lines (a
     segment longer than a line may then break between any characters)."""
     pieces = [seg for seg in segments if seg]
-    if text_width_em("".join(pieces)) <= limit:
+    # Widths add up character by character: each piece is measured once,
+    # not every line of every way of breaking.
+    edges = list(itertools.accumulate(map(text_width_em, pieces), initial=0.0))
+    if edges[-1] <= limit:
         return ["".join(pieces)]
     best: tuple[tuple[int, float, int], list[str]] | None = None
     for count in (2, 3):
         for cuts in itertools.combinations(range(1, len(pieces)), count - 1):
             bounds = [0, *cuts, len(pieces)]
             lines = ["".join(pieces[a:b]) for a, b in zip(bounds, bounds[1:])]
-            widths = [text_width_em(line) for line in lines]
-            if max(widths) > limit or min(map(len, lines)) < TITLE_MIN_LINE_CHARS or not title_shape(lines):
+            widths = [edges[b] - edges[a] for a, b in zip(bounds, bounds[1:])]
+            if max(widths) > limit or min(map(len, lines)) < TITLE_MIN_LINE_CHARS or not _shape(widths):
                 continue
             # Fewest lines, then most even, then widening downwards (正梯形).
             key = (count, max(widths) - min(widths), 0 if widths[0] <= widths[-1] else 1)
