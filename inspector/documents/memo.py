@@ -26,6 +26,7 @@ SHA-256 of the file, content hash of the inputs, 成文日期 and 文号 once is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -81,7 +82,7 @@ from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
 if TYPE_CHECKING:
-    from inspector.checklist import ChecklistTemplate, RuleSource
+    from inspector.checklist import ChecklistTemplate, Item, RuleSource
 
 # Bump when the layout or wording changes, so existing memos stop being current.
 MEMO_FORMAT = 4
@@ -125,7 +126,8 @@ class MemoDraft(Protocol):
     """What `write_memo` and `issue_memo` write and record: this memo's inputs,
     or a 回头看's (`inspector/documents/followup_memo.py`)."""
 
-    settings: Settings
+    @property
+    def settings(self) -> Settings: ...
 
     def content_hash(self) -> str: ...
 
@@ -134,7 +136,7 @@ class MemoDraft(Protocol):
     def filename(self, visit: Visit, *, issued: bool) -> str: ...
 
 
-@dataclass
+@dataclass(frozen=True)
 class MemoInputs:
     """Everything a memo is written from; its hash decides whether a memo is current."""
 
@@ -151,6 +153,11 @@ class MemoInputs:
     sources: dict[str, RuleSource] = field(default_factory=dict)  # the dated rule sources (checklists/sources.toml)
 
     def content_hash(self) -> str:
+        return self._content_hash
+
+    @functools.cached_property
+    def _content_hash(self) -> str:
+        """Once per inputs: `memo --all` asks whether the memo is current, then records it."""
         payload = {
             "format": MEMO_FORMAT,
             "signer": self.signer,
@@ -177,6 +184,13 @@ class MemoInputs:
 
     def filename(self, visit: Visit, *, issued: bool) -> str:
         return memo_filename(self.branch, visit, issued=issued)
+
+    @functools.cached_property
+    def applicable(self) -> list[Item]:
+        """The checklist's items that apply to the branch (three parts of the memo count them)."""
+        from inspector.visit import applicable_items
+
+        return applicable_items(self.template, self.branch)
 
 
 def _dumped(record: Record) -> dict[str, Any]:
@@ -352,10 +366,8 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
     met, sections of three or more items with one 基本符合 fill up to three
     (published memos name 3–5). A section without a phrase (a committee's
     own checklist) is named plainly."""
-    from inspector.visit import applicable_items
-
     visit = inputs.visit
-    applicable = {i.id for i in applicable_items(inputs.template, inputs.branch)}
+    applicable = {i.id for i in inputs.applicable}
     flagged = {f.item_id for f in inputs.branch_findings if f.status != FindingStatus.CLOSED and f.item_id}
     flagged |= {f.item_id for f in inputs.findings if f.item_id}
     inventory = _inventory(inputs, inputs.visit.date)
@@ -482,8 +494,6 @@ def render(inputs: MemoInputs, today: date, *, number: str = "") -> bytes:
 
 
 def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
-    from inspector.visit import applicable_items
-
     branch, visit, template = inputs.branch, inputs.visit, inputs.template
     w.h1(1, "基本情况")
     facts = [f"你支部属{label(branch.sector)}领域，现有党员{branch.members}名"]
@@ -491,7 +501,7 @@ def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
         facts.append(f"设党小组{branch.party_groups}个")
     if _name(branch.secretary):
         facts.append(f"支部书记为{_name(branch.secretary)}同志")
-    items = applicable_items(template, branch)
+    items = inputs.applicable
     due = [i for i in items if i.is_due(visit.date)]
     counts = {v: 0 for v in AnswerValue}
     for item in due:
@@ -587,9 +597,7 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inven
 
 def _upcoming(inputs: MemoInputs) -> str:
     """The sections of the time-bound duties not yet due at the visit (七一 lessons, year-end meetings)."""
-    from inspector.visit import applicable_items
-
-    items = applicable_items(inputs.template, inputs.branch)
+    items = inputs.applicable
     titles = (_name(inputs.template.section_of(i.id).title) for i in items if not i.is_due(inputs.visit.date))
     return "、".join(dict.fromkeys(titles))
 
@@ -751,11 +759,14 @@ def _write(
         return MemoRecord(
             file=str(path), sha256=hashlib.sha256(payload).hexdigest(), content_hash=inputs.content_hash()
         )
+    numbered = issue is not None and issue[0]
+    # Rendering is most of a memo's time: a draft is rendered before taking
+    # the lock, so that `memo --all`'s processes do not queue for it; a 文号
+    # is taken, and the memo bearing it rendered, under the lock.
+    payload = b"" if numbered else inputs.payload(today, "")
     with store.lock():
-        number = ""
-        if issue is not None and issue[0]:
-            number = next_number(store, today.year, inputs.settings.memo_number_pattern)
-        payload = inputs.payload(today, number)
+        number = next_number(store, today.year, inputs.settings.memo_number_pattern) if numbered else ""
+        payload = payload or inputs.payload(today, number)
         write_new_file(path, payload, force=force)
         record = MemoRecord(
             file=str(path),
