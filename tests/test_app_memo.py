@@ -114,7 +114,15 @@ async def test_memo_from_a_completed_visit(root, tmp_path):
         assert field.value == str(root.absolute() / "memos")  # the default, shown in full
         field.value = str(out)
         await pilot.press("enter")
-        await until(pilot, lambda: on_disk(root).memos and screen_name(pilot) == "VisitScreen")
+        # The message follows the record on disk: wait for both.
+        await until(
+            pilot,
+            lambda: (
+                on_disk(root).memos
+                and screen_name(pilot) == "VisitScreen"
+                and str(pilot.app.screen.query_one("#message").render())
+            ),
+        )
         record = on_disk(root).memos[-1]
         path = Path(record.file)
         assert path.parent == out and path.suffix == ".docx"
