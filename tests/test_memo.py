@@ -45,6 +45,7 @@ from inspector.models import (
     FindingCategory,
     LegalTrack,
     MemberKind,
+    MemoRecord,
     Plan4,
     PocketMember,
     Responsibility,
@@ -711,3 +712,16 @@ def test_a_memo_dated_after_a_time_limit_never_sets_it_as_new(store):
     on_time = rendered(inputs, TODAY)
     assert "于2027年2月28日前完成" in "".join(memo.memo_text(on_time))
     assert not [r for t in on_time.tables for r in t.rows[1:] if "逾期" in r.cells[-1].text]
+
+
+def test_a_memo_recorded_over_a_visit_read_earlier_keeps_what_others_saved_meanwhile(store):
+    read_earlier = build_case(store)
+    theirs = MemoRecord(file="/elsewhere/theirs.docx", sha256="a" * 64, content_hash="b" * 64)
+    memo.record_memo(store, store.visit(read_earlier.id), theirs)  # another clerk's memo of the same visit
+    edited = store.visit(read_earlier.id)
+    store.save(edited.model_copy(update={"summary": "另一位同志补充的情况"}), base=edited)
+    mine = MemoRecord(file="/here/mine.docx", sha256="c" * 64, content_hash="d" * 64)
+    memo.record_memo(store, read_earlier, mine)
+    stored = store.visit(read_earlier.id)
+    assert [m.file for m in stored.memos] == [theirs.file, mine.file]
+    assert stored.summary == "另一位同志补充的情况"

@@ -53,12 +53,13 @@ from inspector.documents.officialdoc import (
     masthead_xml,
     paragraph_xml,
     safe_filename,
+    staged_file,
     table_xml,
     title_lines,
     title_xml,
     write_new_file,
 )
-from inspector.errors import StoreError
+from inspector.errors import EditConflict, StoreError
 from inspector.labels import label
 from inspector.models import (
     WEAKLAX_ENDED,
@@ -760,29 +761,51 @@ def _write(
             file=str(path), sha256=hashlib.sha256(payload).hexdigest(), content_hash=inputs.content_hash()
         )
     numbered = issue is not None and issue[0]
-    # Rendering is most of a memo's time: a draft is rendered before taking
-    # the lock, so that `memo --all`'s processes do not queue for it; a 文号
-    # is taken, and the memo bearing it rendered, under the lock.
-    payload = b"" if numbered else inputs.payload(today, "")
-    with store.lock():
-        number = next_number(store, today.year, inputs.settings.memo_number_pattern) if numbered else ""
-        payload = payload or inputs.payload(today, number)
-        write_new_file(path, payload, force=force)
-        record = MemoRecord(
-            file=str(path),
-            sha256=hashlib.sha256(payload).hexdigest(),
-            content_hash=inputs.content_hash(),
-            issued_on=today if issue is not None else None,
-            number=number,
-            reason=issue[1] if issue is not None else "",
-        )
-        record_memo(store, visit, record)
+    if numbered:  # the 文号 is taken, and the memo bearing it rendered, under the lock
+        with store.lock():
+            number = next_number(store, today.year, inputs.settings.memo_number_pattern)
+            payload = inputs.payload(today, number)
+            write_new_file(path, payload, force=force)
+            return _recorded(store, visit, inputs, path, payload, today=today, number=number, issue=issue)
+    # Rendering the memo and syncing its file are most of its time: a draft's
+    # are done before taking the lock, so memo --all's processes do not queue.
+    payload = inputs.payload(today, "")
+    with staged_file(path, payload, force=force) as place, store.lock():
+        place()
+        return _recorded(store, visit, inputs, path, payload, today=today, number="", issue=issue)
+
+
+def _recorded(
+    store: Store,
+    visit: Visit,
+    inputs: MemoDraft,
+    path: Path,
+    payload: bytes,
+    *,
+    today: date,
+    number: str,
+    issue: tuple[bool, str] | None,
+) -> MemoRecord:
+    record = MemoRecord(
+        file=str(path),
+        sha256=hashlib.sha256(payload).hexdigest(),
+        content_hash=inputs.content_hash(),
+        issued_on=today if issue is not None else None,
+        number=number,
+        reason=issue[1] if issue is not None else "",
+    )
+    record_memo(store, visit, record)
     return record
 
 
 def record_memo(store: Store, visit: Visit, record: MemoRecord) -> Visit:
-    """Append `record` to the visit's memos, re-read under the lock so that
-    concurrent writers never drop each other's entries."""
+    """Append `record` to the visit's memos. Saved over `visit` as read, which
+    keeps others' edits of other fields; if someone changed its memos
+    meanwhile, over the visit re-read under the lock, so that concurrent
+    writers never drop each other's entries."""
     with store.lock():
-        current = store.visit(visit.id, visit.branch_id)
-        return store.save(current.model_copy(update={"memos": [*current.memos, record]}), base=current)
+        try:
+            return store.save(visit.model_copy(update={"memos": [*visit.memos, record]}), base=visit)
+        except EditConflict:
+            current = store.visit(visit.id, visit.branch_id)
+            return store.save(current.model_copy(update={"memos": [*current.memos, record]}), base=current)

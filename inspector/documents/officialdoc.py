@@ -34,7 +34,7 @@ import time
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -214,15 +214,32 @@ def safe_filename(stem: str, suffix: str = ".docx", max_bytes: int = 200) -> str
 
 
 def write_new_file(path: Path, payload: bytes, *, force: bool = False) -> None:
-    """Write `payload` to `path` through a synced temp file in the same
-    folder, then link it into place, so the file is whole or absent. An
-    existing file is only replaced with `force`."""
+    """Write `payload` to `path` whole or not at all (`staged_file`)."""
+    with staged_file(path, payload, force=force) as place:
+        place()
+
+
+@contextlib.contextmanager
+def staged_file(path: Path, payload: bytes, *, force: bool = False) -> Iterator[Callable[[], None]]:
+    """`payload` in a synced temp file in `path`'s folder; the function given
+    links it into place, so the file is whole or absent. An existing file is
+    only replaced with `force`. The temp file is gone on leaving, placed or not."""
     path = Path(path)
     if not path.parent.is_dir():
         raise StoreError(f"输出目录不存在：{path.parent}")
     if path.exists() and not force:
         raise OutputExists(path)
     fd, tmp = tempfile.mkstemp(prefix=".memo-", suffix=".tmp", dir=path.parent)
+
+    def place() -> None:
+        try:
+            if force:
+                os.replace(tmp, path)
+            else:
+                _link_no_clobber(Path(tmp), path)
+        except OSError as exc:
+            raise StoreError(f"无法写入文件：{path}（{exc.strerror or exc}）") from exc
+
     try:
         try:
             if hasattr(os, "fchmod"):  # it names people and findings: the data folder's modes, not world-readable
@@ -231,14 +248,11 @@ def write_new_file(path: Path, payload: bytes, *, force: bool = False) -> None:
             while view:
                 view = view[os.write(fd, view) :]
             os.fsync(fd)
+        except OSError as exc:
+            raise StoreError(f"无法写入文件：{path}（{exc.strerror or exc}）") from exc
         finally:
             os.close(fd)
-        if force:
-            os.replace(tmp, path)
-        else:
-            _link_no_clobber(Path(tmp), path)
-    except OSError as exc:
-        raise StoreError(f"无法写入文件：{path}（{exc.strerror or exc}）") from exc
+        yield place
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
