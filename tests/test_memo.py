@@ -8,6 +8,7 @@ document's structure does not move when the shipped checklists change.
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import os
 from datetime import UTC, date, datetime
@@ -44,6 +45,7 @@ from inspector.models import (
     FindingCategory,
     LegalTrack,
     MemberKind,
+    MemoRecord,
     Plan4,
     PocketMember,
     Responsibility,
@@ -296,6 +298,11 @@ def structure(document) -> list[str]:
     return out
 
 
+def rendered(inputs, today):
+    """The memo as Word reads it back."""
+    return docx.Document(io.BytesIO(memo.render(inputs, today)))
+
+
 def texts(document) -> list[str]:
     return [p.text for p in document.paragraphs]
 
@@ -494,7 +501,7 @@ def test_lone_surrogates_in_inputs(store, tmp_path):
     inputs = memo.gather(store, build_case(store))
     bad = inputs.findings[0].model_copy(update={"description": "坏\ud800字\udfff", "measures": "\ud83d\ude00"})
     inputs = dataclasses.replace(inputs, findings=[bad, *inputs.findings[1:]])
-    document = memo.build_document(inputs, TODAY)
+    document = rendered(inputs, TODAY)
     everything = "\n".join(texts(document)) + "".join(c.text for r in document.tables[0].rows for c in r.cells)
     assert "坏字" in everything and "😀" in everything
 
@@ -686,7 +693,7 @@ def test_members_out_of_reach_are_treated_by_the_rules_in_force_on_the_visit_dat
     inputs = memo.gather(store, build_case(store))
     for template in load_templates().templates.values():  # whatever the branch's checklist calls its items
         dated = replace(inputs, template=template, visit=inputs.visit.model_copy(update={"date": on}))
-        body = "".join(memo.memo_text(memo.build_document(dated, TODAY)))
+        body = "".join(memo.memo_text(rendered(dated, TODAY)))
         assert basis in body and body.count("按期办理") == 1
         assert dated.content_hash() != inputs.content_hash()
 
@@ -696,12 +703,25 @@ def test_a_memo_dated_after_a_time_limit_never_sets_it_as_new(store):
     open finding's 整改时限 already past reads as past."""
     inputs = memo.gather(store, build_case(store))
     later = date(2027, 3, 10)  # after the 整顿方案's 2027-02-28 and every finding's deadline
-    document = memo.build_document(inputs, later)
+    document = rendered(inputs, later)
     body = "".join(memo.memo_text(document))
     assert "于2027年2月28日前完成" not in body and "方案确定的2027年2月28日时限已过，要加快进度" in body
     cells = [r.cells[-1].text for t in document.tables for r in t.rows[1:]]
     open_ = [c for c in cells if c != "已整改"]
     assert open_ and all(c.endswith("\n已逾期") for c in open_)
-    on_time = memo.build_document(inputs, TODAY)
+    on_time = rendered(inputs, TODAY)
     assert "于2027年2月28日前完成" in "".join(memo.memo_text(on_time))
     assert not [r for t in on_time.tables for r in t.rows[1:] if "逾期" in r.cells[-1].text]
+
+
+def test_a_memo_recorded_over_a_visit_read_earlier_keeps_what_others_saved_meanwhile(store):
+    read_earlier = build_case(store)
+    theirs = MemoRecord(file="/elsewhere/theirs.docx", sha256="a" * 64, content_hash="b" * 64)
+    memo.record_memo(store, store.visit(read_earlier.id), theirs)  # another clerk's memo of the same visit
+    edited = store.visit(read_earlier.id)
+    store.save(edited.model_copy(update={"summary": "另一位同志补充的情况"}), base=edited)
+    mine = MemoRecord(file="/here/mine.docx", sha256="c" * 64, content_hash="d" * 64)
+    memo.record_memo(store, read_earlier, mine)
+    stored = store.visit(read_earlier.id)
+    assert [m.file for m in stored.memos] == [theirs.file, mine.file]
+    assert stored.summary == "另一位同志补充的情况"

@@ -24,18 +24,15 @@ from inspector import followup as fu
 from inspector.documents import memo
 from inspector.documents.officialdoc import (
     PLAIN,
-    add_body,
-    add_heading1,
-    add_masthead,
-    add_paragraph,
-    add_signature,
-    add_title,
+    Body,
+    body_xml,
     chinese_date,
     clean_text,
-    new_document,
-    set_properties,
+    heading1_xml,
+    masthead_xml,
+    paragraph_xml,
     title_lines,
-    to_bytes,
+    title_xml,
 )
 from inspector.errors import StoreError
 from inspector.labels import label
@@ -118,46 +115,50 @@ def render(inputs: FollowupInputs, today: date, *, number: str = "") -> bytes:
     visit, signer, targets, seen = inputs.visit, inputs.signer, inputs.targets, inputs.seen
     name = _line(inputs.branch.name)
     fonts = inputs.settings.memo_fonts
-    doc = new_document(fonts)
+    doc = Body(fonts)
+
+    def body(text: str) -> None:
+        doc.add(body_xml(text, fonts=fonts))
+
+    def heading(text: str) -> None:
+        doc.add(heading1_xml(text, fonts=fonts))
+
     findings = sum(1 for t in targets if t.finding is not None)
 
     if number:
-        add_masthead(doc, signer, number, fonts=fonts)
-    add_title(doc, followup_title(name), fonts=fonts)
-    add_paragraph(doc, f"{name}：", PLAIN, fonts=fonts)
+        doc.add(*masthead_xml(signer, number, fonts=fonts))
+    doc.add(title_xml(followup_title(name), fonts=fonts), paragraph_xml(f"{name}：", PLAIN, fonts=fonts))
     inspectors = "、".join(_line(i) for i in visit.inspectors if _line(i))
     source = inputs.source
     since = f"{chinese_date(source.date)}现场指导反馈" if source is not None and source.date <= visit.date else "前期"
-    add_body(
-        doc,
+    body(
         f"{chinese_date(visit.date)}，{signer}回头看组"
         + (f"（{inspectors}）" if inspectors else "")
         + f"到你支部，采取{'、'.join(label(m) for m in visit.methods)}等方式，"
-        f"对{since}问题的整改落实情况进行了回头看。现将有关情况反馈如下。",
-        fonts=fonts,
+        f"对{since}问题的整改落实情况进行了回头看。现将有关情况反馈如下。"
     )
-    add_heading1(doc, f"{memo.cn_number(1)}、总体情况", fonts=fonts)
+    heading(f"{memo.cn_number(1)}、总体情况")
     counts = f"本次回头看共查看未销号问题{findings}个"
     if len(targets) > findings:
         counts += "和软弱涣散党组织整顿事项"
     counts += (
         f"。其中已整改{seen.done}项（已验收销号{seen.closed}个），部分整改{seen.partly}项，未整改{seen.not_done}项。"
     )
-    add_body(doc, counts, fonts=fonts)
+    body(counts)
     done = [t for t in targets if visit.followups[t.key].value == FollowUpResult.DONE]
     if done:
         listed = "；".join(f"{k}.{_line(t.title)}" for k, t in enumerate(done, 1))
-        add_body(doc, f"经查阅资料、听取汇报，以下问题已整改到位：{listed}。", fonts=fonts)
+        body(f"经查阅资料、听取汇报，以下问题已整改到位：{listed}。")
 
-    add_heading1(doc, f"{memo.cn_number(2)}、尚未整改到位的问题", fonts=fonts)
+    heading(f"{memo.cn_number(2)}、尚未整改到位的问题")
     left = [t for t in targets if visit.followups[t.key].value != FollowUpResult.DONE]
     for k, t in enumerate(left, 1):
         result = visit.followups[t.key]
-        add_body(doc, f"{k}.{_line(t.title)}（{label(result.value)}）。{_line(result.evidence)}。", fonts=fonts)
+        body(f"{k}.{_line(t.title)}（{label(result.value)}）。{_line(result.evidence)}。")
     if not left:
-        add_body(doc, "本次查看的问题均已整改到位。", fonts=fonts)
+        body("本次查看的问题均已整改到位。")
 
-    add_heading1(doc, f"{memo.cn_number(3)}、下一步要求", fonts=fonts)
+    heading(f"{memo.cn_number(3)}、下一步要求")
     asks = []
     if left:
         asks.append("对部分整改和未整改的问题，逐项分析原因，重新明确整改措施、整改时限和责任人，完成一项、销号一项。")
@@ -165,16 +166,11 @@ def render(inputs: FollowupInputs, today: date, *, number: str = "") -> bytes:
         asks.append("继续抓好软弱涣散党组织整顿，按照整顿方案推进，整顿完成后申请验收。")
     asks.append("巩固已整改成果，把整改中的好做法形成制度，防止问题反弹。")
     for k, text in enumerate(asks, 1):
-        add_body(doc, f"{k}.{text}", fonts=fonts)
+        body(f"{k}.{text}")
     if left:
-        add_body(
-            doc,
-            f"请于收到本意见后{inputs.settings.memo_report_back_days}日内将整改落实情况书面报送{signer}。",
-            fonts=fonts,
-        )
-    add_signature(doc, signer, today, fonts=fonts, sealed=inputs.settings.memo_sealed)
-    set_properties(doc, title=f"{name}回头看反馈意见", author=signer, when=today)
-    return to_bytes(doc)
+        body(f"请于收到本意见后{inputs.settings.memo_report_back_days}日内将整改落实情况书面报送{signer}。")
+    doc.signature(signer, today, sealed=inputs.settings.memo_sealed)
+    return doc.to_bytes(title=f"{name}回头看反馈意见", author=signer, when=today)
 
 
 def write_followup_memo(store: Store, visit: Visit, **kwargs: Any) -> MemoRecord:

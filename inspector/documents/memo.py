@@ -26,6 +26,7 @@ SHA-256 of the file, content hash of the inputs, 成文日期 and 文号 once is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -41,27 +42,24 @@ from inspector.achievements import MAX_ACHIEVEMENTS, MAX_LINE_CHARS, MIN_ACHIEVE
 from inspector.achievements import lines as written_lines
 from inspector.documents.officialdoc import (
     PLAIN,
+    Body,
     Column,
-    add_annex_mark,
-    add_blank,
-    add_body,
-    add_heading1,
-    add_heading2,
-    add_masthead,
-    add_paragraph,
-    add_signature,
-    add_table,
-    add_title,
+    blank_xml,
+    body_xml,
     chinese_date,
     clean_text,
-    new_document,
+    heading1_xml,
+    heading2_xml,
+    masthead_xml,
+    paragraph_xml,
     safe_filename,
-    set_properties,
+    staged_file,
+    table_xml,
     title_lines,
-    to_bytes,
+    title_xml,
     write_new_file,
 )
-from inspector.errors import StoreError
+from inspector.errors import EditConflict, StoreError
 from inspector.labels import label
 from inspector.models import (
     WEAKLAX_ENDED,
@@ -85,9 +83,7 @@ from inspector.settings import Settings, load_settings
 from inspector.store import Store
 
 if TYPE_CHECKING:
-    from docx.document import Document
-
-    from inspector.checklist import ChecklistTemplate, RuleSource
+    from inspector.checklist import ChecklistTemplate, Item, RuleSource
 
 # Bump when the layout or wording changes, so existing memos stop being current.
 MEMO_FORMAT = 4
@@ -131,7 +127,8 @@ class MemoDraft(Protocol):
     """What `write_memo` and `issue_memo` write and record: this memo's inputs,
     or a 回头看's (`inspector/documents/followup_memo.py`)."""
 
-    settings: Settings
+    @property
+    def settings(self) -> Settings: ...
 
     def content_hash(self) -> str: ...
 
@@ -140,7 +137,7 @@ class MemoDraft(Protocol):
     def filename(self, visit: Visit, *, issued: bool) -> str: ...
 
 
-@dataclass
+@dataclass(frozen=True)
 class MemoInputs:
     """Everything a memo is written from; its hash decides whether a memo is current."""
 
@@ -157,6 +154,11 @@ class MemoInputs:
     sources: dict[str, RuleSource] = field(default_factory=dict)  # the dated rule sources (checklists/sources.toml)
 
     def content_hash(self) -> str:
+        return self._content_hash
+
+    @functools.cached_property
+    def _content_hash(self) -> str:
+        """Once per inputs: `memo --all` asks whether the memo is current, then records it."""
         payload = {
             "format": MEMO_FORMAT,
             "signer": self.signer,
@@ -183,6 +185,13 @@ class MemoInputs:
 
     def filename(self, visit: Visit, *, issued: bool) -> str:
         return memo_filename(self.branch, visit, issued=issued)
+
+    @functools.cached_property
+    def applicable(self) -> list[Item]:
+        """The checklist's items that apply to the branch (three parts of the memo count them)."""
+        from inspector.visit import applicable_items
+
+        return applicable_items(self.template, self.branch)
 
 
 def _dumped(record: Record) -> dict[str, Any]:
@@ -358,10 +367,8 @@ def suggest_achievements(inputs: MemoInputs) -> list[str]:
     met, sections of three or more items with one 基本符合 fill up to three
     (published memos name 3–5). A section without a phrase (a committee's
     own checklist) is named plainly."""
-    from inspector.visit import applicable_items
-
     visit = inputs.visit
-    applicable = {i.id for i in applicable_items(inputs.template, inputs.branch)}
+    applicable = {i.id for i in inputs.applicable}
     flagged = {f.item_id for f in inputs.branch_findings if f.status != FindingStatus.CLOSED and f.item_id}
     flagged |= {f.item_id for f in inputs.findings if f.item_id}
     inventory = _inventory(inputs, inputs.visit.date)
@@ -418,20 +425,20 @@ class _Writer:
 
     inputs: MemoInputs
     today: date
-    doc: Document = field(init=False)
+    doc: Body = field(init=False)
 
     def __post_init__(self) -> None:
         self.fonts = self.inputs.settings.memo_fonts
-        self.doc = new_document(self.fonts)
+        self.doc = Body(self.fonts)
 
     def h1(self, n: int, text: str) -> None:
-        add_heading1(self.doc, f"{cn_number(n)}、{text}", fonts=self.fonts)
+        self.doc.add(heading1_xml(f"{cn_number(n)}、{text}", fonts=self.fonts))
 
     def h2(self, n: int, text: str) -> None:
-        add_heading2(self.doc, f"（{cn_number(n)}）{text}", fonts=self.fonts)
+        self.doc.add(heading2_xml(f"（{cn_number(n)}）{text}", fonts=self.fonts))
 
     def p(self, text: str) -> None:
-        add_body(self.doc, text, fonts=self.fonts)
+        self.doc.add(body_xml(text, fonts=self.fonts))
 
 
 # A branch name's words: the town (…镇, …乡, …街道) and the unit stay whole,
@@ -449,15 +456,14 @@ def memo_title(branch_name: str) -> list[str]:
     return title_lines(["关于", *words, "“两学一做”", "学习教育", "现场指导", "情况的", "反馈意见"])
 
 
-def build_document(inputs: MemoInputs, today: date, *, number: str = ""):
-    """The memo as a python-docx Document; `today` is its 成文日期."""
+def render(inputs: MemoInputs, today: date, *, number: str = "") -> bytes:
+    """The memo as a .docx; `today` is its 成文日期."""
     w = _Writer(inputs, today)
     name = _name(inputs.branch.name)
     findings = ordered_findings(inputs)
     if number:
-        add_masthead(w.doc, _name(inputs.signer), number, fonts=w.fonts)
-    add_title(w.doc, memo_title(name), fonts=w.fonts)
-    add_paragraph(w.doc, f"{name}：", PLAIN, fonts=w.fonts)
+        w.doc.add(*masthead_xml(_name(inputs.signer), number, fonts=w.fonts))
+    w.doc.add(title_xml(memo_title(name), fonts=w.fonts), paragraph_xml(f"{name}：", PLAIN, fonts=w.fonts))
     visit = inputs.visit
     inspectors = "、".join(_name(i) for i in visit.inspectors if _name(i))
     methods = "、".join(label(m) for m in visit.methods)
@@ -480,18 +486,15 @@ def build_document(inputs: MemoInputs, today: date, *, number: str = ""):
     _problems(w, findings, inventory)
     _requirements(w, inputs, findings, inventory)
     if findings:
-        add_blank(w.doc)
-        add_body(w.doc, "附件：问题清单", fonts=w.fonts)
-    add_signature(w.doc, _name(inputs.signer), today, fonts=w.fonts, sealed=inputs.settings.memo_sealed)
+        w.doc.add(blank_xml())
+        w.p("附件：问题清单")
+    w.doc.signature(_name(inputs.signer), today, sealed=inputs.settings.memo_sealed)
     if findings:
         _annex(w, findings)
-    set_properties(w.doc, title=f"{name}现场指导反馈意见", author=_name(inputs.signer), when=today)
-    return w.doc
+    return w.doc.to_bytes(title=f"{name}现场指导反馈意见", author=_name(inputs.signer), when=today)
 
 
 def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
-    from inspector.visit import applicable_items
-
     branch, visit, template = inputs.branch, inputs.visit, inputs.template
     w.h1(1, "基本情况")
     facts = [f"你支部属{label(branch.sector)}领域，现有党员{branch.members}名"]
@@ -499,7 +502,7 @@ def _basic_facts(w: _Writer, inputs: MemoInputs) -> None:
         facts.append(f"设党小组{branch.party_groups}个")
     if _name(branch.secretary):
         facts.append(f"支部书记为{_name(branch.secretary)}同志")
-    items = applicable_items(template, branch)
+    items = inputs.applicable
     due = [i for i in items if i.is_due(visit.date)]
     counts = {v: 0 for v in AnswerValue}
     for item in due:
@@ -595,9 +598,7 @@ def _requirements(w: _Writer, inputs: MemoInputs, findings: list[Finding], inven
 
 def _upcoming(inputs: MemoInputs) -> str:
     """The sections of the time-bound duties not yet due at the visit (七一 lessons, year-end meetings)."""
-    from inspector.visit import applicable_items
-
-    items = applicable_items(inputs.template, inputs.branch)
+    items = inputs.applicable
     titles = (_name(inputs.template.section_of(i.id).title) for i in items if not i.is_due(inputs.visit.date))
     return "、".join(dict.fromkeys(titles))
 
@@ -616,8 +617,8 @@ ANNEX_COLUMNS = (
 
 
 def _annex(w: _Writer, findings: list[Finding]) -> None:
-    add_annex_mark(w.doc, fonts=w.fonts)
-    add_title(w.doc, ["问题清单"], fonts=w.fonts)
+    w.doc.annex_mark()
+    w.doc.add(title_xml(["问题清单"], fonts=w.fonts))
     rows = (
         (
             str(n),
@@ -631,7 +632,7 @@ def _annex(w: _Writer, findings: list[Finding]) -> None:
         )
         for n, f in enumerate(findings, 1)
     )
-    add_table(w.doc, ANNEX_COLUMNS, rows, fonts=w.fonts, size=10.5)
+    w.doc.add(*table_xml(ANNEX_COLUMNS, rows, fonts=w.fonts, size=10.5))
 
 
 def _deadline_cell(finding: Finding, today: date) -> str:
@@ -643,10 +644,6 @@ def _deadline_cell(finding: Finding, today: date) -> str:
         return ""
     cell = chinese_date(finding.deadline).replace("年", "年\n", 1)
     return f"{cell}\n已逾期" if finding.deadline < today else cell
-
-
-def render(inputs: MemoInputs, today: date, *, number: str = "") -> bytes:
-    return to_bytes(build_document(inputs, today, number=number))
 
 
 def memo_text(doc) -> list[str]:
@@ -763,27 +760,52 @@ def _write(
         return MemoRecord(
             file=str(path), sha256=hashlib.sha256(payload).hexdigest(), content_hash=inputs.content_hash()
         )
-    with store.lock():
-        number = ""
-        if issue is not None and issue[0]:
+    numbered = issue is not None and issue[0]
+    if numbered:  # the 文号 is taken, and the memo bearing it rendered, under the lock
+        with store.lock():
             number = next_number(store, today.year, inputs.settings.memo_number_pattern)
-        payload = inputs.payload(today, number)
-        write_new_file(path, payload, force=force)
-        record = MemoRecord(
-            file=str(path),
-            sha256=hashlib.sha256(payload).hexdigest(),
-            content_hash=inputs.content_hash(),
-            issued_on=today if issue is not None else None,
-            number=number,
-            reason=issue[1] if issue is not None else "",
-        )
-        record_memo(store, visit, record)
+            payload = inputs.payload(today, number)
+            write_new_file(path, payload, force=force)
+            return _recorded(store, visit, inputs, path, payload, today=today, number=number, issue=issue)
+    # Rendering the memo and syncing its file are most of its time: a draft's
+    # are done before taking the lock, so memo --all's processes do not queue.
+    payload = inputs.payload(today, "")
+    with staged_file(path, payload, force=force) as place, store.lock():
+        place()
+        return _recorded(store, visit, inputs, path, payload, today=today, number="", issue=issue)
+
+
+def _recorded(
+    store: Store,
+    visit: Visit,
+    inputs: MemoDraft,
+    path: Path,
+    payload: bytes,
+    *,
+    today: date,
+    number: str,
+    issue: tuple[bool, str] | None,
+) -> MemoRecord:
+    record = MemoRecord(
+        file=str(path),
+        sha256=hashlib.sha256(payload).hexdigest(),
+        content_hash=inputs.content_hash(),
+        issued_on=today if issue is not None else None,
+        number=number,
+        reason=issue[1] if issue is not None else "",
+    )
+    record_memo(store, visit, record)
     return record
 
 
 def record_memo(store: Store, visit: Visit, record: MemoRecord) -> Visit:
-    """Append `record` to the visit's memos, re-read under the lock so that
-    concurrent writers never drop each other's entries."""
+    """Append `record` to the visit's memos. Saved over `visit` as read, which
+    keeps others' edits of other fields; if someone changed its memos
+    meanwhile, over the visit re-read under the lock, so that concurrent
+    writers never drop each other's entries."""
     with store.lock():
-        current = store.visit(visit.id, visit.branch_id)
-        return store.save(current.model_copy(update={"memos": [*current.memos, record]}), base=current)
+        try:
+            return store.save(visit.model_copy(update={"memos": [*visit.memos, record]}), base=visit)
+        except EditConflict:
+            current = store.visit(visit.id, visit.branch_id)
+            return store.save(current.model_copy(update={"memos": [*current.memos, record]}), base=current)

@@ -32,15 +32,9 @@ class Outcome:
 
 
 def completed_visits(store: Store) -> list[tuple[str, str]]:
-    """(branch id, visit id) of every completed visit, from the branch files' index."""
-    out: list[tuple[str, str]] = []
-    for bid in store.branch_ids():
-        try:
-            index = store.visit_index(bid)
-        except StoreError:
-            continue
-        out.extend((bid, v.id) for v in index if not v.deleted and v.status is VisitStatus.COMPLETED)
-    return out
+    """(branch id, visit id) of every completed visit, from the branch files'
+    index (read without their change history); an unreadable file is left out."""
+    return [(v.branch_id, v.id) for v in store.all_visit_index() if v.status is VisitStatus.COMPLETED]
 
 
 class _Batch:

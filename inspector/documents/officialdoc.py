@@ -28,14 +28,18 @@ import io
 import itertools
 import os
 import re
+import struct
 import tempfile
+import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from inspector.documents.docx_compat import paragraph_element, section_element
 from inspector.errors import OutputExists, StoreError
@@ -44,6 +48,7 @@ from inspector.text import clean
 
 if TYPE_CHECKING:  # python-docx is imported lazily: the CLI starts without it
     from docx.document import Document
+    from docx.opc.coreprops import CoreProperties
     from docx.oxml.xmlchemy import BaseOxmlElement
     from docx.text.paragraph import Paragraph
 
@@ -119,7 +124,10 @@ def title_shape(lines: Sequence[str]) -> str:
     """ "trapezoid" (widths never shrinking or never growing down the lines),
     "diamond" (three lines, the middle one the widest) or "" (GB/T 9704 7.3.2
     asks for one of the first two)."""
-    widths = [text_width_em(line) for line in lines]
+    return _shape([text_width_em(line) for line in lines])
+
+
+def _shape(widths: Sequence[float]) -> str:
     pairs = list(zip(widths, widths[1:]))
     if all(a <= b for a, b in pairs) or all(a >= b for a, b in pairs):
         return "trapezoid"
@@ -135,15 +143,18 @@ def title_lines(segments: Sequence[str], limit: float = TITLE_LINE_CHARS) -> lis
     that allows no such shape falls back to the fewest, most even lines (a
     segment longer than a line may then break between any characters)."""
     pieces = [seg for seg in segments if seg]
-    if text_width_em("".join(pieces)) <= limit:
+    # Widths add up character by character: each piece is measured once,
+    # not every line of every way of breaking.
+    edges = list(itertools.accumulate(map(text_width_em, pieces), initial=0.0))
+    if edges[-1] <= limit:
         return ["".join(pieces)]
     best: tuple[tuple[int, float, int], list[str]] | None = None
     for count in (2, 3):
         for cuts in itertools.combinations(range(1, len(pieces)), count - 1):
             bounds = [0, *cuts, len(pieces)]
             lines = ["".join(pieces[a:b]) for a, b in zip(bounds, bounds[1:])]
-            widths = [text_width_em(line) for line in lines]
-            if max(widths) > limit or min(map(len, lines)) < TITLE_MIN_LINE_CHARS or not title_shape(lines):
+            widths = [edges[b] - edges[a] for a, b in zip(bounds, bounds[1:])]
+            if max(widths) > limit or min(map(len, lines)) < TITLE_MIN_LINE_CHARS or not _shape(widths):
                 continue
             # Fewest lines, then most even, then widening downwards (正梯形).
             key = (count, max(widths) - min(widths), 0 if widths[0] <= widths[-1] else 1)
@@ -203,15 +214,32 @@ def safe_filename(stem: str, suffix: str = ".docx", max_bytes: int = 200) -> str
 
 
 def write_new_file(path: Path, payload: bytes, *, force: bool = False) -> None:
-    """Write `payload` to `path` through a synced temp file in the same
-    folder, then link it into place, so the file is whole or absent. An
-    existing file is only replaced with `force`."""
+    """Write `payload` to `path` whole or not at all (`staged_file`)."""
+    with staged_file(path, payload, force=force) as place:
+        place()
+
+
+@contextlib.contextmanager
+def staged_file(path: Path, payload: bytes, *, force: bool = False) -> Iterator[Callable[[], None]]:
+    """`payload` in a synced temp file in `path`'s folder; the function given
+    links it into place, so the file is whole or absent. An existing file is
+    only replaced with `force`. The temp file is gone on leaving, placed or not."""
     path = Path(path)
     if not path.parent.is_dir():
         raise StoreError(f"输出目录不存在：{path.parent}")
     if path.exists() and not force:
         raise OutputExists(path)
     fd, tmp = tempfile.mkstemp(prefix=".memo-", suffix=".tmp", dir=path.parent)
+
+    def place() -> None:
+        try:
+            if force:
+                os.replace(tmp, path)
+            else:
+                _link_no_clobber(Path(tmp), path)
+        except OSError as exc:
+            raise StoreError(f"无法写入文件：{path}（{exc.strerror or exc}）") from exc
+
     try:
         try:
             if hasattr(os, "fchmod"):  # it names people and findings: the data folder's modes, not world-readable
@@ -220,14 +248,11 @@ def write_new_file(path: Path, payload: bytes, *, force: bool = False) -> None:
             while view:
                 view = view[os.write(fd, view) :]
             os.fsync(fd)
+        except OSError as exc:
+            raise StoreError(f"无法写入文件：{path}（{exc.strerror or exc}）") from exc
         finally:
             os.close(fd)
-        if force:
-            os.replace(tmp, path)
-        else:
-            _link_no_clobber(Path(tmp), path)
-    except OSError as exc:
-        raise StoreError(f"无法写入文件：{path}（{exc.strerror or exc}）") from exc
+        yield place
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -637,6 +662,8 @@ def _page_field(para: Paragraph, fonts: MemoFonts) -> None:
 
 
 # --- content helpers --------------------------------------------------------
+# Each block is made as XML text once (`*_xml` below): the memo's `Body`
+# joins them, `add_*` parses them into a python-docx document.
 def _append_block(doc: Document, element: BaseOxmlElement) -> None:
     """Add a paragraph or table at the end of the body, before its closing section properties."""
     from docx.oxml.ns import qn
@@ -649,15 +676,32 @@ def _append_block(doc: Document, element: BaseOxmlElement) -> None:
         closing.addprevious(element)
 
 
+def _add_xml(doc: Document, xml: str) -> Paragraph:
+    """Append the block `xml` (of the `*_xml` functions) to `doc`."""
+    from docx.oxml import parse_xml
+    from docx.text.paragraph import Paragraph
+
+    element = parse_xml(f'<w:wrap xmlns:w="{W_NS}">{xml}</w:wrap>')[0]
+    _append_block(doc, element)
+    return Paragraph(element, doc)
+
+
 def style_id(name: str) -> str:
     """The id python-docx gives a style it adds (its name without spaces);
     used directly because looking styles up by name scans every style."""
     return name.replace(" ", "")
 
 
-def run_xml(text: str, east_asia: str, latin: str, size: float | None = None) -> str:
+def twips(points: float) -> int:
+    """`points` in twips as python-docx stores a `Pt` length (whole EMUs, then rounded)."""
+    return round(int(points * 12700) / 635)
+
+
+def run_xml(text: str, east_asia: str, latin: str, size: float | None = None, *, color: str = "") -> str:
     """A `w:r` of cleaned text with explicit fonts; \n becomes a line break."""
     props = _rfonts_xml(east_asia, latin)
+    if color:
+        props += f'<w:color w:val="{color}"/>'
     if size is not None:
         props += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
     inner = []
@@ -671,6 +715,47 @@ def run_xml(text: str, east_asia: str, latin: str, size: float | None = None) ->
     return f"<w:r><w:rPr>{props}</w:rPr>{''.join(inner)}</w:r>" if inner else ""
 
 
+def paragraph_xml(
+    text: str,
+    style: str = BODY,
+    *,
+    fonts: MemoFonts,
+    font: str = "body",
+    size: float | None = None,
+    props: str = "",
+    color: str = "",
+) -> str:
+    """A `w:p` of cleaned text whose run names its fonts explicitly; `props`
+    are paragraph properties after the style, in schema order."""
+    run = run_xml(text, getattr(fonts, font), fonts.latin, size, color=color)
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id(style)}"/>{props}</w:pPr>{run}</w:p>'
+
+
+def blank_xml(props: str = "") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id(PLAIN)}"/>{props}</w:pPr></w:p>'
+
+
+def title_xml(lines: Sequence[str], *, fonts: MemoFonts) -> str:
+    """The 2号 小标宋 title, centred; several lines are broken by hand so
+    the title keeps a trapezoid shape instead of wrapping anywhere."""
+    return paragraph_xml("\n".join(lines), TITLE, fonts=fonts, font="title", size=SIZE_2)
+
+
+def heading1_xml(text: str, *, fonts: MemoFonts) -> str:
+    """一、 level heading in 黑体."""
+    return paragraph_xml(text, HEADING1, fonts=fonts, font="heading1", size=SIZE_3)
+
+
+def heading2_xml(text: str, *, fonts: MemoFonts) -> str:
+    """（一） level heading in 楷体."""
+    return paragraph_xml(text, HEADING2, fonts=fonts, font="heading2", size=SIZE_3)
+
+
+def body_xml(text: str, *, fonts: MemoFonts) -> str:
+    """A body paragraph: 仿宋 3号, first line indented two characters."""
+    return paragraph_xml(text, BODY, fonts=fonts, font="body", size=SIZE_3)
+
+
 def add_paragraph(
     doc: Document, text: str, style: str = BODY, *, fonts: MemoFonts, font: str = "body", size: float | None = None
 ) -> Paragraph:
@@ -678,43 +763,23 @@ def add_paragraph(
 
     Built as XML: python-docx's `add_paragraph(style=...)` spends ~4 ms
     per paragraph finding the style by name."""
-    from docx.oxml import parse_xml
-    from docx.text.paragraph import Paragraph
-
-    run = run_xml(text, getattr(fonts, font), fonts.latin, size)
-    p = parse_xml(f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{style_id(style)}"/></w:pPr>{run}</w:p>')
-    _append_block(doc, p)
-    return Paragraph(p, doc)
+    return _add_xml(doc, paragraph_xml(text, style, fonts=fonts, font=font, size=size))
 
 
 def add_title(doc: Document, lines: Sequence[str], *, fonts: MemoFonts) -> Paragraph:
-    """The 2号 小标宋 title, centred; several lines are broken by hand so
-    the title keeps a trapezoid shape instead of wrapping anywhere."""
-    return add_paragraph(doc, "\n".join(lines), TITLE, fonts=fonts, font="title", size=SIZE_2)
+    return _add_xml(doc, title_xml(lines, fonts=fonts))
 
 
 def add_heading1(doc: Document, text: str, *, fonts: MemoFonts) -> Paragraph:
-    """一、 level heading in 黑体."""
-    return add_paragraph(doc, text, HEADING1, fonts=fonts, font="heading1", size=SIZE_3)
-
-
-def add_heading2(doc: Document, text: str, *, fonts: MemoFonts) -> Paragraph:
-    """（一） level heading in 楷体."""
-    return add_paragraph(doc, text, HEADING2, fonts=fonts, font="heading2", size=SIZE_3)
+    return _add_xml(doc, heading1_xml(text, fonts=fonts))
 
 
 def add_body(doc: Document, text: str, *, fonts: MemoFonts) -> Paragraph:
-    """A body paragraph: 仿宋 3号, first line indented two characters."""
-    return add_paragraph(doc, text, BODY, fonts=fonts, font="body", size=SIZE_3)
+    return _add_xml(doc, body_xml(text, fonts=fonts))
 
 
 def add_blank(doc: Document) -> Paragraph:
-    from docx.oxml import parse_xml
-    from docx.text.paragraph import Paragraph
-
-    p = parse_xml(f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{style_id(PLAIN)}"/></w:pPr></w:p>')
-    _append_block(doc, p)
-    return Paragraph(p, doc)
+    return _add_xml(doc, blank_xml())
 
 
 # 版头 (GB/T 9704-2012 7.2): the issuing organ's mark in red, at most this
@@ -722,68 +787,43 @@ def add_blank(doc: Document) -> Paragraph:
 MASTHEAD_MAX_SIZE = 30.0
 TEXT_WIDTH_PT = 156 / 25.4 * 72
 RED = "FF0000"
+_CENTRED = '<w:jc w:val="center"/>'
 
 
-def add_masthead(doc: Document, issuer: str, number: str, *, fonts: MemoFonts) -> None:
+def masthead_xml(issuer: str, number: str, *, fonts: MemoFonts) -> list[str]:
     """The 版头 of a numbered document (GB/T 9704-2012 7.2.4, 7.2.5, 7.2.7):
     the 发文机关标志 (the organ's full name, red 小标宋, centred); the
     发文字号 centred two lines under it (3号 仿宋, a 下行文); a red
     separator line as wide as the 版心 about 4 mm under the number. The
     title follows two lines under the line (7.3.1)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.oxml import parse_xml
-    from docx.shared import Pt, RGBColor
-
     size = min(MASTHEAD_MAX_SIZE, float(int(TEXT_WIDTH_PT * 0.95 / max(1.0, text_width_em(issuer)))))
-    mark = add_paragraph(doc, issuer, PLAIN, fonts=fonts, font="title", size=size)
-    mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    mark.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    mark.paragraph_format.line_spacing = Pt(max(LINE_PITCH, size * 1.4))  # a grid line would clip it
-    for run in mark.runs:
-        run.font.color.rgb = RGBColor.from_string(RED)
-    add_blank(doc)
-    add_blank(doc)
-    line = add_paragraph(doc, number, PLAIN, fonts=fonts, size=SIZE_3)
-    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pitch = twips(max(LINE_PITCH, size * 1.4))  # a grid line would clip it
+    spacing = f'<w:spacing w:lineRule="exact" w:line="{pitch}"/>'
+    mark = paragraph_xml(issuer, PLAIN, fonts=fonts, font="title", size=size, props=spacing + _CENTRED, color=RED)
     # The border sits under the line box; 4 pt more puts it ~4 mm under the glyphs.
-    border = f'<w:pBdr xmlns:w="{W_NS}"><w:bottom w:val="single" w:sz="12" w:space="4" w:color="{RED}"/></w:pBdr>'
-    paragraph_element(line).get_or_add_pPr().append(parse_xml(border))
-    add_blank(doc)
-    add_blank(doc)
+    # (It follows w:jc, where the schema puts it before: as every issued memo has it.)
+    border = f'<w:pBdr><w:bottom w:val="single" w:sz="12" w:space="4" w:color="{RED}"/></w:pBdr>'
+    line = paragraph_xml(number, PLAIN, fonts=fonts, size=SIZE_3, props=_CENTRED + border)
+    return [mark, blank_xml(), blank_xml(), line, blank_xml(), blank_xml()]
 
 
-def add_annex_mark(doc: Document, text: str = "附件", *, fonts: MemoFonts) -> Paragraph:
-    """ "附件" at the top left of a new page, in 3号 黑体 (GB/T 9704 8).
-
-    The annex is a section of its own (a new page; footers and page numbers
-    carry on) without the body's line grid: on the grid LibreOffice gives
-    the paragraph Word needs after the annex table a full line, which is a
-    blank last page whenever the table fills its page."""
-    from copy import deepcopy
-
-    from docx.oxml.ns import qn
-
-    # The body's section ends with its last paragraph (python-docx's
-    # add_section would add an empty one, which can spill onto a page of its own).
-    body = doc.element.body
-    ending = body.find(qn("w:sectPr"))
-    annex = deepcopy(ending)
-    for child in list(annex):
-        if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:docGrid")):
-            annex.remove(child)  # footers carry on from the body's section
-    paragraph_element(doc.paragraphs[-1]).get_or_add_pPr().append(ending)
-    body.append(annex)
-    return add_paragraph(doc, text, PLAIN, fonts=fonts, font="heading1", size=SIZE_3)
+#: A paragraph's properties open with its style; keepNext comes next in schema order.
+_STYLE_THEN = re.compile(r'(<w:p><w:pPr><w:pStyle w:val="[^"]*"/>)(<w:keepNext(?: w:val="0")?/>)?')
+_TEXT_RUNS = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|(<w:br/>)|(<w:tab/>)")
 
 
-def add_signature(doc: Document, signer: str, on: date, *, fonts: MemoFonts, sealed: bool = True) -> None:
-    """Signer and date after one blank line. Sealed (GB/T 9704 7.3.5.1):
+def _ends_keep_together(text: str) -> bool:
+    """The signature block keeps with it the paragraphs up to this one: the
+    last of the body proper (a 附件说明 and blank lines travel along)."""
+    return bool(text.strip()) and not text.startswith("附件：")
+
+
+def _signature_lines(signer: str, on: date, *, fonts: MemoFonts, sealed: bool) -> list[str]:
+    """A blank line, the signer and the date. Sealed (GB/T 9704 7.3.5.1):
     the date four characters from the right, the signer centred over it.
     Unsealed (7.3.5.2): the signer two characters from the right, the date
     on the next line starting two characters to the right of the signer; a
     longer date keeps two characters from the right and pushes the signer."""
-    from docx.shared import Pt
-
     when = chinese_date(on)
     ls, ld = text_width_em(signer), text_width_em(when)
     if sealed:
@@ -792,17 +832,23 @@ def add_signature(doc: Document, signer: str, on: date, *, fonts: MemoFonts, sea
     else:
         date_in = max(2.0, ls - ld)
         signer_in = date_in + ld + 2 - ls
+    out = [blank_xml("<w:keepNext/>")]
+    for text, chars, keep in ((signer, signer_in, "<w:keepNext/>"), (when, date_in, '<w:keepNext w:val="0"/>')):
+        indent = f'<w:ind w:right="{twips(chars * SIZE_3)}"/>'
+        out.append(paragraph_xml(text, SIGNATURE, fonts=fonts, props=keep + indent))
+    return out
+
+
+def add_signature(doc: Document, signer: str, on: date, *, fonts: MemoFonts, sealed: bool = True) -> None:
+    """Signer and date after one blank line (`_signature_lines`)."""
     # No page may hold the signature alone (GB/T 9704 7.3.5): the last lines
     # of the body and the 附件说明 travel with it to the next page.
     for para in reversed(doc.paragraphs):
         para.paragraph_format.keep_with_next = True
-        if para.text.strip() and not para.text.startswith("附件："):
+        if _ends_keep_together(para.text):
             break
-    add_blank(doc).paragraph_format.keep_with_next = True
-    for text, chars, keep in ((signer, signer_in, True), (when, date_in, False)):
-        para = add_paragraph(doc, text, SIGNATURE, fonts=fonts)
-        para.paragraph_format.right_indent = Pt(chars * SIZE_3)
-        para.paragraph_format.keep_with_next = keep
+    for xml in _signature_lines(signer, on, fonts=fonts, sealed=sealed):
+        _add_xml(doc, xml)
 
 
 # Rows with more text than this may break across pages (a row taller than a
@@ -825,12 +871,18 @@ def add_table(
     fonts: MemoFonts,
     size: float = SIZE_SMALL_4,
 ) -> None:
-    """A bordered table whose header row repeats on every page.
+    """A bordered table whose header row repeats on every page (`table_xml`)."""
+    for xml in table_xml(columns, rows, fonts=fonts, size=size):
+        _add_xml(doc, xml)
+
+
+def table_xml(
+    columns: Sequence[Column], rows: Iterable[Sequence[object]], *, fonts: MemoFonts, size: float = SIZE_SMALL_4
+) -> list[str]:
+    """The table and the paragraph Word needs after it.
 
     Built as one XML string and parsed once: python-docx's cell API is
     quadratic in the row count and the ledger exports thousands of rows."""
-    from docx.oxml import parse_xml
-
     sz = round(size * 2)
     body_rpr = f'<w:rPr>{_rfonts_xml(fonts.body, fonts.latin)}<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/></w:rPr>'
     head_rpr = f'<w:rPr>{_rfonts_xml(fonts.heading1, fonts.latin)}<w:sz w:val="{sz}"/><w:szCs w:val="{sz}"/></w:rPr>'
@@ -840,7 +892,7 @@ def add_table(
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
     out = [
-        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
         '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
@@ -875,23 +927,22 @@ def add_table(
         )
         out.append("</w:tr>")
     out.append("</w:tbl>")
-    _append_block(doc, parse_xml("".join(out)))
     # Word wants a paragraph after a table that ends a document or section;
     # one point high, so that a table filling its last page leaves no blank page after it.
-    _append_block(
-        doc,
-        parse_xml(
-            f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{style_id(PLAIN)}"/>'
-            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-            '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
-        ),
+    after = blank_xml(
+        '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+        '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
     )
+    return ["".join(out), after]
 
 
 def set_properties(doc: Document, *, title: str, author: str, when: date) -> None:
+    _fill_properties(doc.core_properties, title=title, author=author, when=when)
+
+
+def _fill_properties(props: CoreProperties, *, title: str, author: str, when: date) -> None:
     from datetime import datetime
 
-    props = doc.core_properties
     props.title = clean_text(title)
     props.author = clean_text(author)
     props.last_modified_by = clean_text(author)
@@ -904,6 +955,145 @@ def to_bytes(doc: Document) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+class Body:
+    """A portrait document written as XML text into the blank's package
+    (`_Package`): its blocks come from the `*_xml` functions. A memo costs
+    its own text only: building it with python-docx copied, serialised and
+    zipped the whole package again, two thirds of `memo --all`'s time."""
+
+    def __init__(self, fonts: MemoFonts) -> None:
+        self.fonts = fonts
+        self.blank = _blank_package(fonts.model_dump_json())
+        self.blocks: list[str] = []
+        self.section_end = self.blank.section
+
+    def add(self, *blocks: str) -> None:
+        self.blocks.extend(blocks)
+
+    def _paragraphs_backwards(self) -> Iterator[int]:
+        return (i for i in range(len(self.blocks) - 1, -1, -1) if self.blocks[i].startswith("<w:p>"))
+
+    def signature(self, signer: str, on: date, *, sealed: bool = True) -> None:
+        """Signer and date after one blank line (`_signature_lines`), as `add_signature` adds them."""
+        for i in self._paragraphs_backwards():
+            self.blocks[i] = _keep_with_next(self.blocks[i])
+            if _ends_keep_together(_text_of(self.blocks[i])):
+                break
+        self.add(*_signature_lines(signer, on, fonts=self.fonts, sealed=sealed))
+
+    def annex_mark(self, text: str = "附件") -> None:
+        """ "附件" at the top left of a new page, in 3号 黑体 (GB/T 9704 8).
+
+        The annex is a section of its own (a new page; footers and page numbers
+        carry on) without the body's line grid: on the grid LibreOffice gives
+        the paragraph Word needs after the annex table a full line, which is a
+        blank last page whenever the table fills its page. The body's section
+        ends with its last paragraph (an empty one added for it could spill
+        onto a page of its own)."""
+        last = next(self._paragraphs_backwards())
+        para = self.blocks[last]
+        cut = para.index("</w:pPr>")
+        self.blocks[last] = para[:cut] + self.section_end + para[cut:]
+        self.section_end = self.blank.annex_section
+        self.add(paragraph_xml(text, PLAIN, fonts=self.fonts, font="heading1", size=SIZE_3))
+
+    def to_bytes(self, *, title: str, author: str, when: date) -> bytes:
+        """The .docx, with `set_properties`' core properties."""
+        document = "".join([self.blank.head, *self.blocks, self.section_end, self.blank.tail])
+        return self.blank.package(document.encode(), title=title, author=author, when=when)
+
+
+def _keep_with_next(para: str) -> str:
+    found = _STYLE_THEN.match(para)
+    assert found is not None, "every paragraph of the *_xml functions opens with its style"
+    return found[1] + "<w:keepNext/>" + para[found.end() :]
+
+
+def _text_of(para: str) -> str:
+    """A paragraph's text as python-docx reads it (line breaks and tabs included)."""
+    return "".join("\n" if br else "\t" if tab else unescape(t) for t, br, tab in _TEXT_RUNS.findall(para))
+
+
+@dataclass(frozen=True)
+class _Package:
+    """The blank document (`_blank_document`) taken apart once per process:
+    its document.xml around the body, the body's section properties with and
+    without the annex's changes, its core properties, and every other part
+    deflated once, to be copied into each document as it is."""
+
+    head: str
+    section: str
+    annex_section: str
+    tail: str
+    core: bytes
+    parts: tuple[tuple[str, bytes, int, int], ...]  # name, deflated data (b"" where per document), CRC, size
+
+    def package(self, document: bytes, *, title: str, author: str, when: date) -> bytes:
+        from docx.opc.coreprops import CoreProperties
+        from docx.opc.oxml import serialize_part_xml
+        from docx.oxml import parse_xml
+
+        core = parse_xml(self.core)
+        _fill_properties(CoreProperties(core), title=title, author=author, when=when)
+        own = {DOCUMENT_PART: document, CORE_PART: serialize_part_xml(core)}
+        entries = []
+        for name, data, crc, size in self.parts:
+            if name in own:
+                data, crc, size = _deflated(own[name]), zlib.crc32(own[name]), len(own[name])
+            entries.append((name, data, crc, size))
+        return _zip(entries)
+
+
+DOCUMENT_PART, CORE_PART = "word/document.xml", "docProps/core.xml"
+_SECTION = re.compile(r"<w:sectPr[ >].*</w:sectPr>", re.S)
+_NOT_IN_ANNEX = re.compile(r"<w:(?:headerReference|footerReference|docGrid)\b[^>]*/>")
+
+
+@functools.lru_cache(maxsize=8)
+def _blank_package(fonts_json: str) -> _Package:
+    with zipfile.ZipFile(io.BytesIO(_blank_document(fonts_json, False))) as blank:
+        contents = {info.filename: blank.read(info) for info in blank.infolist()}
+    document = contents[DOCUMENT_PART].decode()
+    section = _SECTION.search(document)
+    assert section is not None, "python-docx's blank ends its body with section properties"
+    head, tail = document[: section.start()], document[section.end() :]
+    assert head.endswith("<w:body>") and tail == "</w:body></w:document>", "the blank's body is empty"
+    parts = tuple(
+        (name, b"" if name in (DOCUMENT_PART, CORE_PART) else _deflated(data), zlib.crc32(data), len(data))
+        for name, data in contents.items()
+    )
+    # Footers carry on from the body's section into the annex's.
+    annex = _NOT_IN_ANNEX.sub("", section[0])
+    return _Package(head, section[0], annex, tail, contents[CORE_PART], parts)
+
+
+def _deflated(data: bytes) -> bytes:
+    """`data` deflated as zipfile's ZIP_DEFLATED does (raw, default level)."""
+    packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush()
+
+
+def _zip(entries: Sequence[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip archive of deflated entries (name, data, CRC, size), with the
+    headers zipfile writes for `writestr` (Unix, mode 0600, the local time)."""
+    now = time.localtime()
+    stamp_time = now.tm_hour << 11 | now.tm_min << 5 | now.tm_sec // 2
+    stamp_date = (now.tm_year - 1980) << 9 | now.tm_mon << 5 | now.tm_mday
+    out, directory, offset = [], [], 0
+    for name, data, crc, size in entries:
+        raw = name.encode()
+        stamp = (8, stamp_time, stamp_date, crc, len(data), size, len(raw))
+        local = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, *stamp, 0) + raw
+        directory.append(
+            struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, 0, *stamp, 0, 0, 0, 0, 0o600 << 16, offset) + raw
+        )
+        out += [local, data]
+        offset += len(local) + len(data)
+    listing = b"".join(directory)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(listing), offset, 0)
+    return b"".join([*out, listing, end])
 
 
 def add_picture(doc: Document, png: bytes, width_mm: float, caption: str, *, fonts: MemoFonts) -> None:
