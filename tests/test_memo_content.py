@@ -14,7 +14,7 @@ import pytest
 from inspector.achievements import section_phrases
 from inspector.checklist import load_templates, template_snapshot
 from inspector.documents import memo, memo_batch
-from inspector.documents.officialdoc import title_lines, title_shape
+from inspector.documents.officialdoc import _PPR_ORDER, title_lines, title_shape
 from inspector.models import (
     Answer,
     AnswerValue,
@@ -274,6 +274,10 @@ def test_number_sits_in_a_masthead_under_the_issuer(store, tmp_path):
     assert mark.alignment == number.alignment == 1  # centred
     assert {str(r.font.color.rgb) for r in mark.runs} == {"FF0000"}
     assert 'w:color="FF0000"' in number._p.xml and "<w:bottom " in number._p.xml
+    for p in paras:  # in the schema's order (WordprocessingML is a sequence; strict readers reject others)
+        props = p._p.pPr
+        tags = [c.tag.rpartition("}")[2] for c in (props if props is not None else ())]
+        assert tags == sorted(tags, key=_PPR_ORDER.index), (p.text, tags)
     other = Store(tmp_path / "other", "测试员")
     draft = memo.write_memo(other, build(other, 0), path=tmp_path / "draft.docx", today=TODAY)
     assert docx.Document(draft.file).paragraphs[0].text.startswith("关于")  # no 版头 without a number

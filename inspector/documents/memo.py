@@ -86,7 +86,7 @@ if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate, Item, RuleSource
 
 # Bump when the layout or wording changes, so existing memos stop being current.
-MEMO_FORMAT = 4
+MEMO_FORMAT = 5
 PLAN_NAME = "《关于在全体党员中开展“学党章党规、学系列讲话，做合格党员”学习教育方案》"
 DEFAULT_SIGNER = "基层党委"
 
