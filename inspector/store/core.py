@@ -12,7 +12,7 @@ Layout (each `.json` is a TinyDB file written by `AtomicJSONStorage`)::
     <data>/cache/index.json, index.log       the derived index (store/index.py), rebuilt when stale
     <data>/cache/open.json                   open findings by branch (store/open_index.py), the same way
     <data>/logs/<login>.log
-    <data>/.lock, .lock.holder               the folder's lock; who holds it (while held)
+    <data>/.lock                             the folder's lock, with who holds it (blank when free)
 
 A save rewrites one small file (a visit file for an answer, a branch file for
 a finding) under the folder's lock, so a save costs milliseconds at county
