@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Footer, Static
 
 from inspector import achievements as ach
 from inspector.errors import UserError
@@ -24,6 +24,7 @@ from inspector.models import Visit
 
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
+from .widgets.textual_compat import TextArea
 
 log = logging.getLogger("inspector.ui")
 

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from inspector import assignments as asg
 from inspector.errors import UserError
@@ -27,6 +27,7 @@ from .find_field import FindField
 from .styles import tcss
 from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
+from .widgets.textual_compat import Input
 
 
 class AssignmentsScreen(FindField, TableScreen):

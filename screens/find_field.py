@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual import events
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
+
+from .widgets.textual_compat import Input
 
 
 class FindField:

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Label, Select, Static
 
 from inspector import rectification as rx
 from inspector.checklist import PLAN_SECTIONS
@@ -23,6 +23,7 @@ from inspector.models import Finding, FindingCategory, Responsibility, Severity
 
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
+from .widgets.textual_compat import Input, TextArea
 
 
 class FindingEditor(RecordEditor[Finding]):

@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from inspector.assignments import branch_ids_of
 from inspector.labels import label, short_sector
@@ -35,6 +35,7 @@ from .styles import tcss
 from .tone import tone
 from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
+from .widgets.textual_compat import Input
 
 
 @dataclass(frozen=True)

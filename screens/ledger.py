@@ -26,7 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Static
 
 from inspector import rectification as rx
 from inspector import reportback as rp
@@ -52,6 +52,7 @@ from .styles import tcss
 from .watched import WatchedScreen
 from .widgets.literal import literal
 from .widgets.row_table import Column, RowTable
+from .widgets.textual_compat import Input
 
 if TYPE_CHECKING:
     from inspector.report.figures import Period

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Footer, Label, Select, Static
 
 from inspector import labels, members
 from inspector.errors import UserError
@@ -21,6 +21,7 @@ from .dialogs.record_editor import RecordEditor
 from .record_list import RecordListScreen, day
 from .styles import tcss
 from .widgets.literal import LiteralTable
+from .widgets.textual_compat import Input
 
 # Sized to fit 80 columns; the detail line under the table spells everything out.
 COLUMNS = (

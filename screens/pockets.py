@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Footer, Label, Select, Static
 
 from inspector import labels, members, pocket
 from inspector.labels import POCKET_FIELDS as FIELD_LABELS
@@ -25,6 +25,7 @@ from .record_list import RecordListScreen, day
 from .styles import tcss
 from .tone import tone
 from .widgets.literal import LiteralTable
+from .widgets.textual_compat import Input
 
 LEVEL_STYLE = {
     pocket.DueLevel.DUE: "bold red",

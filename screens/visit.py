@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item, citation_text
@@ -36,7 +36,7 @@ from .styles import tcss
 from .tone import tone
 from .widgets.fixed_table import FixedTable
 from .widgets.literal import LiteralTable
-from .widgets.textual_compat import put_cell
+from .widgets.textual_compat import Input, put_cell
 
 log = logging.getLogger("inspector.ui")
 

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import DataTable, Footer, Label, Select, Static
 
 from inspector import weaklax as wl
 from inspector.dates import hint
@@ -38,6 +38,7 @@ from .dialogs.record_editor import RecordEditor
 from .styles import tcss
 from .tone import tone
 from .widgets.fixed_table import FixedTable
+from .widgets.textual_compat import Input, TextArea
 
 _FIXED_COLUMNS = 2 + 6 + 2 * 4 + 2  # tick, id, cell padding, scrollbar
 

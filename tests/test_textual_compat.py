@@ -16,12 +16,16 @@ from pathlib import Path
 
 from rich.cells import cell_len
 from rich.segment import Segment
+from textual import events
+from textual import widgets as stock
 from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 import screens
-from screens.widgets.textual_compat import UnmeasuredTable, put_cell
+from screens.widgets.textual_compat import Input, TextArea, UnmeasuredTable, put_cell
 from tests.home_fixtures import pilot_test
 
 ROWS = 300
@@ -55,6 +59,8 @@ def test_private_members_exist_with_the_expected_shape():
     assert table._update_count == 0
     assert table._new_rows == set() and len(table._row_locations) == 0
     assert list(inspect.signature(DataTable._highlight_cursor).parameters) == ["self"]
+    assert isinstance(inspect.getattr_static(Screen, "_binding_chain"), property)  # focused widget first
+    assert inspect.iscoroutinefunction(stock.Input._on_key) and inspect.iscoroutinefunction(stock.TextArea._on_key)
 
 
 @pilot_test
@@ -296,3 +302,83 @@ async def test_one_line_text_cells_are_drawn_segment_for_segment_as_datatable_dr
             ours = drawn()
             assert "安平" in "".join(s.text for s in ours[2]) and ours == stock()
             assert [s.style for line in ours for s in line] == [s.style for line in stock() for s in line]
+
+
+class Fields(App):
+    def __init__(self, field) -> None:
+        super().__init__()
+        self.field = field
+
+    def compose(self) -> ComposeResult:
+        yield self.field
+
+
+KEYS = [("d", "d"), ("y", "y"), ("backspace", "\x7f"), ("backspace", "\x7f"), ("s", "s"), ("left", None), ("q", "q")]
+
+
+async def _typed_at_once(field) -> str:
+    """The field's text after keys arrive together, as from a fast typist on a busy machine."""
+    app = Fields(field)
+    async with app.run_test() as pilot:
+        field.focus()
+        await pilot.pause()
+        for key, character in KEYS:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        return field.value if isinstance(field, stock.Input) else field.text
+
+
+@pilot_test
+async def test_bound_keys_apply_in_order_with_typed_characters():
+    assert await _typed_at_once(Input()) == "qs"
+    assert await _typed_at_once(TextArea()) == "qs"
+    # stock Textual runs backspace and left after the key's round trip to the app
+    assert await _typed_at_once(stock.Input()) != "qs"
+
+
+@pilot_test
+async def test_a_fields_own_binding_runs_in_order_too_and_a_key_it_does_not_bind_still_bubbles():
+    class Submitting(Input):
+        BINDINGS = [Binding("ctrl+o", "clear_all", "清空")]
+
+        def action_clear_all(self) -> None:
+            self.value = ""
+
+    seen: list[str] = []
+
+    class Watching(Fields):
+        def on_key(self, event: events.Key) -> None:
+            seen.append(event.key)
+
+    field = Submitting()
+    app = Watching(field)
+    async with app.run_test() as pilot:
+        field.focus()
+        for key, character in [("a", "a"), ("ctrl+o", None), ("b", "b"), ("f5", None)]:
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        assert field.value == "b"
+        assert seen == ["f5"]  # handled keys stop at the field; others reach the app as before
+
+
+def test_no_screen_builds_a_stock_text_field():
+    """Every text field is the compat one, whose editing keys keep their order."""
+    stock_built = []
+    for path in sorted(Path(screens.__file__).parent.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {
+            a.asname or a.name
+            for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and n.module == "textual.widgets"
+            for a in n.names
+            if a.name in ("Input", "TextArea")
+        }
+        for n in ast.walk(tree):
+            called = n.func if isinstance(n, ast.Call) else None
+            bases = n.bases if isinstance(n, ast.ClassDef) else []
+            for name in [called, *bases]:
+                if isinstance(name, ast.Name) and name.id in imported:
+                    stock_built.append(f"{path.name}:{n.lineno}")
+    assert stock_built == []

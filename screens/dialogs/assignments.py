@@ -11,13 +11,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Label, Static
 
 from inspector import assignments as asg
 from inspector.errors import UserError
 
 from ..styles import tcss
 from ..widgets.literal import literal
+from ..widgets.textual_compat import Input
 from .form import FormDialog
 from .roster import clean_path
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Label, Select, Static
 
 from inspector.branches import LABELS, BranchInvalid, branch_from_fields, name_taken
 from inspector.labels import label
@@ -13,6 +13,7 @@ from inspector.models import Branch, Sector
 
 from ..styles import tcss
 from ..widgets.literal import literal
+from ..widgets.textual_compat import Input
 from .form import FormDialog
 
 _TEXT_FIELDS = (

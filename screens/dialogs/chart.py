@@ -11,11 +11,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from inspector.errors import UserError
 from inspector.report.figures import Period, next_period, parse_period
 
+from ..widgets.textual_compat import Input
 from .common import PromptDialog
 from .rectify import TextDialog
 

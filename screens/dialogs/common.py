@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inspector.errors import UserError
 
 from ..styles import tcss
+from ..widgets.textual_compat import Input
 from .form import FormDialog
 from .form_screen import text_key
 

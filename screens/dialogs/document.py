@@ -13,9 +13,10 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from ..styles import tcss
+from ..widgets.textual_compat import Input
 from .output_file import OutputFileDialog
 
 

@@ -13,12 +13,13 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Label
 
 from inspector.documents.ledger_export import DOCX_ADVISED_ROWS
 from inspector.ledger.rows import LedgerRow
 
 from ..styles import tcss
+from ..widgets.textual_compat import Input
 from .output_file import OutputFileDialog
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from inspector.dates import hint
 from inspector.errors import UserError
@@ -14,6 +14,7 @@ from inspector.models import Branch
 from inspector.visit import parse_date, split_names
 
 from ..styles import tcss
+from ..widgets.textual_compat import Input
 from .form import FormDialog
 
 

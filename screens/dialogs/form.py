@@ -13,11 +13,12 @@ from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
 
 from inspector.errors import UserError
 
 from ..widgets.literal import CLEANED_NOTICE, literal, typed_controls
+from ..widgets.textual_compat import Input
 from .form_screen import FormScreen, text_key
 
 ResultT = TypeVar("ResultT")

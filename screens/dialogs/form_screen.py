@@ -35,13 +35,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Select, Static, TextArea
+from textual.widgets import Button, Select, Static
 
 from inspector.dates import understood
 from inspector.errors import UserError
 from inspector.store import Store
 
 from ..styles import tcss
+from ..widgets.textual_compat import Input, TextArea
 
 log = logging.getLogger("inspector.ui")
 ResultT = TypeVar("ResultT")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input, Label, Select, SelectionList
+from textual.widgets import Label, Select, SelectionList
 
 from inspector.checklist import pick_template
 from inspector.dates import hint
@@ -16,6 +16,7 @@ from inspector.visit import VisitInvalid, parse_date, split_names, start_visit
 
 from ..cjk import fullwidth
 from ..styles import tcss
+from ..widgets.textual_compat import Input
 from .form import FormDialog
 
 _DEFAULT_METHODS = (VisitMethod.REVIEW_RECORDS, VisitMethod.HEAR_REPORT)

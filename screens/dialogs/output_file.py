@@ -10,10 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from textual.widgets import Button, Input
+from textual.widgets import Button
 
 from inspector.errors import OutputExists, UserError
 
+from ..widgets.textual_compat import Input
 from .form import FormDialog
 
 log = logging.getLogger("inspector.ui")

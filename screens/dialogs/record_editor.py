@@ -17,7 +17,7 @@ import logging
 from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from inspector.errors import EditConflict, UserError
 from inspector.models import Record
@@ -25,6 +25,7 @@ from inspector.models import Record
 from ..conflict import conflict_message
 from ..watched import DataChanged
 from ..widgets.literal import CLEANED_NOTICE, typed_controls
+from ..widgets.textual_compat import Input
 from .form_screen import FormScreen
 
 log = logging.getLogger("inspector.ui")

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Label, Select, Static
 
 from inspector import rectification as rx
 from inspector.dates import hint
@@ -24,6 +24,7 @@ from inspector.ledger.rows import OPEN_STATUSES, STATUS_ORDER, LedgerFilter, bra
 from inspector.models import FindingCategory, FindingStatus, Sector, Severity
 
 from ..styles import tcss
+from ..widgets.textual_compat import Input
 from .form import FormDialog
 
 

@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input, Label
+from textual.widgets import Label
 
 from inspector.dates import hint as date_hint
 from inspector.dates import parse_date
@@ -18,6 +18,7 @@ from inspector.models import Visit
 from inspector.reportback import record_report, report_due
 
 from ..styles import tcss
+from ..widgets.textual_compat import Input
 from .form import FormDialog
 
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, OptionList, ProgressBar, Static
+from textual.widgets import Button, DataTable, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from inspector.errors import UserError
@@ -41,6 +41,7 @@ from inspector.roster import (
 
 from ..styles import tcss
 from ..widgets.literal import LiteralTable
+from ..widgets.textual_compat import Input
 
 _PLACES = ("", "Desktop", "桌面", "Downloads", "下载", "Documents", "文档")
 

@@ -1,11 +1,12 @@
-"""Every use of Textual's private DataTable members, in one place.
+"""Every use of Textual's private members, in one place.
 
 Four speed-ups need them: a table whose columns have set widths skips
 measuring every cell (see `fixed_table`), its rows can be replaced in one
 pass (the branch table, refilled per filter keystroke), a one-line text
 cell is drawn without Rich's layers of renderables (every visible cell is
 drawn again after a refill), and one changed cell repaints only its row
-(the visit's item list). tests/test_textual_compat.py checks each
+(the visit's item list). Text fields run their own editing keys in order
+with typed characters (`Input`, `TextArea` below). tests/test_textual_compat.py checks each
 member against the installed Textual, so an upgrade that renames or changes
 one fails there, not in front of an inspector.
 """
@@ -18,6 +19,8 @@ from typing import Any
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual import widgets as stock
 from textual._types import SegmentLines
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -164,3 +167,30 @@ def put_cell(table: DataTable, row_key: str, column_key: str, value: object) -> 
     """Change one cell without `update_cell`'s repaint of the whole table; the caller refreshes the row."""
     table._data[RowKey(row_key)][ColumnKey(column_key)] = literal_cell(value)
     table._update_count += 1  # part of every render cache key: the row is drawn anew
+
+
+class _KeysInOrder:
+    """Run the field's own bindings (backspace, arrows, ctrl+w, …) as its key
+    arrives. Stock Textual inserts a typed character at once but runs a bound
+    key only after the key has bubbled up to the app and come back, so on a
+    busy machine 「dyzb」, four backspaces and 「sq」 typed fast became 「ds」."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable:
+            return  # the stock handler, next in the MRO, inserts it
+        chain = self.screen._binding_chain
+        if not chain or chain[0][0] is not self:  # focused widget first, the user's keymap applied
+            return
+        for binding in chain[0][1].key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
+
+
+class Input(_KeysInOrder, stock.Input):
+    """Every one-line text field of the app (tests/test_textual_compat.py checks no screen uses the stock one)."""
+
+
+class TextArea(_KeysInOrder, stock.TextArea):
+    """Every multi-line text field of the app."""
