@@ -163,3 +163,19 @@ def test_the_tables_read_checks_no_visit_file_and_the_next_whole_read_does(store
     assert ([m.visit_id for m in s.memos], len(memo_reads)) == ([v.id], 1)
     [s] = table.branch_summaries()
     assert ([m.visit_id for m in s.memos], len(memo_reads)) == ([v.id], 2)
+
+
+def test_a_findings_listing_checks_no_visit_file(store, monkeypatch):
+    """It prints names and findings only, so a first build leaves the memos to the next whole read."""
+    from inspector.cli.listing import finding_rows
+
+    b = store.save(branch("白坝村党支部"))
+    issued = MemoRecord(file="反馈意见.docx", sha256="0" * 64, issued_on=date(2016, 9, 5))
+    store.save(visit(b.id, date=date(2016, 9, 1), status=VisitStatus.COMPLETED, memos=[issued]))
+    shutil.rmtree(store.root / "cache")
+    memo_reads: list[object] = []
+    reads = Store._issued_memo
+    monkeypatch.setattr(Store, "_issued_memo", lambda self, path: memo_reads.append(path) or reads(self, path))
+    assert finding_rows(Store(store.root), date(2016, 12, 31)) == [] and memo_reads == []
+    [s] = Store(store.root).branch_summaries()
+    assert len(s.memos) == 1 and len(memo_reads) == 1

@@ -286,18 +286,19 @@ class Ledger:
         """Each live branch (pinyin order) with its live findings' stored
         fields as text (in `FIELDS` order; "" for none): for listings that
         print them, without building a row or a Finding each. Read only."""
-        for summary, entry in self._refresh(today or clock.today()):
+        for summary, entry in self._refresh(today or clock.today(), table_only=True):
             yield summary, entry.values
 
-    def _refresh(self, today: date) -> list[tuple[BranchSummary, _Branch]]:
-        """Each live branch (pinyin order) with its entry, re-read where its file changed."""
+    def _refresh(self, today: date, *, table_only: bool = False) -> list[tuple[BranchSummary, _Branch]]:
+        """Each live branch (pinyin order) with its entry, re-read where its file changed;
+        `table_only`: the summaries' names suffice (`Store.branch_summaries`), no visit file is checked."""
         if today != self._today:
             self._today = today
             for b in (self._branches or {}).values():
                 b.rows = None
         if self._branches is None:
             self._branches = self._load_cache()
-        self.summaries = {s.id: s for s in self.store.branch_summaries()}
+        self.summaries = {s.id: s for s in self.store.branch_summaries(table_only=table_only)}
         sigs = self.store.summary_signatures()
         changed = [bid for bid, sig in sigs.items() if bid not in self._branches or self._branches[bid].sig != sig]
         fresh: dict[str, _Branch] = {}
