@@ -13,7 +13,9 @@ import asyncio
 import json
 import logging
 import os
+import select
 import signal
+import sys
 import threading
 from collections.abc import Sequence
 from datetime import date
@@ -204,6 +206,8 @@ class InspectorApp(App[int]):
         self._apply_keymap()
         self._install_signal_handlers()
         self.set_interval(WATCH_SECONDS, self._watch_data)
+        if self._hard_exit:
+            self.set_interval(WATCH_SECONDS, self._watch_terminal)
         if self.store.is_empty():
             from .welcome import WelcomeScreen
 
@@ -394,6 +398,15 @@ class InspectorApp(App[int]):
         except (NotImplementedError, RuntimeError, ValueError, AttributeError):  # not the main thread, or Windows
             log.info("signal handlers not installed")
 
+    def _watch_terminal(self) -> None:
+        """A terminal that hangs up without a SIGHUP (a pty that is not the
+        process's controlling terminal, its other end closed) leaves Textual's
+        input thread reading end-of-file in a busy loop for ever: leave as a
+        SIGHUP would."""
+        stdin = sys.__stdin__
+        if self.exit_timer is None and stdin is not None and terminal_hung_up(stdin.fileno()):
+            self._on_signal(signal.SIGHUP)
+
     def _on_signal(self, sig: int) -> None:
         log.info("signal %s: saving and leaving", signal.Signals(sig).name)
         self.save_pending()
@@ -402,6 +415,17 @@ class InspectorApp(App[int]):
             self.exit_timer.daemon = True
             self.exit_timer.start()
         self.exit(0)
+
+
+def terminal_hung_up(fd: int) -> bool:
+    """True when `fd` reports a hang-up or an error: no key can come from it again."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    try:
+        events = poller.poll(0)
+    except OSError:
+        return True
+    return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _fd, mask in events)
 
 
 def run(store: Store, checklist_dirs: Sequence[Path] = (), mouse: bool = True) -> int:
