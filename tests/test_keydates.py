@@ -8,7 +8,9 @@ from followup_fixtures import BRANCH_ID, RETURN_DAY, seed
 
 from inspector import followup as fu
 from inspector import keydates as kd
+from inspector import reportback as rp
 from inspector.assignments import branch_ids_of, people
+from inspector.models import MemoRecord, VisitStatus
 from inspector.settings import Assignment, Settings
 
 
@@ -53,3 +55,26 @@ def test_a_persons_calendar_keeps_the_plans_dates_and_their_branches_dates():
     assert kd.of_branches(found, branch_ids_of(settings, "张三")) == found[:2]
     assert kd.of_branches(found, branch_ids_of(settings, "李四")) == [found[0], found[2]]
     assert kd.of_branches(found, branch_ids_of(settings, "王五")) == found[:1]
+
+
+def test_an_issued_memo_brings_its_report_back_date_until_the_report_comes(store):
+    seed(store.root)
+    visit = next(v for v in store.visits(BRANCH_ID) if v.status == VisitStatus.COMPLETED)
+    memo = MemoRecord(file="反馈意见.docx", sha256="0" * 64, issued_on=date(2026, 10, 1), number="组字〔2026〕1号")
+    visit = store.save(visit.model_copy(update={"memos": [memo]}), base=visit)
+    reports = [e for e in kd.events(store) if e.kind == kd.Kind.REPORT]
+    assert [(e.day, e.branch_id) for e in reports] == [(date(2026, 10, 31), BRANCH_ID)]
+    assert reports[0].title.endswith("：报送整改报告")
+    rp.record_report(store, visit, received_on=date(2026, 11, 2))
+    assert [e for e in kd.events(store) if e.kind == kd.Kind.REPORT] == []
+
+
+def test_a_branch_without_memo_or_rectification_is_not_read_for_them(store, monkeypatch):
+    """The folder's summaries say which branches can have such dates: at county scale most have none."""
+    seed(store.root, weaklax=False)
+    asked: list[str] = []
+    monkeypatch.setattr(rp, "awaited", lambda _store, bid, _settings=None: asked.append(bid))
+    monkeypatch.setattr(type(store), "weaklax", lambda _store, bid: asked.append(bid) or [])
+    found = kd.events(store)
+    assert asked == []
+    assert any(e.kind == kd.Kind.DEADLINE and e.branch_id == BRANCH_ID for e in found)
