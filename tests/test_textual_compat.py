@@ -196,9 +196,15 @@ async def test_replace_rows_leaves_the_table_as_clear_and_add_row_would():
         table.add_rows([("x", "旧")])
         rows = [(f"r{n}", (str(n), f"[b]第{n}行[/b]")) for n in range(ROWS)]
         table.replace_rows(rows)
+        settled = table.virtual_size  # at once, not when the table next idles
+        cached = (list(table.ordered_rows), list(table._y_offsets))
+        table._ordered_row_cache.clear()
+        table._offset_cache.clear()
+        assert (table.ordered_rows, table._y_offsets) == cached  # as Textual works them out
         await pilot.pause()
         replaced = [table.render_line(y).text for y in range(12)]
         state = (table.row_count, [r.key.value for r in table.ordered_rows], table.virtual_size, table.cursor_row)
+        assert settled == table.virtual_size
         assert str(table.get_cell("r3", "b")) == "[b]第3行[/b]"  # literal, as add_row gives it
         table.clear()
         for key, cells in rows:
@@ -211,6 +217,15 @@ async def test_replace_rows_leaves_the_table_as_clear_and_add_row_would():
             table.virtual_size,
             table.cursor_row,
         ) == state
+        table.move_cursor(row=250)
+        await pilot.pause()
+        scrolled = (table.scroll_y, [table.render_line(y).text for y in range(12)])
+        table.replace_rows(rows[1:] + rows[:1])
+        table.replace_rows(rows)
+        table.move_cursor(row=250)
+        assert table.scroll_y == scrolled[0]  # scrolled at once, so drawn only there
+        await pilot.pause()
+        assert (table.scroll_y, [table.render_line(y).text for y in range(12)]) == scrolled
         table.move_cursor(row=5)
         table.replace_rows(rows[:3])
         await pilot.pause()

@@ -21,6 +21,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual import widgets as stock
+from textual._two_way_dict import TwoWayDict
 from textual._types import SegmentLines
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -47,32 +48,56 @@ class UnmeasuredTable(LiteralTable):
         `add_row(*cells, key=key)` for each would, in one pass: `add_row`
         checks the cursor and the idle state per row (~70 µs), 0.15 s for
         2,000 branches. A row given the same cells object as before reuses
-        its key and a copy of its cells by column (making those hashes 8
-        Python calls a row). Rows are one line, unlabelled."""
+        its `Row` and a copy of its cells by column (making those hashes 8
+        Python calls a row). Rows are one line, unlabelled.
+
+        With every column's width set, the table's size, row order and line
+        offsets are settled here rather than when it next idles, so a cursor
+        moved right after is scrolled to at once and the table is drawn once,
+        not at the top and then again where the cursor is."""
+        # Emptied first, so that `clear()` does not work out the old rows' line offsets only to drop them.
+        self._data.clear()
+        self.rows.clear()
+        self._row_locations = TwoWayDict({})
         self.clear()
         columns = [c.key for c in self.ordered_columns]
-        data, locations, new = self._data, self._row_locations, self._new_rows
+        data = self._data
         before, made = self._made_rows if self._made_columns == columns else {}, {}
-        for index, (key, cells) in enumerate(rows):
+        ordered: list[Row] = []
+        for key, cells in rows:
             hit = before.get(key)
             if hit is None or hit[0] is not cells:
-                hit = (cells, RowKey(key), dict(zip(columns, map(literal_cell, cells), strict=True)))
+                hit = (cells, Row(RowKey(key), 1), dict(zip(columns, map(literal_cell, cells), strict=True)))
             made[key] = hit
-            row_key = hit[1]
-            data[row_key] = dict(hit[2])  # a copy: `update_cell` changes the table's in place
-            if len(data) == index:
-                raise DuplicateKey(f"The row key {row_key!r} already exists.")
-            self.rows[row_key] = Row(row_key, 1)
-            locations[row_key] = index
-            new.add(row_key)
+            row = hit[1]  # one line, never resized: kept from call to call like its cells
+            data[row.key] = dict(hit[2])  # a copy: `update_cell` changes the table's in place
+            if len(data) == len(ordered):
+                self._set_order(ordered)
+                raise DuplicateKey(f"The row key {row.key!r} already exists.")
+            ordered.append(row)
+        self._set_order(ordered)
         # Kept for the next call: these rows, and the earlier ones while few (a filter narrowed and widened again).
         self._made_rows = {**before, **made} if len(before) <= self._MADE_ROWS else made
         self._made_columns = columns
-        self._require_update_dimensions = True
         self._update_count += 1
+        # What `ordered_rows` and `_y_offsets` would work out from these rows (one line each).
+        self._ordered_row_cache[(len(ordered), self._update_count)] = ordered
+        self._offset_cache[self._update_count] = [(row.key, 0) for row in ordered]
+        if any(c.auto_width for c in self.columns.values()):
+            self._new_rows.update(self.rows)
+            self._require_update_dimensions = True
+        else:
+            self._new_rows.clear()  # rows added before `clear()` are gone
+            self._require_update_dimensions = False
+            self._update_dimensions(())
         if self.rows and self.show_cursor and self.cursor_type != "none":
             self._highlight_cursor()  # as `add_row` does for a first row
         self.check_idle()
+
+    def _set_order(self, ordered: list[Row]) -> None:
+        """These rows, top to bottom, as `add_row` would have placed them."""
+        self.rows.update((row.key, row) for row in ordered)
+        self._row_locations = TwoWayDict({row.key: index for index, row in enumerate(ordered)})
 
     #: A cell's text drawn at a width, by the cell's identity (the cell is kept
     #: with it, so an id reused by a new cell never matches): a refill shows
@@ -82,8 +107,8 @@ class UnmeasuredTable(LiteralTable):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: Rows given to `replace_rows`, by key: (cells, row key, cells by column), for `_made_columns`.
-        self._made_rows: dict[str, tuple[Sequence[object], RowKey, dict[ColumnKey, object]]] = {}
+        #: Rows given to `replace_rows`, by key: (cells, row, cells by column), for `_made_columns`.
+        self._made_rows: dict[str, tuple[Sequence[object], Row, dict[ColumnKey, object]]] = {}
         self._made_columns: list[ColumnKey] = []
         self._drawn_text: LRUCache[tuple[int, int], tuple[Text, list[Segment]]] = LRUCache(self._DRAWN_TEXTS)
 
