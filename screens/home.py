@@ -226,7 +226,11 @@ class HomeScreen(WatchedScreen):
         for column, width in zip(COLUMNS, _FIXED):
             self.table.add_column(column.label, key=column.key, width=width)
         self._fit_columns()
-        self.query_one("#filter", Input).focus()
+        field = self.query_one("#filter", Input)
+        field.focus()
+        # Filtered as the text changes, not when its Changed message has bubbled up here: the field and
+        # the table are then drawn in one screen update per keystroke, not one after the other.
+        self.watch(field, "value", self._filter_changed, init=False)
         self.mark_fresh()
         self.load_summaries()
 
@@ -280,7 +284,6 @@ class HomeScreen(WatchedScreen):
         self._ordered = [s.id for s in ordered]
         self.apply_filter(force=True)
 
-    @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self.touched = True
         self.apply_filter()
