@@ -272,10 +272,11 @@ class ZebraApp(App[None]):
 
 @pilot_test
 async def test_one_line_text_cells_are_drawn_segment_for_segment_as_datatable_draws_them():
-    """The table's own cell drawing (`UnmeasuredTable._render_cell`) against
-    DataTable's: every line of a table of long, wide, styled, right-aligned
-    and empty cells, with the cursor, zebra stripes, hover and narrow columns,
-    drawn first and again from the kept texts after a refill."""
+    """The table's own row and cell drawing (`UnmeasuredTable._render_line_in_row`,
+    `_render_cell`) against DataTable's: every line of a table of long, wide,
+    styled, right-aligned and empty cells, with the cursor, zebra stripes,
+    hover shown or not, the cursor hidden, and narrow columns, drawn first and
+    again from the kept texts after a refill."""
     from rich.text import Text
 
     from screens.widgets.fixed_table import FixedTable
@@ -304,15 +305,25 @@ async def test_one_line_text_cells_are_drawn_segment_for_segment_as_datatable_dr
 
         def stock() -> list[list[Segment]]:
             table._render_cell = lambda *args, **kw: DataTable._render_cell(table, *args, **kw)  # type: ignore[method-assign]
+            table._render_line_in_row = lambda *args, **kw: DataTable._render_line_in_row(table, *args, **kw)  # type: ignore[method-assign]
             try:
                 return drawn()
             finally:
                 del table._render_cell
+                del table._render_line_in_row
 
-        for step in range(3):  # first drawing, then from the kept texts after a refill, then with the cursor moved
+        # First drawing, then from the kept texts after a refill, then with the cursor moved, the hover
+        # on the next row shown (as after a mouse move), the cursor hidden, and the columns wider than
+        # the table with the hover on the cursor's row.
+        for step in range(5):
             table.replace_rows(rows)
             table.move_cursor(row=2 * step)
-            table.hover_coordinate = table.cursor_coordinate.down()
+            table.hover_coordinate = table.cursor_coordinate if step == 4 else table.cursor_coordinate.down()
+            table._show_hover_cursor = step >= 2
+            table.show_cursor = step != 3
+            if step == 4:
+                table.columns[ColumnKey("a")].width = 40
+                table.columns_resized()
             await pilot.pause()
             ours = drawn()
             assert "安平" in "".join(s.text for s in ours[2]) and ours == stock()

@@ -24,6 +24,7 @@ from textual import widgets as stock
 from textual._two_way_dict import TwoWayDict
 from textual._types import SegmentLines
 from textual.cache import LRUCache
+from textual.coordinate import Coordinate
 from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets._data_table import _EMPTY_TEXT
@@ -112,6 +113,83 @@ class UnmeasuredTable(LiteralTable):
         self._made_columns: list[ColumnKey] = []
         self._drawn_text: LRUCache[tuple[int, int], tuple[Text, list[Segment]]] = LRUCache(self._DRAWN_TEXTS)
 
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[SegmentLines, SegmentLines]:
+        """A one-line body row under a row cursor, without labels or fixed
+        columns, drawn as DataTable draws it (tests/test_textual_compat.py
+        compares the lines) but without working out what only labels, fixed
+        columns and other cursor types use (the header's style and a
+        background blend: two walks up the DOM a row), and with the cursor's
+        styles worked out once a row, not once a cell. Any other row is drawn
+        by DataTable."""
+        row_index = self._row_locations.get(row_key)
+        if (
+            row_index is None
+            or line_no
+            or self.cursor_type != "row"
+            or self.fixed_rows
+            or self.fixed_columns
+            or (self._labelled_row_exists and self.show_row_labels)
+        ):
+            return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
+        show_cursor, show_hover = self.show_cursor, self._show_hover_cursor
+        key = (
+            row_key,
+            line_no,
+            base_style,
+            cursor_location,
+            hover_location,
+            "row",
+            show_cursor,
+            show_hover,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        cache = self._row_render_cache
+        if key in cache:
+            return cache[key]
+        cursor, hover = cursor_location.row == row_index, hover_location.row == row_index
+        row_style = self._get_row_style(row_index, base_style)
+        pad = self.cell_padding
+        styles = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            show_cursor,
+            show_hover,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+        scrollable: SegmentLines = []
+        table_width = 0
+        for column_index, column in enumerate(self.ordered_columns):
+            width = column.get_render_width(self)
+            table_width += width
+            lines = None
+            if width > 2 * pad:
+                lines = self._text_cell(
+                    row_key, column.key, row_index, column_index, row_style, width, styles, hover, cursor
+                )
+            if lines is None:
+                lines = self._render_cell(row_index, column_index, row_style, width, cursor, hover)
+            scrollable.append(lines[0])
+        # The row's background carried on past the last column, as DataTable does it for a row cursor.
+        extend, _ = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, show_cursor, show_hover, False, False
+        )
+        extend = row_style + extend + Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        scrollable.append([Segment(" " * max(0, self.size.width - table_width), extend)])
+        cache[key] = pair = ([], scrollable)
+        return pair
+
     def _render_cell(
         self,
         row_index: int,
@@ -121,16 +199,47 @@ class UnmeasuredTable(LiteralTable):
         cursor: bool = False,
         hover: bool = False,
     ) -> SegmentLines:
-        """A body cell holding one line of `Text` in a one-line row, drawn as
-        DataTable draws it (`Styled(Padding(cell))` through `render_lines`,
-        twice cropped) but with only the text's own rendering, which is kept
-        per cell: the segments are the same (tests/test_textual_compat.py
-        compares them). Any other cell is drawn by DataTable."""
+        """A body cell holding one line of `Text` in a one-line row is drawn
+        by `_text_cell`; any other cell by DataTable."""
         pad = self.cell_padding
         if row_index < self.fixed_rows or column_index < self.fixed_columns or width <= 2 * pad:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        styles = self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
+        lines = self._text_cell(row_key, column_key, row_index, column_index, base_style, width, styles, hover, cursor)
+        if lines is None:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        return lines
+
+    def _text_cell(
+        self,
+        row_key: RowKey,
+        column_key: ColumnKey,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        styles: tuple[Style, Style],
+        hover: bool,
+        cursor: bool,
+    ) -> SegmentLines | None:
+        """A body cell drawn as DataTable draws it (`Styled(Padding(cell))`
+        through `render_lines`, twice cropped) but with only the text's own
+        rendering, which is kept per cell: the segments are the same
+        (tests/test_textual_compat.py compares them). `styles`: the cursor's
+        and hover's (`_get_styles_to_render_cell`). None when the cell is not
+        one line of `Text` in a one-line row."""
         key = (
             row_key,
             column_key,
@@ -147,22 +256,13 @@ class UnmeasuredTable(LiteralTable):
         row = self.rows.get(row_key)
         cell = self._data[row_key].get(column_key) if row is not None else None
         if type(cell) is not Text or row is None or row.height != 1 or "\n" in cell.plain:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+            return None
         if not cell:  # as `_compute_row_renderables` gives an empty cell: without its style
             cell = _EMPTY_TEXT
-        component, post = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
+        component, post = styles
         pre = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component
         drawn = self._drawn_text.get((id(cell), width))
+        pad = self.cell_padding
         if drawn is not None and drawn[0] is cell:
             text = drawn[1]
         else:
