@@ -2,13 +2,15 @@
 
 Four speed-ups need them: a table whose columns have set widths skips
 measuring every cell (see `fixed_table`), its rows can be replaced in one
-pass (the branch table, refilled per filter keystroke), a one-line text
-cell is drawn without Rich's layers of renderables (every visible cell is
-drawn again after a refill), and one changed cell repaints only its row
-(the visit's item list). Text fields run their own editing keys in order
-with typed characters (`Input`, `TextArea` below). tests/test_textual_compat.py checks each
-member against the installed Textual, so an upgrade that renames or changes
-one fails there, not in front of an inspector.
+pass with its size, row order and offsets settled at once (the branch
+table, refilled per filter keystroke), a one-line row and its text cells
+are drawn without Rich's layers of renderables or DataTable's work for
+labels and fixed columns (every visible row is drawn again after a
+refill), and one changed cell repaints only its row (the visit's item
+list). Text fields run their own editing keys in order with typed
+characters (`Input`, `TextArea` below). tests/test_textual_compat.py
+checks each member against the installed Textual, so an upgrade that
+renames or changes one fails there, not in front of an inspector.
 """
 
 from __future__ import annotations
