@@ -7,23 +7,51 @@ pypinyin costs ~0.15 s, which the start-up path must not pay.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 
 @lru_cache(maxsize=4096)
 def initials(text: str) -> str:
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style
 
     # Chinese characters give one letter each; other runs (ABC, 3) stay as typed.
-    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
+    return "".join(_spelling().lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")).lower()
 
 
 @lru_cache(maxsize=4096)
 def full(text: str) -> str:
     """Full pinyin, one syllable a word (白坝 → "bai ba"); other runs stay as typed, lower-cased."""
-    from pypinyin import lazy_pinyin
+    return " ".join(_spelling().lazy_pinyin(text, errors="default")).lower()
 
-    return " ".join(lazy_pinyin(text, errors="default")).lower()
+
+@cache
+def _spelling() -> Any:
+    """pypinyin's `lazy_pinyin`, spelling each word it cuts a name into once:
+    a county's 2,000 names are ~12,000 words but only ~320 distinct ones
+    (党支部, 村, 社区…), and spelling them was ~0.5 s of a first launch of a
+    folder whose branches were saved before their pinyin was kept. A word's
+    spelling depends on the word alone (the converter is given one word at
+    a time), so the result is the same; tests/test_pinyin.py compares it."""
+    from pypinyin import Style
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
+
+    class Remembering(UltimateConverter):  # the converter `lazy_pinyin` builds with its default options
+        def __init__(self) -> None:
+            super().__init__()
+            self._spelt: dict[tuple[Any, ...], list[list[str]]] = {}
+
+        def convert(
+            self, words: str, style: Style, heteronym: bool, errors: Any, strict: bool = True, **kwargs: Any
+        ) -> list[list[str]]:
+            key = (words, style, heteronym, errors, strict, *sorted(kwargs.items()))
+            spelt = self._spelt.get(key)
+            if spelt is None:
+                spelt = self._spelt[key] = super().convert(words, style, heteronym, errors, strict, **kwargs)
+            return [list(syllables) for syllables in spelt]  # the caller's own lists, as a fresh spelling gives
+
+    return Pinyin(Remembering())
 
 
 def sort_key(name: str, stored: str) -> tuple[tuple[str, ...], str]:

@@ -168,6 +168,8 @@ class HomeScreen(WatchedScreen):
         self._ordered: list[str] = []
         #: The branch ids in the table, in its order.
         self._shown: list[str] = []
+        #: The branch ids each recent filter text matched, in table order (kept until the rows or F4 change).
+        self._found: dict[str, list[str]] = {}
         #: Only the user's branches as 指导员 or 包联领导 (F4), else None: all.
         self._mine: set[str] | None = None
         self._sort_index = 0
@@ -224,7 +226,11 @@ class HomeScreen(WatchedScreen):
         for column, width in zip(COLUMNS, _FIXED):
             self.table.add_column(column.label, key=column.key, width=width)
         self._fit_columns()
-        self.query_one("#filter", Input).focus()
+        field = self.query_one("#filter", Input)
+        field.focus()
+        # Filtered as the text changes, not when its Changed message has bubbled up here: the field and
+        # the table are then drawn in one screen update per keystroke, not one after the other.
+        self.watch(field, "value", self._filter_changed, init=False)
         self.mark_fresh()
         self.load_summaries()
 
@@ -278,7 +284,6 @@ class HomeScreen(WatchedScreen):
         self._ordered = [s.id for s in ordered]
         self.apply_filter(force=True)
 
-    @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
         self.touched = True
         self.apply_filter()
@@ -289,16 +294,19 @@ class HomeScreen(WatchedScreen):
         keep = self.current_id()
         by_id = self._by_id
         mine = self._mine
-        shown = (
-            [
+        found = self._found
+        if force or len(found) > 64:
+            found.clear()
+        shown = found.get(query) if query or mine is not None else self._ordered
+        if shown is None:
+            # A longer query matches a subset of a shorter one's matches (they are substring tests), in the same order.
+            among = next((found[query[:n]] for n in range(len(query) - 1, -1, -1) if query[:n] in found), self._ordered)
+            shown = found[query] = [
                 bid
-                for bid in self._ordered
+                for bid in among
                 if (mine is None or bid in mine)
                 and (not query or matches(query, by_id[bid].name, by_id[bid].initials) or query in by_id[bid].secretary)
             ]
-            if query or mine is not None
-            else self._ordered
-        )
         if force or shown != self._shown:
             cells = self._cells
             table = self.table
@@ -323,7 +331,9 @@ class HomeScreen(WatchedScreen):
             text = f"我的支部 {shown}／{total} 个　F4 看全部"
         else:
             text = f"显示 {shown}／{total} 个　按{column.label}{order}"
-        self.query_one("#status", Static).update(text)
+        status = self.query_one("#status", Static)
+        if status.content != text:  # the same text again would lay the screen out anew
+            status.update(text)
 
     def current_id(self) -> str | None:
         table = self.table

@@ -52,6 +52,28 @@ async def test_filter_by_chinese_and_pinyin(tmp_path):
 
 
 @pilot_test
+async def test_filter_typed_on_after_the_branches_changed_matches_the_new_ones(tmp_path):
+    """Each filter text's matches are kept while typing (a longer text searches
+    a shorter one's matches): a change to the branches must not leave them stale."""
+    seed(tmp_path / "d")
+    app = make_app(tmp_path / "d")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _loaded(pilot, app, 5)
+        await pilot.press(*"dy", "backspace", "y")
+        assert sorted(shown_names(app)) == ["县第一中学党支部", "第一党支部"]
+        Store(tmp_path / "d", "另一人").save(Branch(name="第一村党支部", sector=Sector.RURAL))
+        app.screen_stack[0].load_summaries()
+        await wait_for(pilot, lambda: len(app.screen_stack[0]._ordered) == 6)
+        assert sorted(shown_names(app)) == ["县第一中学党支部", "第一党支部", "第一村党支部"]
+        await pilot.press("c")
+        assert shown_names(app) == ["第一村党支部"]
+        await pilot.press("backspace")
+        assert sorted(shown_names(app)) == ["县第一中学党支部", "第一党支部", "第一村党支部"]
+        await pilot.press("backspace")  # 「d」 was typed before the change, every branch matches it
+        assert len(shown_names(app)) == 6
+
+
+@pilot_test
 async def test_sort_by_column_and_reverse(tmp_path):
     seed(tmp_path / "d")
     app = make_app(tmp_path / "d")

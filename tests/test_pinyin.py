@@ -23,3 +23,29 @@ def test_saved_branch_carries_its_full_pinyin_and_summaries_sort_by_it(tmp_path)
     summaries = store.branch_summaries()
     assert {s.pinyin for s in summaries} == {full(n) for n in NAMES}
     assert [s.name for s in sorted(summaries, key=lambda s: sort_key(s.name, s.pinyin))] == PINYIN_ORDER
+
+
+def test_spelling_each_word_once_gives_what_pypinyin_gives():
+    from pypinyin import Style, lazy_pinyin
+
+    from inspector.pinyin import initials
+
+    # Polyphones whose reading depends on the word (长, 重, 行, 乐, 调, 朝), words met twice, other runs.
+    names = [
+        "重庆长安银行党支部",
+        "银行行长党小组",
+        "长春市长安区重庆路社区",
+        "重新称重",
+        "乐乐幼儿园音乐组",
+        "调查调度中心",
+        "朝阳区朝阳村",
+        "城关镇第1社区ABC",
+        "A2党支部",
+        "",
+        *NAMES,
+    ]
+    for name in names * 2:  # the second round is spelt from what the first remembered
+        assert full(name) == " ".join(lazy_pinyin(name, errors="default")).lower()
+        assert initials(name) == "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower()
+        full.cache_clear()
+        initials.cache_clear()

@@ -196,9 +196,15 @@ async def test_replace_rows_leaves_the_table_as_clear_and_add_row_would():
         table.add_rows([("x", "旧")])
         rows = [(f"r{n}", (str(n), f"[b]第{n}行[/b]")) for n in range(ROWS)]
         table.replace_rows(rows)
+        settled = table.virtual_size  # at once, not when the table next idles
+        cached = (list(table.ordered_rows), list(table._y_offsets))
+        table._ordered_row_cache.clear()
+        table._offset_cache.clear()
+        assert (table.ordered_rows, table._y_offsets) == cached  # as Textual works them out
         await pilot.pause()
         replaced = [table.render_line(y).text for y in range(12)]
         state = (table.row_count, [r.key.value for r in table.ordered_rows], table.virtual_size, table.cursor_row)
+        assert settled == table.virtual_size
         assert str(table.get_cell("r3", "b")) == "[b]第3行[/b]"  # literal, as add_row gives it
         table.clear()
         for key, cells in rows:
@@ -211,6 +217,15 @@ async def test_replace_rows_leaves_the_table_as_clear_and_add_row_would():
             table.virtual_size,
             table.cursor_row,
         ) == state
+        table.move_cursor(row=250)
+        await pilot.pause()
+        scrolled = (table.scroll_y, [table.render_line(y).text for y in range(12)])
+        table.replace_rows(rows[1:] + rows[:1])
+        table.replace_rows(rows)
+        table.move_cursor(row=250)
+        assert table.scroll_y == scrolled[0]  # scrolled at once, so drawn only there
+        await pilot.pause()
+        assert (table.scroll_y, [table.render_line(y).text for y in range(12)]) == scrolled
         table.move_cursor(row=5)
         table.replace_rows(rows[:3])
         await pilot.pause()
@@ -257,10 +272,11 @@ class ZebraApp(App[None]):
 
 @pilot_test
 async def test_one_line_text_cells_are_drawn_segment_for_segment_as_datatable_draws_them():
-    """The table's own cell drawing (`UnmeasuredTable._render_cell`) against
-    DataTable's: every line of a table of long, wide, styled, right-aligned
-    and empty cells, with the cursor, zebra stripes, hover and narrow columns,
-    drawn first and again from the kept texts after a refill."""
+    """The table's own row and cell drawing (`UnmeasuredTable._render_line_in_row`,
+    `_render_cell`) against DataTable's: every line of a table of long, wide,
+    styled, right-aligned and empty cells, with the cursor, zebra stripes,
+    hover shown or not, the cursor hidden, and narrow columns, drawn first and
+    again from the kept texts after a refill."""
     from rich.text import Text
 
     from screens.widgets.fixed_table import FixedTable
@@ -289,15 +305,25 @@ async def test_one_line_text_cells_are_drawn_segment_for_segment_as_datatable_dr
 
         def stock() -> list[list[Segment]]:
             table._render_cell = lambda *args, **kw: DataTable._render_cell(table, *args, **kw)  # type: ignore[method-assign]
+            table._render_line_in_row = lambda *args, **kw: DataTable._render_line_in_row(table, *args, **kw)  # type: ignore[method-assign]
             try:
                 return drawn()
             finally:
                 del table._render_cell
+                del table._render_line_in_row
 
-        for step in range(3):  # first drawing, then from the kept texts after a refill, then with the cursor moved
+        # First drawing, then from the kept texts after a refill, then with the cursor moved, the hover
+        # on the next row shown (as after a mouse move), the cursor hidden, and the columns wider than
+        # the table with the hover on the cursor's row.
+        for step in range(5):
             table.replace_rows(rows)
             table.move_cursor(row=2 * step)
-            table.hover_coordinate = table.cursor_coordinate.down()
+            table.hover_coordinate = table.cursor_coordinate if step == 4 else table.cursor_coordinate.down()
+            table._show_hover_cursor = step >= 2
+            table.show_cursor = step != 3
+            if step == 4:
+                table.columns[ColumnKey("a")].width = 40
+                table.columns_resized()
             await pilot.pause()
             ours = drawn()
             assert "安平" in "".join(s.text for s in ours[2]) and ours == stock()
