@@ -57,10 +57,13 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, tuple[Any
             continue
         if key in PER_KEY_FIELDS and isinstance(a, dict) and isinstance(b, dict):
             # A saved answer's dump is shared by the next dump: most entries are the same object.
-            for sub in a.keys() | b.keys():
-                x, y = a.get(sub), b.get(sub)
+            for sub, y in b.items():
+                x = a.get(sub)
                 if x is not y and x != y:
                     out[f"{key}.{sub}"] = (x, y)
+            for sub in a.keys() - b.keys():
+                if a[sub] is not None:
+                    out[f"{key}.{sub}"] = (a[sub], None)
         else:
             out[key] = (a, b)
     return out

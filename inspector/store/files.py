@@ -513,6 +513,7 @@ class AtomicJSONStorage(Storage):
         fresh: dict[str, tuple[Any, int, int]] = {}
         for name, table in cache.items():
             if type(name) is not str:
+                self._layout = None
                 return dumps(cache)
             head = (b"," if size > 1 else b"") + dumps(name) + b":"
             parts.append(head)
@@ -674,10 +675,9 @@ class Shard:
             return None
         return st._cache
 
-    @contextlib.contextmanager
-    def batch(self, *, checked: bool = False) -> Iterator[None]:
-        with self.storage.batch(checked=checked):
-            yield
+    def batch(self, *, checked: bool = False) -> contextlib.AbstractContextManager[None]:
+        """The storage's `batch` itself: a save enters several."""
+        return self.storage.batch(checked=checked)
 
 
 if sys.platform == "win32":
