@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Reversible, Sequence
 from datetime import datetime
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -57,9 +59,9 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, tuple[Any
             continue
         if key in PER_KEY_FIELDS and isinstance(a, dict) and isinstance(b, dict):
             # A saved answer's dump is shared by the next dump: most entries are the same object.
-            for sub, y in b.items():
-                x = a.get(sub)
-                if x is not y and x != y:
+            for sub in replaced(a, b):
+                x, y = a.get(sub), b[sub]
+                if x != y:
                     out[f"{key}.{sub}"] = (x, y)
             for sub in a.keys() - b.keys():
                 if a[sub] is not None:
@@ -67,6 +69,16 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, tuple[Any
         else:
             out[key] = (a, b)
     return out
+
+
+_NOWHERE = object()  # what `replaced` finds under a key `old` lacks: no value is it
+
+
+def replaced(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The keys of `new` whose value is not the very object `old` holds under
+    them (keys new to it included), found without a loop in Python: from one
+    save of a visit to the next, its answers are mostly the same objects."""
+    return list(compress(new, map(is_not, new.values(), map(old.get, new, repeat(_NOWHERE)))))
 
 
 def get_path(data: dict[str, Any], path: str) -> Any:

@@ -1094,7 +1094,7 @@ def _entries_revalidated(record: R, saved: _Saved) -> tuple[R, dict[str, Any]] |
             or type(stored) is not dict
         ):
             return None
-        fresh = {k: v for k, v in value.items() if then.get(k, _ABSENT) is not v or k not in stored}
+        fresh = {k: value[k] for k in ch.replaced(then, value)}
         if not fresh and value.keys() == then.keys():
             continue
         dumped: dict[str, Any] = {}
@@ -1109,7 +1109,12 @@ def _entries_revalidated(record: R, saved: _Saved) -> tuple[R, dict[str, Any]] |
             update[name] = {**value, **valid}
         if doc is None:
             doc = dict(saved.doc)
-        doc[name] = {k: dumped[k] if k in fresh else stored[k] for k in value}
+        if list(value)[: len(stored)] == list(stored):  # entries replaced in place or added at the end
+            entries = dict(stored)
+            entries.update(dumped)
+        else:
+            entries = {k: dumped[k] if k in fresh else stored[k] for k in value}
+        doc[name] = entries
     if doc is None:
         return record, saved.doc
     return (record.model_copy(update=update) if update else record), doc
