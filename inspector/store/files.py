@@ -172,7 +172,7 @@ def _set_mode(fd: int) -> None:
 
 def write_temp(path: Path, payload: bytes) -> Path:
     """Write `payload` to a synced temp file beside `path` and return it."""
-    tmp, fd = _synced_temp(path, payload)
+    tmp, fd = synced_temp(path, payload)
     os.close(fd)
     return Path(tmp)
 
@@ -194,8 +194,9 @@ def _new_temp(path: Path) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "没有可用的临时文件名", folder)
 
 
-def _synced_temp(path: Path, payload: bytes) -> tuple[str, int]:
-    """`write_temp`, leaving the temp file open: its descriptor is returned with its name."""
+def synced_temp(path: Path, payload: bytes) -> tuple[str, int]:
+    """`write_temp`, leaving the temp file open: its descriptor is returned
+    with its name. Every data file's new content is written here first."""
     try:
         fd, tmp = _new_temp(path)
     except FileNotFoundError:  # its folder is made once, not checked on every save
@@ -300,7 +301,7 @@ def atomic_write(path: Path, payload: bytes) -> tuple[int, int, int]:
     half. Returns the new file's signature (as `file_signature`)."""
     global _writes
     _writes += 1
-    tmp, fd = _synced_temp(path, payload)
+    tmp, fd = synced_temp(path, payload)
     name = str(path)
     try:
         st = os.fstat(fd)  # the rename changes no inode, mtime or size
