@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 TARGETS = {
@@ -109,8 +110,9 @@ def build(data: Path, branches: int, seed: int) -> float:
     return time.perf_counter() - t
 
 
-def bench_saves(data: Path, saves: int) -> list[float]:
-    """Answer items of an in-progress visit one by one, as an inspector does."""
+def bench_saves(data: Path, saves: int, between: Callable[[Path], None] | None = None) -> list[float]:
+    """Answer items of an in-progress visit one by one, as an inspector does;
+    `between` is called with the visit's file before each save (untimed here)."""
     from inspector.models import AnswerValue
     from inspector.store import Store
     from inspector.visit import answer, applicable_items, template_of
@@ -122,10 +124,13 @@ def bench_saves(data: Path, saves: int) -> list[float]:
     template = template_of(store, visit)  # held by the visit screen, as here
     items = applicable_items(template, branch)
     values = [AnswerValue.MET, AnswerValue.PARTLY_MET, AnswerValue.NOT_MET]
+    path = store.branch_dir(summary.id) / "visits" / f"{visit.id}.json"
     times = []
     for n in range(saves):
         item = items[n % len(items)]
         value = values[n % len(values)] if values[n % len(values)] in item.allowed_answers else AnswerValue.MET
+        if between is not None:
+            between(path)
         t = time.perf_counter()
         visit = answer(store, visit, item.id, value, note=f"第{n}次保存", template=template)
         times.append((time.perf_counter() - t) * 1000)

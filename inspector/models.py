@@ -273,6 +273,14 @@ class Cleaned(BaseModel):
                 out[name] = cleaned
         return out
 
+    @classmethod
+    def clean_field(cls, name: str, value: Any) -> Any:
+        """`value` of field `name` as `_clean_text` leaves it (a field that holds no free text as it is)."""
+        for field, multiline in cls.text_fields:
+            if field == name:
+                return value if value is None else _clean_value(value, multiline)
+        return value
+
 
 class Record(Cleaned):
     """Base of every stored record: a UUID and a tombstone flag.
@@ -282,6 +290,11 @@ class Record(Cleaned):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=False, use_enum_values=False)
     kind: ClassVar[str] = "record"
+    #: Dict fields whose entries (one per checklist item) validate and dump
+    #: each on its own, so a save that changes a few entries checks only
+    #: those (`_revalidated` in store/core.py). No validator or serializer of
+    #: the record may read these fields, nor may a constraint span a whole one.
+    entry_fields: ClassVar[frozenset[str]] = frozenset()
 
     id: str = Field(default_factory=new_id)
     deleted: bool = False
@@ -410,6 +423,8 @@ class Visit(Record):
 
     kind: ClassVar[str] = "visit"
     multiline = frozenset({"notes", "summary", "achievements"})
+    # Not `followups`: the serializer below reads it.
+    entry_fields = frozenset({"answers", "notes"})
     branch_id: str
     date: date
     inspectors: list[str] = Field(default_factory=list)

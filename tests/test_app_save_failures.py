@@ -38,14 +38,14 @@ def text_of(screen, selector: str) -> str:
 
 def refuse_writes(monkeypatch, code: int, *, under: str = "branches") -> None:
     """Writes of files under `under` fail as the system would fail them."""
-    real = files.write_temp
+    real = files.synced_temp
 
     def refused(path, payload):
         if under in path.parts:
             raise files.save_error(OSError(code, os.strerror(code)), path)
         return real(path, payload)
 
-    monkeypatch.setattr(files, "write_temp", refused)
+    monkeypatch.setattr(files, "synced_temp", refused)
 
 
 @pilot_test

@@ -396,3 +396,36 @@ def test_append_never_reuses_an_id(tmp_path, ids, added):
     stored = orjson.loads(path.read_bytes())["t"]
     assert list(stored) == ids + added
     assert [d["id"] for d in stored.values()] == [f"old{i}" for i in ids] + [f"new{n}" for n in range(len(added))]
+
+
+def test_a_file_built_from_its_last_bytes_is_what_dumping_it_whole_gives(tmp_path):
+    """A write reuses the bytes of every table that did not change or only
+    grew at its end; the file must be byte for byte orjson's dump of the tables."""
+    path = tmp_path / "s.json"
+    shard = Shard(path)
+
+    def check():
+        raw = path.read_bytes()
+        assert raw == storage.dumps(shard.raw()) == orjson.dumps(orjson.loads(raw))
+
+    shard.append("log", [{"id": "c1", "new": "第一"}])  # a new table
+    check()
+    first = shard.table("record").insert({"id": "v", "answers": {"a": 1}})
+    check()
+    for n in range(3):  # as a save: the record replaced, its changes appended, one write
+        with shard.batch():
+            shard.replace("record", first, {"id": "v", "answers": {"a": n, "b": "改\u2028过"}})
+            shard.append("log", [{"id": f"c{n}a"}])
+            shard.append("log", [{"id": f"c{n}b"}, {"id": f"c{n}c", "new": None}])
+        check()
+    shard.append('empty "quoted" 表', [])
+    shard.append('empty "quoted" 表', [{"id": "e"}])
+    check()
+    with shard.batch():  # grown, then replaced whole: not spliced
+        shard.append("log", [{"id": "late"}])
+        shard.table("log").remove(doc_ids=[1])
+    check()
+    shard.append("log", [{"id": "after", 3: "a key that is not text"}])
+    check()
+    assert [d["id"] for d in Shard(path).docs("log")][-3:] == ["c2c", "late", "after"]
+    assert list(orjson.loads(path.read_bytes())) == ["log", "_meta", "record", 'empty "quoted" 表']

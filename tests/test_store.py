@@ -12,7 +12,7 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storage_samples import branch, finding, pocket, snapshot, visit
+from storage_samples import AT, branch, finding, pocket, snapshot, visit
 from tinydb import TinyDB
 
 from inspector.errors import EditConflict
@@ -25,7 +25,7 @@ from inspector.models import (
     VisitStatus,
 )
 from inspector.store import changes as ch
-from inspector.store.core import _SHARD_CACHE_SIZE, Store
+from inspector.store.core import _SHARD_CACHE_SIZE, Store, _entries_revalidated, _revalidated
 from inspector.store.files import Journal, write_temp
 from inspector.text import clean
 
@@ -525,3 +525,95 @@ def test_a_sweep_reads_one_record_and_keeps_no_file(store):
     with pytest.raises(CorruptFile):
         sweep.branch(b.id, keep=False)
     assert path in sweep.errors
+
+
+# ------------------------------------------------------------ a save that checks only the changed entries
+ENTRY_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["answer", "note", "drop", "model_copy"]),
+        st.sampled_from(["item-1", "item-2", "item-3"]),
+        TEXT,
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@PROPS
+@given(edits=ENTRY_EDITS)
+def test_a_save_of_changed_entries_stores_what_a_whole_check_stores(shared_store, edits):
+    """Saves that change only answers and notes (an answer after an answer)
+    validate and dump just those entries: the record and the bytes stored
+    must be those of validating and dumping the whole visit."""
+    s = shared_store
+    v = s.save(visit(s.save(branch()).id))
+    path = s.branch_dir(v.branch_id) / "visits" / f"{v.id}.json"
+    for how, key, text in edits:
+        answers, notes = dict(v.answers), dict(v.notes)
+        if how == "answer":
+            answers[key] = Answer(value=AnswerValue.NOT_MET, note=text, who="李明")
+        elif how == "note":
+            notes[key] = text
+        elif how == "drop":
+            answers.pop(key, None)
+            notes.pop(key, None)
+        elif key in answers:  # as set_note does: no validation, so the text may need cleaning
+            answers[key] = answers[key].model_copy(update={"evidence": text})
+        new = v.model_copy(update={"answers": answers, "notes": notes})
+        quick = _entries_revalidated(new, s._saved)
+        assert quick is not None
+        whole = _revalidated(new)
+        assert quick[0] == whole[0]
+        assert orjson.dumps(quick[1]) == orjson.dumps(whole[1])
+        v = s.save(new, base=v)
+        raw = path.read_bytes()
+        assert raw == orjson.dumps(orjson.loads(raw))  # the spliced file is orjson's bytes
+        assert Store(s.root).visit(v.id, v.branch_id) == v
+
+
+def test_only_entries_taken_from_the_saved_record_skip_the_check(store):
+    """Anything but entries of answers and notes, or a dict changed in place
+    after the save, makes the whole visit checked again."""
+    v = store.save(visit(store.save(branch()).id, notes={"item-9": "待答"}))
+    assert _entries_revalidated(v.model_copy(update={"summary": "小结"}), store._saved) is None
+    assert _entries_revalidated(v.model_copy(update={"inspectors": ["王"]}), store._saved) is None
+    v.notes["item-9"] = "改\x1b[31m过"  # in place: the saved dump no longer says what the record holds
+    quick = _entries_revalidated(v.model_copy(update={"answers": {}}), store._saved)
+    assert quick is not None and quick[0].notes == {"item-9": "改[31m过"} and quick[1]["notes"] == quick[0].notes
+    followed = v.model_copy(update={"followups": {}})
+    assert _entries_revalidated(followed, store._saved) is None  # `followups` is read by the serializer
+
+
+def test_changes_are_made_as_the_change_model_dumps_them(store):
+    v = visit("b1")
+    fields = {"answers.x": (None, {"value": "met"}), "summary": ("", "小结")}
+    made = ch.make_changes(v, fields, who="李明", inst="i1", previous={"summary": "c0", ch.CREATED: "c-"}, at=AT)
+    for doc in made:
+        assert ch.Change.model_validate(doc).model_dump(mode="json") == doc
+    assert [(d["field"], d["prev"], d["at"]) for d in made] == [
+        ("answers.x", "c-", "2026-11-20T09:30:00Z"),
+        ("summary", "c0", "2026-11-20T09:30:00Z"),
+    ]
+
+
+def test_answer_after_answer_chains_each_field_to_its_last_change(store):
+    """The next save of the record saved last finds each field's last change
+    without reading the history again; another writer between resets that."""
+    other = Store(store.root, "第二人")
+    v = store.save(visit(store.save(branch()).id, answers={}))
+    theirs = v
+    for i in range(6):
+        item = f"item-{i % 2}"
+        v = store.save(
+            v.model_copy(update={"answers": {**v.answers, item: Answer(value=AnswerValue.MET, note=str(i))}}), base=v
+        )
+        if i == 3:
+            theirs = other.save(
+                theirs.model_copy(update={"answers": {"item-2": Answer(value=AnswerValue.NOT_MET, note="他")}}),
+                base=theirs,
+            )
+    history = Store(store.root).history(v)
+    assert sorted(Store(store.root).visit(v.id).answers) == ["item-0", "item-1", "item-2"]
+    for item in ("item-0", "item-1"):
+        chain = [c for c in history if c.field == f"answers.{item}"]
+        assert [c.prev for c in chain] == [history[0].id] + [c.id for c in chain[:-1]]

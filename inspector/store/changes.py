@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Reversible, Sequence
 from datetime import datetime
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from inspector.models import Record, new_id, utcnow
 
@@ -53,15 +55,30 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, tuple[Any
     out: dict[str, tuple[Any, Any]] = {}
     for key in old.keys() | new.keys():
         a, b = old.get(key), new.get(key)
-        if a == b:
+        if a is b or a == b:
             continue
         if key in PER_KEY_FIELDS and isinstance(a, dict) and isinstance(b, dict):
-            for sub in a.keys() | b.keys():
-                if a.get(sub) != b.get(sub):
-                    out[f"{key}.{sub}"] = (a.get(sub), b.get(sub))
+            # A saved answer's dump is shared by the next dump: most entries are the same object.
+            for sub in replaced(a, b):
+                x, y = a.get(sub), b[sub]
+                if x != y:
+                    out[f"{key}.{sub}"] = (x, y)
+            for sub in a.keys() - b.keys():
+                if a[sub] is not None:
+                    out[f"{key}.{sub}"] = (a[sub], None)
         else:
             out[key] = (a, b)
     return out
+
+
+_NOWHERE = object()  # what `replaced` finds under a key `old` lacks: no value is it
+
+
+def replaced(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The keys of `new` whose value is not the very object `old` holds under
+    them (keys new to it included), found without a loop in Python: from one
+    save of a visit to the next, its answers are mostly the same objects."""
+    return list(compress(new, map(is_not, new.values(), map(old.get, new, repeat(_NOWHERE)))))
 
 
 def get_path(data: dict[str, Any], path: str) -> Any:
@@ -86,19 +103,24 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     data[head] = sub
 
 
-def last_change_ids(changes: Reversible[dict[str, Any]], record_id: str, fields: Iterable[str]) -> dict[str, str]:
+def last_change_ids(
+    changes: Reversible[dict[str, Any]], record_id: str, fields: Iterable[str] | None = None
+) -> dict[str, str]:
     """The newest change id per field of one record, for the next change's
     `prev`: read from the newest back, and only until each of `fields` is
     found (a visit's history grows by every answer; the creation "*" is then
-    not needed, see `make_changes`)."""
-    wanted = set(fields)
+    not needed, see `make_changes`); every field's without `fields`."""
+    wanted = None if fields is None else set(fields)
     latest: dict[str, str] = {}
     for ch in reversed(changes):
         if ch["record_id"] == record_id and ch["field"] not in latest:
             latest[ch["field"]] = ch["id"]
-            if wanted <= latest.keys():
+            if wanted is not None and wanted <= latest.keys():
                 break
     return latest
+
+
+_AT = TypeAdapter(datetime)
 
 
 def make_changes(
@@ -109,21 +131,26 @@ def make_changes(
     inst: str,
     previous: dict[str, str],
     at: datetime | None = None,
-) -> list[Change]:
-    at = at or utcnow()
+) -> list[dict[str, Any]]:
+    """One stored change per field of `fields` (dumped values, as `diff`
+    gives them), as `Change` dumps it, but built without a model each: a
+    save makes one per answer (tests/test_store.py compares the two)."""
+    stamp = _AT.dump_python(_AT.validate_python(at or utcnow()), mode="json")
+    kind, rid, bid = record.kind, record.id, _branch_id(record)
     return [
-        Change(
-            kind=record.kind,
-            record_id=record.id,
-            branch_id=_branch_id(record),
-            field=path,
-            old=old,
-            new=new,
-            who=who,
-            at=at,
-            inst=inst,
-            prev=previous.get(path) or previous.get(CREATED),
-        )
+        {
+            "id": new_id(),
+            "kind": kind,
+            "record_id": rid,
+            "branch_id": bid,
+            "field": path,
+            "old": old,
+            "new": new,
+            "who": who,
+            "at": stamp,
+            "inst": inst,
+            "prev": previous.get(path) or previous.get(CREATED),
+        }
         for path, (old, new) in sorted(fields.items())
     ]
 
@@ -131,13 +158,12 @@ def make_changes(
 def creation_docs(created: Sequence[tuple[Record, dict[str, Any]]], *, who: str, inst: str) -> list[dict[str, Any]]:
     """The stored changes `make_changes` gives records new to their file (one
     change "*" holding the whole dumped record each), for (record, its dump)
-    pairs saved together: one `Change` is built and dumped, the others copy
-    its form (a county roster adds 60,000 members at once)."""
+    pairs saved together: the first is made, the others copy its form (a
+    county roster adds 60,000 members at once)."""
     if not created:
         return []
     first, first_doc = created[0]
-    template = make_changes(first, {CREATED: (None, first_doc)}, who=who, inst=inst, previous={})[0]
-    docs = [template.model_dump(mode="json")]
+    docs = make_changes(first, {CREATED: (None, dict(first_doc))}, who=who, inst=inst, previous={})
     for record, doc in created[1:]:
         docs.append(
             {

@@ -203,13 +203,20 @@ class Store:
         self.read_only = read_only
         self.lock = DataLock(self.root, timeout=lock_timeout, user=self.user)
         self._shards: OrderedDict[Path, Shard] = OrderedDict()
+        self._branches_prefix = os.path.join(self.root, "branches", "")
+        #: The newest change id per field of the record `_write` saved last, and
+        #: the history table they describe: while the file's cached history is
+        #: that same dict, the next save of the record needs no scan of it.
+        self._heads: tuple[str, dict[str, Any], dict[str, str]] | None = None
+        #: The last file `_shard_for` named, and for what: paths cost more to build than to look up.
+        self._last_path: tuple[tuple[str, str, str | None], Path] | None = None
         self._journal: Journal | None = None
         self._index: FolderIndex | None = None
         self._findings_cache: dict[str, tuple[Any, list[Finding]]] = {}
         self._open: dict[str, open_index.OpenEntry] | None = None
         self._installation_id: str | None = None
-        #: The record `save` returned last and the dump it was stored as (`_dump_of`).
-        self._saved: tuple[Record, dict[str, Any]] | None = None
+        #: The record `save` returned last, as it was stored (`_dump_of`, `_revalidated`).
+        self._saved: _Saved | None = None
         self.errors: dict[Path, str] = {}
         if read_only:
             self.lock.read_only = True
@@ -281,14 +288,21 @@ class Store:
         return shard
 
     def _shard_for(self, kind: str, record_id: str, branch_id: str | None) -> Shard:
+        key = (kind, record_id, branch_id)
+        last = self._last_path
+        if last is None or last[0] != key:  # a save asks twice, and the next answer again
+            last = self._last_path = (key, self._shard_path(kind, record_id, branch_id))
+        return self._shard(last[1])
+
+    def _shard_path(self, kind: str, record_id: str, branch_id: str | None) -> Path:
         if kind == "committee":
-            return self._shard(self.root / "committee.json")
+            return self.root / "committee.json"
         if kind == "visit":
             assert branch_id, "a visit needs its branch"
-            return self._shard(self.branch_dir(branch_id) / "visits" / f"{_safe_id(record_id)}.json")
+            return self.branch_dir(branch_id) / "visits" / f"{_safe_id(record_id)}.json"
         bid = record_id if kind == "branch" else branch_id
         assert bid, f"a {kind} needs its branch"
-        return self._shard(self.branch_dir(bid) / "branch.json")
+        return self.branch_dir(bid) / "branch.json"
 
     def _load(self, shard: Shard, *, fresh: bool = False) -> dict[str, Any]:
         """The shard's content; `fresh` (under the lock, before a write)
@@ -629,7 +643,7 @@ class Store:
         the lock wrote (see `DataLock.after_writes`), from what was written:
         readers in any process then skip reading them. Only a cache: nothing
         here may fail the save, and a line left out is a file read later."""
-        base = os.path.join(self.root, "branches") + os.sep
+        base = self._branches_prefix
         paths = list(dict.fromkeys(p for p in take_written() if p.startswith(base)))
         if not paths or len(paths) > _INDEX_BATCH:
             return
@@ -638,11 +652,11 @@ class Store:
             for p in paths:
                 parts = p[len(base) :].split(os.sep)
                 if parts[1:] == ["branch.json"]:
-                    data, sig = self._as_written(Path(p))
+                    data, sig = self._as_written(p)
                     if data is not None and sig is not None and not unspelled(data):
                         lines.append(branch_line(parts[0], sig, summarise(parts[0], data)))
                 elif len(parts) == 3 and parts[1] == "visits":
-                    data, sig = self._as_written(Path(p))
+                    data, sig = self._as_written(p)
                     if data is not None and sig is not None:
                         lines.append(visit_line(parts[0], parts[2][:-5], sig, issued_memo(data)))
             if lines:
@@ -650,10 +664,12 @@ class Store:
         except (OSError, StoreError, ValueError, KeyError, TypeError):
             return
 
-    def _as_written(self, path: Path) -> tuple[dict[str, Any] | None, Any]:
+    def _as_written(self, name: str) -> tuple[dict[str, Any] | None, Any]:
         """A file's tables and signature: as this process holds them when
         they are what is on disk, else read."""
-        sig = file_signature(path)
+        sig = file_signature(name)
+        last = self._last_path  # usually the file just saved: no new Path to build and hash
+        path = last[1] if last is not None and str(last[1]) == name else Path(name)
         shard = self._shards.get(path)
         data = shard.held(sig) if shard is not None and sig is not None else None
         if data is None:
@@ -855,21 +871,21 @@ class Store:
 
         A visit whose date, status or tombstone changes is written together
         with the branch file's visit index, all or nothing."""
-        record, doc = _revalidated(record)
+        record, doc = _revalidated(record, self._saved)
         bid = _branch_of(record)
         try:
             saved, doc = self._save(record, doc, bid, base, at)
         except SaveFailed as exc:
             exc.unsaved = record
             raise
-        self._saved = (saved, doc)
+        self._saved = _Saved.of(saved, doc)
         return saved
 
     def _dump_of(self, record: Record) -> dict[str, Any]:
         """`record` dumped; the record `save` returned last is the usual base
         of the next save (an answer after an answer), and its dump is known."""
         hit = self._saved
-        return hit[1] if hit is not None and hit[0] is record else ch.dump(record)
+        return hit.doc if hit is not None and hit.record is record else ch.dump(record)
 
     def _save(
         self, record: R, doc: dict[str, Any], bid: str | None, base: R | None, at: Any
@@ -939,12 +955,18 @@ class Store:
         self, shard: Shard, record: Record, doc: dict[str, Any], fields: dict[str, tuple[Any, Any]], *, at=None
     ) -> None:
         """Store `record` as `doc` (its dump) with a change per field of `fields`."""
-        data = shard.raw()
-        previous = ch.last_change_ids((data.get(CHANGES) or {}).values(), record.id, fields)
+        history = shard.raw().get(CHANGES) or {}
+        heads = self._heads
+        if heads is not None and heads[0] == record.id and heads[1] is history:
+            previous = heads[2]
+        else:
+            previous = ch.last_change_ids(history.values(), record.id)
         changes = ch.make_changes(record, fields, who=self.user, inst=self.installation_id, previous=previous, at=at)
         self.put_raw(shard, record.kind, doc)
         # Not TinyDB's insert_multiple, which rebuilds the whole history's keys (as ints, then back) per save.
-        shard.append(CHANGES, [c.model_dump(mode="json") for c in changes])
+        shard.append(CHANGES, changes)
+        latest = {**previous, **{c["field"]: c["id"] for c in changes}}
+        self._heads = (record.id, shard.raw()[CHANGES], latest)
 
     @staticmethod
     def put_raw(shard: Shard, table: str, doc: dict[str, Any]) -> None:
@@ -1008,10 +1030,37 @@ class Store:
         return read_json_file(self.template_path(template_id, version, content_hash))
 
 
-def _revalidated(record: R) -> tuple[R, dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class _Saved:
+    """A record as `save` stored it: the record, its dump, and its field
+    values then (entry fields copied, so that a dict changed in place since
+    is not taken for the stored one)."""
+
+    record: Record
+    doc: dict[str, Any]
+    fields: dict[str, Any]
+
+    @classmethod
+    def of(cls, record: Record, doc: dict[str, Any]) -> _Saved:
+        entries = record.entry_fields
+        values = {k: dict(v) if k in entries and type(v) is dict else v for k, v in record.__dict__.items()}
+        return cls(record, doc, values)
+
+
+_ABSENT = object()
+_ENTRY_ADAPTERS: dict[tuple[type, str], TypeAdapter] = {}
+
+
+def _revalidated(record: R, saved: _Saved | None = None) -> tuple[R, dict[str, Any]]:
     """`record` validated again, so text from any path (model_copy skips
     validation) is stored clean, and the dump it is stored as: the one
-    validated, unless validation changed something."""
+    validated, unless validation changed something. A record that differs
+    from the one `saved` only in entries of its entry fields (an answer
+    after an answer) has just those entries validated and dumped: the
+    whole visit cost more than the rest of a save."""
+    quick = None if saved is None else _entries_revalidated(record, saved)
+    if quick is not None:
+        return quick
     doc = ch.dump(record)
     clean = type(record).model_validate(doc)
     if isinstance(clean, Branch):
@@ -1019,6 +1068,56 @@ def _revalidated(record: R) -> tuple[R, dict[str, Any]]:
     if clean != record:  # a text was cleaned (or initials set): what is stored is dumped again
         doc = ch.dump(clean)
     return clean, doc
+
+
+def _entries_revalidated(record: R, saved: _Saved) -> tuple[R, dict[str, Any]] | None:
+    """`_revalidated` for a record whose fields are the very values of
+    `saved` but for some entries of entry fields; None for any other.
+
+    An entry that is the stored one (the same object) keeps its stored dump;
+    the others are dumped, cleaned and validated as the whole record's
+    validation would (`Record.entry_fields` says why that is the same)."""
+    cls = type(record)
+    if cls is not type(saved.record) or not cls.entry_fields:
+        return None
+    doc: dict[str, Any] | None = None
+    update: dict[str, Any] = {}
+    for name, value in record.__dict__.items():
+        then = saved.fields.get(name, _ABSENT)
+        if value is then:
+            continue
+        stored = saved.doc.get(name)
+        if (
+            name not in cls.entry_fields
+            or type(value) is not dict
+            or type(then) is not dict
+            or type(stored) is not dict
+        ):
+            return None
+        fresh = {k: value[k] for k in ch.replaced(then, value)}
+        if not fresh and value.keys() == then.keys():
+            continue
+        dumped: dict[str, Any] = {}
+        if fresh:
+            adapter = _ENTRY_ADAPTERS.get((cls, name))
+            if adapter is None:
+                adapter = _ENTRY_ADAPTERS[(cls, name)] = TypeAdapter(cls.model_fields[name].annotation or Any)
+            dumped = adapter.dump_python(fresh, mode="json")
+            valid = adapter.validate_python(cls.clean_field(name, dumped))
+            if valid != fresh:  # a text was cleaned
+                dumped = adapter.dump_python(valid, mode="json")
+            update[name] = {**value, **valid}
+        if doc is None:
+            doc = dict(saved.doc)
+        if list(value)[: len(stored)] == list(stored):  # entries replaced in place or added at the end
+            entries = dict(stored)
+            entries.update(dumped)
+        else:
+            entries = {k: dumped[k] if k in fresh else stored[k] for k in value}
+        doc[name] = entries
+    if doc is None:
+        return record, saved.doc
+    return (record.model_copy(update=update) if update else record), doc
 
 
 def _merged(
@@ -1173,7 +1272,7 @@ def _validate_file(cls: type[R], path: Path, docs: Iterable[dict[str, Any]]) -> 
 
 def _merge(record: Record, base: dict[str, Any], current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Apply my edits (base → new, dumps) on top of what is on disk now."""
-    theirs = ch.diff(base, current)
+    theirs = {} if base == current else ch.diff(base, current)
     if not theirs:  # nobody else saved it meanwhile: mine is the whole story
         return new
     mine = ch.diff(base, new)

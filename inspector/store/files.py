@@ -125,7 +125,7 @@ def ensure_dir(path: Path) -> None:
         os.chmod(path, _DIR_MODE)  # after chown, which may clear the setgid bit
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync_dir(path: str | Path) -> None:
     if sys.platform == "win32":  # directories cannot be opened for fsync there
         return
     fd = os.open(path, os.O_RDONLY)
@@ -172,9 +172,39 @@ def _set_mode(fd: int) -> None:
 
 def write_temp(path: Path, payload: bytes) -> Path:
     """Write `payload` to a synced temp file beside `path` and return it."""
-    ensure_dir(path.parent)
+    tmp, fd = synced_temp(path, payload)
+    os.close(fd)
+    return Path(tmp)
+
+
+_TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _new_temp(path: Path) -> tuple[int, str]:
+    """A new owner-only file `.<name>.<random>.tmp` beside `path`, opened, as
+    `tempfile.mkstemp` makes one, without the generality that cost a save
+    as much as the rest of its bookkeeping."""
+    folder, name = os.path.split(path)
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}{TEMP_SUFFIX}")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "没有可用的临时文件名", folder)
+
+
+def synced_temp(path: Path, payload: bytes) -> tuple[str, int]:
+    """`write_temp`, leaving the temp file open: its descriptor is returned
+    with its name. Every data file's new content is written here first."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        fd, tmp = _new_temp(path)
+    except FileNotFoundError:  # its folder is made once, not checked on every save
+        ensure_dir(path.parent)
+        try:
+            fd, tmp = _new_temp(path)
+        except OSError as exc:
+            raise save_error(exc, path) from exc
     except OSError as exc:
         raise save_error(exc, path) from exc
     try:
@@ -190,8 +220,7 @@ def write_temp(path: Path, payload: bytes) -> Path:
         if isinstance(exc, OSError):
             raise save_error(exc, path) from exc
         raise
-    os.close(fd)
-    return Path(tmp)
+    return tmp, fd
 
 
 #: Files written by this process so far; `DataLock` compares it on release
@@ -223,14 +252,14 @@ def write_derived(path: Path, payload: bytes) -> None:
         raise
 
 
-def append_bytes(path: Path, payload: bytes) -> int:
+def append_bytes(path: str | Path, payload: bytes) -> int:
     """Append to a derived file without syncing (one write, so concurrent
     appenders under the lock never interleave); returns its new size."""
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
     try:
         fd = os.open(path, flags, _FILE_MODE)
     except FileNotFoundError:  # its folder is made once, not checked on every save
-        ensure_dir(path.parent)
+        ensure_dir(Path(path).parent)
         fd = os.open(path, flags, _FILE_MODE)
     try:
         size = os.fstat(fd).st_size
@@ -242,26 +271,57 @@ def append_bytes(path: Path, payload: bytes) -> int:
         os.close(fd)
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Replace `path` with `payload`: readers see the old or the new file, never half."""
+#: The file this process replaced last, kept open (name, descriptor, inode):
+#: while it is open no other file can take its inode, so a stat that finds
+#: that inode, mtime and size at that name finds that very file as written
+#: (`is_pinned`). Not on Windows, where an open file cannot be replaced.
+_pinned: tuple[str, int, int] | None = None
+
+
+def _pin(name: str, fd: int, inode: int) -> None:
+    global _pinned
+    old, _pinned = _pinned, None
+    if old is not None:
+        with contextlib.suppress(OSError):
+            os.close(old[1])
+    if sys.platform == "win32":
+        os.close(fd)
+        return
+    _pinned = (name, fd, inode)
+
+
+def is_pinned(path: Path, sig: tuple[int, int, int]) -> bool:
+    """Whether `path` with signature `sig` is the file this process replaced last, still open."""
+    pinned = _pinned
+    return pinned is not None and pinned[2] == sig[0] and pinned[0] == str(path)
+
+
+def atomic_write(path: Path, payload: bytes) -> tuple[int, int, int]:
+    """Replace `path` with `payload`: readers see the old or the new file, never
+    half. Returns the new file's signature (as `file_signature`)."""
     global _writes
     _writes += 1
-    tmp = write_temp(path, payload)
-    _checkpoint("before_replace")
+    tmp, fd = synced_temp(path, payload)
+    name = str(path)
     try:
+        st = os.fstat(fd)  # the rename changes no inode, mtime or size
+        _checkpoint("before_replace")
         os.replace(tmp, path)
     except BaseException as exc:
+        os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise save_error(exc, path) from exc
         raise
-    _written.append(str(path))
+    _pin(name, fd, st.st_ino)
+    _written.append(name)
     _checkpoint("after_replace")
     try:
-        _fsync_dir(path.parent)
+        _fsync_dir(os.path.dirname(name))
     except OSError as exc:
         raise save_error(exc, path) from exc
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
 def read_error(exc: OSError, path: Path) -> CorruptFile:
@@ -296,8 +356,12 @@ def read_bytes(path: Path) -> tuple[bytes, tuple[int, int, int]] | None:
         raise read_error(exc, path) from exc
     try:
         st = os.fstat(fd)
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            raw = fh.read()
+        raw = os.read(fd, st.st_size + 1)  # one read for a file as large as its stat
+        if len(raw) != st.st_size:  # changed in place since the stat: read on to its end
+            chunks = [raw]
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            raw = b"".join(chunks)
     except OSError as exc:
         raise read_error(exc, path) from exc
     finally:
@@ -383,12 +447,20 @@ class AtomicJSONStorage(Storage):
         self._dirty = False
         self._held: Journal | None = None
         self._staged: bytes | None = None  # payload staged in `_held`, not yet on disk
+        #: The last payload built from `_cache` and where each table's bytes lie
+        #: in it: {table: (its dict then, start, end)} (`_payload`).
+        self._layout: tuple[bytes, dict[str, tuple[Any, int, int]]] | None = None
+        #: Tables that only grew at their end since: {table: (its dict as laid
+        #: out, its dict now, the keys added)} (`appended`).
+        self._grown: dict[str, tuple[Any, Any, list[str]]] = {}
+        #: The signature of the file this storage last wrote, while `_cache` is its content.
+        self._wrote: tuple[int, int, int] | None = None
 
     def read(self) -> dict[str, Any] | None:
         if self._cache is not None and (self._batch_depth or self._staged is not None):
             return self._cache
         if self._staged is not None:  # an aborted batch dropped the staged content
-            self._cache = orjson.loads(self._staged)
+            self._cache, self._layout, self._wrote = orjson.loads(self._staged), None, None
             return self._cache
         sig = file_signature(self.path)
         if sig is not None and sig == self._sig and self._cache is not None:
@@ -403,7 +475,7 @@ class AtomicJSONStorage(Storage):
         data = None if found is None else check_tables(self.path, parse(self.path, found[0]))
         if self._cache is not None and self._on_reload is not None:
             self._on_reload()
-        self._cache = data
+        self._cache, self._layout, self._grown, self._wrote = data, None, {}, None
         self._raw, self._sig = found if found is not None else (None, None)
         return data
 
@@ -415,29 +487,86 @@ class AtomicJSONStorage(Storage):
             return
         self._flush()
 
+    def appended(self, table: str, before: Any, after: Any, keys: list[str]) -> None:
+        """The cached table `before` was replaced by `after`, the same documents
+        followed by those under `keys` (`Shard.append`): the next payload
+        reuses the bytes of `before` and serialises only the new documents."""
+        grown = self._grown.get(table)
+        if grown is not None and grown[1] is before:  # grown twice before a flush
+            self._grown[table] = (grown[0], after, grown[2] + keys)
+        else:
+            self._grown[table] = (before, after, keys)
+
+    def _payload(self) -> bytes:
+        """`dumps(self._cache)`, reusing the last payload's bytes of every table
+        that is the same dict as then, or that only grew at its end: a
+        visit's change history, most of its file, grows by every answer and
+        would otherwise be serialised whole each time. orjson's compact
+        output of a dict is its entries' outputs joined by commas, so the
+        bytes are the same (tests/test_storage.py compares them)."""
+        cache = self._cache
+        assert cache is not None
+        laid, places = self._layout or (b"", {})
+        grown, self._grown = self._grown, {}
+        old = memoryview(laid)
+        parts: list[bytes | memoryview] = [b"{"]
+        size = 1
+        fresh: dict[str, tuple[Any, int, int]] = {}
+        for name, table in cache.items():
+            if type(name) is not str:
+                self._layout = None
+                return dumps(cache)
+            head = (b"," if size > 1 else b"") + dumps(name) + b":"
+            parts.append(head)
+            size += len(head)
+            start = size
+            place = places.get(name)
+            more = grown.get(name)
+            if place is not None and place[0] is table:
+                body: list[bytes | memoryview] = [old[place[1] : place[2]]]
+            elif place is not None and more is not None and more[0] is place[0] and more[1] is table and place[0]:
+                added = b",".join(dumps(key) + b":" + dumps(table[key]) for key in more[2])
+                body = [old[place[1] : place[2] - 1], b",", added, b"}"]
+            else:
+                body = [dumps(table)]
+            parts += body
+            size += sum(map(len, body))
+            fresh[name] = (table, start, size)
+        parts.append(b"}")
+        payload = b"".join(parts)
+        self._layout = (payload, fresh)
+        return payload
+
     def _flush(self) -> None:
         assert self._cache is not None
         try:
-            payload = dumps(self._cache)
+            payload = self._payload()
             if self._held is not None:
                 self._held.stage(self.path, payload, self._raw)
                 self._staged = payload
                 return
-            atomic_write(self.path, payload)
+            sig = atomic_write(self.path, payload)
         except BaseException:
             self._drop()
             raise
-        self._raw, self._sig = payload, file_signature(self.path)
+        self._raw, self._sig, self._wrote = payload, sig, sig
 
     def _drop(self) -> None:
         """Forget unflushed edits: the next read starts from the disk (or the staged payload)."""
         if self._cache is not None and self._on_reload is not None:
             self._on_reload()
-        self._cache, self._raw, self._sig = None, None, None
+        self._cache, self._raw, self._sig, self._layout, self._grown, self._wrote = None, None, None, None, {}, None
 
     def read_fresh(self) -> dict[str, Any] | None:
+        """What `read` gives, checked against the file itself (under the lock,
+        before a write): its bytes are read and compared, unless it is the
+        file this storage wrote last, which the process still holds open
+        (`is_pinned`), with the signature it had then."""
         if self._batch_depth or self._staged is not None:
             return self.read()
+        sig = self._sig
+        if sig is not None and sig == self._wrote and is_pinned(self.path, sig) and file_signature(self.path) == sig:
+            return self._cache
         return self._reload()
 
     @contextlib.contextmanager
@@ -525,7 +654,9 @@ class Shard:
         first = int(next(reversed(found), "0")) + 1
         if any(str(first + n) in found for n in range(len(docs))):
             first = max(map(int, found)) + 1
-        found.update((str(first + n), dict(doc)) for n, doc in enumerate(docs))
+        keys = [str(first + n) for n in range(len(docs))]
+        found.update((key, dict(doc)) for key, doc in zip(keys, docs, strict=True))
+        self.storage.appended(table, tables.get(table), found, keys)
         tables[table] = found
         self.storage.write(tables)
         self._tables.pop(table, None)
@@ -545,10 +676,9 @@ class Shard:
             return None
         return st._cache
 
-    @contextlib.contextmanager
-    def batch(self, *, checked: bool = False) -> Iterator[None]:
-        with self.storage.batch(checked=checked):
-            yield
+    def batch(self, *, checked: bool = False) -> contextlib.AbstractContextManager[None]:
+        """The storage's `batch` itself: a save enters several."""
+        return self.storage.batch(checked=checked)
 
 
 if sys.platform == "win32":
@@ -662,8 +792,11 @@ class FolderLock:
         another note stood there, left by a holder that died holding the lock."""
         fd = self._local.fd
         try:
-            os.lseek(fd, 0, os.SEEK_SET)
-            left = os.read(fd, self.NOTE_SIZE).strip()
+            if hasattr(os, "pread"):
+                left = os.pread(fd, self.NOTE_SIZE, 0).strip()
+            else:
+                os.lseek(fd, 0, os.SEEK_SET)
+                left = os.read(fd, self.NOTE_SIZE).strip()
             self._put(fd, note[: self.NOTE_SIZE].ljust(self.NOTE_SIZE))
         except OSError:
             return False
@@ -676,6 +809,9 @@ class FolderLock:
 
     @staticmethod
     def _put(fd: int, payload: bytes) -> None:
+        if hasattr(os, "pwrite"):
+            os.pwrite(fd, payload, 0)
+            return
         os.lseek(fd, 0, os.SEEK_SET)
         os.write(fd, payload)
 
@@ -710,6 +846,9 @@ class DataLock:
         # Saves hold the lock for milliseconds: poll often (a 50 ms poll made
         # two busy writers 5x slower).
         self._lock = FolderLock(root / ".lock", timeout=timeout, poll_interval=0.002)
+        self._host = socket.gethostname()[:64]  # asked once: a system call on every hold otherwise
+        self._journal_name = os.path.join(root, Journal.NAME)
+        self._marker = os.path.join(root, self.MARKER)
 
     @contextlib.contextmanager
     def __call__(self) -> Iterator[None]:
@@ -732,7 +871,8 @@ class DataLock:
                     with contextlib.suppress(OSError):
                         os.unlink(self.root / self.OLD_HOLDER)
                 try:
-                    Journal.recover(self.root)
+                    if os.path.exists(self._journal_name):  # every hold asks: no Path built
+                        Journal.recover(self.root)
                 except OSError as exc:
                     raise save_error(exc, self.root / Journal.NAME) from exc
                 if crashed or not self._tidied:
@@ -756,7 +896,7 @@ class DataLock:
         answers by flushing the file on close (its `auto_da_alloc`): that
         flush alone cost more than the rest of a save."""
         with contextlib.suppress(OSError):
-            fd = os.open(self.root / self.MARKER, os.O_WRONLY | os.O_CREAT, _FILE_MODE)
+            fd = os.open(self._marker, os.O_WRONLY | os.O_CREAT, _FILE_MODE)
             try:
                 _set_mode(fd)
                 os.write(fd, os.urandom(8).hex().encode())  # at offset 0: a new descriptor starts there
@@ -777,7 +917,7 @@ class DataLock:
 
     def _holder_note(self, since: float) -> bytes:
         """Who holds the lock, for a clerk kept waiting (`_busy_message`)."""
-        return dumps({"user": self.user[:64], "pid": os.getpid(), "host": socket.gethostname()[:64], "since": since})
+        return dumps({"user": self.user[:64], "pid": os.getpid(), "host": self._host, "since": since})
 
     def _busy_message(self) -> str:
         try:

@@ -317,7 +317,7 @@ def visit_line(bid: str, vid: str, sig: Sig, memo: IssuedMemo | None) -> bytes:
 
 def append(root: Path, lines: list[bytes]) -> None:
     """Add lines to the journal (the caller holds the folder's lock); one that grew too long is dropped."""
-    path = root / "cache" / JOURNAL
+    path = os.path.join(root, "cache", JOURNAL)  # on every save: no Path built
     if append_bytes(path, b"".join(line + b"\n" for line in lines)) > _JOURNAL_LIMIT:
         with contextlib.suppress(OSError):
             os.unlink(path)
