@@ -525,3 +525,41 @@ def test_a_sweep_reads_one_record_and_keeps_no_file(store):
     with pytest.raises(CorruptFile):
         sweep.branch(b.id, keep=False)
     assert path in sweep.errors
+
+
+def test_branch_records_are_the_careful_reads_however_the_file_is_read(store):
+    """`branch_records` validates a sound file straight from its bytes; an older
+    schema, or a damaged one, goes through the careful reads, which name the file."""
+    from storage_samples import weaklax
+
+    from inspector.errors import CorruptFile
+    from inspector.store.files import atomic_write, dumps
+
+    b = store.save(branch())
+    kept, gone = store.save(finding(b.id, description="未整改")), store.save(finding(b.id, description="已删除"))
+    store.delete(gone)
+    store.save(pocket(b.id))
+    store.save(weaklax(b.id))
+    v = store.save(visit(b.id))
+    store.delete(store.save(visit(b.id)))
+
+    def careful() -> tuple:
+        fresh = Store(store.root)
+        return fresh.branch(b.id), fresh.findings(b.id), fresh.pockets(b.id), fresh.weaklax(b.id)
+
+    records = Store(store.root).branch_records(b.id)
+    assert (records.branch, records.findings, records.pockets, records.weaklax) == careful()
+    assert records.findings == [kept] and [e.id for e in records.visits] == [v.id]
+
+    path = store.branch_dir(b.id) / "branch.json"
+    data = orjson.loads(path.read_bytes())
+    data["_meta"] = {"1": {"schema": 4}}  # an older schema: migrated by the careful reads
+    atomic_write(path, dumps(data))
+    older = Store(store.root).branch_records(b.id)
+    assert (older.branch, older.findings, older.pockets, older.weaklax) == careful()
+
+    data["finding"][next(iter(data["finding"]))]["severity"] = "不存在"
+    atomic_write(path, dumps(data))
+    with pytest.raises(CorruptFile) as raised:
+        Store(store.root).branch_records(b.id)
+    assert raised.value.path == path

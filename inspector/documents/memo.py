@@ -80,7 +80,7 @@ from inspector.models import (
     schema1_form,
 )
 from inspector.settings import Settings, load_settings
-from inspector.store import Store
+from inspector.store import BranchRecords, Store
 
 if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate, Item, RuleSource
@@ -207,22 +207,25 @@ def gather(
     criteria: dict[str, str] | None = None,
     template: ChecklistTemplate | None = None,
     sources: dict[str, RuleSource] | None = None,
+    records: BranchRecords | None = None,
 ) -> MemoInputs:
     """The inputs of a visit's memo, read from the store.
 
-    `criteria` (weak/lax criterion id -> text), `template` and `sources` may be passed
-    in by callers that write many memos, to avoid reloading them."""
+    `criteria` (weak/lax criterion id -> text), `template`, `sources` and the
+    branch's `records` may be passed in by callers that write many memos, to
+    avoid reloading them."""
     from inspector import weaklax as wl
     from inspector.checklist import load_sources
     from inspector.templates import template_of
 
     settings = settings or load_settings(store.root)
-    branch = store.branch(visit.branch_id)
+    records = records or store.branch_records(visit.branch_id)
+    branch = records.branch
     template = template or template_of(store, visit)
-    branch_findings = store.findings(visit.branch_id)
+    branch_findings = records.findings
     findings = [f for f in branch_findings if f.visit_id == visit.id]
-    pockets = sorted(store.pockets(visit.branch_id), key=lambda p: (label(p.member_kind), p.name, p.id))
-    dets = store.weaklax(visit.branch_id)
+    pockets = sorted(records.pockets, key=lambda p: (label(p.member_kind), p.name, p.id))
+    dets = records.weaklax
     det = next((d for d in dets if d.visit_id == visit.id), None)
     if det is None:
         latest = wl.current(dets)

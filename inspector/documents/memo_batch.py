@@ -15,7 +15,7 @@ from inspector.documents.memo import criteria_texts, gather, is_current, issued,
 from inspector.errors import StoreError
 from inspector.models import VisitKind, VisitStatus
 from inspector.settings import load_settings
-from inspector.store import Store
+from inspector.store import BranchRecords, Store
 from inspector.store.files import ensure_dir
 
 if TYPE_CHECKING:
@@ -54,12 +54,12 @@ class _Batch:
         """A memo for each completed visit of the branch, as its file's index
         lists them; the file is read once, for the listing and the memos."""
         try:
-            visits = self.store.visit_index(bid)
+            records = self.store.branch_records(bid)
         except (StoreError, OSError):  # an unreadable branch file is left out, as `completed_visits` does
             return []
-        return [self.one(bid, v.id) for v in visits if v.status is VisitStatus.COMPLETED and not v.deleted]
+        return [self.one(bid, v.id, records) for v in records.visits if v.status is VisitStatus.COMPLETED]
 
-    def one(self, bid: str, vid: str) -> Outcome:
+    def one(self, bid: str, vid: str, records: BranchRecords | None = None) -> Outcome:
         from inspector.templates import template_of
 
         try:
@@ -81,6 +81,7 @@ class _Batch:
                 criteria=self.criteria,
                 template=self.templates[key],
                 sources=self.sources,
+                records=records,
             )
             if is_current(visit, inputs.content_hash()):
                 return Outcome(vid, "current")
