@@ -772,8 +772,10 @@ def _write(
             return _recorded(store, visit, inputs, path, payload, today=today, number=number, issue=issue)
     # Rendering the memo and syncing its file are most of its time: a draft's
     # are done before taking the lock, so memo --all's processes do not queue.
+    # Its file is linked into place whole (no lock needed), then recorded by
+    # one save, which takes the lock only once the record is validated.
     payload = inputs.payload(today, "")
-    with staged_file(path, payload, force=force) as place, store.lock():
+    with staged_file(path, payload, force=force) as place:
         place()
         return _recorded(store, visit, inputs, path, payload, today=today, number="", issue=issue)
 
@@ -805,10 +807,12 @@ def record_memo(store: Store, visit: Visit, record: MemoRecord) -> Visit:
     """Append `record` to the visit's memos. Saved over `visit` as read, which
     keeps others' edits of other fields; if someone changed its memos
     meanwhile, over the visit re-read under the lock, so that concurrent
-    writers never drop each other's entries."""
-    with store.lock():
-        try:
-            return store.save(visit.model_copy(update={"memos": [*visit.memos, record]}), base=visit)
-        except EditConflict:
+    writers never drop each other's entries. The first try is not made
+    under a lock of its own: `save` validates the record before taking it,
+    so that `memo --all`'s processes do not queue for that."""
+    try:
+        return store.save(visit.model_copy(update={"memos": [*visit.memos, record]}), base=visit)
+    except EditConflict:
+        with store.lock():
             current = store.visit(visit.id, visit.branch_id)
             return store.save(current.model_copy(update={"memos": [*current.memos, record]}), base=current)
