@@ -63,6 +63,12 @@ def _data() -> dict:
 
 def section_phrases() -> dict[str, tuple[str, ...]]:
     """Section id -> the shipped phrases for a section fully met."""
+    return dict(_phrases())
+
+
+@cache
+def _phrases() -> dict[str, tuple[str, ...]]:
+    """Built once: a memo looks a phrase up for every section met."""
     return {sid: tuple(p.strip() for p in texts if p.strip()) for sid, texts in _data().get("sections", {}).items()}
 
 
@@ -80,7 +86,7 @@ def contradicted(keys: Iterable[str], *, out_of_reach: bool) -> set[str]:
 def phrase(section_id: str, visit_id: str) -> str | None:
     """One phrase of the section, the same for a visit every time (so a
     regenerated draft reads as before), varying between visits."""
-    choices = section_phrases().get(section_id)
+    choices = _phrases().get(section_id)
     if not choices:
         return None
     return choices[zlib.crc32(f"{visit_id}/{section_id}".encode()) % len(choices)]

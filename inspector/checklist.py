@@ -333,6 +333,7 @@ class ChecklistTemplate(_Model):
     sections: list[Section] = Field(min_length=1)
 
     _index: dict[str, Item] = PrivateAttr(default_factory=dict)
+    _sections: dict[str, Section] = PrivateAttr(default_factory=dict)
     _hash: str = PrivateAttr(default="")
     #: The template as written, {settings} unfilled, when this one was filled in by `with_settings`.
     _unfilled: ChecklistTemplate | None = PrivateAttr(default=None)
@@ -389,6 +390,7 @@ class ChecklistTemplate(_Model):
 
     def model_post_init(self, __context: Any) -> None:
         self._index = {item.id: item for item in self.items()}
+        self._sections = {item.id: section for section in self.sections for item in section.items}
         canonical = json.dumps(
             _schema1_form(self.model_dump(mode="json")), ensure_ascii=False, sort_keys=True, separators=(",", ":")
         )
@@ -421,10 +423,7 @@ class ChecklistTemplate(_Model):
 
     def section_of(self, item_id: str) -> Section:
         """The section holding an item; KeyError if the template has none."""
-        for section in self.sections:
-            if any(i.id == item_id for i in section.items):
-                return section
-        raise KeyError(item_id)
+        return self._sections[item_id]
 
     def applicable_items(
         self,

@@ -617,3 +617,41 @@ def test_answer_after_answer_chains_each_field_to_its_last_change(store):
     for item in ("item-0", "item-1"):
         chain = [c for c in history if c.field == f"answers.{item}"]
         assert [c.prev for c in chain] == [history[0].id] + [c.id for c in chain[:-1]]
+
+
+def test_branch_records_are_the_careful_reads_however_the_file_is_read(store):
+    """`branch_records` validates a sound file straight from its bytes; an older
+    schema, or a damaged one, goes through the careful reads, which name the file."""
+    from storage_samples import weaklax
+
+    from inspector.errors import CorruptFile
+    from inspector.store.files import atomic_write, dumps
+
+    b = store.save(branch())
+    kept, gone = store.save(finding(b.id, description="未整改")), store.save(finding(b.id, description="已删除"))
+    store.delete(gone)
+    store.save(pocket(b.id))
+    store.save(weaklax(b.id))
+    v = store.save(visit(b.id))
+    store.delete(store.save(visit(b.id)))
+
+    def careful() -> tuple:
+        fresh = Store(store.root)
+        return fresh.branch(b.id), fresh.findings(b.id), fresh.pockets(b.id), fresh.weaklax(b.id)
+
+    records = Store(store.root).branch_records(b.id)
+    assert (records.branch, records.findings, records.pockets, records.weaklax) == careful()
+    assert records.findings == [kept] and [e.id for e in records.visits] == [v.id]
+
+    path = store.branch_dir(b.id) / "branch.json"
+    data = orjson.loads(path.read_bytes())
+    data["_meta"] = {"1": {"schema": 4}}  # an older schema: migrated by the careful reads
+    atomic_write(path, dumps(data))
+    older = Store(store.root).branch_records(b.id)
+    assert (older.branch, older.findings, older.pockets, older.weaklax) == careful()
+
+    data["finding"][next(iter(data["finding"]))]["severity"] = "不存在"
+    atomic_write(path, dumps(data))
+    with pytest.raises(CorruptFile) as raised:
+        Store(store.root).branch_records(b.id)
+    assert raised.value.path == path

@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
             extra_dirs=extra,
             workers=args.jobs,
-            progress=ProgressBar("生成反馈意见"),
+            progress=ProgressBar("生成反馈意见（支部）"),
         )
         statuses = ("written", "current", "issued", "skipped", "failed")
         count = {s: sum(1 for o in outcomes if o.status == s) for s in statuses}

@@ -80,7 +80,7 @@ from inspector.models import (
     schema1_form,
 )
 from inspector.settings import Settings, load_settings
-from inspector.store import Store
+from inspector.store import BranchRecords, Store
 
 if TYPE_CHECKING:
     from inspector.checklist import ChecklistTemplate, Item, RuleSource
@@ -207,22 +207,25 @@ def gather(
     criteria: dict[str, str] | None = None,
     template: ChecklistTemplate | None = None,
     sources: dict[str, RuleSource] | None = None,
+    records: BranchRecords | None = None,
 ) -> MemoInputs:
     """The inputs of a visit's memo, read from the store.
 
-    `criteria` (weak/lax criterion id -> text), `template` and `sources` may be passed
-    in by callers that write many memos, to avoid reloading them."""
+    `criteria` (weak/lax criterion id -> text), `template`, `sources` and the
+    branch's `records` may be passed in by callers that write many memos, to
+    avoid reloading them."""
     from inspector import weaklax as wl
     from inspector.checklist import load_sources
     from inspector.templates import template_of
 
     settings = settings or load_settings(store.root)
-    branch = store.branch(visit.branch_id)
+    records = records or store.branch_records(visit.branch_id)
+    branch = records.branch
     template = template or template_of(store, visit)
-    branch_findings = store.findings(visit.branch_id)
+    branch_findings = records.findings
     findings = [f for f in branch_findings if f.visit_id == visit.id]
-    pockets = sorted(store.pockets(visit.branch_id), key=lambda p: (label(p.member_kind), p.name, p.id))
-    dets = store.weaklax(visit.branch_id)
+    pockets = sorted(records.pockets, key=lambda p: (label(p.member_kind), p.name, p.id))
+    dets = records.weaklax
     det = next((d for d in dets if d.visit_id == visit.id), None)
     if det is None:
         latest = wl.current(dets)
@@ -769,8 +772,10 @@ def _write(
             return _recorded(store, visit, inputs, path, payload, today=today, number=number, issue=issue)
     # Rendering the memo and syncing its file are most of its time: a draft's
     # are done before taking the lock, so memo --all's processes do not queue.
+    # Its file is linked into place whole (no lock needed), then recorded by
+    # one save, which takes the lock only once the record is validated.
     payload = inputs.payload(today, "")
-    with staged_file(path, payload, force=force) as place, store.lock():
+    with staged_file(path, payload, force=force) as place:
         place()
         return _recorded(store, visit, inputs, path, payload, today=today, number="", issue=issue)
 
@@ -802,10 +807,12 @@ def record_memo(store: Store, visit: Visit, record: MemoRecord) -> Visit:
     """Append `record` to the visit's memos. Saved over `visit` as read, which
     keeps others' edits of other fields; if someone changed its memos
     meanwhile, over the visit re-read under the lock, so that concurrent
-    writers never drop each other's entries."""
-    with store.lock():
-        try:
-            return store.save(visit.model_copy(update={"memos": [*visit.memos, record]}), base=visit)
-        except EditConflict:
+    writers never drop each other's entries. The first try is not made
+    under a lock of its own: `save` validates the record before taking it,
+    so that `memo --all`'s processes do not queue for that."""
+    try:
+        return store.save(visit.model_copy(update={"memos": [*visit.memos, record]}), base=visit)
+    except EditConflict:
+        with store.lock():
             current = store.visit(visit.id, visit.branch_id)
             return store.save(current.model_copy(update={"memos": [*current.memos, record]}), base=current)

@@ -15,7 +15,7 @@ from inspector.documents.memo import criteria_texts, gather, is_current, issued,
 from inspector.errors import StoreError
 from inspector.models import VisitKind, VisitStatus
 from inspector.settings import load_settings
-from inspector.store import Store
+from inspector.store import BranchRecords, Store
 from inspector.store.files import ensure_dir
 
 if TYPE_CHECKING:
@@ -50,7 +50,16 @@ class _Batch:
         self.today = today
         self.templates: dict[tuple[str, str, str], ChecklistTemplate] = {}
 
-    def one(self, bid: str, vid: str) -> Outcome:
+    def branch(self, bid: str) -> list[Outcome]:
+        """A memo for each completed visit of the branch, as its file's index
+        lists them; the file is read once, for the listing and the memos."""
+        try:
+            records = self.store.branch_records(bid)
+        except (StoreError, OSError):  # an unreadable branch file is left out, as `completed_visits` does
+            return []
+        return [self.one(bid, v.id, records) for v in records.visits if v.status is VisitStatus.COMPLETED]
+
+    def one(self, bid: str, vid: str, records: BranchRecords | None = None) -> Outcome:
         from inspector.templates import template_of
 
         try:
@@ -72,6 +81,7 @@ class _Batch:
                 criteria=self.criteria,
                 template=self.templates[key],
                 sources=self.sources,
+                records=records,
             )
             if is_current(visit, inputs.content_hash()):
                 return Outcome(vid, "current")
@@ -89,9 +99,9 @@ def _init_worker(*args) -> None:
     _BATCH = _Batch(*args)
 
 
-def _work(chunk: list[tuple[str, str]]) -> list[Outcome]:
+def _work(bids: list[str]) -> list[Outcome]:
     assert _BATCH is not None
-    return [_BATCH.one(bid, vid) for bid, vid in chunk]
+    return [o for bid in bids for o in _BATCH.branch(bid)]
 
 
 def write_all(
@@ -104,7 +114,13 @@ def write_all(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
-    """A memo for every completed visit without a current one, on every core."""
+    """A memo for every completed visit without a current one, on every core.
+
+    The processes are given branches, not visits: each lists its branches'
+    completed visits from the file it reads for their memos anyway, instead
+    of this one reading every branch file first while they wait. `progress`
+    counts branches done."""
+    import gc
     import multiprocessing
     import threading
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -112,29 +128,40 @@ def write_all(
     out_dir = Path(out_dir).expanduser().absolute()
     ensure_dir(out_dir)  # owner-only (or the shared group's): memos name people and findings
     today = today or clock.today()
-    todo = completed_visits(store)
+    bids = store.branch_ids()
     workers = workers or os.cpu_count() or 1
     args = (str(store.root), store.user, str(out_dir), force, today, [str(d) for d in extra_dirs])
     done: list[Outcome] = []
     if progress:
-        progress(0, len(todo))
-    if workers <= 1 or len(todo) < 4:
+        progress(0, len(bids))
+    if workers <= 1 or len(bids) < 4:
         batch = _Batch(*args)
-        for bid, vid in todo:
-            done.append(batch.one(bid, vid))
+        for n, bid in enumerate(bids, 1):
+            done.extend(batch.branch(bid))
             if progress:
-                progress(len(done), len(todo))
+                progress(n, len(bids))
         return done
-    size = max(1, min(16, len(todo) // (workers * 8)))
-    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    size = max(1, min(16, len(bids) // (workers * 8)))
+    chunks = [bids[i : i + size] for i in range(0, len(bids), size)]
     # Fork is quick (the children inherit the imports), but forking a process
     # that runs threads (the app calls this from a worker thread) can
     # deadlock the children: then spawn.
     single = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if single else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=args) as pool:
-        for fut in as_completed([pool.submit(_work, c) for c in chunks]):
-            done.extend(fut.result())
-            if progress:
-                progress(len(done), len(todo))
+    # What the children inherit is never garbage: frozen, their collector
+    # neither walks it nor copies its pages by touching it.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_init_worker, initargs=args
+        ) as pool:
+            futures = {pool.submit(_work, c): len(c) for c in chunks}
+            branches = 0
+            for fut in as_completed(futures):
+                done.extend(fut.result())
+                branches += futures[fut]
+                if progress:
+                    progress(branches, len(bids))
+    finally:
+        gc.unfreeze()
     return done

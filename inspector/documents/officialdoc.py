@@ -99,6 +99,8 @@ def clean_text(value: object) -> str:
     `inspector/text.py` (controls, bidirectional overrides and tabs gone,
     surrogate pairs joined, line ends as \n, which becomes a line break in
     Word), applied again at render for records saved before that policy."""
+    if type(value) is str and value.isprintable():  # most text: nothing to remove, one pass in C
+        return value
     text = _NOT_BREAKS.sub("", "" if value is None else str(value))
     return _XML_BAD.sub("", clean(text, multiline=True))
 
@@ -148,19 +150,25 @@ def title_lines(segments: Sequence[str], limit: float = TITLE_LINE_CHARS) -> lis
     edges = list(itertools.accumulate(map(text_width_em, pieces), initial=0.0))
     if edges[-1] <= limit:
         return ["".join(pieces)]
-    best: tuple[tuple[int, float, int], list[str]] | None = None
+    chars = list(itertools.accumulate(map(len, pieces), initial=0))
+    best: tuple[tuple[int, float, int], list[int]] | None = None
     for count in (2, 3):
         for cuts in itertools.combinations(range(1, len(pieces)), count - 1):
             bounds = [0, *cuts, len(pieces)]
-            lines = ["".join(pieces[a:b]) for a, b in zip(bounds, bounds[1:])]
-            widths = [edges[b] - edges[a] for a, b in zip(bounds, bounds[1:])]
-            if max(widths) > limit or min(map(len, lines)) < TITLE_MIN_LINE_CHARS or not _shape(widths):
+            spans = list(zip(bounds, bounds[1:]))
+            widths = [edges[b] - edges[a] for a, b in spans]
+            if max(widths) > limit or min(chars[b] - chars[a] for a, b in spans) < TITLE_MIN_LINE_CHARS:
+                continue
+            if not _shape(widths):
                 continue
             # Fewest lines, then most even, then widening downwards (正梯形).
             key = (count, max(widths) - min(widths), 0 if widths[0] <= widths[-1] else 1)
             if best is None or key < best[0]:
-                best = (key, lines)
-    return best[1] if best else _even_lines(pieces, limit)
+                best = (key, bounds)
+    if best is None:
+        return _even_lines(pieces, limit)
+    bounds = best[1]
+    return ["".join(pieces[a:b]) for a, b in zip(bounds, bounds[1:])]
 
 
 def _even_lines(segments: Sequence[str], limit: float) -> list[str]:
@@ -270,6 +278,7 @@ def _link_no_clobber(tmp: Path, path: Path) -> None:
 
 
 # --- fonts ------------------------------------------------------------------
+@functools.lru_cache(maxsize=64)
 def _rfonts_xml(east_asia: str, latin: str) -> str:
     ea, la = escape(east_asia, {'"': "&quot;"}), escape(latin, {'"': "&quot;"})
     return f'<w:rFonts w:ascii="{la}" w:hAnsi="{la}" w:cs="{la}" w:eastAsia="{ea}" w:hint="eastAsia"/>'
@@ -697,6 +706,9 @@ def twips(points: float) -> int:
     return round(int(points * 12700) / 635)
 
 
+_BREAKS = re.compile(r"(\n|\t)")
+
+
 def run_xml(text: str, east_asia: str, latin: str, size: float | None = None, *, color: str = "") -> str:
     """A `w:r` of cleaned text with explicit fonts; \n becomes a line break."""
     props = _rfonts_xml(east_asia, latin)
@@ -705,7 +717,7 @@ def run_xml(text: str, east_asia: str, latin: str, size: float | None = None, *,
     if size is not None:
         props += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
     inner = []
-    for part in re.split(r"(\n|\t)", clean_text(text)):
+    for part in _BREAKS.split(clean_text(text)):
         if part == "\n":
             inner.append("<w:br/>")
         elif part == "\t":

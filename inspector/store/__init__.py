@@ -6,11 +6,12 @@ models; `check` the read-only integrity check. Everything else asks `Store`.
 """
 
 from inspector.errors import EditConflict, NotFound
-from inspector.store.core import BranchData, Clash, Store, VisitEntry, validation_message
+from inspector.store.core import BranchData, BranchRecords, Clash, Store, VisitEntry, validation_message
 from inspector.store.index import BranchSummary, IssuedMemo, PocketFact
 
 __all__ = [
     "BranchData",
+    "BranchRecords",
     "BranchSummary",
     "Clash",
     "EditConflict",

@@ -133,6 +133,18 @@ class BranchData:
 
 
 @dataclass(frozen=True)
+class BranchRecords:
+    """A branch's live records, without its visits' own files or its roster:
+    what a memo draws on (`Store.branch_records`)."""
+
+    branch: Branch
+    findings: list[Finding]
+    pockets: list[PocketMember]
+    weaklax: list[WeakLaxDetermination]
+    visits: list[VisitEntry]
+
+
+@dataclass(frozen=True)
 class Clash:
     """One field two people changed: its value before (`old`), `theirs` (by `who`, `at`) and `mine`."""
 
@@ -751,6 +763,35 @@ class Store:
         self.errors.pop(path, None)
         return found, _live_visits(bid, (data.get(VISIT_INDEX) or {}).values())
 
+    def branch_records(self, bid: str) -> BranchRecords:
+        """The branch, its live findings, pockets, weak/lax determinations and
+        visits, read once and not kept: for sweeps that write no branch file
+        (`memo --all`). A sound current-schema file is validated straight from
+        its bytes (its change history never becomes Python objects); any other
+        goes the careful way, which names a problem."""
+        path = self.branch_dir(bid) / "branch.json"
+        fast = _parsed_fast(_BranchRecordsOnly, path)
+        if fast is not None:
+            live = [b for b in fast.branch.values() if not b.deleted]
+            with contextlib.suppress(CorruptFile):
+                check_tables(path, {VISIT_INDEX: fast.visit_index})
+                if live:
+                    return BranchRecords(
+                        live[0],
+                        [f for f in fast.finding.values() if not f.deleted],
+                        [p for p in fast.pocket.values() if not p.deleted],
+                        [w for w in fast.weaklax.values() if not w.deleted],
+                        _live_visits(bid, fast.visit_index.values()),
+                    )
+        shard = self._shard_for("branch", bid, None)
+        return BranchRecords(
+            self.branch(bid),
+            self.findings(bid),
+            self.pockets(bid),
+            self.weaklax(bid),
+            _live_visits(bid, shard.docs(VISIT_INDEX)),
+        )
+
     def all_visit_index(self) -> list[VisitEntry]:
         """Every live visit of every branch, from the branch files' index."""
         out: list[VisitEntry] = []
@@ -1199,6 +1240,14 @@ class _FindingsOnly(BaseModel):
     meta: dict[str, Any] | None = Field(default=None, alias="_meta")
     finding: dict[str, Finding] = Field(default_factory=dict)
     visit_index: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+class _BranchRecordsOnly(_FindingsOnly):
+    """A branch file's tables a memo draws on, validated straight from its bytes (`Store.branch_records`)."""
+
+    branch: dict[str, Branch] = Field(default_factory=dict)
+    pocket: dict[str, PocketMember] = Field(default_factory=dict)
+    weaklax: dict[str, WeakLaxDetermination] = Field(default_factory=dict)
 
 
 M = TypeVar("M", bound=BaseModel)
