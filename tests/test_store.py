@@ -22,6 +22,7 @@ from inspector.models import (
     Branch,
     Finding,
     FindingStatus,
+    Visit,
     VisitStatus,
 )
 from inspector.store import changes as ch
@@ -655,3 +656,30 @@ def test_branch_records_are_the_careful_reads_however_the_file_is_read(store):
     with pytest.raises(CorruptFile) as raised:
         Store(store.root).branch_records(b.id)
     assert raised.value.path == path
+
+
+def test_a_field_an_older_program_did_not_store_is_nobodys_edit(store, monkeypatch):
+    """A visit stored before `stages` existed reads it as its default; saving an
+    edit made from that read takes the plain path, with no merge to validate
+    again, and stores the field."""
+    b = store.save(branch())
+    v = store.save(visit(b.id))
+    path = store.branch_dir(b.id) / "visits" / f"{v.id}.json"
+    data = orjson.loads(path.read_bytes())
+    for doc in data["visit"].values():
+        doc.pop("stages")
+    path.write_bytes(orjson.dumps(data))
+    older = Store(store.root).visit(v.id, b.id)
+    assert older.stages == []
+
+    merges: list[object] = []
+    real_validate = Visit.model_validate
+    monkeypatch.setattr(Visit, "model_validate", lambda doc, **kw: merges.append(doc) or real_validate(doc, **kw))
+    saver = Store(store.root)
+    saved = saver.save(older.model_copy(update={"inspectors": ["王五"]}), base=older)
+    validations = len(merges)
+    saver.save(saved.model_copy(update={"inspectors": ["赵六"]}), base=saved)
+    assert validations == len(merges) - validations  # no more than for a visit stored with every field
+    stored = orjson.loads(path.read_bytes())
+    assert [d["stages"] for d in stored["visit"].values()] == [[]]
+    assert Store(store.root).visit(v.id, b.id).inspectors == ["赵六"]

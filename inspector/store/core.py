@@ -22,6 +22,7 @@ scale and two processes never lose each other's updates.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import getpass
 import itertools
@@ -1322,6 +1323,9 @@ def _validate_file(cls: type[R], path: Path, docs: Iterable[dict[str, Any]]) -> 
 def _merge(record: Record, base: dict[str, Any], current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Apply my edits (base → new, dumps) on top of what is on disk now."""
     theirs = {} if base == current else ch.diff(base, current)
+    for key in [k for k, (_was, now) in theirs.items() if now is None and k not in current]:
+        if theirs[key][0] == _stored_default(type(record), key):  # stored before the field existed: nobody's edit
+            del theirs[key]
     if not theirs:  # nobody else saved it meanwhile: mine is the whole story
         return new
     mine = ch.diff(base, new)
@@ -1332,6 +1336,20 @@ def _merge(record: Record, base: dict[str, Any], current: dict[str, Any], new: d
     for path, (_old, value) in mine.items():
         ch.set_path(merged, path, value)
     return merged
+
+
+_NO_DEFAULT = object()
+
+
+@functools.cache
+def _stored_default(cls: type[Record], name: str) -> Any:
+    """The field `name` of `cls` as a document stored without it reads, dumped
+    (a visit saved before 阶段 existed has no `stages`); no value when the
+    field is required or not one of `cls`."""
+    found = cls.model_fields.get(name)
+    if found is None or found.annotation is None or found.is_required():
+        return _NO_DEFAULT
+    return TypeAdapter(found.annotation).dump_python(found.get_default(call_default_factory=True), mode="json")
 
 
 def read_settings_data(root: Path) -> dict[str, Any] | None:
