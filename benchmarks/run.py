@@ -238,7 +238,10 @@ def fsync_floor(folder: str, size: int) -> float:
 def save(data: Path, runs: int) -> list[Row]:
     """Each save follows a floor write of its visit file's size, so both meet
     the same load: measured one after the other, minutes apart, the shared
-    disk's drift made the ratio swing between 1.1 and 3."""
+    disk's drift made the ratio swing between 1.1 and 3.
+
+    The target is the ratio alone: the issue's 1.2 ms was 1.2x the ~1 ms
+    floor it measured, and this machine's floor alone is 1.5-12 ms."""
     work = Path(tempfile.mkdtemp(prefix="bench-save-", dir=data.parent))
     floors: list[float] = []
     try:
@@ -250,7 +253,7 @@ def save(data: Path, runs: int) -> list[Row]:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     floor = statistics.median(floors)
-    return [Row("save one answer, median", statistics.median(times), "ms", floor, target=1.2, ratio_target=1.2)]
+    return [Row("save one answer, median", statistics.median(times), "ms", floor, ratio_target=1.2)]
 
 
 def memo(data: Path) -> list[Row]:
