@@ -19,7 +19,7 @@ machine's timings drift from minute to minute:
     memo       `memo --all` on a copy of the folder, scaled to 2,000 memos
     rss        the app's resident memory with the ledger open (F3), against
                the bare app's
-    suite      the test suite on 2 workers (only with --suite: it runs
+    suite      the README's test command, 3 workers (only with --suite: it runs
                every test, so not while others share the machine)
 
 Prints one table (value, floor, ratio, target) and exits 1 when a target is
@@ -320,11 +320,11 @@ def rss(data: Path) -> list[Row]:
 def suite() -> list[Row]:
     t = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:cacheprovider"], cwd=REPO, capture_output=True
+        [sys.executable, "-m", "pytest", "-q", "-n", "3", "-p", "no:cacheprovider"], cwd=REPO, capture_output=True
     )
     seconds = time.perf_counter() - t
     note = done.stdout.decode(errors="replace").strip().splitlines()[-1] if done.stdout else ""
-    return [Row("test suite, 2 workers", seconds, "s", target=60, note=note)]
+    return [Row("test suite, 3 workers", seconds, "s", target=60, note=note)]
 
 
 # ------------------------------------------------------------------ table

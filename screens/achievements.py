@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from inspector import achievements as ach
 from inspector.errors import UserError
@@ -24,7 +24,7 @@ from inspector.models import Visit
 
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
-from .widgets.textual_compat import TextArea
+from .widgets.textual_compat import Footer, TextArea
 
 log = logging.getLogger("inspector.ui")
 
@@ -55,7 +55,7 @@ class AchievementsEditor(RecordEditor[Visit]):
             yield Static(HINT, id="achievements-hint")
             yield TextArea(self.original.achievements, id="achievements", soft_wrap=True)
             yield Static("", id="achievements-error")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#achievements", TextArea).focus()

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from inspector import assignments as asg
 from inspector.errors import UserError
@@ -27,7 +27,7 @@ from .find_field import FindField
 from .styles import tcss
 from .table_screen import TableScreen
 from .widgets.fixed_table import FixedTable
-from .widgets.textual_compat import Input
+from .widgets.textual_compat import Footer, Input
 
 
 class AssignmentsScreen(FindField, TableScreen):
@@ -82,7 +82,7 @@ class AssignmentsScreen(FindField, TableScreen):
             yield Static("正在读取…", id="count")
         yield FixedTable(id="assign-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="assign-message")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_screen_resume(self) -> None:
         # Back from a dialog: keys go to the table again (`WatchedScreen`'s handler runs too).

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from inspector import followup as fu
@@ -25,6 +25,7 @@ from .cjk import fullwidth
 from .styles import tcss
 from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
+from .widgets.textual_compat import Footer
 
 _VISIT_WIDTHS = (10, 6, 0, 0)  # 日期 状态 指导人员 检查清单
 _VISIT_FLEX = ((2, 10, 24), (3, 10, 60))
@@ -122,7 +123,7 @@ class BranchScreen(WatchedScreen):
         yield RecordTable(id="visits", cursor_type="row", zebra_stripes=True)
         yield Static("未销号问题", classes="caption", id="findings-caption")
         yield RecordTable(id="findings", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         visits = self.query_one("#visits", FixedTable)

@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from inspector import keydates as kd
 from inspector.assignments import branch_ids_of, people
@@ -23,6 +23,7 @@ from inspector.errors import UserError
 
 from .styles import tcss
 from .widgets.literal import literal
+from .widgets.textual_compat import Footer
 
 WEEKDAYS = "一二三四五六日"
 CELL = 10  # columns per day: "31 ●12" plus room
@@ -73,7 +74,7 @@ class CalendarScreen(Screen[None]):
         yield Static(id="month-title")
         yield Static(id="month")
         yield Static("正在读取…", id="week")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         today = self.app.today()

@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from inspector.errors import UserError
 from inspector.sync.merge import (
@@ -34,6 +34,7 @@ from inspector.sync.merge import (
 from .cjk import fullwidth
 from .styles import tcss
 from .widgets.fixed_table import FixedTable, spread
+from .widgets.textual_compat import Footer
 
 log = logging.getLogger("inspector.ui")
 
@@ -104,7 +105,7 @@ class ConflictsScreen(Screen[None]):
         yield Static("正在查找冲突…", id="caption")
         yield ConflictTable(id="table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
-        yield Footer(compact=True)
+        yield Footer()
 
     @property
     def table(self) -> ConflictTable:

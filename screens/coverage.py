@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from inspector.assignments import branch_ids_of
 from inspector.errors import UserError
@@ -38,6 +38,7 @@ from .tone import tone
 from .widgets.bars import Series, bar_chart
 from .widgets.fixed_table import FixedTable
 from .widgets.literal import literal
+from .widgets.textual_compat import Footer
 
 COLUMNS = (
     ("name", "党支部"),
@@ -166,7 +167,7 @@ class CoverageScreen(TableScreen):
         yield FixedTable(id="cov-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="cov-stages")
         yield Static("", id="cov-charts")
-        yield Footer(compact=True)
+        yield Footer()
 
     def prepare(self) -> None:
         self.report = CoverageReport(self.app.store, self.source.ledger)

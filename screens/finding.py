@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
 from inspector import rectification as rx
 from inspector.checklist import PLAN_SECTIONS
@@ -23,7 +23,7 @@ from inspector.models import Finding, FindingCategory, Responsibility, Severity
 
 from .dialogs.record_editor import RecordEditor
 from .styles import tcss
-from .widgets.textual_compat import Input, TextArea
+from .widgets.textual_compat import Footer, Input, TextArea
 
 
 class FindingEditor(RecordEditor[Finding]):
@@ -79,7 +79,7 @@ class FindingEditor(RecordEditor[Finding]):
                 yield Label("具体责任人", id="person-label")
                 yield Input(f.responsible.person, placeholder="填写姓名", id="person", compact=True)
             yield Static("", id="finding-error")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#description", TextArea).focus()

@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from inspector import followup as fu
 from inspector import visit as visits
@@ -27,6 +27,7 @@ from .styles import tcss
 from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
 from .widgets.literal import literal
+from .widgets.textual_compat import Footer
 
 RESULT_STYLE = {FollowUpResult.DONE: "green", FollowUpResult.PARTLY: "yellow", FollowUpResult.NOT_DONE: "bold red"}
 RESULT_KEY = {FollowUpResult.DONE: "1", FollowUpResult.PARTLY: "2", FollowUpResult.NOT_DONE: "3"}
@@ -74,7 +75,7 @@ class FollowUpScreen(WatchedScreen):
         yield FixedTable(id="targets", cursor_type="row", zebra_stripes=True)
         yield Static(id="detail")
         yield Static(id="message")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#targets", FixedTable)

@@ -20,7 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from inspector.assignments import branch_ids_of
 from inspector.labels import label, short_sector
@@ -35,7 +35,7 @@ from .styles import tcss
 from .tone import tone
 from .watched import WatchedScreen
 from .widgets.fixed_table import FixedTable, spread
-from .widgets.textual_compat import Input
+from .widgets.textual_compat import Footer, Input
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,7 @@ class HomeScreen(WatchedScreen):
         table = FixedTable(id="branches", cursor_type="row", zebra_stripes=True)
         table.can_focus = False
         yield table
-        yield Footer(compact=True)
+        yield Footer()
 
     def show_unfinished(self, found: list[Unfinished]) -> None:
         """One line above the table: the user's own visits in progress first, with how far they got."""

@@ -26,7 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from inspector import rectification as rx
 from inspector import reportback as rp
@@ -52,7 +52,7 @@ from .styles import tcss
 from .watched import WatchedScreen
 from .widgets.literal import literal
 from .widgets.row_table import Column, RowTable
-from .widgets.textual_compat import Input
+from .widgets.textual_compat import Footer, Input
 
 if TYPE_CHECKING:
     from inspector.report.figures import Period
@@ -191,7 +191,7 @@ class LedgerScreen(FindField, WatchedScreen):
             yield Static("正在读取…", id="count")
         yield Static("筛选：全部", id="filters")
         yield RowTable(TABLE_COLUMNS, self.cells, marked=self.marked.__contains__, id="table")
-        yield Footer(compact=True)
+        yield Footer()
 
     @property
     def table(self) -> RowTable:

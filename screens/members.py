@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Footer, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Label, Select, Static
 
 from inspector import labels, members
 from inspector.errors import UserError
@@ -21,7 +21,7 @@ from .dialogs.record_editor import RecordEditor
 from .record_list import RecordListScreen, day
 from .styles import tcss
 from .widgets.literal import LiteralTable
-from .widgets.textual_compat import Input
+from .widgets.textual_compat import Footer, Input
 
 # Sized to fit 80 columns; the detail line under the table spells everything out.
 COLUMNS = (
@@ -79,7 +79,7 @@ class MemberScreen(RecordListScreen):
         yield LiteralTable(id="members", cursor_type="row", zebra_stripes=True)
         yield Static(id="member-detail")
         yield Static(id="member-message")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#members", DataTable)
@@ -278,7 +278,7 @@ class MemberEditor(RecordEditor[Member]):
             with Horizontal(classes="field-row"):
                 yield from _text(m, "notes", "可空")
             yield Static("", id="member-error")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         name = self.query_one("#name", Input)

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, DataTable, Footer, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Label, Select, Static
 
 from inspector import labels, members, pocket
 from inspector.labels import POCKET_FIELDS as FIELD_LABELS
@@ -25,7 +25,7 @@ from .record_list import RecordListScreen, day
 from .styles import tcss
 from .tone import tone
 from .widgets.literal import LiteralTable
-from .widgets.textual_compat import Input
+from .widgets.textual_compat import Footer, Input
 
 LEVEL_STYLE = {
     pocket.DueLevel.DUE: "bold red",
@@ -98,7 +98,7 @@ class PocketScreen(RecordListScreen):
         yield LiteralTable(id="pockets", cursor_type="row", zebra_stripes=True)
         yield Static(id="pocket-detail")
         yield Static(id="pocket-message")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         store = self.app.store
@@ -254,7 +254,7 @@ class PocketEditor(RecordEditor[PocketMember]):
                 yield Label("备注")
                 yield Input(m.notes, id="notes", compact=True)
             yield Static("", id="pocket-error")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from inspector import visit as visits
 from inspector.checklist import PLAN_SECTIONS, Item, citation_text
@@ -36,7 +36,7 @@ from .styles import tcss
 from .tone import tone
 from .widgets.fixed_table import FixedTable
 from .widgets.literal import LiteralTable
-from .widgets.textual_compat import Input, put_cell
+from .widgets.textual_compat import Footer, Input, put_cell
 
 log = logging.getLogger("inspector.ui")
 
@@ -186,7 +186,7 @@ class VisitScreen(Screen[None]):
             yield Label("备注：", id="note-label")
             yield NoteInput(placeholder="按 e 填写，回车保存", id="note", compact=True)
         yield Static(id="message")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.load_error is not None or not self.items:

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Select, Static
+from textual.widgets import DataTable, Label, Select, Static
 
 from inspector import weaklax as wl
 from inspector.dates import hint
@@ -38,7 +38,7 @@ from .dialogs.record_editor import RecordEditor
 from .styles import tcss
 from .tone import tone
 from .widgets.fixed_table import FixedTable
-from .widgets.textual_compat import Input, TextArea
+from .widgets.textual_compat import Footer, Input, TextArea
 
 _FIXED_COLUMNS = 2 + 6 + 2 * 4 + 2  # tick, id, cell padding, scrollbar
 
@@ -74,7 +74,7 @@ class WeakLaxScreen(Screen[None]):
         yield Static(id="wl-evidence")
         yield Static(id="wl-plan")
         yield Static(id="wl-message")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         branch = self.app.store.branch(self.branch_id)
@@ -421,7 +421,7 @@ class PlanEditor(RecordEditor[WeakLaxDetermination]):
                 yield Label("具体责任人", classes="second")
                 yield Input(p.responsible.person, id="plan-person", compact=True)
             yield Static("", id="plan-error")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#plan-goal", TextArea).focus()
@@ -482,7 +482,7 @@ class AcceptanceDialog(FormScreen["tuple[AcceptanceResult, date, float | None] |
                 yield Label("验收单位")
                 yield Input(self.body, id="accept-body", compact=True)
             yield Static("", id="accept-error")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#accept-result", Select).focus()

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from inspector.errors import UserError
 from inspector.labels import label
@@ -24,6 +24,7 @@ from .styles import tcss
 from .table_screen import TableScreen
 from .tone import tone
 from .widgets.fixed_table import FixedTable
+from .widgets.textual_compat import Footer
 
 COLUMNS = (
     ("branch", "党支部"),
@@ -105,7 +106,7 @@ class WeakLaxLedgerScreen(TableScreen):
         yield Static("正在读取…", id="wl-count")
         table = FixedTable(id="wl-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer(compact=True)
+        yield Footer()
 
     @work(thread=True, exclusive=True, group="weaklax-ledger")
     def load(self) -> None:

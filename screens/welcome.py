@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from inspector.errors import UserError
 
 from .styles import tcss
 from .widgets.literal import literal
+from .widgets.textual_compat import Footer
 
 DEMO_BRANCHES = 60
 log = logging.getLogger("inspector.ui")
@@ -48,7 +49,7 @@ class WelcomeScreen(Screen):
                 id="choices",
             )
             yield Static(f"数据目录：{self.app.store.root}", id="where", markup=False)
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = f"欢迎 · {self.app.settings.campaign.short()}"

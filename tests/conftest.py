@@ -8,6 +8,8 @@ the calendar.
 from __future__ import annotations
 
 import gc
+import os
+import tempfile
 from datetime import date
 
 import pytest
@@ -19,6 +21,13 @@ settings.register_profile("inspector", deadline=None)
 settings.load_profile("inspector")
 
 TODAY = date(2026, 11, 26)
+
+# Test folders live in memory where Linux offers it (/dev/shm, a tmpfs): the
+# store still calls fsync on every save, but waits for no disk. A TMPDIR the
+# caller set is kept.
+if "TMPDIR" not in os.environ and os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+    os.environ["TMPDIR"] = "/dev/shm"
+    tempfile.tempdir = None  # computed again from TMPDIR on next use
 
 
 def pytest_collection_finish(session):

@@ -22,10 +22,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable
+from textual.widgets._footer import FooterKey
 from textual.widgets.data_table import ColumnKey
 
 import screens
-from screens.widgets.textual_compat import Input, TextArea, UnmeasuredTable, put_cell
+from screens.widgets.textual_compat import Footer, Input, TextArea, UnmeasuredTable, put_cell
 from tests.home_fixtures import pilot_test
 
 ROWS = 300
@@ -61,6 +62,8 @@ def test_private_members_exist_with_the_expected_shape():
     assert list(inspect.signature(DataTable._highlight_cursor).parameters) == ["self"]
     assert isinstance(inspect.getattr_static(Screen, "_binding_chain"), property)  # focused widget first
     assert inspect.iscoroutinefunction(stock.Input._on_key) and inspect.iscoroutinefunction(stock.TextArea._on_key)
+    assert stock.Footer._bindings_ready.__class__.__name__ == "reactive"
+    assert list(inspect.signature(stock.Footer.bindings_changed).parameters) == ["self", "screen"]
 
 
 @pilot_test
@@ -389,8 +392,9 @@ async def test_a_fields_own_binding_runs_in_order_too_and_a_key_it_does_not_bind
         assert seen == ["f5"]  # handled keys stop at the field; others reach the app as before
 
 
-def test_no_screen_builds_a_stock_text_field():
-    """Every text field is the compat one, whose editing keys keep their order."""
+def test_no_screen_builds_a_stock_text_field_or_footer():
+    """Every text field is the compat one, whose editing keys keep their order,
+    and every footer the compat one, built again only when its keys change."""
     stock_built = []
     for path in sorted(Path(screens.__file__).parent.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -399,7 +403,7 @@ def test_no_screen_builds_a_stock_text_field():
             for n in ast.walk(tree)
             if isinstance(n, ast.ImportFrom) and n.module == "textual.widgets"
             for a in n.names
-            if a.name in ("Input", "TextArea")
+            if a.name in ("Input", "TextArea", "Footer")
         }
         for n in ast.walk(tree):
             called = n.func if isinstance(n, ast.Call) else None
@@ -408,3 +412,56 @@ def test_no_screen_builds_a_stock_text_field():
                 if isinstance(name, ast.Name) and name.id in imported:
                     stock_built.append(f"{path.name}:{n.lineno}")
     assert stock_built == []
+
+
+class FooterApp(App[None]):
+    """Two fields with the same keys, and a key whose action is enabled only while `ready`."""
+
+    BINDINGS = [Binding("f6", "go", "前往")]
+
+    def __init__(self, footer: stock.Footer) -> None:
+        super().__init__()
+        self.footer, self.ready, self.styled = footer, True, []
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="a")
+        yield Input(id="b")
+        yield self.footer
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "go" and not self.ready else True
+
+    def update_styles(self, node, animate: bool = True) -> None:
+        self.styled.append(type(node).__name__)
+        super().update_styles(node, animate)
+
+
+async def _footer_builds(footer: stock.Footer) -> tuple[int, list[str], list[str]]:
+    """How often the footer was built while focus moved between the two
+    fields and back; then, once the action of 「前往」 was disabled, the
+    FooterKeys restyled after mounting and that key's classes."""
+    app = FooterApp(footer)
+    built = []
+    app.footer.compose = lambda compose=app.footer.compose: built.append(1) or compose()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = len(built)
+        await pilot.press("tab", "tab", "tab")
+        await pilot.pause()
+        moves = len(built) - before
+        app.ready, app.styled[:] = False, []
+        app.refresh_bindings()
+        await pilot.pause()
+        restyled = [n for n in app.styled if n == "FooterKey"]
+        key = next(k for k in app.footer.query(FooterKey) if k.action == "go")
+        return moves, restyled, sorted(key.classes)
+
+
+@pilot_test
+async def test_the_footer_is_built_again_only_when_its_keys_change_and_its_keys_start_compact():
+    moves, restyled, go = await _footer_builds(Footer())
+    assert (moves, restyled, go) == (0, [], ["-compact", "-disabled"])
+    stock_moves, stock_restyled, stock_go = await _footer_builds(stock.Footer(compact=True))
+    assert stock_go == go
+    assert stock_moves > 0  # the stock footer is built again on each focus move
+    assert stock_restyled  # and its new keys restyle once more to add `-compact`

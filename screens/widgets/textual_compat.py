@@ -8,7 +8,8 @@ are drawn without Rich's layers of renderables or DataTable's work for
 labels and fixed columns (every visible row is drawn again after a
 refill), and one changed cell repaints only its row (the visit's item
 list). Text fields run their own editing keys in order with typed
-characters (`Input`, `TextArea` below). tests/test_textual_compat.py
+characters (`Input`, `TextArea` below), and the key footer is built again
+only when the keys it shows changed (`Footer`). tests/test_textual_compat.py
 checks each member against the installed Textual, so an upgrade that
 renames or changes one fails there, not in front of an inspector.
 """
@@ -25,11 +26,14 @@ from textual import events
 from textual import widgets as stock
 from textual._two_way_dict import TwoWayDict
 from textual._types import SegmentLines
+from textual.app import ComposeResult
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Size
+from textual.screen import Screen
 from textual.widgets import DataTable
 from textual.widgets._data_table import _EMPTY_TEXT
+from textual.widgets._footer import FooterKey
 from textual.widgets.data_table import ColumnKey, DuplicateKey, Row, RowKey
 
 from .literal import LiteralTable, literal_cell
@@ -321,3 +325,35 @@ class Input(_KeysInOrder, stock.Input):
 
 class TextArea(_KeysInOrder, stock.TextArea):
     """Every multi-line text field of the app."""
+
+
+class Footer(stock.Footer):
+    """Every screen's key footer, compact. The stock one mounts all its keys
+    anew on every bindings signal (each focus move, each return to the
+    screen), and each new key then restyles itself a second time to add
+    `-compact`: about a tenth of a flow's CPU in tests/test_app_home.py. This
+    one is built again only when the keys it would show changed, and its
+    keys start compact."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+        #: What the keys on show were built from (`_shown`), once built.
+        self._built_from: tuple[object, ...] | None = None
+
+    @staticmethod
+    def _shown(screen: Screen) -> tuple[object, ...]:
+        """All that `compose` reads from the screen: each active binding, enabled or not, with its tooltip."""
+        return tuple((key, binding, enabled, tip) for key, (_, binding, enabled, tip) in screen.active_bindings.items())
+
+    def compose(self) -> ComposeResult:
+        self._built_from = self._shown(self.screen) if self._bindings_ready else None
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.add_class("-compact", update=False)  # what its `compact` watcher adds, before its first styling
+            yield widget
+
+    def bindings_changed(self, screen: Screen) -> None:
+        unchanged = self._built_from is not None and self.is_attached and screen is self.screen
+        if unchanged and self._shown(screen) == self._built_from:
+            return
+        super().bindings_changed(screen)
