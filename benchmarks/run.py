@@ -260,6 +260,7 @@ def memo(data: Path) -> list[Row]:
     work = Path(tempfile.mkdtemp(prefix="bench-memo-", dir=data.parent))
     try:
         shutil.copytree(data, work / "data")
+        os.sync()  # the copy's writeback is not the batch's: its first fsyncs would wait for it
         t = time.perf_counter()
         subprocess.run(
             inspector("--data", str(work / "data"), "memo", "--all", "--out-dir", str(work / "out")),
