@@ -240,8 +240,8 @@ def save(data: Path, runs: int) -> list[Row]:
     the same load: measured one after the other, minutes apart, the shared
     disk's drift made the ratio swing between 1.1 and 3.
 
-    The target is the ratio alone: the issue's 1.2 ms was 1.2x the ~1 ms
-    floor it measured, and this machine's floor alone is 1.5-12 ms."""
+    The target is the ratio alone: 1.2 ms was asked as 1.2x a floor then
+    measured at ~1 ms, and this machine's floor alone is 1.5-12 ms."""
     work = Path(tempfile.mkdtemp(prefix="bench-save-", dir=data.parent))
     floors: list[float] = []
     try:

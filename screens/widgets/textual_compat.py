@@ -163,17 +163,7 @@ class UnmeasuredTable(LiteralTable):
         cursor, hover = cursor_location.row == row_index, hover_location.row == row_index
         row_style = self._get_row_style(row_index, base_style)
         pad = self.cell_padding
-        styles = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            show_cursor,
-            show_hover,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
+        styles = self._body_cell_styles(hover, cursor, show_cursor, show_hover)
         scrollable: SegmentLines = []
         table_width = 0
         for column_index, column in enumerate(self.ordered_columns):
@@ -196,6 +186,20 @@ class UnmeasuredTable(LiteralTable):
         cache[key] = pair = ([], scrollable)
         return pair
 
+    def _body_cell_styles(self, hover: bool, cursor: bool, show_cursor: bool, show_hover: bool) -> tuple[Style, Style]:
+        """A body cell's (base, post) styles, as DataTable works them out for it."""
+        return self._get_styles_to_render_cell(
+            False,
+            False,
+            False,
+            hover,
+            cursor,
+            show_cursor,
+            show_hover,
+            self.cursor_foreground_priority == "css",
+            self.cursor_background_priority == "css",
+        )
+
     def _render_cell(
         self,
         row_index: int,
@@ -210,17 +214,7 @@ class UnmeasuredTable(LiteralTable):
         pad = self.cell_padding
         if row_index < self.fixed_rows or column_index < self.fixed_columns or width <= 2 * pad:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        styles = self._get_styles_to_render_cell(
-            False,
-            False,
-            False,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
+        styles = self._body_cell_styles(hover, cursor, self.show_cursor, self._show_hover_cursor)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
         lines = self._text_cell(row_key, column_key, row_index, column_index, base_style, width, styles, hover, cursor)
