@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import tempfile
 from datetime import date
 
@@ -22,10 +23,21 @@ settings.load_profile("inspector")
 
 TODAY = date(2026, 11, 26)
 
-# Test folders live in memory where Linux offers it (/dev/shm, a tmpfs): the
-# store still calls fsync on every save, but waits for no disk. A TMPDIR the
-# caller set is kept.
-if "TMPDIR" not in os.environ and os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+# Test folders live in memory where Linux offers room for them (/dev/shm, a
+# tmpfs; a container's is often 64 MB, less than a run writes): the store
+# still calls fsync on every save, but waits for no disk. A TMPDIR the caller
+# set is kept.
+SHM_NEEDED = 1 << 30
+
+
+def _roomy_shm() -> bool:
+    try:
+        return os.access("/dev/shm", os.W_OK) and shutil.disk_usage("/dev/shm").free >= SHM_NEEDED
+    except OSError:
+        return False
+
+
+if "TMPDIR" not in os.environ and _roomy_shm():
     os.environ["TMPDIR"] = "/dev/shm"
     tempfile.tempdir = None  # computed again from TMPDIR on next use
 
