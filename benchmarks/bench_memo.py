@@ -24,6 +24,7 @@ from pathlib import Path
 os.environ.setdefault("INSPECTOR_TODAY", "2026-11-26")
 
 from inspector.documents import memo, memo_batch
+from inspector.models import VisitStatus
 from inspector.store import Store
 
 
@@ -37,9 +38,14 @@ def build(cache: Path, branches: int) -> None:
     print(f"demo: {branches} branches, visits {stats.visits}, {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
+def completed_visits(store: Store) -> list[tuple[str, str]]:
+    """(branch id, visit id) of every completed visit."""
+    return [(v.branch_id, v.id) for v in store.all_visit_index() if v.status is VisitStatus.COMPLETED]
+
+
 def one_memo(root: Path, out: Path) -> None:
     store = Store(root, "基准")
-    visits = memo_batch.completed_visits(store)
+    visits = completed_visits(store)
     sized = []
     for bid, vid in visits[:300]:
         n = sum(1 for f in store.findings(bid) if f.visit_id == vid)
@@ -67,7 +73,7 @@ def all_memos(pristine: Path, jobs: int) -> None:
         root = Path(tmp) / "data"
         shutil.copytree(pristine, root)
         store = Store(root, "基准")
-        total = len(memo_batch.completed_visits(store))
+        total = len(completed_visits(store))
         started = time.perf_counter()
         cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_utime
         outcomes = memo_batch.write_all(store, Path(tmp) / "out", workers=jobs)

@@ -31,12 +31,6 @@ class Outcome:
     message: str = ""
 
 
-def completed_visits(store: Store) -> list[tuple[str, str]]:
-    """(branch id, visit id) of every completed visit, from the branch files'
-    index (read without their change history); an unreadable file is left out."""
-    return [(v.branch_id, v.id) for v in store.all_visit_index() if v.status is VisitStatus.COMPLETED]
-
-
 class _Batch:
     """Per-process state of `memo --all`: its own Store, settings and caches."""
 
@@ -55,7 +49,7 @@ class _Batch:
         lists them; the file is read once, for the listing and the memos."""
         try:
             records = self.store.branch_records(bid)
-        except (StoreError, OSError):  # an unreadable branch file is left out, as `completed_visits` does
+        except (StoreError, OSError):  # an unreadable branch file is left out (`check` names it)
             return []
         return [self.one(bid, v.id, records) for v in records.visits if v.status is VisitStatus.COMPLETED]
 

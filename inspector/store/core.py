@@ -1090,7 +1090,12 @@ class _Saved:
 
 
 _ABSENT = object()
-_ENTRY_ADAPTERS: dict[tuple[type, str], TypeAdapter] = {}
+
+
+@functools.cache
+def _field_adapter(cls: type[Record], name: str) -> TypeAdapter:
+    """Validates and dumps values of one field of `cls` on their own."""
+    return TypeAdapter(cls.model_fields[name].annotation or Any)
 
 
 def _revalidated(record: R, saved: _Saved | None = None) -> tuple[R, dict[str, Any]]:
@@ -1141,9 +1146,7 @@ def _entries_revalidated(record: R, saved: _Saved) -> tuple[R, dict[str, Any]] |
             continue
         dumped: dict[str, Any] = {}
         if fresh:
-            adapter = _ENTRY_ADAPTERS.get((cls, name))
-            if adapter is None:
-                adapter = _ENTRY_ADAPTERS[(cls, name)] = TypeAdapter(cls.model_fields[name].annotation or Any)
+            adapter = _field_adapter(cls, name)
             dumped = adapter.dump_python(fresh, mode="json")
             valid = adapter.validate_python(cls.clean_field(name, dumped))
             if valid != fresh:  # a text was cleaned
@@ -1323,9 +1326,9 @@ def _validate_file(cls: type[R], path: Path, docs: Iterable[dict[str, Any]]) -> 
 def _merge(record: Record, base: dict[str, Any], current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Apply my edits (base → new, dumps) on top of what is on disk now."""
     theirs = {} if base == current else ch.diff(base, current)
-    for key in [k for k, (_was, now) in theirs.items() if now is None and k not in current]:
-        if theirs[key][0] == _stored_default(type(record), key):  # stored before the field existed: nobody's edit
-            del theirs[key]
+    for key, (was, now) in list(theirs.items()):
+        if now is None and key not in current and was == _stored_default(type(record), key):
+            del theirs[key]  # stored before the field existed: nobody's edit
     if not theirs:  # nobody else saved it meanwhile: mine is the whole story
         return new
     mine = ch.diff(base, new)
@@ -1338,18 +1341,15 @@ def _merge(record: Record, base: dict[str, Any], current: dict[str, Any], new: d
     return merged
 
 
-_NO_DEFAULT = object()
-
-
 @functools.cache
 def _stored_default(cls: type[Record], name: str) -> Any:
     """The field `name` of `cls` as a document stored without it reads, dumped
     (a visit saved before 阶段 existed has no `stages`); no value when the
     field is required or not one of `cls`."""
     found = cls.model_fields.get(name)
-    if found is None or found.annotation is None or found.is_required():
-        return _NO_DEFAULT
-    return TypeAdapter(found.annotation).dump_python(found.get_default(call_default_factory=True), mode="json")
+    if found is None or found.is_required():
+        return _ABSENT
+    return _field_adapter(cls, name).dump_python(found.get_default(call_default_factory=True), mode="json")
 
 
 def read_settings_data(root: Path) -> dict[str, Any] | None:
