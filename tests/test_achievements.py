@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from test_memo_content import TEMPLATE, build
+from test_snap_visit import no_blink
 
 from inspector import achievements as ach
 from inspector.documents import memo
 from inspector.models import VisitStatus
 from inspector.store import Store
-from tests.test_memo_content import TEMPLATE, build
-from tests.test_snap_visit import no_blink
 from tests.visit_fixtures import make_app, pilot_test
 
 

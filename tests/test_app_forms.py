@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from test_app_visit import burst
 
 from inspector.models import Finding
 from inspector.store import Store
 from inspector.templates import template_of
-from tests.test_app_visit import burst
 from tests.visit_fixtures import BRANCH_ID, VISIT_DAY, VISIT_ID, make_app, pilot_test, seed
 
 
@@ -347,10 +347,11 @@ def test_a_reason_not_to_record_a_finding_leaves_old_answers_as_stored(root):
 
 @pilot_test
 async def test_finishing_asks_for_a_finding_or_a_reason_for_an_escaped_not_met(root):
+    from test_app_visit import answer_all_but
+
     from inspector.models import AnswerValue, VisitStatus
     from screens.dialogs.common import ChoiceDialog, PromptDialog
     from screens.visit import VisitScreen
-    from tests.test_app_visit import answer_all_but
 
     ids = answer_all_but(root, 1)
     app = make_app(root, lambda: VisitScreen(VISIT_ID, BRANCH_ID))
@@ -381,9 +382,10 @@ async def test_finishing_asks_for_a_finding_or_a_reason_for_an_escaped_not_met(r
 
 
 def test_finish_refuses_a_not_met_without_finding_or_reason(root):
+    from test_app_visit import answer_all_but
+
     from inspector import visit as visits
     from inspector.models import AnswerValue
-    from tests.test_app_visit import answer_all_but
 
     ids = answer_all_but(root, 1)
     store = Store(root, "测试员")
@@ -420,7 +422,7 @@ async def test_acceptance_dialog_keeps_the_order_of_a_burst(root):
 
 @pilot_test
 async def test_visit_note_keeps_the_order_of_a_burst(root):
-    from tests.test_app_visit import on_disk, opened, visit_app
+    from test_app_visit import on_disk, opened, visit_app
 
     async with visit_app(root).run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)

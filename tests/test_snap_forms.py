@@ -6,10 +6,10 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from test_app_forms import a_finding
+from test_snap_visit import no_blink
 
 from inspector.store import Store
-from tests.test_app_forms import a_finding
-from tests.test_snap_visit import no_blink
 from tests.visit_fixtures import make_app, seed
 
 

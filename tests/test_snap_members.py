@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from test_snap_visit import no_blink
+
 from inspector.models import AppraisalGrade, Member, MemberCategory, MemberStatus, Sex
 from inspector.store import Store
-from tests.test_snap_visit import no_blink
 from tests.visit_fixtures import BRANCH_ID, make_app, seed
 
 
