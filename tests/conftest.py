@@ -64,6 +64,14 @@ def _isolate(tmp_path, monkeypatch):
     monkeypatch.setenv("TEXTUAL_DISABLE_KITTY_KEY", "1")
 
 
+@pytest.fixture(scope="session")
+def libreoffice_profile(tmp_path_factory) -> str:
+    """One LibreOffice user profile per test process, as a URI: a new one
+    costs soffice ~0.4 s of CPU to set up on every start. Tests in one
+    process run one at a time, so no two soffice share it at once."""
+    return (tmp_path_factory.mktemp("libreoffice") / "profile").as_uri()
+
+
 @pytest.fixture
 def store(tmp_path):
     from inspector.store import Store

@@ -241,12 +241,12 @@ def test_language_and_font_table(store, tmp_path):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed: pages not counted")
 @pytest.mark.parametrize(("case", "most"), [("none", 4), ("five", 6), ("weaklax", 6)])
-def test_typical_memo_fits_six_pages(store, tmp_path, case, most):
+def test_typical_memo_fits_six_pages(store, tmp_path, case, most, libreoffice_profile):
     rec, _ = document_of(store, tmp_path, case)
     subprocess.run(
         [
             "soffice",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
+            f"-env:UserInstallation={libreoffice_profile}",
             "--headless",
             "--convert-to",
             "pdf",

@@ -189,16 +189,15 @@ def test_missing_cjk_font_is_named(monkeypatch):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_renders_the_report_with_its_charts(demo, tmp_path, monkeypatch):
+def test_libreoffice_renders_the_report_with_its_charts(demo, tmp_path, monkeypatch, libreoffice_profile):
     monkeypatch.setenv("INSPECTOR_TODAY", TODAY.isoformat())
     out = tmp_path / "tb.docx"
     assert cli.main(["--data", str(demo), "report", "--period", "2016", "-o", str(out)]) == 0
-    profile = (tmp_path / "lo").as_uri()
     subprocess.run(
         [
             "soffice",
             "--headless",
-            f"-env:UserInstallation={profile}",
+            f"-env:UserInstallation={libreoffice_profile}",
             "--convert-to",
             "pdf",
             "--outdir",
