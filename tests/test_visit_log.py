@@ -15,7 +15,7 @@ import orjson
 import pytest
 from storage_samples import branch, visit
 
-from inspector.errors import CorruptFile
+from inspector.errors import CorruptFile, SaveFailed
 from inspector.models import Answer, AnswerValue, MemoRecord, Visit, VisitStatus
 from inspector.store import Store
 from inspector.store import files as storage
@@ -220,3 +220,25 @@ def test_record_layout_is_length_crc_and_header_crc():
     length, crc, head = struct.unpack("<III", framed[:12])
     assert (length, framed[12:]) == (3, b"abc")
     assert crc == zlib.crc32(b"abc") and head == zlib.crc32(framed[:8])
+
+
+def test_only_visit_files_have_logs(tmp_path):
+    root = tmp_path / "visits"  # a data folder that happens to be called so
+    assert storage.has_log_path(root / "branches" / "b1" / "visits" / "v1.json")
+    for other in ("committee.json", "branches/b1/branch.json", "visits/v1.json", "branches/b1/visits/.v1.json.log"):
+        assert not storage.has_log_path(root / other)
+
+
+def test_an_append_the_disk_cut_short_is_refused_and_taken_back(logged, monkeypatch):
+    store, v, path, _main = logged
+    log = Path(log_path(path))
+    before = log.read_bytes()
+    real_write = os.write
+    monkeypatch.setattr(storage.os, "write", lambda fd, data: real_write(fd, data[:10]))
+    with pytest.raises(SaveFailed):
+        _answer(store, v, "a3")
+    monkeypatch.undo()
+    assert log.read_bytes() == before
+    assert set(Store(store.root).visit(v.id, v.branch_id).answers) == {"a1", "a2"}
+    _answer(store, v, "a3")  # the same process saves again from what is on disk
+    assert set(Store(store.root).visit(v.id, v.branch_id).answers) == {"a1", "a2", "a3"}

@@ -388,7 +388,8 @@ def append_record(path: Path, sig: Sig, end: int, payload: bytes) -> Sig:
         if len(sig) > 3 and sig[5] != end:  # a record a crash interrupted
             os.ftruncate(log, end)
         try:
-            os.write(log, framed)  # one write: a shorter one is a full disk, seen as a torn record
+            if os.write(log, framed) != len(framed):  # one write, so a reader sees it whole or torn
+                raise OSError(errno.ENOSPC, "写入不完整")
             _checkpoint("log_appended")
             _sync_data(log)
             if end == 0:  # a new log (or one a crash left empty): its name must last too
@@ -478,9 +479,12 @@ _VISITS = os.sep + "visits"
 
 
 def has_log_path(name: str | Path) -> bool:
-    """Whether the file may have a log: a visit file (`visits/<id>.json`)."""
+    """Whether the file may have a log: a visit file (`branches/<branch>/visits/<id>.json`)."""
     name = os.fspath(name)
-    return name.endswith(".json") and name[: name.rfind(os.sep)].endswith(_VISITS)
+    if not name.endswith(".json") or not name[: name.rfind(os.sep)].endswith(_VISITS):
+        return False
+    parts = name.rsplit(os.sep, 4)
+    return len(parts) == 5 and parts[1] == "branches"
 
 
 def log_path(name: str | Path) -> str:
@@ -568,25 +572,22 @@ def log_records(path: Path, data: bytes) -> tuple[list[bytes], int]:
     unwritten): that is ignored; damage before it is `CorruptFile`."""
     out: list[bytes] = []
     at, size = 0, len(data)
-    while at < size:
-        rest = data[at:]
-        if len(rest) < _HEAD.size:
-            break
-        length, crc, head_crc = _HEAD.unpack_from(rest)
-        if zlib.crc32(rest[:8]) != head_crc:
-            if rest.count(0) == len(rest):
+    while size - at >= _HEAD.size:
+        length, crc, head_crc = _HEAD.unpack_from(data, at)
+        if zlib.crc32(data[at : at + 8]) != head_crc:
+            if data.count(0, at) == size - at:
                 break
             raise CorruptFile(path, f"修改日志第 {len(out) + 1} 条记录的头部已损坏")
-        end = _HEAD.size + length
-        if end > len(rest):
+        end = at + _HEAD.size + length
+        if end > size:
             break
-        payload = rest[_HEAD.size : end]
+        payload = data[at + _HEAD.size : end]
         if zlib.crc32(payload) != crc:
-            if end == len(rest):
+            if end == size:  # the last record: taken for one a crash interrupted
                 break
             raise CorruptFile(path, f"修改日志第 {len(out) + 1} 条记录已损坏")
         out.append(payload)
-        at += end
+        at = end
     return out, at
 
 
