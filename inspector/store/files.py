@@ -22,27 +22,31 @@ old file untouched and the temp file removed; a file or folder this login
 may not read is `Unreadable`, never "damaged".
 
 Visit logs. Replacing a visit file costs a new inode, its fsync, a rename and
-the folder's fsync; appending a few hundred bytes to an open file and syncing
-it costs a quarter of that. So a visit file `visits/<id>.json` (the "main"
+the folder's fsync; appending a few kilobytes to an open file and syncing it
+costs a fraction of that. So a visit file `visits/<id>.json` (the "main"
 file) may have a log `visits/.<id>.json.log`:
 
-* The log is a sequence of records, each `<length: 4 bytes LE><crc32: 4 bytes
-  LE><payload>`, the payload `[schema, {table: {doc id: document or null}
-  or null}]`: whole documents put (null: deleted; a null table: dropped),
-  written with the main file's schema. Applying a record twice gives what
-  applying it once gives, and so does applying a whole log again over a
-  main file that already holds it (`_fold`).
+* The log is a sequence of records, each `<length: 4 bytes LE><crc32 of the
+  payload: 4 bytes LE><crc32 of those 8 bytes: 4 bytes LE><payload>`, the
+  payload `[schema, {table: {doc id: document or null} or null}]`: whole
+  documents put (null: deleted; a null table: dropped), written with the
+  main file's schema. Applying a record twice gives what applying it once
+  gives, and so does applying a whole log again over a main file that
+  already holds it (`_fold`); it would not over a main file changed further,
+  which is why nothing but a fold replaces a main file that has a log.
 * The file's content is the main file with its log applied in order. Every
   reader goes through `read_bytes` (which returns that content as one JSON
   file, and a signature covering both files: `file_signature`), or through
   `AtomicJSONStorage`; a reader reads the log before the main file, so a
   fold running meanwhile is seen whole or not at all.
-* A save under the lock appends one record and `fdatasync`s it (a new log
-  also syncs its folder) before it returns. A last record cut short or
-  failing its checksum is a write a crash interrupted, never acknowledged:
-  readers ignore it and the next writer cuts it off before appending.
-  Damage anywhere else is `CorruptFile`.
-* Folding (`fold_log`, and a save whose log outgrew its main file): the
+* A save under the lock appends one record (in one write) and `fdatasync`s
+  it, and a log's first record also syncs its folder, before it returns;
+  the log and its main file stay open (`_log_pin`), so the next save's
+  check is two stats, as `is_pinned` is for a replaced file. A last record
+  cut short, zeros, or failing its checksum is a write a crash interrupted,
+  never acknowledged: readers ignore it and the next writer cuts it off
+  before appending. Damage anywhere else is `CorruptFile`.
+* Folding (`fold_log`, and a save whose log outgrew its main file, `FOLD_AT`): the
   main file is replaced, atomically as ever, with exactly the main file plus
   its whole log, then the log is removed; a crash between the two leaves a
   log whose replay changes nothing. Nothing else ever replaces a main file
