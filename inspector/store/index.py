@@ -296,9 +296,12 @@ def _sig(value: Any) -> Sig | None:
     """A file's signature: three numbers, six for a visit file with a log (`files.file_signature`)."""
     if value is None:
         return None
-    if len(value) not in (3, 6):
+    if len(value) == 3:  # most: spelled out, it reads thousands of entries faster
+        a, b, c = value
+        return (int(a), int(b), int(c))
+    if len(value) != 6:
         raise ValueError("bad signature")
-    return tuple(int(v) for v in value)
+    return tuple(map(int, value))
 
 
 def _req(sig: Sig | None) -> Sig:
