@@ -264,7 +264,7 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path, capsy
         "mixed_before_recovery": 0,
         "temp_files_left_by_kills": 0,
         "temp_files_after_open": 0,
-        "visit_logs_left_by_kills": 0,
+        "trials_leaving_visit_logs": 0,
     }
     problems = []
     for n, (mode, pause) in enumerate(trials):
@@ -290,7 +290,7 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path, capsy
             figures["mixed_before_recovery"] += len(seen) > 1  # the kill landed between two renames
         problems += [f"trial {n}: {x}" for x in _check_writes_nothing_and_names_leftovers(world.root, capsys)]
         figures["temp_files_left_by_kills"] += len(_temp_files(world.root))
-        figures["visit_logs_left_by_kills"] += len(list(world.root.rglob(".*.json.log")))
+        figures["trials_leaving_visit_logs"] += any(world.root.rglob(".*.json.log"))
         fresh = Store(world.root, "检查员")  # takes the lock: finishes a half-done journal, removes leftovers
         assert not (world.root / Journal.NAME).exists()
         left = _temp_files(world.root)
@@ -316,5 +316,5 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path, capsy
     assert figures["trials"] >= 50
     assert figures["saves_reported"] >= 32  # each randomly killed writer had saved at least once
     assert figures["mixed_before_recovery"] >= 1  # aimed kills did land between journal renames
-    assert figures["visit_logs_left_by_kills"] >= 1  # saves were appended to logs the next open read
+    assert figures["trials_leaving_visit_logs"] >= 1  # saves were appended to logs the next open read
     assert problems == []
