@@ -9,7 +9,9 @@ names every temp file the kill left, the next open removes them, and every
 reported save is on disk. Aimed kills use
 storage's INSPECTOR_TEST_PAUSE hook: the writer stops itself (SIGSTOP) at the
 n-th pass of a named point (temp file written / file replaced / journal
-written / first journal rename) and is killed there.
+written / first journal rename / a visit's log record written but not synced
+/ a visit file replaced by itself and its log, the log not yet removed) and
+is killed there.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ from inspector.store.files import Journal
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork and SIGSTOP (POSIX)")
 
 TODAY = date(2016, 12, 31)
-PLAIN_POINTS = ("before_replace", "after_replace", "before_append")
-JOURNAL_POINTS = ("journal_written", "journal_renamed", "before_replace", "after_replace")
+PLAIN_POINTS = ("before_replace", "after_replace", "before_append", "log_appended", "log_folded")
+JOURNAL_POINTS = ("journal_written", "journal_renamed", "before_replace", "after_replace", "log_folded")
 
 
 class World:
@@ -92,13 +94,20 @@ def _plain_writer(store: Store, report: int, v, f, memo_visit) -> None:
 
 
 def _journal_writer(store: Store, report: int, world: World) -> None:
-    """Transactions that set one counter in four files, reported after commit."""
+    """Transactions that set one counter in four files, reported after commit;
+    before each, an answer to the visit among them goes to its log, which the
+    transaction then folds into the visit file."""
     start = int(store.get(Finding, world.txn_findings[0].id, world.branches[0].id).progress or 0)
     for k in range(start + 1, start + 100_000):
+        cur = store.visit(world.txn_visit.id, world.branches[0].id)
+        answers = {**cur.answers, f"t{k}": Answer(value=AnswerValue.MET)}
+        store.save(cur.model_copy(update={"answers": answers}), base=cur)
+        os.write(report, f"a t{k}\n".encode())
         with store.transaction():
             for f in world.txn_findings:
                 store.save(f.model_copy(update={"progress": str(k)}))
-            store.save(world.txn_visit.model_copy(update={"summary": str(k)}))
+            cur = store.visit(world.txn_visit.id, world.branches[0].id)
+            store.save(cur.model_copy(update={"summary": str(k)}))
         os.write(report, f"t {k}\n".encode())
 
 
@@ -255,6 +264,7 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path, capsy
         "mixed_before_recovery": 0,
         "temp_files_left_by_kills": 0,
         "temp_files_after_open": 0,
+        "trials_leaving_visit_logs": 0,
     }
     problems = []
     for n, (mode, pause) in enumerate(trials):
@@ -280,6 +290,7 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path, capsy
             figures["mixed_before_recovery"] += len(seen) > 1  # the kill landed between two renames
         problems += [f"trial {n}: {x}" for x in _check_writes_nothing_and_names_leftovers(world.root, capsys)]
         figures["temp_files_left_by_kills"] += len(_temp_files(world.root))
+        figures["trials_leaving_visit_logs"] += any(world.root.rglob(".*.json.log"))
         fresh = Store(world.root, "检查员")  # takes the lock: finishes a half-done journal, removes leftovers
         assert not (world.root / Journal.NAME).exists()
         left = _temp_files(world.root)
@@ -290,8 +301,9 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path, capsy
             lost = _lost_plain_saves(fresh, report, *trial[:2])
         else:
             state = _journal_state(fresh, world)
-            done = [int(line.split()[1]) for line in report]
-            lost = []
+            done = [int(line.split()[1]) for line in report if line.startswith("t ")]
+            answers = fresh.visit(world.txn_visit.id, world.branches[0].id).answers
+            lost = [line for line in report if line.startswith("a ") and line.split()[1] not in answers]
             if len(set(state)) != 1:
                 lost.append(f"transaction half applied: {state}")
             elif done and int(state[0]) < done[-1]:
@@ -304,4 +316,5 @@ def test_sigkill_never_corrupts_a_file_nor_loses_a_returned_save(tmp_path, capsy
     assert figures["trials"] >= 50
     assert figures["saves_reported"] >= 32  # each randomly killed writer had saved at least once
     assert figures["mixed_before_recovery"] >= 1  # aimed kills did land between journal renames
+    assert figures["trials_leaving_visit_logs"] >= 1  # saves were appended to logs the next open read
     assert problems == []

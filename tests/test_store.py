@@ -27,7 +27,7 @@ from inspector.models import (
 )
 from inspector.store import changes as ch
 from inspector.store.core import _SHARD_CACHE_SIZE, Store, _entries_revalidated, _revalidated
-from inspector.store.files import Journal, write_temp
+from inspector.store.files import Journal, read_bytes, write_temp
 from inspector.text import clean
 
 
@@ -680,6 +680,6 @@ def test_a_field_an_older_program_did_not_store_is_nobodys_edit(store, monkeypat
     validations = len(merges)
     saver.save(saved.model_copy(update={"inspectors": ["赵六"]}), base=saved)
     assert validations == len(merges) - validations  # no more than for a visit stored with every field
-    stored = orjson.loads(path.read_bytes())
+    stored = orjson.loads(read_bytes(path)[0])  # the file with its log
     assert [d["stages"] for d in stored["visit"].values()] == [[]]
     assert Store(store.root).visit(v.id, b.id).inspectors == ["赵六"]

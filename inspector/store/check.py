@@ -36,7 +36,7 @@ from inspector.settings import Campaign, WeakLaxRules, load_settings
 from inspector.store import attachments
 from inspector.store.changes import Change
 from inspector.store.core import VISIT_INDEX, Store, validation_message
-from inspector.store.files import META_TABLE, Journal, leftovers, read_error, read_json_file, read_tables
+from inspector.store.files import LOG_SUFFIX, META_TABLE, Journal, leftovers, read_error, read_json_file, read_tables
 from inspector.weaklax import step_problems
 
 if TYPE_CHECKING:
@@ -253,12 +253,16 @@ def check_visits(
     found: dict[str, tuple[Visit, ChecklistTemplate | None]] = {}
     vdir = store.branch_dir(bid) / "visits"
     try:
-        names = sorted(e.name for e in os.scandir(vdir) if e.name.endswith(".json") and not e.name.startswith("."))
+        listed = [e.name for e in os.scandir(vdir)]
     except FileNotFoundError:
-        names = []
+        listed = []
     except OSError as exc:
         report.add(str(read_error(exc, vdir)))
-        names = []
+        listed = []
+    names = sorted(n for n in listed if n.endswith(".json") and not n.startswith("."))
+    for name in listed:  # a log is read with its visit file (`files.read_bytes`): one alone is named
+        if name.startswith(".") and name.endswith(".json" + LOG_SUFFIX) and name[1 : -len(LOG_SUFFIX)] not in names:
+            report.add(f"修改日志 {vdir / name} 没有对应的现场指导文件，其中的修改未被读取")
     for name in names:
         path = vdir / name
         data = _read(path, report)

@@ -57,6 +57,7 @@ from inspector.pinyin import full, initials
 from inspector.store import changes as ch
 from inspector.store import open_index
 from inspector.store.files import (
+    LOG_SUFFIX,
     READ_ONLY_ERRNOS,
     DataLock,
     Journal,
@@ -620,16 +621,22 @@ class Store:
             return 0
         known, found, read = entry.visits, {}, 0
         try:
+            sigs: dict[str, tuple[int, ...]] = {}
+            logs: dict[str, tuple[int, ...]] = {}
             with os.scandir(vdir) as listing:
                 for e in listing:
-                    if not e.name.endswith(".json") or e.name.startswith("."):
-                        continue
-                    st = e.stat()
-                    sig = (st.st_ino, st.st_mtime_ns, st.st_size)
-                    hit = known.get(e.name[:-5])
-                    if hit is None or hit[0] != sig:
-                        hit, read = (sig, self._issued_memo(Path(e.path))), read + 1
-                    found[e.name[:-5]] = hit
+                    if e.name.endswith(".json") and not e.name.startswith("."):
+                        st = e.stat()
+                        sigs[e.name[:-5]] = (st.st_ino, st.st_mtime_ns, st.st_size)
+                    elif e.name.endswith(".json" + LOG_SUFFIX) and e.name.startswith("."):
+                        st = e.stat()
+                        logs[e.name[1 : -len(".json" + LOG_SUFFIX)]] = (st.st_ino, st.st_mtime_ns, st.st_size)
+            for vid, sig in sigs.items():
+                sig += logs.get(vid, ())  # as `file_signature` gives it
+                hit = known.get(vid)
+                if hit is None or hit[0] != sig:
+                    hit, read = (sig, self._issued_memo(Path(f"{vdir}/{vid}.json"))), read + 1
+                found[vid] = hit
         except FileNotFoundError:
             pass
         except OSError as exc:
@@ -840,12 +847,11 @@ class Store:
         """Whether the visit file's bytes hold `needle`, without parsing it (as `branch_file_has`)."""
         path = self.branch_dir(bid) / "visits" / f"{_safe_id(vid)}.json"
         try:
-            return needle in path.read_bytes()
-        except FileNotFoundError:
+            found = read_bytes(path)  # with its log
+        except CorruptFile as exc:
+            self.errors[path] = str(exc)
             return False
-        except OSError as exc:
-            self.errors[path] = str(read_error(exc, path))
-            return False
+        return found is not None and needle in found[0]
 
     def read_state(self, name: str) -> dict[str, Any] | None:
         """A file of derived or bookkeeping state (`cache/ledger.json`, `sync/peers.json`); None when absent."""
@@ -1262,8 +1268,11 @@ def _parsed_fast(model: type[M], path: Path) -> M | None:
     (unreadable, invalid, another schema) sends the caller the careful way,
     which names any problem."""
     try:
-        parsed = model.model_validate_json(path.read_bytes())
-    except (OSError, ValidationError):
+        found = read_bytes(path)  # a visit file's with its log
+        if found is None:
+            return None
+        parsed = model.model_validate_json(found[0])
+    except (CorruptFile, ValidationError):
         return None
     meta = getattr(parsed, "meta", None)
     return None if meta is not None and meta.get("1") != {"schema": SCHEMA_VERSION} else parsed

@@ -10,6 +10,8 @@ processes lose updates). This module gives:
   not parsed twice, and a change made by another process is seen at once.
 * `Shard`: one small TinyDB file (a branch, a visit) with batched writes, so a
   save that touches several tables is still one atomic rename.
+* Visit logs: a save of a visit file (an answer, dozens an hour) appends its
+  change to a log beside it instead of replacing the whole file (see below).
 * `DataLock`: the cross-process lock every read-modify-write runs under
   (`FolderLock`, a bare flock: saves take it thousands of times a day).
 * `Journal`: all-or-nothing writes across several shards (sync imports),
@@ -18,6 +20,39 @@ processes lose updates). This module gives:
 Every OSError of a write leaves as `SaveFailed`, one Chinese line, with the
 old file untouched and the temp file removed; a file or folder this login
 may not read is `Unreadable`, never "damaged".
+
+Visit logs. Replacing a visit file costs a new inode, its fsync, a rename and
+the folder's fsync; appending a few kilobytes to an open file and syncing it
+costs a fraction of that. So a visit file `visits/<id>.json` (the "main"
+file) may have a log `visits/.<id>.json.log`:
+
+* The log is a sequence of records, each `<length: 4 bytes LE><crc32 of the
+  payload: 4 bytes LE><crc32 of those 8 bytes: 4 bytes LE><payload>`, the
+  payload `[schema, {table: {doc id: document or null} or null}]`: whole
+  documents put (null: deleted; a null table: dropped), written with the
+  main file's schema. Applying a record twice gives what applying it once
+  gives, and so does applying a whole log again over a main file that
+  already holds it (`_fold`); it would not over a main file changed further,
+  which is why nothing but a fold replaces a main file that has a log.
+* The file's content is the main file with its log applied in order. Every
+  reader goes through `read_bytes` (which returns that content as one JSON
+  file, and a signature covering both files: `file_signature`), or through
+  `AtomicJSONStorage`; a reader reads the log before the main file, so a
+  fold running meanwhile is seen whole or not at all.
+* A save under the lock appends one record (in one write) and `fdatasync`s
+  it, and a log's first record also syncs its folder, before it returns;
+  the log and its main file stay open (`_log_pin`), so the next save's
+  check is two stats, as `is_pinned` is for a replaced file. A last record
+  cut short, zeros, or failing its checksum is a write a crash interrupted,
+  never acknowledged: readers ignore it and the next writer cuts it off
+  before appending. Damage anywhere else is `CorruptFile`.
+* Folding (`fold_log`, and a save whose log outgrew its main file, `FOLD_AT`): the
+  main file is replaced, atomically as ever, with exactly the main file plus
+  its whole log, then the log is removed; a crash between the two leaves a
+  log whose replay changes nothing. Nothing else ever replaces a main file
+  that has a log: a `Journal`, an upgrade and a new file fold it first.
+* Only visit files have logs (`has_log_path`); an older program reading a
+  folder with a log would miss the log's records.
 """
 
 from __future__ import annotations
@@ -28,10 +63,12 @@ import hashlib
 import os
 import signal
 import socket
+import struct
 import sys
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -290,13 +327,115 @@ def _pin(name: str, fd: int, inode: int) -> None:
     _pinned = (name, fd, inode)
 
 
-def is_pinned(path: Path, sig: tuple[int, int, int]) -> bool:
-    """Whether `path` with signature `sig` is the file this process replaced last, still open."""
+#: The visit file this process appended to last, with its log, both kept
+#: open (name, main descriptor, main inode, log descriptor, log inode): as
+#: `_pinned`, no other file can take either inode meanwhile.
+_log_pin: tuple[str, int, int, int, int] | None = None
+
+
+def _unpin_log(name: str | None = None) -> None:
+    """Close the pinned visit file and log (only if it is `name`'s, when given)."""
+    global _log_pin
+    pin = _log_pin
+    if pin is None or (name is not None and pin[0] != name):
+        return
+    _log_pin = None
+    for fd in (pin[1], pin[3]):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def is_pinned(path: Path, sig: Sig) -> bool:
+    """Whether `path` with signature `sig` is the file this process replaced
+    or appended to last, still open."""
+    if len(sig) > 3:
+        pin = _log_pin
+        return pin is not None and pin[2] == sig[0] and pin[4] == sig[3] and pin[0] == str(path)
     pinned = _pinned
     return pinned is not None and pinned[2] == sig[0] and pinned[0] == str(path)
 
 
-def atomic_write(path: Path, payload: bytes) -> tuple[int, int, int]:
+def _open_log(name: str, sig: Sig) -> tuple[str, int, int, int, int]:
+    """Open (creating it if `sig` has no log) the log of the visit file read
+    as `sig` under this hold of the lock, and pin both."""
+    global _log_pin
+    _unpin_log()
+    main = os.open(name, os.O_RDONLY)
+    try:
+        flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        log = os.open(log_path(name), flags | (os.O_CREAT if len(sig) == 3 else 0), 0o600)
+    except BaseException:
+        os.close(main)
+        raise
+    pin = (name, main, os.fstat(main).st_ino, log, os.fstat(log).st_ino)
+    if len(sig) == 3:
+        _set_mode(log)
+    _log_pin = pin
+    return pin
+
+
+_sync_data = getattr(os, "fdatasync", os.fsync)
+
+
+def append_record(path: Path, sig: Sig, end: int, payload: bytes) -> Sig:
+    """Append one record to the log of the visit file read as `sig` (its log's
+    sound records ending at `end`) and sync it; returns the new signature.
+    Called under the lock."""
+    global _writes
+    name = str(path)
+    framed = log_record(payload)
+    try:
+        pin = _log_pin
+        if pin is None or pin[0] != name or len(sig) == 3 or pin[2] != sig[0] or pin[4] != sig[3]:
+            pin = _open_log(name, sig)
+        log = pin[3]
+        if len(sig) > 3 and sig[5] != end:  # a record a crash interrupted
+            os.ftruncate(log, end)
+        try:
+            if os.write(log, framed) != len(framed):  # one write, so a reader sees it whole or torn
+                raise OSError(errno.ENOSPC, "写入不完整")
+            _checkpoint("log_appended")
+            _sync_data(log)
+            if end == 0:  # a new log (or one a crash left empty): its name must last too
+                _fsync_dir(os.path.dirname(name))
+        except BaseException:
+            with contextlib.suppress(OSError):  # not acknowledged: not left to be read either
+                os.ftruncate(log, end)
+            raise
+        st = os.fstat(log)
+    except OSError as exc:
+        _unpin_log()
+        raise save_error(exc, path) from exc
+    _writes += 1
+    _written.append(name)
+    return (*sig[:3], st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def remove_log(path: Path) -> None:
+    """Remove a visit file's log once the file holds all of it (see the docstring)."""
+    _unpin_log(str(path))
+    try:
+        os.unlink(log_path(path))
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise save_error(exc, path) from exc
+
+
+def fold_log(path: Path) -> bool:
+    """Fold a visit file's log into it and remove the log, under the lock, for
+    writers that replace the whole file; False when it has none."""
+    if not has_log_path(path) or not os.path.exists(log_path(path)):
+        return False
+    found = read_bytes(path)
+    if found is not None and len(found[1]) > 3 and found[1][5]:
+        atomic_write(path, found[0])
+    _checkpoint("log_folded")
+    remove_log(path)
+    return True
+
+
+def atomic_write(path: Path, payload: bytes) -> Sig:
     """Replace `path` with `payload`: readers see the old or the new file, never
     half. Returns the new file's signature (as `file_signature`)."""
     global _writes
@@ -336,24 +475,56 @@ def digest(raw: bytes | None) -> bytes | None:
     return None if raw is None else hashlib.blake2b(raw, digest_size=16).digest()
 
 
-def file_signature(path: str | Path) -> tuple[int, int, int] | None:
+#: A file's signature: (inode, mtime, size), followed by its log's when it has one.
+Sig = tuple[int, ...]
+
+LOG_SUFFIX = ".log"
+_VISITS = os.sep + "visits"
+
+
+def has_log_path(name: str | Path) -> bool:
+    """Whether the file may have a log: a visit file (`branches/<branch>/visits/<id>.json`)."""
+    name = os.fspath(name)
+    if not name.endswith(".json") or not name[: name.rfind(os.sep)].endswith(_VISITS):
+        return False
+    parts = name.rsplit(os.sep, 4)
+    return len(parts) == 5 and parts[1] == "branches"
+
+
+def log_path(name: str | Path) -> str:
+    """Where the log of a visit file lies: `.<name>.log` beside it (hidden, as temp files are)."""
+    folder, base = os.path.split(os.fspath(name))
+    return os.path.join(folder, f".{base}{LOG_SUFFIX}")
+
+
+def _stat(name: str) -> Sig | None:
     try:
-        st = os.stat(path)
+        st = os.stat(name)
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:  # e.g. a folder on the way this login may not enter
-        raise read_error(exc, Path(path)) from exc
+        raise read_error(exc, Path(name)) from exc
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def read_bytes(path: Path) -> tuple[bytes, tuple[int, int, int]] | None:
-    """The file's bytes and the signature of that very file; None when absent."""
+def file_signature(path: str | Path) -> Sig | None:
+    """(inode, mtime, size) of the file, and of its log when it has one; None when absent."""
+    name = os.fspath(path)
+    sig = _stat(name)
+    if sig is None or not has_log_path(name):
+        return sig
+    log = _stat(log_path(name))
+    return sig if log is None else sig + log
+
+
+def _read_plain(path: str | Path) -> tuple[bytes, Sig] | None:
+    """One file's bytes and the signature of that very file; None when absent."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise read_error(exc, path) from exc
+        raise read_error(exc, Path(path)) from exc
     try:
         st = os.fstat(fd)
         raw = os.read(fd, st.st_size + 1)  # one read for a file as large as its stat
@@ -363,21 +534,108 @@ def read_bytes(path: Path) -> tuple[bytes, tuple[int, int, int]] | None:
                 chunks.append(chunk)
             raw = b"".join(chunks)
     except OSError as exc:
-        raise read_error(exc, path) from exc
+        raise read_error(exc, Path(path)) from exc
     finally:
         os.close(fd)
     return raw, (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def parse(path: Path, raw: bytes) -> dict[str, Any]:
-    """Parse one data file's bytes, migrating old schemas."""
+def read_logged(path: Path) -> tuple[bytes, Sig, int] | None:
+    """`read_bytes`, with where the log's sound records end (0 without a log):
+    a writer cuts off what follows, a record a crash interrupted."""
+    log = _read_plain(log_path(path)) if has_log_path(path) else None  # before the main file: see the docstring
+    found = _read_plain(path)
+    if log is None:
+        return None if found is None else (found[0], found[1], 0)
+    if found is None:
+        raise CorruptFile(path, "有尚未并入的修改日志，但文件本身不见了")
+    records, end = log_records(path, log[0])
+    raw = _fold(path, found[0], records) if records else found[0]
+    return raw, found[1] + log[1], end
+
+
+def read_bytes(path: Path) -> tuple[bytes, Sig] | None:
+    """The file's bytes (a visit file's with its log applied, as one JSON
+    file) and its signature (`file_signature`); None when absent."""
+    found = read_logged(path)
+    return None if found is None else (found[0], found[1])
+
+
+_HEAD = struct.Struct("<III")  # payload length, payload crc32, crc32 of those 8 bytes
+
+
+def log_record(payload: bytes) -> bytes:
+    """One framed log record."""
+    head = struct.pack("<II", len(payload), zlib.crc32(payload))
+    return head + struct.pack("<I", zlib.crc32(head)) + payload
+
+
+def log_records(path: Path, data: bytes) -> tuple[list[bytes], int]:
+    """The payloads of a log's sound records and where they end. Only the
+    last write can be torn (cut short, or zeros where a crash left its blocks
+    unwritten): that is ignored; damage before it is `CorruptFile`."""
+    out: list[bytes] = []
+    at, size = 0, len(data)
+    while size - at >= _HEAD.size:
+        length, crc, head_crc = _HEAD.unpack_from(data, at)
+        if zlib.crc32(data[at : at + 8]) != head_crc:
+            if data.count(0, at) == size - at:
+                break
+            raise CorruptFile(path, f"修改日志第 {len(out) + 1} 条记录的头部已损坏")
+        end = at + _HEAD.size + length
+        if end > size:
+            break
+        payload = data[at + _HEAD.size : end]
+        if zlib.crc32(payload) != crc:
+            if end == size:  # the last record: taken for one a crash interrupted
+                break
+            raise CorruptFile(path, f"修改日志第 {len(out) + 1} 条记录已损坏")
+        out.append(payload)
+        at = end
+    return out, at
+
+
+def _fold(path: Path, raw: bytes, records: list[bytes]) -> bytes:
+    """The main file's bytes with the log's records applied in order."""
+    data = _loads(path, raw)
+    schema = schema_of(path, data)
+    for n, payload in enumerate(records, 1):
+        try:
+            version, tables = orjson.loads(payload)
+            if not isinstance(tables, dict) or not isinstance(version, int):
+                raise TypeError(version)
+            if version != schema:
+                if version > SCHEMA_VERSION:
+                    raise NewerSchema(path, version)
+                raise CorruptFile(path, f"修改日志第 {n} 条记录的数据结构 {version} 与文件的 {schema} 不符")
+            for name, docs in tables.items():
+                if docs is None:
+                    data.pop(name, None)
+                    continue
+                table = data.setdefault(name, {})
+                for key, doc in docs.items():
+                    if doc is None:
+                        table.pop(key, None)
+                    else:
+                        table[key] = doc
+        except (orjson.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
+            raise CorruptFile(path, f"修改日志第 {n} 条记录无效") from exc
+    return dumps(data)
+
+
+def _loads(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise CorruptFile(path, f"JSON 格式错误：{exc}") from exc
     if not isinstance(data, dict):
         raise CorruptFile(path, "顶层不是对象")
-    return migrate(path, data)
+    return data
+
+
+def parse(path: Path, raw: bytes) -> dict[str, Any]:
+    """Parse one data file's bytes, migrating old schemas."""
+    return migrate(path, _loads(path, raw))
 
 
 def read_json_file(path: Path) -> dict[str, Any] | None:
@@ -424,6 +682,12 @@ def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+#: A visit's log is folded into its file once it is as large as the file, and
+#: at least this large: each fold costs a whole write, each reader of the
+#: file parses the log's records again.
+FOLD_AT = 16 << 10
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage: atomic replace on write, stat-keyed cache on read.
 
@@ -434,7 +698,9 @@ class AtomicJSONStorage(Storage):
     can miss another process's write (coarse mtime, reused inode, same size),
     and a stale cache would silently drop that write.
     Inside a `Journal` transaction, writes are staged; reads see the staged
-    content until the transaction ends.
+    content until the transaction ends. A visit file's save outside one is
+    appended to its log: the documents that differ from the tables as on disk
+    (see the module docstring).
     """
 
     def __init__(self, path: str | Path, on_reload: Callable[[], None] | None = None):
@@ -442,7 +708,7 @@ class AtomicJSONStorage(Storage):
         self._on_reload = on_reload
         self._cache: dict[str, Any] | None = None
         self._raw: bytes | None = None  # the bytes `_cache` was parsed from or written as
-        self._sig: tuple[int, int, int] | None = None
+        self._sig: Sig | None = None
         self._batch_depth = 0
         self._dirty = False
         self._held: Journal | None = None
@@ -454,7 +720,15 @@ class AtomicJSONStorage(Storage):
         #: out, its dict now, the keys added)} (`appended`).
         self._grown: dict[str, tuple[Any, Any, list[str]]] = {}
         #: The signature of the file this storage last wrote, while `_cache` is its content.
-        self._wrote: tuple[int, int, int] | None = None
+        self._wrote: Sig | None = None
+        #: A visit file: saves append to its log (`append_record`).
+        self._logged = has_log_path(self.path)
+        #: The tables as on disk ({name: table}, tables are replaced, never
+        #: changed in place), while the main file has the current schema:
+        #: what a save's log record is the difference from.
+        self._disk: dict[str, Any] | None = None
+        #: Where the log's sound records end, as last read or written.
+        self._log_end = 0
 
     def read(self) -> dict[str, Any] | None:
         if self._cache is not None and (self._batch_depth or self._staged is not None):
@@ -468,15 +742,20 @@ class AtomicJSONStorage(Storage):
         return self._reload()
 
     def _reload(self) -> dict[str, Any] | None:
-        found = read_bytes(self.path)
+        found = read_logged(self.path)
         if found is not None and self._cache is not None and found[0] == self._raw:
-            self._sig = found[1]
+            self._sig, self._log_end = found[1], found[2]
             return self._cache
-        data = None if found is None else check_tables(self.path, parse(self.path, found[0]))
+        data = current = None
+        if found is not None:
+            loaded = _loads(self.path, found[0])
+            current = schema_of(self.path, loaded) == SCHEMA_VERSION
+            data = check_tables(self.path, migrate(self.path, loaded))
         if self._cache is not None and self._on_reload is not None:
             self._on_reload()
         self._cache, self._layout, self._grown, self._wrote = data, None, {}, None
-        self._raw, self._sig = found if found is not None else (None, None)
+        self._disk = dict(data) if current and data is not None and self._logged else None
+        self._raw, self._sig, self._log_end = found if found is not None else (None, None, 0)
         return data
 
     def write(self, data: dict[str, Any]) -> None:
@@ -540,22 +819,86 @@ class AtomicJSONStorage(Storage):
     def _flush(self) -> None:
         assert self._cache is not None
         try:
-            payload = self._payload()
             if self._held is not None:
-                self._held.stage(self.path, payload, self._raw)
+                base = self._raw
+                if base is None and self._disk is not None:  # appended since it was read
+                    base = dumps(self._disk)
+                payload = self._payload()
+                self._held.stage(self.path, payload, base)
                 self._staged = payload
                 return
+            if self._disk is not None and self._sig is not None:
+                self._append()
+                return
+            if self._logged:
+                fold_log(self.path)
+            payload = self._payload()
             sig = atomic_write(self.path, payload)
         except BaseException:
             self._drop()
             raise
         self._raw, self._sig, self._wrote = payload, sig, sig
+        if self._logged:
+            self._disk, self._log_end = dict(self._cache), 0
+
+    def _append(self) -> None:
+        """Append the documents that differ from the tables on disk to the
+        log, and fold it in once it outgrows the file itself."""
+        assert self._cache is not None and self._disk is not None and self._sig is not None
+        changes = self._changes()
+        if not changes:
+            return
+        sig = append_record(self.path, self._sig, self._log_end, dumps([SCHEMA_VERSION, changes]))
+        self._raw, self._sig, self._wrote, self._log_end = None, sig, sig, sig[5]
+        self._disk = dict(self._cache)
+        if self._log_end >= max(sig[2], FOLD_AT):
+            with contextlib.suppress(SaveFailed):  # saved already; the next save folds it
+                self._fold_log()
+
+    def _fold_log(self) -> None:
+        """Replace the file with its content, which is the file and its whole
+        log, then remove the log (see the module docstring)."""
+        try:
+            payload = self._payload()
+            sig = atomic_write(self.path, payload)
+            _checkpoint("log_folded")
+            remove_log(self.path)
+        except SaveFailed:
+            self._sig = self._wrote = None  # read afresh next time
+            raise
+        self._raw, self._sig, self._wrote, self._log_end = payload, sig, sig, 0
+
+    def _changes(self) -> dict[str, Any]:
+        """{table: {doc id: document, or None when deleted}, or None when
+        dropped}: how the tables differ from those on disk."""
+        cache, disk = self._cache, self._disk
+        assert cache is not None and disk is not None
+        grown = self._grown
+        self._grown = {}
+        out: dict[str, Any] = {}
+        for name, table in cache.items():
+            before = disk.get(name)
+            if before is table or name == META_TABLE:
+                continue
+            more = grown.get(name)
+            if before is None:
+                out[name] = table
+            elif more is not None and more[0] is before and more[1] is table:
+                out[name] = {key: table[key] for key in more[2]}
+            else:
+                docs = {key: doc for key, doc in table.items() if before.get(key) is not doc}
+                docs.update((key, None) for key in before if key not in table)
+                if docs:
+                    out[name] = docs
+        out.update((name, None) for name in disk if name not in cache and name != META_TABLE)
+        return out
 
     def _drop(self) -> None:
         """Forget unflushed edits: the next read starts from the disk (or the staged payload)."""
         if self._cache is not None and self._on_reload is not None:
             self._on_reload()
         self._cache, self._raw, self._sig, self._layout, self._grown, self._wrote = None, None, None, None, {}, None
+        self._disk = None
 
     def read_fresh(self) -> dict[str, Any] | None:
         """What `read` gives, checked against the file itself (under the lock,
@@ -594,6 +937,8 @@ class AtomicJSONStorage(Storage):
         if self._staged is not None:
             if committed:
                 self._raw, self._sig = self._staged, file_signature(self.path)
+                if self._logged and self._cache is not None:  # `Journal.commit` folded its log
+                    self._disk, self._log_end = dict(self._cache), 0
             else:
                 self._drop()
         self._held, self._staged = None, None
@@ -668,7 +1013,7 @@ class Shard:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def held(self, sig: tuple[int, int, int]) -> dict[str, Any] | None:
+    def held(self, sig: Sig) -> dict[str, Any] | None:
         """The tables as this process last read or wrote them, if the file is still
         that one (its signature `sig`); None when the file must be read."""
         st = self.storage
@@ -1021,6 +1366,8 @@ class Journal:
         if not self.staged:
             return
         entries: list[list[str]] = []
+        for dst in self.staged:  # a file replaced whole must hold its log first
+            fold_log(dst)
         try:
             for dst, payload in self.staged.items():
                 entries.append([str(write_temp(dst, payload)), str(dst)])

@@ -22,7 +22,7 @@ import orjson
 
 from inspector.errors import CorruptFile, NewerSchema
 from inspector.models import SCHEMA_VERSION
-from inspector.store.files import atomic_write, dumps, parse, read_bytes, schema_of
+from inspector.store.files import atomic_write, dumps, fold_log, parse, read_bytes, schema_of
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,7 @@ def upgrade_folder(root: Path) -> int:
 
 
 def _upgrade_file(root: Path, path: Path) -> bool:
+    fold_log(path)  # its log's records are in the file's own schema: folded before it changes
     found = read_bytes(path)
     if found is None:
         return False
