@@ -5,10 +5,16 @@ Typing goes to the filter line (Chinese or pinyin initials: `dyzb` finds
 Cells are built once per branch summary and reused: a keystroke only swaps
 the table's rows by key (`replace_rows`, ~2 µs a row), and only when the
 matches changed; the cursor stays on its branch while it is shown.
+
+When the folder's index must be built (a first launch), the rows come as
+the branch files' branch tables give them, with the counts filled in by key
+when they are read (`Store.branch_summaries`'s `listed`); the status line
+says so, and 「共 N 个支部」 appears only once every row is counted.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Static
+from textual.worker import get_current_worker
 
 from inspector.assignments import branch_ids_of
 from inspector.labels import label, short_sector
@@ -47,7 +54,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "支部名称", lambda s, t: sort_key(s.name, s.pinyin)),
+    Column("name", "支部名称", lambda s, t: _name_key(s)),
     Column("sector", "领域", lambda s, t: label(s.sector)),
     Column("secretary", "书记", lambda s, t: s.secretary),
     Column("members", "党员", lambda s, t: s.members, True),
@@ -61,7 +68,20 @@ _FIXED = (16, 8, 6, 4, 10, 4, 4, 8)
 _FLEX = ((0, 16, 40), (1, 8, 17), (2, 6, 8))
 
 
+def _name_key(s: BranchSummary) -> tuple[tuple[str, ...], str]:
+    """Pinyin order; until a first build has spelled a name, its initials stand in (no pypinyin here)."""
+    return sort_key(s.name, s.pinyin, s.initials)
+
+
 def row_cells(s: BranchSummary, today: date) -> tuple[Text, ...]:
+    if not s.counted:  # listed from its branch table alone: the counts come when its file is read
+        return (
+            _cell(s.name),
+            _cell(short_sector(s.sector)),
+            _cell(s.secretary),
+            _cell(str(s.members), justify="right"),
+            *(_cell("…", style="dim", justify=justify) for justify in ("left", "right", "right", "left")),
+        )
     overdue = s.overdue(today)
     return (
         _cell(s.name),
@@ -175,6 +195,9 @@ class HomeScreen(WatchedScreen):
         self._sort_index = 0
         self._sort_reverse = False
         self._loaded = False
+        #: What the rows still wait for while the index is built (the status line says it), else "".
+        self._pending = ""
+        self._ready = False
         self._today: date | None = None
         #: Set once the user has typed or moved, so no dialog pops up under their fingers.
         self.touched = False
@@ -252,10 +275,22 @@ class HomeScreen(WatchedScreen):
 
     @work(thread=True, exclusive=True, group="summaries")
     def load_summaries(self) -> None:
-        summaries = self.app.store.branch_summaries(table_only=True)  # the table shows no memo
-        self.app.call_from_thread(self.show_summaries, summaries)
+        # The table shows no memo (`table_only`).
+        summaries = self.app.store.branch_summaries(table_only=True, listed=self._listed)
+        if not get_current_worker().is_cancelled:  # else a newer load is under way
+            self.app.call_from_thread(self.show_summaries, summaries)
 
-    def show_summaries(self, summaries: list[BranchSummary]) -> None:
+    def _listed(self, summaries: list[BranchSummary]) -> None:
+        """In the worker: rows to show while the index is built. The build goes
+        on once they are drawn, so that drawing them does not share the CPU with it."""
+        if get_current_worker().is_cancelled:
+            return
+        drawn = threading.Event()
+        self.app.call_from_thread(self.show_summaries, summaries, drawn)
+        drawn.wait(timeout=2.0)
+
+    def show_summaries(self, summaries: list[BranchSummary], drawn: threading.Event | None = None) -> None:
+        """Show the rows; `drawn` (set once they are on screen): they are provisional, more is coming."""
         today = self.app.today()
         new_day = today != self._today
         self._today = today
@@ -269,17 +304,24 @@ class HomeScreen(WatchedScreen):
             del self._cells[bid]
         first_load = not self._loaded
         self._loaded = True
-        if changed or first_load:
+        pending = ""
+        if drawn is not None:
+            pending = "正在统计……" if any(not s.counted for s in summaries) else "正在按拼音排序……"
+        if changed or first_load or pending != self._pending:
+            self._pending = pending
             self.summaries = summaries
             self._by_id = by_id
             self._resort()
-        if first_load:  # its threads (checklists, unfinished visits, conflicts) would slow the first paint
+        if drawn is not None:
+            self.call_after_refresh(drawn.set)
+        elif not self._ready:  # its threads (checklists, unfinished visits, conflicts) would slow the first paint
+            self._ready = True
             self.call_after_refresh(self.app.home_ready)
 
     def _resort(self) -> None:
         column = COLUMNS[self._sort_index]
         today = self._today or self.app.today()
-        ordered = sorted(self.summaries, key=lambda s: sort_key(s.name, s.pinyin))
+        ordered = sorted(self.summaries, key=_name_key)
         ordered.sort(key=lambda s: column.sort(s, today), reverse=self._sort_reverse)
         self._ordered = [s.id for s in ordered]
         self.apply_filter(force=True)
@@ -291,7 +333,7 @@ class HomeScreen(WatchedScreen):
     def apply_filter(self, force: bool = False) -> None:
         """Show the branches matching the filter line; `force`: their cells or order changed."""
         query = self.filter_text.strip().lower()
-        keep = self.current_id()
+        keep = self.current_id() if self.touched else None  # untouched, it stays on the first row
         by_id = self._by_id
         mine = self._mine
         found = self._found
@@ -321,16 +363,20 @@ class HomeScreen(WatchedScreen):
         order = "降序" if self._sort_reverse else "升序"
         total = len(self._ordered)
         shown = len(self._shown)
+        pending = self._pending
+        how = pending or f"按{column.label}{order}"
         if not self._loaded:
             text = "正在读取…"
         elif not total:
             text = "还没有党支部：Ctrl+N 新增，Ctrl+O 导入名册"
+        elif shown == total and pending == "正在统计……":  # not counted yet: no 「共」
+            text = f"已列出 {total} 个支部，{pending}"
         elif shown == total:
-            text = f"共 {total} 个支部　按{column.label}{order}"
+            text = f"共 {total} 个支部　{how}"
         elif self._mine is not None:
             text = f"我的支部 {shown}／{total} 个　F4 看全部"
         else:
-            text = f"显示 {shown}／{total} 个　按{column.label}{order}"
+            text = f"显示 {shown}／{total} 个　{how}"
         status = self.query_one("#status", Static)
         if status.content != text:  # the same text again would lay the screen out anew
             status.update(text)
