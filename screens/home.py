@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -297,9 +297,12 @@ class HomeScreen(WatchedScreen):
         by_id = {s.id: s for s in summaries}
         changed = new_day or by_id.keys() != self._by_id.keys()
         for bid, s in by_id.items():
-            if new_day or self._by_id.get(bid) != s:
-                self._cells[bid] = row_cells(s, today)
+            old = self._by_id.get(bid)
+            if new_day or old != s:
                 changed = True
+                # Its pinyin is not shown: a name only spelled keeps its cells.
+                if new_day or old is None or old.pinyin == s.pinyin or replace(old, pinyin=s.pinyin) != s:
+                    self._cells[bid] = row_cells(s, today)
         for bid in set(self._cells) - by_id.keys():
             del self._cells[bid]
         first_load = not self._loaded
