@@ -6,10 +6,11 @@ Cells are built once per branch summary and reused: a keystroke only swaps
 the table's rows by key (`replace_rows`, ~2 µs a row), and only when the
 matches changed; the cursor stays on its branch while it is shown.
 
-When the folder's index must be built (a first launch), the rows come as
-the branch files' branch tables give them, with the counts filled in by key
-when they are read (`Store.branch_summaries`'s `listed`); the status line
-says so, and 「共 N 个支部」 appears only once every row is counted.
+When a first launch must spell names stored without their pinyin (loading
+pypinyin takes longer than reading the county), the rows are shown as soon
+as they are counted, in the order their stored initials give, and take
+their pinyin order once spelled (`Store.branch_summaries`'s `listed`); the
+status line says so meanwhile.
 """
 
 from __future__ import annotations
@@ -74,14 +75,6 @@ def _name_key(s: BranchSummary) -> tuple[tuple[str, ...], str]:
 
 
 def row_cells(s: BranchSummary, today: date) -> tuple[Text, ...]:
-    if not s.counted:  # listed from its branch table alone: the counts come when its file is read
-        return (
-            _cell(s.name),
-            _cell(short_sector(s.sector)),
-            _cell(s.secretary),
-            _cell(str(s.members), justify="right"),
-            *(_cell("…", style="dim", justify=justify) for justify in ("left", "right", "right", "left")),
-        )
     overdue = s.overdue(today)
     return (
         _cell(s.name),
@@ -195,7 +188,7 @@ class HomeScreen(WatchedScreen):
         self._sort_index = 0
         self._sort_reverse = False
         self._loaded = False
-        #: What the rows still wait for while the index is built (the status line says it), else "".
+        #: What the rows still wait for while the index is built (said on the status line), else "".
         self._pending = ""
         self._ready = False
         self._today: date | None = None
@@ -281,8 +274,8 @@ class HomeScreen(WatchedScreen):
             self.app.call_from_thread(self.show_summaries, summaries)
 
     def _listed(self, summaries: list[BranchSummary]) -> None:
-        """In the worker: rows to show while the index is built. The build goes
-        on once they are drawn, so that drawing them does not share the CPU with it."""
+        """In the worker: rows to show while names are spelled. The spelling
+        goes on once they are drawn, so that drawing them does not share the CPU with it."""
         if get_current_worker().is_cancelled:
             return
         drawn = threading.Event()
@@ -307,9 +300,7 @@ class HomeScreen(WatchedScreen):
             del self._cells[bid]
         first_load = not self._loaded
         self._loaded = True
-        pending = ""
-        if drawn is not None:
-            pending = "正在统计……" if any(not s.counted for s in summaries) else "正在按拼音排序……"
+        pending = "正在按拼音排序……" if drawn is not None else ""
         if changed or first_load or pending != self._pending:
             self._pending = pending
             self.summaries = summaries
@@ -372,8 +363,6 @@ class HomeScreen(WatchedScreen):
             text = "正在读取…"
         elif not total:
             text = "还没有党支部：Ctrl+N 新增，Ctrl+O 导入名册"
-        elif shown == total and pending == "正在统计……":  # not counted yet: no 「共」
-            text = f"已列出 {total} 个支部，{pending}"
         elif shown == total:
             text = f"共 {total} 个支部　{how}"
         elif self._mine is not None:

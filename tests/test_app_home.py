@@ -451,10 +451,10 @@ async def test_a_window_below_80x24_gets_a_notice_instead_of_a_broken_layout(tmp
 
 
 @pilot_test
-async def test_a_first_launch_lists_the_branches_then_fills_in_their_counts(tmp_path, monkeypatch):
-    """With the folder's index to build, the rows come first as the branch tables
-    tell (counts as 「…」), and 「共 N 个支部」 shows only once every row is
-    counted; a name stored without its pinyin is put in place once spelled."""
+async def test_a_first_launch_shows_the_rows_before_it_spells_names(tmp_path, monkeypatch):
+    """With names stored without their pinyin, a first launch shows the counted
+    rows while it spells them (the status line says so), then puts them in
+    pinyin order; the untouched cursor stays on the first row."""
     import orjson
 
     from inspector.store import core as store_core
@@ -478,9 +478,8 @@ async def test_a_first_launch_lists_the_branches_then_fills_in_their_counts(tmp_
     monkeypatch.setattr(HomeScreen, "show_summaries", recorded)
     app = make_app(tmp_path / "d")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: len(shown) == 3)
+        await wait_for(pilot, lambda: len(shown) == 2)
         assert shown == [
-            ("已列出 5 个支部，正在统计……", "…", 0),
             ("共 5 个支部　正在按拼音排序……", "2026-10-12", 0),
             ("共 5 个支部　按支部名称升序", "2026-10-12", 0),
         ]

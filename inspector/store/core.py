@@ -109,7 +109,7 @@ _SHARD_CACHE_SIZE = 64
 _INDEX_BATCH = 64
 #: Journal lines a reader folds before it writes a new snapshot of the index.
 _SNAPSHOT_AFTER = 200
-#: `branch_summaries` lists the branches first (`listed`) when it must read more branch files than this.
+#: `branch_summaries` gives its summaries before spelling names (`listed`) when it read more branch files than this.
 _LISTING_AFTER = 100
 
 
@@ -584,40 +584,35 @@ class Store:
         reading each of them and a later one statting each; the next call
         without it checks them and keeps them in the index.
 
-        `listed`: when more than `_LISTING_AFTER` branch files must be read (a
-        first launch, a deleted index, a sync import), it is first given every
-        branch as its branch table alone tells (`counted` False) with the others'
-        summaries, so a caller can show them while the rest is read; then, if
-        names must be spelled (pypinyin takes ~0.5 s to load), the counted
-        summaries, some still without their full pinyin."""
+        `listed`: when more than `_LISTING_AFTER` branch files were read (a
+        first launch, a deleted index, a sync import) and names stored before
+        their pinyin was kept must be spelled (pypinyin takes ~0.5 s to load,
+        more than reading the county), it is first given the summaries, those
+        without their full pinyin, so a caller can show them meanwhile."""
         index = self._index
         if index is None:
             index = self._index = FolderIndex(self.root)
         index.fold()
         fresh: dict[str, Entry] = {}
-        stale: list[tuple[str, Path, Any, bytes | None]] = []
+        stale: list[tuple[str, Path, Any]] = []
         read = 0
         for bid, name, sig in self._scan():
             entry = fresh[bid] = index.entries.get(bid) or Entry()
             if entry.sig != sig:
-                path = Path(name)
-                stale.append((bid, path, sig, self._branch_bytes(path)))
+                stale.append((bid, Path(name), sig))
             if not table_only:
                 read += self._check_visits(name[: -len("branch.json")] + "visits", entry)
-        listing = listed if len(stale) > _LISTING_AFTER else None
-        if listing is not None:
-            listing(self._listing(fresh, stale))
-        for bid, path, sig, raw in stale:
-            data = self._summary_tables(path, raw)
+        for bid, path, sig in stale:
+            data = self._summary_tables(path, self._branch_bytes(path))
             if data is None and path in self.errors:
                 del fresh[bid]  # damaged: read (and reported) again next time, never kept as absent
                 continue
             fresh[bid].set_summary(sig, self._summarise(bid, path, data) if data else None)
             read += 1
-        unspelled = [e for bid, *_ in stale if (e := fresh.get(bid)) and e.summary and not e.summary.pinyin]
+        unspelled = [e for bid, _, _ in stale if (e := fresh.get(bid)) and e.summary and not e.summary.pinyin]
         if unspelled:
-            if listing is not None:  # counted: shown while pypinyin loads and spells
-                listing(_composed(fresh))
+            if listed is not None and len(stale) > _LISTING_AFTER:
+                listed(_composed(fresh))
             spell(unspelled)
         changed = read or len(fresh) != len(index.entries)
         index.entries = fresh
@@ -650,22 +645,6 @@ class Store:
             return None
         self.errors.pop(path, None)
         return data
-
-    @staticmethod
-    def _listing(fresh: dict[str, Entry], stale: list[tuple[str, Path, Any, bytes | None]]) -> list[BranchSummary]:
-        """The known summaries, and the branches still to be read as their branch
-        tables tell (a file that does not decode quickly waits for the reading)."""
-        known = {bid: s for bid, e in fresh.items() if (s := e.composed()) is not None}
-        for bid, _path, _sig, raw in stale:
-            known.pop(bid, None)
-            data = summary_tables(raw, listing=True) if raw is not None else None
-            try:
-                summary = summarise(bid, data, counted=False) if data is not None else None
-            except (ValueError, KeyError, TypeError):  # reported when the file is read
-                summary = None
-            if summary is not None:
-                known[bid] = summary
-        return [known[bid] for bid in fresh if bid in known]
 
     def _check_visits(self, vdir: str, entry: Entry) -> int:
         """Bring the entry's visits up to date: each known visit file is

@@ -125,9 +125,6 @@ class BranchSummary:
     pockets: list[PocketFact] = field(default_factory=list)
     #: Issued memos of live completed visits, oldest visit first.
     memos: tuple[IssuedMemo, ...] = ()
-    #: False while only the branch table was read (`Store.branch_summaries`'s
-    #: `listed`): the counts above are not known yet. Never stored.
-    counted: bool = True
 
     def overdue(self, today: date) -> int:
         """How many of the branch's open findings are overdue (逾期) on `today`."""
@@ -135,7 +132,7 @@ class BranchSummary:
 
     def to_json(self) -> dict[str, Any]:
         """The branch file's part (`memos` are kept per visit file)."""
-        out = {k: v for k, v in self.__dict__.items() if k not in ("memos", "counted")}
+        out = {k: v for k, v in self.__dict__.items() if k != "memos"}
         return {
             **out,
             "last_visit": self.last_visit.isoformat() if self.last_visit else None,
@@ -218,25 +215,24 @@ def _decoder(tables: dict[str, tuple[str, ...]]) -> msgspec.json.Decoder[Any]:
 
 
 _SUMMARY_DECODER = _decoder(SUMMARY_FIELDS)
-_LISTING_DECODER = _decoder({"branch": SUMMARY_FIELDS["branch"]})
 
 
-def summary_tables(raw: bytes, *, listing: bool = False) -> dict[str, Any] | None:
-    """What `summarise` reads of a branch file's bytes (`listing`: its branch
-    table alone); None when the file does not fit those fields' types or is
-    of another schema: the careful reader then names or migrates it."""
+def summary_tables(raw: bytes) -> dict[str, Any] | None:
+    """What `summarise` reads of a branch file's bytes; None when the file
+    does not fit those fields' types or is of another schema: the careful
+    reader then names or migrates it."""
     try:
-        data: dict[str, Any] = (_LISTING_DECODER if listing else _SUMMARY_DECODER).decode(raw)
+        data: dict[str, Any] = _SUMMARY_DECODER.decode(raw)
     except msgspec.DecodeError:  # ValidationError included
         return None
     meta = data.get(META_TABLE)
     return data if meta is None or meta == _META else None
 
 
-def summarise(bid: str, data: dict[str, Any], *, counted: bool = True) -> BranchSummary | None:
+def summarise(bid: str, data: dict[str, Any]) -> BranchSummary | None:
     """A branch file's tables (as stored) summarised; None for a deleted
     branch. Its pinyin is the stored one ("" before it was kept: the index's
-    reader spells it). `counted` False: `data` holds the branch table alone."""
+    reader spells it)."""
     branch = _branch_doc(data)
     if branch is None:
         return None
@@ -275,7 +271,6 @@ def summarise(bid: str, data: dict[str, Any], *, counted: bool = True) -> Branch
         open_deadlines=sorted(date.fromisoformat(f["deadline"]) for f in open_f if f.get("deadline")),
         weaklax=wl_status,
         pockets=pockets,
-        counted=counted,
     )
 
 
