@@ -188,7 +188,7 @@ class HomeScreen(WatchedScreen):
         self._sort_index = 0
         self._sort_reverse = False
         self._loaded = False
-        #: What the rows still wait for while the index is built (said on the status line), else "".
+        #: What the rows still wait for while names are spelled (said on the status line), else "".
         self._pending = ""
         self._ready = False
         self._today: date | None = None
