@@ -32,11 +32,17 @@ BUDGET_KEY_MS = 50.0
 
 
 def start_time(
-    root: Path, expect: bytes, timeout: float = 20.0, argv: list[str] | None = None, probe=None
+    root: Path,
+    expect: bytes,
+    timeout: float = 20.0,
+    argv: list[str] | None = None,
+    probe=None,
+    marks: dict[bytes, float] | None = None,
 ) -> tuple[float, float]:
     """Seconds from spawning `inspector` (or `argv`) to `expect` appearing on its
     terminal, and the CPU seconds the process used (until it was stopped right
-    after). `probe(proc, master_fd)` runs once `expect` is seen, before the stop."""
+    after). `probe(proc, master_fd)` runs once `expect` is seen, before the stop.
+    `marks`: other texts, each given the seconds at which it first appeared."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "TEXTUAL_DISABLE_KITTY_KEY": "1"}
@@ -62,6 +68,9 @@ def start_time(
                 except OSError:
                     raise RuntimeError(f"inspector ended before the table appeared: {seen[-500:]!r}") from None
                 seen += chunk
+                for mark in marks or ():
+                    if mark in seen:
+                        marks[mark] = min(marks[mark], time.perf_counter() - started)
                 if expect in seen:
                     elapsed = time.perf_counter() - started
                     if probe is not None:

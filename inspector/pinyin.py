@@ -54,11 +54,17 @@ def _spelling() -> Any:
     return Pinyin(Remembering())
 
 
-def sort_key(name: str, stored: str) -> tuple[tuple[str, ...], str]:
+def sort_key(name: str, stored: str, known_initials: str | None = None) -> tuple[tuple[str, ...], str]:
     """Collation of a branch name: by full pinyin syllable by syllable, then by
     characters (homophones). `stored` is the saved full pinyin; a branch saved
-    before it was kept gets it computed here."""
-    return (tuple((stored or full(name)).split(" ")), name)
+    before it was kept gets it computed here, unless `known_initials` are
+    given: then they stand in for it, a letter a syllable (close to the right
+    order, for a table shown before pypinyin is loaded)."""
+    if stored:
+        return (tuple(stored.split(" ")), name)
+    if known_initials is not None:
+        return (tuple(known_initials), name)
+    return (tuple(full(name).split(" ")), name)
 
 
 def matches(query: str, name: str, name_initials: str) -> bool:

@@ -5,12 +5,19 @@ Typing goes to the filter line (Chinese or pinyin initials: `dyzb` finds
 Cells are built once per branch summary and reused: a keystroke only swaps
 the table's rows by key (`replace_rows`, ~2 µs a row), and only when the
 matches changed; the cursor stays on its branch while it is shown.
+
+When a first launch must spell names stored without their pinyin (loading
+pypinyin takes longer than reading the county), the rows are shown as soon
+as they are counted, in the order their stored initials give, and take
+their pinyin order once spelled (`Store.branch_summaries`'s `listed`); the
+status line says so meanwhile.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Static
+from textual.worker import get_current_worker
 
 from inspector.assignments import branch_ids_of
 from inspector.labels import label, short_sector
@@ -47,7 +55,7 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "支部名称", lambda s, t: sort_key(s.name, s.pinyin)),
+    Column("name", "支部名称", lambda s, t: _name_key(s)),
     Column("sector", "领域", lambda s, t: label(s.sector)),
     Column("secretary", "书记", lambda s, t: s.secretary),
     Column("members", "党员", lambda s, t: s.members, True),
@@ -59,6 +67,11 @@ COLUMNS: tuple[Column, ...] = (
 # Column widths; name, sector and secretary grow with the terminal (_FLEX).
 _FIXED = (16, 8, 6, 4, 10, 4, 4, 8)
 _FLEX = ((0, 16, 40), (1, 8, 17), (2, 6, 8))
+
+
+def _name_key(s: BranchSummary) -> tuple[tuple[str, ...], str]:
+    """Pinyin order; until a first build has spelled a name, its initials stand in (no pypinyin here)."""
+    return sort_key(s.name, s.pinyin, s.initials)
 
 
 def row_cells(s: BranchSummary, today: date) -> tuple[Text, ...]:
@@ -175,6 +188,9 @@ class HomeScreen(WatchedScreen):
         self._sort_index = 0
         self._sort_reverse = False
         self._loaded = False
+        #: What the rows still wait for while names are spelled (said on the status line), else "".
+        self._pending = ""
+        self._ready = False
         self._today: date | None = None
         #: Set once the user has typed or moved, so no dialog pops up under their fingers.
         self.touched = False
@@ -252,34 +268,54 @@ class HomeScreen(WatchedScreen):
 
     @work(thread=True, exclusive=True, group="summaries")
     def load_summaries(self) -> None:
-        summaries = self.app.store.branch_summaries(table_only=True)  # the table shows no memo
-        self.app.call_from_thread(self.show_summaries, summaries)
+        # The table shows no memo (`table_only`).
+        summaries = self.app.store.branch_summaries(table_only=True, listed=self._listed)
+        if not get_current_worker().is_cancelled:  # else a newer load is under way
+            self.app.call_from_thread(self.show_summaries, summaries)
 
-    def show_summaries(self, summaries: list[BranchSummary]) -> None:
+    def _listed(self, summaries: list[BranchSummary]) -> None:
+        """In the worker: rows to show while names are spelled. The spelling
+        goes on once they are drawn, so that drawing them does not share the CPU with it."""
+        if get_current_worker().is_cancelled:
+            return
+        drawn = threading.Event()
+        self.app.call_from_thread(self.show_summaries, summaries, drawn)
+        drawn.wait(timeout=2.0)
+
+    def show_summaries(self, summaries: list[BranchSummary], drawn: threading.Event | None = None) -> None:
+        """Show the rows; `drawn` (set once they are on screen): they are provisional, more is coming."""
         today = self.app.today()
         new_day = today != self._today
         self._today = today
         by_id = {s.id: s for s in summaries}
         changed = new_day or by_id.keys() != self._by_id.keys()
         for bid, s in by_id.items():
-            if new_day or self._by_id.get(bid) != s:
-                self._cells[bid] = row_cells(s, today)
+            old = self._by_id.get(bid)
+            if new_day or old != s:
                 changed = True
+                # Its pinyin is not shown: a name only spelled keeps its cells.
+                if new_day or old is None or old.pinyin == s.pinyin or replace(old, pinyin=s.pinyin) != s:
+                    self._cells[bid] = row_cells(s, today)
         for bid in set(self._cells) - by_id.keys():
             del self._cells[bid]
         first_load = not self._loaded
         self._loaded = True
-        if changed or first_load:
+        pending = "正在按拼音排序……" if drawn is not None else ""
+        if changed or first_load or pending != self._pending:
+            self._pending = pending
             self.summaries = summaries
             self._by_id = by_id
             self._resort()
-        if first_load:  # its threads (checklists, unfinished visits, conflicts) would slow the first paint
+        if drawn is not None:
+            self.call_after_refresh(drawn.set)
+        elif not self._ready:  # its threads (checklists, unfinished visits, conflicts) would slow the first paint
+            self._ready = True
             self.call_after_refresh(self.app.home_ready)
 
     def _resort(self) -> None:
         column = COLUMNS[self._sort_index]
         today = self._today or self.app.today()
-        ordered = sorted(self.summaries, key=lambda s: sort_key(s.name, s.pinyin))
+        ordered = sorted(self.summaries, key=_name_key)
         ordered.sort(key=lambda s: column.sort(s, today), reverse=self._sort_reverse)
         self._ordered = [s.id for s in ordered]
         self.apply_filter(force=True)
@@ -291,7 +327,7 @@ class HomeScreen(WatchedScreen):
     def apply_filter(self, force: bool = False) -> None:
         """Show the branches matching the filter line; `force`: their cells or order changed."""
         query = self.filter_text.strip().lower()
-        keep = self.current_id()
+        keep = self.current_id() if self.touched else None  # untouched, it stays on the first row
         by_id = self._by_id
         mine = self._mine
         found = self._found
@@ -321,16 +357,18 @@ class HomeScreen(WatchedScreen):
         order = "降序" if self._sort_reverse else "升序"
         total = len(self._ordered)
         shown = len(self._shown)
+        pending = self._pending
+        how = pending or f"按{column.label}{order}"
         if not self._loaded:
             text = "正在读取…"
         elif not total:
             text = "还没有党支部：Ctrl+N 新增，Ctrl+O 导入名册"
         elif shown == total:
-            text = f"共 {total} 个支部　按{column.label}{order}"
+            text = f"共 {total} 个支部　{how}"
         elif self._mine is not None:
             text = f"我的支部 {shown}／{total} 个　F4 看全部"
         else:
-            text = f"显示 {shown}／{total} 个　按{column.label}{order}"
+            text = f"显示 {shown}／{total} 个　{how}"
         status = self.query_one("#status", Static)
         if status.content != text:  # the same text again would lay the screen out anew
             status.update(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 from datetime import date
 
@@ -447,3 +448,45 @@ async def test_a_window_below_80x24_gets_a_notice_instead_of_a_broken_layout(tmp
         await pilot.resize_terminal(79, 30)
         await pilot.pause()
         assert isinstance(app.screen, TooSmallScreen)
+
+
+@pilot_test
+async def test_a_first_launch_shows_the_rows_before_it_spells_names(tmp_path, monkeypatch):
+    """With names stored without their pinyin, a first launch shows the counted
+    rows while it spells them (the status line says so), then puts them in
+    pinyin order; the untouched cursor stays on the first row."""
+    import orjson
+
+    from inspector.store import core as store_core
+    from screens.home import HomeScreen
+
+    seed(tmp_path / "d")
+    path = tmp_path / "d" / "branches" / BRANCHES[2][0] / "branch.json"  # 城关社区党支部
+    data = orjson.loads(path.read_bytes())
+    next(iter(data["branch"].values())).pop("pinyin")
+    path.write_bytes(orjson.dumps(data))
+    shutil.rmtree(tmp_path / "d" / "cache")
+    monkeypatch.setattr(store_core, "_LISTING_AFTER", 0)
+    shown: list[tuple[str, str, bool]] = []
+    show = HomeScreen.show_summaries
+
+    def recorded(self, summaries, drawn=None):
+        show(self, summaries, drawn)
+        status = str(self.query_one("#status").content)
+        shown.append((status, str(self._cells[FIRST][4]), self.table.cursor_row))
+
+    monkeypatch.setattr(HomeScreen, "show_summaries", recorded)
+    app = make_app(tmp_path / "d")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: len(shown) == 2)
+        assert shown == [
+            ("共 5 个支部　正在按拼音排序……", "2026-10-12", 0),
+            ("共 5 个支部　按支部名称升序", "2026-10-12", 0),
+        ]
+        assert shown_names(app) == [
+            "城关社区党支部",
+            "第二党支部",
+            "第一党支部",
+            "宏达机械有限公司党支部",
+            "县第一中学党支部",
+        ]

@@ -4,14 +4,20 @@ and a reader never believes an entry whose file another writer has changed."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from datetime import date
 
 import orjson
-from storage_samples import branch, finding, pocket, visit
+import pytest
+from storage_samples import branch, finding, pocket, visit, weaklax
 
+from inspector.errors import CorruptFile
 from inspector.models import Disposition, FindingStatus, MemberKind, MemoRecord, VisitStatus
 from inspector.store import IssuedMemo, PocketFact, Store
-from inspector.store.files import dumps
+from inspector.store import core as store_core
+from inspector.store.files import dumps, parse
+from inspector.store.index import summarise, summary_tables
+from inspector.store.shape import check_tables
 
 
 def _rewritten_behind_the_index(path, change) -> None:
@@ -30,7 +36,7 @@ def test_saves_journal_their_entries_and_a_new_process_reads_no_data_file(store,
 
     reader = Store(store.root, "另一人")
     read: list[object] = []
-    monkeypatch.setattr(Store, "_read_for_scan", lambda self, path: read.append(path))
+    monkeypatch.setattr(Store, "_branch_bytes", lambda self, path: read.append(path))
     monkeypatch.setattr(Store, "_issued_memo", lambda self, path: read.append(path))
     [s] = reader.branch_summaries()
     assert read == []
@@ -179,3 +185,87 @@ def test_a_findings_listing_checks_no_visit_file(store, monkeypatch):
     assert finding_rows(Store(store.root), date(2016, 12, 31)) == [] and memo_reads == []
     [s] = Store(store.root).branch_summaries()
     assert len(s.memos) == 1 and len(memo_reads) == 1
+
+
+def _county(store: Store) -> list[str]:
+    """Three branches with findings (open, closed, overdue), visits (completed, in progress),
+    a weak/lax determination and a pocket member; a fourth deleted. Their ids."""
+    ids = []
+    for n, name in enumerate(("白坝村党支部", "北店社区党支部", "柏岗村党支部")):
+        b = store.save(branch(name, members=10 + n))
+        store.save(finding(b.id, found_on=date(2016, 5, 1), deadline=date(2016, 6, n + 1)))
+        store.save(finding(b.id, status=FindingStatus.CLOSED))
+        store.save(visit(b.id, date=date(2016, 9, n + 1), status=VisitStatus.COMPLETED))
+        store.save(visit(b.id, date=date(2016, 10, n + 1)))
+        ids.append(b.id)
+    store.save(weaklax(ids[0]))
+    store.save(pocket(ids[1], found_on=date(2016, 8, 1)))
+    gone = store.save(branch("已撤销党支部"))
+    store.delete(gone)
+    return ids
+
+
+def test_the_quick_read_summarises_a_file_as_the_careful_one_does(store):
+    for bid in _county(store):
+        path = store.branch_dir(bid) / "branch.json"
+        raw = path.read_bytes()
+        careful = check_tables(path, parse(path, raw))
+        quick = summary_tables(raw)
+        assert quick is not None and "changes" not in quick
+        assert summarise(bid, quick) == summarise(bid, careful)
+        assert summarise(bid, careful).open_findings == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "quick", "damaged"),
+    [
+        (lambda d: next(iter(d["finding"].values())).update(deadline=20161231), False, True),  # read by the summary
+        (lambda d: d.update(finding=[1, 2]), False, True),
+        (lambda d: d.update(_meta={"1": {"schema": 4}}), False, False),  # an older schema: migrated
+        (lambda d: next(iter(d["finding"].values())).update(description=5), True, True),  # not read by it
+    ],
+)
+def test_a_file_the_quick_read_does_not_fit_goes_the_careful_way(store, change, quick, damaged):
+    """The careful reader names a damaged file (its branch is left out of the
+    table) and migrates an older one; a field the summary does not read is
+    checked when the branch is opened."""
+    [bid, *_] = _county(store)
+    path = store.branch_dir(bid) / "branch.json"
+    _rewritten_behind_the_index(path, change)
+    assert (summary_tables(path.read_bytes()) is not None) == quick
+    shutil.rmtree(store.root / "cache")
+    reader = Store(store.root, read_only=True)  # as is: no upgrade of the folder on open
+    listed = {s.id for s in reader.branch_summaries()}
+    assert (bid in listed, path in reader.errors) == (quick or not damaged, damaged and not quick)
+    if damaged and quick:
+        with pytest.raises(CorruptFile):
+            reader.findings(bid)
+
+
+def test_a_first_build_gives_its_summaries_before_it_spells_names(store, monkeypatch):
+    """Given `listed`, a build that read many files and must spell names stored
+    before their pinyin was kept first gives its summaries, those names
+    unspelled, then returns what a plain build does; with nothing to spell,
+    or the index up to date, `listed` is not called."""
+    ids = _county(store)
+    shutil.rmtree(store.root / "cache")
+    monkeypatch.setattr(store_core, "_LISTING_AFTER", 0)
+    calls: list[list] = []
+    spelled = Store(store.root).branch_summaries(table_only=True, listed=calls.append)
+    assert calls == []
+
+    def unspell(data):
+        next(iter(data["branch"].values())).pop("pinyin")
+
+    _rewritten_behind_the_index(store.branch_dir(ids[1]) / "branch.json", unspell)
+    shutil.rmtree(store.root / "cache")
+    plain = Store(store.root).branch_summaries(table_only=True)
+    assert plain == spelled and len(plain) == 3
+    assert next(s for s in plain if s.id == ids[1]).pinyin == "bei dian she qu dang zhi bu"
+    shutil.rmtree(store.root / "cache")
+    built = Store(store.root).branch_summaries(table_only=True, listed=calls.append)
+    assert built == plain
+    assert calls == [[s if s.id != ids[1] else replace(s, pinyin="") for s in plain]]
+    calls.clear()
+    assert Store(store.root).branch_summaries(table_only=True, listed=calls.append) == plain
+    assert calls == []

@@ -82,7 +82,9 @@ from inspector.store.index import (
     IssuedMemo,
     branch_line,
     issued_memo,
+    spell,
     summarise,
+    summary_tables,
     unspelled,
     visit_line,
 )
@@ -108,6 +110,8 @@ _SHARD_CACHE_SIZE = 64
 _INDEX_BATCH = 64
 #: Journal lines a reader folds before it writes a new snapshot of the index.
 _SNAPSHOT_AFTER = 200
+#: `branch_summaries` gives its summaries before spelling names (`listed`) when it read more branch files than this.
+_LISTING_AFTER = 100
 
 
 def current_user(explicit: str | None = None) -> str:
@@ -570,37 +574,78 @@ class Store:
         self.errors.pop(path, None)
         return data
 
-    def branch_summaries(self, *, table_only: bool = False) -> list[BranchSummary]:
+    def branch_summaries(
+        self, *, table_only: bool = False, listed: Callable[[list[BranchSummary]], None] | None = None
+    ) -> list[BranchSummary]:
         """Every live branch, from the folder's derived index (`store/index.py`):
         only files whose signature no longer matches their entry are read.
 
         `table_only` is what the branch table shows: visit files are not
         checked (their `memos` may be stale), which spares a first build
         reading each of them and a later one statting each; the next call
-        without it checks them and keeps them in the index."""
+        without it checks them and keeps them in the index.
+
+        `listed`: when more than `_LISTING_AFTER` branch files were read (a
+        first launch, a deleted index, a sync import) and names stored before
+        their pinyin was kept must be spelled (pypinyin takes ~0.5 s to load,
+        more than reading the county), it is first given the summaries, those
+        without their full pinyin, so a caller can show them meanwhile."""
         index = self._index
         if index is None:
             index = self._index = FolderIndex(self.root)
         index.fold()
         fresh: dict[str, Entry] = {}
+        stale: list[tuple[str, Path, Any]] = []
         read = 0
         for bid, name, sig in self._scan():
-            entry = index.entries.get(bid) or Entry()
+            entry = fresh[bid] = index.entries.get(bid) or Entry()
             if entry.sig != sig:
-                path = Path(name)
-                data = self._read_for_scan(path)
-                if data is None and path in self.errors:
-                    continue  # damaged: read (and reported) again next time, never kept as absent
-                entry.set_summary(sig, self._summarise(bid, path, data) if data else None)
-                read += 1
+                stale.append((bid, Path(name), sig))
             if not table_only:
                 read += self._check_visits(name[: -len("branch.json")] + "visits", entry)
-            fresh[bid] = entry
+        for bid, path, sig in stale:
+            data = self._summary_tables(path, self._branch_bytes(path))
+            if data is None and path in self.errors:
+                del fresh[bid]  # damaged: read (and reported) again next time, never kept as absent
+                continue
+            fresh[bid].set_summary(sig, self._summarise(bid, path, data) if data else None)
+            read += 1
+        unspelled = [e for bid, _, _ in stale if (e := fresh.get(bid)) and e.summary and not e.summary.pinyin]
+        if unspelled:
+            if listed is not None and len(stale) > _LISTING_AFTER:
+                listed(_composed(fresh))
+            spell(unspelled)
         changed = read or len(fresh) != len(index.entries)
         index.entries = fresh
         if not self.read_only and (changed or index.folded > _SNAPSHOT_AFTER):
             index.save()
-        return [s for e in fresh.values() if (s := e.composed()) is not None]
+        return _composed(fresh)
+
+    def _branch_bytes(self, path: Path) -> bytes | None:
+        """A branch file's bytes for its summary; None when it is gone or
+        cannot be read (named in `errors`)."""
+        try:
+            found = read_bytes(path)
+        except CorruptFile as exc:
+            self.errors[path] = str(exc)
+            return None
+        return None if found is None else found[0]
+
+    def _summary_tables(self, path: Path, raw: bytes | None) -> dict[str, Any] | None:
+        """What the summary reads of a branch file's bytes: decoded quickly
+        (`summary_tables`), or the careful way when that does not fit, which
+        names a damaged file in `errors` and migrates an older one."""
+        if raw is None:
+            return None
+        data = summary_tables(raw)
+        try:
+            if data is None:
+                data = check_tables(path, parse(path, raw), skip=_SCAN_SKIPS)
+        except CorruptFile as exc:
+            self.errors[path] = str(exc)
+            return None
+        self.errors.pop(path, None)
+        return data
 
     def _check_visits(self, vdir: str, entry: Entry) -> int:
         """Bring the entry's visits up to date: each known visit file is
@@ -1188,6 +1233,10 @@ def _merged(
         return record, new, fields
     saved = type(record).model_validate(merged)
     return saved, ch.dump(saved), fields
+
+
+def _composed(entries: dict[str, Entry]) -> list[BranchSummary]:
+    return [s for e in entries.values() if (s := e.composed()) is not None]
 
 
 def _with_initials(branch: B) -> B:
