@@ -26,7 +26,7 @@ from pydantic import (
 
 from inspector.text import clean, is_clean
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def new_id() -> str:

@@ -93,7 +93,15 @@ def file_4_to_5(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-# A record or change of schema 2 to 4 needs no step (see `file_2_to_3` … `file_4_to_5`).
+def file_5_to_6(data: dict[str, Any]) -> dict[str, Any]:
+    """Nothing to rewrite: schema 6 keeps a visit's latest saves in a log
+    beside its file (`inspector/store/files.py`). An older program would read
+    the file without them and, saving it, write over them; the new number
+    makes it refuse the folder instead."""
+    return data
+
+
+# A record or change of schema 2 to 6 needs no step (see `file_2_to_3` … `file_5_to_6`).
 RECORD_STEPS: dict[int, Callable[[str, Any], Any]] = {1: record_1_to_2}
 CHANGE_STEPS: dict[int, Callable[[Any], Any]] = {1: change_1_to_2}
 FILE_STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -101,6 +109,7 @@ FILE_STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     2: file_2_to_3,
     3: file_3_to_4,
     4: file_4_to_5,
+    5: file_5_to_6,
 }
 
 
