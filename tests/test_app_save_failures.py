@@ -37,15 +37,22 @@ def text_of(screen, selector: str) -> str:
 
 
 def refuse_writes(monkeypatch, code: int, *, under: str = "branches") -> None:
-    """Writes of files under `under` fail as the system would fail them."""
-    real = files.synced_temp
+    """Writes of files under `under` fail as the system would fail them:
+    a whole file's (a temp file to rename) and a visit log's append."""
+    real, real_append = files.synced_temp, files.append_record
 
     def refused(path, payload):
         if under in path.parts:
             raise files.save_error(OSError(code, os.strerror(code)), path)
         return real(path, payload)
 
+    def refused_append(path, sig, end, payload):
+        if under in path.parts:
+            raise files.save_error(OSError(code, os.strerror(code)), path)
+        return real_append(path, sig, end, payload)
+
     monkeypatch.setattr(files, "synced_temp", refused)
+    monkeypatch.setattr(files, "append_record", refused_append)
 
 
 @pilot_test
