@@ -51,8 +51,9 @@ file) may have a log `visits/.<id>.json.log`:
   its whole log, then the log is removed; a crash between the two leaves a
   log whose replay changes nothing. Nothing else ever replaces a main file
   that has a log: a `Journal`, an upgrade and a new file fold it first.
-* Only visit files have logs (`has_log_path`); an older program reading a
-  folder with a log would miss the log's records.
+* Only visit files have logs (`has_log_path`). An older program reading a
+  folder with a log would miss the log's records: logs came with schema 6
+  (`inspector/store/steps.py`), which such a program refuses.
 """
 
 from __future__ import annotations
