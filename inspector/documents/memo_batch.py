@@ -61,8 +61,8 @@ class _Batch:
         the memos.
 
         A helper thread writes and syncs each memo's file (`StagedFile`) while
-        this one goes on with the next memo; the memo is recorded once the
-        next one is rendered. The helper only waits for the disk: rendering
+        this one reads and renders the next memo; the memo is recorded once
+        the next one is rendered. The helper only waits for the disk: rendering
         there instead would keep this thread, holding the store's lock, waiting
         for the interpreter after each system call of its save."""
         out: list[Outcome] = []
@@ -88,10 +88,12 @@ class _Batch:
                             out.append(step)
                             continue
                         visit, inputs, path, payload = step
-                        staging = helper.submit(StagedFile, path, payload, force=self.force)
                         out.append(Outcome(v.id, "failed"))  # its place, filled in by `record`
                         if pending is not None:
                             record()
+                        # Synced while the next memo is rendered, not while the last
+                        # one's save holds the lock: its fsync would wait for this one's.
+                        staging = helper.submit(StagedFile, path, payload, force=self.force)
                         pending = (len(out) - 1, visit, inputs, staging)
                 if pending is not None:
                     record()
