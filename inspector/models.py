@@ -724,8 +724,14 @@ def _map_answer(enum: type[StrEnum], answer: Any, fn: Callable[[type[StrEnum], s
 
 
 def map_enum_record(kind: str, doc: dict[str, Any], fn: Callable[[type[StrEnum], str], Any]) -> dict[str, Any]:
-    """A dumped record with its enum fields passed through `fn` (see `map_enum_field`)."""
-    return {k: map_enum_field(kind, k, v, fn) for k, v in doc.items()}
+    """A dumped record with its enum fields passed through `fn` (see `map_enum_field`).
+
+    Only the kind's few enum fields are walked: the copy keeps every other
+    value as it is (a memo's content hash maps each of its records)."""
+    out = dict(doc)
+    for k in ENUM_FIELDS.get(kind, {}).keys() & doc.keys():
+        out[k] = map_enum_field(kind, k, doc[k], fn)
+    return out
 
 
 # The strings schema 1 stored for each code (its values were the Chinese

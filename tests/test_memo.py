@@ -621,6 +621,34 @@ def test_landscape_page_keeps_the_text_area():
     assert round(s.page_width.mm) == 297 and round(s.left_margin.mm) == 37
 
 
+@pytest.mark.parametrize(
+    ("title", "author"),
+    [
+        ("某党支部现场指导反馈意见", "基层党委"),
+        ("a & b <c> \"d\" 'e' @@author@@", "1901-02-03 @@title@@"),
+        (HOSTILE, "\ud800坏 "),
+    ],
+)
+def test_core_properties_as_python_docx_writes_them(title, author):
+    """A memo's core properties are the blank's cut at stand-ins and filled in:
+    the same bytes as python-docx setting them, whatever the text."""
+    import zipfile
+
+    from docx.opc.coreprops import CoreProperties
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml import parse_xml
+
+    from inspector.documents import officialdoc
+
+    fonts = MemoFonts().model_dump_json()
+    with zipfile.ZipFile(io.BytesIO(officialdoc._blank_document(fonts, False))) as blank:
+        props = parse_xml(blank.read(officialdoc.CORE_PART))
+    when = date(2016, 12, 31)
+    officialdoc._fill_properties(CoreProperties(props), title=title, author=author, when=when)
+    filled = officialdoc._blank_package(fonts).core_xml(title=title, author=author, when=when)
+    assert filled == serialize_part_xml(props)
+
+
 def test_cli_single_and_all(store, tmp_path, capsys):
     from inspector.cli import main
 
@@ -648,13 +676,13 @@ def test_cli_single_and_all(store, tmp_path, capsys):
     assert "已生成 1 份" in capsys.readouterr().out and written.exists()
 
 
-def test_write_all_uses_worker_processes(tmp_path):
-    """Several branches through the process pool: every memo written and recorded once."""
+def six_branches(tmp_path):
+    """A store with the case's branch and five copies under other ids; their visits' ids."""
     from inspector.store import Store
 
-    roots = []
     store = Store(tmp_path / "data", "测试员")
     build_case(store)
+    roots = [VISIT_ID]
     for n in range(5):  # copies of the branch under other ids
         bid = f"00000000-0000-4000-8000-00000000b10{n}"
         vid = f"00000000-0000-4000-8000-00000000a10{n}"
@@ -662,6 +690,12 @@ def test_write_all_uses_worker_processes(tmp_path):
         store.save(branch)
         store.save(store.visit(VISIT_ID, BRANCH_ID).model_copy(update={"id": vid, "branch_id": bid}))
         roots.append(vid)
+    return store, roots
+
+
+def test_write_all_uses_worker_processes(tmp_path):
+    """Several branches through the process pool: every memo written and recorded once."""
+    store, roots = six_branches(tmp_path)
     seen: list[tuple[int, int]] = []
     outcomes = memo_batch.write_all(
         store, tmp_path / "out", today=TODAY, workers=2, progress=lambda n, t: seen.append((n, t))
@@ -673,6 +707,37 @@ def test_write_all_uses_worker_processes(tmp_path):
         assert len(store.visit(vid).memos) == 1
     again = memo_batch.write_all(store, tmp_path / "out", today=TODAY, workers=2)
     assert {o.status for o in again} == {"current"}
+
+
+def test_one_memo_failing_to_write_leaves_the_others(tmp_path, monkeypatch):
+    """A helper thread syncs each memo's file while the memo before is
+    recorded: a memo whose file cannot be written fails alone, in its place,
+    with nothing recorded for it, and no temp file stays behind."""
+    from inspector.documents.officialdoc import StagedFile
+
+    store, roots = six_branches(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    taken = store.visit(roots[3])
+    name = memo.memo_filename(store.branch(taken.branch_id), taken)
+
+    def staged(path, payload, *, force=False):
+        if path.name == name:
+            raise StoreError("写不进去")
+        return StagedFile(path, payload, force=force)
+
+    done = memo.write_memo(store, store.visit(roots[1]), out_dir=out, today=TODAY)  # current: not rewritten
+    monkeypatch.setattr(memo_batch, "StagedFile", staged)
+    batch = memo_batch._Batch(str(store.root), store.user, str(out), False, TODAY, [])
+    outcomes = batch.run(store.branch_ids())
+    assert [o.visit_id for o in outcomes] == sorted(roots, key=lambda vid: store.visit(vid).branch_id)
+    assert {o.visit_id: o.status for o in outcomes if o.status != "written"} == {
+        roots[1]: "current",
+        taken.id: "failed",
+    }
+    assert next(o.message for o in outcomes if o.status == "failed") == "写不进去"
+    assert not store.visit(taken.id).memos and all(store.visit(v).memos for v in roots if v != taken.id)
+    assert sorted(os.listdir(out)) == sorted([Path(done.file).name, *(Path(o.file).name for o in outcomes if o.file)])
 
 
 @pytest.mark.parametrize(

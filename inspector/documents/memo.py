@@ -44,6 +44,7 @@ from inspector.documents.officialdoc import (
     PLAIN,
     Body,
     Column,
+    StagedFile,
     blank_xml,
     body_xml,
     chinese_date,
@@ -53,7 +54,6 @@ from inspector.documents.officialdoc import (
     masthead_xml,
     paragraph_xml,
     safe_filename,
-    staged_file,
     table_xml,
     title_lines,
     title_xml,
@@ -772,12 +772,27 @@ def _write(
             return _recorded(store, visit, inputs, path, payload, today=today, number=number, issue=issue)
     # Rendering the memo and syncing its file are most of its time: a draft's
     # are done before taking the lock, so memo --all's processes do not queue.
-    # Its file is linked into place whole (no lock needed), then recorded by
-    # one save, which takes the lock only once the record is validated.
     payload = inputs.payload(today, "")
-    with staged_file(path, payload, force=force) as place:
-        place()
-        return _recorded(store, visit, inputs, path, payload, today=today, number="", issue=issue)
+    return record_staged(store, visit, inputs, StagedFile(path, payload, force=force), today=today, issue=issue)
+
+
+def record_staged(
+    store: Store,
+    visit: Visit,
+    inputs: MemoDraft,
+    staged: StagedFile,
+    *,
+    today: date,
+    issue: tuple[bool, str] | None = None,
+) -> MemoRecord:
+    """Link a draft's synced file into place whole (no lock needed), then
+    record it (issued without a 文号 with `issue`) by one save, which takes
+    the lock only once the record is validated."""
+    try:
+        staged.place()
+        return _recorded(store, visit, inputs, staged.path, staged.payload, today=today, number="", issue=issue)
+    finally:
+        staged.discard()
 
 
 def _recorded(

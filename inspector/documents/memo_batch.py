@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,9 +13,18 @@ from typing import TYPE_CHECKING
 
 from inspector import clock
 from inspector.checklist import load_sources
-from inspector.documents.memo import criteria_texts, gather, is_current, issued, write_memo
+from inspector.documents.memo import (
+    MemoInputs,
+    criteria_texts,
+    gather,
+    is_current,
+    issued,
+    record_staged,
+    write_memo,
+)
+from inspector.documents.officialdoc import StagedFile
 from inspector.errors import StoreError
-from inspector.models import VisitKind, VisitStatus
+from inspector.models import Visit, VisitKind, VisitStatus
 from inspector.settings import load_settings
 from inspector.store import BranchRecords, Store
 from inspector.store.files import ensure_dir
@@ -44,16 +55,58 @@ class _Batch:
         self.today = today
         self.templates: dict[tuple[str, str, str], ChecklistTemplate] = {}
 
-    def branch(self, bid: str) -> list[Outcome]:
-        """A memo for each completed visit of the branch, as its file's index
-        lists them; the file is read once, for the listing and the memos."""
-        try:
-            records = self.store.branch_records(bid)
-        except (StoreError, OSError):  # an unreadable branch file is left out (`check` names it)
-            return []
-        return [self.one(bid, v.id, records) for v in records.visits if v.status is VisitStatus.COMPLETED]
+    def run(self, bids: Sequence[str]) -> list[Outcome]:
+        """A memo for each completed visit of the branches, as each branch
+        file's index lists them; each file is read once, for the listing and
+        the memos.
 
-    def one(self, bid: str, vid: str, records: BranchRecords | None = None) -> Outcome:
+        A helper thread writes and syncs each memo's file (`StagedFile`) while
+        this one reads and renders the next memo; the memo is recorded once
+        the next one is rendered. The helper only waits for the disk: rendering
+        there instead would keep this thread, holding the store's lock, waiting
+        for the interpreter after each system call of its save."""
+        out: list[Outcome] = []
+        pending: tuple[int, Visit, MemoInputs, Future[StagedFile]] | None = None
+
+        def record() -> None:
+            assert pending is not None
+            slot, visit, inputs, staging = pending
+            out[slot] = self.record(visit, inputs, staging)
+
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            try:
+                for bid in bids:
+                    try:
+                        records = self.store.branch_records(bid)
+                    except (StoreError, OSError):  # an unreadable branch file is left out (`check` names it)
+                        continue
+                    for v in records.visits:
+                        if v.status is not VisitStatus.COMPLETED:
+                            continue
+                        step = self.prepare(bid, v.id, records)
+                        if isinstance(step, Outcome):
+                            out.append(step)
+                            continue
+                        visit, inputs, path, payload = step
+                        out.append(Outcome(v.id, "failed"))  # its place, filled in by `record`
+                        if pending is not None:
+                            record()
+                        # Synced while the next memo is rendered, not while the last
+                        # one's save holds the lock: its fsync would wait for this one's.
+                        staging = helper.submit(StagedFile, path, payload, force=self.force)
+                        pending = (len(out) - 1, visit, inputs, staging)
+                if pending is not None:
+                    record()
+                    pending = None
+            finally:
+                if pending is not None:  # left by an unexpected error: no temp file stays behind
+                    with contextlib.suppress(Exception):
+                        pending[3].result().discard()
+        return out
+
+    def prepare(self, bid: str, vid: str, records: BranchRecords) -> Outcome | tuple[Visit, MemoInputs, Path, bytes]:
+        """The visit, its memo's inputs, file and rendered memo; or the outcome
+        when no memo is to be written (or a read-only folder's was)."""
         from inspector.templates import template_of
 
         try:
@@ -79,10 +132,22 @@ class _Batch:
             )
             if is_current(visit, inputs.content_hash()):
                 return Outcome(vid, "current")
-            rec = write_memo(self.store, visit, out_dir=self.out_dir, force=self.force, today=self.today, inputs=inputs)
-            return Outcome(vid, "written", rec.file)
+            if self.store.read_only:  # drafts are written but not recorded (`write_memo`)
+                rec = write_memo(
+                    self.store, visit, out_dir=self.out_dir, force=self.force, today=self.today, inputs=inputs
+                )
+                return Outcome(vid, "written", rec.file)
+            path = (self.out_dir / inputs.filename(visit, issued=False)).absolute()
+            return visit, inputs, path, inputs.payload(self.today, "")
         except (StoreError, ValueError, OSError) as exc:
             return Outcome(vid, "failed", message=str(exc))
+
+    def record(self, visit: Visit, inputs: MemoInputs, staging: Future[StagedFile]) -> Outcome:
+        try:
+            rec = record_staged(self.store, visit, inputs, staging.result(), today=self.today)
+        except (StoreError, ValueError, OSError) as exc:
+            return Outcome(visit.id, "failed", message=str(exc))
+        return Outcome(visit.id, "written", rec.file)
 
 
 _BATCH: _Batch | None = None
@@ -95,7 +160,7 @@ def _init_worker(*args) -> None:
 
 def _work(bids: list[str]) -> list[Outcome]:
     assert _BATCH is not None
-    return [o for bid in bids for o in _BATCH.branch(bid)]
+    return _BATCH.run(bids)
 
 
 def write_all(
@@ -131,7 +196,7 @@ def write_all(
     if workers <= 1 or len(bids) < 4:
         batch = _Batch(*args)
         for n, bid in enumerate(bids, 1):
-            done.extend(batch.branch(bid))
+            done.extend(batch.run([bid]))
             if progress:
                 progress(n, len(bids))
         return done
