@@ -11,6 +11,7 @@ committee (names, counts, ids); dates are placed relative to that date.
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import time
@@ -561,12 +562,21 @@ class DemoStats:
 
 
 def _ordinal(n: int) -> str:
-    """1 → 一 … 10 → 十, 11 → 十一 … 99 (a town's organs, a community's branches)."""
+    """1 → 一 … 10 → 十, 11 → 十一 … 99, 100 → 一百, 101 → 一百零一, 110 →
+    一百一十 … 999 (a town's organs, a community's branches); Arabic beyond."""
     digits = "零一二三四五六七八九"
+    if n >= 1000:
+        return str(n)
     if n < 10:
         return digits[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else digits[tens % 10]) + "十" + (digits[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    head = digits[hundreds] + "百"
+    if not rest:
+        return head
+    return head + ("零" + digits[rest] if rest < 10 else "一" * (rest < 20) + _ordinal(rest))
 
 
 class DemoRefused(StoreError):
@@ -796,10 +806,9 @@ class _Builder:
     def numbered(self, unit: str) -> str:
         """The unit's first free branch name: ××党支部 once, then 第一/第二…党支部
         (a unit numbering its branches numbers them all, so 第一 comes before 第二)."""
-        if unit.endswith("机关"):
-            names = [f"{unit}第{_ordinal(n)}党支部" for n in range(1, 1000)]
-        else:
-            names = [f"{unit}党支部"] + [f"{unit}第{_ordinal(n)}党支部" for n in range(2, 1000)]
+        first = [] if unit.endswith("机关") else [f"{unit}党支部"]
+        numbers = itertools.count(1 if unit.endswith("机关") else 2)
+        names = itertools.chain(first, (f"{unit}第{_ordinal(n)}党支部" for n in numbers))
         name = next(n for n in names if n not in self.used_names)
         self.used_names.add(name)
         return name

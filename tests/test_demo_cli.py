@@ -382,3 +382,23 @@ def test_demo_answers_duties_not_yet_due_as_not_due(demo_dir):
             v = visits[f.visit_id]
             assert template_of(store, v).item(f.item_id).is_due(v.date), (f.item_id, v.date)
     assert pending
+
+
+def test_branch_ordinals_read_as_chinese_numbers_and_never_run_out():
+    from inspector.demo import _ordinal
+
+    spelt = [_ordinal(n) for n in (1, 10, 11, 20, 99, 100, 101, 110, 111, 120, 999)]
+    assert spelt == [
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "九十九",
+        "一百",
+        "一百零一",
+        "一百一十",
+        "一百一十一",
+        "一百二十",
+        "九百九十九",
+    ]
+    assert len({_ordinal(n) for n in range(1, 2000)}) == 1999  # a town's 120th 机关 branch is not its 20th again
