@@ -206,3 +206,17 @@ def test_a_schema2_folder_is_restamped_with_a_backup(old_folder, capsys):
     assert folder_schema(old_folder) == SCHEMA_VERSION
     assert (old_folder / BACKUP_DIR / "schema-2" / "meta.json").exists()
     _assert_listings_as_released(capsys, old_folder)
+
+
+def test_a_command_says_it_upgrades_an_old_folder_once(old_folder, capsys):
+    capsys.readouterr()
+    assert main(["--data", str(old_folder), "list", "branches", "--json"]) == 0
+    said = capsys.readouterr().err
+    assert (
+        f"正在升级为数据结构 {SCHEMA_VERSION}" in said
+        and "backup/schema-1/" in said
+        and said.count("\n") == 1
+        and said.endswith("\n")
+    )
+    assert main(["--data", str(old_folder), "list", "branches", "--json"]) == 0
+    assert "升级" not in capsys.readouterr().err  # upgraded: nothing to say
