@@ -26,29 +26,20 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False):
         settings = load_settings(root)
         settings.apply_modes()
         settings.check_shared(root)
-        if not read_only:
-            _announce_upgrade(root)
-    return Store(root, args.user, read_only=read_only)
+    return Store(root, args.user, read_only=read_only, upgrading=_announce_upgrade)
 
 
-def _announce_upgrade(root: Path) -> None:
+def _announce_upgrade(version: int) -> None:
     """Opening a folder an older version wrote rewrites every file first (a
     county's ~4,000 take tens of seconds), before the app can draw anything:
     say so, rather than leave a blank terminal."""
-    from inspector.errors import StoreError
     from inspector.models import SCHEMA_VERSION
-    from inspector.store.upgrade import folder_schema
 
-    try:
-        version = folder_schema(root)
-    except StoreError:  # the Store names a damaged meta.json
-        return
-    if version is not None and version < SCHEMA_VERSION:
-        say(
-            f"数据目录由旧版本写成（数据结构 {version}），正在升级为数据结构 {SCHEMA_VERSION}："
-            f"只需一次，原文件先备份到 backup/schema-{version}/，请稍候……",
-            file=sys.stderr,
-        )
+    say(
+        f"数据目录由旧版本写成（数据结构 {version}），正在升级为数据结构 {SCHEMA_VERSION}："
+        f"只需一次，原文件先备份到 backup/schema-{version}/，请稍候……",
+        file=sys.stderr,
+    )
 
 
 def warn_skipped(store) -> int:

@@ -214,7 +214,13 @@ class Store:
     """
 
     def __init__(
-        self, root: str | Path, user: str | None = None, *, lock_timeout: float = 15.0, read_only: bool = False
+        self,
+        root: str | Path,
+        user: str | None = None,
+        *,
+        lock_timeout: float = 15.0,
+        read_only: bool = False,
+        upgrading: Callable[[int], None] | None = None,
     ):
         self.root = Path(root).expanduser().resolve()
         self.user = current_user(user)
@@ -242,7 +248,7 @@ class Store:
         try:
             ensure_dir(self.root)
             with self.lock():  # taking the lock first finishes a crashed transaction
-                upgrade_folder(self.root)
+                upgrade_folder(self.root, upgrading)
                 self._installation_id = self._meta(create=True)
         except SaveFailed as exc:
             if exc.errno not in READ_ONLY_ERRNOS:

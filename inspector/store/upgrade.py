@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
@@ -69,14 +69,17 @@ def _data_files(root: Path) -> Iterator[Path]:
                 yield path
 
 
-def upgrade_folder(root: Path) -> int:
+def upgrade_folder(root: Path, starting: Callable[[int], None] | None = None) -> int:
     """Rewrite every file of an older schema in the current one; returns how
-    many were rewritten (0 when the folder is current). Call under the lock."""
+    many were rewritten (0 when the folder is current). Call under the lock.
+    `starting` is told the old schema first: a county's files take tens of seconds."""
     version = folder_schema(root)
     if version is None or version == SCHEMA_VERSION:
         return 0
     if version > SCHEMA_VERSION:
         raise NewerSchema(root / _META, version)
+    if starting is not None:
+        starting(version)
     done = 0
     for path in [*_data_files(root), root / _META]:
         if _upgrade_file(root, path):
